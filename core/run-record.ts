@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+// The contract between measuring (atlas-cap run) and everything that reads measurements (simulator
+// calibration, reports, the CI gate): ../shared/DESIGN.md "The run record". One folder per run:
+//   run.json              RunRecord (below)
+//   samples/series.json   SeriesSample[]: one entry per second
+//   samples/k6.json.gz    k6's raw JSON output (all segments, concatenated)
+//   samples/latency/<endpoint>.json   raw request durations in ms (for exact percentiles, bootstrap)
+
+/** Latency and outcome summary of one endpoint over a run (durations in ms, from raw samples). */
+export const EndpointSummarySchema = z.object({
+  count: z.number().int().min(0),
+  /** Share of requests that failed (status >= 400 or network error, 429 included). */
+  errorRate: z.number().min(0).max(1),
+  /** Request count by HTTP status ("0" for network errors). */
+  statuses: z.record(z.string(), z.number().int().min(0)),
+  mean: z.number().min(0),
+  p50: z.number().min(0),
+  p95: z.number().min(0),
+  p99: z.number().min(0),
+  max: z.number().min(0),
+});
+
+/** One second of a run: what the client saw and what the server side did. */
+export const SeriesSampleSchema = z.object({
+  /** Seconds since the run started. */
+  t: z.number().min(0),
+  /** Requests completed in this second, all endpoints. */
+  requests: z.number().min(0),
+  /** Per endpoint: completed requests, p50 and p95 in ms, errors. */
+  endpoints: z.record(
+    z.string(),
+    z.object({
+      count: z.number().min(0),
+      p50: z.number().min(0),
+      p95: z.number().min(0),
+      errors: z.number().min(0),
+    }),
+  ),
+  /** The target's pg pool (from /metrics): size, in use, idle, requests waiting for a connection. */
+  pool: z.object({ total: z.number(), inUse: z.number(), idle: z.number(), waiting: z.number() }).nullable(),
+  /** Connections of the target's database by pg_stat_activity state (active, idle, idle in transaction, ...). */
+  dbConnections: z.record(z.string(), z.number()).nullable(),
+  /** Upstream (language-model) sockets in use and requests queued for one. */
+  upstream: z.object({ inUse: z.number(), queued: z.number() }).nullable(),
+  /** 429 responses counted by the target in this second. */
+  rateLimited: z.number().min(0).nullable(),
+});
+
+/** run.json: everything needed to read a run without re-running it. */
+export const RunRecordSchema = z.object({
+  schemaVersion: z.literal(1),
+  id: z.string(),
+  scenario: z.string(),
+  users: z.number().int().positive(),
+  /** Resolved profile and policy objects (not just names), so the record stands alone. */
+  profile: z.record(z.string(), z.unknown()).and(z.object({ name: z.string() })),
+  policy: z.record(z.string(), z.unknown()).and(z.object({ name: z.string() })),
+  /** Offered arrival rates (per second) by request kind, as the open model computed them. */
+  arrivalRates: z.record(z.string(), z.number().min(0)),
+  target: z.object({
+    kind: z.enum(['local', 'remote']),
+    url: z.string(),
+    schema: z.enum(['plain', 'partitioned']).optional(),
+  }),
+  k6: z.object({ version: z.string(), segments: z.number().int().positive() }),
+  machine: z.object({
+    cores: z.number().int().positive(),
+    memoryBytes: z.number().positive(),
+    cpuModel: z.string(),
+  }),
+  git: z.object({ commit: z.string().nullable(), dirty: z.boolean() }),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  durationSeconds: z.number().min(0),
+  /** Summary per endpoint name (e.g. `rest.conversations`, `api.message`, `healthz`). */
+  endpoints: z.record(z.string(), EndpointSummarySchema),
+  iterations: z.object({
+    completed: z.number().int().min(0),
+    dropped: z.number().int().min(0),
+    /** Achieved iterations per second. */
+    rate: z.number().min(0),
+    /** Iterations per second the open model asked for. */
+    targetRate: z.number().min(0),
+  }),
+  /** Measured server work per sync (from pg_stat_statements or the target's counters); null if no sync. */
+  sync: z
+    .object({
+      mode: z.enum(['full', 'delta']),
+      queriesPerSync: z.number().min(0),
+      dbTimeMsPerSync: z.number().min(0),
+      requestsPerSync: z.number().min(0),
+      rowsPerSync: z.number().min(0).optional(),
+    })
+    .nullable(),
+  /** Measured server-side service demand by query kind: calls and mean DB time in ms. */
+  queryKinds: z
+    .record(z.string(), z.object({ calls: z.number().min(0), meanMs: z.number().min(0) }))
+    .default({}),
+  loadGenerator: z.object({
+    /** k6's CPU use, percent of one core, mean and max over the run. */
+    cpuPercentMean: z.number().min(0),
+    cpuPercentMax: z.number().min(0),
+    /** True when k6 itself was the bottleneck (CPU-bound or out of VUs): results understate capacity. */
+    saturated: z.boolean(),
+    maxVUs: z.number().int().min(0),
+  }),
+  thresholds: z.record(z.string(), z.object({ ok: z.boolean() })),
+  /** Faults injected and what was checked afterwards (fault runs only). */
+  faults: z.record(z.string(), z.unknown()).optional(),
+  /** Free-form notes the runner adds (what was skipped, warnings). */
+  notes: z.array(z.string()).default([]),
+  exitStatus: z.number().int(),
+});
+
+/** Per-endpoint summary of a run. */
+export type EndpointSummary = z.output<typeof EndpointSummarySchema>;
+/** One per-second sample of a run. */
+export type SeriesSample = z.output<typeof SeriesSampleSchema>;
+/** The run.json of a run record. */
+export type RunRecord = z.output<typeof RunRecordSchema>;
+
+/** File names inside a run-record folder. */
+export const RUN_FILES = {
+  record: 'run.json',
+  series: 'samples/series.json',
+  rawK6: 'samples/k6.json.gz',
+  latencyDir: 'samples/latency',
+} as const;

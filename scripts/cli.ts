@@ -1,0 +1,40 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { redact } from '../core/redact.ts';
+import { isUsageError } from '../core/usage-error.ts';
+import { commands } from './commands/index.ts';
+
+/** Exit code for bad input: a wrong flag, value or file. */
+const EXIT_USAGE = 2;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`atlas-cap: ${redact(message)}\n`);
+  process.exit(code);
+}
+
+const cli = yargs(hideBin(process.argv))
+  .scriptName('atlas-cap')
+  .usage('$0 <command> [options]\n\nSeed, load, simulate and review Atlas capacity.')
+  .strict()
+  .demandCommand(1, 'name a command (see --help)')
+  .recommendCommands()
+  .help()
+  .alias('h', 'help')
+  .version(false)
+  .wrap(Math.min(110, process.stdout.columns || 110))
+  .fail((message, error) => {
+    if (error && !isUsageError(error)) throw error;
+    // yargs validation: keep the first line only, it names the flag.
+    fail((error?.message ?? message).split('\n')[0]!, EXIT_USAGE);
+  });
+
+for (const command of commands) cli.command(command);
+
+try {
+  await cli.parseAsync();
+} catch (error) {
+  if (isUsageError(error)) fail(error.message, EXIT_USAGE);
+  const err = error as Error;
+  if (process.env.ATLAS_DEBUG) process.stderr.write(redact(String(err.stack)) + '\n');
+  fail(err.message ?? String(err), 1);
+}
