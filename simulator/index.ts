@@ -1,0 +1,3 @@
+// The simulator's public API: everything other parts import comes from here.
+export * from './types.ts';
+export * from './workload.ts';

@@ -1,0 +1,294 @@
+import type { Policy } from '../core/policy.ts';
+import type { Profile } from '../core/profile.ts';
+import type { Workload } from './workload.ts';
+
+// Shapes of the simulator's inputs and outputs. Every number that can be unbounded (a wait at or past
+// saturation) is `null` with `saturated: true`, so predictions survive JSON.stringify unchanged.
+
+/** How predictions are computed: closed-form queueing, or the discrete-event simulation. */
+export type SimulationMode = 'analytic' | 'des';
+
+/** Names of the modelled resources. */
+export type ResourceName = 'db.pool' | 'upstream.sockets' | 'db.cpu';
+
+/** One resource as an M/M/c queue: offered load, utilisation, waits and saturation. */
+export interface ResourcePrediction {
+  name: ResourceName;
+  /** Servers: pool connections, upstream sockets or database cores. */
+  servers: number;
+  /** Arrivals per second that need one server each. */
+  arrivalRate: number;
+  /** Mean time one arrival holds a server, ms. */
+  serviceTimeMs: number;
+  /** Offered load in Erlangs, λ·S (Little's law: mean busy servers if unbounded). */
+  offeredLoad: number;
+  /** offeredLoad / servers; 1 or more is saturated. */
+  utilisation: number;
+  /** Erlang C: probability that an arrival waits (1 when saturated). */
+  probabilityOfWaiting: number;
+  /** Mean wait for a server, ms; null when saturated (unbounded). */
+  meanWaitMs: number | null;
+  /** 95th percentile wait for a server, ms; null when saturated. */
+  p95WaitMs: number | null;
+  /** True when utilisation >= 1: the queue grows without bound. */
+  saturated: boolean;
+  /** Most arrivals per second the resource can serve (servers / S). */
+  capacityPerSecond: number;
+  /** Where the service time came from (calibrated run, or a named default). */
+  serviceTimeSource: string;
+}
+
+/** Latency and outcomes of one endpoint. */
+export interface EndpointPrediction {
+  endpoint: string;
+  /** Requests per second offered. */
+  ratePerSecond: number;
+  /** End-to-end latency in ms (service + waits); null when a resource on its path is saturated. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  meanMs: number | null;
+  /** Share of requests answered with an error (any cause, 429 included). */
+  errorShare: number;
+  /** Share rejected by the per-user rate limit (429). */
+  rateLimitedShare: number;
+  /** Share failing because a wait or statement exceeded a timeout (acquire, statement, socket). */
+  timeoutShare: number;
+}
+
+/** Rate-limit outcome of one tier for /api/message. */
+export interface RateLimitPrediction {
+  tier: string;
+  /** Per-user limit in requests per window; null when there is no per-user limit. */
+  limitPerWindow: number | null;
+  windowSeconds: number | null;
+  /** Requests per second offered by legitimate and abusive users of this tier. */
+  legitimateRate: number;
+  abusiveRate: number;
+  /** Share of legitimate and of abusive requests rejected with 429. */
+  legitimateRejectedShare: number;
+  abusiveRejectedShare: number;
+  /** Upstream calls per second that get through (what the upstream pool must carry). */
+  admittedRate: number;
+}
+
+/** One line of a monthly cost. */
+export interface CostItem {
+  item: string;
+  usd: number;
+  /** Vendor page and date read, or 'assumption: <why>'. */
+  source: string;
+}
+
+/** A deployable configuration and its monthly cost. */
+export interface CostPrediction {
+  /** Supabase plan and compute size, e.g. `pro` / `xl`. */
+  plan: string;
+  compute: string;
+  cores: number;
+  maxConnections: number;
+  /** Pool size used for the database connections. */
+  poolSize: number;
+  /** Backend host instances and their size. */
+  backend: string;
+  redis: string | null;
+  monthlyUsd: number;
+  items: CostItem[];
+  /** True when this configuration meets the targets at this N. */
+  meetsTargets: boolean;
+  /** Why not, when it does not (the first binding constraint). */
+  reason: string;
+}
+
+/** What a verdict at one N rests on. */
+export interface VerdictInputs {
+  /** Every endpoint's p95 within its budget. */
+  meetsLatency: boolean;
+  /** Error share (all endpoints, 429 for legitimate users excluded of abusive ones) within budget. */
+  meetsErrors: boolean;
+  /** The resource with the highest utilisation. */
+  bottleneck: ResourceName;
+  bottleneckUtilisation: number;
+  /** Users at which the bottleneck saturates, linear in N (utilisation scales with users). */
+  saturationUsers: number;
+  /** Worst p95 over endpoints divided by its budget (> 1 fails). */
+  latencyBudgetRatio: number | null;
+  errorShare: number;
+}
+
+/** Where a prediction stands relative to the measured range of its calibration. */
+export interface Extrapolation {
+  /** True when the predicted load is more than twice the highest measured load (or below half the lowest). */
+  beyond2x: boolean;
+  /** Highest calibrated load, in queries per second; null when uncalibrated. */
+  measuredMaxQueriesPerSecond: number | null;
+  /** Predicted load divided by the highest measured load. */
+  ratio: number | null;
+  note: string;
+}
+
+/** The prediction for one number of users under one policy. */
+export interface Prediction {
+  users: number;
+  profile: string;
+  policy: string;
+  mode: SimulationMode;
+  workload: Workload;
+  resources: ResourcePrediction[];
+  endpoints: EndpointPrediction[];
+  rateLimits: RateLimitPrediction[];
+  /** Request-weighted shares over all endpoints. */
+  errorShare: number;
+  rateLimitedShare: number;
+  timeoutShare: number;
+  /** Share of database statements longer than the statement timeout (0 when there is none). */
+  overStatementTimeoutShare: number;
+  /** Cost of the policy's own configuration, and of the cheapest one meeting the targets. */
+  cost: CostPrediction | null;
+  cheapest: CostPrediction | null;
+  verdict: VerdictInputs;
+  calibrated: boolean;
+  extrapolation: Extrapolation;
+  /** DES only: pool usage over simulated time. */
+  series?: PoolSeries;
+  /** Assumptions this prediction rests on (uncalibrated defaults with their sources). */
+  assumptions: string[];
+}
+
+/** Pool usage sampled over simulated time (DES). */
+export interface PoolSeries {
+  /** Sample spacing in simulated seconds. */
+  stepSeconds: number;
+  t: number[];
+  /** Busy servers and queue length per resource at each sample. */
+  busy: Record<string, number[]>;
+  queued: Record<string, number[]>;
+}
+
+/** Latency and error budgets a configuration must meet. */
+export interface Targets {
+  /** p95 budget per endpoint in ms; `default` applies to endpoints not named. */
+  p95Ms: Record<string, number> & { default: number };
+  /** Largest acceptable error share (legitimate requests; abusive 429s do not count). */
+  errorShare: number;
+  /** Highest acceptable utilisation of any resource in steady state (headroom for spikes). */
+  maxUtilisation: number;
+  /** Where the budgets come from. */
+  source: string;
+}
+
+/** Service demand of one request or query kind. */
+export interface ServiceDemand {
+  /** Mean database time per statement, ms. */
+  meanMs: number;
+  /** Squared coefficient of variation of the service time (1 = exponential). */
+  scv: number;
+  source: string;
+}
+
+/** Universal Scalability Law fit: X(N) = λN / (1 + σ(N−1) + κN(N−1)). */
+export interface UslFit {
+  lambda: number;
+  sigma: number;
+  kappa: number;
+  /** Coefficient of determination of the fit. */
+  r2: number;
+  /** Measured minus fitted throughput per point. */
+  residuals: number[];
+  /** Concurrency at which throughput peaks: sqrt((1−σ)/κ); null when κ is 0. */
+  peakConcurrency: number | null;
+  /** Throughput at the peak. */
+  peakThroughput: number | null;
+  points: Array<{ n: number; x: number }>;
+}
+
+/** Service demands and scalability fitted from run records (or defaults with named sources). */
+export interface Calibration {
+  /** Database time per statement by endpoint / query kind; `default` when a kind is not measured. */
+  demands: Record<string, ServiceDemand> & { default: ServiceDemand };
+  /** Extra time a REST request holds a pool connection beyond its statement (driver, network), ms. */
+  connectionOverheadMs: number;
+  /** Measured queries per sync by sync mode, when runs had syncs. */
+  queriesPerSync: Partial<Record<'full' | 'delta', number>>;
+  /** USL fit of throughput (queries/s) against concurrency (busy connections); null when too few points. */
+  usl: UslFit | null;
+  /** Measured range of load the calibration covers, in database queries per second. */
+  measuredRange: { minQueriesPerSecond: number; maxQueriesPerSecond: number } | null;
+  /** Run ids used. */
+  runs: string[];
+  /** False when every demand is a default. */
+  calibrated: boolean;
+  notes: string[];
+}
+
+/** Supabase compute size (fixtures/pricing). */
+export interface ComputeSize {
+  name: string;
+  cores: number;
+  ramGb: number;
+  maxDirectConnections: number;
+  maxPoolerClients: number;
+  usdPerMonth: number;
+  source: string;
+}
+
+/** The pricing inputs (fixtures/pricing/*.yaml merged). */
+export interface Pricing {
+  supabase: {
+    plans: Array<{ name: string; usdPerMonth: number; computeCreditUsd: number; source: string }>;
+    compute: ComputeSize[];
+    egress: { includedGb: number; usdPerGb: number; source: string };
+    disk: { includedGb: number; usdPerGb: number; source: string };
+  };
+  backend: {
+    name: string;
+    /** Usage pricing per vCPU and per GB RAM per month, and the plan fee. */
+    usdPerVcpuMonth: number;
+    usdPerGbRamMonth: number;
+    planUsdPerMonth: number;
+    /** Requests per second one vCPU serves (assumption until measured). */
+    requestsPerVcpu: number;
+    ramGbPerInstance: number;
+    source: string;
+  };
+  redis: Array<{ name: string; usdPerMonth: number; opsPerSecond: number; source: string }>;
+}
+
+/** Inputs of {@link simulate}. */
+export interface SimulateInput {
+  profile: Profile;
+  policies: Policy[];
+  users: number[];
+  mode?: SimulationMode;
+  calibration?: Calibration;
+  targets?: Targets;
+  pricing?: Pricing;
+  /** Seed of the DES PRNG. */
+  seed?: number;
+  /** DES: simulated seconds per point (default 120) and warm-up seconds discarded (default 20). */
+  desSeconds?: number;
+  desWarmupSeconds?: number;
+}
+
+/** The knee: the largest N meeting the latency and error budgets under one policy. */
+export interface Knee {
+  policy: string;
+  /** Largest users meeting the budgets; null when even the smallest tried fails. */
+  users: number | null;
+  /** What breaks just past the knee. */
+  limitedBy: string;
+  /** True when the knee is above the largest N searched (no limit found). */
+  unbounded: boolean;
+}
+
+/** Output of {@link simulate}. */
+export interface SimulationResult {
+  profile: string;
+  mode: SimulationMode;
+  targets: Targets;
+  calibration: Calibration;
+  predictions: Prediction[];
+  knees: Knee[];
+}
+
+/** Signature of the simulator's entry point (implemented in simulate.ts). */
+export type SimulateFn = (input: SimulateInput) => SimulationResult;
