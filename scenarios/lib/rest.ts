@@ -1,0 +1,118 @@
+import exec from 'k6/execution';
+import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+import { Counter } from 'k6/metrics';
+import { BASE_URL, envString, REQUEST_TIMEOUT_S } from './env.ts';
+import { userToken } from './jwt.ts';
+
+// Calls in the Supabase REST dialect (`apikey` header + `Authorization: Bearer <user JWT>`), each tagged
+// with a `name` per endpoint so summaries, thresholds and the run record group by endpoint.
+
+/** Anon key sent as `apikey` (Supabase's public key; the local target's when run by the harness). */
+export const ANON_KEY = envString('ANON_KEY', '');
+
+/** JWT secret the VUs sign user tokens with; read from the environment only, never logged. */
+const JWT_SECRET = envString('JWT_SECRET', '');
+
+/** Endpoint names: the same strings as simulator/workload.ts ENDPOINTS and the run record. */
+export const NAMES = {
+  conversations: 'rest.conversations',
+  messages: 'rest.messages',
+  push: 'rest.push',
+  message: 'api.message',
+  health: 'healthz',
+  profiles: 'rest.profiles',
+} as const;
+
+/** Failed requests by kind (status class, 429, network, timeout): what a fault run reports. */
+export const errorsByKind = new Counter('atlas_errors');
+
+/** One message acknowledged with a 2xx; its id travels in the sample's metadata for the integrity check. */
+export const ackedMessages = new Counter('atlas_acked_messages');
+
+type Res = RefinedResponse<ResponseType | undefined>;
+
+function errorKind(res: Res): string | undefined {
+  if (res.status >= 200 && res.status < 400) return undefined;
+  if (res.status === 0) return res.error_code === 1050 ? 'timeout' : 'network';
+  if (res.status === 429) return '429';
+  return `${Math.floor(res.status / 100)}xx`;
+}
+
+/** Counts a failed response under its kind; returns the response. */
+export function track(res: Res, name: string): Res {
+  const kind = errorKind(res);
+  if (kind) errorsByKind.add(1, { name, kind });
+  return res;
+}
+
+/** Records message ids acknowledged by a 2xx response (metadata, so they do not become tag series). */
+export function acknowledge(ids: string[], name: string): void {
+  for (const id of ids) {
+    exec.vu.metrics.metadata['message_id'] = id;
+    ackedMessages.add(1, { name });
+  }
+  delete exec.vu.metrics.metadata['message_id'];
+}
+
+/** Headers of a request made as `userId` (or as anon when no user). */
+export function authHeaders(
+  userId: string | undefined,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const headers: Record<string, string> = { apikey: ANON_KEY, ...extra };
+  headers['Authorization'] = `Bearer ${userId ? userToken(userId, JWT_SECRET) : ANON_KEY}`;
+  return headers;
+}
+
+/** Extra tags every request of this iteration carries (e.g. the user's class in rate-limit). */
+export type Tags = Record<string, string>;
+
+/** GET `/rest/v1/<path>` as `userId`, tagged `name`. */
+export function restGet(path: string, userId: string, name: string, tags: Tags = {}): Res {
+  const res = http.get(`${BASE_URL}/rest/v1/${path}`, {
+    headers: authHeaders(userId, { Accept: 'application/json' }),
+    tags: { name, ...tags },
+    timeout: `${REQUEST_TIMEOUT_S}s`,
+  });
+  return track(res, name);
+}
+
+/** POST JSON rows to `/rest/v1/<table>` (return=minimal), tagged `name`. */
+export function restInsert(table: string, rows: unknown, userId: string, name: string, tags: Tags = {}): Res {
+  const res = http.post(`${BASE_URL}/rest/v1/${table}`, JSON.stringify(rows), {
+    headers: authHeaders(userId, { 'Content-Type': 'application/json', Prefer: 'return=minimal' }),
+    tags: { name, ...tags },
+    timeout: `${REQUEST_TIMEOUT_S}s`,
+  });
+  return track(res, name);
+}
+
+/** PATCH `/rest/v1/<path>` with a JSON body, tagged `name`. */
+export function restPatch(path: string, body: unknown, userId: string, name: string, tags: Tags = {}): Res {
+  const res = http.patch(`${BASE_URL}/rest/v1/${path}`, JSON.stringify(body), {
+    headers: authHeaders(userId, { 'Content-Type': 'application/json', Prefer: 'return=minimal' }),
+    tags: { name, ...tags },
+    timeout: `${REQUEST_TIMEOUT_S}s`,
+  });
+  return track(res, name);
+}
+
+/** Parses a JSON array body, or [] when the response is not a JSON array (errors are tracked apart). */
+export function jsonRows<T>(res: Res): T[] {
+  if (res.status < 200 || res.status >= 300 || typeof res.body !== 'string') return [];
+  try {
+    const value = JSON.parse(res.body) as unknown;
+    return Array.isArray(value) ? (value as T[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** GET /healthz, tagged `healthz`. */
+export function health(): Res {
+  const res = http.get(`${BASE_URL}/healthz`, {
+    tags: { name: NAMES.health },
+    timeout: `${REQUEST_TIMEOUT_S}s`,
+  });
+  return track(res, NAMES.health);
+}
