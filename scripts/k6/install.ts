@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { findGo, findK6, K6_VERSION, TOOLS_BIN, TOOLS_K6, k6VersionOf } from './binary.ts';
+import { findGo, findK6, K6_VERSION, k6VersionOf, TOOLS_BIN, TOOLS_K6 } from './binary.ts';
 
 /** What installK6 did. */
 export interface K6InstallResult {

@@ -1,0 +1,23 @@
+// Exact percentiles the way k6 computes them (TrendSink.P): linear interpolation between the closest
+// ranks of the sorted samples, so a percentile computed here equals the one k6 prints for the same data.
+
+/** The `p`-quantile (0..1) of ascending-sorted `sorted`; 0 for no samples. */
+export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  if (n === 1) return sorted[0]!;
+  const i = p * (n - 1);
+  const lo = sorted[Math.floor(i)]!;
+  const hi = sorted[Math.ceil(i)]!;
+  return lo + (hi - lo) * (i - Math.floor(i));
+}
+
+/** Sorts a copy of `values` ascending (numeric). */
+export function sortedCopy(values: ArrayLike<number>): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+/** The `p`-quantile (0..1) of unsorted `values`. */
+export function percentile(values: ArrayLike<number>, p: number): number {
+  return percentileSorted(sortedCopy(values), p);
+}
