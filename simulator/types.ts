@@ -205,8 +205,12 @@ export interface UslFit {
 export interface Calibration {
   /** Database time per statement by endpoint / query kind; `default` when a kind is not measured. */
   demands: Record<string, ServiceDemand> & { default: ServiceDemand };
-  /** Extra time a REST request holds a pool connection beyond its statement (driver, network), ms. */
+  /** Extra time a statement holds a pool connection beyond its database time (driver, network), ms. */
   connectionOverheadMs: number;
+  /** Time a request spends outside the database (HTTP, auth, JSON, network), ms, by endpoint. */
+  requestOverheadMs: Record<string, number> & { default: number };
+  /** Share of database time that is CPU (the rest waits on I/O and does not occupy a core). */
+  cpuShareOfDbTime: number;
   /** Measured queries per sync by sync mode, when runs had syncs. */
   queriesPerSync: Partial<Record<'full' | 'delta', number>>;
   /** USL fit of throughput (queries/s) against concurrency (busy connections); null when too few points. */
@@ -250,7 +254,21 @@ export interface Pricing {
     ramGbPerInstance: number;
     source: string;
   };
-  redis: Array<{ name: string; usdPerMonth: number; opsPerSecond: number; source: string }>;
+  redis: Array<{
+    name: string;
+    usdPerMonth: number;
+    opsPerSecond: number;
+    usdPer100kCommands?: number;
+    source: string;
+  }>;
+}
+
+/** Abusive senders added to /api/message (legitimate users are the profile's). */
+export interface AbuseAssumption {
+  /** Share of online users who are abusive (0 = none added to the load; outcomes still reported). */
+  share: number;
+  /** Their /api/message sends per minute. */
+  messagesPerMinute: number;
 }
 
 /** Inputs of {@link simulate}. */
@@ -264,6 +282,10 @@ export interface SimulateInput {
   pricing?: Pricing;
   /** Seed of the DES PRNG. */
   seed?: number;
+  /** Abusive users for the rate-limit outcome: share of online users and their sends per minute. */
+  abuse?: AbuseAssumption;
+  /** Database cores when no pricing names the policy's plan (default 2: Supabase Micro). */
+  databaseCores?: number;
   /** DES: simulated seconds per point (default 120) and warm-up seconds discarded (default 20). */
   desSeconds?: number;
   desWarmupSeconds?: number;

@@ -1,0 +1,412 @@
+import type { Policy } from '../core/policy.ts';
+import type { Profile } from '../core/profile.ts';
+import {
+  logNormalFromMedianP95,
+  logNormalMean,
+  logNormalSurvival,
+  logNormalVariance,
+} from './distributions.ts';
+import type { Latency, Queue } from './queueing.ts';
+import {
+  latency,
+  latencyMean,
+  latencyQuantile,
+  latencySurvival,
+  queue,
+  sumMean,
+  sumQuantile,
+  waitQuantile,
+  waitSurvival,
+} from './queueing.ts';
+import { rateLimitOutcomes } from './rate-limit.ts';
+import type {
+  AbuseAssumption,
+  Calibration,
+  EndpointPrediction,
+  Extrapolation,
+  Prediction,
+  ResourceName,
+  ResourcePrediction,
+  ServiceDemand,
+  Targets,
+  VerdictInputs,
+} from './types.ts';
+import type { Workload } from './workload.ts';
+import { ENDPOINTS, QUERIES_PER_MESSAGE, workloadAt } from './workload.ts';
+
+// The analytical model: each resource is an M/G/c queue fed by the open-model workload.
+//   db.cpu            servers = database cores; one arrival per statement, service = its CPU time
+//   db.pool           servers = policy.database.poolSize; one checkout per statement (PostgREST holds a
+//                     connection per request), hold = connection overhead + CPU wait + statement time
+//   upstream.sockets  servers = policy.upstream.maxSockets; one per admitted /api/message, hold = the
+//                     language-model latency (log-normal from the policy's median and p95)
+
+/** Inputs of one analytical prediction beyond profile, policy and users. */
+export interface ModelContext {
+  calibration: Calibration;
+  targets: Targets;
+  /** Database cores of the plan. */
+  cores: number;
+  abuse: AbuseAssumption;
+}
+
+/** The queues of one prediction, kept for the DES and for composing latencies. */
+export interface ModelQueues {
+  cpu: Queue;
+  pool: Queue;
+  upstream: Queue;
+  /** Statement arrivals per second by kind (sync REST endpoints and api.message). */
+  statementRates: Record<string, number>;
+  upstreamLatency: { median: number; p95: number; meanMs: number; scv: number };
+}
+
+const SYNC_KINDS = [ENDPOINTS.conversations, ENDPOINTS.messages, ENDPOINTS.push] as const;
+
+/** Service demand of a statement kind, falling back to the calibration's default. */
+export function demandOf(calibration: Calibration, kind: string): ServiceDemand {
+  return calibration.demands[kind] ?? calibration.demands.default;
+}
+
+/** Overhead outside the database of one request of an endpoint. */
+export function overheadOf(calibration: Calibration, endpoint: string): number {
+  return calibration.requestOverheadMs[endpoint] ?? calibration.requestOverheadMs.default;
+}
+
+/** Mean and scv of a mixture of service times weighted by rate. */
+function mixture(parts: Array<{ rate: number; mean: number; scv: number }>): {
+  rate: number;
+  mean: number;
+  scv: number;
+} {
+  const rate = parts.reduce((s, p) => s + p.rate, 0);
+  if (rate <= 0) return { rate: 0, mean: parts[0]?.mean ?? 0, scv: parts[0]?.scv ?? 1 };
+  const mean = parts.reduce((s, p) => s + p.rate * p.mean, 0) / rate;
+  const second = parts.reduce((s, p) => s + p.rate * (1 + p.scv) * p.mean * p.mean, 0) / rate;
+  return { rate, mean, scv: mean > 0 ? second / (mean * mean) - 1 : 1 };
+}
+
+/** Builds the three queues for a workload. */
+export function buildQueues(
+  policy: Policy,
+  workload: Workload,
+  ctx: ModelContext,
+  admittedMessagesPerSecond: number,
+): ModelQueues {
+  const cal = ctx.calibration;
+  const statementRates: Record<string, number> = {};
+  for (const kind of SYNC_KINDS) statementRates[kind] = workload.requestsPerSecondByEndpoint[kind] ?? 0;
+  // Every /api/message runs its statements, even when the upstream call is then refused a socket;
+  // rate-limited requests stop before the database.
+  statementRates[ENDPOINTS.message] = admittedMessagesPerSecond * QUERIES_PER_MESSAGE;
+  const kinds = Object.keys(statementRates);
+  const cpuMix = mixture(
+    kinds.map((k) => ({
+      rate: statementRates[k]!,
+      mean: demandOf(cal, k).meanMs * cal.cpuShareOfDbTime,
+      scv: demandOf(cal, k).scv,
+    })),
+  );
+  const cpu = queue(Math.max(1, Math.round(ctx.cores)), cpuMix.rate, cpuMix.mean, cpuMix.scv);
+  const cpuWait = cpu.meanWaitMs ?? 0;
+  const holdMix = mixture(
+    kinds.map((k) => ({
+      rate: statementRates[k]!,
+      mean: cal.connectionOverheadMs + cpuWait + demandOf(cal, k).meanMs,
+      scv: demandOf(cal, k).scv,
+    })),
+  );
+  const pool = queue(policy.database.poolSize, holdMix.rate, holdMix.mean, holdMix.scv);
+  const up = policy.upstream.latencyMs;
+  const ln = logNormalFromMedianP95(up.median, up.p95);
+  const upMean = logNormalMean(ln);
+  const upScv = logNormalVariance(ln) / (upMean * upMean);
+  const upstream = queue(policy.upstream.maxSockets, admittedMessagesPerSecond, upMean, upScv);
+  return {
+    cpu,
+    pool,
+    upstream,
+    statementRates,
+    upstreamLatency: { median: up.median, p95: up.p95, meanMs: upMean, scv: upScv },
+  };
+}
+
+function resource(name: ResourceName, q: Queue, source: string): ResourcePrediction {
+  return {
+    name,
+    servers: q.servers,
+    arrivalRate: q.arrivalRate,
+    serviceTimeMs: q.serviceTimeMs,
+    offeredLoad: q.offeredLoad,
+    utilisation: q.utilisation,
+    probabilityOfWaiting: q.probabilityOfWaiting,
+    meanWaitMs: q.meanWaitMs,
+    p95WaitMs: waitQuantile(q, 0.95),
+    saturated: q.saturated,
+    capacityPerSecond: q.capacityPerSecond,
+    serviceTimeSource: source,
+  };
+}
+
+/** Latency, error and timeout shares of one database statement of a kind. */
+interface StatementOutcome {
+  latency: Latency;
+  /** Served statements' latency is bounded by a timeout when a queue is saturated; else null = unbounded. */
+  boundedP95Ms: number | null;
+  unbounded: boolean;
+  errorShare: number;
+  timeoutShare: number;
+}
+
+function statementOutcome(
+  policy: Policy,
+  q: ModelQueues,
+  cal: Calibration,
+  kind: string,
+  overheadMs: number,
+): StatementOutcome {
+  const d = demandOf(cal, kind);
+  const waits = [];
+  if (!q.pool.saturated)
+    waits.push({ probability: q.pool.probabilityOfWaiting, meanMs: q.pool.conditionalWaitMs ?? 0 });
+  if (!q.cpu.saturated)
+    waits.push({ probability: q.cpu.probabilityOfWaiting, meanMs: q.cpu.conditionalWaitMs ?? 0 });
+  const lat = latency(overheadMs + cal.connectionOverheadMs, waits, d.meanMs, d.scv);
+  const acquire = policy.database.acquireTimeoutMs;
+  const stmt = policy.database.statementTimeoutMs;
+  // Timeouts in a stable queue: the wait for a connection beyond acquireTimeoutMs (503), and the
+  // statement (CPU wait + execution) beyond statement_timeout.
+  let timeout = q.pool.saturated ? 0 : waitSurvival(q.pool, acquire);
+  if (stmt !== null && !q.cpu.saturated) {
+    const exec = latency(
+      0,
+      [{ probability: q.cpu.probabilityOfWaiting, meanMs: q.cpu.conditionalWaitMs ?? 0 }],
+      d.meanMs,
+      d.scv,
+    );
+    timeout = 1 - (1 - timeout) * (1 - latencySurvival(exec, stmt));
+  }
+  // Saturation: the excess never gets served. A saturated pool turns it into acquire timeouts and
+  // served requests wait up to the timeout; a saturated CPU is bounded only by statement_timeout.
+  let excess = 0;
+  let bounded: number | null = null;
+  let unbounded = false;
+  if (q.pool.saturated) {
+    excess = 1 - (1 - excess) * (1 - q.pool.excessShare);
+    bounded = acquire + d.meanMs;
+  }
+  if (q.cpu.saturated) {
+    excess = 1 - (1 - excess) * (1 - q.cpu.excessShare);
+    if (stmt !== null) bounded = (bounded ?? 0) + stmt;
+    else unbounded = true;
+  }
+  const errorShare = 1 - (1 - excess) * (1 - timeout);
+  return { latency: lat, boundedP95Ms: bounded, unbounded, errorShare, timeoutShare: errorShare };
+}
+
+/** Extrapolation flags of a workload against a calibration's measured range. */
+export function extrapolation(cal: Calibration, queriesPerSecond: number): Extrapolation {
+  if (!cal.measuredRange) {
+    return {
+      beyond2x: false,
+      measuredMaxQueriesPerSecond: null,
+      ratio: null,
+      note: 'uncalibrated: every service time is an assumption',
+    };
+  }
+  const { minQueriesPerSecond: lo, maxQueriesPerSecond: hi } = cal.measuredRange;
+  const ratio = hi > 0 ? queriesPerSecond / hi : null;
+  const beyond = (ratio !== null && ratio > 2) || queriesPerSecond < lo / 2;
+  return {
+    beyond2x: beyond,
+    measuredMaxQueriesPerSecond: hi,
+    ratio,
+    note: beyond
+      ? `extrapolates: ${queriesPerSecond.toFixed(0)} queries/s is outside 0.5×–2× of the measured ${lo.toFixed(0)}–${hi.toFixed(0)} queries/s`
+      : 'within 2× of the measured range',
+  };
+}
+
+/** Prediction of one policy at one number of users with the closed-form model (cost left to the caller). */
+export function predictAnalytic(
+  profile: Profile,
+  policy: Policy,
+  users: number,
+  ctx: ModelContext,
+): Prediction {
+  const cal = ctx.calibration;
+  const workload = workloadAt(profile, policy, users);
+  const rateLimits = rateLimitOutcomes(policy, workload, profile.messagesPerUserPerMinute, ctx.abuse);
+  const admitted = rateLimits.reduce((s, r) => s + r.admittedRate, 0);
+  const q = buildQueues(policy, workload, ctx, admitted);
+  const defaultSource = (kind: string): string => demandOf(cal, kind).source;
+  const resources = [
+    resource(
+      'db.pool',
+      q.pool,
+      `connection hold = ${cal.connectionOverheadMs} ms + CPU wait + statement time (${defaultSource('default')})`,
+    ),
+    resource(
+      'upstream.sockets',
+      q.upstream,
+      `policy ${policy.name}: language-model latency median ${q.upstreamLatency.median} ms, p95 ${q.upstreamLatency.p95} ms (log-normal, mean ${q.upstreamLatency.meanMs.toFixed(0)} ms)`,
+    ),
+    resource('db.cpu', q.cpu, `statement CPU time = ${cal.cpuShareOfDbTime} × database time`),
+  ];
+
+  const endpoints: EndpointPrediction[] = [];
+  const outcomes: Record<string, StatementOutcome> = {};
+  for (const kind of SYNC_KINDS) {
+    const o = statementOutcome(policy, q, cal, kind, overheadOf(cal, kind));
+    outcomes[kind] = o;
+    endpoints.push({
+      endpoint: kind,
+      ratePerSecond: workload.requestsPerSecondByEndpoint[kind] ?? 0,
+      p50Ms: o.unbounded ? null : o.boundedP95Ms !== null ? o.boundedP95Ms : latencyQuantile(o.latency, 0.5),
+      p95Ms: o.unbounded ? null : o.boundedP95Ms !== null ? o.boundedP95Ms : latencyQuantile(o.latency, 0.95),
+      meanMs: o.unbounded ? null : o.boundedP95Ms !== null ? o.boundedP95Ms : latencyMean(o.latency),
+      errorShare: o.errorShare,
+      rateLimitedShare: 0,
+      timeoutShare: o.timeoutShare,
+    });
+  }
+
+  // A whole sync: its requests in sequence (expected counts per sync, rate-weighted over classes).
+  const perSync = (kind: string): number =>
+    workload.syncsPerSecond > 0
+      ? (workload.requestsPerSecondByEndpoint[kind] ?? 0) / workload.syncsPerSecond
+      : 0;
+  const syncTerms = SYNC_KINDS.map((k) => ({ latency: outcomes[k]!.latency, count: perSync(k) }));
+  const syncUnbounded = SYNC_KINDS.some((k) => outcomes[k]!.unbounded && perSync(k) > 0);
+  const syncBounded = SYNC_KINDS.some((k) => outcomes[k]!.boundedP95Ms !== null && perSync(k) > 0);
+  const syncBoundedMs = SYNC_KINDS.reduce(
+    (s, k) => s + perSync(k) * (outcomes[k]!.boundedP95Ms ?? latencyMean(outcomes[k]!.latency)),
+    0,
+  );
+  const syncOk = SYNC_KINDS.reduce((s, k) => s * (1 - outcomes[k]!.errorShare) ** perSync(k), 1);
+  endpoints.push({
+    endpoint: 'sync',
+    ratePerSecond: workload.syncsPerSecond,
+    p50Ms: syncUnbounded ? null : syncBounded ? syncBoundedMs : sumQuantile(syncTerms, 0.5),
+    p95Ms: syncUnbounded ? null : syncBounded ? syncBoundedMs : sumQuantile(syncTerms, 0.95),
+    meanMs: syncUnbounded ? null : syncBounded ? syncBoundedMs : sumMean(syncTerms),
+    errorShare: 1 - syncOk,
+    rateLimitedShare: 0,
+    timeoutShare: 1 - syncOk,
+  });
+
+  // /api/message: its statements (mean latency each), then a socket wait and the upstream call.
+  const msgDb = statementOutcome(policy, q, cal, ENDPOINTS.message, 0);
+  const legit = rateLimits.reduce((s, r) => s + r.legitimateRate, 0);
+  const legitRejected =
+    legit > 0 ? rateLimits.reduce((s, r) => s + r.legitimateRate * r.legitimateRejectedShare, 0) / legit : 0;
+  const dbMs = QUERIES_PER_MESSAGE * (msgDb.boundedP95Ms ?? latencyMean(msgDb.latency));
+  const upLn = logNormalFromMedianP95(q.upstreamLatency.median, q.upstreamLatency.p95);
+  const upWaits = q.upstream.saturated
+    ? []
+    : [{ probability: q.upstream.probabilityOfWaiting, meanMs: q.upstream.conditionalWaitMs ?? 0 }];
+  const msgLatency = latency(
+    overheadOf(cal, ENDPOINTS.message) + dbMs,
+    upWaits,
+    q.upstreamLatency.meanMs,
+    q.upstreamLatency.scv,
+  );
+  const socketTimeout = policy.upstream.socketTimeoutMs;
+  const upTimeout = socketTimeout !== null ? logNormalSurvival(upLn, socketTimeout) : 0;
+  const msgDbOk = (1 - msgDb.errorShare) ** QUERIES_PER_MESSAGE;
+  const msgServedOk = msgDbOk * (1 - q.upstream.excessShare) * (1 - upTimeout);
+  const msgUnbounded = msgDb.unbounded || q.upstream.saturated;
+  endpoints.push({
+    endpoint: ENDPOINTS.message,
+    ratePerSecond: workload.messagesPerSecond,
+    p50Ms: msgUnbounded ? null : latencyQuantile(msgLatency, 0.5),
+    p95Ms: msgUnbounded ? null : latencyQuantile(msgLatency, 0.95),
+    meanMs: msgUnbounded ? null : latencyMean(msgLatency),
+    errorShare: 1 - (1 - legitRejected) * msgServedOk,
+    rateLimitedShare: legitRejected,
+    timeoutShare: 1 - msgDbOk * (1 - upTimeout),
+  });
+
+  // Request-weighted shares over individual requests (the sync line is a composite, not counted twice).
+  const counted = endpoints.filter((e) => e.endpoint !== 'sync');
+  const total = counted.reduce((s, e) => s + e.ratePerSecond, 0);
+  const share = (pick: (e: EndpointPrediction) => number): number =>
+    total > 0 ? counted.reduce((s, e) => s + e.ratePerSecond * pick(e), 0) / total : 0;
+  const errorShare = share((e) => e.errorShare);
+  const stmt = policy.database.statementTimeoutMs;
+  const overStmt =
+    stmt === null || q.cpu.saturated
+      ? q.cpu.saturated
+        ? 1 - 1 / q.cpu.utilisation
+        : 0
+      : latencySurvival(
+          latency(
+            0,
+            [{ probability: q.cpu.probabilityOfWaiting, meanMs: q.cpu.conditionalWaitMs ?? 0 }],
+            demandOf(cal, 'default').meanMs,
+            demandOf(cal, 'default').scv,
+          ),
+          stmt,
+        );
+
+  const verdict = verdictOf(resources, endpoints, errorShare, ctx.targets, users);
+  const assumptions = [...cal.notes];
+  for (const kind of [...SYNC_KINDS, ENDPOINTS.message]) {
+    const d = demandOf(cal, kind);
+    if (d.source.startsWith('assumption')) assumptions.push(`${kind}: ${d.source}`);
+  }
+  if (policy.database.poolSize > policy.database.maxConnections) {
+    assumptions.push(
+      `pool ${policy.database.poolSize} exceeds the plan's ${policy.database.maxConnections} connections`,
+    );
+  }
+  return {
+    users,
+    profile: profile.name,
+    policy: policy.name,
+    mode: 'analytic',
+    workload,
+    resources,
+    endpoints,
+    rateLimits,
+    errorShare,
+    rateLimitedShare: share((e) => e.rateLimitedShare),
+    timeoutShare: share((e) => e.timeoutShare),
+    overStatementTimeoutShare: overStmt,
+    cost: null,
+    cheapest: null,
+    verdict,
+    calibrated: cal.calibrated,
+    extrapolation: extrapolation(cal, workload.queriesPerSecond),
+    assumptions,
+  };
+}
+
+/** Verdict inputs: budgets met, the bottleneck and where it saturates. */
+export function verdictOf(
+  resources: ResourcePrediction[],
+  endpoints: EndpointPrediction[],
+  errorShare: number,
+  targets: Targets,
+  users: number,
+): VerdictInputs {
+  let worst: number | null = 0;
+  for (const e of endpoints) {
+    if (e.ratePerSecond <= 0) continue;
+    const budget = targets.p95Ms[e.endpoint] ?? targets.p95Ms.default;
+    if (e.p95Ms === null) {
+      worst = null;
+      break;
+    }
+    worst = Math.max(worst, e.p95Ms / budget);
+  }
+  const bottleneck = resources.reduce((a, b) => (b.utilisation > a.utilisation ? b : a));
+  return {
+    meetsLatency: worst !== null && worst <= 1,
+    meetsErrors: errorShare <= targets.errorShare,
+    bottleneck: bottleneck.name,
+    bottleneckUtilisation: bottleneck.utilisation,
+    saturationUsers: bottleneck.utilisation > 0 ? users / bottleneck.utilisation : Number.POSITIVE_INFINITY,
+    latencyBudgetRatio: worst,
+    errorShare,
+  };
+}

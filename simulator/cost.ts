@@ -1,0 +1,264 @@
+import { z } from 'zod';
+import type { Policy } from '../core/policy.ts';
+import type { Profile } from '../core/profile.ts';
+import type { ModelContext } from './analytic.ts';
+import { predictAnalytic } from './analytic.ts';
+import type { ComputeSize, CostItem, CostPrediction, Prediction, Pricing } from './types.ts';
+import type { Workload } from './workload.ts';
+
+// Monthly cost of a configuration (Supabase plan + compute + usage, backend host, Redis) and the
+// cheapest configuration meeting the targets at N users.
+
+const source = z.string().min(1);
+/** Schema of fixtures/pricing/*.yaml merged into one object (validated at the edge, used here). */
+export const PricingSchema = z.object({
+  supabase: z.object({
+    plans: z
+      .array(
+        z.object({
+          name: z.string(),
+          usdPerMonth: z.number().min(0),
+          computeCreditUsd: z.number().min(0),
+          source,
+        }),
+      )
+      .min(1),
+    compute: z
+      .array(
+        z.object({
+          name: z.string(),
+          cores: z.number().positive(),
+          ramGb: z.number().positive(),
+          maxDirectConnections: z.number().int().positive(),
+          maxPoolerClients: z.number().int().positive(),
+          usdPerMonth: z.number().min(0),
+          source,
+        }),
+      )
+      .min(1),
+    egress: z.object({ includedGb: z.number().min(0), usdPerGb: z.number().min(0), source }),
+    disk: z.object({ includedGb: z.number().min(0), usdPerGb: z.number().min(0), source }),
+  }),
+  backend: z.object({
+    name: z.string(),
+    usdPerVcpuMonth: z.number().min(0),
+    usdPerGbRamMonth: z.number().min(0),
+    planUsdPerMonth: z.number().min(0),
+    requestsPerVcpu: z.number().positive(),
+    ramGbPerInstance: z.number().positive(),
+    source,
+  }),
+  redis: z
+    .array(
+      z.object({
+        name: z.string(),
+        usdPerMonth: z.number().min(0),
+        opsPerSecond: z.number().min(0),
+        usdPer100kCommands: z.number().min(0).optional(),
+        source,
+      }),
+    )
+    .min(1),
+});
+
+/** Seconds in the month the costs are for (30 days). */
+export const SECONDS_PER_MONTH = 30 * 24 * 3600;
+
+/**
+ * Share of the month the modelled load runs. Assumption: 1, i.e. the N users are online all month
+ * (an upper bound: the seeds speak of "concurrent users" and give no daily profile).
+ */
+export const LOAD_SHARE_OF_MONTH = 1;
+
+/** Connections Supabase's own services keep (auth, storage, realtime, admin). Assumption: 20. */
+export const RESERVED_CONNECTIONS = 20;
+
+/**
+ * Bytes a stored message row takes beyond its content. Assumption (~200 B: 23 B tuple header, three
+ * uuids, role, type, two timestamps, and entries in two btree indexes).
+ */
+const STORED_ROW_OVERHEAD_BYTES = 200;
+
+/** Redis commands per /api/message under a per-user limit (consume = INCR + PEXPIRE). */
+export const REDIS_COMMANDS_PER_MESSAGE = 2;
+
+/** Compute size the policy's plan stands for: the cheapest paid size with its max connections. */
+export function computeForPolicy(pricing: Pricing, policy: Policy): ComputeSize {
+  const paid = [...pricing.supabase.compute]
+    .filter((c) => c.usdPerMonth > 0)
+    .sort((a, b) => a.usdPerMonth - b.usdPerMonth);
+  return (
+    paid.find((c) => c.maxDirectConnections === policy.database.maxConnections) ??
+    paid.find((c) => c.maxDirectConnections >= policy.database.maxConnections) ??
+    paid[paid.length - 1]!
+  );
+}
+
+/** Stored database size at N users in GB, from the profile's reference message count (production, not the seed). */
+export function databaseSizeGb(profile: Profile, users: number): number {
+  const rows = users * profile.conversationsPerUser.mean * profile.messagesPerConversation.reference;
+  return (rows * (profile.content.meanChars + STORED_ROW_OVERHEAD_BYTES)) / 1e9;
+}
+
+/** Monthly cost of one configuration for a workload. */
+export function monthlyCost(
+  pricing: Pricing,
+  profile: Profile,
+  policy: Policy,
+  workload: Workload,
+  compute: ComputeSize,
+  poolSize: number,
+): Omit<CostPrediction, 'meetsTargets' | 'reason'> {
+  const items: CostItem[] = [];
+  const plan = pricing.supabase.plans.find((p) => p.name === 'pro') ?? pricing.supabase.plans[0]!;
+  items.push({ item: `Supabase ${plan.name} plan`, usd: plan.usdPerMonth, source: plan.source });
+  items.push({
+    item: `Supabase compute ${compute.name} (${compute.cores} cores, ${compute.maxDirectConnections} connections) minus $${plan.computeCreditUsd} credit`,
+    usd: Math.max(0, compute.usdPerMonth - plan.computeCreditUsd),
+    source: compute.source,
+  });
+  const egressGb = (workload.egressBytesPerSecond * SECONDS_PER_MONTH * LOAD_SHARE_OF_MONTH) / 1e9;
+  const eg = pricing.supabase.egress;
+  items.push({
+    item: `egress ${egressGb.toFixed(0)} GB/month (${eg.includedGb} GB included; load all month)`,
+    usd: Math.max(0, egressGb - eg.includedGb) * eg.usdPerGb,
+    source: eg.source,
+  });
+  const diskGb = databaseSizeGb(profile, workload.users);
+  const dk = pricing.supabase.disk;
+  items.push({
+    item: `database size ${diskGb.toFixed(0)} GB (${dk.includedGb} GB included; ${profile.messagesPerConversation.reference} messages/conversation)`,
+    usd: Math.max(0, diskGb - dk.includedGb) * dk.usdPerGb,
+    source: dk.source,
+  });
+  const be = pricing.backend;
+  const vcpus = Math.max(1, Math.ceil(workload.requestsPerSecond / (be.requestsPerVcpu * 0.8)));
+  const usage = vcpus * be.usdPerVcpuMonth + vcpus * be.ramGbPerInstance * be.usdPerGbRamMonth;
+  items.push({
+    item: `${be.name}: ${vcpus} vCPU, ${vcpus * be.ramGbPerInstance} GB (usage, at least the plan fee)`,
+    usd: Math.max(be.planUsdPerMonth, usage),
+    source: be.source,
+  });
+  let redis: string | null = null;
+  if (policy.rateLimit.perUser !== null) {
+    const ops = workload.messagesPerSecond * REDIS_COMMANDS_PER_MESSAGE;
+    const options = pricing.redis
+      .filter((r) => r.opsPerSecond >= ops && (r.opsPerSecond > 0 || vcpus === 1))
+      .map((r) => ({
+        r,
+        usd:
+          r.usdPerMonth + ((r.usdPer100kCommands ?? 0) * ops * SECONDS_PER_MONTH * LOAD_SHARE_OF_MONTH) / 1e5,
+      }))
+      .sort((a, b) => a.usd - b.usd);
+    const pick = options[0];
+    if (pick) {
+      redis = pick.r.name;
+      items.push({
+        item: `Redis ${pick.r.name} (${ops.toFixed(0)} commands/s)`,
+        usd: pick.usd,
+        source: pick.r.source,
+      });
+    } else {
+      redis = 'none fits';
+      items.push({
+        item: `Redis: no option carries ${ops.toFixed(0)} commands/s`,
+        usd: 0,
+        source: 'assumption: shard Redis',
+      });
+    }
+  }
+  return {
+    plan: plan.name,
+    compute: compute.name,
+    cores: compute.cores,
+    maxConnections: compute.maxDirectConnections,
+    poolSize,
+    backend: `${be.name} ${vcpus} vCPU`,
+    redis,
+    monthlyUsd: items.reduce((s, i) => s + i.usd, 0),
+    items,
+  };
+}
+
+/** True when a prediction meets every target (latency, errors, utilisation headroom); else the reason. */
+export function meetsTargets(p: Prediction, ctx: ModelContext): { ok: boolean; reason: string } {
+  const t = ctx.targets;
+  for (const e of p.endpoints) {
+    if (e.ratePerSecond <= 0) continue;
+    const budget = t.p95Ms[e.endpoint] ?? t.p95Ms.default;
+    if (e.p95Ms === null)
+      return { ok: false, reason: `${e.endpoint} p95 unbounded (a resource on its path is saturated)` };
+    if (e.p95Ms > budget)
+      return { ok: false, reason: `${e.endpoint} p95 ${e.p95Ms.toFixed(0)} ms > ${budget} ms` };
+  }
+  if (p.errorShare > t.errorShare)
+    return {
+      ok: false,
+      reason: `errors ${(p.errorShare * 100).toFixed(2)}% > ${(t.errorShare * 100).toFixed(2)}%`,
+    };
+  for (const r of p.resources) {
+    if (r.utilisation > t.maxUtilisation) {
+      return {
+        ok: false,
+        reason: `${r.name} utilisation ${(r.utilisation * 100).toFixed(0)}% > ${(t.maxUtilisation * 100).toFixed(0)}%`,
+      };
+    }
+  }
+  return { ok: true, reason: 'meets every target' };
+}
+
+/** Cost and target check of the policy's own configuration. */
+export function policyCost(
+  pricing: Pricing,
+  profile: Profile,
+  policy: Policy,
+  prediction: Prediction,
+  ctx: ModelContext,
+): CostPrediction {
+  const compute = computeForPolicy(pricing, policy);
+  const cost = monthlyCost(pricing, profile, policy, prediction.workload, compute, policy.database.poolSize);
+  const check = meetsTargets(prediction, ctx);
+  return { ...cost, meetsTargets: check.ok, reason: check.reason };
+}
+
+/**
+ * The cheapest configuration meeting the targets at N users under a policy: every compute size from
+ * the cheapest up, with the database pool raised (up to the size's connections minus the reserved
+ * ones) until waits meet the budget. Returns the most capable configuration with meetsTargets false
+ * and the binding reason when none meets them.
+ */
+export function cheapestConfiguration(
+  pricing: Pricing,
+  profile: Profile,
+  policy: Policy,
+  users: number,
+  ctx: ModelContext,
+): CostPrediction {
+  const sizes = [...pricing.supabase.compute]
+    .filter((c) => c.usdPerMonth > 0)
+    .sort((a, b) => a.usdPerMonth - b.usdPerMonth);
+  let last: CostPrediction | null = null;
+  const candidates: CostPrediction[] = [];
+  for (const compute of sizes) {
+    const maxPool = Math.max(1, compute.maxDirectConnections - RESERVED_CONNECTIONS);
+    const pools = [...new Set([policy.database.poolSize, 10, 20, 40, 80, 160, 320, maxPool])]
+      .filter((n) => n <= maxPool)
+      .sort((a, b) => a - b);
+    for (const poolSize of pools) {
+      const variant: Policy = {
+        ...policy,
+        database: { ...policy.database, poolSize, maxConnections: compute.maxDirectConnections },
+      };
+      const p = predictAnalytic(profile, variant, users, { ...ctx, cores: compute.cores });
+      const check = meetsTargets(p, ctx);
+      const cost = monthlyCost(pricing, profile, variant, p.workload, compute, poolSize);
+      last = { ...cost, meetsTargets: check.ok, reason: check.reason };
+      if (check.ok) {
+        candidates.push(last);
+        break;
+      }
+    }
+  }
+  if (candidates.length === 0) return last!;
+  return candidates.reduce((a, b) => (b.monthlyUsd < a.monthlyUsd ? b : a));
+}

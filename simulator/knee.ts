@@ -1,0 +1,53 @@
+import type { Policy } from '../core/policy.ts';
+import type { Profile } from '../core/profile.ts';
+import type { ModelContext } from './analytic.ts';
+import { predictAnalytic } from './analytic.ts';
+import type { Knee, Prediction } from './types.ts';
+
+/** Highest number of users the knee search considers. */
+export const KNEE_MAX_USERS = 10_000_000;
+
+/** True when a prediction meets the latency and error budgets (the knee's criterion). */
+export function withinBudgets(p: Prediction): boolean {
+  return p.verdict.meetsLatency && p.verdict.meetsErrors;
+}
+
+function limitedBy(p: Prediction): string {
+  if (!p.verdict.meetsErrors)
+    return `errors ${(p.errorShare * 100).toFixed(2)}% (bottleneck ${p.verdict.bottleneck})`;
+  const worst = p.endpoints
+    .filter((e) => e.ratePerSecond > 0)
+    .map((e) => ({ e, ratio: e.p95Ms === null ? Number.POSITIVE_INFINITY : e.p95Ms }))
+    .sort((a, b) => b.ratio - a.ratio)[0];
+  return `${worst ? `${worst.e.endpoint} p95` : 'latency'} (bottleneck ${p.verdict.bottleneck} at ${(p.verdict.bottleneckUtilisation * 100).toFixed(0)}%)`;
+}
+
+/**
+ * The knee under one policy: the largest N whose prediction meets the latency and error budgets, by
+ * bisection on log(N) to 0.5% (the model is monotone in N: every rate is linear in users).
+ */
+export function findKnee(
+  profile: Profile,
+  policy: Policy,
+  ctx: ModelContext,
+  predict = predictAnalytic,
+): Knee {
+  const at = (n: number): Prediction => predict(profile, policy, n, ctx);
+  if (!withinBudgets(at(1)))
+    return { policy: policy.name, users: null, limitedBy: limitedBy(at(1)), unbounded: false };
+  if (withinBudgets(at(KNEE_MAX_USERS)))
+    return {
+      policy: policy.name,
+      users: KNEE_MAX_USERS,
+      limitedBy: 'nothing below the search limit',
+      unbounded: true,
+    };
+  let lo = 1;
+  let hi = KNEE_MAX_USERS;
+  while (hi / lo > 1.005) {
+    const mid = Math.sqrt(lo * hi);
+    if (withinBudgets(at(mid))) lo = mid;
+    else hi = mid;
+  }
+  return { policy: policy.name, users: Math.floor(lo), limitedBy: limitedBy(at(hi)), unbounded: false };
+}

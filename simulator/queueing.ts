@@ -1,0 +1,214 @@
+import type { LogNormal } from './distributions.ts';
+import {
+  logNormalFromMeanScv,
+  logNormalQuantile,
+  logNormalSurvival,
+  quantileFromSurvival,
+} from './distributions.ts';
+import { erlangC } from './erlang-c.ts';
+
+// M/M/c and M/G/c (Allen–Cunneen) queues: waits, their percentiles and end-to-end response times.
+// Times in ms, rates per second.
+
+/** One multi-server queue in steady state. */
+export interface Queue {
+  servers: number;
+  /** Arrivals per second. */
+  arrivalRate: number;
+  /** Mean service (hold) time, ms. */
+  serviceTimeMs: number;
+  /** Squared coefficient of variation of the service time (1 = exponential). */
+  serviceScv: number;
+  /** λ·S in Erlangs (Little's law: mean busy servers when stable). */
+  offeredLoad: number;
+  utilisation: number;
+  saturated: boolean;
+  /** Probability of waiting (Erlang C; 1 when saturated). */
+  probabilityOfWaiting: number;
+  /** Mean wait of those who wait, ms (the wait given waiting is exponential); null when saturated. */
+  conditionalWaitMs: number | null;
+  /** Mean wait over all arrivals, ms; null when saturated. */
+  meanWaitMs: number | null;
+  /** Most arrivals per second the servers can serve. */
+  capacityPerSecond: number;
+  /** Share of arrivals that can never be served (1 − c/A when saturated, else 0). */
+  excessShare: number;
+}
+
+/**
+ * Steady state of a queue with Poisson arrivals and `servers` servers. Exponential service gives the
+ * exact M/M/c waits; other service variability uses the Allen–Cunneen approximation
+ * Wq ≈ C(c, A) · S / (c − A) · (1 + scv) / 2 (Allen, "Probability, Statistics, and Queueing Theory", 1990).
+ */
+export function queue(servers: number, arrivalRate: number, serviceTimeMs: number, serviceScv = 1): Queue {
+  if (!(servers >= 1)) throw new RangeError(`servers must be >= 1, got ${servers}`);
+  if (!(arrivalRate >= 0) || !(serviceTimeMs >= 0))
+    throw new RangeError('arrival rate and service time must be >= 0');
+  const c = Math.floor(servers);
+  const offered = (arrivalRate * serviceTimeMs) / 1000;
+  const utilisation = offered / c;
+  const capacity = serviceTimeMs > 0 ? (c * 1000) / serviceTimeMs : Number.POSITIVE_INFINITY;
+  if (offered >= c) {
+    return {
+      servers: c,
+      arrivalRate,
+      serviceTimeMs,
+      serviceScv,
+      offeredLoad: offered,
+      utilisation,
+      saturated: true,
+      probabilityOfWaiting: 1,
+      conditionalWaitMs: null,
+      meanWaitMs: null,
+      capacityPerSecond: capacity,
+      excessShare: 1 - c / offered,
+    };
+  }
+  const pw = erlangC(c, offered);
+  const conditional = ((serviceTimeMs / (c - offered)) * (1 + serviceScv)) / 2;
+  return {
+    servers: c,
+    arrivalRate,
+    serviceTimeMs,
+    serviceScv,
+    offeredLoad: offered,
+    utilisation,
+    saturated: false,
+    probabilityOfWaiting: pw,
+    conditionalWaitMs: conditional,
+    meanWaitMs: pw * conditional,
+    capacityPerSecond: capacity,
+    excessShare: 0,
+  };
+}
+
+/** P(wait > t) for a stable queue: C · exp(−t / conditional wait). */
+export function waitSurvival(q: Queue, tMs: number): number {
+  if (q.saturated || q.conditionalWaitMs === null) return 1;
+  if (q.conditionalWaitMs === 0 || tMs < 0) return tMs < 0 ? 1 : 0;
+  return q.probabilityOfWaiting * Math.exp(-tMs / q.conditionalWaitMs);
+}
+
+/** p-quantile of the wait (0 when at least a share p does not wait); null when saturated. */
+export function waitQuantile(q: Queue, p: number): number | null {
+  if (q.saturated || q.conditionalWaitMs === null) return null;
+  const pw = q.probabilityOfWaiting;
+  if (pw <= 1 - p) return 0;
+  return q.conditionalWaitMs * Math.log(pw / (1 - p));
+}
+
+/**
+ * A latency made of a constant, an exponential wait that happens with some probability, and a
+ * log-normal service time: the shape of one request through one or two queues.
+ */
+export interface Latency {
+  constantMs: number;
+  /** Probability of waiting at all. */
+  waitProbability: number;
+  /** Mean wait of those who wait, ms. */
+  waitMeanMs: number;
+  /** Service time; sigma 0 means a constant. */
+  service: LogNormal;
+  serviceMeanMs: number;
+  serviceVarianceMs2: number;
+}
+
+/** Builds a {@link Latency} from a constant, waits and a service time with mean and scv. */
+export function latency(
+  constantMs: number,
+  waits: Array<{ probability: number; meanMs: number }>,
+  serviceMeanMs: number,
+  serviceScv: number,
+): Latency {
+  // Several waits in series are merged into one: waits at all with 1 − Π(1 − p), same total mean.
+  let noWait = 1;
+  let meanTotal = 0;
+  for (const w of waits) {
+    noWait *= 1 - w.probability;
+    meanTotal += w.probability * w.meanMs;
+  }
+  const p = 1 - noWait;
+  const service =
+    serviceMeanMs > 0
+      ? logNormalFromMeanScv(serviceMeanMs, serviceScv)
+      : { mu: Number.NEGATIVE_INFINITY, sigma: 0 };
+  return {
+    constantMs,
+    waitProbability: p,
+    waitMeanMs: p > 0 ? meanTotal / p : 0,
+    service,
+    serviceMeanMs,
+    serviceVarianceMs2: serviceScv * serviceMeanMs * serviceMeanMs,
+  };
+}
+
+/** Mean of a latency. */
+export function latencyMean(l: Latency): number {
+  return l.constantMs + l.waitProbability * l.waitMeanMs + l.serviceMeanMs;
+}
+
+/** Variance of a latency. */
+export function latencyVariance(l: Latency): number {
+  const p = l.waitProbability;
+  const m = l.waitMeanMs;
+  return p * 2 * m * m - (p * m) ** 2 + l.serviceVarianceMs2;
+}
+
+/** P(latency > t): exact for an exponential wait plus log-normal service, by Simpson's rule over the wait. */
+export function latencySurvival(l: Latency, tMs: number): number {
+  const t = tMs - l.constantMs;
+  if (t <= 0) return 1;
+  const sx = (x: number): number => (l.serviceMeanMs > 0 ? logNormalSurvival(l.service, x) : x < 0 ? 1 : 0);
+  const noWait = sx(t);
+  if (l.waitProbability <= 0 || l.waitMeanMs <= 0) return noWait;
+  // P(E + X > t) = P(E > t) + ∫_0^t θ e^{−θw} S_X(t − w) dw, E ~ Exp(θ).
+  const theta = 1 / l.waitMeanMs;
+  const n = 64;
+  const h = t / n;
+  let integral = 0;
+  for (let i = 0; i <= n; i++) {
+    const w = i * h;
+    const f = theta * Math.exp(-theta * w) * sx(t - w);
+    integral += (i === 0 || i === n ? 1 : i % 2 === 1 ? 4 : 2) * f;
+  }
+  integral *= h / 3;
+  const withWait = Math.exp(-theta * t) + integral;
+  return (1 - l.waitProbability) * noWait + l.waitProbability * Math.min(1, withWait);
+}
+
+/** p-quantile of a latency, ms. */
+export function latencyQuantile(l: Latency, p: number): number {
+  if (l.waitProbability <= 0 && l.serviceMeanMs > 0) return l.constantMs + logNormalQuantile(l.service, p);
+  return quantileFromSurvival((t) => latencySurvival(l, t), p, Math.max(1e-6, latencyMean(l)));
+}
+
+/**
+ * p-quantile of a sum of independent latencies (a sync is a sequence of requests), by matching a
+ * log-normal to the sum's mean and variance (Fenton–Wilkinson). One term falls back to the exact form.
+ */
+export function sumQuantile(terms: Array<{ latency: Latency; count: number }>, p: number): number {
+  const active = terms.filter((t) => t.count > 0);
+  if (active.length === 1 && active[0]!.count === 1) return latencyQuantile(active[0]!.latency, p);
+  let mean = 0;
+  let variance = 0;
+  for (const { latency: l, count } of active) {
+    mean += count * latencyMean(l);
+    variance += count * latencyVariance(l);
+  }
+  if (mean <= 0) return 0;
+  return logNormalQuantile(logNormalFromMeanScv(mean, variance / (mean * mean)), p);
+}
+
+/** Mean of a sum of independent latencies. */
+export function sumMean(terms: Array<{ latency: Latency; count: number }>): number {
+  return terms.reduce((s, t) => s + t.count * latencyMean(t.latency), 0);
+}
+
+/** M/M/1 closed forms (Kleinrock, "Queueing Systems" vol. 1, 1975, section 3.2): mean wait and response. */
+export function mm1(
+  arrivalRate: number,
+  serviceRate: number,
+): { rho: number; meanWait: number; meanResponse: number } {
+  const rho = arrivalRate / serviceRate;
+  return { rho, meanWait: rho / (serviceRate - arrivalRate), meanResponse: 1 / (serviceRate - arrivalRate) };
+}

@@ -1,0 +1,53 @@
+import type { Policy } from '../core/policy.ts';
+import { TIERS } from '../core/profile.ts';
+import { poissonOverflowShare } from './distributions.ts';
+import type { AbuseAssumption, RateLimitPrediction } from './types.ts';
+import type { Workload } from './workload.ts';
+
+/** No abusive users added; outcomes for a probe abuser at 10× the paid limit are still reported. */
+export const NO_ABUSE: AbuseAssumption = { share: 0, messagesPerMinute: 1000 };
+
+/**
+ * Per-tier outcome of the per-user limit on /api/message: each user's sends in one window are Poisson
+ * with mean rate × window, and a fixed-window limiter (rate-limiter-flexible's default) rejects what
+ * exceeds the limit in that window.
+ */
+export function rateLimitOutcomes(
+  policy: Policy,
+  workload: Workload,
+  messagesPerUserPerMinute: number,
+  abuse: AbuseAssumption,
+): RateLimitPrediction[] {
+  const perUser = policy.rateLimit.perUser;
+  return TIERS.map((tier) => {
+    const online = workload.onlineByTier[tier];
+    const legitimateRate = workload.messagesPerSecondByTier[tier] * (1 - abuse.share);
+    const abusiveRate = (online * abuse.share * abuse.messagesPerMinute) / 60;
+    if (perUser === null) {
+      return {
+        tier,
+        limitPerWindow: null,
+        windowSeconds: null,
+        legitimateRate,
+        abusiveRate,
+        legitimateRejectedShare: 0,
+        abusiveRejectedShare: 0,
+        admittedRate: legitimateRate + abusiveRate,
+      };
+    }
+    const limit = tier === 'free' ? perUser.free : perUser.paid;
+    const window = perUser.windowSeconds;
+    const legitShare = poissonOverflowShare((messagesPerUserPerMinute / 60) * window, limit);
+    const abuseShare = poissonOverflowShare((abuse.messagesPerMinute / 60) * window, limit);
+    return {
+      tier,
+      limitPerWindow: limit,
+      windowSeconds: window,
+      legitimateRate,
+      abusiveRate,
+      legitimateRejectedShare: legitShare,
+      abusiveRejectedShare: abuseShare,
+      admittedRate: legitimateRate * (1 - legitShare) + abusiveRate * (1 - abuseShare),
+    };
+  });
+}

@@ -1,0 +1,58 @@
+import type { Policy } from '../core/policy.ts';
+import type { ModelContext } from './analytic.ts';
+import { predictAnalytic } from './analytic.ts';
+import { cheapestConfiguration, computeForPolicy, policyCost } from './cost.ts';
+import { defaultCalibration, defaultTargets } from './defaults.ts';
+import { findKnee } from './knee.ts';
+import { NO_ABUSE } from './rate-limit.ts';
+import type { Prediction, SimulateInput, SimulationResult } from './types.ts';
+
+/** Database cores when no pricing names the plan: Supabase Micro, "2-core ARM (shared)". */
+export const DEFAULT_DATABASE_CORES = 2;
+
+/** Model context of one policy: calibration, targets, cores of its plan, abuse assumption. */
+export function contextFor(input: SimulateInput, policy: Policy): ModelContext {
+  const cores = input.pricing
+    ? computeForPolicy(input.pricing, policy).cores
+    : (input.databaseCores ?? DEFAULT_DATABASE_CORES);
+  return {
+    calibration: input.calibration ?? defaultCalibration(),
+    targets: input.targets ?? defaultTargets(),
+    cores: input.databaseCores ?? cores,
+    abuse: input.abuse ?? NO_ABUSE,
+  };
+}
+
+/**
+ * Predicts every policy at every number of users (pure): workload, resources, latencies, errors, the
+ * cost of the policy's configuration and of the cheapest one meeting the targets, and each policy's knee.
+ */
+export function simulate(input: SimulateInput): SimulationResult {
+  const mode = input.mode ?? 'analytic';
+  if (mode !== 'analytic') throw new RangeError(`mode '${mode}' is not supported by simulate() yet`);
+  if (input.policies.length === 0) throw new RangeError('simulate needs at least one policy');
+  for (const n of input.users)
+    if (!(Number.isFinite(n) && n > 0)) throw new RangeError(`users must be positive numbers, got ${n}`);
+  const predictions: Prediction[] = [];
+  const knees = [];
+  for (const policy of input.policies) {
+    const ctx = contextFor(input, policy);
+    for (const users of input.users) {
+      const p = predictAnalytic(input.profile, policy, users, ctx);
+      if (input.pricing) {
+        p.cost = policyCost(input.pricing, input.profile, policy, p, ctx);
+        p.cheapest = cheapestConfiguration(input.pricing, input.profile, policy, users, ctx);
+      }
+      predictions.push(p);
+    }
+    knees.push(findKnee(input.profile, policy, ctx));
+  }
+  return {
+    profile: input.profile.name,
+    mode,
+    targets: input.targets ?? defaultTargets(),
+    calibration: input.calibration ?? defaultCalibration(),
+    predictions,
+    knees,
+  };
+}
