@@ -1,11 +1,185 @@
-import type { CommandModule } from 'yargs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Argv, CommandModule } from 'yargs';
+import { isLoopbackHost, remoteRefusal } from '../../core/loopback.ts';
+import { loadPolicy, type Policy } from '../../core/policy.ts';
+import { maskUrl } from '../../core/redact.ts';
 import { UsageError } from '../../core/usage-error.ts';
+import { startTarget } from '../../target/index.ts';
+import { jwtSecretFromEnv } from '../../target/jwt.ts';
+import { resolveDatabase } from '../lib/database.ts';
+
+/** Flags of `atlas-cap target`. */
+export interface TargetArgs {
+  policy: string;
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  allowRemote?: string;
+  redisUrl?: string;
+  upstreamUrl?: string;
+  slowQueryMs?: number;
+  slowQueryShare?: number;
+  json: boolean;
+}
+
+/** The line printed once the target listens (`--json`: exactly one JSON object). */
+export function readyLine(
+  info: { listening: string; upstream: string; policy: string; database: string },
+  json: boolean,
+): string {
+  if (json)
+    return JSON.stringify({ listening: info.listening, upstream: info.upstream, policy: info.policy });
+  return `atlas-cap target: listening on ${info.listening} (policy ${info.policy}, database ${info.database}, upstream ${info.upstream})`;
+}
+
+/** Validates the flags that need more than yargs' types; throws UsageError naming the flag. */
+export function validateTargetArgs(args: TargetArgs): { slowQuery?: { ms: number; share: number } } {
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
+    throw new UsageError('--port', `must be an integer from 0 to 65535, got ${args.port}`);
+  }
+  if (!isLoopbackHost(args.host) && args.allowRemote?.toLowerCase() !== args.host.toLowerCase()) {
+    throw new UsageError(
+      '--host',
+      `${args.host} is not loopback; pass --allow-remote ${args.host} to listen there`,
+    );
+  }
+  for (const [flag, url] of [
+    ['--redis-url', args.redisUrl],
+    ['--upstream-url', args.upstreamUrl],
+  ] as const) {
+    if (url === undefined) continue;
+    let refusal: string | undefined;
+    try {
+      refusal = remoteRefusal(url, args.allowRemote);
+    } catch {
+      throw new UsageError(flag, `is not a valid URL: ${maskUrl(url)}`);
+    }
+    if (refusal) throw new UsageError(flag, refusal);
+  }
+  const { slowQueryMs: ms, slowQueryShare: share } = args;
+  if ((ms === undefined) !== (share === undefined)) {
+    throw new UsageError('--slow-query-ms', 'needs --slow-query-share too (and the other way round)');
+  }
+  if (ms === undefined || share === undefined) return {};
+  if (!(ms > 0) || !Number.isFinite(ms))
+    throw new UsageError('--slow-query-ms', `must be a positive number, got ${ms}`);
+  if (!(share >= 0 && share <= 1))
+    throw new UsageError('--slow-query-share', `must be between 0 and 1, got ${share}`);
+  return { slowQuery: { ms, share } };
+}
+
+/** Starts the upstream stub in its own process (own event loop) and resolves with its URL. */
+export async function spawnUpstreamStub(policy: Policy): Promise<{ url: string; child: ChildProcess }> {
+  const main = fileURLToPath(new URL('../../target/upstream-stub-main.ts', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      import.meta.resolve('tsx'),
+      main,
+      '--median',
+      String(policy.upstream.latencyMs.median),
+      '--p95',
+      String(policy.upstream.latencyMs.p95),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const line = buffer.split('\n')[0];
+      if (buffer.includes('\n') && line) {
+        try {
+          resolve((JSON.parse(line) as { listening: string }).listening);
+        } catch {
+          reject(new Error(`upstream stub printed ${line}`));
+        }
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`upstream stub exited with code ${code}`)));
+    child.once('error', reject);
+  });
+  return { url, child };
+}
 
 /** `atlas-cap target`: Serve the reference Atlas backend and Supabase REST layer. */
-export const targetCommand: CommandModule = {
+export const targetCommand: CommandModule<object, TargetArgs> = {
   command: 'target',
   describe: 'Serve the reference Atlas backend and Supabase REST layer',
-  handler: () => {
-    throw new UsageError('target', 'is not built yet');
+  builder: (yargs: Argv) =>
+    yargs
+      .option('policy', {
+        type: 'string',
+        demandOption: true,
+        describe: 'policy name (current, fixed, scale) or YAML file',
+      })
+      .option('port', { type: 'number', default: 0, describe: 'port to listen on (0: a free one)' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
+      .option('database-url', {
+        type: 'string',
+        describe: 'PostgreSQL URL (else DATABASE_URL, else embedded)',
+      })
+      .option('allow-remote', { type: 'string', describe: 'permit this one non-loopback host' })
+      .option('redis-url', {
+        type: 'string',
+        describe: 'Redis for shared rate-limit counters (else REDIS_URL, else memory)',
+      })
+      .option('upstream-url', {
+        type: 'string',
+        describe: 'language-model upstream (default: start the stub)',
+      })
+      .option('slow-query-ms', {
+        type: 'number',
+        describe: 'fault: pg_sleep this long before some REST reads',
+      })
+      .option('slow-query-share', { type: 'number', describe: 'fault: share of REST reads slowed (0..1)' })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the ready line as JSON',
+      }) as unknown as Argv<TargetArgs>,
+  handler: async (args) => {
+    const policy = loadPolicy(args.policy);
+    const redisUrl = args.redisUrl ?? (process.env.REDIS_URL || undefined);
+    const { slowQuery } = validateTargetArgs({ ...args, redisUrl });
+    const jwtSecret = jwtSecretFromEnv();
+    if (jwtSecret.length < 32)
+      throw new UsageError('SUPABASE_JWT_SECRET', 'must be at least 32 characters long');
+    const database = await resolveDatabase(
+      { databaseUrl: args.databaseUrl, allowRemote: args.allowRemote },
+      (line) => process.stderr.write(`${line}\n`),
+    );
+    let stub: ChildProcess | undefined;
+    try {
+      let upstreamUrl = args.upstreamUrl;
+      if (upstreamUrl === undefined) {
+        const started = await spawnUpstreamStub(policy);
+        stub = started.child;
+        upstreamUrl = started.url;
+      }
+      const target = await startTarget({
+        policy,
+        databaseUrl: database.url,
+        upstreamUrl,
+        port: args.port,
+        host: args.host,
+        jwtSecret,
+        ...(redisUrl ? { redisUrl } : {}),
+        ...(slowQuery ? { slowQuery } : {}),
+      });
+      process.stdout.write(
+        `${readyLine({ listening: target.url, upstream: upstreamUrl, policy: policy.name, database: database.display }, args.json)}\n`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await target.close();
+    } finally {
+      stub?.kill('SIGTERM');
+      await database.release();
+    }
   },
 };

@@ -1,0 +1,73 @@
+import type { AddressInfo } from 'node:net';
+import { createDbPool } from './db-pool.ts';
+import { jwtSecretFromEnv } from './jwt.ts';
+import { createMetrics } from './metrics.ts';
+import { createMessageRateLimiter } from './rate-limit.ts';
+import { createRedisStore } from './redis-store.ts';
+import { buildServer } from './server.ts';
+import { type RunningTarget, TARGET_DEFAULTS, type TargetOptions } from './target-options.ts';
+import { createUpstreamClient } from './upstream-agent.ts';
+
+export { anonKey, DEV_JWT_SECRET, serviceRoleKey, signJwt } from './jwt.ts';
+export type { RunningTarget, TargetOptions } from './target-options.ts';
+export { TARGET_DEFAULTS } from './target-options.ts';
+export { startUpstreamStub } from './upstream-stub.ts';
+
+/**
+ * Starts the reference Atlas backend: Supabase REST subset, /api/message, /healthz and /metrics,
+ * configured by `options.policy`. Resolves once listening; `close()` stops the server and releases
+ * the pool, the Redis client and the upstream agent.
+ */
+export async function startTarget(options: TargetOptions): Promise<RunningTarget> {
+  const { policy } = options;
+  const metrics = createMetrics();
+  const db = createDbPool(options.databaseUrl, policy, metrics);
+  const redis = options.redisUrl ? createRedisStore(options.redisUrl) : undefined;
+  const upstream = createUpstreamClient(options.upstreamUrl, policy, metrics);
+  metrics.bindGauges({ dbPool: () => db.stats(), upstream: () => upstream.stats() });
+  const jwtSecret = options.jwtSecret ?? jwtSecretFromEnv();
+  const app = buildServer({
+    metrics,
+    rest: {
+      db,
+      jwtSecret,
+      maxRows: options.maxRows ?? TARGET_DEFAULTS.maxRows,
+      slowQuery: options.slowQuery,
+    },
+    message: {
+      policy,
+      db,
+      upstream,
+      rateLimiter: createMessageRateLimiter(policy, redis),
+      metrics,
+      jwtSecret,
+      maxQueuedUpstream: options.maxQueuedUpstream ?? TARGET_DEFAULTS.maxQueuedUpstream,
+    },
+    health: { policy, db, redis, startedAt: Date.now() },
+  });
+  const release = async () => {
+    upstream.close();
+    await redis?.close();
+    await db.close();
+  };
+  const host = options.host ?? TARGET_DEFAULTS.host;
+  try {
+    await app.listen({ port: options.port ?? TARGET_DEFAULTS.port, host });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  const port = (app.server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}`,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await release();
+      })();
+      return closing;
+    },
+  };
+}
