@@ -106,6 +106,16 @@ export const RunRecordSchema = z.object({
     maxVUs: z.number().int().min(0),
   }),
   thresholds: z.record(z.string(), z.object({ ok: z.boolean() })),
+  /** Summaries of requests by user class and tier (`abusive/free`, `legit/core`; rate-limit runs). */
+  classes: z.record(z.string(), EndpointSummarySchema).optional(),
+  /** Ramp runs: the highest rate sustained within the latency and error budgets. */
+  knee: z
+    .object({
+      iterationsPerSecond: z.number().min(0),
+      requestsPerSecond: z.number().min(0),
+      brokeAtSecond: z.number().nullable(),
+    })
+    .optional(),
   /** Faults injected and what was checked afterwards (fault runs only). */
   faults: z.record(z.string(), z.unknown()).optional(),
   /** Free-form notes the runner adds (what was skipped, warnings). */

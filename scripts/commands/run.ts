@@ -1,11 +1,111 @@
-import type { CommandModule } from 'yargs';
-import { UsageError } from '../../core/usage-error.ts';
+import type { Argv, CommandModule } from 'yargs';
+import { loadPolicy } from '../../core/policy.ts';
+import { loadProfile } from '../../core/profile.ts';
+import { parseDurationSeconds } from '../run/duration.ts';
+import { FAULTS } from '../run/faults.ts';
+import { SCENARIOS } from '../run/plan.ts';
+import { runScenario } from '../run/run-scenario.ts';
+import { formatRunSummary } from '../run/summary-text.ts';
+
+/** Flags of `atlas-cap run`. */
+interface RunArgs {
+  scenario: string;
+  users: number;
+  policy: string;
+  profile: string;
+  duration: string;
+  databaseUrl?: string;
+  allowRemote?: string;
+  target: string;
+  segments: number;
+  schema: 'plain' | 'partitioned';
+  fault?: string;
+  redisUrl?: string;
+  out?: string;
+  json: boolean;
+}
 
 /** `atlas-cap run`: Run a k6 scenario end to end and write a run record. */
-export const runCommand: CommandModule = {
-  command: 'run',
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <scenario>',
   describe: 'Run a k6 scenario end to end and write a run record',
-  handler: () => {
-    throw new UsageError('run', 'is not built yet');
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('scenario', {
+        type: 'string',
+        describe: `one of ${SCENARIOS.join(', ')}`,
+        demandOption: true,
+      })
+      .option('users', {
+        type: 'number',
+        demandOption: true,
+        describe: 'registered users (the open model turns them into rates)',
+      })
+      .option('policy', {
+        type: 'string',
+        demandOption: true,
+        describe: 'policy name (current, fixed, scale) or YAML file',
+      })
+      .option('profile', {
+        type: 'string',
+        default: 'ci-smoke',
+        describe: 'workload profile name or YAML file',
+      })
+      .option('duration', {
+        type: 'string',
+        default: '60s',
+        describe: 'length of the load (60, 60s, 2m; at most 1h)',
+      })
+      .option('database-url', {
+        type: 'string',
+        describe: 'PostgreSQL URL (else DATABASE_URL, else embedded)',
+      })
+      .option('allow-remote', { type: 'string', describe: 'permit this one non-loopback host' })
+      .option('target', {
+        type: 'string',
+        default: 'local',
+        describe: "'local' or the base URL of a deployment",
+      })
+      .option('segments', {
+        type: 'number',
+        default: 1,
+        describe: 'k6 processes (execution segments), merged',
+      })
+      .option('schema', {
+        choices: ['plain', 'partitioned'] as const,
+        default: 'plain' as const,
+        describe: 'schema to seed',
+      })
+      .option('fault', {
+        type: 'string',
+        choices: [...FAULTS],
+        describe: 'inject a fault into the local target',
+      })
+      .option('redis-url', { type: 'string', describe: 'Redis for the target rate-limit counters' })
+      .option('out', { type: 'string', describe: 'run-record folder (default reports/runs/<...>)' })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print run.json instead of the summary',
+      }) as unknown as Argv<RunArgs>,
+  handler: async (args) => {
+    const { dir, record } = await runScenario({
+      scenario: args.scenario,
+      users: args.users,
+      policy: loadPolicy(args.policy),
+      profile: loadProfile(args.profile),
+      durationSeconds: parseDurationSeconds(args.duration),
+      databaseUrl: args.databaseUrl,
+      allowRemote: args.allowRemote,
+      target: args.target,
+      segments: args.segments,
+      schema: args.schema,
+      fault: args.fault,
+      redisUrl: args.redisUrl,
+      outDir: args.out,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`${args.json ? JSON.stringify(record, null, 2) : formatRunSummary(dir, record)}\n`);
+    if (record.exitStatus !== 0) process.exitCode = 1;
   },
 };

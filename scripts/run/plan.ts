@@ -1,0 +1,147 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Policy } from '../../core/policy.ts';
+import type { Profile } from '../../core/profile.ts';
+import { UsageError } from '../../core/usage-error.ts';
+import { workloadAt } from '../../simulator/workload.ts';
+
+// Turns `--users N` under a profile and policy into the k6 environment of a scenario: the open model's
+// arrival rates (simulator workloadAt, the same numbers the simulator predicts from), intervals, and
+// the iteration-time estimates Little's law sizes VUs with.
+
+/** Scenario names; one file each in scenarios/. */
+export const SCENARIOS = [
+  'full-sync',
+  'delta-sync',
+  'rate-limit',
+  'launch-mix',
+  'ramp-to-knee',
+  'isolation',
+  'table-size',
+] as const;
+/** One scenario name. */
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** Folder of the k6 scenarios. */
+export const SCENARIOS_DIR = resolve(fileURLToPath(new URL('../../scenarios', import.meta.url)));
+
+/** Absolute path of a scenario's file. */
+export function scenarioFile(name: ScenarioName): string {
+  return resolve(SCENARIOS_DIR, `${name}.ts`);
+}
+
+/** Checks a scenario name; UsageError listing the known ones. */
+export function parseScenario(name: string): ScenarioName {
+  if ((SCENARIOS as readonly string[]).includes(name)) return name as ScenarioName;
+  throw new UsageError('SCENARIO', `unknown scenario '${name}' (known: ${SCENARIOS.join(', ')})`);
+}
+
+/**
+ * Abusive users of the rate-limit scenario: 5% of free users, at least 1, at most 20 (assumption: the
+ * seeds do not say how many abuse; a handful is enough to see 429s).
+ */
+export const ABUSIVE_SHARE = 0.05;
+/** Messages per minute of an abusive user: 3× fix #2's free limit of 20/min (launch-readiness-report.md). */
+export const ABUSIVE_PER_MIN = 60;
+/** Upper bound on VUs per scenario (memory of the load generator: ~1-5 MB per VU). */
+export const DEFAULT_MAX_VUS = 200;
+
+/** What the runner passes to k6 for one scenario. */
+export interface K6Plan {
+  /** `-e` variables (no secrets: the JWT secret travels in the process environment). */
+  env: Record<string, string>;
+  /** Offered arrival rates (per second) by request kind, for the run record. */
+  arrivalRates: Record<string, number>;
+  /** Sync mode of the scenario's syncs, or null when it sends none. */
+  syncMode: 'full' | 'delta' | null;
+}
+
+function fixed(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(12);
+}
+
+/** Builds the k6 environment of `scenario` at `users` users (pure). */
+export function planScenario(
+  scenario: ScenarioName,
+  profile: Profile,
+  policy: Policy,
+  users: number,
+  durationSeconds: number,
+): K6Plan {
+  const mode: 'full' | 'delta' =
+    scenario === 'full-sync'
+      ? 'full'
+      : scenario === 'delta-sync' || scenario === 'table-size'
+        ? 'delta'
+        : policy.sync.mode;
+  const effective: Policy = { ...policy, sync: { ...policy.sync, mode } };
+  const w = workloadAt(profile, effective, users);
+  const env: Record<string, string> = {
+    DURATION_S: String(durationSeconds),
+    MAX_VUS: String(DEFAULT_MAX_VUS),
+    SYNC_TIERS: policy.sync.tiers.join(','),
+    SYNC_MODE: mode,
+    DELTA_LIMIT: String(policy.sync.deltaLimit),
+    PUSH_SHARE: fixed(profile.changeSharePer30s),
+    MESSAGE_CHARS: String(Math.round(profile.content.meanChars)),
+    MSG_PER_USER_PER_MIN: fixed(profile.messagesPerUserPerMinute),
+    // Iteration time estimates for Little's law: full sync ~8 ms per request, delta ~3 requests, a message
+    // holds the upstream median plus the database work (policy upstream.latencyMs).
+    SYNC_ITER_S: fixed(mode === 'full' ? 0.05 + 0.008 * (profile.conversationsPerUser.mean + 2) : 0.05),
+    MSG_ITER_S: fixed((policy.upstream.latencyMs.median * 1.5) / 1000 + 0.05),
+  };
+  for (const cls of ['active', 'recent', 'inactive'] as const) {
+    env[`SYNC_INTERVAL_${cls.toUpperCase()}_S`] = fixed(w.intervalSecondsByClass[cls]);
+    env[`SYNC_RATE_${cls.toUpperCase()}`] = fixed(w.syncsPerSecondByClass[cls]);
+  }
+  for (const tier of ['free', 'core', 'studio'] as const) {
+    env[`MSG_RATE_${tier.toUpperCase()}`] = fixed(w.messagesPerSecondByTier[tier]);
+  }
+  const arrivalRates: Record<string, number> = {};
+  let syncMode: K6Plan['syncMode'] = null;
+  switch (scenario) {
+    case 'full-sync':
+    case 'delta-sync':
+      arrivalRates.sync = w.syncsPerSecond;
+      syncMode = mode;
+      break;
+    case 'rate-limit': {
+      const abusive = Math.min(20, Math.max(1, Math.round(w.onlineByTier.free * ABUSIVE_SHARE)));
+      env.ABUSIVE_USERS = String(abusive);
+      env.ABUSIVE_PER_MIN = String(ABUSIVE_PER_MIN);
+      arrivalRates['api.message'] = w.messagesPerSecond;
+      arrivalRates['api.message.abusive'] = (abusive * ABUSIVE_PER_MIN) / 60;
+      break;
+    }
+    case 'launch-mix':
+      env.HEALTH_RATE = '1';
+      arrivalRates.sync = w.syncsPerSecond;
+      arrivalRates['api.message'] = w.messagesPerSecond;
+      arrivalRates.healthz = 1;
+      syncMode = mode;
+      break;
+    case 'ramp-to-knee':
+      env.RAMP_START_RATE = '1';
+      env.RAMP_END_RATE = fixed(Math.max(10, w.syncsPerSecond * 4));
+      arrivalRates.sync = Math.max(10, w.syncsPerSecond * 4);
+      syncMode = mode;
+      break;
+    case 'isolation':
+      env.ISOLATION_RATE = '5';
+      arrivalRates.isolation = 5;
+      break;
+    case 'table-size':
+      env.TABLE_RATE = '5';
+      arrivalRates.sync = 5;
+      syncMode = 'delta';
+      break;
+  }
+  return { env, arrivalRates, syncMode };
+}
+
+/** `--execution-segment` and `--execution-segment-sequence` values of segment `i` of `k`. */
+export function executionSegment(i: number, k: number): { segment: string; sequence: string } {
+  const frac = (n: number): string => (n === 0 ? '0' : n === k ? '1' : `${n}/${k}`);
+  const sequence = Array.from({ length: k + 1 }, (_, n) => frac(n)).join(',');
+  return { segment: `${frac(i)}:${frac(i + 1)}`, sequence };
+}
