@@ -3,6 +3,7 @@ import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
 import { cheapestConfiguration, computeForPolicy, policyCost } from './cost.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
+import { predictDes } from './des/predict.ts';
 import { findKnee } from './knee.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 import type { Prediction, SimulateInput, SimulationResult } from './types.ts';
@@ -29,7 +30,6 @@ export function contextFor(input: SimulateInput, policy: Policy): ModelContext {
  */
 export function simulate(input: SimulateInput): SimulationResult {
   const mode = input.mode ?? 'analytic';
-  if (mode !== 'analytic') throw new RangeError(`mode '${mode}' is not supported by simulate() yet`);
   if (input.policies.length === 0) throw new RangeError('simulate needs at least one policy');
   for (const n of input.users)
     if (!(Number.isFinite(n) && n > 0)) throw new RangeError(`users must be positive numbers, got ${n}`);
@@ -38,13 +38,17 @@ export function simulate(input: SimulateInput): SimulationResult {
   for (const policy of input.policies) {
     const ctx = contextFor(input, policy);
     for (const users of input.users) {
-      const p = predictAnalytic(input.profile, policy, users, ctx);
+      const p =
+        mode === 'des'
+          ? predictDes(input.profile, policy, users, ctx, { seed: input.seed ?? 1, ...input.des })
+          : predictAnalytic(input.profile, policy, users, ctx);
       if (input.pricing) {
         p.cost = policyCost(input.pricing, input.profile, policy, p, ctx);
         p.cheapest = cheapestConfiguration(input.pricing, input.profile, policy, users, ctx);
       }
       predictions.push(p);
     }
+    // The knee is searched with the analytical model in both modes (a DES per bisection step is too slow).
     knees.push(findKnee(input.profile, policy, ctx));
   }
   return {

@@ -1,5 +1,6 @@
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
+import type { DesPattern } from './des/patterns.ts';
 import type { Workload } from './workload.ts';
 
 // Shapes of the simulator's inputs and outputs. Every number that can be unbounded (a wait at or past
@@ -286,9 +287,13 @@ export interface SimulateInput {
   abuse?: AbuseAssumption;
   /** Database cores when no pricing names the policy's plan (default 2: Supabase Micro). */
   databaseCores?: number;
-  /** DES: simulated seconds per point (default 120) and warm-up seconds discarded (default 20). */
-  desSeconds?: number;
-  desWarmupSeconds?: number;
+  /** DES: arrival pattern, simulated seconds per point (default 120), warm-up discarded (default 20), sample spacing (default 1 s). */
+  des?: {
+    pattern?: DesPattern;
+    durationSeconds?: number;
+    warmupSeconds?: number;
+    sampleEverySeconds?: number;
+  };
 }
 
 /** The knee: the largest N meeting the latency and error budgets under one policy. */

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { erlangC } from '../erlang-c.ts';
+import { mm1 } from '../queueing.ts';
+import type { DesConfig } from './engine.ts';
+import { EVENT, runDes } from './engine.ts';
+
+/** One Poisson stream of one-step jobs through one resource: an M/M/c queue (times in ms). */
+function mmcConfig(
+  servers: number,
+  ratePerSecond: number,
+  meanServiceMs: number,
+  seconds: number,
+  seed = 7,
+): DesConfig {
+  return {
+    resources: [{ name: 'pool', servers, queueTimeoutMs: null }],
+    jobs: [
+      {
+        name: 'job',
+        overheadMs: 0,
+        steps: [
+          {
+            resource: 0,
+            endpoint: 'req',
+            hold: { kind: 'exponential', meanMs: meanServiceMs },
+            overheadMs: 0,
+            repeat: 1,
+            probability: 1,
+            timeoutMs: null,
+          },
+        ],
+      },
+    ],
+    arrivals: [{ kind: 'poisson', job: 0, ratePerSecond }],
+    durationSeconds: seconds,
+    warmupSeconds: seconds / 20,
+    seed,
+    sampleEverySeconds: 0,
+  };
+}
+
+describe('runDes against closed forms', () => {
+  it('M/M/1 at ρ = 0.8: mean wait ρ/(μ−λ) and utilisation ρ (Kleinrock vol. 1, 3.2)', () => {
+    // λ = 8/s, mean service 100 ms → μ = 10/s; Wq = 0.8 / 2 = 0.4 s.
+    const r = runDes(mmcConfig(1, 8, 100, 40_000));
+    const exact = mm1(8, 10);
+    const pool = r.resources[0]!;
+    expect(pool.utilisation).toBeGreaterThan(exact.rho * 0.98);
+    expect(pool.utilisation).toBeLessThan(exact.rho * 1.02);
+    expect(pool.meanWaitMs / (exact.meanWait * 1000)).toBeGreaterThan(0.93);
+    expect(pool.meanWaitMs / (exact.meanWait * 1000)).toBeLessThan(1.07);
+    // M/M/1: P(wait) = ρ.
+    expect(pool.probabilityOfWaiting).toBeCloseTo(0.8, 1);
+  });
+
+  it('M/M/c (c = 10, A = 8): P(wait) = Erlang C and Wq = C·S/(c − A)', () => {
+    const r = runDes(mmcConfig(10, 80, 100, 20_000, 11));
+    const pool = r.resources[0]!;
+    const c = erlangC(10, 8);
+    const wq = (c * 100) / (10 - 8);
+    expect(Math.abs(pool.probabilityOfWaiting - c)).toBeLessThan(0.02);
+    expect(Math.abs(pool.meanWaitMs / wq - 1)).toBeLessThan(0.06);
+    expect(Math.abs(pool.utilisation - 0.8)).toBeLessThan(0.01);
+    // Response time of M/M/c is wait + service: mean = Wq + S.
+    expect(Math.abs(r.endpoints['req']!.meanMs / (wq + 100) - 1)).toBeLessThan(0.03);
+  });
+
+  it('same seed, same output; another seed, another output', () => {
+    const a = runDes(mmcConfig(2, 15, 100, 500, 3));
+    const b = runDes(mmcConfig(2, 15, 100, 500, 3));
+    const c = runDes(mmcConfig(2, 15, 100, 500, 4));
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(c.resources[0]!.meanWaitMs).not.toBe(a.resources[0]!.meanWaitMs);
+  });
+});
+
+describe('runDes event trace', () => {
+  it('three synchronised timers, one server, 10 ms holds: FCFS, releases before arrivals at equal times', () => {
+    const config: DesConfig = {
+      resources: [{ name: 'pool', servers: 1, queueTimeoutMs: null }],
+      jobs: [
+        {
+          name: 'sync',
+          overheadMs: 0,
+          steps: [
+            {
+              resource: 0,
+              endpoint: 'req',
+              hold: { kind: 'constant', ms: 10 },
+              overheadMs: 0,
+              repeat: 1,
+              probability: 1,
+              timeoutMs: null,
+            },
+          ],
+        },
+      ],
+      // Period 30 ms so that the second round arrives exactly when the third request is released.
+      arrivals: [{ kind: 'timers', job: 0, users: 3, periodSeconds: 0.03, jitter: false }],
+      durationSeconds: 0.05,
+      warmupSeconds: 0,
+      seed: 1,
+      sampleEverySeconds: 0,
+      trace: 100,
+    };
+    const r = runDes(config);
+    const T = EVENT.timer;
+    const R = EVENT.release;
+    // Job ids are reused: job 0 ends at 10 and id 0 is taken again by user 2's next job, and so on.
+    expect(r.trace).toEqual([
+      [0, T, 0], // user 0: job 0 gets the server, release at 10
+      [0, T, 1], // user 1: job 1 queues
+      [0, T, 2], // user 2: job 2 queues
+      [10, R, 0], // job 0 done; job 1 served until 20
+      [20, R, 1], // job 1 done; job 2 served until 30
+      [30, R, 2], // release first (priority 0), then the timers of round two
+      [30, T, 0], // user 0 again: server free, release at 40
+      [30, T, 1],
+      [30, T, 2],
+      [40, R, 2], // the job of user 0's second firing reused id 2 (the last freed)
+      [50, R, 1],
+    ]);
+    expect(r.jobs['sync']!.count).toBe(5);
+    expect(r.jobs['sync']!.maxMs).toBe(30); // user 2 of round one waited 20 and held 10
+  });
+});
