@@ -76,8 +76,7 @@ export function attempt(): void {
   );
   // 204 whether or not a row matched; Content-Range `*/N` (count=exact) says how many changed.
   const range = patch.headers['Content-Range'] ?? '';
-  if (patch.status >= 200 && patch.status < 300 && /\/[1-9]/.test(range))
-    breaches.add(1, { how: 'update' });
+  if (patch.status >= 200 && patch.status < 300 && /\/[1-9]/.test(range)) breaches.add(1, { how: 'update' });
 }
 
 /** Default entry point (k6 inspect, plain `k6 run`). */

@@ -90,7 +90,10 @@ export function restInsert(table: string, rows: unknown, userId: string, name: s
 /** PATCH `/rest/v1/<path>` with a JSON body, tagged `name`; Content-Range says how many rows changed. */
 export function restPatch(path: string, body: unknown, userId: string, name: string, tags: Tags = {}): Res {
   const res = http.patch(`${BASE_URL}/rest/v1/${path}`, JSON.stringify(body), {
-    headers: authHeaders(userId, { 'Content-Type': 'application/json', Prefer: 'return=minimal, count=exact' }),
+    headers: authHeaders(userId, {
+      'Content-Type': 'application/json',
+      Prefer: 'return=minimal, count=exact',
+    }),
     tags: { name, ...tags },
     timeout: `${REQUEST_TIMEOUT_S}s`,
   });

@@ -39,7 +39,7 @@ export function parseGoDuration(text: string): number {
   for (const m of text.matchAll(re)) {
     matched += m[0];
     const n = Number(m[1]);
-    total += n * { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, 'µs': 1e-6, ns: 1e-9 }[m[2] as 'h'];
+    total += n * { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 }[m[2] as 'h'];
   }
   if (matched !== text) throw new Error(`not a Go duration: ${text}`);
   return total;
@@ -74,7 +74,9 @@ export async function inspectScenario(
     return JSON.parse(stdout) as InspectedOptions;
   } catch (error) {
     const e = error as { stderr?: string; message: string };
-    throw new Error(`k6 inspect ${file} failed: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' ')}`);
+    throw new Error(
+      `k6 inspect ${file} failed: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' ')}`,
+    );
   }
 }
 
