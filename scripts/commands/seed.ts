@@ -7,32 +7,29 @@ import { DEFAULT_WORKERS, formatSeedSummary, type SchemaVariant, seedDatabase } 
 
 interface SeedArgs {
   profile: string;
-  users?: number;
-  seed?: number;
+  users?: string;
+  seed?: string;
   'as-of'?: string;
   'database-url'?: string;
   'allow-remote'?: string;
   schema: SchemaVariant;
   reset: boolean;
-  workers: number;
+  workers: string;
   export?: string;
   json: boolean;
 }
 
-/** Parses a flag that must be a whole number: yargs' `number` would let `1.5` or `abc` (NaN) through. */
-function wholeNumber(flag: string, min: number) {
-  return (value: unknown): number | undefined => {
-    if (value === undefined) return undefined;
-    const text = String(value);
-    const n = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) {
-      throw new UsageError(
-        flag,
-        `must be ${min > 0 ? 'a positive' : 'a non-negative'} integer, got '${text}'`,
-      );
-    }
-    return n;
-  };
+/** Parses a flag that must be a whole number (yargs' `number` would let `1.5` or `abc` = NaN through). */
+function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(
+      flag,
+      `must be ${min > 0 ? 'a positive' : 'a non-negative'} integer, got '${value}'`,
+    );
+  }
+  return n;
 }
 
 /** `atlas-cap seed`: Seed PostgreSQL with a synthetic Atlas dataset. */
@@ -49,12 +46,10 @@ export const seedCommand: CommandModule<object, SeedArgs> = {
       .option('users', {
         type: 'string',
         describe: "users to seed (default: the profile's)",
-        coerce: wholeNumber('--users', 1),
       })
       .option('seed', {
         type: 'string',
         describe: "random seed (default: the profile's)",
-        coerce: wholeNumber('--seed', 0),
       })
       .option('as-of', {
         type: 'string',
@@ -79,7 +74,6 @@ export const seedCommand: CommandModule<object, SeedArgs> = {
         type: 'string',
         default: String(DEFAULT_WORKERS),
         describe: 'parallel COPY connections',
-        coerce: wholeNumber('--workers', 1),
       })
       .option('export', {
         type: 'string',
@@ -92,6 +86,9 @@ export const seedCommand: CommandModule<object, SeedArgs> = {
       }) as unknown as Argv<SeedArgs>,
   handler: async (args) => {
     // Validate everything before anything is started or written.
+    const users = wholeNumber('--users', args.users, 1);
+    const seed = wholeNumber('--seed', args.seed, 0);
+    const workers = wholeNumber('--workers', args.workers, 1);
     const profile = loadProfile(args.profile);
     const asOf = args['as-of'] !== undefined ? resolveAsOf(args['as-of'], '--as-of') : undefined;
     const log = (line: string) => process.stderr.write(line + '\n');
@@ -102,14 +99,14 @@ export const seedCommand: CommandModule<object, SeedArgs> = {
     try {
       const summary = await seedDatabase({
         profile,
-        users: args.users,
-        seed: args.seed,
+        users,
+        seed,
         asOf,
         databaseUrl: database.url,
         allowRemote: args['allow-remote'],
         schema: args.schema,
         reset: args.reset,
-        workers: args.workers,
+        workers,
         exportPath: args.export,
         progress: args.json ? 'none' : process.stderr.isTTY ? 'bar' : 'lines',
         log,
