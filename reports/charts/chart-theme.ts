@@ -80,3 +80,15 @@ export function usersAxis(users: readonly number[]): { values: number[]; format:
   const values = [...new Set(users.filter((u) => u > 0))].sort((a, b) => a - b);
   return { values, format: '~s', title: 'users' };
 }
+
+/** Dash pattern per policy, so lines of policies that predict the same load stay distinguishable. */
+export function policyDashScale(policies: readonly string[]): { domain: string[]; range: number[][] } {
+  const patterns = [
+    [1, 0],
+    [8, 4],
+    [3, 3],
+    [12, 3, 3, 3],
+  ];
+  const domain = [...new Set(policies)].sort(byPolicyOrder);
+  return { domain, range: domain.map((_, i) => patterns[i % patterns.length]!) };
+}

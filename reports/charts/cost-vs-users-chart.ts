@@ -8,6 +8,8 @@ import {
 } from './chart-theme.ts';
 import { emptyChartSpec } from './empty-chart.ts';
 
+const COST_TICKS = [0, 10, 100, 1000, 10_000, 100_000];
+
 /** Predicted monthly cost (USD) of the cheapest configuration meeting the targets, per policy. */
 export interface CostPoint {
   users: number;
@@ -52,7 +54,19 @@ export function costVsUsersChart(
             scale: { type: 'log' },
             axis: usersAxis(usable.map((p) => p.users)),
           },
-          y: { field: 'usdPerMonth', type: 'quantitative', title: 'USD per month' },
+          y: {
+            field: 'usdPerMonth',
+            type: 'quantitative',
+            title: 'USD per month (symlog)',
+            // symlog: costs span $0 to tens of thousands, and a log scale cannot show the seeds' $0.
+            scale: { type: 'symlog', constant: 10 },
+            axis: {
+              values: COST_TICKS,
+              labelOverlap: false,
+              labelExpr:
+                "datum.value >= 1000 ? '$' + format(datum.value / 1000, ',~r') + 'k' : '$' + datum.value",
+            },
+          },
           color: { field: 'policy', type: 'nominal', scale: color, title: 'policy' },
         },
       },

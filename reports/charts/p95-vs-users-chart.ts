@@ -1,4 +1,11 @@
-import { type ChartSpec, PANEL_HEIGHT, policyColorScale, usersAxis, withTheme } from './chart-theme.ts';
+import {
+  type ChartSpec,
+  PANEL_HEIGHT,
+  policyColorScale,
+  policyDashScale,
+  usersAxis,
+  withTheme,
+} from './chart-theme.ts';
 import { emptyChartSpec } from './empty-chart.ts';
 
 /** p95 latency of one endpoint at some number of users under one policy. */
@@ -34,6 +41,7 @@ export function p95VsUsersChart(points: readonly LatencyPoint[], budgetMs: numbe
   }));
   const endpoints = [...new Set(values.map((v) => v.endpoint))].sort();
   const color = policyColorScale(values.map((v) => v.policy));
+  const dash = policyDashScale(values.map((v) => v.policy));
   const y = {
     field: 'value',
     type: 'quantitative',
@@ -43,7 +51,7 @@ export function p95VsUsersChart(points: readonly LatencyPoint[], budgetMs: numbe
   const spec = withTheme(title, `red: latency budget ${budgetMs} ms · ▲ saturated`, {
     data: { values },
     facet: { field: 'endpoint', type: 'nominal', title: null, sort: endpoints },
-    columns: 2,
+    columns: 3,
     spec: {
       width: 250,
       height: PANEL_HEIGHT * 0.6,
@@ -60,6 +68,7 @@ export function p95VsUsersChart(points: readonly LatencyPoint[], budgetMs: numbe
             },
             y,
             color: { field: 'policy', type: 'nominal', scale: color, title: 'policy' },
+            strokeDash: { field: 'policy', type: 'nominal', scale: dash, title: 'policy' },
           },
         },
         {

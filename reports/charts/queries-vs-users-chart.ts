@@ -3,6 +3,7 @@ import {
   PANEL_HEIGHT,
   PANEL_WIDTH,
   policyColorScale,
+  policyDashScale,
   usersAxis,
   withTheme,
 } from './chart-theme.ts';
@@ -36,6 +37,7 @@ export function queriesVsUsersChart(
   const positive = points.filter((p) => p.queriesPerSecond > 0 && p.users > 0);
   if (positive.length === 0) return { id, title, caption, spec: emptyChartSpec(title, 'no predictions') };
   const color = policyColorScale(positive.map((p) => p.policy));
+  const dash = policyDashScale(positive.map((p) => p.policy));
   const spec = withTheme(title, 'lines: predicted · points: measured · dashed: database capacity', {
     width: PANEL_WIDTH,
     height: PANEL_HEIGHT,
@@ -52,6 +54,7 @@ export function queriesVsUsersChart(
           },
           y: { field: 'queriesPerSecond', type: 'quantitative', scale: { type: 'log' }, title: 'queries/s' },
           color: { field: 'policy', type: 'nominal', scale: color, title: 'policy' },
+          strokeDash: { field: 'policy', type: 'nominal', scale: dash, title: 'policy' },
         },
       },
       {
@@ -63,22 +66,30 @@ export function queriesVsUsersChart(
           color: { field: 'policy', type: 'nominal', scale: color },
         },
       },
-      {
-        data: { values: capacityRows(capacity) },
-        layer: [
-          {
-            mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5, color: '#444' },
-            encoding: { y: { field: 'queriesPerSecond', type: 'quantitative' } },
+      ...capacityRows(capacity).flatMap((row, i) => [
+        {
+          data: { values: [row] },
+          mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5, color: '#444' },
+          encoding: { y: { field: 'queriesPerSecond', type: 'quantitative' } },
+        },
+        {
+          // Labels alternate above and below their line so close capacities stay readable.
+          data: { values: [row] },
+          mark: {
+            type: 'text',
+            align: 'left',
+            dx: 4,
+            dy: i % 2 === 0 ? -7 : 9,
+            fontSize: 10,
+            x: 0,
+            color: '#444',
           },
-          {
-            mark: { type: 'text', align: 'left', dx: 4, dy: -6, fontSize: 10, x: 0, color: '#444' },
-            encoding: {
-              y: { field: 'queriesPerSecond', type: 'quantitative' },
-              text: { field: 'label', type: 'nominal' },
-            },
+          encoding: {
+            y: { field: 'queriesPerSecond', type: 'quantitative' },
+            text: { field: 'label', type: 'nominal' },
           },
-        ],
-      },
+        },
+      ]),
     ],
   });
   return { id, title, caption, spec };

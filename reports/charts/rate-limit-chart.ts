@@ -23,6 +23,7 @@ export function rateLimitChart(outcomes: readonly RateLimitOutcome[]): ChartSpec
   const usable = outcomes.filter((o) => o.count > 0);
   if (usable.length === 0) return { id, title, caption, spec: emptyChartSpec(title, 'no rate-limit data') };
   const values = usable.map((o) => ({ ...o, row: `${o.policy} (${o.source})` }));
+  const rows = [...new Set(values.map((v) => v.row))].sort((a, b) => a.localeCompare(b));
   const spec = withTheme(title, 'share of requests per outcome', {
     data: { values },
     facet: {
@@ -30,9 +31,11 @@ export function rateLimitChart(outcomes: readonly RateLimitOutcome[]): ChartSpec
         field: 'row',
         type: 'nominal',
         title: null,
+        sort: rows,
         header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 'bold' },
       },
     },
+    resolve: { scale: { y: 'independent' } },
     spec: {
       width: PANEL_WIDTH - 120,
       mark: { type: 'bar' },

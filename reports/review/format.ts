@@ -1,0 +1,35 @@
+// Number formatting shared by the review's decisions, HTML and Markdown, so both say the same thing.
+
+/** `1k`, `10k`, `100k`, `2.5k`, or the number itself under 1000. */
+export function usersLabel(users: number): string {
+  if (users >= 1000 && users % 100 === 0) return `${users / 1000}k`;
+  return String(users);
+}
+
+/** A rate or count with sensible precision and thousands separators: 3,333 · 12.5 · 0.42. */
+export function num(value: number | null | undefined, digits?: number): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '-';
+  if (!Number.isFinite(value)) return '∞';
+  const abs = Math.abs(value);
+  const d = digits ?? (abs >= 100 ? 0 : abs >= 10 ? 1 : 2);
+  return value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: d });
+}
+
+/** Milliseconds, or `unbounded` for a saturated (null) latency. */
+export function ms(value: number | null | undefined): string {
+  if (value === null) return 'unbounded';
+  if (value === undefined) return '-';
+  return `${num(value)} ms`;
+}
+
+/** A share as a percentage: 0.0123 → `1.23%`. */
+export function pct(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '-';
+  return `${(value * 100).toFixed(digits)}%`;
+}
+
+/** US dollars per month: `$1,234/mo`. */
+export function usd(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '-';
+  return `$${num(value, 0)}/mo`;
+}

@@ -1,0 +1,194 @@
+import type { Policy } from '../../core/policy.ts';
+import type { Profile } from '../../core/profile.ts';
+import type { RunRecord, SeriesSample } from '../../core/run-record.ts';
+import type { Prediction, SimulationResult, Targets } from '../../simulator/types.ts';
+import type { ChartSpec } from '../charts/chart-theme.ts';
+
+/** A run record as read from its folder: run.json and samples/series.json. */
+export interface LoadedRun {
+  /** Folder of the run (for links in the report). */
+  dir: string;
+  record: RunRecord;
+  series: SeriesSample[];
+}
+
+/** A quantitative claim of the seed documents and how it fares (from the simulator's claims evaluation). */
+export interface ClaimRow {
+  id: string;
+  /** The claim in the document's words. */
+  claim: string;
+  /** Document and section it comes from. */
+  source: string;
+  /** The document's figure, as stated (kept as text: "~1,000 users", "$850/month"). */
+  claimed: string;
+  /** What the model computes under the claim's own assumptions. */
+  underOwnAssumptions: string;
+  /** What the model computes for the chosen profile (and measurement, when there is one). */
+  underProfile: string;
+  verdict: 'holds' | 'arithmetic error' | 'assumption' | 'does not hold' | 'not evaluated';
+  reason: string;
+}
+
+/** An input the review rests on that was not measured here, with where it comes from. */
+export interface Assumption {
+  /** What is assumed, e.g. `language-model latency median`. */
+  what: string;
+  value: string;
+  /** A seed line, a vendor page with the date read, or `assumption: <why>`. */
+  source: string;
+}
+
+/** What the live calibration did, and what it skipped and why. */
+export interface LiveStatus {
+  /** `live`: a short calibration ran (or was attempted); `no-live`: simulator and existing runs only. */
+  mode: 'live' | 'no-live';
+  /** What ran, one line each (e.g. `delta-sync at 1000 users for 15 s: reports/runs/...`). */
+  ran: string[];
+  /** What was skipped, with the reason (e.g. `k6 not found: run npm run k6:install`). */
+  skipped: { what: string; why: string }[];
+}
+
+/** Everything the review is a pure function of. */
+export interface ReviewInput {
+  /** ISO time the review was generated (passed in: builders read no clock). */
+  generatedAt: string;
+  /** Git commit of the harness, when known. */
+  commit: string | null;
+  /** The workload profile everything was predicted (and seeded) with. */
+  profile: Profile;
+  /** User counts reviewed (1k, 10k, 100k). */
+  scales: number[];
+  /** Policies reviewed, resolved. */
+  policies: Policy[];
+  /** Analytical predictions for every policy × scale (and the targets and calibration used). */
+  simulation: SimulationResult;
+  /** Discrete-event predictions carrying pool series, for the connection-usage chart (may be empty). */
+  desPredictions: Prediction[];
+  /** Run records found or made. */
+  runs: LoadedRun[];
+  claims: ClaimRow[];
+  /** Assumptions beyond those the profile, policies and simulation carry (e.g. pricing sources). */
+  assumptions: Assumption[];
+  live: LiveStatus;
+}
+
+/** One modelled resource in a cell of the review. */
+export interface ResourceCell {
+  servers: number;
+  offeredLoad: number;
+  utilisation: number;
+  meanWaitMs: number | null;
+  p95WaitMs: number | null;
+  saturated: boolean;
+}
+
+/** Predicted figures for one policy at one number of users. */
+export interface PredictedCell {
+  users: number;
+  policy: string;
+  syncsPerSecond: number;
+  queriesPerSecond: number;
+  requestsPerSecond: number;
+  messagesPerSecond: number;
+  queriesPerSync: number;
+  dbPool: ResourceCell | null;
+  upstream: ResourceCell | null;
+  dbCpu: ResourceCell | null;
+  /** p95 per endpoint in ms; null = unbounded (saturated). */
+  p95ByEndpoint: Record<string, number | null>;
+  errorShare: number;
+  rateLimitedShare: number;
+  timeoutShare: number;
+  /** Monthly cost of the policy's own configuration, and of the cheapest one meeting the targets. */
+  monthlyUsd: number | null;
+  cheapestUsd: number | null;
+  cheapestConfig: string | null;
+  calibrated: boolean;
+  extrapolation: string | null;
+}
+
+/** Measured figures of one run record. */
+export interface MeasuredRun {
+  id: string;
+  dir: string;
+  scenario: string;
+  users: number;
+  policy: string;
+  startedAt: string;
+  durationSeconds: number;
+  syncsPerSecond: number | null;
+  queriesPerSecond: number | null;
+  queriesPerSync: number | null;
+  syncMode: 'full' | 'delta' | null;
+  requestsPerSecond: number;
+  /** Pool from the target's /metrics: size, mean and max in use, max waiting. */
+  pool: { size: number; meanInUse: number; maxInUse: number; maxWaiting: number } | null;
+  p95ByEndpoint: Record<string, number>;
+  /** Failed share of all requests, 429 included, and 429s alone. */
+  errorRate: number;
+  rateLimitedRate: number;
+  /** Failed share excluding 429s (what counts against the error budget). */
+  errorRateExcluding429: number;
+  droppedIterations: number;
+  loadGeneratorSaturated: boolean;
+  healthzOk: boolean | null;
+  notes: string[];
+}
+
+/** GO or NO-GO for one policy at one number of users, with the reasons. */
+export interface Decision {
+  users: number;
+  policy: string;
+  decision: 'GO' | 'NO-GO';
+  /** Why NO-GO (empty for GO). */
+  reasons: string[];
+  /** What the decision should be read with (extrapolation, uncalibrated defaults, measurement caveats). */
+  caveats: string[];
+  /** `predicted` alone, or also `measured` when a run at this scale and policy exists. */
+  evidence: 'predicted' | 'predicted + measured';
+}
+
+/** Verdict of one readiness target at one scale. */
+export interface TargetAtScale {
+  users: number;
+  /** Policy that carries the report's fix at this scale. */
+  policy: string;
+  verdict: 'holds' | 'falls short' | 'not verified';
+  reason: string;
+}
+
+/** A readiness target of launch-readiness-report.md (its metrics table) and how it fares. */
+export interface ReadinessVerdict {
+  id: 'connection-pool' | 'rate-limit' | 'sync-frequency' | 'query-timeout' | 'health-checks';
+  target: string;
+  /** The report's row: current value, 10k target, 100k target. */
+  reportSays: string;
+  source: string;
+  /** The value each reviewed policy configures. */
+  byPolicy: { policy: string; value: string }[];
+  perScale: TargetAtScale[];
+  /** Worst verdict over scales. */
+  verdict: 'holds' | 'falls short' | 'not verified';
+}
+
+/** The whole review: every number the report shows (data.json is this object). */
+export interface Review {
+  title: string;
+  generatedAt: string;
+  commit: string | null;
+  profile: string;
+  scales: number[];
+  policies: string[];
+  targets: Targets;
+  /** One sentence per scale: which policies are GO. */
+  headline: string[];
+  decisions: Decision[];
+  predicted: PredictedCell[];
+  measured: MeasuredRun[];
+  readiness: ReadinessVerdict[];
+  claims: ClaimRow[];
+  assumptions: Assumption[];
+  calibration: { calibrated: boolean; runs: string[]; notes: string[] };
+  live: LiveStatus;
+  charts: ChartSpec[];
+}
