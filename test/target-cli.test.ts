@@ -1,0 +1,88 @@
+// `atlas-cap target` as a user runs it: the ready line, the stub in its own process, a clean stop
+// on SIGTERM, and one-line usage errors (exit 2) that never show a password.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
+import { postgresAvailable } from './support/services.ts';
+import { applyAtlasSchema } from './target-support.ts';
+
+const BIN = fileURLToPath(new URL('../bin/atlas-cap.js', import.meta.url));
+const hasPg = await postgresAvailable();
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before printing`)));
+  });
+}
+
+describe('atlas-cap target: usage errors', () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, 'target', ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('rejects bad flags with one line and exit code 2, without printing secrets', () => {
+    const cases = [
+      [['--policy', 'nope'], /--policy: unknown polic\w* 'nope'/],
+      [['--policy', 'fixed', '--slow-query-ms', '100'], /--slow-query-ms: needs --slow-query-share/],
+      [
+        ['--policy', 'fixed', '--slow-query-ms', '100', '--slow-query-share', '2'],
+        /--slow-query-share: must be between 0 and 1/,
+      ],
+      [['--policy', 'fixed', '--host', '0.0.0.0'], /--host: 0\.0\.0\.0 is not loopback/],
+      [
+        ['--policy', 'fixed', '--database-url', 'postgres://atlas:hunter2@db.example.com/atlas'],
+        /--database-url: host db\.example\.com is not loopback/,
+      ],
+      [
+        ['--policy', 'fixed', '--redis-url', 'redis://:hunter2@cache.example.com:6379'],
+        /--redis-url: host cache\.example\.com is not loopback/,
+      ],
+    ] as const;
+    for (const [args, message] of cases) {
+      const res = run(...args);
+      expect(res.status).toBe(2);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr).toMatch(message);
+      expect(res.stderr + res.stdout).not.toContain('hunter2');
+    }
+  });
+});
+
+describe.runIf(hasPg)('atlas-cap target: serving', () => {
+  let db: ScratchDatabase;
+
+  beforeAll(async () => {
+    db = await createScratchDatabase('target_cli');
+    await applyAtlasSchema(db.url);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('prints the JSON ready line, serves, and stops everything on SIGTERM', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'target', '--policy', 'fixed', '--database-url', db.url, '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const line = JSON.parse(await firstLine(child)) as Record<string, string>;
+    expect(Object.keys(line)).toEqual(['listening', 'upstream', 'policy']);
+    expect(line.listening).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(line.policy).toBe('fixed');
+    expect((await fetch(`${line.listening}/healthz`)).status).toBe(200);
+    const stub = await fetch(`${line.upstream}/v1/messages`, { method: 'POST', body: '{}' });
+    expect(stub.status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await expect(fetch(`${line.upstream}/v1/messages`, { method: 'POST', body: '{}' })).rejects.toThrow();
+    await expect(fetch(`${line.listening}/healthz`)).rejects.toThrow();
+  });
+});
