@@ -25,10 +25,26 @@ export function bearerToken(headers: AuthHeaders): string | undefined {
   return match[1]!;
 }
 
+/** Verified tokens kept (PostgREST caches JWT validation likewise); cleared whole when full. */
+const CACHE_MAX_ENTRIES = 10_000;
+/** A token without exp is re-verified after a minute. */
+const CACHE_DEFAULT_MS = 60_000;
+const verifiedCache = new Map<string, { principal: Principal; until: number }>();
+
 async function verified(token: string, secret: string): Promise<Principal> {
+  const key = `${secret}\u0000${token}`;
+  const hit = verifiedCache.get(key);
+  if (hit && hit.until > Date.now()) return hit.principal;
   try {
     const claims = await verifyJwt(token, secret);
-    return claims.sub === undefined ? { role: claims.role } : { role: claims.role, sub: claims.sub };
+    const principal: Principal =
+      claims.sub === undefined ? { role: claims.role } : { role: claims.role, sub: claims.sub };
+    if (verifiedCache.size >= CACHE_MAX_ENTRIES) verifiedCache.clear();
+    verifiedCache.set(key, {
+      principal,
+      until: claims.exp !== undefined ? claims.exp * 1000 : Date.now() + CACHE_DEFAULT_MS,
+    });
+    return principal;
   } catch (error) {
     if (error instanceof JwtError) throw invalidToken(error.message);
     throw error;
