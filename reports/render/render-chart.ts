@@ -9,7 +9,7 @@ import { CHART_FONT_BOLD_FILE, CHART_FONT_FAMILY, CHART_FONT_FILE } from './char
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const compiled = compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     return await view.toSVG();
   } finally {

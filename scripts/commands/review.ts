@@ -1,11 +1,380 @@
-import type { CommandModule } from 'yargs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { Argv, CommandModule } from 'yargs';
+import { FIXTURES_DIR } from '../../core/load-yaml-config.ts';
+import { loadPolicy, type Policy } from '../../core/policy.ts';
+import { loadProfile, type Profile } from '../../core/profile.ts';
+import { redact } from '../../core/redact.ts';
 import { UsageError } from '../../core/usage-error.ts';
+import { findRunDirs, loadRun } from '../../reports/render/load-runs.ts';
+import { renderReview, writeReview } from '../../reports/render/render-review.ts';
+import { buildReview } from '../../reports/review/build-review.ts';
+import type { Assumption, LiveStatus, LoadedRun, Review } from '../../reports/review/review-types.ts';
+import {
+  contextFor,
+  type Prediction,
+  type Pricing,
+  PricingSchema,
+  predictDes,
+  type SimulateInput,
+  simulate,
+} from '../../simulator/index.ts';
+import { resolveK6 } from '../k6/binary.ts';
+import { ABUSIVE_PER_MIN, ABUSIVE_SHARE } from '../run/plan.ts';
+import { gitInfo } from '../run/record.ts';
+import { runScenario } from '../run/run-scenario.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Defaults of `atlas-cap review`, in one place (autocannon style). */
+export const REVIEW_DEFAULTS = {
+  profile: 'ci-smoke',
+  policies: ['current', 'fixed', 'scale'],
+  users: [1000, 10_000, 100_000],
+  runs: [join(ROOT, 'reports', 'runs')],
+  out: join(ROOT, 'reports', 'out'),
+  /** Seconds of load per live calibration run: short, so `npm start` finishes in about a minute. */
+  liveSeconds: 15,
+  /** Users of the live calibration runs (the launch report's "~1,000 concurrent users"). */
+  liveUsers: 1000,
+} as const;
+
+/** What the live calibration runs: each sync mode under the policy that uses it. */
+export const LIVE_RUNS = [
+  { scenario: 'delta-sync', policy: 'fixed' },
+  { scenario: 'full-sync', policy: 'current' },
+] as const;
+
+/** Options of {@link runReview}; the CLI parses its flags into exactly this. */
+export interface ReviewOptions {
+  live: boolean;
+  /** Folders holding run records (or run folders themselves); default reports/runs. */
+  runs: string[];
+  /** Parent folder of the output: the review goes to <out>/<time>/ and <out>/latest points at it. */
+  out: string;
+  profile: string;
+  policies: string[];
+  users: number[];
+  liveSeconds: number;
+  databaseUrl?: string | undefined;
+  log?: (line: string) => void;
+  /** Clock, injectable for tests. */
+  now?: () => Date;
+}
+
+/** Result of a review: where it went and what it says. */
+export interface ReviewResult {
+  dir: string;
+  latest: string;
+  review: Review;
+}
+
+/** Reads fixtures/pricing/{supabase,railway,redis}.yaml into the simulator's Pricing, validated. */
+export function loadPricing(dir = join(FIXTURES_DIR, 'pricing')): Pricing {
+  const read = (name: string): Record<string, unknown> => {
+    const file = join(dir, `${name}.yaml`);
+    if (!existsSync(file)) throw new UsageError(file, 'pricing fixture is missing');
+    return (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  };
+  const result = PricingSchema.safeParse({
+    supabase: read('supabase'),
+    ...read('railway'),
+    ...read('redis'),
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new UsageError(dir, `pricing field ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return result.data as Pricing;
+}
+
+function compactTime(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+/** Keeps the newest run record per scenario, users and policy (reruns replace older measurements). */
+export function latestRuns(runs: readonly LoadedRun[]): LoadedRun[] {
+  const byKey = new Map<string, LoadedRun>();
+  for (const run of runs) {
+    const r = run.record;
+    const key = `${r.scenario}|${r.users}|${r.policy.name}`;
+    const seen = byKey.get(key);
+    if (!seen || seen.record.startedAt < r.startedAt) byKey.set(key, run);
+  }
+  return [...byKey.values()];
+}
+
+function validate(options: ReviewOptions): { profile: Profile; policies: Policy[] } {
+  const profile = loadProfile(options.profile);
+  if (options.policies.length === 0) throw new UsageError('--policies', 'name at least one policy');
+  const policies = options.policies.map((p) => loadPolicy(p, '--policies'));
+  if (options.users.length === 0) throw new UsageError('--users', 'name at least one user count');
+  for (const u of options.users) {
+    if (!Number.isInteger(u) || u <= 0)
+      throw new UsageError('--users', `must be positive integers, got ${u}`);
+  }
+  if (!Number.isInteger(options.liveSeconds) || options.liveSeconds < 1 || options.liveSeconds > 600) {
+    throw new UsageError(
+      '--live-seconds',
+      `must be a whole number from 1 to 600, got ${options.liveSeconds}`,
+    );
+  }
+  return { profile, policies };
+}
+
+/** Short live calibration: delta and full sync at 1k users on the local target; says what it skipped. */
+async function liveCalibration(
+  options: ReviewOptions,
+  profile: Profile,
+  log: (line: string) => void,
+): Promise<LiveStatus> {
+  const status: LiveStatus = { mode: 'live', ran: [], skipped: [] };
+  try {
+    resolveK6();
+  } catch (error) {
+    status.skipped.push({ what: 'live calibration (k6 runs)', why: redact((error as Error).message) });
+    return status;
+  }
+  for (const { scenario, policy } of LIVE_RUNS) {
+    const what = `${scenario} at ${REVIEW_DEFAULTS.liveUsers} users under ${policy} for ${options.liveSeconds} s`;
+    log(`live calibration: ${what}`);
+    try {
+      const { dir, record } = await runScenario({
+        scenario,
+        users: REVIEW_DEFAULTS.liveUsers,
+        policy: loadPolicy(policy),
+        profile,
+        durationSeconds: options.liveSeconds,
+        databaseUrl: options.databaseUrl,
+        target: 'local',
+        log,
+      });
+      status.ran.push(`${what}: ${relative(ROOT, dir) || dir} (exit ${record.exitStatus})`);
+    } catch (error) {
+      status.skipped.push({ what, why: redact((error as Error).message.split('\n')[0] ?? String(error)) });
+    }
+  }
+  return status;
+}
+
+/**
+ * Builds the readiness review: (optionally) a short live calibration, then the simulator for every
+ * policy x scale, the run records found, the review model, and its HTML, Markdown, charts and JSON.
+ */
+export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
+  const log = options.log ?? (() => {});
+  const now = options.now ?? (() => new Date());
+  const { profile, policies } = validate(options);
+  for (const dir of options.runs) {
+    if (!existsSync(dir) && !REVIEW_DEFAULTS.runs.includes(dir as never)) {
+      throw new UsageError('--runs', `no such folder: ${dir}`);
+    }
+  }
+  const pricing = loadPricing();
+
+  const live: LiveStatus = options.live
+    ? await liveCalibration(options, profile, log)
+    : {
+        mode: 'no-live',
+        ran: [],
+        skipped: [{ what: 'live calibration', why: '--no-live: simulator and existing run records only' }],
+      };
+
+  const found = findRunDirs(options.runs).map((d) => loadRun(d));
+  const sameProfile = found.filter((r) => r.record.profile.name === profile.name);
+  if (sameProfile.length < found.length) {
+    live.skipped.push({
+      what: `${found.length - sameProfile.length} run record(s) of other profiles`,
+      why: `the review predicts profile ${profile.name}; measurements of another workload are not comparable`,
+    });
+  }
+  const runs = latestRuns(sameProfile);
+
+  const input: SimulateInput = {
+    profile,
+    policies,
+    users: options.users,
+    pricing,
+    // The same abusive share the k6 rate-limit scenario sends, so predicted and measured 429s compare.
+    abuse: { share: ABUSIVE_SHARE, messagesPerMinute: ABUSIVE_PER_MIN },
+  };
+  const simulation = simulate(input);
+  const desPredictions = desForConnectionChart(input, policies, options.users);
+
+  const assumptions: Assumption[] = [
+    {
+      what: 'prices (Supabase plans and compute, Railway, Redis)',
+      value: 'fixtures/pricing/*.yaml',
+      source: pricing.supabase.plans.map((p) => p.source).join('; '),
+    },
+    {
+      what: 'abusive senders (rate-limit outcome)',
+      value: `${(ABUSIVE_SHARE * 100).toFixed(0)}% of free users at ${ABUSIVE_PER_MIN}/min`,
+      source:
+        'assumption: the seeds give no abuse rate; the k6 rate-limit scenario uses the same (scripts/run/plan.ts)',
+    },
+  ];
+  const at = now();
+  const review = buildReview({
+    generatedAt: at.toISOString(),
+    commit: gitInfo(ROOT).commit,
+    profile,
+    scales: options.users,
+    policies,
+    simulation,
+    desPredictions,
+    runs,
+    claims: [],
+    assumptions,
+    live,
+  });
+  const rendered = await renderReview(review);
+  const written = writeReview(join(resolve(options.out), compactTime(at)), rendered);
+  return { ...written, review };
+}
+
+/**
+ * DES predictions with pool series for the connection-usage chart: the middle scale under `current`
+ * and the policy after it, 60 simulated seconds each (a few hundred thousand events: well under 1 s).
+ */
+function desForConnectionChart(input: SimulateInput, policies: Policy[], users: number[]): Prediction[] {
+  const scale = [...users].sort((a, b) => a - b)[Math.floor(users.length / 2)]!;
+  return policies.slice(0, 2).map((policy) =>
+    predictDes(input.profile, policy, scale, contextFor(input, policy), {
+      seed: input.profile.seed,
+      durationSeconds: 60,
+      warmupSeconds: 10,
+    }),
+  );
+}
+
+/** The text `atlas-cap review` prints: where the review is and its headline. */
+export function formatReviewSummary(result: ReviewResult): string {
+  const lines = [
+    `review: ${join(result.dir, 'report.html')}`,
+    `        ${join(result.dir, 'report.md')} · data.json · charts/ (latest: ${result.latest})`,
+    ...result.review.headline.map((h) => `  ${h}`),
+  ];
+  for (const s of result.review.live.skipped) lines.push(`  skipped ${s.what}: ${s.why}`);
+  for (const r of result.review.live.ran) lines.push(`  ran ${r}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function list(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Flags of `atlas-cap review`. */
+interface ReviewArgs {
+  live: boolean;
+  runs?: string[];
+  out: string;
+  profile: string;
+  policies: string;
+  users: string;
+  liveSeconds: number;
+  databaseUrl?: string;
+  json: boolean;
+}
 
 /** `atlas-cap review`: Produce the go/no-go readiness review (what npm start runs). */
-export const reviewCommand: CommandModule = {
+export const reviewCommand: CommandModule<object, ReviewArgs> = {
   command: 'review',
   describe: 'Produce the go/no-go readiness review (what npm start runs)',
-  handler: () => {
-    throw new UsageError('review', 'is not built yet');
+  builder: (yargs: Argv) =>
+    yargs
+      .option('live', {
+        type: 'boolean',
+        default: true,
+        describe: 'run a short live calibration first (--no-live: simulator and existing run records only)',
+      })
+      .option('runs', {
+        type: 'string',
+        array: true,
+        describe: 'folders of run records (default reports/runs)',
+      })
+      .option('out', {
+        type: 'string',
+        default: REVIEW_DEFAULTS.out,
+        describe: 'output parent: <out>/<time>/ and <out>/latest',
+      })
+      .option('profile', {
+        type: 'string',
+        default: REVIEW_DEFAULTS.profile,
+        describe: 'workload profile name or YAML file',
+      })
+      .option('policies', {
+        type: 'string',
+        default: REVIEW_DEFAULTS.policies.join(','),
+        describe: 'policies to review',
+      })
+      .option('users', {
+        type: 'string',
+        default: REVIEW_DEFAULTS.users.join(','),
+        describe: 'user counts to review',
+      })
+      .option('live-seconds', {
+        type: 'number',
+        default: REVIEW_DEFAULTS.liveSeconds,
+        describe: 'seconds per live run',
+      })
+      .option('database-url', {
+        type: 'string',
+        describe: 'PostgreSQL for the live runs (else DATABASE_URL, else embedded)',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print a JSON summary instead of text',
+      }) as unknown as Argv<ReviewArgs>,
+  handler: async (args) => {
+    const users = list(args.users).map((u) => {
+      const n = Number(u);
+      if (!Number.isInteger(n) || n <= 0)
+        throw new UsageError('--users', `must be positive integers, got '${u}'`);
+      return n;
+    });
+    const result = await runReview({
+      live: args.live,
+      runs: args.runs && args.runs.length > 0 ? args.runs.map((r) => resolve(r)) : [...REVIEW_DEFAULTS.runs],
+      out: args.out,
+      profile: args.profile,
+      policies: list(args.policies),
+      users,
+      liveSeconds: args.liveSeconds,
+      databaseUrl: args.databaseUrl,
+      log: args.json ? () => {} : (line) => process.stderr.write(`${redact(line)}\n`),
+    });
+    if (args.json) {
+      const { review } = result;
+      const summary = {
+        dir: result.dir,
+        latest: result.latest,
+        html: join(result.dir, 'report.html'),
+        markdown: join(result.dir, 'report.md'),
+        data: join(result.dir, 'data.json'),
+        headline: review.headline,
+        decisions: review.decisions.map((d) => ({
+          users: d.users,
+          policy: d.policy,
+          decision: d.decision,
+          reasons: d.reasons,
+        })),
+        readiness: review.readiness.map((t) => ({ target: t.target, verdict: t.verdict })),
+        live: review.live,
+      };
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    } else {
+      process.stdout.write(formatReviewSummary(result));
+    }
   },
 };
