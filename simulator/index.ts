@@ -1,5 +1,7 @@
 // The simulator's public API: everything other parts import comes from here.
 export * from './analytic.ts';
+export * from './calibrate.ts';
+export * from './claims.ts';
 export * from './cost.ts';
 export * from './defaults.ts';
 export * from './des/engine.ts';
@@ -15,4 +17,5 @@ export * from './queueing.ts';
 export * from './rate-limit.ts';
 export * from './simulate.ts';
 export * from './types.ts';
+export * from './usl.ts';
 export * from './workload.ts';

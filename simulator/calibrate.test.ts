@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import type { Policy } from '../core/policy.ts';
+import { loadPolicy } from '../core/policy.ts';
+import type { Profile } from '../core/profile.ts';
+import { loadProfile } from '../core/profile.ts';
+import type { RunRecord, SeriesSample } from '../core/run-record.ts';
+import { RunRecordSchema } from '../core/run-record.ts';
+import type { ModelContext } from './analytic.ts';
+import { predictAnalytic } from './analytic.ts';
+import type { CalibrationRun } from './calibrate.ts';
+import { calibrate, demandKeyOf } from './calibrate.ts';
+import { defaultCalibration, defaultTargets } from './defaults.ts';
+import { predictDes } from './des/predict.ts';
+import { findKnee } from './knee.ts';
+import { NO_ABUSE } from './rate-limit.ts';
+import type { Calibration, Prediction } from './types.ts';
+
+// A known model stands in for the measured system: the DES with service demands the calibration has
+// not seen. Run records are written from it as `atlas-cap run` would write them, the calibration reads
+// some of them, and predictions at the other load levels are checked against the DES.
+
+const profile = loadProfile('launch-10k');
+const policy = loadPolicy('fixed');
+
+/** The truth the calibration must find (different from every default). */
+function truth(): Calibration {
+  const c = defaultCalibration();
+  c.demands['rest.conversations'] = { meanMs: 1.6, scv: 1, source: 'truth' };
+  c.demands['rest.messages'] = { meanMs: 0.9, scv: 1, source: 'truth' };
+  c.demands['rest.push'] = { meanMs: 2.4, scv: 1, source: 'truth' };
+  c.demands['api.message'] = { meanMs: 1.1, scv: 1, source: 'truth' };
+  c.requestOverheadMs = { default: 4 };
+  return c;
+}
+
+function ctx(calibration: Calibration): ModelContext {
+  return { calibration, targets: defaultTargets(), cores: 4, abuse: NO_ABUSE };
+}
+
+/** A run record as the runner writes it, from a DES prediction of the known model. */
+function recordFrom(
+  p: Prediction,
+  pol: Policy,
+  prof: Profile,
+  seconds: number,
+  t: Calibration,
+): CalibrationRun {
+  const endpoints: RunRecord['endpoints'] = {};
+  for (const e of p.endpoints) {
+    if (e.endpoint === 'sync') continue;
+    const count = Math.round(e.ratePerSecond * seconds);
+    endpoints[e.endpoint] = {
+      count,
+      errorRate: e.errorShare,
+      statuses: { '200': count },
+      mean: e.meanMs ?? 0,
+      p50: e.p50Ms ?? 0,
+      p95: e.p95Ms ?? 0,
+      p99: e.p95Ms ?? 0,
+      max: e.p95Ms ?? 0,
+    };
+  }
+  const w = p.workload;
+  const queryKinds: RunRecord['queryKinds'] = {
+    'select.conversations': {
+      calls: Math.round((w.requestsPerSecondByEndpoint['rest.conversations'] ?? 0) * seconds),
+      meanMs: t.demands['rest.conversations']!.meanMs,
+    },
+    'select.messages': {
+      calls: Math.round((w.requestsPerSecondByEndpoint['rest.messages'] ?? 0) * seconds),
+      meanMs: t.demands['rest.messages']!.meanMs,
+    },
+    'upsert.messages': {
+      calls: Math.round((w.requestsPerSecondByEndpoint['rest.push'] ?? 0) * seconds),
+      meanMs: t.demands['rest.push']!.meanMs,
+    },
+    'message.tier': {
+      calls: Math.round(w.messagesPerSecond * seconds * 5),
+      meanMs: t.demands['api.message']!.meanMs,
+    },
+    health: { calls: seconds, meanMs: 0.1 },
+  };
+  const series: SeriesSample[] = p.series!.t.map((tt, i) => ({
+    t: tt,
+    requests: w.requestsPerSecond,
+    endpoints: {},
+    pool: {
+      total: pol.database.poolSize,
+      inUse: p.series!.busy['db.pool']![i]!,
+      idle: 0,
+      waiting: p.series!.queued['db.pool']![i]!,
+    },
+    dbConnections: null,
+    upstream: null,
+    rateLimited: null,
+  }));
+  const record = RunRecordSchema.parse({
+    schemaVersion: 1,
+    id: `synthetic-${p.users}`,
+    scenario: 'launch-mix',
+    users: p.users,
+    profile: { ...prof },
+    policy: { ...pol },
+    arrivalRates: w.arrivalRates,
+    target: { kind: 'local', url: 'http://127.0.0.1:0' },
+    k6: { version: 'v1.8.1', segments: 1 },
+    machine: { cores: 2, memoryBytes: 24e9, cpuModel: 'synthetic' },
+    git: { commit: null, dirty: false },
+    startedAt: '2026-11-22T00:00:00Z',
+    endedAt: '2026-11-22T00:05:00Z',
+    durationSeconds: seconds,
+    endpoints,
+    iterations: {
+      completed: 1,
+      dropped: 0,
+      rate: w.syncsPerSecond + w.messagesPerSecond,
+      targetRate: w.syncsPerSecond + w.messagesPerSecond,
+    },
+    sync: {
+      mode: 'delta',
+      queriesPerSync: w.queriesPerSync,
+      dbTimeMsPerSync: 3,
+      requestsPerSync: w.requestsPerSync,
+    },
+    queryKinds,
+    loadGenerator: { cpuPercentMean: 10, cpuPercentMax: 20, saturated: false, maxVUs: 100 },
+    thresholds: {},
+    notes: [],
+    exitStatus: 0,
+  });
+  return { record, series };
+}
+
+const measured = (p: Prediction): number =>
+  p.endpoints.filter((e) => e.endpoint !== 'sync').reduce((s, e) => s + e.ratePerSecond, 0);
+
+describe('calibrate', () => {
+  it('maps the target query kinds to demand keys', () => {
+    expect(demandKeyOf('select.conversations')).toBe('rest.conversations');
+    expect(demandKeyOf('select.messages')).toBe('rest.messages');
+    expect(demandKeyOf('upsert.messages')).toBe('rest.push');
+    expect(demandKeyOf('message.usage')).toBe('api.message');
+    expect(demandKeyOf('health')).toBeNull();
+    expect(demandKeyOf('fault.sleep')).toBeNull();
+    expect(demandKeyOf('select.profiles')).toBe('default');
+  });
+
+  it('without runs it is the defaults, marked uncalibrated', () => {
+    const c = calibrate([]);
+    expect(c.calibrated).toBe(false);
+    expect(c.demands.default.source).toMatch(/^assumption/);
+  });
+
+  it('predicts load levels it was not fitted on: throughput within 15%, p95 within 15% below the knee', () => {
+    const t = truth();
+    const seconds = 200;
+    const run = (users: number, seed: number): CalibrationRun =>
+      recordFrom(
+        predictDes(profile, policy, users, ctx(t), { seed, durationSeconds: seconds, warmupSeconds: 20 }),
+        policy,
+        profile,
+        seconds,
+        t,
+      );
+    const fitRuns = [run(1000, 1), run(2000, 2), run(3000, 3)];
+    const cal = calibrate(fitRuns);
+    expect(cal.calibrated).toBe(true);
+    expect(cal.demands['rest.conversations']!.meanMs).toBeCloseTo(1.6, 6);
+    expect(cal.demands['rest.push']!.meanMs).toBeCloseTo(2.4, 6);
+    expect(Math.abs(cal.requestOverheadMs['rest.conversations']! - 4)).toBeLessThan(0.6);
+    expect(cal.usl).not.toBeNull();
+    expect(cal.usl!.points).toHaveLength(3);
+
+    const knee = findKnee(profile, policy, ctx(cal));
+    expect(knee.users).not.toBeNull();
+    for (const [users, seed] of [
+      [5000, 4],
+      [8000, 5],
+    ] as const) {
+      expect(users).toBeLessThan(knee.users!);
+      const truthRun = predictDes(profile, policy, users, ctx(t), {
+        seed,
+        durationSeconds: seconds,
+        warmupSeconds: 20,
+      });
+      const predicted = predictAnalytic(profile, policy, users, ctx(cal));
+      expect(Math.abs(predicted.workload.requestsPerSecond / measured(truthRun) - 1)).toBeLessThan(0.15);
+      for (const name of ['rest.conversations', 'sync', 'api.message']) {
+        const m = truthRun.endpoints.find((e) => e.endpoint === name)!.p95Ms!;
+        const q = predicted.endpoints.find((e) => e.endpoint === name)!.p95Ms!;
+        expect(Math.abs(q / m - 1), `${name} p95 at ${users}: predicted ${q}, measured ${m}`).toBeLessThan(
+          0.15,
+        );
+      }
+      // Beyond twice the highest calibrated load, the prediction says it extrapolates.
+      expect(predicted.extrapolation.beyond2x).toBe(users > 6000);
+    }
+  });
+});

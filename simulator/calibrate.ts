@@ -1,0 +1,192 @@
+import type { RunRecord, SeriesSample } from '../core/run-record.ts';
+import { defaultCalibration } from './defaults.ts';
+import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
+import type { Calibration, ServiceDemand, UslFit } from './types.ts';
+import { fitUsl } from './usl.ts';
+import { ENDPOINTS, QUERIES_PER_MESSAGE } from './workload.ts';
+
+// Calibration from run records (core/run-record.ts): service demand per statement kind, the time a
+// request spends outside the database, queries per sync, and a USL curve of throughput against the
+// concurrency the database saw. Pure: the records are read at the edge (scripts/lib/read-run-records.ts).
+
+/** One run as calibration reads it. */
+export interface CalibrationRun {
+  record: RunRecord;
+  series: SeriesSample[];
+}
+
+/** Mean of the waiting requests above which a run counts as contended (its statement times include waits). */
+const CONTENDED_WAITING = 0.5;
+
+/**
+ * The simulator's demand key of a target query kind (target/db-pool.ts labels): `select.conversations`
+ * → rest.conversations, `select.messages` → rest.messages, writes → rest.push, `message.*` →
+ * api.message; health checks and injected faults are not workload.
+ */
+export function demandKeyOf(kind: string): string | null {
+  if (
+    kind === ENDPOINTS.conversations ||
+    kind === ENDPOINTS.messages ||
+    kind === ENDPOINTS.push ||
+    kind === ENDPOINTS.message
+  )
+    return kind;
+  if (/^(health|fault)/.test(kind)) return null;
+  if (/^message\./.test(kind)) return ENDPOINTS.message;
+  if (/^select\.conversations/.test(kind)) return ENDPOINTS.conversations;
+  if (/^select\.messages/.test(kind)) return ENDPOINTS.messages;
+  if (/^(insert|upsert|update)\./.test(kind)) return ENDPOINTS.push;
+  return 'default';
+}
+
+function mean(values: number[]): number {
+  return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+}
+
+/** Mean busy + waiting connections over a run's steady part (the first 10% of samples skipped). */
+export function meanConcurrency(series: SeriesSample[]): number | null {
+  const pool = series.filter((s) => s.pool !== null);
+  if (pool.length === 0) return null;
+  const steady = pool.slice(Math.floor(pool.length / 10));
+  return mean(steady.map((s) => s.pool!.inUse + s.pool!.waiting));
+}
+
+function meanWaiting(series: SeriesSample[]): number {
+  const pool = series.filter((s) => s.pool !== null);
+  return mean(pool.map((s) => s.pool!.waiting));
+}
+
+/** Database statements per second a run completed (workload kinds only), else requests per second. */
+export function runQueriesPerSecond(record: RunRecord): number {
+  const d = Math.max(1e-9, record.durationSeconds);
+  const kinds = Object.entries(record.queryKinds).filter(([k]) => demandKeyOf(k) !== null);
+  if (kinds.length > 0) return kinds.reduce((s, [, v]) => s + v.calls, 0) / d;
+  return Object.values(record.endpoints).reduce((s, e) => s + e.count, 0) / d;
+}
+
+/**
+ * Service demands and scalability from run records. Statement times come from uncontended runs (no
+ * requests waiting for a connection) so they are service, not waits; with none, from every run.
+ * With no runs, the defaults (assumptions with named sources).
+ */
+export function calibrate(runs: CalibrationRun[]): Calibration {
+  const base = defaultCalibration();
+  if (runs.length === 0) return base;
+  const notes: string[] = [];
+  const uncontended = runs.filter((r) => meanWaiting(r.series) <= CONTENDED_WAITING);
+  const used = uncontended.length > 0 ? uncontended : runs;
+  if (uncontended.length === 0)
+    notes.push('every run had requests waiting for a connection: statement times may include contention');
+  const ids = used.map((r) => r.record.id).join(', ');
+
+  // Statement demands, calls-weighted over runs.
+  const acc = new Map<string, { calls: number; ms: number; kinds: Set<string> }>();
+  for (const { record } of used) {
+    for (const [kind, v] of Object.entries(record.queryKinds)) {
+      const key = demandKeyOf(kind);
+      if (key === null || v.calls <= 0) continue;
+      for (const k of [key, 'all']) {
+        const a = acc.get(k) ?? { calls: 0, ms: 0, kinds: new Set<string>() };
+        a.calls += v.calls;
+        a.ms += v.calls * v.meanMs;
+        a.kinds.add(kind);
+        acc.set(k, a);
+      }
+    }
+  }
+  const demands: Calibration['demands'] = { ...base.demands };
+  const measured = (a: { calls: number; ms: number; kinds: Set<string> }): ServiceDemand => ({
+    meanMs: a.ms / a.calls,
+    // Only the mean is measured (pg counters); exponential variability is the assumption.
+    scv: 1,
+    source: `calibrated: ${Math.round(a.calls)} statements (${[...a.kinds].join(', ')}) in runs ${ids}; variability assumed exponential`,
+  });
+  for (const [key, a] of acc) {
+    if (key === 'all') demands.default = measured(a);
+    else demands[key] = measured(a);
+  }
+  if (acc.size === 0) {
+    // No per-kind counters: the per-sync totals give one mean per sync statement.
+    const withSync = used.filter((r) => r.record.sync && r.record.sync.queriesPerSync > 0);
+    if (withSync.length > 0) {
+      const per = mean(withSync.map((r) => r.record.sync!.dbTimeMsPerSync / r.record.sync!.queriesPerSync));
+      const d: ServiceDemand = {
+        meanMs: per,
+        scv: 1,
+        source: `calibrated: DB time per sync / queries per sync in runs ${ids}`,
+      };
+      demands[ENDPOINTS.conversations] = d;
+      demands[ENDPOINTS.messages] = d;
+      demands[ENDPOINTS.push] = d;
+      demands.default = d;
+    } else notes.push('no query kinds or sync counters in the runs: statement demands stay assumptions');
+  }
+
+  // Time outside the database per endpoint, from the least loaded run: mean latency minus the statement.
+  const lightest = used.reduce((a, b) =>
+    runQueriesPerSecond(b.record) < runQueriesPerSecond(a.record) ? b : a,
+  );
+  const overhead: Calibration['requestOverheadMs'] = { ...base.requestOverheadMs };
+  const restOverheads: number[] = [];
+  for (const [endpoint, s] of Object.entries(lightest.record.endpoints)) {
+    if (s.count === 0) continue;
+    if (endpoint === ENDPOINTS.message) {
+      const up = lightest.record.policy['upstream'] as
+        | { latencyMs?: { median: number; p95: number } }
+        | undefined;
+      if (!up?.latencyMs) continue;
+      const upMean = logNormalMean(logNormalFromMedianP95(up.latencyMs.median, up.latencyMs.p95));
+      const db =
+        QUERIES_PER_MESSAGE *
+        (base.connectionOverheadMs + (demands[ENDPOINTS.message] ?? demands.default).meanMs);
+      overhead[endpoint] = Math.max(0, s.mean - upMean - db);
+      continue;
+    }
+    const d = demands[endpoint] ?? demands.default;
+    const o = Math.max(0, s.mean - d.meanMs - base.connectionOverheadMs);
+    overhead[endpoint] = o;
+    if (endpoint.startsWith('rest.')) restOverheads.push(o);
+  }
+  if (restOverheads.length > 0) overhead.default = mean(restOverheads);
+
+  // Queries per sync by mode.
+  const queriesPerSync: Calibration['queriesPerSync'] = {};
+  for (const mode of ['full', 'delta'] as const) {
+    const xs = runs.filter((r) => r.record.sync?.mode === mode).map((r) => r.record.sync!.queriesPerSync);
+    if (xs.length > 0) queriesPerSync[mode] = mean(xs);
+  }
+
+  // USL: throughput (statements/s) against the concurrency at the database, one point per run.
+  let usl: UslFit | null = null;
+  const points = runs
+    .map((r) => ({ n: meanConcurrency(r.series), x: runQueriesPerSecond(r.record) }))
+    .filter((p): p is { n: number; x: number } => p.n !== null && p.n > 0 && p.x > 0);
+  if (points.length >= 3) {
+    try {
+      usl = fitUsl(points);
+      notes.push(
+        `USL over ${points.length} runs: σ=${usl.sigma.toPrecision(3)}, κ=${usl.kappa.toPrecision(3)}, R²=${usl.r2.toFixed(3)}`,
+      );
+    } catch (error) {
+      notes.push(`USL fit failed: ${(error as Error).message}`);
+    }
+  } else notes.push(`USL not fitted: ${points.length} run(s) with pool samples, 3 needed`);
+
+  const rates = runs.map((r) => runQueriesPerSecond(r.record));
+  const machines = [...new Set(runs.map((r) => `${r.record.machine.cores} × ${r.record.machine.cpuModel}`))];
+  notes.push(
+    `service demands measured on ${machines.join('; ')} and applied unchanged to the modelled database plan`,
+  );
+  return {
+    demands,
+    connectionOverheadMs: base.connectionOverheadMs,
+    requestOverheadMs: overhead,
+    cpuShareOfDbTime: base.cpuShareOfDbTime,
+    queriesPerSync,
+    usl,
+    measuredRange: { minQueriesPerSecond: Math.min(...rates), maxQueriesPerSecond: Math.max(...rates) },
+    runs: runs.map((r) => r.record.id),
+    calibrated: true,
+    notes,
+  };
+}
