@@ -26,8 +26,8 @@ export const PER_USER_PER_MIN = envNumber('MSG_PER_USER_PER_MIN', 2);
 /** Abusive users: the first ABUSIVE_USERS free users (0 = none). */
 export const ABUSIVE_USERS = Math.min(envNumber('ABUSIVE_USERS', 0), USERS_BY_TIER.free.length);
 
-/** Messages per minute each abusive user sends (default 3× the fixed policy's free limit of 20/min). */
-export const ABUSIVE_PER_MIN = envNumber('ABUSIVE_PER_MIN', 60);
+/** Messages per minute each abusive user sends (default 10× the fixed policy's free limit of 20/min). */
+export const ABUSIVE_PER_MIN = envNumber('ABUSIVE_PER_MIN', 200);
 
 /** Expected seconds per /api/message (upstream median 500 ms plus the database work). */
 export const MESSAGE_ITER_S = envNumber('MSG_ITER_S', 0.8);

@@ -102,13 +102,16 @@ export interface StartK6Options {
   segment?: { segment: string; sequence: string };
 }
 
-/** Spawns `k6 run` with raw JSON output, no summary and no usage report. */
+/** Spawns `k6 run` with raw JSON output, no summary, no REST API and no usage report. */
 export function startK6(options: StartK6Options): K6Process {
   const args = [
     'run',
     '--no-usage-report',
     '--no-color',
-    '--no-summary',
+    '--summary-mode=disabled',
+    // No REST API server: several k6 processes of one run would fight over its port 6565.
+    '--address',
+    '',
     '--quiet',
     '--out',
     `json=${options.rawOut}`,

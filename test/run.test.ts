@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPolicy } from '../core/policy.ts';
+import { loadProfile } from '../core/profile.ts';
+import { RUN_FILES, type RunRecord, RunRecordSchema, type SeriesSample } from '../core/run-record.ts';
+import { findK6 } from '../scripts/k6/binary.ts';
+import { percentile } from '../scripts/k6/percentile.ts';
+import { runScenario } from '../scripts/run/run-scenario.ts';
+import { workloadAt } from '../simulator/workload.ts';
+import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
+import { k6Available, postgresAvailable } from './support/services.ts';
+
+const ready = (await postgresAvailable()) && k6Available(findK6() ?? '.tools/bin/k6');
+const profile = loadProfile('ci-smoke');
+const current = loadPolicy('current');
+
+/** Raw request durations of one endpoint, read straight from a run's k6.json.gz (independent of the merge). */
+function rawDurations(dir: string, endpoint: string): number[] {
+  const text = gunzipSync(readFileSync(join(dir, RUN_FILES.rawK6))).toString('utf8');
+  const out: number[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.includes('"http_req_duration"')) continue;
+    const p = JSON.parse(line) as { type: string; data: { value: number; tags: { name?: string } } };
+    if (p.type === 'Point' && p.data.tags.name === endpoint) out.push(p.data.value);
+  }
+  return out;
+}
+
+describe.runIf(ready)('atlas-cap run on the local target (ci-smoke, 1000 users)', () => {
+  let db: ScratchDatabase;
+  const out = mkdtempSync(join(tmpdir(), 'atlas-run-'));
+  let delta: RunRecord;
+
+  beforeAll(async () => {
+    db = await createScratchDatabase('atlas_run');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('delta-sync: achieved sync rate within 5% of the open model, nothing dropped, pool sampled every second', async () => {
+    const { dir, record } = await runScenario({
+      scenario: 'delta-sync',
+      users: 1000,
+      policy: current,
+      profile,
+      durationSeconds: 15,
+      databaseUrl: db.url,
+      target: 'local',
+      outDir: join(out, 'delta'),
+    });
+    delta = record;
+    expect(RunRecordSchema.parse(JSON.parse(readFileSync(join(dir, RUN_FILES.record), 'utf8')))).toEqual(
+      record,
+    );
+    const implied = workloadAt(
+      profile,
+      { ...current, sync: { ...current.sync, mode: 'delta' } },
+      1000,
+    ).syncsPerSecond;
+    expect(record.arrivalRates.sync).toBeCloseTo(implied, 9);
+    expect(Math.abs(record.iterations.rate - implied) / implied).toBeLessThan(0.05);
+    expect(record.iterations.dropped).toBe(0);
+    const series = JSON.parse(readFileSync(join(dir, RUN_FILES.series), 'utf8')) as SeriesSample[];
+    const withPool = series.filter((s) => s.pool !== null).length;
+    expect(series.length).toBeGreaterThanOrEqual(15);
+    expect(withPool).toBeGreaterThanOrEqual(13);
+    expect(record.sync?.mode).toBe('delta');
+    expect(record.sync!.queriesPerSync).toBeGreaterThan(0.9);
+    expect(record.endpoints['rest.conversations']!.count).toBe(record.iterations.completed);
+    expect(record.loadGenerator.maxVUs).toBeGreaterThan(0);
+    expect(JSON.stringify(record)).not.toContain('super-secret');
+  });
+
+  it('full-sync costs at least 10x the queries of delta-sync per sync', async () => {
+    const { record } = await runScenario({
+      scenario: 'full-sync',
+      users: 1000,
+      policy: current,
+      profile,
+      durationSeconds: 10,
+      databaseUrl: db.url,
+      target: 'local',
+      outDir: join(out, 'full'),
+    });
+    expect(record.sync?.mode).toBe('full');
+    expect(record.sync!.queriesPerSync).toBeGreaterThanOrEqual(10 * delta.sync!.queriesPerSync);
+    expect(record.sync!.requestsPerSync).toBeGreaterThan(profile.conversationsPerUser.mean / 2);
+  });
+
+  it('--segments 2 vs 1: iterations within 2%, merged p95 equals the p95 of the union of raw samples', async () => {
+    // A 1 s sync interval makes delta-sync 100 syncs/s at 100 paid users: enough iterations for 2%.
+    const everySecond = {
+      ...current,
+      name: 'current-1s',
+      sync: { ...current.sync, interval: { kind: 'fixed' as const, seconds: 1 } },
+    };
+    const runs: { dir: string; record: RunRecord }[] = [];
+    for (const segments of [1, 2]) {
+      runs.push(
+        await runScenario({
+          scenario: 'delta-sync',
+          users: 1000,
+          policy: everySecond,
+          profile,
+          durationSeconds: 10,
+          databaseUrl: db.url,
+          target: 'local',
+          segments,
+          outDir: join(out, `segments-${segments}`),
+        }),
+      );
+    }
+    const [one, two] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    expect(two.record.k6.segments).toBe(2);
+    const a = one.record.iterations.completed;
+    const b = two.record.iterations.completed;
+    expect(a).toBeGreaterThan(900);
+    expect(Math.abs(a - b) / a).toBeLessThanOrEqual(0.02);
+    const union = rawDurations(two.dir, 'rest.conversations');
+    expect(union.length).toBe(two.record.endpoints['rest.conversations']!.count);
+    expect(two.record.endpoints['rest.conversations']!.p95).toBeCloseTo(percentile(union, 0.95), 9);
+    const latencyFile = JSON.parse(
+      readFileSync(join(two.dir, RUN_FILES.latencyDir, 'rest.conversations.json'), 'utf8'),
+    );
+    expect([...latencyFile].sort((x: number, y: number) => x - y)).toEqual([...union].sort((x, y) => x - y));
+  });
+});

@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadPolicy } from '../core/policy.ts';
+import { loadProfile } from '../core/profile.ts';
+import { findK6 } from '../scripts/k6/binary.ts';
+import { inspectScenario, parseGoDuration } from '../scripts/k6/run-k6.ts';
+import { parseThresholds } from '../scripts/k6/thresholds.ts';
+import { DEFAULT_MAX_VUS, planScenario, SCENARIOS, SCENARIOS_DIR } from '../scripts/run/plan.ts';
+import { k6Available } from './support/services.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const k6 = findK6() ?? resolve(ROOT, '.tools/bin/k6');
+const hasK6 = k6Available(k6);
+
+describe('scenarios', () => {
+  let csv: string;
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-scenarios-'));
+    csv = join(dir, 'users.csv');
+    const lines = ['id,tier,activity,conversations,last_activity,first_conversation_id'];
+    const tiers = ['free', 'free', 'free', 'core', 'studio'];
+    const classes = ['active', 'recent', 'inactive'];
+    for (let i = 0; i < 60; i++) {
+      const hex = i.toString(16).padStart(12, '0');
+      lines.push(
+        `00000000-0000-4000-8000-${hex},${tiers[i % 5]},${classes[i % 3]},3,2026-01-01T00:00:00Z,10000000-0000-4000-8000-${hex}`,
+      );
+    }
+    writeFileSync(csv, lines.join('\n') + '\n');
+  });
+
+  it('has one file per scenario and type-checks with @types/k6', () => {
+    const files = readdirSync(SCENARIOS_DIR).filter((f) => f.endsWith('.ts'));
+    expect(files.sort()).toEqual(SCENARIOS.map((s) => `${s}.ts`).sort());
+    // Throws (and fails the test with tsc's output) on any type error in scenarios/.
+    execFileSync(
+      process.execPath,
+      [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'scenarios/tsconfig.json', '--noEmit'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+  });
+
+  it.runIf(hasK6)(
+    'every scenario passes k6 inspect with the runner environment: open model, bounded, thresholds',
+    async () => {
+      const profile = loadProfile('ci-smoke');
+      for (const policyName of ['current', 'fixed']) {
+        const policy = loadPolicy(policyName);
+        for (const scenario of SCENARIOS) {
+          const plan = planScenario(scenario, profile, policy, 1000, 20);
+          const options = await inspectScenario(k6, resolve(SCENARIOS_DIR, `${scenario}.ts`), {
+            ...plan.env,
+            USERS_CSV: csv,
+            BASE_URL: 'http://127.0.0.1:9',
+          });
+          const scenarios = Object.values(options.scenarios ?? {});
+          expect(scenarios.length, scenario).toBeGreaterThan(0);
+          for (const s of scenarios) {
+            expect(s.executor, scenario).toMatch(/arrival-rate$/);
+            expect(s.maxVUs, scenario).toBeLessThanOrEqual(DEFAULT_MAX_VUS);
+            expect(s.preAllocatedVUs, scenario).toBeGreaterThanOrEqual(1);
+            const length = s.duration
+              ? parseGoDuration(s.duration)
+              : (s.stages ?? []).reduce((n, st) => n + parseGoDuration(st.duration), 0);
+            expect(length, scenario).toBe(20);
+          }
+          const thresholds = parseThresholds(options.thresholds ?? {});
+          expect(thresholds.length, scenario).toBeGreaterThan(0);
+          if (scenario !== 'ramp-to-knee')
+            expect(Object.keys(options.thresholds ?? {}), scenario).toContain('dropped_iterations');
+        }
+      }
+    },
+  );
+
+  it.runIf(hasK6)("sizes VUs by Little's law from the rate and the iteration time", async () => {
+    const plan = planScenario('full-sync', loadProfile('ci-smoke'), loadPolicy('current'), 1000, 20);
+    const options = await inspectScenario(k6, resolve(SCENARIOS_DIR, 'full-sync.ts'), {
+      ...plan.env,
+      USERS_CSV: csv,
+      SYNC_RATE_ACTIVE: '20',
+      SYNC_ITER_S: '0.5',
+    });
+    const active = options.scenarios!['sync_active']!;
+    // 20/s × 0.5 s = 10 busy VUs; max(2 × 10, 10 + 4√10 = 22.6) → 23, + 1; 4× Little's law + 2 as the bound.
+    expect(active.preAllocatedVUs).toBe(24);
+    expect(active.maxVUs).toBe(42);
+    expect(active.rate! / parseGoDuration(active.timeUnit!)).toBeCloseTo(20, 9);
+  });
+});
