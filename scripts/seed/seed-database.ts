@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type pg from 'pg';
 import { remoteRefusal } from '../../core/loopback.ts';
@@ -17,8 +18,14 @@ import { SEEDED_TABLES, type SeedOptions, type SeedSummary } from './types.ts';
 import { defaultExportPath, writeUsersExport } from './users-export.ts';
 import { splitUsers } from './work-ranges.ts';
 
-/** Parallel COPY connections when the caller does not say: one per core of the 2-core reference box. */
-export const DEFAULT_WORKERS = 2;
+/**
+ * Parallel COPY connections when the caller does not say: one core is left for the generator, since
+ * on PostgreSQL 15 extra backends copying into the same table mostly contend (relation extension lock).
+ * Measured on the 2-core reference box: 1 worker loads as fast as 2 (docs/seeding.md).
+ */
+export const DEFAULT_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
+/** Connections for index builds, ANALYZE and checksums: these parallelise well (one table each). */
+const POST_LOAD_CONNECTIONS = Math.max(2, Math.min(4, availableParallelism()));
 /** More connections than this only add contention. */
 export const MAX_WORKERS = 32;
 
@@ -106,8 +113,8 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedSummary> {
 
     t = performance.now();
     const ranges = splitUsers(users, workers);
-    while (clients.length < Math.max(workers, ranges.length))
-      clients.push(await openClient(options.databaseUrl));
+    const connections = Math.max(ranges.length, POST_LOAD_CONNECTIONS);
+    while (clients.length < connections) clients.push(await openClient(options.databaseUrl));
     progress.start(totals);
     const abort: AbortFlag = {};
     await Promise.all(

@@ -23,11 +23,16 @@ describe('planUser', () => {
     for (const p of plans) {
       const age = asOf.getTime() - p.lastActivity;
       const inClass =
-        p.activity === 'active' ? age < HOUR : p.activity === 'recent' ? age >= HOUR && age < 24 * HOUR : age >= 24 * HOUR;
+        p.activity === 'active'
+          ? age < HOUR
+          : p.activity === 'recent'
+            ? age >= HOUR && age < 24 * HOUR
+            : age >= 24 * HOUR;
       if (!inClass) bad.push(`user ${p.index}: ${p.activity} but last active ${age} ms ago`);
       for (const c of p.conversations) {
         if (c.createdAt > c.updatedAt || c.createdAt < floor) bad.push(`conversation ${c.id}: bad time span`);
-        if (c.messages < 1 || c.messages > profile.messagesPerConversation.max) bad.push(`conversation ${c.id}: count`);
+        if (c.messages < 1 || c.messages > profile.messagesPerConversation.max)
+          bad.push(`conversation ${c.id}: count`);
       }
     }
     expect(bad).toEqual([]);
