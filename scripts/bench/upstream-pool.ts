@@ -24,6 +24,8 @@ export interface LoadResult {
   /** Largest atlas_upstream_requests_queued and atlas_upstream_sockets_in_use seen while loading. */
   maxQueued: number;
   maxSocketsInUse: number;
+  /** Largest atlas_db_pool_waiting seen: when it is not 0 the database pool, not the upstream, limits. */
+  maxDbWaiting: number;
   p50Ms: number;
   p95Ms: number;
 }
@@ -56,11 +58,13 @@ export async function loadMessages(
   let ok = 0;
   let maxQueued = 0;
   let maxSocketsInUse = 0;
+  let maxDbWaiting = 0;
   const sampler = setInterval(async () => {
     try {
       const text = await (await fetch(`${targetUrl}/metrics`)).text();
       maxQueued = Math.max(maxQueued, gauge(text, 'atlas_upstream_requests_queued'));
       maxSocketsInUse = Math.max(maxSocketsInUse, gauge(text, 'atlas_upstream_sockets_in_use'));
+      maxDbWaiting = Math.max(maxDbWaiting, gauge(text, 'atlas_db_pool_waiting'));
     } catch {}
   }, 250);
   const loop = async (user: LoadUser) => {
@@ -97,16 +101,21 @@ export async function loadMessages(
     statuses,
     maxQueued,
     maxSocketsInUse,
+    maxDbWaiting,
     p50Ms: percentile(latencies, 0.5),
     p95Ms: percentile(latencies, 0.95),
   };
 }
 
-/** `policy` with the upstream pool set to `maxSockets` and no per-user limit (only the pool is measured). */
-export function poolPolicy(base: Policy, maxSockets: number): Policy {
+/**
+ * `policy` with the upstream pool set to `maxSockets`, no per-user limit, and a database pool of
+ * `dbPoolSize` (default: the policy's), so that the upstream pool is what the load measures.
+ */
+export function poolPolicy(base: Policy, maxSockets: number, dbPoolSize = base.database.poolSize): Policy {
   return {
     ...base,
     upstream: { ...base.upstream, maxSockets },
+    database: { ...base.database, poolSize: dbPoolSize },
     rateLimit: { ...base.rateLimit, perUser: null },
   };
 }
@@ -129,7 +138,7 @@ export function formatResult(pool: number, ceiling: number, r: LoadResult): stri
     `pool ${String(pool).padStart(3)}  concurrency ${String(r.concurrency).padStart(3)}  ` +
     `${r.throughput.toFixed(1).padStart(6)} req/s (ceiling ${ceiling.toFixed(0)})  ` +
     `p50 ${r.p50Ms.toFixed(0)} ms  p95 ${r.p95Ms.toFixed(0)} ms  max queued ${r.maxQueued}  ` +
-    `max sockets ${r.maxSocketsInUse}  statuses ${JSON.stringify(r.statuses)}`
+    `max sockets ${r.maxSocketsInUse}  max db waiting ${r.maxDbWaiting}  statuses ${JSON.stringify(r.statuses)}`
   );
 }
 
