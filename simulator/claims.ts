@@ -504,7 +504,7 @@ function profileSide(claim: Claim, ctx: ClaimsContext): ProfileSide {
       return {
         value,
         users,
-        working: `${c.meetsTargets ? 'cheapest configuration meeting the targets' : `no configuration meets the targets (${c.reason}); most capable`}: ${c.compute}, pool ${c.poolSize}, ${c.backend}${c.redis ? `, Redis ${c.redis}` : ''} = $${fmt(c.monthlyUsd)}/month [${what}]; egress ${fmt((w.egressBytesPerSecond * SECONDS_PER_MONTH) / 1e9)} GB/month if the load runs all month`,
+        working: `${c.meetsTargets ? 'cheapest configuration meeting the targets' : `no configuration meets the targets (${c.reason}); most capable`}: ${c.compute}, pool ${c.poolSize}, ${c.upstreamSockets} upstream sockets, ${c.backend}${c.redis ? `, Redis ${c.redis}` : ''} = $${fmt(c.monthlyUsd)}/month [${what}]; egress ${fmt((w.egressBytesPerSecond * SECONDS_PER_MONTH) / 1e9)} GB/month if the load runs all month`,
       };
     }
     default:

@@ -108,6 +108,7 @@ export function monthlyCost(
   workload: Workload,
   compute: ComputeSize,
   poolSize: number,
+  upstreamSockets = policy.upstream.maxSockets,
 ): Omit<CostPrediction, 'meetsTargets' | 'reason'> {
   const items: CostItem[] = [];
   const plan = pricing.supabase.plans.find((p) => p.name === 'pro') ?? pricing.supabase.plans[0]!;
@@ -173,6 +174,7 @@ export function monthlyCost(
     cores: compute.cores,
     maxConnections: compute.maxDirectConnections,
     poolSize,
+    upstreamSockets,
     backend: `${be.name} ${vcpus} vCPU`,
     redis,
     monthlyUsd: items.reduce((s, i) => s + i.usd, 0),
@@ -222,10 +224,20 @@ export function policyCost(
 }
 
 /**
- * The cheapest configuration meeting the targets at N users under a policy: every compute size from
- * the cheapest up, with the database pool raised (up to the size's connections minus the reserved
- * ones) until waits meet the budget. Returns the most capable configuration with meetsTargets false
- * and the binding reason when none meets them.
+ * Upstream sockets the backend needs at N users: the policy's, or enough to keep the sockets' utilisation
+ * within the target (maxSockets is configuration, not a plan: raising it costs backend memory only).
+ */
+export function socketsNeeded(profile: Profile, policy: Policy, users: number, ctx: ModelContext): number {
+  const p = predictAnalytic(profile, policy, users, ctx);
+  const up = p.resources.find((r) => r.name === 'upstream.sockets')!;
+  return Math.max(policy.upstream.maxSockets, Math.ceil(up.offeredLoad / ctx.targets.maxUtilisation));
+}
+
+/**
+ * The cheapest configuration meeting the targets at N users under a policy: upstream sockets sized to
+ * the target utilisation, then every compute size from the cheapest up, with the database pool raised
+ * (up to the size's connections minus the reserved ones) until waits meet the budget. Returns the most
+ * capable configuration with meetsTargets false and the binding reason when none meets them.
  */
 export function cheapestConfiguration(
   pricing: Pricing,
@@ -237,6 +249,8 @@ export function cheapestConfiguration(
   const sizes = [...pricing.supabase.compute]
     .filter((c) => c.usdPerMonth > 0)
     .sort((a, b) => a.usdPerMonth - b.usdPerMonth);
+  const sockets = socketsNeeded(profile, policy, users, ctx);
+  const withSockets: Policy = { ...policy, upstream: { ...policy.upstream, maxSockets: sockets } };
   let last: CostPrediction | null = null;
   const candidates: CostPrediction[] = [];
   for (const compute of sizes) {
@@ -246,12 +260,12 @@ export function cheapestConfiguration(
       .sort((a, b) => a - b);
     for (const poolSize of pools) {
       const variant: Policy = {
-        ...policy,
+        ...withSockets,
         database: { ...policy.database, poolSize, maxConnections: compute.maxDirectConnections },
       };
       const p = predictAnalytic(profile, variant, users, { ...ctx, cores: compute.cores });
       const check = meetsTargets(p, ctx);
-      const cost = monthlyCost(pricing, profile, variant, p.workload, compute, poolSize);
+      const cost = monthlyCost(pricing, profile, variant, p.workload, compute, poolSize, sockets);
       last = { ...cost, meetsTargets: check.ok, reason: check.reason };
       if (check.ok) {
         candidates.push(last);

@@ -12,6 +12,7 @@ export * from './des/predict.ts';
 export * from './des/random.ts';
 export * from './distributions.ts';
 export * from './erlang-c.ts';
+export * from './format.ts';
 export * from './knee.ts';
 export * from './queueing.ts';
 export * from './rate-limit.ts';

@@ -89,6 +89,8 @@ export interface CostPrediction {
   maxConnections: number;
   /** Pool size used for the database connections. */
   poolSize: number;
+  /** Upstream (language-model) sockets of the backend's HTTP agent. */
+  upstreamSockets: number;
   /** Backend host instances and their size. */
   backend: string;
   redis: string | null;

@@ -1,11 +1,208 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
+import { z } from 'zod';
+import { loadYamlConfig } from '../../core/load-yaml-config.ts';
+import type { Policy } from '../../core/policy.ts';
+import { loadPolicy } from '../../core/policy.ts';
+import { loadProfile } from '../../core/profile.ts';
 import { UsageError } from '../../core/usage-error.ts';
+import type {
+  Claim,
+  ClaimEvaluation,
+  DesPattern,
+  Pricing,
+  SimulationMode,
+  SimulationResult,
+} from '../../simulator/index.ts';
+import {
+  calibrate,
+  contextFor,
+  DIURNAL_RAMP,
+  evaluateClaims,
+  formatClaims,
+  formatSimulation,
+  JITTERED_TIMERS,
+  POISSON,
+  PricingSchema,
+  ReadinessSchema,
+  simulate,
+  THUNDERING_HERD,
+} from '../../simulator/index.ts';
+import { readRunRecords } from '../lib/read-run-records.ts';
+
+interface SimulateArgs {
+  profile: string;
+  policy: string;
+  users: string;
+  mode: SimulationMode;
+  calibration?: string[];
+  claims: boolean;
+  seed: string;
+  pattern: 'poisson' | 'timers' | 'herd' | 'diurnal';
+  duration: string;
+  json: boolean;
+}
+
+const PATTERNS: Record<SimulateArgs['pattern'], DesPattern> = {
+  poisson: POISSON,
+  timers: JITTERED_TIMERS,
+  herd: THUNDERING_HERD,
+  diurnal: DIURNAL_RAMP,
+};
+
+/** Parses `--users 1000,10000,100000` (whole numbers, at least one). */
+export function parseUsers(value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim().replace(/_/g, ''));
+  const users = parts.map((s) => {
+    const n = Number(s);
+    if (!/^\d+$/.test(s) || !Number.isSafeInteger(n) || n < 1)
+      throw new UsageError('--users', `'${s}' is not a positive whole number`);
+    return n;
+  });
+  if (users.length === 0) throw new UsageError('--users', 'name at least one number of users');
+  return users;
+}
+
+function wholeNumber(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
+    throw new UsageError(flag, `must be an integer >= ${min}, got '${value}'`);
+  return n;
+}
+
+/** Loads fixtures/pricing/{supabase,railway,redis}.yaml into one validated Pricing. */
+export function loadPricing(): Pricing {
+  const supabase = loadYamlConfig('pricing', 'supabase', PricingSchema.shape.supabase, '--pricing');
+  const railway = loadYamlConfig(
+    'pricing',
+    'railway',
+    z.object({ backend: PricingSchema.shape.backend }),
+    '--pricing',
+  );
+  const redis = loadYamlConfig(
+    'pricing',
+    'redis',
+    z.object({ redis: PricingSchema.shape.redis }),
+    '--pricing',
+  );
+  return { supabase, backend: railway.backend, redis: redis.redis };
+}
+
+/** Loads fixtures/targets/readiness.yaml. */
+export function loadReadinessClaims(): Claim[] {
+  return loadYamlConfig('targets', 'readiness', ReadinessSchema, '--claims').claims;
+}
+
+/** Everything `simulate` computes, before printing. */
+export interface SimulateOutput {
+  result: SimulationResult;
+  claims: ClaimEvaluation[] | null;
+}
+
+/** Validates the flags, reads every input, then simulates (nothing is printed before all input is valid). */
+export function runSimulate(args: SimulateArgs): SimulateOutput {
+  const profile = loadProfile(args.profile);
+  const policyNames = args.policy
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (policyNames.length === 0) throw new UsageError('--policy', 'name at least one policy');
+  const policies = policyNames.map((n) => loadPolicy(n));
+  const users = parseUsers(args.users);
+  const seed = wholeNumber('--seed', args.seed, 0);
+  const duration = wholeNumber('--duration', args.duration, 10);
+  const pricing = loadPricing();
+  const runs = args.calibration && args.calibration.length > 0 ? readRunRecords(args.calibration) : [];
+  const calibration = calibrate(runs);
+  const claimsList = args.claims ? loadReadinessClaims() : null;
+  const input = {
+    profile,
+    policies,
+    users,
+    mode: args.mode,
+    calibration,
+    pricing,
+    seed,
+    des: {
+      pattern: PATTERNS[args.pattern],
+      durationSeconds: duration,
+      warmupSeconds: Math.min(20, Math.floor(duration / 5)),
+    },
+  };
+  const result = simulate(input);
+  let claims: ClaimEvaluation[] | null = null;
+  if (claimsList) {
+    const byName: Record<string, Policy> = Object.fromEntries(policies.map((p) => [p.name, p]));
+    for (const c of claimsList) if (!byName[c.policy]) byName[c.policy] = loadPolicy(c.policy, '--claims');
+    claims = evaluateClaims(claimsList, {
+      profile,
+      policies: byName,
+      pricing,
+      contextFor: (p) => contextFor(input, p),
+    });
+  }
+  return { result, claims };
+}
+
+/** The text `simulate` prints. */
+export function formatSimulateOutput(out: SimulateOutput): string {
+  return (
+    formatSimulation(out.result) +
+    (out.claims
+      ? `\nClaims of the seed documents (fixtures/targets/readiness.yaml):\n\n${formatClaims(out.claims)}`
+      : '')
+  );
+}
 
 /** `atlas-cap simulate`: Predict capacity and cost at any number of users. */
-export const simulateCommand: CommandModule = {
+export const simulateCommand: CommandModule<object, SimulateArgs> = {
   command: 'simulate',
   describe: 'Predict capacity and cost at any number of users',
-  handler: () => {
-    throw new UsageError('simulate', 'is not built yet');
+  builder: (yargs: Argv) =>
+    yargs
+      .option('profile', {
+        type: 'string',
+        default: 'launch-10k',
+        describe: 'Workload profile (fixture name or YAML path)',
+      })
+      .option('policy', {
+        type: 'string',
+        default: 'current,fixed,scale',
+        describe: 'Policies, comma-separated',
+      })
+      .option('users', {
+        type: 'string',
+        default: '1000,10000,100000',
+        describe: 'Numbers of users, comma-separated',
+      })
+      .option('mode', {
+        choices: ['analytic', 'des'] as const,
+        default: 'analytic' as const,
+        describe: 'Closed-form queueing or discrete-event simulation',
+      })
+      .option('calibration', {
+        type: 'string',
+        array: true,
+        describe: 'Run-record folders (or folders of them) to calibrate from',
+      })
+      .option('claims', {
+        type: 'boolean',
+        default: false,
+        describe: "Evaluate the seed documents' claims (fixtures/targets/readiness.yaml)",
+      })
+      .option('seed', { type: 'string', default: '1', describe: 'DES seed' })
+      .option('pattern', {
+        choices: ['poisson', 'timers', 'herd', 'diurnal'] as const,
+        default: 'poisson' as const,
+        describe: 'DES arrivals: Poisson, jittered timers, synchronised timers after a deploy, diurnal ramp',
+      })
+      .option('duration', { type: 'string', default: '120', describe: 'DES simulated seconds per point' })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print JSON instead of tables',
+      }) as unknown as Argv<SimulateArgs>,
+  handler: (args) => {
+    const out = runSimulate(args);
+    process.stdout.write(args.json ? `${JSON.stringify(out, null, 2)}\n` : formatSimulateOutput(out));
   },
 };
