@@ -9,7 +9,7 @@ import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import { maskUrl } from '../../core/redact.ts';
 import { RUN_FILES, type RunRecord, RunRecordSchema } from '../../core/run-record.ts';
-import { UsageError } from '../../core/usage-error.ts';
+import { isUsageError, UsageError } from '../../core/usage-error.ts';
 import { anonKey, DEV_JWT_SECRET } from '../../target/jwt.ts';
 import { startCollector } from '../collector/collector.ts';
 import { mergeRawOutputs } from '../k6/aggregate.ts';
@@ -120,6 +120,12 @@ function validate(options: RunOptions) {
       );
     }
   }
+  if (fault === 'restart-db' && (options.databaseUrl !== undefined || process.env.DATABASE_URL)) {
+    throw new UsageError(
+      '--fault',
+      'restart-db restarts the embedded PostgreSQL: run without --database-url and DATABASE_URL',
+    );
+  }
   const schema = options.schema ?? 'plain';
   if (schema !== 'plain' && schema !== 'partitioned') {
     throw new UsageError('--schema', `must be plain or partitioned, got ${schema}`);
@@ -222,6 +228,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
   let target: TargetProcess | undefined;
   let proxy: TcpProxy | undefined;
   const work = join(dir, 'work');
+  const existed = existsSync(dir);
   try {
     mkdirSync(join(dir, RUN_FILES.latencyDir), { recursive: true });
     mkdirSync(work, { recursive: true });
@@ -233,12 +240,6 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
     let anon: string;
     if (local) {
       db = await resolveDatabase({ databaseUrl: options.databaseUrl, allowRemote: options.allowRemote }, log);
-      if (fault === 'restart-db' && db.source !== 'embedded') {
-        throw new UsageError(
-          '--fault',
-          'restart-db restarts the embedded PostgreSQL: run without --database-url and DATABASE_URL',
-        );
-      }
       usersCsv = await ensureSeeded(options, db.url, schema, log);
       const policyFile = join(work, 'policy.yaml');
       writeFileSync(policyFile, stringify(options.policy));
@@ -346,7 +347,10 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
         dbTimeMs = statsAfter.ms - statsBefore.ms;
         notes.push('queries per sync from pg_stat_statements');
       } else {
-        ({ queries, dbTimeMs } = syncWorkFromCounters(queryKinds));
+        // Messages past the monthly check inserted one row each under insert.messages (402s did not).
+        const messageInserts =
+          (queryKinds['message.usage']?.calls ?? 0) - (merged.endpoints['api.message']?.statuses['402'] ?? 0);
+        ({ queries, dbTimeMs } = syncWorkFromCounters(queryKinds, messageInserts));
         notes.push(
           `queries per sync from the target's atlas_db_queries_total (pg_stat_statements ${statsBefore ? 'not used: mixed traffic' : 'not available'})`,
         );
@@ -445,6 +449,10 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
     writeFileSync(join(dir, RUN_FILES.record), JSON.stringify(record, null, 2) + '\n');
     for (const f of rawFiles) rmSync(f, { force: true });
     return { dir, record };
+  } catch (error) {
+    // Bad input found late (seed info, users export): leave nothing half-written behind.
+    if (isUsageError(error) && !existed) rmSync(dir, { recursive: true, force: true });
+    throw error;
   } finally {
     await target?.stop();
     await proxy?.close();
