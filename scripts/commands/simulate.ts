@@ -33,16 +33,16 @@ interface SimulateArgs {
   profile: string;
   policy: string;
   users: string;
-  mode: SimulationMode;
+  mode: string;
   calibration?: string[];
   claims: boolean;
   seed: string;
-  pattern: 'poisson' | 'timers' | 'herd' | 'diurnal';
+  pattern: string;
   duration: string;
   json: boolean;
 }
 
-const PATTERNS: Record<SimulateArgs['pattern'], DesPattern> = {
+const PATTERNS: Record<string, DesPattern> = {
   poisson: POISSON,
   timers: JITTERED_TIMERS,
   herd: THUNDERING_HERD,
@@ -100,6 +100,16 @@ export interface SimulateOutput {
 
 /** Validates the flags, reads every input, then simulates (nothing is printed before all input is valid). */
 export function runSimulate(args: SimulateArgs): SimulateOutput {
+  // Choices are checked here, not by yargs, so the one-line error names the flag.
+  if (args.mode !== 'analytic' && args.mode !== 'des')
+    throw new UsageError('--mode', `must be analytic or des, got '${args.mode}'`);
+  const mode: SimulationMode = args.mode;
+  const pattern = PATTERNS[args.pattern];
+  if (!pattern)
+    throw new UsageError(
+      '--pattern',
+      `must be one of ${Object.keys(PATTERNS).join(', ')}, got '${args.pattern}'`,
+    );
   const profile = loadProfile(args.profile);
   const policyNames = args.policy
     .split(',')
@@ -118,7 +128,7 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
     profile,
     policies,
     users,
-    mode: args.mode,
+    mode,
     calibration,
     pricing,
     seed,
@@ -175,9 +185,9 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         describe: 'Numbers of users, comma-separated',
       })
       .option('mode', {
-        choices: ['analytic', 'des'] as const,
-        default: 'analytic' as const,
-        describe: 'Closed-form queueing or discrete-event simulation',
+        type: 'string',
+        default: 'analytic',
+        describe: 'analytic (closed-form queueing) or des (discrete-event simulation)',
       })
       .option('calibration', {
         type: 'string',
@@ -191,9 +201,9 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       })
       .option('seed', { type: 'string', default: '1', describe: 'DES seed' })
       .option('pattern', {
-        choices: ['poisson', 'timers', 'herd', 'diurnal'] as const,
-        default: 'poisson' as const,
-        describe: 'DES arrivals: Poisson, jittered timers, synchronised timers after a deploy, diurnal ramp',
+        type: 'string',
+        default: 'poisson',
+        describe: 'DES arrivals: poisson, timers (jittered), herd (synchronised after a deploy), diurnal',
       })
       .option('duration', { type: 'string', default: '120', describe: 'DES simulated seconds per point' })
       .option('json', {
