@@ -181,6 +181,22 @@ describe.runIf(hasPg)('target resilience', () => {
         body: JSON.stringify({ conversation_id: user.conversations[0], content: 'while redis is down' }),
       });
       expect(message.status).toBe(200); // fixed policy: onStoreError fail-open
+      const fixed = loadPolicy('fixed');
+      const closed = await start(
+        { ...fixed, rateLimit: { ...fixed.rateLimit, onStoreError: 'fail-closed' } },
+        {
+          redisUrl: `redis://127.0.0.1:${port}`,
+        },
+      );
+      const refused = await fetch(`${closed.url}/api/message`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ conversation_id: user.conversations[0], content: 'fail closed' }),
+      });
+      expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([
+        503,
+        'rate_limit_unavailable',
+      ]);
       launch();
       expect(await until(() => health(target), 200)).toBe(200);
     },

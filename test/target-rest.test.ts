@@ -86,6 +86,12 @@ describe.runIf(hasPg)('target REST subset', () => {
     const many = await rest('messages', { headers: { accept: 'application/vnd.pgrst.object+json' } });
     expect(many.status).toBe(406);
     expect(((await many.json()) as { code: string }).code).toBe('PGRST116');
+    const head = await rest('messages', { method: 'HEAD', headers: { prefer: 'count=exact' } });
+    expect([head.status, head.headers.get('content-range'), await head.text()]).toEqual([200, '0-11/12', '']);
+    const ranged = await rest('messages?select=id&order=id', { headers: { range: '10-19' } });
+    expect([ranged.status, ranged.headers.get('content-range')]).toEqual([200, '10-11/*']);
+    const past = await rest('messages?offset=50', { headers: { prefer: 'count=exact' } });
+    expect([past.status, ((await past.json()) as { code: string }).code]).toEqual([416, 'PGRST103']);
     const capped = await rest('messages?select=id&limit=100000', { jwt: service });
     expect(((await capped.json()) as unknown[]).length).toBe(24);
   });
