@@ -82,6 +82,7 @@ export function createProgress(mode: ProgressMode, log: (line: string) => void):
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();
+  let stopped = false;
   return {
     start(totals) {
       const width = Math.max(...Object.keys(totals).map((t) => t.length));
@@ -97,7 +98,10 @@ export function createProgress(mode: ProgressMode, log: (line: string) => void):
       c.done += rows;
       bars.get(table)?.update(c.done, { speed: Math.round(rate(c, Date.now())) });
     },
-    note: (line) => multi.log(`seed: ${line}\n`),
-    stop: () => multi.stop(),
+    note: (line) => (stopped ? log(`seed: ${line}`) : multi.log(`seed: ${line}\n`)),
+    stop() {
+      stopped = true;
+      multi.stop();
+    },
   };
 }
