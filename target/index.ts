@@ -4,6 +4,7 @@ import { jwtSecretFromEnv } from './jwt.ts';
 import { createMetrics } from './metrics.ts';
 import { createMessageRateLimiter } from './rate-limit.ts';
 import { createRedisStore } from './redis-store.ts';
+import { createPrimaryKeyLookup } from './rest/primary-keys.ts';
 import { buildServer } from './server.ts';
 import { type RunningTarget, TARGET_DEFAULTS, type TargetOptions } from './target-options.ts';
 import { createUpstreamClient } from './upstream-agent.ts';
@@ -33,6 +34,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
       jwtSecret,
       maxRows: options.maxRows ?? TARGET_DEFAULTS.maxRows,
       slowQuery: options.slowQuery,
+      primaryKey: createPrimaryKeyLookup(db),
     },
     message: {
       policy,

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import type { Argv, CommandModule } from 'yargs';
 import { isLoopbackHost, remoteRefusal } from '../../core/loopback.ts';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
@@ -104,6 +105,22 @@ export async function spawnUpstreamStub(policy: Policy): Promise<{ url: string; 
   return { url, child };
 }
 
+/** Whether the database holds the tables the target serves (a fresh embedded database does not). */
+async function hasAtlasTables(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ ok: boolean }>(
+      `select to_regclass('public.conversations') is not null and to_regclass('public.messages') is not null as ok`,
+    );
+    return rows[0]?.ok === true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** `atlas-cap target`: Serve the reference Atlas backend and Supabase REST layer. */
 export const targetCommand: CommandModule<object, TargetArgs> = {
   command: 'target',
@@ -153,6 +170,11 @@ export const targetCommand: CommandModule<object, TargetArgs> = {
     );
     let stub: ChildProcess | undefined;
     try {
+      if (!(await hasAtlasTables(database.url))) {
+        process.stderr.write(
+          `atlas-cap target: ${database.display} has no Atlas tables yet; run atlas-cap seed first\n`,
+        );
+      }
       let upstreamUrl = args.upstreamUrl;
       if (upstreamUrl === undefined) {
         const started = await spawnUpstreamStub(policy);

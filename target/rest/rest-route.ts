@@ -10,6 +10,7 @@ import {
   unknownWriteColumn,
 } from './postgrest-error.ts';
 import { parsePrefer } from './prefer.ts';
+import type { PrimaryKeyLookup } from './primary-keys.ts';
 import { parseQuery } from './query-parser.ts';
 import { buildInsert, buildSelect, buildUpdate, type Statement } from './sql-builder.ts';
 import { hasColumn, type TableSpec, tableSpec } from './tables.ts';
@@ -25,6 +26,8 @@ export interface RestDeps {
   /** Fault injection: `pg_sleep(ms)` before `share` of the reads, on the same connection. */
   slowQuery?: { ms: number; share: number } | undefined;
   random?: () => number;
+  /** Primary keys from the catalog (upsert default); the static key when absent. */
+  primaryKey?: PrimaryKeyLookup;
 }
 
 interface TableParams {
@@ -200,7 +203,11 @@ async function handleWrite(
         : reply.send();
     }
     if (isAnonymous(principal)) throw rlsViolation(table.name, true);
-    const onConflict = query.onConflict ?? [...table.primaryKey];
+    const onConflict =
+      query.onConflict ??
+      (prefer.resolution === 'none'
+        ? [...table.primaryKey]
+        : await (deps.primaryKey?.(table) ?? [...table.primaryKey]));
     stmt = buildInsert(
       table,
       principal,
