@@ -58,7 +58,8 @@ const QUANTILE: Record<'p95' | 'p99', number> = { p95: 0.95, p99: 0.99 };
 
 /** Formats a metric value with its unit: `123.4 ms` or `0.52%`. */
 export function formatMetric(metric: BudgetMetric, value: number): string {
-  return metric === 'errorRate' ? `${(value * 100).toFixed(2)}%` : `${value.toFixed(1)} ms`;
+  if (metric === 'errorRate') return `${(value * 100).toFixed(2)}%`;
+  return `${value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toPrecision(2)} ms`;
 }
 
 function limitsOf(budget: EndpointBudget): [BudgetMetric, number][] {
