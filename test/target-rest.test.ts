@@ -182,6 +182,33 @@ describe.runIf(hasPg)('target REST subset', () => {
     expect(rows.find((r) => r.id === alice.conversations[2])?.user_id).toBe(alice.id);
   });
 
+  it('exports the documented metrics with route templates as labels', async () => {
+    await rest('conversations?select=id');
+    await fetch(`${target.url}/healthz`);
+    const text = await (await fetch(`${target.url}/metrics`)).text();
+    for (const name of [
+      'http_requests_total',
+      'http_request_duration_seconds_bucket',
+      'atlas_db_pool_size',
+      'atlas_db_pool_in_use',
+      'atlas_db_pool_idle',
+      'atlas_db_pool_waiting',
+      'atlas_upstream_sockets_in_use',
+      'atlas_upstream_requests_queued',
+      'atlas_db_queries_total',
+      'atlas_db_query_duration_seconds_bucket',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
+      expect(text).toMatch(new RegExp(`^${name}(\\{| )`, 'm'));
+    }
+    expect(text).toMatch(/^http_requests_total\{route="\/rest\/v1\/:table",status="200"\} \d+/m);
+    expect(text).toMatch(/^http_requests_total\{route="\/healthz",status="200"\} 1$/m);
+    expect(text).toMatch(/^atlas_db_queries_total\{kind="select.conversations"\} \d+/m);
+    expect(text).toMatch(/^atlas_db_pool_size 10$/m);
+    expect(text).toMatch(/^atlas_upstream_pool_size 200$/m);
+  });
+
   it('answers bad requests with 4xx PostgREST errors and keeps serving', async () => {
     const cases: [Promise<Response>, number, string][] = [
       [rest('conversations', { jwt: 'not.a.jwt' }), 401, 'PGRST301'],
