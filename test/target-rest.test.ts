@@ -12,6 +12,7 @@ import {
   startTarget,
   startUpstreamStub,
 } from '../target/index.ts';
+import { mulberry32 } from '../target/upstream-stub.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { postgresAvailable } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';
@@ -180,6 +181,77 @@ describe.runIf(hasPg)('target REST subset', () => {
     );
     expect(rows.find((r) => r.id === bob.conversations[1])?.title).toBe('Conversation 1');
     expect(rows.find((r) => r.id === alice.conversations[2])?.user_id).toBe(alice.id);
+  });
+
+  it('never answers 5xx to random garbage in query strings and bodies (seeded)', async () => {
+    const fragments = [
+      'select=',
+      '*',
+      'id',
+      'title',
+      ',',
+      '(',
+      ')',
+      '"',
+      'eq.',
+      'in.',
+      'is.',
+      'not.',
+      'gt.',
+      '%00',
+      '%FF',
+      'é',
+      '\\',
+      ':',
+      '::',
+      '->',
+      'order=',
+      '.desc',
+      'limit=',
+      'offset=',
+      '-1',
+      '9'.repeat(25),
+      '&',
+      '=',
+      'created_at',
+      'like.*a*',
+      'user_id',
+      'null',
+      "'",
+      ';',
+      '--',
+      '%2C',
+      'x'.repeat(3000),
+    ];
+    const bodies = [
+      '{',
+      '[]',
+      '{"title":1}',
+      '[{"id":"x"}]',
+      'null',
+      '"s"',
+      '{"id":null}',
+      '[{"title":"\\u0000"}]',
+      '{"usage_stats":{}}',
+      '[[]]',
+    ];
+    const random = mulberry32(7);
+    const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
+    const statuses = new Set<number>();
+    for (let i = 0; i < 300; i++) {
+      const query = Array.from({ length: 1 + Math.floor(random() * 8) }, () => pick(fragments)).join('');
+      const method = pick(['GET', 'HEAD', 'POST', 'PATCH']);
+      const body = method === 'POST' || method === 'PATCH' ? pick(bodies) : undefined;
+      const res = await rest(`${pick(['conversations', 'messages', 'profiles'])}?${query}`, {
+        method,
+        ...(body === undefined ? {} : { body }),
+      });
+      await res.arrayBuffer();
+      statuses.add(res.status);
+      expect(res.status, `${method} ${query.slice(0, 80)} ${body ?? ''}`).toBeLessThan(500);
+    }
+    expect([...statuses].some((s) => s >= 400)).toBe(true);
+    expect((await rest('conversations?select=id')).status).toBe(200);
   });
 
   it('exports the documented metrics with route templates as labels', async () => {
