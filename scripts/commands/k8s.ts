@@ -1,11 +1,115 @@
-import type { CommandModule } from 'yargs';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Argv, CommandModule } from 'yargs';
+import { remoteRefusal } from '../../core/loopback.ts';
+import { loadPolicy } from '../../core/policy.ts';
+import { loadProfile } from '../../core/profile.ts';
+import { maskUrl } from '../../core/redact.ts';
 import { UsageError } from '../../core/usage-error.ts';
+import { resolveK6 } from '../k6/binary.ts';
+import { SECRET_NAME, writeK8sManifests } from '../k6/k8s.ts';
+import { parseDurationSeconds } from '../run/duration.ts';
+import { parseScenario, planScenario, scenarioFile } from '../run/plan.ts';
+import { readSeedInfo } from '../seed/index.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Flags of `atlas-cap k8s`. */
+interface K8sArgs {
+  scenario: string;
+  parallelism: number;
+  users?: number;
+  policy: string;
+  profile: string;
+  duration: string;
+  target: string;
+  allowRemote?: string;
+  usersCsv?: string;
+  databaseUrl?: string;
+  namespace?: string;
+  out?: string;
+}
 
 /** `atlas-cap k8s`: Write the k6-operator TestRun and ConfigMap for a scenario. */
-export const k8sCommand: CommandModule = {
-  command: 'k8s',
+export const k8sCommand: CommandModule<object, K8sArgs> = {
+  command: 'k8s <scenario>',
   describe: 'Write the k6-operator TestRun and ConfigMap for a scenario',
-  handler: () => {
-    throw new UsageError('k8s', 'is not built yet');
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario name' })
+      .option('parallelism', {
+        type: 'number',
+        demandOption: true,
+        describe: 'runner pods (execution segments)',
+      })
+      .option('users', { type: 'number', describe: 'registered users (default: the profile)' })
+      .option('policy', { type: 'string', default: 'fixed', describe: 'policy name or YAML file' })
+      .option('profile', { type: 'string', default: 'ci-smoke', describe: 'profile name or YAML file' })
+      .option('duration', { type: 'string', default: '60s', describe: 'length of the load' })
+      .option('target', { type: 'string', demandOption: true, describe: 'base URL the pods load' })
+      .option('allow-remote', { type: 'string', describe: 'the target host, when not loopback' })
+      .option('users-csv', { type: 'string', describe: 'users export (else the seed of --database-url)' })
+      .option('database-url', { type: 'string', describe: 'seeded database whose users export to bundle' })
+      .option('namespace', { type: 'string', describe: 'Kubernetes namespace' })
+      .option('out', {
+        type: 'string',
+        describe: 'folder for configmap.yaml and testrun.yaml',
+      }) as unknown as Argv<K8sArgs>,
+  handler: async (args) => {
+    const scenario = parseScenario(args.scenario);
+    if (!Number.isInteger(args.parallelism) || args.parallelism < 1 || args.parallelism > 1000) {
+      throw new UsageError('--parallelism', `must be an integer from 1 to 1000, got ${args.parallelism}`);
+    }
+    let refusal: string | undefined;
+    try {
+      refusal = /^https?:\/\//.test(args.target)
+        ? remoteRefusal(args.target, args.allowRemote)
+        : 'not an http(s) URL';
+    } catch {
+      refusal = 'not an http(s) URL';
+    }
+    if (refusal) throw new UsageError('--target', refusal);
+    const profile = loadProfile(args.profile);
+    const policy = loadPolicy(args.policy);
+    const users = args.users ?? profile.users;
+    if (!Number.isInteger(users) || users <= 0)
+      throw new UsageError('--users', `must be a positive integer, got ${users}`);
+    const durationSeconds = parseDurationSeconds(args.duration);
+    let csv = args.usersCsv ? resolve(args.usersCsv) : undefined;
+    if (!csv && args.databaseUrl) {
+      const refused = remoteRefusal(args.databaseUrl, args.allowRemote);
+      if (refused) throw new UsageError('--database-url', refused);
+      csv = (await readSeedInfo(args.databaseUrl))?.exportPath;
+      if (!csv) throw new UsageError('--database-url', `${maskUrl(args.databaseUrl)} holds no finished seed`);
+    }
+    if (!csv)
+      throw new UsageError(
+        '--users-csv',
+        'name the users export (or pass --database-url of a seeded database)',
+      );
+    if (!existsSync(csv)) throw new UsageError('--users-csv', `no file ${csv}`);
+    const plan = planScenario(scenario, profile, policy, users, durationSeconds);
+    const name = `atlas-${scenario}-${users}u-${policy.name}`
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .slice(0, 52);
+    const outDir = resolve(args.out ?? join(ROOT, 'reports', 'out', 'k8s', name));
+    const result = await writeK8sManifests({
+      k6: resolveK6(),
+      file: scenarioFile(scenario),
+      name,
+      parallelism: args.parallelism,
+      env: { ...plan.env, BASE_URL: args.target.replace(/\/+$/, ''), USERS_CSV: csv },
+      outDir,
+      namespace: args.namespace,
+    });
+    const lines = [
+      `wrote ${result.configMap} (k6 archive, ${(result.archiveBytes / 1024).toFixed(0)} KiB) and ${result.testRun}`,
+      `before applying: kubectl create secret generic ${SECRET_NAME} --from-literal=jwt-secret=... --from-literal=anon-key=...`,
+      "after the run: copy each runner pod's /tmp/k6-raw.json.gz and run `atlas-cap merge FILES... --out DIR`",
+      ...result.warnings.map((w) => `warning: ${w}`),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
   },
 };

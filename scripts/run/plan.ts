@@ -68,7 +68,7 @@ export function logNormalMeanMs(latency: { median: number; p95: number }): numbe
 }
 
 function fixed(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toPrecision(12);
+  return String(Number(value.toPrecision(12)));
 }
 
 /** Builds the k6 environment of `scenario` at `users` users (pure). */
