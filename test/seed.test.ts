@@ -17,6 +17,31 @@ function checksums(s: SeedSummary): Record<string, string> {
   return Object.fromEntries(Object.entries(s.tables).map(([t, v]) => [t, v.checksum]));
 }
 
+describe('seedDatabase refusals before any connection', () => {
+  it('refuses a remote host unless allowRemote names it, with the password masked', async () => {
+    const attempt = seedDatabase({
+      profile: loadProfile('ci-smoke'),
+      databaseUrl: 'postgres://u:hunter2@db.example.com:5432/atlas',
+      allowRemote: 'other.example.com',
+      schema: 'plain',
+      reset: false,
+    });
+    await expect(attempt).rejects.toThrow(/--database-url: host db\.example\.com is not loopback/);
+    await expect(attempt).rejects.not.toThrow(/hunter2/);
+  });
+
+  it('refuses users that are not a positive integer', async () => {
+    const attempt = seedDatabase({
+      profile: loadProfile('ci-smoke'),
+      users: 2.5,
+      databaseUrl: 'postgres://postgres@127.0.0.1:1/none',
+      schema: 'plain',
+      reset: false,
+    });
+    await expect(attempt).rejects.toThrow(/--users: must be a positive integer/);
+  });
+});
+
 describe.runIf(HAVE_PG)('seedDatabase (real PostgreSQL)', () => {
   const profile = loadProfile('ci-smoke');
   let db: ScratchDatabase;
@@ -140,17 +165,20 @@ describe.runIf(HAVE_PG)('seedDatabase (real PostgreSQL)', () => {
         convs: string;
         hot: string;
         within_hour: string;
+        within_day: string;
       }>(`
         with last as (
           select user_id, max(updated_at) as last_activity,
                  count(*) as convs,
                  count(*) filter (where updated_at > timestamptz '${AS_OF.toISOString()}' - interval '30 seconds') as hot,
-                 count(*) filter (where updated_at > timestamptz '${AS_OF.toISOString()}' - interval '1 hour') as within_hour
+                 count(*) filter (where updated_at > timestamptz '${AS_OF.toISOString()}' - interval '1 hour') as within_hour,
+                 count(*) filter (where updated_at > timestamptz '${AS_OF.toISOString()}' - interval '1 day') as within_day
             from conversations group by user_id)
         select case when last_activity > timestamptz '${AS_OF.toISOString()}' - interval '1 hour' then 'active'
                     when last_activity > timestamptz '${AS_OF.toISOString()}' - interval '24 hours' then 'recent'
                     else 'inactive' end as activity,
-               count(*) as users, sum(convs) as convs, sum(hot) as hot, sum(within_hour) as within_hour
+               count(*) as users, sum(convs) as convs, sum(hot) as hot, sum(within_hour) as within_hour,
+               sum(within_day) as within_day
           from last group by 1`);
       const by = Object.fromEntries(rows.map((r) => [r.activity, r]));
       const share = (a: string) => Number(by[a]?.users ?? 0) / USERS;
@@ -159,6 +187,8 @@ describe.runIf(HAVE_PG)('seedDatabase (real PostgreSQL)', () => {
       const hotShare = Number(by['active']!.hot) / Number(by['active']!.convs);
       expect(Math.abs(hotShare - profile.changeSharePer30s)).toBeLessThan(0.02);
       expect(Number(by['recent']!.within_hour)).toBe(0);
+      expect(Number(by['inactive']!.within_day)).toBe(0);
+      expect(Number(by['recent']!.hot) + Number(by['inactive']!.hot)).toBe(0);
       // The export names the same classes and last activities as the database.
       const csv = readFileSync(join(dir, 'users.csv'), 'utf8').trim().split('\n');
       expect(csv[0]).toBe(USERS_EXPORT_HEADER);

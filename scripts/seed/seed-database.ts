@@ -19,11 +19,11 @@ import { defaultExportPath, writeUsersExport } from './users-export.ts';
 import { splitUsers } from './work-ranges.ts';
 
 /**
- * Parallel COPY connections when the caller does not say: one core is left for the generator, since
- * on PostgreSQL 15 extra backends copying into the same table mostly contend (relation extension lock).
- * Measured on the 2-core reference box: 1 worker loads as fast as 2 (docs/seeding.md).
+ * Parallel COPY connections when the caller does not say: one per core, 2 to 4. Measured with
+ * `npm run bench:seed` on the shared 2-core box: 1 worker 1.37x raw COPY, 2 workers 1.27x, 4 workers
+ * 1.11x (docs/seeding.md); more connections than cores only add contention on an idle machine.
  */
-export const DEFAULT_WORKERS = Math.max(1, Math.min(4, availableParallelism() - 1));
+export const DEFAULT_WORKERS = Math.max(2, Math.min(4, availableParallelism()));
 /** Connections for index builds, ANALYZE and checksums: these parallelise well (one table each). */
 const POST_LOAD_CONNECTIONS = Math.max(2, Math.min(4, availableParallelism()));
 /** More connections than this only add contention. */
