@@ -26,10 +26,14 @@ export function decide(prediction: Prediction, targets: Targets, runs: readonly 
       );
     }
   }
+  const unbounded = prediction.endpoints.filter((e) => e.p95Ms === null).map((e) => e.endpoint);
+  if (unbounded.length > 0) {
+    reasons.push(`p95 unbounded (a resource on the path is saturated): ${unbounded.join(', ')}`);
+  }
   for (const e of prediction.endpoints) {
     const budget = budgetOf(targets, e.endpoint);
-    if (e.p95Ms === null) reasons.push(`${e.endpoint} p95 unbounded (a resource on its path is saturated)`);
-    else if (e.p95Ms > budget) reasons.push(`${e.endpoint} p95 ${ms(e.p95Ms)} over the ${ms(budget)} budget`);
+    if (e.p95Ms !== null && e.p95Ms > budget)
+      reasons.push(`${e.endpoint} p95 ${ms(e.p95Ms)} over the ${ms(budget)} budget`);
   }
   if (!prediction.verdict.meetsErrors) {
     reasons.push(
@@ -56,7 +60,7 @@ export function decide(prediction: Prediction, targets: Targets, runs: readonly 
     if (run.loadGeneratorSaturated)
       caveats.push(`${label}: the load generator was saturated; results understate capacity`);
   }
-  if (prediction.extrapolation.beyond2x) caveats.push(`extrapolated: ${prediction.extrapolation.note}`);
+  if (prediction.extrapolation.beyond2x) caveats.push(prediction.extrapolation.note);
   if (!prediction.calibrated) caveats.push('service demands are uncalibrated defaults (see assumptions)');
   return {
     users: prediction.users,

@@ -161,8 +161,9 @@ function claimsTable(review: Review): string {
   const rows = review.claims
     .map(
       (c) =>
-        `<tr><td>${e(c.claim)}<br><small>${e(c.source)}</small></td><td>${e(c.claimed)}</td><td>${e(c.underOwnAssumptions)}</td>` +
-        `<td>${e(c.underProfile)}</td><td><b>${e(c.verdict)}</b><br><small>${e(c.reason)}</small></td></tr>`,
+        `<tr><td>${e(c.claim)}<br><small>${e(c.source)}</small></td><td>${e(c.claimed)}</td>` +
+        `<td>${e(c.underOwnAssumptions)}<br><small>${e(c.ownWorking)}</small></td>` +
+        `<td>${e(c.underProfile)}<br><small>${e(c.profileWorking)}</small></td><td><b>${e(c.verdict)}</b><br><small>${e(c.reason)}</small></td></tr>`,
     )
     .join('\n');
   return (

@@ -4,6 +4,11 @@ import type { Review } from './review-types.ts';
 /** GitHub's limit on a comment body; the Markdown stays well under it. */
 export const PR_COMMENT_LIMIT = 65_536;
 
+function short(text: string, max: number): string {
+  const flat = text.replace(/\*\*/g, '').replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
@@ -144,11 +149,11 @@ export function reviewMarkdown(review: Review, maxReasons = 3): string {
       ...table(
         ['claim', 'claimed', 'own assumptions', 'this profile', 'verdict'],
         review.claims.map((c) => [
-          c.claim,
+          short(c.claim, 90),
           c.claimed,
           c.underOwnAssumptions,
           c.underProfile,
-          `**${c.verdict}**: ${c.reason}`,
+          `**${c.verdict}**: ${short(c.reason, 160)}`,
         ]),
       ),
       '',

@@ -21,11 +21,13 @@ export interface ClaimRow {
   source: string;
   /** The document's figure, as stated (kept as text: "~1,000 users", "$850/month"). */
   claimed: string;
-  /** What the model computes under the claim's own assumptions. */
+  /** What the model computes under the claim's own assumptions, and how. */
   underOwnAssumptions: string;
-  /** What the model computes for the chosen profile (and measurement, when there is one). */
+  ownWorking: string;
+  /** What the model computes for the chosen profile and policy, and how. */
   underProfile: string;
-  verdict: 'holds' | 'arithmetic error' | 'assumption' | 'does not hold' | 'not evaluated';
+  profileWorking: string;
+  verdict: 'holds' | 'arithmetic error' | 'assumption does not hold' | 'not modelled';
   reason: string;
 }
 

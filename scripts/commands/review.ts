@@ -1,9 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import type { Argv, CommandModule } from 'yargs';
-import { FIXTURES_DIR } from '../../core/load-yaml-config.ts';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
 import { loadProfile, type Profile } from '../../core/profile.ts';
 import { redact } from '../../core/redact.ts';
@@ -11,12 +9,13 @@ import { UsageError } from '../../core/usage-error.ts';
 import { findRunDirs, loadRun } from '../../reports/render/load-runs.ts';
 import { renderReview, writeReview } from '../../reports/render/render-review.ts';
 import { buildReview } from '../../reports/review/build-review.ts';
+import { claimRow } from '../../reports/review/claim-rows.ts';
 import type { Assumption, LiveStatus, LoadedRun, Review } from '../../reports/review/review-types.ts';
 import {
+  calibrate,
   contextFor,
+  evaluateClaims,
   type Prediction,
-  type Pricing,
-  PricingSchema,
   predictDes,
   type SimulateInput,
   simulate,
@@ -25,6 +24,7 @@ import { resolveK6 } from '../k6/binary.ts';
 import { ABUSIVE_PER_MIN, ABUSIVE_SHARE } from '../run/plan.ts';
 import { gitInfo } from '../run/record.ts';
 import { runScenario } from '../run/run-scenario.ts';
+import { loadPricing, loadReadinessClaims } from './simulate.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -71,25 +71,6 @@ export interface ReviewResult {
   review: Review;
 }
 
-/** Reads fixtures/pricing/{supabase,railway,redis}.yaml into the simulator's Pricing, validated. */
-export function loadPricing(dir = join(FIXTURES_DIR, 'pricing')): Pricing {
-  const read = (name: string): Record<string, unknown> => {
-    const file = join(dir, `${name}.yaml`);
-    if (!existsSync(file)) throw new UsageError(file, 'pricing fixture is missing');
-    return (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
-  };
-  const result = PricingSchema.safeParse({
-    supabase: read('supabase'),
-    ...read('railway'),
-    ...read('redis'),
-  });
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new UsageError(dir, `pricing field ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return result.data as Pricing;
-}
-
 function compactTime(d: Date): string {
   return d
     .toISOString()
@@ -132,6 +113,7 @@ async function liveCalibration(
   options: ReviewOptions,
   profile: Profile,
   log: (line: string) => void,
+  now: () => Date,
 ): Promise<LiveStatus> {
   const status: LiveStatus = { mode: 'live', ran: [], skipped: [] };
   try {
@@ -152,6 +134,11 @@ async function liveCalibration(
         durationSeconds: options.liveSeconds,
         databaseUrl: options.databaseUrl,
         target: 'local',
+        // Into the first runs folder (reports/runs by default), so the next --no-live review finds them.
+        outDir: join(
+          options.runs[0] ?? REVIEW_DEFAULTS.runs[0],
+          `${scenario}-${REVIEW_DEFAULTS.liveUsers}u-${policy}-${compactTime(now())}`,
+        ),
         log,
       });
       status.ran.push(`${what}: ${relative(ROOT, dir) || dir} (exit ${record.exitStatus})`);
@@ -170,15 +157,17 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const log = options.log ?? (() => {});
   const now = options.now ?? (() => new Date());
   const { profile, policies } = validate(options);
-  for (const dir of options.runs) {
+  // The first runs folder receives the live runs and may not exist yet; the others must.
+  for (const dir of options.runs.slice(options.live ? 1 : 0)) {
     if (!existsSync(dir) && !REVIEW_DEFAULTS.runs.includes(dir as never)) {
       throw new UsageError('--runs', `no such folder: ${dir}`);
     }
   }
   const pricing = loadPricing();
+  const claims = loadReadinessClaims();
 
   const live: LiveStatus = options.live
-    ? await liveCalibration(options, profile, log)
+    ? await liveCalibration(options, profile, log, now)
     : {
         mode: 'no-live',
         ran: [],
@@ -200,11 +189,21 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     policies,
     users: options.users,
     pricing,
+    // Service demands from the measured runs (defaults with named sources when there are none).
+    calibration: calibrate(runs),
     // The same abusive share the k6 rate-limit scenario sends, so predicted and measured 429s compare.
     abuse: { share: ABUSIVE_SHARE, messagesPerMinute: ABUSIVE_PER_MIN },
   };
   const simulation = simulate(input);
   const desPredictions = desForConnectionChart(input, policies, options.users);
+  const byName: Record<string, Policy> = Object.fromEntries(policies.map((p) => [p.name, p]));
+  for (const c of claims) byName[c.policy] ??= loadPolicy(c.policy, 'fixtures/targets/readiness.yaml');
+  const claimEvaluations = evaluateClaims(claims, {
+    profile,
+    policies: byName,
+    pricing,
+    contextFor: (p) => contextFor(input, p),
+  });
 
   const assumptions: Assumption[] = [
     {
@@ -229,7 +228,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     simulation,
     desPredictions,
     runs,
-    claims: [],
+    claims: claimEvaluations.map(claimRow),
     assumptions,
     live,
   });
@@ -240,15 +239,15 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 
 /**
  * DES predictions with pool series for the connection-usage chart: the middle scale under `current`
- * and the policy after it, 60 simulated seconds each (a few hundred thousand events: well under 1 s).
+ * and the policy after it, 40 simulated seconds each (a few hundred thousand events: well under 1 s).
  */
 function desForConnectionChart(input: SimulateInput, policies: Policy[], users: number[]): Prediction[] {
   const scale = [...users].sort((a, b) => a - b)[Math.floor(users.length / 2)]!;
   return policies.slice(0, 2).map((policy) =>
     predictDes(input.profile, policy, scale, contextFor(input, policy), {
       seed: input.profile.seed,
-      durationSeconds: 60,
-      warmupSeconds: 10,
+      durationSeconds: 40,
+      warmupSeconds: 5,
     }),
   );
 }
@@ -300,7 +299,7 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
       .option('runs', {
         type: 'string',
         array: true,
-        describe: 'folders of run records (default reports/runs)',
+        describe: 'folders of run records (default reports/runs); live runs are written to the first',
       })
       .option('out', {
         type: 'string',
