@@ -113,6 +113,37 @@ describe.runIf(hasPg)('target REST subset', () => {
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual([{ id: mine.id, title: 'new' }]);
 
+    const now = new Date().toISOString();
+    const bulk = [0, 1, 2].map((i) => ({
+      id: crypto.randomUUID(),
+      conversation_id: alice.conversations[0],
+      role: 'user',
+      content: `bulk ${i}`,
+      created_at: now,
+    }));
+    const many = await rest(
+      'messages?select=content&columns="id","conversation_id","role","content","created_at"',
+      {
+        method: 'POST',
+        body: JSON.stringify(bulk),
+        headers: { prefer: 'return=representation,count=exact' },
+      },
+    );
+    expect([many.status, many.headers.get('content-range')]).toEqual([201, '*/3']);
+    expect(await many.json()).toEqual([{ content: 'bulk 0' }, { content: 'bulk 1' }, { content: 'bulk 2' }]);
+    const mixed = [
+      { ...bulk[0]!, id: crypto.randomUUID() },
+      { ...bulk[0]!, id: crypto.randomUUID(), conversation_id: bob.conversations[0] },
+    ];
+    expect((await rest('messages', { method: 'POST', body: JSON.stringify(mixed) })).status).toBe(403);
+    expect(
+      (
+        await sql.query('select count(*)::int as n from messages where id = any($1::uuid[])', [
+          mixed.map((m) => m.id),
+        ])
+      ).rows[0].n,
+    ).toBe(0);
+
     const theirs = { ...mine, id: crypto.randomUUID(), user_id: bob.id };
     const refused = await rest('conversations', { method: 'POST', body: JSON.stringify(theirs) });
     expect(refused.status).toBe(403);
