@@ -149,6 +149,15 @@ describe.runIf(HAVE_PG)('seedDatabase (real PostgreSQL)', () => {
       expect(r).toEqual({ orphans: '0', authless: '0', fks: '2' });
     });
 
+    it("keeps usage between each user's sign-up and last activity", async () => {
+      const [r] = await query<{ bad: string }>(`
+        select (select count(*) from usage_logs l join profiles p on p.id = l.user_id
+                 where l.timestamp > p.updated_at or l.timestamp < p.created_at)
+             + (select count(*) from daily_usage d join profiles p on p.id = d.user_id
+                 where d.conversations_count > 0 and (d.date > p.updated_at::date or d.date < p.created_at::date)) as bad`);
+      expect(r!.bad).toBe('0');
+    });
+
     it("sets every conversation's updated_at to its last message", async () => {
       const [r] = await query<{ bad: string; empty: string }>(`
         select count(*) filter (where c.updated_at is distinct from m.last) as bad,

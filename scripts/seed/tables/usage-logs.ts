@@ -14,7 +14,7 @@ export function usageLogsPerUser(eventsPerUserPerDay: number, days: number): num
 
 /**
  * usage_logs: the JSONB analytics events, spread over the `usageLogs.days` days before the user's last
- * activity (an inactive user logs nothing after it); ids are index * perUser + k + 1.
+ * activity and after sign-up (an inactive user logs nothing after it); ids are index * perUser + k + 1.
  */
 export const usageLogsTable: PerUserTable = {
   table: 'usage_logs',
@@ -23,12 +23,13 @@ export const usageLogsTable: PerUserTable = {
   writer(ctx) {
     const { eventsPerUserPerDay, days } = ctx.profile.usageLogs;
     const perUser = usageLogsPerUser(eventsPerUserPerDay, days);
-    const floor = ctx.asOf - ctx.profile.historyDays * DAY;
     return (plan, push) => {
       const prng = Prng.for(ctx.seed, STREAM.usageLogs, plan.index);
+      // Within the `days` before the last activity, but never before the user signed up.
+      const span = Math.min(days * DAY, plan.lastActivity - plan.createdAt);
       for (let k = 0; k < perUser; k++) {
         const event = EVENTS[prng.pick(EVENT_CUMULATIVE)]!;
-        const at = Math.max(floor, plan.lastActivity - Math.floor(prng.next() * days * DAY));
+        const at = plan.lastActivity - Math.floor(prng.next() * span);
         let data: string;
         if (event === 'sync_completed') {
           const convs = plan.conversations.length;
