@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Policy } from '../core/policy.ts';
 import type { TargetMetrics } from './metrics.ts';
-import { databaseUnavailable, poolTimeout } from './rest/postgrest-error.ts';
+import { connectionLost, databaseUnavailable, poolTimeout } from './rest/postgrest-error.ts';
 
 /** A checked-out connection that records every statement under a query kind. */
 export interface DbSession {
@@ -89,6 +89,8 @@ export function createDbPool(databaseUrl: string, policy: Policy, metrics: Targe
           metrics.dbErrors.inc({ kind, code: err.code ?? 'connection' });
           // SQL errors leave the connection usable; anything else (terminated backend, reset) does not.
           if (!err.code || /^(08|57P)/.test(err.code)) broken.error = err;
+          // A connection lost without a SQLSTATE is PostgREST's PGRST001 (503), not a server bug.
+          if (!err.code) throw connectionLost(err.message);
           throw error;
         } finally {
           metrics.dbQueryDuration.observe({ kind }, (performance.now() - started) / 1000);

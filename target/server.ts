@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { redact } from '../core/redact.ts';
 import { type HealthDeps, registerHealthz } from './healthz.ts';
 import { type MessageDeps, registerMessageRoute } from './message-route.ts';
 import type { TargetMetrics } from './metrics.ts';
@@ -41,7 +42,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   app.setErrorHandler(async (error, _request, reply) => {
     const e = toPostgrestError(error);
-    if (e.status >= 500 && !isPostgrestError(error)) console.error('atlas-target:', (error as Error).message);
+    if (e.status >= 500 && !isPostgrestError(error))
+      console.error(`atlas-target: ${redact(String((error as Error).message))}`);
     return reply.status(e.status).headers(e.headers).send(e.toBody());
   });
   app.setNotFoundHandler(async (request, reply) =>

@@ -96,6 +96,11 @@ export function databaseUnavailable(reason: string): PostgrestError {
   );
 }
 
+/** PGRST001: the connection broke during the request (terminated backend, reset socket). */
+export function connectionLost(reason: string): PostgrestError {
+  return new PostgrestError(503, 'PGRST001', 'Database client error. Retrying the connection.', reason);
+}
+
 /** HTTP status PostgREST uses for a PostgreSQL SQLSTATE (docs: references/errors, "HTTP Status Codes"). */
 export function statusForSqlState(code: string, anonymous: boolean): number {
   if (code === '42501') return anonymous ? 401 : 403;
