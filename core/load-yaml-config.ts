@@ -26,7 +26,10 @@ export function loadYamlConfig<S extends z.ZodType>(
   const looksLikePath = nameOrFile.includes('/') || /\.ya?ml$/i.test(nameOrFile);
   const file = looksLikePath ? resolve(nameOrFile) : fixturePath(kind, nameOrFile);
   if (!existsSync(file)) {
-    throw new UsageError(flag, `unknown ${kind.replace(/s$/, '')} '${nameOrFile}' (no file ${file})`);
+    throw new UsageError(
+      flag,
+      `unknown ${kind.replace(/ies$/, 'y').replace(/s$/, '')} '${nameOrFile}' (no file ${file})`,
+    );
   }
   let raw: unknown;
   try {
