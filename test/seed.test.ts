@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfile } from '../core/profile.ts';
-import { readSeedInfo, type SeedSummary, seedDatabase, USERS_EXPORT_HEADER } from '../scripts/seed/index.ts';
+import {
+  readSeedInfo,
+  type SeedSummary,
+  seedDatabase,
+  seedInfoMatches,
+  USERS_EXPORT_HEADER,
+} from '../scripts/seed/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { postgresAvailable } from './support/services.ts';
 
@@ -107,6 +113,11 @@ describe.runIf(HAVE_PG)('seedDatabase (real PostgreSQL)', () => {
     });
     expect(info!.checksums).toEqual(first.tables);
     expect(info!.exportPath).toBe(join(dir, 'users.csv'));
+    expect(
+      seedInfoMatches(info, { profile: 'ci-smoke', users: USERS, seed: 7, asOf: '2025-06-01T00:00:00.400Z' }),
+    ).toBe(true);
+    expect(seedInfoMatches(info, { profile: 'ci-smoke', users: USERS, schema: 'partitioned' })).toBe(false);
+    expect(seedInfoMatches(info, { seed: 8 })).toBe(false);
   });
 
   it('gives the same checksums for the same seed with 4 workers, and different ones for another seed', async () => {

@@ -1,7 +1,7 @@
 // Public API of the seeder, used by the CLI (`atlas-cap seed`), the runner and the review.
 export { resolveAsOf } from './as-of.ts';
 export { DEFAULT_WORKERS, seedDatabase } from './seed-database.ts';
-export { readSeedInfo } from './seed-info.ts';
+export { readSeedInfo, seedInfoMatches, type WantedSeed } from './seed-info.ts';
 export { formatSeedSummary } from './summary-text.ts';
 export type {
   ProgressMode,

@@ -44,3 +44,29 @@ export async function readSeedInfo(databaseUrl: string): Promise<SeedInfo | null
     await client.end();
   }
 }
+
+/** What a caller wants a database to hold; fields left out match anything. */
+export interface WantedSeed {
+  profile?: string;
+  users?: number;
+  seed?: number;
+  schema?: SeedInfo['schema'];
+  /** ISO instant; compared to the second. */
+  asOf?: string;
+}
+
+/** True when `info` (from readSeedInfo) is a finished seed of the wanted dataset. */
+export function seedInfoMatches(info: SeedInfo | null, want: WantedSeed): boolean {
+  if (!info) return false;
+  if (want.profile !== undefined && info.profile !== want.profile) return false;
+  if (want.users !== undefined && info.users !== want.users) return false;
+  if (want.seed !== undefined && info.seed !== want.seed) return false;
+  if (want.schema !== undefined && info.schema !== want.schema) return false;
+  if (
+    want.asOf !== undefined &&
+    Math.floor(Date.parse(want.asOf) / 1000) !== Math.floor(Date.parse(info.asOf) / 1000)
+  ) {
+    return false;
+  }
+  return true;
+}
