@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SeedContext } from './context.ts';
 import { iso } from './row-writer.ts';
@@ -29,6 +29,10 @@ export function exportLine(ctx: SeedContext, index: number): string {
  */
 export async function writeUsersExport(ctx: SeedContext, path: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
+  // Leftovers of an interrupted earlier export of the same file.
+  const stale = new RegExp(`^${basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+\\.tmp$`);
+  for (const f of readdirSync(dirname(path)))
+    if (stale.test(f)) rmSync(join(dirname(path), f), { force: true });
   const tmp = `${path}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
   try {
