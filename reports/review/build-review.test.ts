@@ -107,6 +107,15 @@ describe('review model from fixture JSON', () => {
     const perSync = JSON.stringify(review.charts.find((c) => c.id === 'queries-per-sync')!.spec.data.values);
     expect(perSync).toContain('"queriesPerSync":52.4'); // measured full sync
     expect(perSync).toContain('"queriesPerSync":3.1'); // measured delta sync
+    const limits = review.charts.find((c) => c.id === 'rate-limit-outcome')!.spec.data.values as {
+      userClass: string;
+      outcome: string;
+      count: number;
+      source: string;
+    }[];
+    const abusive = limits.filter((v) => v.source === 'measured' && v.userClass === 'free abusive');
+    expect(abusive.find((v) => v.outcome === 'rate limited (429)')!.count).toBe(240); // from the record's classes
+    expect(abusive.find((v) => v.outcome === 'accepted')!.count).toBe(60);
   });
 
   it('lists every assumption with a source, and is deterministic', () => {

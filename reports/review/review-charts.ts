@@ -1,4 +1,5 @@
 import type { Policy } from '../../core/policy.ts';
+import type { EndpointSummary } from '../../core/run-record.ts';
 import type { Prediction, Targets } from '../../simulator/types.ts';
 import type { ChartSpec } from '../charts/chart-theme.ts';
 import { type ConnectionUsagePanel, connectionUsageChart } from '../charts/connection-usage-chart.ts';
@@ -122,44 +123,35 @@ function rateLimitOutcomes(input: ReviewChartInput): RateLimitOutcome[] {
   );
 }
 
+function outcomeRows(policy: string, userClass: string, e: EndpointSummary): RateLimitOutcome[] {
+  const limited = e.statuses['429'] ?? 0;
+  const failed = Math.max(0, Math.round(e.errorRate * e.count) - limited);
+  return [
+    { policy, userClass, outcome: 'accepted', count: e.count - limited - failed, source: 'measured' },
+    { policy, userClass, outcome: 'rate limited (429)', count: limited, source: 'measured' },
+    { policy, userClass, outcome: 'error', count: failed, source: 'measured' },
+  ];
+}
+
+/** `legit/free` (the run record's class key: class/tier) → `free legitimate`. */
+export function userClassLabel(key: string): string {
+  const [cls = key, tier = 'all'] = key.split('/');
+  return `${tier} ${cls === 'legit' ? 'legitimate' : cls}`;
+}
+
 function measuredRateLimits(input: ReviewChartInput): RateLimitOutcome[] {
-  // A rate-limit run names its /api/message endpoints by class (e.g. `api.message.free.abusive`);
-  // any other scenario's /api/message counts as one class.
-  return input.runs
-    .filter((run) => run.record.scenario === 'rate-limit')
-    .flatMap((run) =>
-      Object.entries(run.record.endpoints)
-        .filter(([name]) => name.startsWith('api.message'))
-        .flatMap(([name, e]) => {
-          const limited = e.statuses['429'] ?? 0;
-          const failed = Math.max(0, Math.round(e.errorRate * e.count) - limited);
-          const userClass =
-            name === 'api.message'
-              ? 'all users'
-              : name
-                  .replace(/^api\.message[.:]?/, '')
-                  .replace(/[.:]/g, ' ')
-                  .replace(/\blegit\b/, 'legitimate');
-          const policy = `${run.record.policy.name} ${usersLabel(run.record.users)}`;
-          return [
-            {
-              policy,
-              userClass,
-              outcome: 'accepted' as const,
-              count: e.count - limited - failed,
-              source: 'measured' as const,
-            },
-            {
-              policy,
-              userClass,
-              outcome: 'rate limited (429)' as const,
-              count: limited,
-              source: 'measured' as const,
-            },
-            { policy, userClass, outcome: 'error' as const, count: failed, source: 'measured' as const },
-          ];
-        }),
-    );
+  return input.runs.flatMap((run) => {
+    const policy = `${run.record.policy.name} ${usersLabel(run.record.users)}`;
+    // Requests tagged by class and tier (the rate-limit scenario) are summarised per class in the record.
+    const classes = Object.entries(run.record.classes ?? {});
+    if (classes.length > 0) return classes.flatMap(([key, e]) => outcomeRows(policy, userClassLabel(key), e));
+    if (run.record.scenario !== 'rate-limit') return [];
+    return Object.entries(run.record.endpoints)
+      .filter(([name]) => name.startsWith('api.message'))
+      .flatMap(([name, e]) =>
+        outcomeRows(policy, name === 'api.message' ? 'all users' : name.replace(/^api\.message[.:]?/, ''), e),
+      );
+  });
 }
 
 function queriesPerSyncBars(input: ReviewChartInput): QueriesPerSyncBar[] {
