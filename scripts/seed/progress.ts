@@ -67,7 +67,8 @@ export function createProgress(mode: ProgressMode, log: (line: string) => void):
       note: (line) => log(`seed: ${line}`),
       stop() {
         if (timer) clearInterval(timer);
-        tick();
+        timer = undefined;
+        tick(); // idempotent: a table whose count did not change is not printed again
       },
     };
   }
@@ -100,6 +101,7 @@ export function createProgress(mode: ProgressMode, log: (line: string) => void):
     },
     note: (line) => (stopped ? log(`seed: ${line}`) : multi.log(`seed: ${line}\n`)),
     stop() {
+      if (stopped) return;
       stopped = true;
       multi.stop();
     },

@@ -47,6 +47,8 @@ function validate(options: SeedOptions) {
   if (options.schema !== 'plain' && options.schema !== 'partitioned') {
     throw new UsageError('--schema', `must be plain or partitioned, got ${options.schema}`);
   }
+  if (options.asOf && Number.isNaN(options.asOf.getTime()))
+    throw new UsageError('--as-of', 'is not a valid time');
   const asOf = options.asOf
     ? resolveAsOf(options.asOf.toISOString(), '--as-of')
     : resolveAsOf(options.profile.asOf, 'asOf');
@@ -85,6 +87,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedSummary> {
     throw new UsageError('--database-url', `cannot reach database ${display}: ${(error as Error).message}`);
   }
   const clients: pg.Client[] = [admin];
+  const progress = createProgress(options.progress ?? 'none', log);
   try {
     let t = performance.now();
     const state = await inspectSchema(admin);
@@ -95,7 +98,6 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedSummary> {
         `database ${display} already holds ${what}; pass --reset to drop and reseed it`,
       );
     }
-    const progress = createProgress(options.progress ?? 'none', log);
     if (options.reset) await resetSchema(admin);
     const profile = options.profile;
     const applied = await applySchema(
@@ -172,6 +174,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedSummary> {
     await finishSeedInfo(admin, applied.seedInfoId, summary);
     return summary;
   } finally {
+    progress.stop(); // restores the cursor when a bar was drawn and the seed failed
     await Promise.all(clients.map((c) => c.end().catch(() => {})));
   }
 }
