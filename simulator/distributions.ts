@@ -142,19 +142,38 @@ export function poissonOverflowShare(mean: number, limit: number): number {
 }
 
 /**
- * p-quantile of a non-negative quantity given by its survival function, by bisection on [0, hi]
- * (hi doubled until it is above the quantile). Tolerance 1e-9 relative.
+ * p-quantile of a non-negative quantity given by its survival function: a bracket [0, hi] (hi doubled
+ * until it is above the quantile), then the Illinois variant of regula falsi to 1e-9 relative, which
+ * needs about ten evaluations where bisection needs forty.
  */
 export function quantileFromSurvival(survival: (x: number) => number, p: number, scale: number): number {
   const target = 1 - p;
   if (survival(0) <= target) return 0;
-  let hi = Math.max(scale, 1e-9);
-  for (let i = 0; i < 200 && survival(hi) > target; i++) hi *= 2;
   let lo = 0;
-  for (let i = 0; i < 100 && hi - lo > 1e-9 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (survival(mid) > target) lo = mid;
-    else hi = mid;
+  let hi = Math.max(scale, 1e-9);
+  let fhi = survival(hi) - target;
+  for (let i = 0; i < 200 && fhi > 0; i++) {
+    lo = hi;
+    hi *= 2;
+    fhi = survival(hi) - target;
+  }
+  let flo = survival(lo) - target;
+  let side = 0;
+  for (let i = 0; i < 100; i++) {
+    const x = (lo * fhi - hi * flo) / (fhi - flo);
+    const fx = survival(x) - target;
+    if (Math.abs(hi - lo) <= 1e-9 * hi || fx === 0) return x;
+    if (fx > 0) {
+      lo = x;
+      flo = fx;
+      if (side === -1) fhi /= 2;
+      side = -1;
+    } else {
+      hi = x;
+      fhi = fx;
+      if (side === 1) flo /= 2;
+      side = 1;
+    }
   }
   return (lo + hi) / 2;
 }

@@ -368,21 +368,39 @@ export function runDes(config: DesConfig): DesResult {
   const timers = config.arrivals.filter(
     (a): a is Extract<DesArrivals, { kind: 'timers' }> => a.kind === 'timers',
   );
+  // Timers as one calendar per stream: each client's phase, sorted once; the stream keeps a single
+  // event in the heap (its next firing), so the heap stays small however many clients there are.
+  const nStreams = timers.length;
+  const streamJob = new Int32Array(nStreams);
+  const streamPeriod = new Float64Array(nStreams);
+  const streamStart = new Int32Array(nStreams);
+  const streamLen = new Int32Array(nStreams);
+  const streamIdx = new Int32Array(nStreams);
+  const streamCycle = new Float64Array(nStreams);
   const nTimers = timers.reduce((s, t) => s + Math.round(t.users), 0);
-  const timerJob = new Int32Array(nTimers);
-  const timerPeriod = new Float64Array(nTimers);
+  const timerPhase = new Float64Array(nTimers);
+  const timerUser = new Int32Array(nTimers);
   {
     let u = 0;
-    for (const t of timers) {
+    timers.forEach((t, si) => {
       const period = t.periodSeconds * 1000;
       const spread = (t.spreadSeconds ?? 0) * 1000;
-      for (let i = 0; i < Math.round(t.users); i++, u++) {
-        timerJob[u] = t.job;
-        timerPeriod[u] = period;
-        const first = t.jitter ? rnd.uniform() * period : spread > 0 ? rnd.uniform() * spread : 0;
-        heap.push(first, PRIORITY[EVENT.timer]!, EVENT.timer, u);
+      const n = Math.round(t.users);
+      const phases = new Float64Array(n);
+      for (let i = 0; i < n; i++)
+        phases[i] = t.jitter ? rnd.uniform() * period : spread > 0 ? rnd.uniform() * spread : 0;
+      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => phases[a]! - phases[b]! || a - b);
+      streamJob[si] = t.job;
+      streamPeriod[si] = period;
+      streamStart[si] = u;
+      streamLen[si] = n;
+      for (const i of order) {
+        timerPhase[u] = phases[i]!;
+        timerUser[u] = streamStart[si]! + i;
+        u++;
       }
-    }
+      if (n > 0) heap.push(timerPhase[streamStart[si]!]!, PRIORITY[EVENT.timer]!, EVENT.timer, si);
+    });
   }
   const poissonPeak = poisson.map((p) => p.ratePerSecond * (1 + Math.abs(p.diurnal?.amplitude ?? 0)));
   poissonPeak.forEach((peak, i) => {
@@ -407,7 +425,14 @@ export function runDes(config: DesConfig): DesResult {
     const payload = heap.peekPayload();
     heap.pop();
     events++;
-    if (events <= traceLimit) trace.push([now, type, payload]);
+    if (events <= traceLimit) {
+      // Timer events are traced by client, not by stream.
+      trace.push([
+        now,
+        type,
+        type === EVENT.timer ? timerUser[streamStart[payload]! + streamIdx[payload]!]! : payload,
+      ]);
+    }
     if (type === EVENT.release) {
       const id = payload;
       const s = jobStep[id]!;
@@ -442,8 +467,20 @@ export function runDes(config: DesConfig): DesResult {
       if (cut) finish(id, now, true);
       else advance(id, now);
     } else if (type === EVENT.timer) {
-      startJob(timerJob[payload]!, now);
-      heap.push(now + timerPeriod[payload]!, PRIORITY[EVENT.timer]!, EVENT.timer, payload);
+      const si = payload;
+      startJob(streamJob[si]!, now);
+      let idx = streamIdx[si]! + 1;
+      if (idx === streamLen[si]!) {
+        idx = 0;
+        streamCycle[si]!++;
+      }
+      streamIdx[si] = idx;
+      heap.push(
+        timerPhase[streamStart[si]! + idx]! + streamCycle[si]! * streamPeriod[si]!,
+        PRIORITY[EVENT.timer]!,
+        EVENT.timer,
+        si,
+      );
     } else if (type === EVENT.poisson) {
       const p = poisson[payload]!;
       const d = p.diurnal;

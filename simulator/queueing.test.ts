@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import {
+  logNormalFromMedianP95,
+  logNormalMean,
+  logNormalSurvival,
+  normalCdf,
+  normalQuantile,
+  poissonOverflowShare,
+} from './distributions.ts';
+import { erlangC } from './erlang-c.ts';
+import { latency, latencyQuantile, latencySurvival, queue, waitQuantile, waitSurvival } from './queueing.ts';
+
+describe('distributions', () => {
+  it('normal quantile and cdf invert each other; z(0.95) = 1.6448536 (standard tables)', () => {
+    expect(normalQuantile(0.95)).toBeCloseTo(1.6448536269514722, 7);
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 12);
+    for (const p of [0.001, 0.02, 0.3, 0.7, 0.99, 0.9999])
+      expect(normalCdf(normalQuantile(p))).toBeCloseTo(p, 6);
+  });
+
+  it('log-normal from median 500 and p95 1500: mean 625 ms (what the upstream holds a socket for)', () => {
+    const d = logNormalFromMedianP95(500, 1500);
+    expect(d.sigma).toBeCloseTo(Math.log(3) / 1.6448536269514722, 6);
+    expect(logNormalMean(d)).toBeCloseTo(500 * Math.exp((d.sigma * d.sigma) / 2), 9);
+    expect(logNormalMean(d)).toBeGreaterThan(620);
+    expect(logNormalSurvival(d, 1500)).toBeCloseTo(0.05, 6);
+  });
+
+  it('Poisson overflow share equals the direct sum E[max(N − L, 0)] / E[N]', () => {
+    for (const [mean, limit] of [
+      [2, 20],
+      [20, 20],
+      [50, 20],
+      [166.7, 100],
+    ] as const) {
+      let direct = 0;
+      let pk = Math.exp(-mean);
+      for (let k = 0; k < 2000; k++) {
+        if (k > limit) direct += (k - limit) * pk;
+        pk *= mean / (k + 1);
+      }
+      expect(poissonOverflowShare(mean, limit)).toBeCloseTo(direct / mean, 9);
+    }
+    expect(poissonOverflowShare(0, 5)).toBe(0);
+  });
+});
+
+describe('queue', () => {
+  it('M/M/c: P(wait) is Erlang C, Wq = C·S/(c − A), P(W > t) = C·e^{−(c−A)t/S}', () => {
+    const q = queue(10, 80, 100); // A = 8 Erlangs
+    const c = erlangC(10, 8);
+    expect(q.offeredLoad).toBeCloseTo(8, 12);
+    expect(q.utilisation).toBeCloseTo(0.8, 12);
+    expect(q.probabilityOfWaiting).toBeCloseTo(c, 12);
+    expect(q.meanWaitMs!).toBeCloseTo((c * 100) / 2, 9);
+    expect(waitSurvival(q, 30)).toBeCloseTo(c * Math.exp((-2 * 30) / 100), 12);
+    expect(waitQuantile(q, 0.95)!).toBeCloseTo((100 / 2) * Math.log(c / 0.05), 9);
+    expect(q.capacityPerSecond).toBeCloseTo(100, 9);
+  });
+
+  it('saturates at A >= c: waits unbounded (null), excess share 1 − c/A', () => {
+    const q = queue(50, 200, 500); // A = 100 on 50
+    expect(q.saturated).toBe(true);
+    expect(q.meanWaitMs).toBeNull();
+    expect(waitQuantile(q, 0.95)).toBeNull();
+    expect(q.excessShare).toBeCloseTo(0.5, 12);
+  });
+
+  it('latency survival of wait + log-normal service matches an independent fine trapezoid integration', () => {
+    const l = latency(2, [{ probability: 0.4, meanMs: 30 }], 20, 0.5);
+    const theta = 1 / l.waitMeanMs;
+    for (const t of [10, 25, 60, 150]) {
+      // P(E + X > t − 2) by a 200,000-step trapezoid over the wait density.
+      const s = t - 2;
+      const n = 200_000;
+      const h = s / n;
+      let integral = 0;
+      for (let i = 0; i <= n; i++) {
+        const w = i * h;
+        const f = theta * Math.exp(-theta * w) * logNormalSurvival(l.service, s - w);
+        integral += (i === 0 || i === n ? 0.5 : 1) * f;
+      }
+      const exact = 0.6 * logNormalSurvival(l.service, s) + 0.4 * (Math.exp(-theta * s) + integral * h);
+      expect(latencySurvival(l, t)).toBeCloseTo(exact, 6);
+    }
+    // The quantile inverts the survival function.
+    const p95 = latencyQuantile(l, 0.95);
+    expect(latencySurvival(l, p95)).toBeCloseTo(0.05, 7);
+  });
+});
