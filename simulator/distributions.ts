@@ -130,15 +130,28 @@ export function logNormalSurvival(d: LogNormal, x: number): number {
  */
 export function poissonOverflowShare(mean: number, limit: number): number {
   if (mean <= 0) return 0;
+  const logMean = Math.log(mean);
+  if (mean < limit) {
+    // Far below the limit, mean − L + Σ_{k<L}(L − k)P(k) cancels; sum the tail Σ_{k>L}(k − L)P(k) instead.
+    let logP = -mean;
+    for (let k = 0; k <= limit; k++) logP += logMean - Math.log(k + 1); // log P(N = limit + 1)
+    let tail = 0;
+    for (let k = limit + 1; k < limit + 1 + 10_000; k++) {
+      const term = (k - limit) * Math.exp(logP);
+      tail += term;
+      if (term < 1e-300 || (k > mean && term < tail * 1e-17)) break;
+      logP += logMean - Math.log(k + 1);
+    }
+    return Math.min(1, tail / mean);
+  }
   // E[max(N−L,0)] = mean − L + Σ_{k<L} (L − k) P(N=k)
   let logP = -mean; // log P(N=0)
   let below = 0;
   for (let k = 0; k < limit; k++) {
     below += (limit - k) * Math.exp(logP);
-    logP += Math.log(mean) - Math.log(k + 1);
+    logP += logMean - Math.log(k + 1);
   }
-  const overflow = mean - limit + below;
-  return Math.min(1, Math.max(0, overflow / mean));
+  return Math.min(1, Math.max(0, (mean - limit + below) / mean));
 }
 
 /**

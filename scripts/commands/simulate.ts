@@ -39,6 +39,8 @@ interface SimulateArgs {
   seed: string;
   pattern: string;
   duration: string;
+  'abusive-share': string;
+  'abusive-rate': string;
   json: boolean;
 }
 
@@ -120,6 +122,14 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
   const users = parseUsers(args.users);
   const seed = wholeNumber('--seed', args.seed, 0);
   const duration = wholeNumber('--duration', args.duration, 10);
+  const abusiveShare = Number(args['abusive-share']);
+  if (!/^\d*\.?\d+$/.test(args['abusive-share'].trim()) || !(abusiveShare >= 0 && abusiveShare <= 1)) {
+    throw new UsageError(
+      '--abusive-share',
+      `must be a share between 0 and 1, got '${args['abusive-share']}'`,
+    );
+  }
+  const abusiveRate = wholeNumber('--abusive-rate', args['abusive-rate'], 1);
   const pricing = loadPricing();
   const runs = args.calibration && args.calibration.length > 0 ? readRunRecords(args.calibration) : [];
   const calibration = calibrate(runs);
@@ -129,6 +139,7 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
     policies,
     users,
     mode,
+    abuse: { share: abusiveShare, messagesPerMinute: abusiveRate },
     calibration,
     pricing,
     seed,
@@ -206,6 +217,17 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         describe: 'DES arrivals: poisson, timers (jittered), herd (synchronised after a deploy), diurnal',
       })
       .option('duration', { type: 'string', default: '120', describe: 'DES simulated seconds per point' })
+      .option('abusive-share', {
+        type: 'string',
+        default: '0',
+        describe:
+          'Share of online users sending /api/message abusively (added to the load; 429 shares per tier)',
+      })
+      .option('abusive-rate', {
+        type: 'string',
+        default: '1000',
+        describe: "Abusive users' sends per minute",
+      })
       .option('json', {
         type: 'boolean',
         default: false,

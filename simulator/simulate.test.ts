@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadPolicy } from '../core/policy.ts';
+import { loadProfile } from '../core/profile.ts';
+import { matchesClaim } from './claims.ts';
+import { PricingSchema } from './cost.ts';
+import { simulate } from './simulate.ts';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'pricing');
+const y = (f: string): unknown => parse(readFileSync(join(fixtures, f), 'utf8'));
+const pricing = PricingSchema.parse({
+  supabase: y('supabase.yaml'),
+  backend: (y('railway.yaml') as { backend: unknown }).backend,
+  redis: (y('redis.yaml') as { redis: unknown }).redis,
+});
+
+describe('simulate', () => {
+  const result = simulate({
+    profile: loadProfile('launch-10k'),
+    policies: ['current', 'fixed', 'scale'].map((n) => loadPolicy(n)),
+    users: [1000, 10_000],
+    pricing,
+  });
+
+  it('predicts every policy × users, with the cost of the policy and of the cheapest configuration', () => {
+    expect(result.predictions.map((p) => `${p.policy}@${p.users}`)).toEqual([
+      'current@1000',
+      'current@10000',
+      'fixed@1000',
+      'fixed@10000',
+      'scale@1000',
+      'scale@10000',
+    ]);
+    for (const p of result.predictions) {
+      expect(p.cost!.monthlyUsd).toBeGreaterThan(0);
+      expect(p.cost!.items.every((i) => i.source.length > 0)).toBe(true);
+      expect(p.cheapest!.monthlyUsd).toBeGreaterThan(0);
+    }
+    // The cheapest configuration meeting the targets at 10k under `fixed` exists and sizes the sockets
+    // above the policy's 200 (at 625 ms mean hold, 333 requests/s need more than 200 sockets).
+    const fixed10k = result.predictions.find((p) => p.policy === 'fixed' && p.users === 10_000)!;
+    expect(fixed10k.cheapest!.meetsTargets).toBe(true);
+    expect(fixed10k.cheapest!.upstreamSockets).toBeGreaterThan(200);
+    expect(fixed10k.cost!.meetsTargets).toBe(false);
+  });
+
+  it('knees rise with the fixes: current < fixed < scale', () => {
+    const knee = (name: string): number => result.knees.find((k) => k.policy === name)!.users!;
+    expect(knee('current')).toBeLessThan(knee('fixed'));
+    expect(knee('fixed')).toBeLessThan(knee('scale'));
+    // The current policy's upstream pool of 50 at a 625 ms mean hold serves 80 requests/s = 2,400 users at 2/min.
+    expect(knee('current')).toBeLessThan(2400);
+    expect(knee('current')).toBeGreaterThan(2000);
+  });
+
+  it('is plain data: JSON round trip keeps it', () => {
+    const again = JSON.parse(JSON.stringify(result));
+    expect(again.predictions).toHaveLength(6);
+    expect(again.calibration.calibrated).toBe(false);
+  });
+
+  it('rejects bad input', () => {
+    expect(() => simulate({ profile: loadProfile('ci-smoke'), policies: [], users: [1] })).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      simulate({ profile: loadProfile('ci-smoke'), policies: [loadPolicy('fixed')], users: [0] }),
+    ).toThrow(RangeError);
+  });
+});
+
+describe('matchesClaim', () => {
+  it('compares within tolerance, over ranges, and for "at least" claims', () => {
+    expect(matchesClaim(166_650, (100_000 / 30) * 50, 0.001)).toBe(true);
+    expect(matchesClaim(1000, 3000, 0.1)).toBe(false);
+    expect(matchesClaim([50_000, 100_000], 52_000, 0.01)).toBe(true);
+    expect(matchesClaim([5, 10], 52, 0.01)).toBe(false);
+    expect(matchesClaim(0.8, 0.87, 0.01, true)).toBe(true);
+    expect(matchesClaim(0.8, 0.7, 0.01, true)).toBe(false);
+  });
+});
