@@ -58,6 +58,18 @@ describe('review model from fixture JSON', () => {
     );
   });
 
+  it('warns when a measurement at the same scale and policy is far below what the model predicts', () => {
+    const off = fixtureReviewInput();
+    const p = off.simulation.predictions.find((x) => x.users === 1000 && x.policy === 'current')!;
+    p.resources.find((r) => r.name === 'db.pool')!.offeredLoad = 25;
+    const d = buildReview(off).decisions.find((x) => x.users === 1000 && x.policy === 'current')!;
+    expect(d.caveats.join('\n')).toMatch(/pool was at most 10 of 10 busy, the model predicts 25 busy/);
+    const fine = buildReview(fixtureReviewInput()).decisions.find(
+      (x) => x.users === 1000 && x.policy === 'current',
+    )!;
+    expect(fine.caveats.join('\n')).not.toMatch(/the model predicts/);
+  });
+
   it('gives a verdict per readiness target of the launch report at every scale', () => {
     expect(review.readiness.map((t) => t.id)).toEqual([
       'connection-pool',

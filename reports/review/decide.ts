@@ -59,6 +59,13 @@ export function decide(prediction: Prediction, targets: Targets, runs: readonly 
     }
     if (run.loadGeneratorSaturated)
       caveats.push(`${label}: the load generator was saturated; results understate capacity`);
+    const pool = prediction.resources.find((r) => r.name === 'db.pool');
+    if (run.pool && pool && pool.offeredLoad > 2 * Math.max(run.pool.maxInUse, 0.5)) {
+      caveats.push(
+        `${label}: the pool was at most ${num(run.pool.maxInUse)} of ${num(run.pool.size)} busy, the model predicts ` +
+          `${num(pool.offeredLoad)} busy: the run sends only its scenario's share of the workload, or the calibration overstates service times`,
+      );
+    }
   }
   if (prediction.extrapolation.beyond2x) caveats.push(prediction.extrapolation.note);
   if (!prediction.calibrated) caveats.push('service demands are uncalibrated defaults (see assumptions)');
