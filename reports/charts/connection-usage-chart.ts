@@ -48,7 +48,17 @@ export function connectionUsageChart(panels: readonly ConnectionUsagePanel[]): C
       mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.8 },
       encoding: {
         x: { field: 't', type: 'quantitative', title: 'seconds' },
-        y: { field: 'value', type: 'quantitative', title: 'connections' },
+        // symlog: a saturated pool's queue (thousands waiting) and a pool of 10 stay readable in one panel.
+        y: {
+          field: 'value',
+          type: 'quantitative',
+          title: 'connections (symlog)',
+          scale: { type: 'symlog', constant: 1 },
+          axis: {
+            values: [0, 1, 3, 10, 30, 100, 300, 1000, 3000, 10_000, 30_000, 100_000],
+            labelExpr: "datum.value >= 1000 ? format(datum.value / 1000, '~r') + 'k' : datum.value",
+          },
+        },
         color: {
           field: 'metric',
           type: 'nominal',
