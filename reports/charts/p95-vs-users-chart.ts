@@ -22,22 +22,27 @@ export interface LatencyPoint {
  * p95 vs users per policy, one panel per endpoint, with the latency budget as a red rule. Saturated
  * points (unbounded p95) are drawn at the top of the scale as triangles so they are not lost.
  */
-export function p95VsUsersChart(points: readonly LatencyPoint[], budgetMs: number): ChartSpec {
+export function p95VsUsersChart(
+  points: readonly LatencyPoint[],
+  budgets: Readonly<Record<string, number>> & { default: number },
+): ChartSpec {
+  const budgetOf = (endpoint: string) => budgets[endpoint] ?? budgets.default;
   const id = 'p95-vs-users';
   const title = 'p95 latency vs users';
   const caption =
     `p95 per endpoint and policy: lines are predictions, diamonds measurements; the red line is the ` +
-    `latency budget (${budgetMs} ms). Triangles at the top mark saturation (no steady state: p95 grows without bound).`;
+    `endpoint's latency budget (default ${budgets.default} ms). Triangles at the top mark saturation (no steady state: p95 grows without bound).`;
   const usable = points.filter((p) => p.users > 0 && (p.p95Ms === null || p.p95Ms > 0));
   if (usable.length === 0) return { id, title, caption, spec: emptyChartSpec(title, 'no latency data') };
   const finite = usable.flatMap((p) => (p.p95Ms === null ? [] : [p.p95Ms]));
   // Saturated points sit one decade above everything else (and above the budget) on the log scale.
-  const ceiling = 10 ** Math.ceil(Math.log10(Math.max(budgetMs, ...finite) * 2));
+  const ceiling =
+    10 ** Math.ceil(Math.log10(Math.max(...usable.map((p) => budgetOf(p.endpoint)), ...finite) * 2));
   const values = usable.map((p) => ({
     ...p,
     value: p.p95Ms ?? ceiling,
     state: p.p95Ms === null ? 'saturated' : 'steady',
-    budget: budgetMs,
+    budget: budgetOf(p.endpoint),
   }));
   const endpoints = [...new Set(values.map((v) => v.endpoint))].sort();
   const color = policyColorScale(values.map((v) => v.policy));
@@ -48,7 +53,7 @@ export function p95VsUsersChart(points: readonly LatencyPoint[], budgetMs: numbe
     scale: { type: 'log', domainMax: ceiling },
     title: 'p95 (ms)',
   };
-  const spec = withTheme(title, `red: latency budget ${budgetMs} ms · ▲ saturated`, {
+  const spec = withTheme(title, "red: the endpoint's latency budget · ▲ saturated", {
     data: { values },
     facet: { field: 'endpoint', type: 'nominal', title: null, sort: endpoints },
     columns: 3,

@@ -204,7 +204,7 @@ export function reviewCharts(input: ReviewChartInput): ChartSpec[] {
   return [
     connectionUsageChart(connectionPanels(input)),
     queriesVsUsersChart(queries, capacityLines(input)),
-    p95VsUsersChart(latencyPoints(input), input.targets.p95Ms.default),
+    p95VsUsersChart(latencyPoints(input), input.targets.p95Ms),
     costVsUsersChart(cost, SEED_COST_ESTIMATES),
     rateLimitChart([...measuredRateLimits(input), ...rateLimitOutcomes(input)]),
     queriesPerSyncChart(queriesPerSyncBars(input)),
