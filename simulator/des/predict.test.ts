@@ -6,7 +6,7 @@ import { predictAnalytic } from '../analytic.ts';
 import { defaultCalibration, defaultTargets } from '../defaults.ts';
 import { NO_ABUSE } from '../rate-limit.ts';
 import type { Prediction } from '../types.ts';
-import { JITTERED_TIMERS, THUNDERING_HERD } from './patterns.ts';
+import { DIURNAL_RAMP, JITTERED_TIMERS, THUNDERING_HERD } from './patterns.ts';
 import { predictDes } from './predict.ts';
 
 const profile = loadProfile('launch-10k');
@@ -80,6 +80,24 @@ describe('DES patterns', () => {
     expect(herdQueue).toBeGreaterThanOrEqual(jitterQueue);
     // Same mean rate either way.
     within(endpoint(herd, 'sync').ratePerSecond, endpoint(jittered, 'sync').ratePerSecond, 0.1);
+  });
+
+  it('a diurnal ramp moves the upstream sockets in use between trough and peak (0.5× and 1.5× the mean rate)', () => {
+    const policy = loadPolicy('fixed');
+    const d = predictDes(profile, policy, 4000, ctx, {
+      seed: 4,
+      durationSeconds: 3600,
+      warmupSeconds: 0,
+      pattern: DIURNAL_RAMP,
+      sampleEverySeconds: 60,
+    });
+    const busy = d.series!.busy['upstream.sockets']!;
+    // Phase −900 s: the trough is at t = 0 and the peak half an hour later.
+    const trough = (busy[0]! + busy[1]! + busy[59]!) / 3;
+    const peak = (busy[29]! + busy[30]! + busy[31]!) / 3;
+    expect(peak / Math.max(1, trough)).toBeGreaterThan(2);
+    // The mean rate over the cycle is the workload's.
+    within(endpoint(d, 'api.message').ratePerSecond, d.workload.messagesPerSecond, 0.05);
   });
 
   it('same seed, same prediction', () => {

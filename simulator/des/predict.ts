@@ -308,7 +308,8 @@ export function predictDes(
     const failed = n > 0 ? msg.errors / n : 0;
     endpoints.push({
       endpoint: ENDPOINTS.message,
-      ratePerSecond: workload.messagesPerSecond,
+      // Measured: admitted messages per second (rate-limited ones never reach the DES).
+      ratePerSecond: msg.ratePerSecond,
       p50Ms: msg.p50Ms,
       p95Ms: msg.p95Ms,
       meanMs: msg.meanMs,
