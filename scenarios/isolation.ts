@@ -38,18 +38,18 @@ export function attempt(): void {
   if (victim.id === me.id) return;
   const tags = { kind: 'isolation' };
   const own = jsonRows(
-    restGet(`conversations?select=id&user_id=eq.${me.id}&limit=1`, me.id, NAMES.conversations, tags),
+    restGet(`conversations?select=id&user_id=eq.${me.id}&limit=1`, me, NAMES.conversations, tags),
   );
   check(own, { 'own rows readable': (rows) => me.conversations === 0 || rows.length > 0 });
 
   const leaks = [
-    jsonRows(restGet(`profiles?select=id&id=eq.${victim.id}`, me.id, NAMES.profiles, tags)).length,
-    jsonRows(restGet(`conversations?select=id&user_id=eq.${victim.id}`, me.id, NAMES.conversations, tags))
+    jsonRows(restGet(`profiles?select=id&id=eq.${victim.id}`, me, NAMES.profiles, tags)).length,
+    jsonRows(restGet(`conversations?select=id&user_id=eq.${victim.id}`, me, NAMES.conversations, tags))
       .length,
     jsonRows(
       restGet(
         `messages?select=id&conversation_id=eq.${victim.firstConversationId}`,
-        me.id,
+        me,
         NAMES.messages,
         tags,
       ),
@@ -64,13 +64,13 @@ export function attempt(): void {
     content: 'x',
     created_at: new Date().toISOString(),
   };
-  const insert = restInsert('messages', [row], me.id, NAMES.push, tags);
+  const insert = restInsert('messages', [row], me, NAMES.push, tags);
   if (insert.status >= 200 && insert.status < 300) breaches.add(1, { how: 'insert' });
 
   const patch = restPatch(
     `conversations?id=eq.${victim.firstConversationId}`,
     { title: 'isolation probe' },
-    me.id,
+    me,
     NAMES.push,
     tags,
   );

@@ -28,7 +28,7 @@ export function sendMessage(user: SeededUser, tags: Tags = {}): number {
     `${BASE_URL}/api/message`,
     JSON.stringify({ conversation_id: user.firstConversationId, content: PROMPT }),
     {
-      headers: authHeaders(user.id, { 'Content-Type': 'application/json' }),
+      headers: authHeaders(user, { 'Content-Type': 'application/json' }),
       tags: { name: NAMES.message, ...tags },
       timeout: `${REQUEST_TIMEOUT_S}s`,
     },

@@ -54,23 +54,29 @@ export function acknowledge(ids: string[], name: string): void {
   delete exec.vu.metrics.metadata['message_id'];
 }
 
-/** Headers of a request made as `userId` (or as anon when no user). */
+/** Who a request is made as: a user id, with the token the runner signed for it when there is one. */
+export interface Principal {
+  id: string;
+  token?: string;
+}
+
+/** Headers of a request made as `user` (anon when none): the pre-signed token, else one signed here. */
 export function authHeaders(
-  userId: string | undefined,
+  user: Principal | undefined,
   extra: Record<string, string> = {},
 ): Record<string, string> {
   const headers: Record<string, string> = { apikey: ANON_KEY, ...extra };
-  headers['Authorization'] = `Bearer ${userId ? userToken(userId, JWT_SECRET) : ANON_KEY}`;
+  headers['Authorization'] = `Bearer ${user ? (user.token ?? userToken(user.id, JWT_SECRET)) : ANON_KEY}`;
   return headers;
 }
 
 /** Extra tags every request of this iteration carries (e.g. the user's class in rate-limit). */
 export type Tags = Record<string, string>;
 
-/** GET `/rest/v1/<path>` as `userId`, tagged `name`. */
-export function restGet(path: string, userId: string, name: string, tags: Tags = {}): Res {
+/** GET `/rest/v1/<path>` as `user`, tagged `name`. */
+export function restGet(path: string, user: Principal, name: string, tags: Tags = {}): Res {
   const res = http.get(`${BASE_URL}/rest/v1/${path}`, {
-    headers: authHeaders(userId, { Accept: 'application/json' }),
+    headers: authHeaders(user, { Accept: 'application/json' }),
     tags: { name, ...tags },
     timeout: `${REQUEST_TIMEOUT_S}s`,
   });
@@ -78,9 +84,15 @@ export function restGet(path: string, userId: string, name: string, tags: Tags =
 }
 
 /** POST JSON rows to `/rest/v1/<table>` (return=minimal), tagged `name`. */
-export function restInsert(table: string, rows: unknown, userId: string, name: string, tags: Tags = {}): Res {
+export function restInsert(
+  table: string,
+  rows: unknown,
+  user: Principal,
+  name: string,
+  tags: Tags = {},
+): Res {
   const res = http.post(`${BASE_URL}/rest/v1/${table}`, JSON.stringify(rows), {
-    headers: authHeaders(userId, { 'Content-Type': 'application/json', Prefer: 'return=minimal' }),
+    headers: authHeaders(user, { 'Content-Type': 'application/json', Prefer: 'return=minimal' }),
     tags: { name, ...tags },
     timeout: `${REQUEST_TIMEOUT_S}s`,
   });
@@ -88,9 +100,9 @@ export function restInsert(table: string, rows: unknown, userId: string, name: s
 }
 
 /** PATCH `/rest/v1/<path>` with a JSON body, tagged `name`; Content-Range says how many rows changed. */
-export function restPatch(path: string, body: unknown, userId: string, name: string, tags: Tags = {}): Res {
+export function restPatch(path: string, body: unknown, user: Principal, name: string, tags: Tags = {}): Res {
   const res = http.patch(`${BASE_URL}/rest/v1/${path}`, JSON.stringify(body), {
-    headers: authHeaders(userId, {
+    headers: authHeaders(user, {
       'Content-Type': 'application/json',
       Prefer: 'return=minimal, count=exact',
     }),

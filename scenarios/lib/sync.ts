@@ -48,7 +48,7 @@ export function pushLocalChanges(user: SeededUser, tags: Tags = {}): void {
           },
         ]
       : [];
-  const res = restInsert('messages', rows, user.id, NAMES.push, tags);
+  const res = restInsert('messages', rows, user, NAMES.push, tags);
   if (res.status >= 200 && res.status < 300)
     acknowledge(
       rows.map((r) => r.id),
@@ -59,12 +59,12 @@ export function pushLocalChanges(user: SeededUser, tags: Tags = {}): void {
 /** fullSync: all conversations, then all messages of every conversation, then the push. */
 export function fullSync(user: SeededUser, tags: Tags = {}): void {
   const conversations = jsonRows<ConversationRow>(
-    restGet(`conversations?select=*&user_id=eq.${user.id}`, user.id, NAMES.conversations, tags),
+    restGet(`conversations?select=*&user_id=eq.${user.id}`, user, NAMES.conversations, tags),
   );
   for (const conversation of conversations) {
     restGet(
       `messages?select=*&conversation_id=eq.${conversation.id}&order=created_at.asc`,
-      user.id,
+      user,
       NAMES.messages,
       tags,
     );
@@ -79,7 +79,7 @@ export function deltaSync(user: SeededUser, intervalSeconds: number, tags: Tags 
   const changed = jsonRows<ConversationRow>(
     restGet(
       `conversations?select=*&user_id=eq.${user.id}&updated_at=gt.${since}&limit=${DELTA_LIMIT}`,
-      user.id,
+      user,
       NAMES.conversations,
       tags,
     ),
@@ -88,7 +88,7 @@ export function deltaSync(user: SeededUser, intervalSeconds: number, tags: Tags 
     const ids = changed.map((c) => c.id).join(',');
     restGet(
       `messages?select=*&conversation_id=in.(${ids})&created_at=gt.${since}`,
-      user.id,
+      user,
       NAMES.messages,
       tags,
     );

@@ -13,6 +13,8 @@ export interface SeededUser {
   conversations: number;
   lastActivity: string;
   firstConversationId: string;
+  /** Access token the runner signed for this user (optional column `token`); else k6 signs one. */
+  token?: string;
 }
 
 /** Path of the users CSV (absolute, from the runner; k6 resolves relative paths against the script). */
@@ -35,9 +37,10 @@ export function parseUsersCsv(text: string): SeededUser[] {
     col('last_activity'),
     col('first_conversation_id'),
   ];
+  const token = header.indexOf('token');
   return lines.map((line) => {
     const f = line.split(',');
-    return {
+    const user: SeededUser = {
       id: f[id]!,
       tier: f[tier] as SeededUser['tier'],
       activity: f[activity] as SeededUser['activity'],
@@ -45,6 +48,8 @@ export function parseUsersCsv(text: string): SeededUser[] {
       lastActivity: f[last]!,
       firstConversationId: f[first]!,
     };
+    if (token >= 0 && f[token]) user.token = f[token];
+    return user;
   });
 }
 

@@ -40,6 +40,7 @@ import {
 } from './record.ts';
 import { startTargetProcess, type TargetProcess } from './target-process.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+import { type TokenizedUsers, writeUsersWithTokens } from './tokens.ts';
 
 /** Repository root (run records default to reports/runs/ under it). */
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -116,7 +117,7 @@ function validate(options: RunOptions) {
     if (!process.env.SUPABASE_JWT_SECRET) {
       throw new UsageError(
         'SUPABASE_JWT_SECRET',
-        'must be set for --target URL (k6 signs user tokens with it)',
+        'must be set for --target URL (the runner signs user tokens with it)',
       );
     }
   }
@@ -227,6 +228,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
   let db: ResolvedDatabase | undefined;
   let target: TargetProcess | undefined;
   let proxy: TcpProxy | undefined;
+  let tokens: TokenizedUsers | undefined;
   const work = join(dir, 'work');
   const existed = existsSync(dir);
   try {
@@ -280,14 +282,13 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
         );
     }
 
-    const env: Record<string, string> = { ...plan.env, BASE_URL: baseUrl, USERS_CSV: usersCsv };
-    // Secrets travel in the process environment (k6 reads it into __ENV), never on a command line.
-    const k6Env: NodeJS.ProcessEnv = {
-      ...process.env,
-      JWT_SECRET: jwtSecret,
-      ANON_KEY: anon,
-      K6_NO_USAGE_REPORT: 'true',
-    };
+    // Users' tokens are signed here, once; k6 gets them in a private copy of the export, not the secret.
+    tokens = await writeUsersWithTokens(usersCsv, jwtSecret, options.durationSeconds + 3600);
+    const env: Record<string, string> = { ...plan.env, BASE_URL: baseUrl, USERS_CSV: tokens.csv };
+    // The anon key travels in the process environment (k6 reads it into __ENV), never on a command line.
+    const k6Env: NodeJS.ProcessEnv = { ...process.env, ANON_KEY: anon, K6_NO_USAGE_REPORT: 'true' };
+    delete k6Env.SUPABASE_JWT_SECRET;
+    delete k6Env.JWT_SECRET;
     const file = join(ROOT, 'scenarios', `${scenario}.ts`);
     const inspected = await inspectScenario(k6, file, env, k6Env);
     const thresholds = parseThresholds(inspected.thresholds ?? {});
@@ -454,6 +455,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
     if (isUsageError(error) && !existed) rmSync(dir, { recursive: true, force: true });
     throw error;
   } finally {
+    tokens?.remove();
     await target?.stop();
     await proxy?.close();
     await db?.release();
