@@ -1,6 +1,5 @@
 import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { CHART_FONT_BOLD_FILE, CHART_FONT_FAMILY, CHART_FONT_FILE } from './chart-font.ts';
 
 /**
@@ -8,6 +7,8 @@ import { CHART_FONT_BOLD_FILE, CHART_FONT_FAMILY, CHART_FONT_FILE } from './char
  * no DOM), so text is measured by vega's built-in estimate and the output is the same on every machine.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded on first use: vega and vega-lite take ~0.5 s to import, which every other command would pay.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const compiled = compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
