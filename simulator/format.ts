@@ -1,4 +1,5 @@
 import type { ClaimEvaluation } from './claims.ts';
+import { SEED_COST_TABLES } from './cost.ts';
 import type { Prediction, SimulationResult } from './types.ts';
 
 // Readable tables of a simulation and of the claims (pure: a string, printed at the edge).
@@ -95,6 +96,26 @@ export function formatSimulation(result: SimulationResult): string {
   const failing = result.predictions.filter((p) => p.cheapest && !p.cheapest.meetsTargets);
   for (const p of failing)
     out.push(`  ${p.policy} at ${num(p.users)}: no configuration meets the targets (${p.cheapest!.reason})`);
+  const withCost = result.predictions.filter(
+    (p) => p.cheapest && SEED_COST_TABLES.some((c) => c.users === p.users),
+  );
+  if (withCost.length > 0) {
+    out.push('');
+    out.push('Monthly cost beside the seed documents:');
+    for (const users of [...new Set(withCost.map((p) => p.users))]) {
+      const docs = SEED_COST_TABLES.filter((c) => c.users === users)
+        .map((c) => `${usd(c.usd)} (${c.source})`)
+        .join(', ');
+      const ours = withCost
+        .filter((p) => p.users === users)
+        .map(
+          (p) =>
+            `${p.policy} ${p.cheapest!.meetsTargets ? '' : 'none meets targets, most capable '}${usd(p.cheapest!.monthlyUsd)}`,
+        )
+        .join(', ');
+      out.push(`  ${num(users)} users: documents ${docs}; model, cheapest meeting the targets: ${ours}`);
+    }
+  }
   out.push('');
   out.push('Knee (largest users meeting the latency and error budgets):');
   for (const k of result.knees) {
