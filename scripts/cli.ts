@@ -24,8 +24,10 @@ const cli = yargs(hideBin(process.argv))
   .wrap(Math.min(110, process.stdout.columns || 110))
   .fail((message, error) => {
     if (error && !isUsageError(error)) throw error;
-    // yargs validation: keep the first line only, it names the flag.
-    fail((error?.message ?? message).split('\n')[0]!, EXIT_USAGE);
+    // yargs validation messages may span lines ("Invalid values:\n  Argument: mode, ..."): fold them
+    // into one line so the flag and the allowed values stay in the message.
+    const text = (error?.message ?? message).split('\n').map((line) => line.trim()).filter(Boolean);
+    fail(text.join(' '), EXIT_USAGE);
   });
 
 for (const command of commands) cli.command(command);
