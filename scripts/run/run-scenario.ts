@@ -164,11 +164,18 @@ async function ensureSeeded(
   return summary.exportPath;
 }
 
-/** pg_stat_statements totals of the current database (calls, ms), or null when the extension is absent. */
-async function statementTotals(databaseUrl: string): Promise<{ calls: number; ms: number } | null> {
+/**
+ * pg_stat_statements totals of the current database (calls, ms), or null when the extension is absent.
+ * With `create` (the harness's own embedded server, which preloads the library) it creates the extension.
+ */
+async function statementTotals(
+  databaseUrl: string,
+  create = false,
+): Promise<{ calls: number; ms: number } | null> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'atlas-cap statements' });
   try {
     await client.connect();
+    if (create) await client.query('create extension if not exists pg_stat_statements').catch(() => {});
     const ext = await client.query(`select 1 from pg_extension where extname = 'pg_stat_statements'`);
     if (ext.rowCount === 0) return null;
     const { rows } = await client.query<{ calls: string | null; ms: number | null }>(
@@ -295,7 +302,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
     const targetRate = scheduledRate(inspected);
     const allocatedVUs = Object.values(inspected.scenarios ?? {}).reduce((n, s) => n + (s.maxVUs ?? 0), 0);
 
-    const statsBefore = db ? await statementTotals(db.url) : null;
+    const statsBefore = db ? await statementTotals(db.url, db.source === 'embedded') : null;
     const collector = await startCollector({ metricsUrl: local ? baseUrl : undefined, databaseUrl: db?.url });
     const cpu = startCpuSampler();
     const originMs = Date.now();
@@ -462,6 +469,18 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
   }
 }
 
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
@@ -490,8 +509,16 @@ async function injectFault(
   } else if (fault === 'restart-db') {
     const t0 = Date.now();
     await db.release();
+    if (await reachable(db.url)) {
+      // release() only stops a server this process started; another atlas-cap process owns this one.
+      info.restarted = false;
+      info.reason = 'the embedded PostgreSQL was started by another process; not restarted';
+      log(`fault: ${info.reason}`);
+      return;
+    }
     const again = await startEmbeddedPostgres(log);
     db.release = again.stop;
+    info.restarted = true;
     info.restartSeconds = (Date.now() - t0) / 1000;
     log(`fault: restarted the embedded PostgreSQL in ${info.restartSeconds} s`);
   } else if (fault === 'redis-down' && proxy) {
