@@ -115,7 +115,7 @@ describe.runIf(ready)('atlas-cap review with its live calibration (real PostgreS
     await db?.drop();
   });
 
-  it('runs delta and full sync at 1k users and puts the measurements beside the predictions', async () => {
+  it('runs delta sync, full sync and the launch mix at 1k users and puts the measurements beside the predictions', async () => {
     const runs = join(out, 'runs');
     const r = await cli([
       'review',
@@ -132,9 +132,9 @@ describe.runIf(ready)('atlas-cap review with its live calibration (real PostgreS
     expect(r.stdout).toMatch(/ran delta-sync at 1000 users under fixed for 5 s/);
     const review = readReview(join(out, 'review', 'latest'));
     expect(review.live.skipped).toEqual([]);
-    expect(review.live.ran).toHaveLength(2);
+    expect(review.live.ran).toHaveLength(3);
     const scenarios = review.measured.map((m) => `${m.scenario}/${m.policy}/${m.users}`).sort();
-    expect(scenarios).toEqual(['delta-sync/fixed/1000', 'full-sync/current/1000']);
+    expect(scenarios).toEqual(['delta-sync/fixed/1000', 'full-sync/current/1000', 'launch-mix/fixed/1000']);
     const full = review.measured.find((m) => m.scenario === 'full-sync')!;
     const delta = review.measured.find((m) => m.scenario === 'delta-sync')!;
     expect(full.queriesPerSync!).toBeGreaterThan(delta.queriesPerSync!);
@@ -144,5 +144,7 @@ describe.runIf(ready)('atlas-cap review with its live calibration (real PostgreS
       );
     }
     expect(review.calibration.runs.length).toBeGreaterThan(0);
+    // The launch mix measured /healthz under `fixed` (full checks): the health-check target holds at 1k.
+    expect(review.readiness.find((t) => t.id === 'health-checks')!.perScale[0]!.verdict).toBe('holds');
   });
 });

@@ -41,10 +41,14 @@ export const REVIEW_DEFAULTS = {
   liveUsers: 1000,
 } as const;
 
-/** What the live calibration runs: each sync mode under the policy that uses it. */
+/**
+ * What the live calibration runs: each sync mode under the policy that uses it, and the launch mix
+ * (syncs, /api/message, /healthz) under the fixes, so messages and health checks are measured too.
+ */
 export const LIVE_RUNS = [
   { scenario: 'delta-sync', policy: 'fixed' },
   { scenario: 'full-sync', policy: 'current' },
+  { scenario: 'launch-mix', policy: 'fixed' },
 ] as const;
 
 /** Options of {@link runReview}; the CLI parses its flags into exactly this. */
