@@ -3,7 +3,9 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findRunDirs, loadRun } from '../reports/render/load-runs.ts';
 import type { Review } from '../reports/review/review-types.ts';
+import { latestRuns } from '../scripts/commands/review.ts';
 import { findK6 } from '../scripts/k6/binary.ts';
 import { REVIEW_FIXTURES } from './fixtures/review/review-input.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
@@ -27,6 +29,22 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 function readReview(dir: string): Review {
   return JSON.parse(readFileSync(join(dir, 'data.json'), 'utf8')) as Review;
 }
+
+describe('run selection', () => {
+  it('keeps the newest run per scenario, users and policy', () => {
+    const runs = findRunDirs([FIXTURE_RUNS]).map((d) => loadRun(d));
+    const older = structuredClone(runs[0]!);
+    older.record.startedAt = '2000-01-01T00:00:00.000Z';
+    older.record.id = 'older';
+    const picked = latestRuns([older, ...runs]);
+    expect(picked.map((r) => r.record.id).sort()).toEqual(runs.map((r) => r.record.id).sort());
+    const newer = structuredClone(runs[0]!);
+    newer.record.startedAt = '2999-01-01T00:00:00.000Z';
+    newer.record.id = 'newer';
+    expect(latestRuns([...runs, newer]).map((r) => r.record.id)).toContain('newer');
+    expect(latestRuns([...runs, newer])).toHaveLength(runs.length);
+  });
+});
 
 describe('atlas-cap review --no-live', () => {
   const out = mkdtempSync(join(tmpdir(), 'atlas-review-'));
