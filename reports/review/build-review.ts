@@ -36,6 +36,10 @@ export function buildReview(input: ReviewInput): Review {
     policies: policyNames,
     targets,
     headline: headline(decisions, scales),
+    knees: simulation.knees
+      .filter((k) => policyNames.includes(k.policy))
+      .sort((a, b) => byPolicyOrder(a.policy, b.policy))
+      .map((k) => ({ policy: k.policy, users: k.users, unbounded: k.unbounded, limitedBy: k.limitedBy })),
     decisions,
     predicted: predictions.map(predictedCell),
     measured,

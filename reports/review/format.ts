@@ -33,3 +33,16 @@ export function usd(value: number | null | undefined): string {
   if (value === null || value === undefined) return '-';
   return `$${num(value, 0)}/mo`;
 }
+
+/** `fixed: 8,591 users (then api.message p95 breaks ...)`: one policy's knee in words. */
+export function kneeSentence(k: {
+  policy: string;
+  users: number | null;
+  unbounded: boolean;
+  limitedBy: string;
+}): string {
+  if (k.users === null) return `${k.policy}: no user count tried meets every budget (${k.limitedBy})`;
+  if (k.unbounded)
+    return `${k.policy}: at least ${num(k.users)} users (no limit found in the range searched)`;
+  return `${k.policy}: ${num(k.users)} users, then ${k.limitedBy}`;
+}

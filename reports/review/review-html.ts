@@ -1,6 +1,6 @@
 import { CHART_FONT_STACK } from '../render/chart-font.ts';
 import { budgetOf } from './decide.ts';
-import { ms, num, pct, usd, usersLabel } from './format.ts';
+import { kneeSentence, ms, num, pct, usd, usersLabel } from './format.ts';
 import type { Decision, PredictedCell, ResourceCell, Review } from './review-types.ts';
 
 /** Escapes text for HTML element content and attribute values. */
@@ -179,6 +179,12 @@ function assumptionsTable(review: Review): string {
   return `<table id="assumptions"><thead><tr><th>what</th><th>value</th><th>source</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
+function kneeText(review: Review): string {
+  if (review.knees.length === 0) return '';
+  const items = review.knees.map((k) => `<li>${e(kneeSentence(k))}</li>`).join('');
+  return `<p id="knees"><b>Most users meeting every budget (predicted):</b></p><ul>${items}</ul>`;
+}
+
 function liveBox(review: Review): string {
   const ran = review.live.ran.map((r) => `<li>${e(r)}</li>`).join('');
   const skipped = review.live.skipped.map((s) => `<li><b>${e(s.what)}</b>: ${e(s.why)}</li>`).join('');
@@ -224,6 +230,7 @@ export function reviewHtml(review: Review, options: HtmlOptions): string {
 <h1>${e(review.title)}</h1>
 <p class="meta">Generated ${e(review.generatedAt)} · commit ${e(review.commit ?? 'unknown')} · profile <code>${e(review.profile)}</code> · policies ${review.policies.map(e).join(', ')}</p>
 <ul class="headline">${headline}</ul>
+${kneeText(review)}
 ${liveBox(review)}
 <h2>GO / NO-GO by scale and policy</h2>
 <p>GO means no resource saturates or runs above ${pct(review.targets.maxUtilisation, 0)} utilisation, every endpoint's p95 is within its budget and errors stay under ${pct(review.targets.errorShare, 1)}; a run record at the same scale and policy must agree. Budgets: ${e(review.targets.source)}</p>

@@ -1,4 +1,4 @@
-import { ms, num, pct, usd, usersLabel } from './format.ts';
+import { kneeSentence, ms, num, pct, usd, usersLabel } from './format.ts';
 import type { Review } from './review-types.ts';
 
 /** GitHub's limit on a comment body; the Markdown stays well under it. */
@@ -44,6 +44,13 @@ export function reviewMarkdown(review: Review, maxReasons = 3): string {
     ...review.headline.map((h) => `- **${h}**`),
     '',
   );
+  if (review.knees.length > 0) {
+    out.push(
+      'Most users meeting every budget (predicted):',
+      ...review.knees.map((k) => `- ${kneeSentence(k)}`),
+      '',
+    );
+  }
   if (review.live.skipped.length > 0) {
     out.push('**Skipped:**', ...review.live.skipped.map((s) => `- ${s.what}: ${s.why}`), '');
   }

@@ -184,6 +184,8 @@ export interface Review {
   targets: Targets;
   /** One sentence per scale: which policies are GO. */
   headline: string[];
+  /** Per policy: the most users meeting every budget (the simulator's knee) and what breaks past it. */
+  knees: { policy: string; users: number | null; unbounded: boolean; limitedBy: string }[];
   decisions: Decision[];
   predicted: PredictedCell[];
   measured: MeasuredRun[];
