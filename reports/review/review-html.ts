@@ -230,25 +230,26 @@ export function reviewHtml(review: Review, options: HtmlOptions): string {
 <h1>${e(review.title)}</h1>
 <p class="meta">Generated ${e(review.generatedAt)} · commit ${e(review.commit ?? 'unknown')} · profile <code>${e(review.profile)}</code> · policies ${review.policies.map(e).join(', ')}</p>
 <ul class="headline">${headline}</ul>
+<nav class="meta"><a href="#s-decisions">GO / NO-GO by scale and policy</a> · <a href="#s-readiness">Readiness targets</a> · <a href="#s-predicted">Predicted load, pools and cost</a> · <a href="#s-measured">Measured runs</a> · <a href="#s-charts">Charts</a> · <a href="#s-claims">Claims of the seed documents</a> · <a href="#s-assumptions">Assumptions and their sources</a></nav>
 ${kneeText(review)}
 ${liveBox(review)}
-<h2>GO / NO-GO by scale and policy</h2>
+<h2 id="s-decisions">GO / NO-GO by scale and policy</h2>
 <p>GO means no resource saturates or runs above ${pct(review.targets.maxUtilisation, 0)} utilisation, every endpoint's p95 is within its budget and errors stay under ${pct(review.targets.errorShare, 1)}; a run record at the same scale and policy must agree. Budgets: ${e(review.targets.source)}</p>
 ${decisionsTable(review)}
-<h2>Readiness targets (launch-readiness-report.md)</h2>
+<h2 id="s-readiness">Readiness targets (launch-readiness-report.md)</h2>
 <p>Each target is judged for the policy that carries the report's fix at that scale (its "Target (10k)" column for 1k and 10k, "Target (100k)" for 100k).</p>
 ${readinessTable(review)}
-<h2>Predicted load, pools and cost</h2>
+<h2 id="s-predicted">Predicted load, pools and cost</h2>
 ${predictedTable(review)}
 <h3>p95 latency per endpoint (predicted)</h3>
 ${latencyTable(review)}
-<h2>Measured runs</h2>
+<h2 id="s-measured">Measured runs</h2>
 ${measuredTable(review)}
-<h2>Charts</h2>
+<h2 id="s-charts">Charts</h2>
 ${figures}
-<h2>Claims of the seed documents</h2>
+<h2 id="s-claims">Claims of the seed documents</h2>
 ${claimsTable(review)}
-<h2>Assumptions and their sources</h2>
+<h2 id="s-assumptions">Assumptions and their sources</h2>
 ${assumptionsTable(review)}
 <p class="meta">Every number on this page is in data.json beside it.</p>
 </body>
