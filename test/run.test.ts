@@ -128,4 +128,22 @@ describe.runIf(ready)('atlas-cap run on the local target (ci-smoke, 1000 users)'
     );
     expect([...latencyFile].sort((x: number, y: number) => x - y)).toEqual([...union].sort((x, y) => x - y));
   });
+
+  it("isolation: under load no user reads or writes another user's rows, and own reads work", async () => {
+    const { record } = await runScenario({
+      scenario: 'isolation',
+      users: 1000,
+      policy: current,
+      profile,
+      durationSeconds: 8,
+      databaseUrl: db.url,
+      target: 'local',
+      outDir: join(out, 'isolation'),
+    });
+    expect(record.thresholds['isolation_breaches']!.ok).toBe(true);
+    expect(record.thresholds['checks{check:own rows readable}']!.ok).toBe(true);
+    expect(record.endpoints['rest.profiles']!.count).toBeGreaterThanOrEqual(30);
+    // The cross-user inserts are refused; none of them may have succeeded.
+    expect(record.endpoints['rest.push']!.statuses['201'] ?? 0).toBe(0);
+  });
 });

@@ -48,6 +48,10 @@ export const MAX_ABUSIVE_USERS = 10;
  * so even a 10 s run passes the limit within one window.
  */
 export const ABUSIVE_PER_MIN = 200;
+/** ramp-to-knee ends at this multiple of the open model's sync rate... */
+export const RAMP_FACTOR = 50;
+/** ...and at least at this many syncs per second. */
+export const RAMP_MIN_END_RATE = 100;
 /** Upper bound on VUs per scenario (memory of the load generator: ~1-5 MB per VU). */
 export const DEFAULT_MAX_VUS = 200;
 
@@ -134,12 +138,15 @@ export function planScenario(
       arrivalRates.healthz = 1;
       syncMode = mode;
       break;
-    case 'ramp-to-knee':
+    case 'ramp-to-knee': {
+      // Far past the model's rate (50×, at least 100 syncs/s): the knee lies where the machine says.
+      const end = Math.max(RAMP_MIN_END_RATE, w.syncsPerSecond * RAMP_FACTOR);
       env.RAMP_START_RATE = '1';
-      env.RAMP_END_RATE = fixed(Math.max(10, w.syncsPerSecond * 4));
-      arrivalRates.sync = Math.max(10, w.syncsPerSecond * 4);
+      env.RAMP_END_RATE = fixed(end);
+      arrivalRates.sync = (1 + end) / 2;
       syncMode = mode;
       break;
+    }
     case 'isolation':
       env.ISOLATION_RATE = '5';
       arrivalRates.isolation = 5;
