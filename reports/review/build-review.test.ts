@@ -58,6 +58,22 @@ describe('review model from fixture JSON', () => {
     );
   });
 
+  it('does not let a ramp or fault run at the same scale overrule a GO', () => {
+    const ramp = fixtureReviewInput();
+    const run = ramp.runs.find((r) => r.record.scenario === 'delta-sync')!;
+    run.record.scenario = 'ramp-to-knee';
+    run.record.endpoints['rest.messages']!.p95 = 12_345;
+    const d = buildReview(ramp).decisions.find((x) => x.users === 1000 && x.policy === 'fixed')!;
+    expect(d).toMatchObject({ decision: 'GO', evidence: 'predicted' });
+    const fault = fixtureReviewInput();
+    const cut = fault.runs.find((r) => r.record.scenario === 'delta-sync')!;
+    cut.record.faults = { 'connections-cut': { terminated: 3 } };
+    cut.record.endpoints['rest.messages']!.p95 = 12_345;
+    expect(buildReview(fault).decisions.find((x) => x.users === 1000 && x.policy === 'fixed')!.decision).toBe(
+      'GO',
+    );
+  });
+
   it('warns when a measurement at the same scale and policy is far below what the model predicts', () => {
     const off = fixtureReviewInput();
     const p = off.simulation.predictions.find((x) => x.users === 1000 && x.policy === 'current')!;

@@ -40,7 +40,9 @@ export function decide(prediction: Prediction, targets: Targets, runs: readonly 
       `error share ${pct(prediction.verdict.errorShare, 2)} over the ${pct(targets.errorShare, 2)} budget`,
     );
   }
-  const here = runs.filter((r) => r.users === prediction.users && r.policy === prediction.policy);
+  const here = runs.filter(
+    (r) => r.steadyState && r.users === prediction.users && r.policy === prediction.policy,
+  );
   for (const run of here) {
     const label = `measured (${run.scenario}, ${run.id})`;
     for (const [endpoint, p95] of Object.entries(run.p95ByEndpoint)) {

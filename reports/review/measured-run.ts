@@ -1,5 +1,8 @@
 import type { LoadedRun, MeasuredRun } from './review-types.ts';
 
+/** Scenarios whose load is the open model's steady rate at the run's users: they can confirm or overrule a GO. */
+export const STEADY_SCENARIOS: readonly string[] = ['delta-sync', 'full-sync', 'launch-mix', 'rate-limit'];
+
 /** Share a / b, 0 when b is 0. */
 function share(a: number, b: number): number {
   return b > 0 ? a / b : 0;
@@ -55,6 +58,7 @@ export function summariseRun(run: LoadedRun): MeasuredRun {
     errorRateExcluding429: share(Math.max(0, failed - limited), requests),
     droppedIterations: r.iterations.dropped,
     loadGeneratorSaturated: r.loadGenerator.saturated,
+    steadyState: STEADY_SCENARIOS.includes(r.scenario) && !r.faults,
     healthzOk: health && health.count > 0 ? health.errorRate === 0 : null,
     notes: r.notes,
   };

@@ -142,7 +142,7 @@ export function readinessVerdicts(
   const health: Judge = (_p, policy) => {
     if (policy.health !== 'full')
       return { verdict: 'falls short', reason: '/healthz is basic: no database or Redis check' };
-    const measured = runs.filter((r) => r.policy === policy.name && r.healthzOk !== null);
+    const measured = runs.filter((r) => r.steadyState && r.policy === policy.name && r.healthzOk !== null);
     if (measured.length === 0)
       return { verdict: 'not verified', reason: 'full checks configured; no run measured /healthz' };
     const ok = measured.every((r) => r.healthzOk);

@@ -133,6 +133,11 @@ export interface MeasuredRun {
   errorRateExcluding429: number;
   droppedIterations: number;
   loadGeneratorSaturated: boolean;
+  /**
+   * True for steady load at the run's scale (sync, launch-mix and rate-limit scenarios without injected
+   * faults): only these can overrule a GO. Ramps, fault and isolation runs are shown, not judged.
+   */
+  steadyState: boolean;
   healthzOk: boolean | null;
   notes: string[];
 }

@@ -10,6 +10,7 @@ import { findRunDirs, loadRun } from '../../reports/render/load-runs.ts';
 import { renderReview, writeReview } from '../../reports/render/render-review.ts';
 import { buildReview } from '../../reports/review/build-review.ts';
 import { claimRow } from '../../reports/review/claim-rows.ts';
+import { STEADY_SCENARIOS } from '../../reports/review/measured-run.ts';
 import type { Assumption, LiveStatus, LoadedRun, Review } from '../../reports/review/review-types.ts';
 import {
   calibrate,
@@ -193,8 +194,11 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     policies,
     users: options.users,
     pricing,
-    // Service demands from the measured runs (defaults with named sources when there are none).
-    calibration: calibrate(runs),
+    // Service demands from the steady measured runs (defaults with named sources when there are none);
+    // ramps and fault runs measure something else.
+    calibration: calibrate(
+      runs.filter((r) => STEADY_SCENARIOS.includes(r.record.scenario) && !r.record.faults),
+    ),
     // The same abusive share the k6 rate-limit scenario sends, so predicted and measured 429s compare.
     abuse: { share: ABUSIVE_SHARE, messagesPerMinute: ABUSIVE_PER_MIN },
   };
