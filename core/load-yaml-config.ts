@@ -8,10 +8,6 @@ import { UsageError } from './usage-error.ts';
 /** Folder holding the repository's fixtures (profiles, policies, schema, pricing, ...). */
 export const FIXTURES_DIR = resolve(fileURLToPath(new URL('../fixtures', import.meta.url)));
 
-function singular(kind: string): string {
-  return kind.endsWith('ies') ? `${kind.slice(0, -3)}y` : kind.replace(/s$/, '');
-}
-
 /** Path of the YAML fixture `name` of one kind, e.g. `fixturePath('profiles', 'ci-smoke')`. */
 export function fixturePath(kind: string, name: string): string {
   return join(FIXTURES_DIR, kind, `${name}.yaml`);

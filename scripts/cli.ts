@@ -26,7 +26,10 @@ const cli = yargs(hideBin(process.argv))
     if (error && !isUsageError(error)) throw error;
     // yargs validation messages may span lines ("Invalid values:\n  Argument: mode, ..."): fold them
     // into one line so the flag and the allowed values stay in the message.
-    const text = (error?.message ?? message).split('\n').map((line) => line.trim()).filter(Boolean);
+    const text = (error?.message ?? message)
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     fail(text.join(' '), EXIT_USAGE);
   });
 
