@@ -15,10 +15,21 @@ export function budgetOf(targets: Targets, endpoint: string): number {
 export function decide(prediction: Prediction, targets: Targets, runs: readonly MeasuredRun[]): Decision {
   const reasons: string[] = [];
   const caveats: string[] = [];
+  const admittedAbuse = prediction.rateLimits.reduce(
+    (sum, t) => sum + t.abusiveRate * (1 - t.abusiveRejectedShare),
+    0,
+  );
+  const admittedTotal = prediction.rateLimits.reduce((sum, t) => sum + t.admittedRate, 0);
   for (const r of prediction.resources) {
     if (r.saturated) {
+      // Say when abusive traffic that no per-user limit stops is what fills the upstream pool:
+      // the go/no-go reader must see that the cause is abuse, not legitimate load.
+      const abuse =
+        r.name === 'upstream.sockets' && admittedAbuse > 0 && admittedTotal > 0
+          ? ` (${pct(admittedAbuse / admittedTotal, 0)} of the calls admitted are abusive users' - no per-user limit stops them)`
+          : '';
       reasons.push(
-        `${r.name} saturated: offered ${num(r.offeredLoad)} busy on ${r.servers} (${pct(r.utilisation, 0)} utilisation)`,
+        `${r.name} saturated: offered ${num(r.offeredLoad)} busy on ${r.servers} (${pct(r.utilisation, 0)} utilisation)${abuse}`,
       );
     } else if (r.utilisation > targets.maxUtilisation) {
       reasons.push(
