@@ -2,7 +2,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { redact } from '../core/redact.ts';
 import { isUsageError } from '../core/usage-error.ts';
-import { commands } from './commands/index.ts';
+import { loadCommands } from './commands/index.ts';
 
 /** Exit code for bad input: a wrong flag, value or file. */
 const EXIT_USAGE = 2;
@@ -12,7 +12,8 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-const cli = yargs(hideBin(process.argv))
+const argv = hideBin(process.argv);
+const cli = yargs(argv)
   .scriptName('atlas-cap')
   .usage('$0 <command> [options]\n\nSeed, load, simulate and review Atlas capacity.')
   .strict()
@@ -33,7 +34,7 @@ const cli = yargs(hideBin(process.argv))
     fail(text.join(' '), EXIT_USAGE);
   });
 
-for (const command of commands) cli.command(command);
+for (const command of await loadCommands(argv)) cli.command(command);
 
 try {
   await cli.parseAsync();

@@ -1,0 +1,10 @@
+import { loadPolicy } from './core/policy.ts';
+import { loadProfile } from './core/profile.ts';
+import { simulate } from './simulator/index.ts';
+const r = simulate({ profile: loadProfile('ci-smoke'), policies: [loadPolicy('current')], users: [10000], mode: 'des' });
+const p = r.predictions[0]!;
+console.log(p.resources.map(r=>[r.name,r.arrivalRate.toFixed(1),r.serviceTimeMs.toFixed(2),r.utilisation.toFixed(2)]));
+console.log(p.endpoints.map(e=>[e.endpoint,e.ratePerSecond.toFixed(1),e.p95Ms,e.errorShare.toFixed(3)]));
+const s=p.series!; console.log(s.queued['db.pool']!.filter((_,i)=>i%10==0), s.busy['db.pool']!.filter((_,i)=>i%10==0));
+console.log(p.assumptions);
+console.log('up q', s.queued['upstream.sockets']!.filter((_,i)=>i%10==0), 'truncated?');
