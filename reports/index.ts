@@ -4,7 +4,6 @@ export * from './budgets/budget-file.ts';
 export * from './budgets/check-summary.ts';
 export * from './budgets/evaluate-budgets.ts';
 export * from './budgets/junit-report.ts';
-export * from './budgets/seeded-random.ts';
 export * from './charts/chart-theme.ts';
 export * from './charts/connection-usage-chart.ts';
 export * from './charts/cost-vs-users-chart.ts';

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { logNormalSampler, mulberry32, startUpstreamStub } from './upstream-stub.ts';
+import { seededRandom } from '../core/seeded-random.ts';
+import { logNormalSampler, startUpstreamStub } from './upstream-stub.ts';
 
 describe('upstream stub', () => {
   it('draws log-normal delays with the requested median and p95, the same for the same seed', () => {
-    const draw = logNormalSampler(500, 1500, mulberry32(42));
+    const draw = logNormalSampler(500, 1500, seededRandom(42));
     const samples = Array.from({ length: 20_000 }, draw).sort((a, b) => a - b);
     expect(samples[10_000]!).toBeGreaterThan(480);
     expect(samples[10_000]!).toBeLessThan(520);
     expect(samples[19_000]!).toBeGreaterThan(1400);
     expect(samples[19_000]!).toBeLessThan(1600);
-    const again = logNormalSampler(500, 1500, mulberry32(42));
-    expect(again()).toBe(logNormalSampler(500, 1500, mulberry32(42))());
+    const again = logNormalSampler(500, 1500, seededRandom(42));
+    expect(again()).toBe(logNormalSampler(500, 1500, seededRandom(42))());
   });
 
   it('answers POST /v1/messages in the Messages API shape and 404 otherwise', async () => {

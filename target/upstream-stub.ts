@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '../core/seeded-random.ts';
 
 /** Options of the language-model stand-in. */
 export interface UpstreamStubOptions {
@@ -22,18 +23,6 @@ const Z95 = 1.6448536269514722;
 /** Largest request body the stub reads. */
 const MAX_BODY_BYTES = 1 << 20;
 
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Draws log-normal delays with the given median and p95 (sigma = ln(p95/median) / z95). */
 export function logNormalSampler(median: number, p95: number, random: () => number): () => number {
   const mu = Math.log(median);
@@ -54,7 +43,7 @@ export function logNormalSampler(median: number, p95: number, random: () => numb
 export async function startUpstreamStub(options: UpstreamStubOptions): Promise<RunningUpstreamStub> {
   const { median, p95 } = options.latencyMs;
   if (!(median > 0) || !(p95 >= median)) throw new Error('latencyMs needs median > 0 and p95 >= median');
-  const delay = logNormalSampler(median, p95, mulberry32(options.seed ?? 1));
+  const delay = logNormalSampler(median, p95, seededRandom(options.seed ?? 1));
   let served = 0;
   const server = http.createServer((req, res) => {
     if (req.method !== 'POST' || req.url !== '/v1/messages') {

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
+import { seededRandom } from '../core/seeded-random.ts';
 import {
   anonKey,
   DEV_JWT_SECRET,
@@ -12,7 +13,6 @@ import {
   startTarget,
   startUpstreamStub,
 } from '../target/index.ts';
-import { mulberry32 } from '../target/upstream-stub.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { postgresAvailable } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';
@@ -266,7 +266,7 @@ describe.runIf(hasPg)('target REST subset', () => {
       '{"usage_stats":{}}',
       '[[]]',
     ];
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
     const statuses = new Set<number>();
     for (let i = 0; i < 300; i++) {

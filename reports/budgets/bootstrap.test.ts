@@ -1,8 +1,8 @@
 import { quantileSorted } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../core/seeded-random.ts';
 import { bootstrapQuantileRatio, sortedFinite } from './bootstrap.ts';
 import { compareWithBaseline } from './evaluate-budgets.ts';
-import { seededRandom } from './seeded-random.ts';
 
 /** Log-normal latencies (median `median` ms, shape 0.5) from a seeded stream: a realistic noisy endpoint. */
 function latencies(n: number, median: number, seed: number): number[] {

@@ -1,5 +1,5 @@
 import { quantileSorted } from 'simple-statistics';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../../core/seeded-random.ts';
 
 /** Options of {@link bootstrapQuantileRatio}. */
 export interface BootstrapOptions {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointSummary } from '../../core/run-record.ts';
+import { seededRandom } from '../../core/seeded-random.ts';
 import { BudgetFileSchema } from './budget-file.ts';
 import { checkSummaryMarkdown } from './check-summary.ts';
 import { evaluateBudgets, type MeasuredScenario } from './evaluate-budgets.ts';
 import { checkJUnitXml } from './junit-report.ts';
-import { seededRandom } from './seeded-random.ts';
 
 function samples(n: number, median: number, seed: number): number[] {
   const random = seededRandom(seed);
