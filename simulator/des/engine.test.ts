@@ -124,3 +124,80 @@ describe('runDes event trace', () => {
     expect(r.jobs['sync']!.maxMs).toBe(30); // user 2 of round one waited 20 and held 10
   });
 });
+
+/**
+ * M/M/1+D: Poisson arrivals (λ), exponential service (μ), FCFS, each request leaves the queue after
+ * waiting T (a fixed patience). Level crossing on the virtual waiting time V (Baccelli & Hébuterne,
+ * "On queues with impatient customers", 1981): density π0·λ·e^{−(μ−λ)x} for 0 < x ≤ T and
+ * π0·λ·e^{−(μ−λ)T}·e^{−μ(x−T)} beyond (no work joins past T); an arrival abandons when V > T, so the
+ * abandoned share is P(V > T) = π0·λ·e^{−(μ−λ)T}/μ. Rates per second, T in seconds.
+ */
+function mm1Patience(lambda: number, mu: number, patience: number): { p0: number; abandoned: number } {
+  const d = mu - lambda;
+  const mid = d === 0 ? lambda * patience : (lambda / d) * (1 - Math.exp(-d * patience));
+  const tail = (lambda * Math.exp(-d * patience)) / mu;
+  const p0 = 1 / (1 + mid + tail);
+  return { p0, abandoned: p0 * tail };
+}
+
+describe('runDes reneging (queue timeout)', () => {
+  it('M/M/1 with a fixed patience: abandoned share and utilisation match the closed form', () => {
+    // λ = 1.2/s on μ = 1/s (overloaded without reneging), patience 1 s: π0 = 0.2636, 38.6% abandon.
+    const exact = mm1Patience(1.2, 1, 1);
+    expect(exact.abandoned).toBeCloseTo(0.3863, 3);
+    const config = mmcConfig(1, 1.2, 1000, 200_000, 5);
+    config.resources[0]!.queueTimeoutMs = 1000;
+    const r = runDes(config);
+    const pool = r.resources[0]!;
+    const arrivals = pool.arrivalRate * r.measuredSeconds;
+    expect(pool.queueTimeouts / arrivals).toBeGreaterThan(exact.abandoned * 0.98);
+    expect(pool.queueTimeouts / arrivals).toBeLessThan(exact.abandoned * 1.02);
+    // The server is busy 1 − π0 of the time; served rate λ(1 − P(abandon)) = μ(1 − π0).
+    expect(pool.utilisation).toBeGreaterThan((1 - exact.p0) * 0.98);
+    expect(pool.utilisation).toBeLessThan((1 - exact.p0) * 1.02);
+    // Abandoned requests are the job's errors; served ones never waited longer than the patience.
+    expect(r.jobs['job']!.errors).toBe(pool.queueTimeouts);
+    expect(r.endpoints['req']!.errors).toBe(pool.queueTimeouts);
+    expect(pool.p95WaitMs).toBeLessThanOrEqual(1000);
+  });
+
+  it('a hand-computed trace: requests leave the queue at their deadline, not at the next release', () => {
+    // 1 server, constant 10 ms holds, patience 15 ms; four clients fire together at t = 0. #0 is served
+    // 0-10, #1 waits 10 ms and is served 10-20, #2 and #3 give up at 15. Samples every 6 ms.
+    const config: DesConfig = {
+      resources: [{ name: 'pool', servers: 1, queueTimeoutMs: 15 }],
+      jobs: [
+        {
+          name: 'sync',
+          overheadMs: 0,
+          steps: [
+            {
+              resource: 0,
+              endpoint: 'req',
+              hold: { kind: 'constant', ms: 10 },
+              overheadMs: 0,
+              repeat: 1,
+              probability: 1,
+              timeoutMs: null,
+            },
+          ],
+        },
+      ],
+      arrivals: [{ kind: 'timers', job: 0, users: 4, periodSeconds: 1000, jitter: false }],
+      durationSeconds: 0.03,
+      warmupSeconds: 0,
+      seed: 1,
+      sampleEverySeconds: 0.006,
+    };
+    const r = runDes(config);
+    // At 6 ms three wait, at 12 ms two, at 18 ms none (the last two left at 15 ms, before the release at 20).
+    expect(r.series.queued['pool']).toEqual([3, 2, 0, 0, 0]);
+    expect(r.series.busy['pool']).toEqual([1, 1, 1, 0, 0]);
+    const pool = r.resources[0]!;
+    expect(pool.queueTimeouts).toBe(2);
+    expect(pool.maxQueue).toBe(3);
+    expect(r.jobs['sync']!.count).toBe(2);
+    expect(r.jobs['sync']!.errors).toBe(2);
+    expect(r.jobs['sync']!.maxMs).toBe(20);
+  });
+});

@@ -151,6 +151,9 @@ class IntQueue {
     this.tail = (this.tail + 1) % this.buf.length;
     this.length++;
   }
+  peek(): number {
+    return this.buf[this.head]!;
+  }
   shift(): number {
     const v = this.buf[this.head]!;
     this.head = (this.head + 1) % this.buf.length;
@@ -306,6 +309,7 @@ export function runDes(config: DesConfig): DesResult {
       serve(id, now, r);
     } else {
       const q = queues[r]!;
+      renege(r, now);
       q.push(id);
       if (q.length > resMaxQueue[r]!) resMaxQueue[r] = q.length;
     }
@@ -319,6 +323,28 @@ export function runDes(config: DesConfig): DesResult {
     }
     free[freeTop++] = id;
     inFlight--;
+  };
+
+  // Reneging: a request leaves the queue once it has waited the resource's queue timeout (pg's
+  // connectionTimeoutMillis; the target then answers 503) and fails its job. The patience is the same
+  // for every request of a resource and the queue is FIFO, so the expired requests are always a prefix
+  // of the queue: removing them from the head whenever the queue is touched or sampled is exact. Each
+  // one is counted at its own deadline (arrival + timeout), not when it is found.
+  const renege = (r: number, now: number): void => {
+    const limit = queueTimeout[r]!;
+    if (limit === Number.POSITIVE_INFINITY) return;
+    const q = queues[r]!;
+    while (q.length > 0) {
+      const w = q.peek();
+      const deadline = jobReq[w]! + limit;
+      if (deadline > now) break;
+      q.shift();
+      if (deadline >= warmMs) {
+        resQueueTimeouts[r]!++;
+        endpointErrors[stepEndpoint[jobStep[w]!]!]!++;
+      }
+      finish(w, deadline, true);
+    }
   };
 
   // Moves a job to its next request, or finishes it.
@@ -447,23 +473,10 @@ export function runDes(config: DesConfig): DesResult {
         } else endpointHist[stepEndpoint[s]!]!.record(latency);
       }
       // Hand the server to the first waiting request that has not given up.
+      renege(r, now);
       const q = queues[r]!;
-      let handed = false;
-      while (q.length > 0) {
-        const w = q.shift();
-        if (now - jobReq[w]! > queueTimeout[r]!) {
-          if (now >= warmMs) {
-            resQueueTimeouts[r]!++;
-            endpointErrors[stepEndpoint[jobStep[w]!]!]!++;
-          }
-          finish(w, now, true);
-          continue;
-        }
-        serve(w, now, r);
-        handed = true;
-        break;
-      }
-      if (!handed) busy[r]!--;
+      if (q.length > 0) serve(q.shift(), now, r);
+      else busy[r]!--;
       if (cut) finish(id, now, true);
       else advance(id, now);
     } else if (type === EVENT.timer) {
@@ -502,6 +515,7 @@ export function runDes(config: DesConfig): DesResult {
     } else {
       series.t.push(now / 1000);
       config.resources.forEach((r, i) => {
+        renege(i, now);
         series.busy[r.name]!.push(busy[i]!);
         series.queued[r.name]!.push(queues[i]!.length);
       });
