@@ -170,7 +170,14 @@ function statementOutcome(
     waits.push({ probability: q.pool.probabilityOfWaiting, meanMs: q.pool.conditionalWaitMs ?? 0 });
   if (!q.cpu.saturated)
     waits.push({ probability: q.cpu.probabilityOfWaiting, meanMs: q.cpu.conditionalWaitMs ?? 0 });
-  const lat = latency(overheadMs + cal.connectionOverheadMs, waits, d.meanMs, d.scv);
+  // Calibrated: the measured uncontended latency distribution; else a constant overhead plus the statement.
+  const base = cal.baseLatency?.[kind];
+  let lat: Latency;
+  if (base) {
+    const ln = logNormalFromMedianP95(base.medianMs, base.p95Ms);
+    const m = logNormalMean(ln);
+    lat = latency(0, waits, m, logNormalVariance(ln) / (m * m));
+  } else lat = latency(overheadMs + cal.connectionOverheadMs, waits, d.meanMs, d.scv);
   const acquire = policy.database.acquireTimeoutMs;
   const stmt = policy.database.statementTimeoutMs;
   // Timeouts in a stable queue: the wait for a connection beyond acquireTimeoutMs (503), and the

@@ -70,8 +70,9 @@ function recordFrom(
       calls: Math.round((w.requestsPerSecondByEndpoint['rest.messages'] ?? 0) * seconds),
       meanMs: t.demands['rest.messages']!.meanMs,
     },
+    // One upsert per push request, as the target does for a non-empty push: the same count.
     'upsert.messages': {
-      calls: Math.round((w.requestsPerSecondByEndpoint['rest.push'] ?? 0) * seconds),
+      calls: endpoints['rest.push']?.count ?? 0,
       meanMs: t.demands['rest.push']!.meanMs,
     },
     'message.tier': {

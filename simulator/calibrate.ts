@@ -15,6 +15,9 @@ export interface CalibrationRun {
   series: SeriesSample[];
 }
 
+/** The target's label of /api/message's user-message insert (target/message-route.ts), shared with pushed rows. */
+const MESSAGE_WRITE_KIND = 'insert.messages';
+
 /** Mean of the waiting requests above which a run counts as contended (its statement times include waits). */
 const CONTENDED_WAITING = 0.5;
 
@@ -79,21 +82,44 @@ export function calibrate(runs: CalibrationRun[]): Calibration {
     notes.push('every run had requests waiting for a connection: statement times may include contention');
   const ids = used.map((r) => r.record.id).join(', ');
 
-  // Statement demands, calls-weighted over runs.
+  // Statement demands, calls-weighted over runs. The target labels the user message of /api/message
+  // `insert.messages` like a pushed row, so in runs with /api/message that many writes are the
+  // message's; the rest are the push's, and the push's demand is per push request (an empty push
+  // sends no statement), which is how the model counts it (one pool checkout per push request).
   const acc = new Map<string, { calls: number; ms: number; kinds: Set<string> }>();
+  const add = (key: string, calls: number, ms: number, kind: string): void => {
+    const a = acc.get(key) ?? { calls: 0, ms: 0, kinds: new Set<string>() };
+    a.calls += calls;
+    a.ms += ms;
+    a.kinds.add(kind);
+    acc.set(key, a);
+  };
+  let pushRequests = 0;
   for (const { record } of used) {
+    const message = record.endpoints[ENDPOINTS.message];
+    let messageWrites = message ? message.count * (1 - message.errorRate) : 0;
+    const push = record.endpoints[ENDPOINTS.push];
+    let pushCalls = 0;
     for (const [kind, v] of Object.entries(record.queryKinds)) {
       const key = demandKeyOf(kind);
       if (key === null || v.calls <= 0) continue;
-      for (const k of [key, 'all']) {
-        const a = acc.get(k) ?? { calls: 0, ms: 0, kinds: new Set<string>() };
-        a.calls += v.calls;
-        a.ms += v.calls * v.meanMs;
-        a.kinds.add(kind);
-        acc.set(k, a);
-      }
+      add('all', v.calls, v.calls * v.meanMs, kind);
+      if (key === ENDPOINTS.push) {
+        const toMessage = kind === MESSAGE_WRITE_KIND ? Math.min(v.calls, messageWrites) : 0;
+        messageWrites -= toMessage;
+        if (toMessage > 0) add(ENDPOINTS.message, toMessage, toMessage * v.meanMs, kind);
+        const rest = v.calls - toMessage;
+        pushCalls += rest;
+        if (rest > 0) add(ENDPOINTS.push, rest, rest * v.meanMs, kind);
+      } else add(key, v.calls, v.calls * v.meanMs, kind);
     }
+    if (push && push.count > 0) pushRequests += push.count;
+    else pushRequests += pushCalls;
   }
+  const pushAcc = acc.get(ENDPOINTS.push);
+  if (pushAcc && pushRequests > 0) pushAcc.calls = pushRequests;
+  else if (!pushAcc && pushRequests > 0 && acc.has('all'))
+    acc.set(ENDPOINTS.push, { calls: pushRequests, ms: 0, kinds: new Set(['no statement']) });
   const demands: Calibration['demands'] = { ...base.demands };
   const measured = (a: { calls: number; ms: number; kinds: Set<string> }): ServiceDemand => ({
     meanMs: a.ms / a.calls,
@@ -122,30 +148,44 @@ export function calibrate(runs: CalibrationRun[]): Calibration {
     } else notes.push('no query kinds or sync counters in the runs: statement demands stay assumptions');
   }
 
-  // Time outside the database per endpoint, from the least loaded run: mean latency minus the statement.
-  const lightest = used.reduce((a, b) =>
-    runQueriesPerSecond(b.record) < runQueriesPerSecond(a.record) ? b : a,
-  );
+  // Time outside the database per endpoint (mean latency minus the statement), request-weighted over
+  // the uncontended runs, and the measured latency distribution (median, p95) of each REST endpoint.
   const overhead: Calibration['requestOverheadMs'] = { ...base.requestOverheadMs };
-  const restOverheads: number[] = [];
-  for (const [endpoint, s] of Object.entries(lightest.record.endpoints)) {
-    if (s.count === 0) continue;
-    if (endpoint === ENDPOINTS.message) {
-      const up = lightest.record.policy['upstream'] as
-        | { latencyMs?: { median: number; p95: number } }
-        | undefined;
-      if (!up?.latencyMs) continue;
-      const upMean = logNormalMean(logNormalFromMedianP95(up.latencyMs.median, up.latencyMs.p95));
-      const db =
-        QUERIES_PER_MESSAGE *
-        (base.connectionOverheadMs + (demands[ENDPOINTS.message] ?? demands.default).meanMs);
-      overhead[endpoint] = Math.max(0, s.mean - upMean - db);
-      continue;
+  const outside = new Map<string, { n: number; ms: number; p50: number; p95: number }>();
+  for (const { record } of used) {
+    for (const [endpoint, s] of Object.entries(record.endpoints)) {
+      if (s.count === 0) continue;
+      let o: number;
+      if (endpoint === ENDPOINTS.message) {
+        const up = record.policy['upstream'] as { latencyMs?: { median: number; p95: number } } | undefined;
+        if (!up?.latencyMs) continue;
+        const upMean = logNormalMean(logNormalFromMedianP95(up.latencyMs.median, up.latencyMs.p95));
+        const db = QUERIES_PER_MESSAGE * (demands[ENDPOINTS.message] ?? demands.default).meanMs;
+        o = s.mean - upMean - db;
+      } else o = s.mean - (demands[endpoint] ?? demands.default).meanMs;
+      const a = outside.get(endpoint) ?? { n: 0, ms: 0, p50: 0, p95: 0 };
+      a.n += s.count;
+      a.ms += s.count * o;
+      a.p50 += s.count * s.p50;
+      a.p95 += s.count * s.p95;
+      outside.set(endpoint, a);
     }
-    const d = demands[endpoint] ?? demands.default;
-    const o = Math.max(0, s.mean - d.meanMs - base.connectionOverheadMs);
+  }
+  const restOverheads: number[] = [];
+  const baseLatency: NonNullable<Calibration['baseLatency']> = {};
+  for (const [endpoint, a] of outside) {
+    const o = Math.max(0, a.ms / a.n);
     overhead[endpoint] = o;
-    if (endpoint.startsWith('rest.')) restOverheads.push(o);
+    if (!endpoint.startsWith('rest.')) continue;
+    restOverheads.push(o);
+    const p50 = a.p50 / a.n;
+    const p95 = a.p95 / a.n;
+    if (p50 > 0 && p95 > p50)
+      baseLatency[endpoint] = {
+        medianMs: p50,
+        p95Ms: p95,
+        source: `calibrated: median and p95 of ${Math.round(a.n)} requests in runs ${ids} (request-weighted), log-normal`,
+      };
   }
   if (restOverheads.length > 0) overhead.default = mean(restOverheads);
 
@@ -177,10 +217,15 @@ export function calibrate(runs: CalibrationRun[]): Calibration {
   notes.push(
     `service demands measured on ${machines.join('; ')} and applied unchanged to the modelled database plan`,
   );
+  notes.push(
+    "statement times are the target's (round trip to the database included): no connection overhead added",
+  );
   return {
     demands,
-    connectionOverheadMs: base.connectionOverheadMs,
+    // The target times each statement around client.query, so its round trip is already in the demand.
+    connectionOverheadMs: 0,
     requestOverheadMs: overhead,
+    baseLatency,
     cpuShareOfDbTime: base.cpuShareOfDbTime,
     queriesPerSync,
     usl,

@@ -212,6 +212,12 @@ export interface Calibration {
   connectionOverheadMs: number;
   /** Time a request spends outside the database (HTTP, auth, JSON, network), ms, by endpoint. */
   requestOverheadMs: Record<string, number> & { default: number };
+  /**
+   * Latency of one request of an endpoint when nothing waits for a connection or a core (client side:
+   * HTTP, JSON, the statement and its round trip), log-normal from the median and p95 measured in
+   * uncontended runs; queue waits are added to it. Absent: overhead + statement demand stand in.
+   */
+  baseLatency?: Record<string, { medianMs: number; p95Ms: number; source: string }>;
   /** Share of database time that is CPU (the rest waits on I/O and does not occupy a core). */
   cpuShareOfDbTime: number;
   /** Measured queries per sync by sync mode, when runs had syncs. */
