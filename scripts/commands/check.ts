@@ -30,6 +30,8 @@ export interface CheckOptions {
   budgets: string;
   /** A run record folder, or a folder of them (a previous check's --out), to compare against. */
   baseline?: string | undefined;
+  /** Judge these existing run records (a folder of them) instead of running the scenarios. */
+  runs?: string | undefined;
   junit?: string | undefined;
   summary?: string | undefined;
   /** Folder for this check's run records, JUnit and summary; default reports/runs/check-<time>/. */
@@ -73,19 +75,24 @@ export function measuredFromRun(run: LoadedRun): MeasuredScenario {
   };
 }
 
-/** The newest run of each scenario under a baseline folder. */
-function loadBaseline(path: string): MeasuredScenario[] {
+/** The newest run of each scenario under a folder of run records (`flag` names it in errors). */
+function loadNewestRuns(path: string, flag: string): MeasuredScenario[] {
+  if (!existsSync(path)) throw new UsageError(flag, `no such folder: ${path}`);
   const dirs = findRunDirs([path]);
-  if (dirs.length === 0) throw new UsageError('--baseline', `no run record (run.json) in ${path}`);
+  if (dirs.length === 0) throw new UsageError(flag, `no run record (run.json) in ${path}`);
   const newest = new Map<string, LoadedRun>();
-  for (const run of dirs.map((d) => loadRun(d, '--baseline'))) {
+  for (const run of dirs.map((d) => loadRun(d, flag))) {
     const seen = newest.get(run.record.scenario);
     if (!seen || seen.record.startedAt < run.record.startedAt) newest.set(run.record.scenario, run);
   }
   return [...newest.values()].map(measuredFromRun);
 }
 
-function validate(options: CheckOptions): { file: BudgetFile; baseline: MeasuredScenario[] } {
+function validate(options: CheckOptions): {
+  file: BudgetFile;
+  baseline: MeasuredScenario[];
+  stored: MeasuredScenario[] | null;
+} {
   const file = loadYamlConfig('budgets', options.budgets, BudgetFileSchema, '--budgets') as BudgetFile;
   loadProfile(file.profile, `${options.budgets}: profile`);
   loadPolicy(file.policy, `${options.budgets}: policy`);
@@ -100,11 +107,14 @@ function validate(options: CheckOptions): { file: BudgetFile; baseline: Measured
     seen.add(s.scenario);
     if (s.policy) loadPolicy(s.policy, `${options.budgets}: scenarios.${s.scenario}.policy`);
   }
-  let baseline: MeasuredScenario[] = [];
-  if (options.baseline !== undefined) {
-    if (!existsSync(options.baseline))
-      throw new UsageError('--baseline', `no such folder: ${options.baseline}`);
-    baseline = loadBaseline(options.baseline);
+  const baseline = options.baseline === undefined ? [] : loadNewestRuns(options.baseline, '--baseline');
+  let stored: MeasuredScenario[] | null = null;
+  if (options.runs !== undefined) {
+    stored = loadNewestRuns(options.runs, '--runs');
+    for (const s of file.scenarios) {
+      if (!stored.some((m) => m.scenario === s.scenario))
+        throw new UsageError('--runs', `no ${s.scenario} run record in ${options.runs}`);
+    }
   }
   for (const [flag, path] of [
     ['--junit', options.junit],
@@ -114,24 +124,29 @@ function validate(options: CheckOptions): { file: BudgetFile; baseline: Measured
       throw new UsageError(flag, `${path} is a folder; name a file`);
     }
   }
-  return { file, baseline };
+  return { file, baseline, stored };
 }
 
 /**
- * Runs every budgeted scenario on the local target (short, fixed small load), judges p95, p99 and
+ * Runs every budgeted scenario on the local target (short, fixed small load; or takes the newest stored
+ * run of each from `runs`), judges p95, p99 and
  * error rate against the budgets and, with a baseline, flags significant regressions; writes JUnit
  * XML and a Markdown summary. Validates everything before running anything.
  */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const log = options.log ?? (() => {});
-  const { file, baseline } = validate(options);
+  const { file, baseline, stored } = validate(options);
   const profile = loadProfile(file.profile);
   const now = options.now ?? (() => new Date());
   const out = resolve(options.out ?? join(ROOT, 'reports', 'runs', `check-${compactTime(now())}`));
   mkdirSync(out, { recursive: true });
   const measured: MeasuredScenario[] = [];
   const runs: string[] = [];
-  for (const s of file.scenarios) {
+  if (stored) {
+    measured.push(...stored.filter((m) => file.scenarios.some((s) => s.scenario === m.scenario)));
+    runs.push(resolve(options.runs!));
+  }
+  for (const s of stored ? [] : file.scenarios) {
     const policy = loadPolicy(s.policy ?? file.policy);
     log(`check: ${s.scenario} at ${s.users} users under ${policy.name} for ${s.durationSeconds} s`);
     const { dir } = await runScenario({
@@ -163,6 +178,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
 interface CheckArgs {
   budgets: string;
   baseline?: string;
+  runs?: string;
   junit?: string;
   summary?: string;
   out?: string;
@@ -185,6 +201,11 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         type: 'string',
         describe: 'run record folder (or a previous check --out) to compare with',
       })
+      .option('runs', {
+        type: 'string',
+        describe:
+          'judge the run records in this folder (e.g. from atlas-cap run) instead of running the scenarios',
+      })
       .option('junit', { type: 'string', describe: 'write JUnit XML here (default <out>/junit.xml)' })
       .option('summary', {
         type: 'string',
@@ -203,6 +224,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     const result = await runCheck({
       budgets: args.budgets,
       baseline: args.baseline,
+      runs: args.runs,
       junit: args.junit,
       summary: args.summary,
       out: args.out,
