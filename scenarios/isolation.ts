@@ -1,4 +1,5 @@
 import { check } from 'k6';
+import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { envNumber } from './lib/env.ts';
@@ -33,8 +34,9 @@ export const options: Options = {
 
 /** One user trying five ways into another user's data. */
 export function attempt(): void {
-  const me = userOfIteration(USERS);
-  const victim = userOfIteration(USERS, Math.max(1, Math.floor(USERS.length / 2)));
+  const iteration = exec.scenario.iterationInTest;
+  const me = userOfIteration(USERS, 0, iteration);
+  const victim = userOfIteration(USERS, Math.max(1, Math.floor(USERS.length / 2)), iteration);
   if (victim.id === me.id) return;
   const tags = { kind: 'isolation' };
   const own = jsonRows(

@@ -3,7 +3,7 @@ import type { Scenario } from 'k6/options';
 import { envNumber } from './env.ts';
 import { sendMessage } from './messages.ts';
 import { arrival } from './open-model.ts';
-import { loadUsers, type SeededUser } from './users.ts';
+import { loadUsers, type SeededUser, userAt } from './users.ts';
 
 // /api/message traffic by tier at the open model's rates (simulator workloadAt messagesPerSecondByTier
 // → MSG_RATE_<TIER>), plus optional abusive users far above their per-user limit.
@@ -32,15 +32,21 @@ export const ABUSIVE_PER_MIN = envNumber('ABUSIVE_PER_MIN', 200);
 /** Expected seconds per /api/message (upstream median 500 ms plus the database work). */
 export const MESSAGE_ITER_S = envNumber('MSG_ITER_S', 0.8);
 
-function legitimateUsers(tier: Tier): SeededUser[] {
-  return tier === 'free' ? USERS_BY_TIER.free.slice(ABUSIVE_USERS) : USERS_BY_TIER[tier];
+/** Index of a tier's first legitimate user (the abusive ones come first among the free users). */
+function firstLegitimate(tier: Tier): number {
+  return tier === 'free' ? ABUSIVE_USERS : 0;
+}
+
+/** Legitimate users of a tier (an offset, not a slice: slicing a SharedArray decodes every user). */
+function legitimateCount(tier: Tier): number {
+  return USERS_BY_TIER[tier].length - firstLegitimate(tier);
 }
 
 /** Legitimate messages per second of a tier: MSG_RATE_<TIER> scaled to the users that are not abusive. */
 export function messageRate(tier: Tier): number {
   const all = USERS_BY_TIER[tier].length;
   const rate = envNumber(`MSG_RATE_${tier.toUpperCase()}`, (all * PER_USER_PER_MIN) / 60);
-  return all > 0 ? (rate * legitimateUsers(tier).length) / all : 0;
+  return all > 0 ? (rate * legitimateCount(tier)) / all : 0;
 }
 
 /** Scenarios `msg_<tier>` (legitimate) and `abuse_free` (when ABUSIVE_USERS > 0), running `execName`. */
@@ -64,16 +70,24 @@ export function messageScenarios(execName: string): Record<string, Scenario | un
   return out;
 }
 
+const ABUSIVE_TAGS = { class: 'abusive', tier: 'free' };
+const LEGIT_TAGS: Record<Tier, Record<string, string>> = {
+  free: { class: 'legit', tier: 'free' },
+  core: { class: 'legit', tier: 'core' },
+  studio: { class: 'legit', tier: 'studio' },
+};
+
 /** Sends one message for this iteration's user: round robin over the scenario's users. */
 export function messageOnce(): void {
-  const name = exec.scenario.name;
-  const i = exec.scenario.iterationInTest;
+  const scenario = exec.scenario; // one read (~6 us) for both the name and the global iteration
+  const name = scenario.name;
+  const i = scenario.iterationInTest;
   if (name === 'abuse_free') {
-    sendMessage(USERS_BY_TIER.free[i % ABUSIVE_USERS]!, { class: 'abusive', tier: 'free' });
+    sendMessage(userAt(USERS_BY_TIER.free, i % ABUSIVE_USERS), ABUSIVE_TAGS);
     return;
   }
   const tier = name.replace(/^msg_/, '') as Tier;
-  const users = legitimateUsers(tier);
-  if (users.length === 0) return;
-  sendMessage(users[i % users.length]!, { class: 'legit', tier });
+  const count = legitimateCount(tier);
+  if (count <= 0) return;
+  sendMessage(userAt(USERS_BY_TIER[tier], firstLegitimate(tier) + (i % count)), LEGIT_TAGS[tier]);
 }

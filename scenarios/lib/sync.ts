@@ -1,5 +1,5 @@
 import { envNumber } from './env.ts';
-import { acknowledge, jsonRows, NAMES, restGet, restInsert, type Tags } from './rest.ts';
+import { acknowledge, jsonRows, NAMES, NO_TAGS, restGet, restInsert, type Tags } from './rest.ts';
 import { lastSyncOf, recordSync } from './sync-state.ts';
 import type { SeededUser } from './users.ts';
 import { uuidv4 } from './uuid.ts';
@@ -35,29 +35,24 @@ interface ConversationRow {
  * pushLocalChangesToRemote: one upsert batch per sync (simulator PUSH_REQUESTS_PER_SYNC), holding a
  * new local message with probability PUSH_SHARE; acknowledged ids feed the integrity check.
  */
-export function pushLocalChanges(user: SeededUser, tags: Tags = {}): void {
-  const rows =
-    Math.random() < PUSH_SHARE && user.firstConversationId
-      ? [
-          {
-            id: uuidv4(),
-            conversation_id: user.firstConversationId,
-            role: 'user',
-            content: BODY,
-            created_at: new Date().toISOString(),
-          },
-        ]
-      : [];
-  const res = restInsert('messages', rows, user, NAMES.push, tags);
-  if (res.status >= 200 && res.status < 300)
-    acknowledge(
-      rows.map((r) => r.id),
-      NAMES.push,
-    );
+export function pushLocalChanges(user: SeededUser, tags: Tags = NO_TAGS): void {
+  if (!(Math.random() < PUSH_SHARE && user.firstConversationId)) {
+    restInsert('messages', '[]', user, NAMES.push, tags); // the empty batch: nothing to acknowledge
+    return;
+  }
+  const row = {
+    id: uuidv4(),
+    conversation_id: user.firstConversationId,
+    role: 'user',
+    content: BODY,
+    created_at: new Date().toISOString(),
+  };
+  const res = restInsert('messages', [row], user, NAMES.push, tags);
+  if (res.status >= 200 && res.status < 300) acknowledge([row.id], NAMES.push);
 }
 
 /** fullSync: all conversations, then all messages of every conversation, then the push. */
-export function fullSync(user: SeededUser, tags: Tags = {}): void {
+export function fullSync(user: SeededUser, tags: Tags = NO_TAGS): void {
   const conversations = jsonRows<ConversationRow>(
     restGet(`conversations?select=*&user_id=eq.${user.id}`, user, NAMES.conversations, tags),
   );
@@ -67,13 +62,14 @@ export function fullSync(user: SeededUser, tags: Tags = {}): void {
       user,
       NAMES.messages,
       tags,
+      'none', // the client stores them; the harness only needs the status
     );
   }
   pushLocalChanges(user, tags);
 }
 
 /** deltaSync: conversations updated since the last sync (limit), their new messages, then the push. */
-export function deltaSync(user: SeededUser, intervalSeconds: number, tags: Tags = {}): void {
+export function deltaSync(user: SeededUser, intervalSeconds: number, tags: Tags = NO_TAGS): void {
   const started = Date.now();
   const since = encodeURIComponent(new Date(lastSyncOf(user.id, intervalSeconds, started)).toISOString());
   const changed = jsonRows<ConversationRow>(
@@ -91,6 +87,7 @@ export function deltaSync(user: SeededUser, intervalSeconds: number, tags: Tags 
       user,
       NAMES.messages,
       tags,
+      'none',
     );
   }
   pushLocalChanges(user, tags);

@@ -1,6 +1,6 @@
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
-import { envString } from './env.ts';
+import { envNumber, envString } from './env.ts';
 
 // The seeded users the seeder exports (`id,tier,activity,conversations,last_activity,
 // first_conversation_id`), loaded once per k6 process into read-only memory shared by every VU.
@@ -66,10 +66,39 @@ export function loadUsers(tiers: string[], classes: string[]): SeededUser[] {
 }
 
 /**
+ * Users a VU keeps decoded, per list: a SharedArray JSON-decodes an element on every access (~20 us for
+ * a user with a token), so each VU decodes a user once and then reuses it. Bounded: at ~1 KB a user,
+ * 300 VUs hold at most ~1.2 GB; past the bound an access decodes again (correct, only slower).
+ */
+export const USER_CACHE = Math.max(0, envNumber('USER_CACHE', 4096));
+
+const decoded = new WeakMap<SeededUser[], Map<number, SeededUser>>();
+
+/** `users[index]`, decoded once per VU (up to USER_CACHE users per list). */
+export function userAt(users: SeededUser[], index: number): SeededUser {
+  let cache = decoded.get(users);
+  if (cache === undefined) {
+    cache = new Map();
+    decoded.set(users, cache);
+  }
+  let user = cache.get(index);
+  if (user === undefined) {
+    user = users[index]!;
+    if (cache.size < USER_CACHE) cache.set(index, user);
+  }
+  return user;
+}
+
+/**
  * The user of this iteration: iterations of a scenario walk its users round robin, so at a rate of
  * `users / interval` every user acts exactly once per interval, across VUs and execution segments.
+ * `iteration` is `exec.scenario.iterationInTest` (~6 us per read: callers that have it pass it).
  */
-export function userOfIteration(users: SeededUser[], offset = 0): SeededUser {
+export function userOfIteration(
+  users: SeededUser[],
+  offset = 0,
+  iteration: number = exec.scenario.iterationInTest,
+): SeededUser {
   if (users.length === 0) throw new Error('no users match this scenario (check USERS_CSV and the tiers)');
-  return users[(exec.scenario.iterationInTest + offset) % users.length]!;
+  return userAt(users, (iteration + offset) % users.length);
 }
