@@ -198,3 +198,91 @@ describe('calibrate', () => {
     }
   });
 });
+
+describe('calibrate from target counters', () => {
+  const summary = (count: number, mean: number, p50: number, p95: number) => ({
+    count,
+    errorRate: 0,
+    statuses: { '200': count },
+    mean,
+    p50,
+    p95,
+    p99: p95,
+    max: p95,
+  });
+  const record = (
+    id: string,
+    users: number,
+    endpoints: RunRecord['endpoints'],
+    queryKinds: RunRecord['queryKinds'],
+  ) =>
+    RunRecordSchema.parse({
+      schemaVersion: 1,
+      id,
+      scenario: 'launch-mix',
+      users,
+      profile: { ...profile },
+      policy: { ...policy },
+      arrivalRates: {},
+      target: { kind: 'local', url: 'http://127.0.0.1:0' },
+      k6: { version: 'v1.8.1', segments: 1 },
+      machine: { cores: 2, memoryBytes: 24e9, cpuModel: 'synthetic' },
+      git: { commit: null, dirty: false },
+      startedAt: '2026-11-22T00:00:00Z',
+      endedAt: '2026-11-22T00:01:00Z',
+      durationSeconds: 60,
+      endpoints,
+      iterations: { completed: 1, dropped: 0, rate: 1, targetRate: 1 },
+      sync: null,
+      queryKinds,
+      loadGenerator: { cpuPercentMean: 1, cpuPercentMax: 1, saturated: false, maxVUs: 1 },
+      thresholds: {},
+      notes: [],
+      exitStatus: 0,
+    });
+
+  it('push demand per push request; /api/message inserts counted to api.message; base latency per endpoint', () => {
+    const a = record(
+      'a',
+      1000,
+      {
+        'rest.push': summary(100, 0.5, 0.3, 1.5),
+        'rest.messages': summary(1000, 1, 0.6, 2.4),
+        'api.message': summary(4, 700, 600, 1500),
+      },
+      {
+        // 10 inserts: 4 are the messages' user rows, 6 are pushes (94 pushes sent nothing).
+        'insert.messages': { calls: 10, meanMs: 3 },
+        'select.messages': { calls: 1000, meanMs: 0.5 },
+        'message.tier': { calls: 4, meanMs: 1 },
+      },
+    );
+    const b = record(
+      'b',
+      2000,
+      { 'rest.messages': summary(3000, 1.4, 0.8, 3.2) },
+      { 'select.messages': { calls: 3000, meanMs: 0.7 } },
+    );
+    const cal = calibrate([
+      { record: a, series: [] },
+      { record: b, series: [] },
+    ]);
+    expect(cal.demands['rest.push']!.meanMs).toBeCloseTo((6 * 3) / 100, 12);
+    expect(cal.demands['api.message']!.meanMs).toBeCloseTo((4 * 3 + 4 * 1) / 8, 12);
+    expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo((1000 * 0.5 + 3000 * 0.7) / 4000, 12);
+    expect(cal.connectionOverheadMs).toBe(0);
+    // Outside the database: mean latency minus the statement, request-weighted over both runs.
+    const d = cal.demands['rest.messages']!.meanMs;
+    expect(cal.requestOverheadMs['rest.messages']).toBeCloseTo(
+      (1000 * (1 - d) + 3000 * (1.4 - d)) / 4000,
+      12,
+    );
+    expect(cal.baseLatency!['rest.messages']!.medianMs).toBeCloseTo((1000 * 0.6 + 3000 * 0.8) / 4000, 12);
+    expect(cal.baseLatency!['rest.messages']!.p95Ms).toBeCloseTo((1000 * 2.4 + 3000 * 3.2) / 4000, 12);
+    // The analytical p95 of an idle endpoint is the measured log-normal's.
+    const p = predictAnalytic(profile, policy, 10, ctx(cal));
+    const e = p.endpoints.find((x) => x.endpoint === 'rest.messages')!;
+    expect(e.p95Ms!).toBeCloseTo(cal.baseLatency!['rest.messages']!.p95Ms, 3);
+    expect(e.p50Ms!).toBeCloseTo(cal.baseLatency!['rest.messages']!.medianMs, 3);
+  });
+});
