@@ -1,11 +1,10 @@
 import { check } from 'k6';
-import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { envNumber } from './lib/env.ts';
 import { arrival, present } from './lib/open-model.ts';
 import { jsonRows, NAMES, restGet, restInsert, restPatch } from './lib/rest.ts';
-import { loadUsers, userOfIteration } from './lib/users.ts';
+import { currentScenario, loadUsers, userOfIteration } from './lib/users.ts';
 import { uuidv4 } from './lib/uuid.ts';
 
 // Row-level security under load: every iteration, a user reads and writes another user's profile,
@@ -34,7 +33,7 @@ export const options: Options = {
 
 /** One user trying five ways into another user's data. */
 export function attempt(): void {
-  const iteration = exec.scenario.iterationInTest;
+  const iteration = currentScenario().iterationInTest;
   const me = userOfIteration(USERS, 0, iteration);
   const victim = userOfIteration(USERS, Math.max(1, Math.floor(USERS.length / 2)), iteration);
   if (victim.id === me.id) return;

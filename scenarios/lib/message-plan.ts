@@ -1,9 +1,8 @@
-import exec from 'k6/execution';
 import type { Scenario } from 'k6/options';
 import { envNumber } from './env.ts';
 import { sendMessage } from './messages.ts';
 import { arrival } from './open-model.ts';
-import { loadUsers, type SeededUser, userAt } from './users.ts';
+import { currentScenario, loadUsers, type UserList, userAt } from './users.ts';
 
 // /api/message traffic by tier at the open model's rates (simulator workloadAt messagesPerSecondByTier
 // → MSG_RATE_<TIER>), plus optional abusive users far above their per-user limit.
@@ -14,7 +13,7 @@ export const TIERS = ['free', 'core', 'studio'] as const;
 export type Tier = (typeof TIERS)[number];
 
 /** Seeded users by tier. */
-export const USERS_BY_TIER: Record<Tier, SeededUser[]> = {
+export const USERS_BY_TIER: Record<Tier, UserList> = {
   free: loadUsers(['free'], []),
   core: loadUsers(['core'], []),
   studio: loadUsers(['studio'], []),
@@ -79,7 +78,7 @@ const LEGIT_TAGS: Record<Tier, Record<string, string>> = {
 
 /** Sends one message for this iteration's user: round robin over the scenario's users. */
 export function messageOnce(): void {
-  const scenario = exec.scenario; // one read (~6 us) for both the name and the global iteration
+  const scenario = currentScenario();
   const name = scenario.name;
   const i = scenario.iterationInTest;
   if (name === 'abuse_free') {

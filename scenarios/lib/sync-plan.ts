@@ -1,9 +1,8 @@
-import exec from 'k6/execution';
 import type { Scenario } from 'k6/options';
 import { envNumber, envString } from './env.ts';
 import { arrival } from './open-model.ts';
 import { deltaSync, fullSync } from './sync.ts';
-import { loadUsers, type SeededUser, userOfIteration } from './users.ts';
+import { currentScenario, loadUsers, type UserList, userOfIteration } from './users.ts';
 
 // Sync traffic by activity class: one constant-arrival-rate scenario per class (active, recent,
 // inactive), at the class's rate from the open model (simulator workloadAt → SYNC_RATE_<CLASS>), over
@@ -28,7 +27,7 @@ export const INTERVAL_S: Record<SyncClass, number> = {
 };
 
 /** Seeded syncing users by class, shared read-only between VUs. */
-export const SYNC_USERS: Record<SyncClass, SeededUser[]> = {
+export const SYNC_USERS: Record<SyncClass, UserList> = {
   active: loadUsers(SYNC_TIERS, ['active']),
   recent: loadUsers(SYNC_TIERS, ['recent']),
   inactive: loadUsers(SYNC_TIERS, ['inactive']),
@@ -68,7 +67,7 @@ const CLASS_OF_SCENARIO: Record<string, SyncClass> = {
 
 /** Runs one sync of the class this scenario serves, for this iteration's user. */
 export function syncOnce(mode: 'full' | 'delta'): void {
-  const scenario = exec.scenario; // one read (~6 us) for both the name and the global iteration
+  const scenario = currentScenario();
   const cls = CLASS_OF_SCENARIO[scenario.name] ?? 'active';
   const user = userOfIteration(SYNC_USERS[cls], 0, scenario.iterationInTest);
   if (mode === 'full') fullSync(user);

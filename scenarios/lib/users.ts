@@ -1,6 +1,6 @@
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
-import { envNumber, envString } from './env.ts';
+import { envString } from './env.ts';
 
 // The seeded users the seeder exports (`id,tier,activity,conversations,last_activity,
 // first_conversation_id`), loaded once per k6 process into read-only memory shared by every VU.
@@ -53,51 +53,76 @@ export function parseUsersCsv(text: string): SeededUser[] {
   });
 }
 
+/**
+ * One user as the SharedArray stores it: `[id, tier, activity, conversations, lastActivity,
+ * firstConversationId, token?]`. A SharedArray JSON-decodes an element on every access: an array of
+ * strings decodes in about a third of the time of the same user as an object.
+ */
+export type PackedUser = readonly string[];
+
+/** Users of a scenario as loaded (shared, read-only): `userAt` turns an element into a SeededUser. */
+export type UserList = readonly PackedUser[];
+
+/** The packed form of a user (what loadUsers stores). */
+export function packUser(u: SeededUser): PackedUser {
+  const row = [u.id, u.tier, u.activity, String(u.conversations), u.lastActivity, u.firstConversationId];
+  if (u.token !== undefined) row.push(u.token);
+  return row;
+}
+
 /** Users whose tier is in `tiers` and activity class in `classes` (all when a list is empty), shared. */
-export function loadUsers(tiers: string[], classes: string[]): SeededUser[] {
+export function loadUsers(tiers: string[], classes: string[]): UserList {
   const key = `users:${tiers.join('+')}:${classes.join('+')}`;
   return new SharedArray(key, () =>
-    parseUsersCsv(open(USERS_CSV)).filter(
-      (u) =>
-        (tiers.length === 0 || tiers.includes(u.tier)) &&
-        (classes.length === 0 || classes.includes(u.activity)),
-    ),
-  ) as unknown as SeededUser[];
+    parseUsersCsv(open(USERS_CSV))
+      .filter(
+        (u) =>
+          (tiers.length === 0 || tiers.includes(u.tier)) &&
+          (classes.length === 0 || classes.includes(u.activity)),
+      )
+      .map(packUser),
+  ) as unknown as UserList;
 }
 
 /**
- * Users a VU keeps decoded, per list: a SharedArray JSON-decodes an element on every access (~20 us for
- * a user with a token), so each VU decodes a user once and then reuses it. Bounded: at ~1 KB a user,
- * 300 VUs hold at most ~1.2 GB; past the bound an access decodes again (correct, only slower).
+ * `users[index]` as a SeededUser. Decoded on every call, never cached per VU: measured, a per-VU cache
+ * of decoded users grows every VU's heap and costs more in garbage collection than it saves.
  */
-export const USER_CACHE = Math.max(0, envNumber('USER_CACHE', 4096));
-
-const decoded = new WeakMap<SeededUser[], Map<number, SeededUser>>();
-
-/** `users[index]`, decoded once per VU (up to USER_CACHE users per list). */
-export function userAt(users: SeededUser[], index: number): SeededUser {
-  let cache = decoded.get(users);
-  if (cache === undefined) {
-    cache = new Map();
-    decoded.set(users, cache);
-  }
-  let user = cache.get(index);
-  if (user === undefined) {
-    user = users[index]!;
-    if (cache.size < USER_CACHE) cache.set(index, user);
-  }
+export function userAt(users: UserList, index: number): SeededUser {
+  const r = users[index]!;
+  const user: SeededUser = {
+    id: r[0]!,
+    tier: r[1] as SeededUser['tier'],
+    activity: r[2] as SeededUser['activity'],
+    conversations: Number(r[3]),
+    lastActivity: r[4]!,
+    firstConversationId: r[5]!,
+  };
+  if (r[6] !== undefined) user.token = r[6];
   return user;
+}
+
+let scenarioInfo: typeof exec.scenario | undefined;
+
+/**
+ * This VU's `exec.scenario`. Reading `exec.scenario` builds a new object of live getters each time
+ * (~2 KB of garbage, ~6 us); its getters read the VU's state when called, so one object per VU gives
+ * the current name and iterationInTest in every iteration (checked across scenarios sharing VUs).
+ */
+export function currentScenario(): typeof exec.scenario {
+  if (scenarioInfo === undefined) scenarioInfo = exec.scenario;
+  return scenarioInfo;
 }
 
 /**
  * The user of this iteration: iterations of a scenario walk its users round robin, so at a rate of
  * `users / interval` every user acts exactly once per interval, across VUs and execution segments.
- * `iteration` is `exec.scenario.iterationInTest` (~6 us per read: callers that have it pass it).
+ * `iteration` is the scenario's iterationInTest (callers that already read it pass it).
  */
 export function userOfIteration(
-  users: SeededUser[],
+  users: UserList,
   offset = 0,
-  iteration: number = exec.scenario.iterationInTest,
+  iteration: number = currentScenario().iterationInTest,
 ): SeededUser {
   if (users.length === 0) throw new Error('no users match this scenario (check USERS_CSV and the tiers)');
   return userAt(users, (iteration + offset) % users.length);
