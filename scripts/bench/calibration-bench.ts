@@ -2,11 +2,11 @@
 // (issue 5, done-when: "within 15% of the measured throughput and p95 below the knee").
 //   1. On a scratch database of the machine's PostgreSQL (DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres;
 //      created here, dropped at the end), runs full-sync under `current` on the local target at several user
-//      counts (seeded, vacuumed and checkpointed first; runScenario: target, k6), 30 s each.
+//      counts (seeded, vacuumed and checkpointed first; runScenario: target, k6), 60 s each (~8 min in all).
 //   2. Calibrates the simulator on some of the runs, predicts the others (held out) with simulate(), and
 //      prints per held-out level the measured and predicted throughput and p95 per endpoint, the relative
 //      errors and PASS/FAIL against 15%.
-// Flags: --fit 1500,3000,4500  --held-out 2250,6000,7500  --seconds 30  --reuse DIR (read the runs of an earlier
+// Flags: --fit 1500,3000,4500  --held-out 2250,6000,7500  --seconds 60  --reuse DIR (read the runs of an earlier
 // bench in DIR instead of running; the runs of a fresh bench are kept under reports/runs/calibration-bench-*).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -46,7 +46,7 @@ function numbers(value: string): number[] {
 
 const fit = numbers(flag('fit') ?? '1500,3000,4500');
 const heldOut = numbers(flag('held-out') ?? '2250,6000,7500');
-const seconds = Number(flag('seconds') ?? '30');
+const seconds = Number(flag('seconds') ?? '60');
 const reuse = flag('reuse');
 
 async function withAdmin<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
