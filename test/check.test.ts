@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,28 +6,12 @@ import { stringify } from 'yaml';
 import { RUN_FILES, type RunRecord } from '../core/run-record.ts';
 import type { BudgetResult } from '../reports/budgets/evaluate-budgets.ts';
 import { findK6 } from '../scripts/k6/binary.ts';
+import { runCli } from './support/run-cli.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { k6Available, postgresAvailable } from './support/services.ts';
 
 const ready = (await postgresAvailable()) && k6Available(findK6() ?? '.tools/bin/k6');
-const CLI = join(import.meta.dirname, '..', 'bin', 'atlas-cap.js');
-
-interface Cli {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Cli> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 /** A one-scenario budget file: full sync at 1k users for 10 s under `current`, p95 limit `p95Ms`. */
 function budgetFile(dir: string, name: string, p95Ms: number): string {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,23 +7,13 @@ import type { Review } from '../reports/review/review-types.ts';
 import { latestRuns } from '../scripts/commands/review.ts';
 import { findK6 } from '../scripts/k6/binary.ts';
 import { REVIEW_FIXTURES } from './fixtures/review/review-input.ts';
+import { runCli } from './support/run-cli.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { k6Available, postgresAvailable } from './support/services.ts';
 
-const CLI = join(import.meta.dirname, '..', 'bin', 'atlas-cap.js');
 const FIXTURE_RUNS = join(REVIEW_FIXTURES, 'runs');
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const t0 = performance.now();
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr, ms: performance.now() - t0 }));
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 function readReview(dir: string): Review {
   return JSON.parse(readFileSync(join(dir, 'data.json'), 'utf8')) as Review;
