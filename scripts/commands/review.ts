@@ -21,7 +21,7 @@ import {
   type SimulateInput,
   simulate,
 } from '../../simulator/index.ts';
-import { resolveK6 } from '../k6/binary.ts';
+import { installK6 } from '../k6/install.ts';
 import { ABUSIVE_PER_MIN, ABUSIVE_SHARE } from '../run/plan.ts';
 import { gitInfo } from '../run/record.ts';
 import { runScenario } from '../run/run-scenario.ts';
@@ -122,7 +122,8 @@ async function liveCalibration(
 ): Promise<LiveStatus> {
   const status: LiveStatus = { mode: 'live', ran: [], skipped: [] };
   try {
-    resolveK6();
+    // A newcomer's `npm install && npm start` has no k6 yet: build the pinned one when Go is there.
+    await installK6(log);
   } catch (error) {
     status.skipped.push({ what: 'live calibration (k6 runs)', why: redact((error as Error).message) });
     return status;
