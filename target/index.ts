@@ -24,6 +24,9 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
   const metrics = createMetrics();
   const db = createDbPool(options.databaseUrl, policy, metrics);
   const redis = options.redisUrl ? createRedisStore(options.redisUrl) : undefined;
+  // Listen only once Redis is connected (or has had its connect timeout), so the first /healthz and
+  // the first rate-limited request see Redis as it is, not a connection still being made.
+  await redis?.ready();
   const upstream = createUpstreamClient(options.upstreamUrl, policy, metrics);
   metrics.bindGauges({ dbPool: () => db.stats(), upstream: () => upstream.stats() });
   const jwtSecret = options.jwtSecret ?? jwtSecretFromEnv();

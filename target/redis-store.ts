@@ -5,6 +5,8 @@ export interface RedisStore {
   client: Redis;
   /** True when Redis answers PING within `timeoutMs`. */
   healthy(timeoutMs?: number): Promise<boolean>;
+  /** Waits until the first connection is ready, at most `timeoutMs`; true when it is. */
+  ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,19 @@ export function createRedisStore(url: string): RedisStore {
       } finally {
         clearTimeout(timer);
       }
+    },
+    ready(timeoutMs = 2000) {
+      if (client.status === 'ready') return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const done = (ok: boolean) => {
+          clearTimeout(timer);
+          client.off('ready', onReady);
+          resolve(ok);
+        };
+        const onReady = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        client.once('ready', onReady);
+      });
     },
     async close() {
       client.disconnect();
