@@ -77,11 +77,14 @@ describe.runIf(hasK6)('raw k6 outputs: segments, merge and k6 agreement', () => 
       script,
     ]);
     const merged = await mergeRawOutputs([raw]);
-    const k6p95 = (
-      JSON.parse(readFileSync(summary, 'utf8')) as { metrics: Record<string, Record<string, number>> }
-    ).metrics['http_req_duration{name:echo}']!['p(95)']!;
-    expect(merged.endpoints.echo!.p95).toBeCloseTo(k6p95, 6);
-    expect(merged.iterations.completed).toBe(801);
+    const { metrics } = JSON.parse(readFileSync(summary, 'utf8')) as {
+      metrics: Record<string, Record<string, number>>;
+    };
+    expect(merged.endpoints.echo!.p95).toBeCloseTo(metrics['http_req_duration{name:echo}']!['p(95)']!, 6);
+    // 200/s for 4 s starts 800 iterations, or 801 when the one due at 4 s makes it in: k6's own count decides.
+    expect(merged.iterations.completed).toBe(metrics.iterations!.count);
+    expect(merged.iterations.completed).toBeGreaterThanOrEqual(795);
+    expect(merged.iterations.completed).toBeLessThanOrEqual(801);
   });
 
   it('two segments: iterations add up, merged p95 is the p95 of the union, and `atlas-cap merge` writes a run record', async () => {
