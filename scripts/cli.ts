@@ -1,7 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { redact } from '../core/redact.ts';
-import { isUsageError } from '../core/usage-error.ts';
+import { isUsageError, UsageError } from '../core/usage-error.ts';
 import { loadCommands } from './commands/index.ts';
 
 /** Exit code for bad input: a wrong flag, value or file. */
@@ -33,6 +33,22 @@ const cli = yargs(argv)
       .filter(Boolean);
     fail(text.join(' '), EXIT_USAGE);
   });
+
+/**
+ * A `type: 'number'` option given a word reaches the commands as NaN: refused here, for every command,
+ * with the flag and what was typed.
+ */
+cli.middleware((parsed) => {
+  for (const [key, value] of Object.entries(parsed)) {
+    // yargs also adds a camelCase copy of every dashed flag: the dashed one is reported.
+    if (typeof value !== 'number' || !Number.isNaN(value) || /[A-Z]/.test(key)) continue;
+    const flag = `--${key}`;
+    const at = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    const typed =
+      at < 0 ? '' : argv[at]!.includes('=') ? argv[at]!.slice(flag.length + 1) : (argv[at + 1] ?? '');
+    throw new UsageError(flag, `'${typed}' is not a number`);
+  }
+}, true);
 
 for (const command of await loadCommands(argv)) cli.command(command);
 

@@ -38,6 +38,8 @@ describe('atlas-cap target: usage errors', () => {
         /--slow-query-share: must be between 0 and 1/,
       ],
       [['--policy', 'fixed', '--host', '0.0.0.0'], /--host: 0\.0\.0\.0 is not loopback/],
+      // A word where a number goes is refused for every command (scripts/cli.ts), not passed on as NaN.
+      [['--policy', 'fixed', '--port', 'eighty'], /^atlas-cap: --port: 'eighty' is not a number$/m],
       [
         ['--policy', 'fixed', '--database-url', 'postgres://atlas:hunter2@db.example.com/atlas'],
         /--database-url: host db\.example\.com is not loopback/,
