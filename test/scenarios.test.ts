@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
 import { findK6 } from '../scripts/k6/binary.ts';
+import { bundleScenario } from '../scripts/k6/bundle.ts';
 import { inspectScenario, parseGoDuration } from '../scripts/k6/run-k6.ts';
 import { parseThresholds } from '../scripts/k6/thresholds.ts';
 import { DEFAULT_MAX_VUS, planScenario, SCENARIOS, SCENARIOS_DIR } from '../scripts/run/plan.ts';
@@ -78,6 +79,19 @@ describe('scenarios', () => {
       }
     },
   );
+
+  it.runIf(hasK6)('the bundle k6 runs resolves to the same options as each scenario file', async () => {
+    const plan = (scenario: (typeof SCENARIOS)[number]) =>
+      planScenario(scenario, loadProfile('ci-smoke'), loadPolicy('fixed'), 1000, 20);
+    const out = mkdtempSync(join(tmpdir(), 'atlas-bundles-'));
+    for (const scenario of SCENARIOS) {
+      const env = { ...plan(scenario).env, USERS_CSV: csv, BASE_URL: 'http://127.0.0.1:9' };
+      const file = resolve(SCENARIOS_DIR, `${scenario}.ts`);
+      const bundle = await bundleScenario(file, out);
+      expect(readFileSync(bundle, 'utf8'), scenario).not.toMatch(/from ["']\.\.?\//); // no relative imports left
+      expect(await inspectScenario(k6, bundle, env), scenario).toEqual(await inspectScenario(k6, file, env));
+    }
+  });
 
   it.runIf(hasK6)("sizes VUs by Little's law from the rate and the iteration time", async () => {
     const plan = planScenario('full-sync', loadProfile('ci-smoke'), loadPolicy('current'), 1000, 20);

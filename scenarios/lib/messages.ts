@@ -2,7 +2,7 @@ import http from 'k6/http';
 import { BASE_URL, envNumber, REQUEST_TIMEOUT_S } from './env.ts';
 import { acknowledge, authHeaders, NAMES, type Tags, track } from './rest.ts';
 import { messageText } from './sync.ts';
-import type { SeededUser } from './users.ts';
+import type { ActingUser } from './users.ts';
 
 /** Characters of a chat message sent to /api/message (profile content.meanChars, capped). */
 const PROMPT_CHARS = Math.max(1, Math.min(envNumber('MESSAGE_CHARS', 500), 8000));
@@ -23,7 +23,7 @@ export function storedMessageIds(body: unknown): string[] {
 }
 
 /** POST /api/message as `user` in their first conversation; acknowledged ids feed the integrity check. */
-export function sendMessage(user: SeededUser, tags: Tags = {}): number {
+export function sendMessage(user: ActingUser, tags: Tags = {}): number {
   const res = http.post(
     `${BASE_URL}/api/message`,
     JSON.stringify({ conversation_id: user.firstConversationId, content: PROMPT }),

@@ -1,7 +1,7 @@
 import { envNumber } from './env.ts';
 import { acknowledge, jsonRows, NAMES, NO_TAGS, restGet, restInsert, type Tags } from './rest.ts';
 import { lastSyncOf, recordSync } from './sync-state.ts';
-import type { SeededUser } from './users.ts';
+import type { ActingUser } from './users.ts';
 import { uuidv4 } from './uuid.ts';
 
 // The two sync strategies of storage-architecture-analysis.md, request for request as the client
@@ -35,7 +35,7 @@ interface ConversationRow {
  * pushLocalChangesToRemote: one upsert batch per sync (simulator PUSH_REQUESTS_PER_SYNC), holding a
  * new local message with probability PUSH_SHARE; acknowledged ids feed the integrity check.
  */
-export function pushLocalChanges(user: SeededUser, tags: Tags = NO_TAGS): void {
+export function pushLocalChanges(user: ActingUser, tags: Tags = NO_TAGS): void {
   if (!(Math.random() < PUSH_SHARE && user.firstConversationId)) {
     restInsert('messages', '[]', user, NAMES.push, tags); // the empty batch: nothing to acknowledge
     return;
@@ -52,7 +52,7 @@ export function pushLocalChanges(user: SeededUser, tags: Tags = NO_TAGS): void {
 }
 
 /** fullSync: all conversations, then all messages of every conversation, then the push. */
-export function fullSync(user: SeededUser, tags: Tags = NO_TAGS): void {
+export function fullSync(user: ActingUser, tags: Tags = NO_TAGS): void {
   const conversations = jsonRows<ConversationRow>(
     restGet(`conversations?select=*&user_id=eq.${user.id}`, user, NAMES.conversations, tags),
   );
@@ -69,9 +69,10 @@ export function fullSync(user: SeededUser, tags: Tags = NO_TAGS): void {
 }
 
 /** deltaSync: conversations updated since the last sync (limit), their new messages, then the push. */
-export function deltaSync(user: SeededUser, intervalSeconds: number, tags: Tags = NO_TAGS): void {
+export function deltaSync(user: ActingUser, intervalSeconds: number, tags: Tags = NO_TAGS): void {
   const started = Date.now();
-  const since = encodeURIComponent(new Date(lastSyncOf(user.id, intervalSeconds, started)).toISOString());
+  // An ISO timestamp (digits, '-', ':', '.', 'T', 'Z') is valid in a query string as it is: no encoding.
+  const since = new Date(lastSyncOf(user.id, intervalSeconds, started)).toISOString();
   const changed = jsonRows<ConversationRow>(
     restGet(
       `conversations?select=*&user_id=eq.${user.id}&updated_at=gt.${since}&limit=${DELTA_LIMIT}`,

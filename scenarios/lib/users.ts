@@ -53,19 +53,24 @@ export function parseUsersCsv(text: string): SeededUser[] {
   });
 }
 
-/**
- * One user as the SharedArray stores it: `[id, tier, activity, conversations, lastActivity,
- * firstConversationId, token?]`. A SharedArray JSON-decodes an element on every access: an array of
- * strings decodes in about a third of the time of the same user as an object.
- */
-export type PackedUser = readonly string[];
+/** What an iteration needs of a user (the rest of the export only selects users at load time). */
+export type ActingUser = Pick<SeededUser, 'id' | 'conversations' | 'firstConversationId' | 'token'>;
 
-/** Users of a scenario as loaded (shared, read-only): `userAt` turns an element into a SeededUser. */
+/**
+ * One user as the SharedArray stores it: `[id, firstConversationId, conversations, token?]`. A
+ * SharedArray JSON-decodes and deep-freezes an element on every access (the largest single cost of a
+ * delta-sync iteration, ~10 us): an array of a few strings decodes faster than an object with the same
+ * fields, and fields no iteration reads (tier, activity, last activity) are left out. An element must
+ * not be a bare string: k6 decodes a top-level JSON string ~6x slower than the same string in an array.
+ */
+export type PackedUser = readonly (string | number)[];
+
+/** Users of a scenario as loaded (shared, read-only): `userAt` turns an element into an ActingUser. */
 export type UserList = readonly PackedUser[];
 
 /** The packed form of a user (what loadUsers stores). */
 export function packUser(u: SeededUser): PackedUser {
-  const row = [u.id, u.tier, u.activity, String(u.conversations), u.lastActivity, u.firstConversationId];
+  const row: (string | number)[] = [u.id, u.firstConversationId, u.conversations];
   if (u.token !== undefined) row.push(u.token);
   return row;
 }
@@ -85,20 +90,17 @@ export function loadUsers(tiers: string[], classes: string[]): UserList {
 }
 
 /**
- * `users[index]` as a SeededUser. Decoded on every call, never cached per VU: measured, a per-VU cache
+ * `users[index]` as an ActingUser. Decoded on every call, never cached per VU: measured, a per-VU cache
  * of decoded users grows every VU's heap and costs more in garbage collection than it saves.
  */
-export function userAt(users: UserList, index: number): SeededUser {
+export function userAt(users: UserList, index: number): ActingUser {
   const r = users[index]!;
-  const user: SeededUser = {
-    id: r[0]!,
-    tier: r[1] as SeededUser['tier'],
-    activity: r[2] as SeededUser['activity'],
-    conversations: Number(r[3]),
-    lastActivity: r[4]!,
-    firstConversationId: r[5]!,
+  const user: ActingUser = {
+    id: r[0] as string,
+    firstConversationId: r[1] as string,
+    conversations: r[2] as number,
   };
-  if (r[6] !== undefined) user.token = r[6];
+  if (r[3] !== undefined) user.token = r[3] as string;
   return user;
 }
 
@@ -123,7 +125,7 @@ export function userOfIteration(
   users: UserList,
   offset = 0,
   iteration: number = currentScenario().iterationInTest,
-): SeededUser {
+): ActingUser {
   if (users.length === 0) throw new Error('no users match this scenario (check USERS_CSV and the tiers)');
   return userAt(users, (iteration + offset) % users.length);
 }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
@@ -8,6 +9,7 @@ import { loadProfile } from '../../core/profile.ts';
 import { maskUrl } from '../../core/redact.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import { resolveK6 } from '../k6/binary.ts';
+import { bundleScenario } from '../k6/bundle.ts';
 import { SECRET_NAME, writeK8sManifests } from '../k6/k8s.ts';
 import { parseDurationSeconds } from '../run/duration.ts';
 import { parseScenario, planScenario, scenarioFile } from '../run/plan.ts';
@@ -95,15 +97,17 @@ export const k8sCommand: CommandModule<object, K8sArgs> = {
       .replace(/[^a-z0-9-]/g, '-')
       .slice(0, 52);
     const outDir = resolve(args.out ?? join(ROOT, 'reports', 'out', 'k8s', name));
+    // The runners get the bundle `atlas-cap run` runs (scripts/k6/bundle.ts), archived with its environment.
+    const bundleDir = mkdtempSync(join(tmpdir(), 'atlas-k8s-'));
     const result = await writeK8sManifests({
       k6: resolveK6(),
-      file: scenarioFile(scenario),
+      file: await bundleScenario(scenarioFile(scenario), bundleDir),
       name,
       parallelism: args.parallelism,
       env: { ...plan.env, BASE_URL: args.target.replace(/\/+$/, ''), USERS_CSV: csv },
       outDir,
       namespace: args.namespace,
-    });
+    }).finally(() => rmSync(bundleDir, { recursive: true, force: true }));
     const lines = [
       `wrote ${result.configMap} (k6 archive, ${(result.archiveBytes / 1024).toFixed(0)} KiB) and ${result.testRun}`,
       `before applying: kubectl create secret generic ${SECRET_NAME} --from-literal=jwt-secret=... --from-literal=anon-key=...`,
