@@ -45,6 +45,52 @@ export const SeriesSampleSchema = z.object({
   upstream: z.object({ inUse: z.number(), queued: z.number() }).nullable(),
   /** 429 responses counted by the target in this second. */
   rateLimited: z.number().min(0).nullable(),
+  /**
+   * CPU in this second, percent of one core (from /proc; absent in older records and off Linux): the
+   * host over all cores (busy = not idle or iowait; cores × 100 at most), and each process group (null
+   * when not followed: a remote target or database).
+   */
+  cpu: z
+    .object({
+      host: z.number().min(0),
+      target: z.number().min(0).nullable(),
+      database: z.number().min(0).nullable(),
+      loadGenerator: z.number().min(0).nullable(),
+      runner: z.number().min(0).nullable(),
+    })
+    .optional(),
+});
+
+/** CPU of one process group over a run: CPU-seconds and percent of one core (mean, max per second). */
+export const ProcessCpuSchema = z.object({
+  cpuSeconds: z.number().min(0),
+  cpuPercentMean: z.number().min(0),
+  cpuPercentMax: z.number().min(0),
+  /** Which processes: e.g. `target pid 123 and its children`, `PostgreSQL server pid 45 and its children`. */
+  processes: z.string(),
+});
+
+/**
+ * Where a run's CPU went (from /proc/stat and /proc/<pid>/stat, once a second, over the window k6 ran).
+ * Optional: older records and runs off Linux have none.
+ */
+export const RunCpuSchema = z.object({
+  /** Seconds the sampler covered (k6's start to its end); per-request figures divide by requests in it. */
+  windowSeconds: z.number().min(0),
+  /** Host busy CPU over all cores (machine.cores × 100 % at most), everything on the machine included. */
+  host: z.object({
+    cpuSeconds: z.number().min(0),
+    cpuPercentMean: z.number().min(0),
+    cpuPercentMax: z.number().min(0),
+  }),
+  /** The target process (local target only). */
+  target: ProcessCpuSchema.nullable(),
+  /** The database server's processes (when it runs on this host and /proc shows them; all its databases). */
+  database: ProcessCpuSchema.nullable(),
+  /** The k6 processes (the same as loadGenerator.cpuPercentMean, measured the /proc way). */
+  loadGenerator: ProcessCpuSchema.nullable(),
+  /** The runner (atlas-cap run: collector, sampler). */
+  runner: ProcessCpuSchema.nullable(),
 });
 
 /** run.json: everything needed to read a run without re-running it. */
@@ -106,6 +152,8 @@ export const RunRecordSchema = z.object({
     maxVUs: z.number().int().min(0),
   }),
   thresholds: z.record(z.string(), z.object({ ok: z.boolean() })),
+  /** Where the CPU went: host, target, database, k6, runner (optional: absent in older records). */
+  cpu: RunCpuSchema.optional(),
   /** Summaries of requests by user class and tier (`abusive/free`, `legit/core`; rate-limit runs). */
   classes: z.record(z.string(), EndpointSummarySchema).optional(),
   /** Ramp runs: the highest rate sustained within the latency and error budgets. */
@@ -127,6 +175,8 @@ export const RunRecordSchema = z.object({
 export type EndpointSummary = z.output<typeof EndpointSummarySchema>;
 /** One per-second sample of a run. */
 export type SeriesSample = z.output<typeof SeriesSampleSchema>;
+/** CPU use of the run's process groups and of the host. */
+export type RunCpu = z.output<typeof RunCpuSchema>;
 /** The run.json of a run record. */
 export type RunRecord = z.output<typeof RunRecordSchema>;
 

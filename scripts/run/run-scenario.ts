@@ -14,6 +14,7 @@ import { anonKey, DEV_JWT_SECRET } from '../../target/jwt.ts';
 import { startCollector } from '../collector/collector.ts';
 import { mergeRawOutputs } from '../k6/aggregate.ts';
 import { K6_VERSION, resolveK6 } from '../k6/binary.ts';
+import { bundleScenario } from '../k6/bundle.ts';
 import { inspectScenario, type K6Process, scheduledRate, startK6 } from '../k6/run-k6.ts';
 import { parseThresholds } from '../k6/thresholds.ts';
 import { type ResolvedDatabase, resolveDatabase } from '../lib/database.ts';
@@ -28,8 +29,15 @@ import {
   parseFault,
   SLOW_QUERY,
 } from './faults.ts';
+import {
+  type CpuGroup,
+  localPostgresServerPid,
+  runCpuOf,
+  startHostCpuSampler,
+  withCpuSeries,
+} from './host-cpu-sampler.ts';
 import { checkAcknowledgedMessages } from './integrity.ts';
-import { executionSegment, parseScenario, planScenario } from './plan.ts';
+import { executionSegment, parseScenario, planScenario, scenarioFile } from './plan.ts';
 import {
   buildSeries,
   gitInfo,
@@ -296,7 +304,8 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
     const k6Env: NodeJS.ProcessEnv = { ...process.env, ANON_KEY: anon, K6_NO_USAGE_REPORT: 'true' };
     delete k6Env.SUPABASE_JWT_SECRET;
     delete k6Env.JWT_SECRET;
-    const file = join(ROOT, 'scenarios', `${scenario}.ts`);
+    // k6 runs the scenario as one bundle (scripts/k6/bundle.ts), kept in the run's work folder.
+    const file = await bundleScenario(scenarioFile(scenario), work);
     const inspected = await inspectScenario(k6, file, env, k6Env);
     const thresholds = parseThresholds(inspected.thresholds ?? {});
     const targetRate = scheduledRate(inspected);
@@ -304,7 +313,21 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
 
     const statsBefore = db ? await statementTotals(db.url, db.source === 'embedded') : null;
     const collector = await startCollector({ metricsUrl: local ? baseUrl : undefined, databaseUrl: db?.url });
-    const cpu = startCpuSampler();
+    // Where the CPU goes (host, target, database, k6, this runner): the simulator's rig model reads it.
+    const hostCpu = startHostCpuSampler(machineInfo().cores);
+    // Without /proc (not Linux) only k6's own CPU is measured, with pidusage.
+    const k6Cpu = hostCpu.available ? null : startCpuSampler();
+    const cpuProcesses: Partial<Record<CpuGroup, string>> = { runner: `runner pid ${process.pid}` };
+    hostCpu.watch('runner', process.pid, false);
+    if (target?.child.pid) {
+      hostCpu.watch('target', target.child.pid);
+      cpuProcesses.target = `target pid ${target.child.pid} and its children`;
+    }
+    const pgServer = db ? await localPostgresServerPid(db.url) : null;
+    if (pgServer !== null) {
+      hostCpu.watch('database', pgServer);
+      cpuProcesses.database = `PostgreSQL server pid ${pgServer} and its children (all its databases)`;
+    }
     const originMs = Date.now();
     const rawFiles = Array.from({ length: segments }, (_, i) => join(work, `k6-${i}.json.gz`));
     const processes: K6Process[] = rawFiles.map((rawOut, i) =>
@@ -318,7 +341,11 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
         ...(segments > 1 ? { segment: executionSegment(i, segments) } : {}),
       }),
     );
-    for (const p of processes) cpu.watch(p.pid);
+    for (const p of processes) {
+      k6Cpu?.watch(p.pid);
+      hostCpu.watch('loadGenerator', p.pid);
+    }
+    cpuProcesses.loadGenerator = `${processes.length} k6 process(es) and their children`;
     log(
       `k6 ${scenario}: ${segments} process(es), ${targetRate.toFixed(3)} iterations/s for ${options.durationSeconds} s`,
     );
@@ -329,7 +356,12 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
       : undefined;
     const codes = await Promise.all(processes.map((p) => p.done));
     await faultTask;
-    const lg = cpu.stop();
+    const hostCpuSummary = hostCpu.stop();
+    const runCpu = hostCpuSummary ? runCpuOf(hostCpuSummary, cpuProcesses) : null;
+    const fromHost = runCpu?.loadGenerator;
+    const lg = fromHost
+      ? { mean: fromHost.cpuPercentMean, max: fromHost.cpuPercentMax }
+      : (k6Cpu?.stop() ?? { mean: 0, max: 0 });
     const server = await collector.stop();
     const statsAfter = db ? await statementTotals(db.url) : null;
     const targetHealthy = target ? await healthy(target.url) : null;
@@ -337,7 +369,11 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
 
     const merged = await mergeRawOutputs(rawFiles, thresholds, originMs);
     await gzipConcat(rawFiles, join(dir, RUN_FILES.rawK6));
-    const series = buildSeries(merged.series, server.samples, originMs);
+    const series = withCpuSeries(
+      buildSeries(merged.series, server.samples, originMs),
+      hostCpuSummary?.samples ?? [],
+      originMs,
+    );
 
     const syncIterations = Object.entries(merged.iterations.byScenario)
       .filter(([name]) => name.startsWith('sync') || name === 'ramp')
@@ -439,6 +475,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
       sync,
       queryKinds,
       loadGenerator: { cpuPercentMean: lg.mean, cpuPercentMax: lg.max, saturated, maxVUs: merged.maxVUs },
+      ...(runCpu ? { cpu: runCpu } : {}),
       thresholds: thresholdResults,
       ...(Object.keys(merged.classes).length > 0 ? { classes: merged.classes } : {}),
       ...(knee ? { knee } : {}),

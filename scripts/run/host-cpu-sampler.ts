@@ -1,0 +1,221 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+import { hostOfUrl, isLoopbackHost } from '../../core/loopback.ts';
+import type { RunCpu, SeriesSample } from '../../core/run-record.ts';
+import {
+  CLOCK_TICKS_PER_SECOND,
+  descendantsOf,
+  type HostTicks,
+  hostBusyPercent,
+  type ProcessTicks,
+  parseHostTicks,
+  parseProcessTicks,
+  ticksBetween,
+} from './proc-stat.ts';
+
+// Where the CPU of a run goes, once a second from /proc (Linux): the host's busy share over all cores,
+// and the CPU of process groups (a root process and its descendants): the target, the database server,
+// k6, and the runner itself. Everything in percent of one core, as loadGenerator.cpuPercentMean is.
+
+/** Process groups the sampler follows. */
+export type CpuGroup = 'target' | 'database' | 'loadGenerator' | 'runner';
+
+/** One second of CPU: the host (all cores) and each watched group, percent of one core. */
+export interface CpuSample {
+  atMs: number;
+  host: number;
+  groups: Partial<Record<CpuGroup, number>>;
+}
+
+/** What {@link HostCpuSampler.stop} returns: per-second samples and totals over the sampled window. */
+export interface HostCpuSummary {
+  cores: number;
+  /** Seconds between the first and the last reading. */
+  windowSeconds: number;
+  samples: CpuSample[];
+  /** Host busy CPU-seconds (all cores) over the window. */
+  hostCpuSeconds: number;
+  /** CPU-seconds of each watched group over the window. */
+  groupCpuSeconds: Partial<Record<CpuGroup, number>>;
+}
+
+/** Samples host and process-group CPU from /proc once a second. */
+export interface HostCpuSampler {
+  /** Whether /proc can be read here (Linux): when false, stop() returns null. */
+  readonly available: boolean;
+  /** Follows `pid` (and its descendants unless `children` is false) as part of `group` from the next reading on. */
+  watch(group: CpuGroup, pid: number, children?: boolean): void;
+  /** Stops; null when /proc is not readable (not Linux) or nothing was sampled. */
+  stop(): HostCpuSummary | null;
+}
+
+function readProcesses(): Map<number, ProcessTicks> {
+  const out = new Map<number, ProcessTicks>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const p = parseProcessTicks(readFileSync(`/proc/${name}/stat`, 'utf8'));
+      out.set(p.pid, p);
+    } catch {
+      // the process ended between readdir and read
+    }
+  }
+  return out;
+}
+
+interface Reading {
+  atMs: number;
+  uptimeTicks: number;
+  host: HostTicks;
+  processes: Map<number, ProcessTicks>;
+}
+
+function read(): Reading {
+  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(/\s+/)[0]);
+  return {
+    atMs: Date.now(),
+    uptimeTicks: uptime * CLOCK_TICKS_PER_SECOND,
+    host: parseHostTicks(readFileSync('/proc/stat', 'utf8')),
+    processes: readProcesses(),
+  };
+}
+
+/** Starts reading /proc every `intervalMs` (the first reading now). */
+export function startHostCpuSampler(cores: number, intervalMs = 1000): HostCpuSampler {
+  const available = existsSync('/proc/stat') && existsSync('/proc/uptime');
+  const roots = new Map<CpuGroup, Map<number, boolean>>();
+  const samples: CpuSample[] = [];
+  const totals: Partial<Record<CpuGroup, number>> = {};
+  let hostTicks = 0;
+  let first: Reading | null = null;
+  let last: Reading | null = null;
+  const tick = (): void => {
+    let now: Reading;
+    try {
+      now = read();
+    } catch {
+      return; // /proc unreadable this second: no sample
+    }
+    if (last) {
+      const seconds = (now.uptimeTicks - last.uptimeTicks) / CLOCK_TICKS_PER_SECOND;
+      if (seconds > 0) {
+        const groups: Partial<Record<CpuGroup, number>> = {};
+        for (const [group, pids] of roots) {
+          const members = new Set<number>();
+          for (const [root, children] of pids) {
+            if (!children) members.add(root);
+            else for (const pid of descendantsOf(root, now.processes.values())) members.add(pid);
+          }
+          const ticks = ticksBetween(last.processes, now.processes, members, last.uptimeTicks);
+          totals[group] = (totals[group] ?? 0) + ticks / CLOCK_TICKS_PER_SECOND;
+          groups[group] = (ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100;
+        }
+        const host = hostBusyPercent(last.host, now.host, cores);
+        hostTicks += (host / 100) * seconds;
+        samples.push({ atMs: now.atMs, host, groups });
+      }
+    }
+    first ??= now;
+    last = now;
+  };
+  if (available) tick();
+  const timer = available ? setInterval(tick, intervalMs) : null;
+  return {
+    available,
+    watch(group, pid, children = true) {
+      if (!(pid > 0)) return;
+      const set = roots.get(group) ?? new Map<number, boolean>();
+      set.set(pid, children);
+      roots.set(group, set);
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      if (!available) return null;
+      tick();
+      if (!first || !last || samples.length === 0) return null;
+      return {
+        cores,
+        windowSeconds: (last.uptimeTicks - first.uptimeTicks) / CLOCK_TICKS_PER_SECOND,
+        samples,
+        hostCpuSeconds: hostTicks,
+        groupCpuSeconds: totals,
+      };
+    },
+  };
+}
+
+/**
+ * The process id of the PostgreSQL server (postmaster) behind `databaseUrl` when it runs on this host
+ * and its processes are visible in /proc: a backend's pid (pg_backend_pid) whose /proc entry is a
+ * `postgres` process, and its parent, also `postgres`. Null otherwise (remote, another pid namespace).
+ */
+export async function localPostgresServerPid(databaseUrl: string): Promise<number | null> {
+  if (!existsSync('/proc/self/stat') || !isLoopbackHost(hostOfUrl(databaseUrl))) return null;
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'atlas-cap cpu' });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    const backend = parseProcessTicks(readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8'));
+    const server = parseProcessTicks(readFileSync(`/proc/${backend.ppid}/stat`, 'utf8'));
+    const isPostgres = (p: ProcessTicks): boolean => /^(postgres|postmaster)$/.test(p.comm);
+    return isPostgres(backend) && isPostgres(server) ? server.pid : null;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const GROUPS: CpuGroup[] = ['target', 'database', 'loadGenerator', 'runner'];
+
+/**
+ * The run record's `cpu` from a sampler summary; `processes` says what each followed group was (a
+ * group that was not followed is null).
+ */
+export function runCpuOf(summary: HostCpuSummary, processes: Partial<Record<CpuGroup, string>>): RunCpu {
+  const w = Math.max(1e-9, summary.windowSeconds);
+  const group = (g: CpuGroup): RunCpu['target'] => {
+    const seconds = summary.groupCpuSeconds[g];
+    const what = processes[g];
+    if (seconds === undefined || what === undefined) return null;
+    return {
+      cpuSeconds: seconds,
+      cpuPercentMean: (seconds / w) * 100,
+      cpuPercentMax: Math.max(0, ...summary.samples.map((s) => s.groups[g] ?? 0)),
+      processes: what,
+    };
+  };
+  return {
+    windowSeconds: summary.windowSeconds,
+    host: {
+      cpuSeconds: summary.hostCpuSeconds,
+      cpuPercentMean: (summary.hostCpuSeconds / w) * 100,
+      cpuPercentMax: Math.max(0, ...summary.samples.map((s) => s.host)),
+    },
+    target: group('target'),
+    database: group('database'),
+    loadGenerator: group('loadGenerator'),
+    runner: group('runner'),
+  };
+}
+
+/** Adds each second's CPU to the series (the sample read at the end of that second, from `originMs`). */
+export function withCpuSeries(
+  series: SeriesSample[],
+  samples: CpuSample[],
+  originMs: number,
+): SeriesSample[] {
+  const bySecond = new Map<number, CpuSample>();
+  for (const s of samples) {
+    // A reading at atMs covers the second before it.
+    const t = Math.floor((s.atMs - originMs) / 1000) - 1;
+    if (t >= 0) bySecond.set(t, s);
+  }
+  return series.map((s) => {
+    const c = bySecond.get(s.t);
+    if (!c) return s;
+    const cpu = { host: c.host } as NonNullable<SeriesSample['cpu']>;
+    for (const g of GROUPS) cpu[g] = c.groups[g] ?? null;
+    return { ...s, cpu };
+  });
+}
