@@ -1,5 +1,7 @@
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
+import type { CpuQueues } from './cpu.ts';
+import { cpuQueues, cpuSaturation, cpuWaitsOf, processorSharingWait, statementCpuWaitMs } from './cpu.ts';
 import {
   logNormalFromMedianP95,
   logNormalMean,
@@ -22,6 +24,7 @@ import { rateLimitOutcomes } from './rate-limit.ts';
 import type {
   AbuseAssumption,
   Calibration,
+  CpuPlacement,
   EndpointPrediction,
   Extrapolation,
   Prediction,
@@ -36,6 +39,9 @@ import { ENDPOINTS, QUERIES_PER_MESSAGE, workloadAt } from './workload.ts';
 
 // The analytical model: each resource is an M/G/c queue fed by the open-model workload.
 //   db.cpu            servers = database cores; one arrival per statement, service = its CPU time
+//                     (processor sharing, cpu.ts); on the rig `host.cpu` instead: the host's cores
+//                     shared by the target, the database, k6 and other processes
+//   app.cpu           servers = backend vCPUs (when given and CPU-calibrated); one arrival per request
 //   db.pool           servers = policy.database.poolSize; one checkout per statement (PostgREST holds a
 //                     connection per request), hold = connection overhead + CPU wait + statement time
 //   upstream.sockets  servers = policy.upstream.maxSockets; one per admitted /api/message, hold = the
@@ -48,11 +54,18 @@ export interface ModelContext {
   /** Database cores of the plan. */
   cores: number;
   abuse: AbuseAssumption;
+  /** Where the CPU work runs (default: a deployment). */
+  placement?: CpuPlacement;
+  /** Backend vCPUs of the app tier; absent or null: the app tier's CPU is not modelled. */
+  appCores?: number | null;
 }
 
 /** The queues of one prediction, kept for the DES and for composing latencies. */
 export interface ModelQueues {
+  /** The CPU queue on the statements' path: the database's cores, or the rig's shared host. */
   cpu: Queue;
+  /** All CPU resources (database or host, and the app tier) and how a request waits for them. */
+  cpus: CpuQueues;
   pool: Queue;
   upstream: Queue;
   /** Statement arrivals per second by kind (sync REST endpoints and api.message). */
@@ -99,19 +112,20 @@ export function buildQueues(
   // rate-limited requests stop before the database.
   statementRates[ENDPOINTS.message] = admittedMessagesPerSecond * QUERIES_PER_MESSAGE;
   const kinds = Object.keys(statementRates);
-  const cpuMix = mixture(
-    kinds.map((k) => ({
-      rate: statementRates[k]!,
-      mean: demandOf(cal, k).meanMs * cal.cpuShareOfDbTime,
-      scv: demandOf(cal, k).scv,
-    })),
+  const requestRates = { ...workload.requestsPerSecondByEndpoint };
+  const cpus = cpuQueues(
+    cal,
+    ctx.placement ?? { kind: 'deployment' },
+    requestRates,
+    statementRates,
+    ctx.cores,
+    ctx.appCores ?? null,
   );
-  const cpu = queue(Math.max(1, Math.round(ctx.cores)), cpuMix.rate, cpuMix.mean, cpuMix.scv);
-  const cpuWait = cpu.meanWaitMs ?? 0;
+  const cpu = cpus.cpu;
   const holdMix = mixture(
     kinds.map((k) => ({
       rate: statementRates[k]!,
-      mean: cal.connectionOverheadMs + cpuWait + demandOf(cal, k).meanMs,
+      mean: cal.connectionOverheadMs + statementCpuWaitMs(cpus, cal, k) + demandOf(cal, k).meanMs,
       scv: demandOf(cal, k).scv,
     })),
   );
@@ -123,6 +137,7 @@ export function buildQueues(
   const upstream = queue(policy.upstream.maxSockets, admittedMessagesPerSecond, upMean, upScv);
   return {
     cpu,
+    cpus,
     pool,
     upstream,
     statementRates,
@@ -147,6 +162,33 @@ function resource(name: ResourceName, q: Queue, source: string): ResourcePredict
   };
 }
 
+/** The CPU resources of a prediction: the database's (or the rig host's) cores, and the app tier's. */
+export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePrediction[] {
+  const share = `${cal.cpuShareOfDbTime.toPrecision(3)} × statement time (${cal.cpuShareSource ?? 'assumption'})`;
+  const out: ResourcePrediction[] = [];
+  if (cpus.cpuName === 'host.cpu') {
+    const parts = Object.entries(cpus.loadParts)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(', ');
+    out.push(
+      resource(
+        'host.cpu',
+        cpus.cpu,
+        `rig: one host's cores shared by everything (processor sharing); load in cores: ${parts}; statement CPU = ${share}`,
+      ),
+    );
+  } else out.push(resource('db.cpu', cpus.cpu, `statement CPU = ${share}`));
+  if (cpus.app)
+    out.push(
+      resource(
+        'app.cpu',
+        cpus.app,
+        `backend vCPUs; CPU per request ${cal.cpu?.app.source ?? ''} (processor sharing)`,
+      ),
+    );
+  return out;
+}
+
 /** Latency, error and timeout shares of one database statement of a kind. */
 interface StatementOutcome {
   latency: Latency;
@@ -168,8 +210,8 @@ function statementOutcome(
   const waits = [];
   if (!q.pool.saturated)
     waits.push({ probability: q.pool.probabilityOfWaiting, meanMs: q.pool.conditionalWaitMs ?? 0 });
-  if (!q.cpu.saturated)
-    waits.push({ probability: q.cpu.probabilityOfWaiting, meanMs: q.cpu.conditionalWaitMs ?? 0 });
+  // One statement; a REST request's own app-tier CPU is on its path too (/api/message adds its once).
+  waits.push(...cpuWaitsOf(q.cpus, cal, kind, 1, kind === ENDPOINTS.message ? null : kind));
   // Calibrated: the measured uncontended latency distribution; else a constant overhead plus the statement.
   const base = cal.baseLatency?.[kind];
   let lat: Latency;
@@ -184,12 +226,8 @@ function statementOutcome(
   // statement (CPU wait + execution) beyond statement_timeout.
   let timeout = q.pool.saturated ? 0 : waitSurvival(q.pool, acquire);
   if (stmt !== null && !q.cpu.saturated) {
-    const exec = latency(
-      0,
-      [{ probability: q.cpu.probabilityOfWaiting, meanMs: q.cpu.conditionalWaitMs ?? 0 }],
-      d.meanMs,
-      d.scv,
-    );
+    const w = processorSharingWait(q.cpu, d.meanMs * cal.cpuShareOfDbTime);
+    const exec = latency(0, w ? [w] : [], d.meanMs, d.scv);
     timeout = 1 - (1 - timeout) * (1 - latencySurvival(exec, stmt));
   }
   // Saturation: the excess never gets served. A saturated pool turns it into acquire timeouts and
@@ -201,8 +239,9 @@ function statementOutcome(
     excess = 1 - (1 - excess) * (1 - q.pool.excessShare);
     bounded = acquire + d.meanMs;
   }
-  if (q.cpu.saturated) {
-    excess = 1 - (1 - excess) * (1 - q.cpu.excessShare);
+  const cpuSat = cpuSaturation(q.cpus);
+  if (cpuSat.saturated) {
+    excess = 1 - (1 - excess) * (1 - cpuSat.excessShare);
     if (stmt !== null) bounded = (bounded ?? 0) + stmt;
     else unbounded = true;
   }
@@ -257,7 +296,7 @@ export function predictAnalytic(
       q.upstream,
       `policy ${policy.name}: language-model latency median ${q.upstreamLatency.median} ms, p95 ${q.upstreamLatency.p95} ms (log-normal, mean ${q.upstreamLatency.meanMs.toFixed(0)} ms)`,
     ),
-    resource('db.cpu', q.cpu, `statement CPU time = ${cal.cpuShareOfDbTime} × database time`),
+    ...cpuResources(q.cpus, cal),
   ];
 
   const endpoints: EndpointPrediction[] = [];
@@ -308,9 +347,13 @@ export function predictAnalytic(
     legit > 0 ? rateLimits.reduce((s, r) => s + r.legitimateRate * r.legitimateRejectedShare, 0) / legit : 0;
   const dbMs = QUERIES_PER_MESSAGE * (msgDb.boundedP95Ms ?? latencyMean(msgDb.latency));
   const upLn = logNormalFromMedianP95(q.upstreamLatency.median, q.upstreamLatency.p95);
-  const upWaits = q.upstream.saturated
-    ? []
-    : [{ probability: q.upstream.probabilityOfWaiting, meanMs: q.upstream.conditionalWaitMs ?? 0 }];
+  const upWaits = [
+    ...(q.upstream.saturated
+      ? []
+      : [{ probability: q.upstream.probabilityOfWaiting, meanMs: q.upstream.conditionalWaitMs ?? 0 }]),
+    // The request's own app-tier CPU (its statements' CPU waits are in dbMs).
+    ...cpuWaitsOf(q.cpus, cal, ENDPOINTS.message, 0, ENDPOINTS.message),
+  ];
   const msgLatency = latency(
     overheadOf(cal, ENDPOINTS.message) + dbMs,
     upWaits,
@@ -348,7 +391,7 @@ export function predictAnalytic(
       : latencySurvival(
           latency(
             0,
-            [{ probability: q.cpu.probabilityOfWaiting, meanMs: q.cpu.conditionalWaitMs ?? 0 }],
+            cpuWaitsOf(q.cpus, cal, 'default', 1, null),
             demandOf(cal, 'default').meanMs,
             demandOf(cal, 'default').scv,
           ),

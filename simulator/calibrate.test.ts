@@ -4,7 +4,7 @@ import { loadPolicy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import { loadProfile } from '../core/profile.ts';
 import type { RunRecord, SeriesSample } from '../core/run-record.ts';
-import { RunRecordSchema } from '../core/run-record.ts';
+import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
 import type { CalibrationRun } from './calibrate.ts';
@@ -95,20 +95,13 @@ function recordFrom(
     upstream: null,
     rateLimited: null,
   }));
-  const record = RunRecordSchema.parse({
-    schemaVersion: 1,
+  const record = syntheticRunRecord({
     id: `synthetic-${p.users}`,
     scenario: 'launch-mix',
     users: p.users,
     profile: { ...prof },
     policy: { ...pol },
     arrivalRates: w.arrivalRates,
-    target: { kind: 'local', url: 'http://127.0.0.1:0' },
-    k6: { version: 'v1.8.1', segments: 1 },
-    machine: { cores: 2, memoryBytes: 24e9, cpuModel: 'synthetic' },
-    git: { commit: null, dirty: false },
-    startedAt: '2026-11-22T00:00:00Z',
-    endedAt: '2026-11-22T00:05:00Z',
     durationSeconds: seconds,
     endpoints,
     iterations: {
@@ -125,9 +118,6 @@ function recordFrom(
     },
     queryKinds,
     loadGenerator: { cpuPercentMean: 10, cpuPercentMax: 20, saturated: false, maxVUs: 100 },
-    thresholds: {},
-    notes: [],
-    exitStatus: 0,
   });
   return { record, series };
 }
@@ -216,29 +206,14 @@ describe('calibrate from target counters', () => {
     endpoints: RunRecord['endpoints'],
     queryKinds: RunRecord['queryKinds'],
   ) =>
-    RunRecordSchema.parse({
-      schemaVersion: 1,
+    syntheticRunRecord({
       id,
       scenario: 'launch-mix',
       users,
       profile: { ...profile },
       policy: { ...policy },
-      arrivalRates: {},
-      target: { kind: 'local', url: 'http://127.0.0.1:0' },
-      k6: { version: 'v1.8.1', segments: 1 },
-      machine: { cores: 2, memoryBytes: 24e9, cpuModel: 'synthetic' },
-      git: { commit: null, dirty: false },
-      startedAt: '2026-11-22T00:00:00Z',
-      endedAt: '2026-11-22T00:01:00Z',
-      durationSeconds: 60,
       endpoints,
-      iterations: { completed: 1, dropped: 0, rate: 1, targetRate: 1 },
-      sync: null,
       queryKinds,
-      loadGenerator: { cpuPercentMean: 1, cpuPercentMax: 1, saturated: false, maxVUs: 1 },
-      thresholds: {},
-      notes: [],
-      exitStatus: 0,
     });
 
   it('push demand per push request; /api/message inserts counted to api.message; base latency (median over runs)', () => {

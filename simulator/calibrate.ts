@@ -1,4 +1,6 @@
+import { median, mean as ssMean } from 'simple-statistics';
 import type { RunRecord, SeriesSample } from '../core/run-record.ts';
+import { calibrateCpu, withoutCpuWait } from './calibrate-cpu.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import type { Calibration, ServiceDemand, UslFit } from './types.ts';
@@ -42,14 +44,9 @@ export function demandKeyOf(kind: string): string | null {
   return 'default';
 }
 
-function median(values: number[]): number {
-  const xs = [...values].sort((a, b) => a - b);
-  const m = Math.floor(xs.length / 2);
-  return xs.length % 2 === 1 ? xs[m]! : (xs[m - 1]! + xs[m]!) / 2;
-}
-
+/** Mean of values, 0 for none. */
 function mean(values: number[]): number {
-  return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+  return values.length > 0 ? ssMean(values) : 0;
 }
 
 /** Mean busy + waiting connections over a run's steady part (the first 10% of samples skipped). */
@@ -155,10 +152,9 @@ export function calibrate(runs: CalibrationRun[]): Calibration {
   }
 
   // Time outside the database per endpoint (mean latency minus the statement), request-weighted over
-  // the uncontended runs, and the measured latency distribution (median, p95; median over runs) of each
-  // REST endpoint.
+  // the uncontended runs.
   const overhead: Calibration['requestOverheadMs'] = { ...base.requestOverheadMs };
-  const outside = new Map<string, { n: number; ms: number; p50: number[]; p95: number[] }>();
+  const outside = new Map<string, { n: number; ms: number }>();
   for (const { record } of used) {
     for (const [endpoint, s] of Object.entries(record.endpoints)) {
       if (s.count === 0) continue;
@@ -170,21 +166,60 @@ export function calibrate(runs: CalibrationRun[]): Calibration {
         const db = QUERIES_PER_MESSAGE * (demands[ENDPOINTS.message] ?? demands.default).meanMs;
         o = s.mean - upMean - db;
       } else o = s.mean - (demands[endpoint] ?? demands.default).meanMs;
-      const a = outside.get(endpoint) ?? { n: 0, ms: 0, p50: [], p95: [] };
+      const a = outside.get(endpoint) ?? { n: 0, ms: 0 };
       a.n += s.count;
       a.ms += s.count * o;
-      a.p50.push(s.p50);
-      a.p95.push(s.p95);
       outside.set(endpoint, a);
     }
   }
   const restOverheads: number[] = [];
-  const baseLatency: NonNullable<Calibration['baseLatency']> = {};
   for (const [endpoint, a] of outside) {
     const o = Math.max(0, a.ms / a.n);
     overhead[endpoint] = o;
-    if (!endpoint.startsWith('rest.')) continue;
-    restOverheads.push(o);
+    if (endpoint.startsWith('rest.')) restOverheads.push(o);
+  }
+  if (restOverheads.length > 0) overhead.default = mean(restOverheads);
+
+  // CPU per request where it runs (runs with CPU measurements, all of them: CPU per request does not
+  // depend on contention), and the database's CPU share of its statement time.
+  const cpuFit = calibrateCpu(
+    runs.map((r) => r.record),
+    overhead,
+    (k) => demandKeyOf(k) !== null,
+  );
+  const cpuShareOfDbTime = cpuFit?.cpuShareOfDbTime ?? base.cpuShareOfDbTime;
+  if (cpuFit) {
+    const c = cpuFit.cpu;
+    notes.push(
+      `CPU per request: target ${c.app.perUnit.toFixed(3)} ms, k6 ${c.loadGenerator.perUnit.toFixed(3)} ms; database CPU ${c.database.perUnit.toFixed(3)} × statement time; other load on the host ${c.otherCores.toFixed(2)} cores (${c.rigCores} cores)`,
+    );
+  }
+
+  // The measured latency distribution (median, p95; median over runs) of each REST endpoint. With CPU
+  // measurements, each run's figures are first freed of the wait for the host's cores at that run's
+  // measured load (the processor-sharing wait of the request's CPU, cpu.ts), so the base is the
+  // latency with no core wait and the model adds the wait of the load it predicts.
+  const quantiles = new Map<string, { n: number; p50: number[]; p95: number[] }>();
+  for (const { record } of used) {
+    const load = cpuFit?.hostLoad[record.id];
+    for (const [endpoint, s] of Object.entries(record.endpoints)) {
+      if (s.count === 0 || !endpoint.startsWith('rest.')) continue;
+      let m = { medianMs: s.p50, p95Ms: s.p95 };
+      if (load && cpuFit && s.p95 > s.p50 && s.p50 > 0) {
+        const cpuMs =
+          (cpuFit.cpu.appMsPerRequest[endpoint] ?? cpuFit.cpu.appMsPerRequest.default) +
+          (demands[endpoint] ?? demands.default).meanMs * cpuShareOfDbTime;
+        m = withoutCpuWait(m, cpuMs, load.busyCores, load.cores);
+      }
+      const a = quantiles.get(endpoint) ?? { n: 0, p50: [], p95: [] };
+      a.n += s.count;
+      a.p50.push(m.medianMs);
+      a.p95.push(m.p95Ms);
+      quantiles.set(endpoint, a);
+    }
+  }
+  const baseLatency: NonNullable<Calibration['baseLatency']> = {};
+  for (const [endpoint, a] of quantiles) {
     // The median over runs: one run hit by a burst from outside (another process on the host) moves it least.
     const p50 = median(a.p50);
     const p95 = median(a.p95);
@@ -192,10 +227,9 @@ export function calibrate(runs: CalibrationRun[]): Calibration {
       baseLatency[endpoint] = {
         medianMs: p50,
         p95Ms: p95,
-        source: `calibrated: median and p95 of ${Math.round(a.n)} requests in runs ${ids} (median over runs), log-normal`,
+        source: `calibrated: median and p95 of ${Math.round(a.n)} requests in runs ${ids} (median over runs${cpuFit ? ", each without its run's wait for the host's cores" : ''}), log-normal`,
       };
   }
-  if (restOverheads.length > 0) overhead.default = mean(restOverheads);
 
   // Queries per sync by mode.
   const queriesPerSync: Calibration['queriesPerSync'] = {};
@@ -234,7 +268,8 @@ export function calibrate(runs: CalibrationRun[]): Calibration {
     connectionOverheadMs: 0,
     requestOverheadMs: overhead,
     baseLatency,
-    cpuShareOfDbTime: base.cpuShareOfDbTime,
+    cpuShareOfDbTime,
+    ...(cpuFit ? { cpuShareSource: cpuFit.cpuShareSource, cpu: cpuFit.cpu } : {}),
     queriesPerSync,
     usl,
     measuredRange: { minQueriesPerSecond: Math.min(...rates), maxQueriesPerSecond: Math.max(...rates) },

@@ -81,3 +81,17 @@ describe('matchesClaim', () => {
     expect(matchesClaim(0.8, 0.7, 0.01, true)).toBe(false);
   });
 });
+
+describe('simulate on the rig', () => {
+  const base = { profile: loadProfile('ci-smoke'), policies: [loadPolicy('current')], users: [3000] };
+
+  it('needs a calibration with CPU figures, and sensible cores', () => {
+    expect(() => simulate({ ...base, rig: { cores: 2 } })).toThrow(/CPU measurements/);
+    expect(() => simulate({ ...base, rig: { cores: 0 } })).toThrow(/at least 1/);
+  });
+
+  it('a deployment (the default) has no host CPU and no load generator in it', () => {
+    const p = simulate(base).predictions[0]!;
+    expect(p.resources.map((r) => r.name)).toEqual(['db.pool', 'upstream.sockets', 'db.cpu']);
+  });
+});

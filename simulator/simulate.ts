@@ -21,6 +21,8 @@ export function contextFor(input: SimulateInput, policy: Policy): ModelContext {
     targets: input.targets ?? defaultTargets(),
     cores: input.databaseCores ?? cores,
     abuse: input.abuse ?? NO_ABUSE,
+    placement: input.rig ? { kind: 'rig', ...input.rig } : { kind: 'deployment' },
+    appCores: input.appCores ?? null,
   };
 }
 
@@ -33,6 +35,14 @@ export function simulate(input: SimulateInput): SimulationResult {
   if (input.policies.length === 0) throw new RangeError('simulate needs at least one policy');
   for (const n of input.users)
     if (!(Number.isFinite(n) && n > 0)) throw new RangeError(`users must be positive numbers, got ${n}`);
+  if (input.rig && !(input.rig.cores >= 1))
+    throw new RangeError(`rig cores must be at least 1, got ${input.rig.cores}`);
+  if (input.rig && !(input.calibration ?? defaultCalibration()).cpu)
+    throw new RangeError('predicting the rig needs a calibration from run records with CPU measurements');
+  if (input.rig?.otherCores !== undefined && !(input.rig.otherCores >= 0))
+    throw new RangeError(`rig other load must be >= 0 cores, got ${input.rig.otherCores}`);
+  if (input.appCores !== undefined && !(input.appCores >= 1))
+    throw new RangeError(`app cores must be at least 1, got ${input.appCores}`);
   const predictions: Prediction[] = [];
   const knees = [];
   for (const policy of input.policies) {

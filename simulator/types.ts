@@ -10,12 +10,12 @@ import type { Workload } from './workload.ts';
 export type SimulationMode = 'analytic' | 'des';
 
 /** Names of the modelled resources. */
-export type ResourceName = 'db.pool' | 'upstream.sockets' | 'db.cpu';
+export type ResourceName = 'db.pool' | 'upstream.sockets' | 'db.cpu' | 'app.cpu' | 'host.cpu';
 
 /** One resource as an M/M/c queue: offered load, utilisation, waits and saturation. */
 export interface ResourcePrediction {
   name: ResourceName;
-  /** Servers: pool connections, upstream sockets or database cores. */
+  /** Servers: pool connections, upstream sockets, database cores, backend vCPUs or the rig's cores. */
   servers: number;
   /** Arrivals per second that need one server each. */
   arrivalRate: number;
@@ -188,6 +188,46 @@ export interface ServiceDemand {
   source: string;
 }
 
+/** A CPU figure fitted over runs: y = fixed + perUnit × x, least squares, fixed >= 0. */
+export interface CpuFit {
+  /** CPU per unit of x (ms of CPU per request, or CPU-ms per ms of statement time). */
+  perUnit: number;
+  /** CPU used regardless of load, cores. */
+  fixedCores: number;
+  /** Coefficient of determination over the runs (null with fewer than 3 runs). */
+  r2: number | null;
+  source: string;
+}
+
+/**
+ * CPU demands measured from run records (`cpu` of core/run-record.ts): where the work runs. The app
+ * tier (the target) per request, by endpoint; the database per ms of statement time (its CPU share);
+ * the load generator (k6) per request; and what else ran on the measuring host.
+ */
+export interface CpuCalibration {
+  /** The target's CPU per request, ms, by endpoint (`default` for others). */
+  appMsPerRequest: Record<string, number> & { default: number };
+  /** The fit behind it: the target's cores against requests per second. */
+  app: CpuFit;
+  /** The database server's cores against statement time per second (perUnit = CPU share of statement time). */
+  database: CpuFit;
+  /** k6's cores against requests per second (ms per request). */
+  loadGenerator: CpuFit;
+  /** Host CPU in use by anything else (other processes, the runner), cores, mean over the runs. */
+  otherCores: number;
+  /** Cores of the host the runs measured on (the rig). */
+  rigCores: number;
+  /** Per endpoint: how the app CPU was split (the assumption). */
+  appSplit: string;
+}
+
+/** Where the modelled CPU work runs. */
+export type CpuPlacement =
+  /** A deployment: the database's cores (and the backend's vCPUs when given), no load generator. */
+  | { kind: 'deployment' }
+  /** The measuring rig: target, database, k6 and everything else share `cores` (processor sharing). */
+  | { kind: 'rig'; cores: number; otherCores?: number };
+
 /** Universal Scalability Law fit: X(N) = λN / (1 + σ(N−1) + κN(N−1)). */
 export interface UslFit {
   lambda: number;
@@ -220,6 +260,10 @@ export interface Calibration {
   baseLatency?: Record<string, { medianMs: number; p95Ms: number; source: string }>;
   /** Share of database time that is CPU (the rest waits on I/O and does not occupy a core). */
   cpuShareOfDbTime: number;
+  /** Where it comes from (an assumption, or the runs' database CPU against their statement time). */
+  cpuShareSource?: string;
+  /** CPU per request of the app tier, the database and the load generator, measured from run records' `cpu`. */
+  cpu?: CpuCalibration;
   /** Measured queries per sync by sync mode, when runs had syncs. */
   queriesPerSync: Partial<Record<'full' | 'delta', number>>;
   /** USL fit of throughput (queries/s) against concurrency (busy connections); null when too few points. */
@@ -295,6 +339,14 @@ export interface SimulateInput {
   abuse?: AbuseAssumption;
   /** Database cores when no pricing names the policy's plan (default 2: Supabase Micro). */
   databaseCores?: number;
+  /** Backend vCPUs: with a CPU calibration, the app tier becomes a queue (`app.cpu`); absent, it is not modelled. */
+  appCores?: number;
+  /**
+   * Predict the measuring rig instead of a deployment: target, database, k6 and the host's other load
+   * share `cores` (one `host.cpu` resource; needs a CPU calibration). `otherCores`: the other load on
+   * the host, cores (default: the calibration's, measured in its runs). Default: a deployment.
+   */
+  rig?: { cores: number; otherCores?: number };
   /** DES: arrival pattern, simulated seconds per point (default 120), warm-up discarded (default 20), sample spacing (default 1 s). */
   des?: {
     pattern?: DesPattern;

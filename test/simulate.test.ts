@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { syntheticRunRecord } from './support/run-record-fixture.ts';
 
 // `atlas-cap simulate` end to end: the real CLI in a child process, its stdout, stderr and exit code.
 
@@ -22,24 +23,42 @@ interface ClaimOut {
   profile: { value: number | null };
 }
 
+/** CPU as the run record holds it: target 0.3 ms, database 0.2 ms, k6 0.25 ms per request, plus 0.05 cores of other load. */
+function cpuOfRun(requestsPerSecond: number, seconds: number) {
+  const group = (ms: number, what: string) => ({
+    cpuSeconds: (requestsPerSecond * ms * seconds) / 1000,
+    cpuPercentMean: (requestsPerSecond * ms) / 10,
+    cpuPercentMax: (requestsPerSecond * ms) / 5,
+    processes: what,
+  });
+  const busy = (requestsPerSecond * 0.75) / 1000 + 0.05;
+  return {
+    windowSeconds: seconds,
+    host: { cpuSeconds: busy * seconds, cpuPercentMean: busy * 100, cpuPercentMax: busy * 150 },
+    target: group(0.3, 'target'),
+    database: group(0.2, 'postgres'),
+    loadGenerator: group(0.25, 'k6'),
+    runner: null,
+  };
+}
+
 /** A run folder as `atlas-cap run` writes it (run.json + samples/series.json). */
-function writeRun(dir: string, id: string, users: number, meanMs: number, inUse: number): void {
+function writeRun(
+  dir: string,
+  id: string,
+  users: number,
+  meanMs: number,
+  inUse: number,
+  withCpu = false,
+): void {
   mkdirSync(join(dir, 'samples'), { recursive: true });
   const seconds = 60;
-  const run = {
-    schemaVersion: 1,
+  const run = syntheticRunRecord({
     id,
     scenario: 'delta-sync',
     users,
-    profile: { name: 'ci-smoke' },
     policy: { name: 'fixed', upstream: { latencyMs: { median: 500, p95: 1500 } } },
     arrivalRates: { sync: users / 100 },
-    target: { kind: 'local', url: 'http://127.0.0.1:1' },
-    k6: { version: 'v1.8.1', segments: 1 },
-    machine: { cores: 2, memoryBytes: 24e9, cpuModel: 'test' },
-    git: { commit: null, dirty: false },
-    startedAt: '2026-11-22T00:00:00Z',
-    endedAt: '2026-11-22T00:01:00Z',
     durationSeconds: seconds,
     endpoints: {
       'rest.conversations': {
@@ -57,10 +76,9 @@ function writeRun(dir: string, id: string, users: number, meanMs: number, inUse:
     sync: { mode: 'delta', queriesPerSync: 2.9, dbTimeMsPerSync: 2.9 * meanMs, requestsPerSync: 2.9 },
     queryKinds: { 'select.conversations': { calls: users * 10, meanMs }, health: { calls: 60, meanMs: 0.1 } },
     loadGenerator: { cpuPercentMean: 5, cpuPercentMax: 9, saturated: false, maxVUs: 10 },
-    thresholds: {},
-    notes: [],
-    exitStatus: 0,
-  };
+    // What the runner measures with /proc: cores by group, linear in the request rate.
+    ...(withCpu ? { cpu: cpuOfRun(users / seconds, seconds) } : {}),
+  });
   writeFileSync(join(dir, 'run.json'), JSON.stringify(run));
   const series = Array.from({ length: seconds }, (_, t) => ({
     t,
@@ -125,6 +143,36 @@ describe('atlas-cap simulate', () => {
       expect(r.stderr).toMatch(pattern);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
+  });
+
+  it('--rig predicts the measuring machine from runs that measured CPU, and refuses runs that did not', () => {
+    const plain = join(scratch, 'rig-plain');
+    const measured = join(scratch, 'rig-cpu');
+    for (const [i, users] of [600, 1200, 2400].entries()) {
+      writeRun(join(plain, `p${i}`), `plain-${users}`, users, 1.5, 1);
+      writeRun(join(measured, `m${i}`), `cpu-${users}`, users, 1.5, 1, true);
+    }
+    const refused = cli('--policy', 'fixed', '--users', '1000', '--calibration', plain, '--rig');
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/^atlas-cap: --rig: needs --calibration runs that measured CPU/);
+    const rig = cli('--policy', 'fixed', '--users', '1000', '--calibration', measured, '--rig', '--json');
+    expect(rig.stderr).toBe('');
+    expect(rig.code).toBe(0);
+    const resources = (
+      JSON.parse(rig.stdout) as {
+        result: { predictions: Array<{ resources: Array<{ name: string; servers: number }> }> };
+      }
+    ).result.predictions[0]!.resources;
+    // One host whose 2 cores (the runs' machine) the target, the database and k6 share.
+    expect(resources.find((r) => r.name === 'host.cpu')?.servers).toBe(2);
+    const deployment = cli('--policy', 'fixed', '--users', '1000', '--calibration', measured, '--json');
+    const names = (
+      JSON.parse(deployment.stdout) as {
+        result: { predictions: Array<{ resources: Array<{ name: string }> }> };
+      }
+    ).result.predictions[0]!.resources.map((r) => r.name);
+    expect(names).not.toContain('host.cpu');
   });
 
   it('calibrates from run folders and names a malformed run.json', () => {

@@ -41,6 +41,8 @@ interface SimulateArgs {
   duration: string;
   'abusive-share': string;
   'abusive-rate': string;
+  /** Predict the measuring machine (target, database, k6 on its cores) instead of a deployment. */
+  rig?: boolean;
   json: boolean;
 }
 
@@ -133,6 +135,8 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
   const pricing = loadPricing();
   const runs = args.calibration && args.calibration.length > 0 ? readRunRecords(args.calibration) : [];
   const calibration = calibrate(runs);
+  if (args.rig && !calibration.cpu)
+    throw new UsageError('--rig', 'needs --calibration runs that measured CPU (run records with `cpu`)');
   const claimsList = args.claims ? loadReadinessClaims() : null;
   const input = {
     profile,
@@ -141,7 +145,8 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
     mode,
     abuse: { share: abusiveShare, messagesPerMinute: abusiveRate },
     calibration,
-    pricing,
+    // The rig is the measuring machine, not something to price.
+    ...(args.rig && calibration.cpu ? { rig: { cores: calibration.cpu.rigCores } } : { pricing }),
     seed,
     des: {
       pattern: PATTERNS[args.pattern],
@@ -227,6 +232,12 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         type: 'string',
         default: '1000',
         describe: "Abusive users' sends per minute",
+      })
+      .option('rig', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'Predict the machine the calibration runs measured on (its cores shared by target, database and k6)',
       })
       .option('json', {
         type: 'boolean',

@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { erlangC } from '../erlang-c.ts';
 import { mm1 } from '../queueing.ts';
-import type { DesConfig } from './engine.ts';
+import type { DesConfig, DesStep } from './engine.ts';
 import { EVENT, runDes } from './engine.ts';
+
+/** One step on resource 0, endpoint `req`, held 10 ms unless `overrides` say otherwise. */
+function oneStep(overrides: Partial<DesStep> = {}): DesStep {
+  return {
+    resource: 0,
+    endpoint: 'req',
+    hold: { kind: 'constant', ms: 10 },
+    overheadMs: 0,
+    repeat: 1,
+    probability: 1,
+    timeoutMs: null,
+    ...overrides,
+  };
+}
 
 /** One Poisson stream of one-step jobs through one resource: an M/M/c queue (times in ms). */
 function mmcConfig(
@@ -18,17 +32,7 @@ function mmcConfig(
       {
         name: 'job',
         overheadMs: 0,
-        steps: [
-          {
-            resource: 0,
-            endpoint: 'req',
-            hold: { kind: 'exponential', meanMs: meanServiceMs },
-            overheadMs: 0,
-            repeat: 1,
-            probability: 1,
-            timeoutMs: null,
-          },
-        ],
+        steps: [oneStep({ hold: { kind: 'exponential', meanMs: meanServiceMs } })],
       },
     ],
     arrivals: [{ kind: 'poisson', job: 0, ratePerSecond }],
@@ -74,35 +78,29 @@ describe('runDes against closed forms', () => {
   });
 });
 
+/** Three users' synchronised timers firing one-step jobs at a one-server pool, each step held 10 ms. */
+function threeTimers(step: Partial<DesStep>, periodSeconds: number, durationSeconds: number): DesConfig {
+  return {
+    resources: [{ name: 'pool', servers: 1, queueTimeoutMs: null }],
+    jobs: [
+      {
+        name: 'sync',
+        overheadMs: 0,
+        steps: [oneStep(step)],
+      },
+    ],
+    arrivals: [{ kind: 'timers', job: 0, users: 3, periodSeconds, jitter: false }],
+    durationSeconds,
+    warmupSeconds: 0,
+    seed: 1,
+    sampleEverySeconds: 0,
+  };
+}
+
 describe('runDes event trace', () => {
   it('three synchronised timers, one server, 10 ms holds: FCFS, releases before arrivals at equal times', () => {
-    const config: DesConfig = {
-      resources: [{ name: 'pool', servers: 1, queueTimeoutMs: null }],
-      jobs: [
-        {
-          name: 'sync',
-          overheadMs: 0,
-          steps: [
-            {
-              resource: 0,
-              endpoint: 'req',
-              hold: { kind: 'constant', ms: 10 },
-              overheadMs: 0,
-              repeat: 1,
-              probability: 1,
-              timeoutMs: null,
-            },
-          ],
-        },
-      ],
-      // Period 30 ms so that the second round arrives exactly when the third request is released.
-      arrivals: [{ kind: 'timers', job: 0, users: 3, periodSeconds: 0.03, jitter: false }],
-      durationSeconds: 0.05,
-      warmupSeconds: 0,
-      seed: 1,
-      sampleEverySeconds: 0,
-      trace: 100,
-    };
+    // Period 30 ms so that the second round arrives exactly when the third request is released.
+    const config: DesConfig = { ...threeTimers({}, 0.03, 0.05), trace: 100 };
     const r = runDes(config);
     const T = EVENT.timer;
     const R = EVENT.release;
@@ -122,6 +120,43 @@ describe('runDes event trace', () => {
     ]);
     expect(r.jobs['sync']!.count).toBe(5);
     expect(r.jobs['sync']!.maxMs).toBe(30); // user 2 of round one waited 20 and held 10
+  });
+});
+
+describe('a step with its own latency distribution', () => {
+  it('latency = wait for the server + its own draw (not the hold); the hold still paces the server', () => {
+    const config = threeTimers(
+      // A constant 3 ms and no CPU wait: latency is exact.
+      { latency: { base: { kind: 'constant', ms: 3 }, waitProbability: 0, waitMeanMs: 0 } },
+      1,
+      0.5,
+    );
+    const r = runDes(config);
+    // Three at t = 0 on one server held 10 ms each: waits 0, 10, 20; latencies 3, 13, 23.
+    expect(r.endpoints['req']!.count).toBe(3);
+    expect(r.endpoints['req']!.maxMs).toBeCloseTo(23, 6);
+    expect(r.jobs['sync']!.maxMs).toBeCloseTo(23, 6);
+    expect(r.resources[0]!.meanHoldMs).toBe(10);
+    expect(r.resources[0]!.meanWaitMs).toBeCloseTo(10, 6);
+  });
+
+  it('a CPU wait with probability 1 adds an exponential of its mean', () => {
+    const step = oneStep({
+      hold: { kind: 'constant', ms: 0.001 },
+      latency: { base: { kind: 'constant', ms: 1 }, waitProbability: 1, waitMeanMs: 2 },
+    });
+    const r = runDes({
+      resources: [{ name: 'pool', servers: 100, queueTimeoutMs: null }],
+      jobs: [{ name: 'j', overheadMs: 0, steps: [step] }],
+      arrivals: [{ kind: 'poisson', job: 0, ratePerSecond: 2000 }],
+      durationSeconds: 20,
+      warmupSeconds: 0,
+      seed: 7,
+      sampleEverySeconds: 0,
+    });
+    // Mean 1 + 2 ms; p50 of 1 + Exp(2) is 1 + 2 ln 2.
+    expect(r.endpoints['req']!.meanMs).toBeCloseTo(3, 1);
+    expect(Math.abs(r.endpoints['req']!.p50Ms / (1 + 2 * Math.LN2) - 1)).toBeLessThan(0.03);
   });
 });
 
@@ -170,17 +205,7 @@ describe('runDes reneging (queue timeout)', () => {
         {
           name: 'sync',
           overheadMs: 0,
-          steps: [
-            {
-              resource: 0,
-              endpoint: 'req',
-              hold: { kind: 'constant', ms: 10 },
-              overheadMs: 0,
-              repeat: 1,
-              probability: 1,
-              timeoutMs: null,
-            },
-          ],
+          steps: [oneStep()],
         },
       ],
       arrivals: [{ kind: 'timers', job: 0, users: 4, periodSeconds: 1000, jitter: false }],

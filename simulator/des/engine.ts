@@ -36,6 +36,13 @@ export interface DesStep {
   probability: number;
   /** A hold longer than this is cut there and the request fails (statement timeout); null = none. */
   timeoutMs: number | null;
+  /**
+   * The request's latency apart from its wait for the resource, when it is not overhead + hold: a
+   * measured (calibrated) distribution plus, with `waitProbability`, an exponential wait of mean
+   * `waitMeanMs` (for a core: the CPU is not a DES resource). Drawn once per request; the hold still
+   * decides when the server is released and the job moves on.
+   */
+  latency?: { base: HoldDistribution; waitProbability: number; waitMeanMs: number };
 }
 
 /** A kind of job: its steps in order and the latency bucket of the whole job. */
@@ -194,6 +201,13 @@ export function runDes(config: DesConfig): DesResult {
   const stepRepeat = new Int32Array(nSteps);
   const stepProb = new Float64Array(nSteps);
   const stepTimeout = new Float64Array(nSteps);
+  // Steps with their own latency distribution (stepLat = 1): kind, parameters, CPU wait.
+  const stepLat = new Uint8Array(nSteps);
+  const stepLatDist = new Uint8Array(nSteps);
+  const stepLatA = new Float64Array(nSteps);
+  const stepLatB = new Float64Array(nSteps);
+  const stepLatWaitP = new Float64Array(nSteps);
+  const stepLatWaitMean = new Float64Array(nSteps);
   const endpointNames = [...new Set(steps.map((s) => s.endpoint))];
   const stepEndpoint = new Int32Array(nSteps);
   steps.forEach((s, i) => {
@@ -214,6 +228,16 @@ export function runDes(config: DesConfig): DesResult {
     stepProb[i] = s.probability;
     stepTimeout[i] = s.timeoutMs ?? Number.POSITIVE_INFINITY;
     stepEndpoint[i] = endpointNames.indexOf(s.endpoint);
+    if (s.latency) {
+      const b = s.latency.base;
+      stepLat[i] = 1;
+      stepLatDist[i] =
+        b.kind === 'constant' ? DIST_CONSTANT : b.kind === 'exponential' ? DIST_EXPONENTIAL : DIST_LOGNORMAL;
+      stepLatA[i] = b.kind === 'constant' ? b.ms : b.kind === 'exponential' ? b.meanMs : b.mu;
+      stepLatB[i] = b.kind === 'lognormal' ? b.sigma : 0;
+      stepLatWaitP[i] = s.latency.waitProbability;
+      stepLatWaitMean[i] = s.latency.waitMeanMs;
+    }
   });
   const jobFirst = new Int32Array(config.jobs.length);
   const jobEnd = new Int32Array(config.jobs.length);
@@ -254,6 +278,7 @@ export function runDes(config: DesConfig): DesResult {
   let jobStep = new Int32Array(cap);
   let jobLeft = new Int32Array(cap);
   let jobReq = new Float64Array(cap);
+  let jobServe = new Float64Array(cap);
   let jobLatency = new Float64Array(cap);
   let jobCut = new Uint8Array(cap);
   let free = new Int32Array(cap);
@@ -271,6 +296,7 @@ export function runDes(config: DesConfig): DesResult {
     jobStep = g(jobStep, (m) => new Int32Array(m));
     jobLeft = g(jobLeft, (m) => new Int32Array(m));
     jobReq = g(jobReq, (m) => new Float64Array(m));
+    jobServe = g(jobServe, (m) => new Float64Array(m));
     jobLatency = g(jobLatency, (m) => new Float64Array(m));
     jobCut = g(jobCut, (m) => new Uint8Array(m));
     free = g(free, (m) => new Int32Array(m));
@@ -284,9 +310,21 @@ export function runDes(config: DesConfig): DesResult {
     return stepA[s]!;
   };
 
+  // A step's own latency outside the resource's queue: its distribution plus the CPU wait.
+  const sampleLatency = (s: number): number => {
+    const d = stepLatDist[s]!;
+    let x = stepLatA[s]!;
+    if (d === DIST_EXPONENTIAL) x = rnd.exponential(x);
+    else if (d === DIST_LOGNORMAL) x = rnd.logNormal(x, stepLatB[s]!);
+    const p = stepLatWaitP[s]!;
+    if (p > 0 && rnd.uniform() < p) x += rnd.exponential(stepLatWaitMean[s]!);
+    return x;
+  };
+
   const serve = (id: number, now: number, r: number): void => {
     const s = jobStep[id]!;
     let hold = sample(s);
+    jobServe[id] = now;
     jobCut[id] = 0;
     if (hold > stepTimeout[s]!) {
       hold = stepTimeout[s]!;
@@ -463,7 +501,10 @@ export function runDes(config: DesConfig): DesResult {
       const id = payload;
       const s = jobStep[id]!;
       const r = stepResource[s]!;
-      const latency = now - jobReq[id]! + stepOverhead[s]!;
+      const latency =
+        stepLat[s] === 1
+          ? jobServe[id]! - jobReq[id]! + sampleLatency(s) + stepOverhead[s]!
+          : now - jobReq[id]! + stepOverhead[s]!;
       jobLatency[id]! += latency;
       const cut = jobCut[id] === 1;
       if (now >= warmMs) {

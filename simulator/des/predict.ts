@@ -2,9 +2,10 @@ import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import { ACTIVITY_CLASSES } from '../../core/profile.ts';
 import type { ModelContext } from '../analytic.ts';
-import { buildQueues, demandOf, extrapolation, overheadOf, verdictOf } from '../analytic.ts';
+import { buildQueues, cpuResources, demandOf, extrapolation, overheadOf, verdictOf } from '../analytic.ts';
+import type { CpuQueues, CpuWait } from '../cpu.ts';
+import { cpuSaturation, cpuWaitsOf, statementCpuWaitMs } from '../cpu.ts';
 import { logNormalFromMeanScv, logNormalFromMedianP95 } from '../distributions.ts';
-import { waitQuantile } from '../queueing.ts';
 import { rateLimitOutcomes } from '../rate-limit.ts';
 import type { EndpointPrediction, Prediction, ResourcePrediction } from '../types.ts';
 import type { Workload } from '../workload.ts';
@@ -33,33 +34,68 @@ function holdOf(meanMs: number, scv: number): HoldDistribution {
   return { kind: 'lognormal', mu: ln.mu, sigma: ln.sigma };
 }
 
-/** The DES configuration of a workload under a policy: pool and upstream resources, sync and message jobs. */
+/** Several exponential waits merged into one as the analytical latency does: 1 − Π(1 − p), same mean. */
+function merged(waits: CpuWait[]): { probability: number; meanMs: number; totalMeanMs: number } {
+  const p = 1 - waits.reduce((s, w) => s * (1 - w.probability), 1);
+  const total = waits.reduce((s, w) => s + w.probability * w.meanMs, 0);
+  return { probability: p, meanMs: p > 0 ? total / p : 0, totalMeanMs: total };
+}
+
+/**
+ * The DES configuration of a workload under a policy: pool and upstream resources, sync and message
+ * jobs. `cpus` (the analytical CPU queues at this load): the CPU is not a DES resource; a statement's
+ * mean CPU wait joins its connection hold, and a request's CPU waits join its latency, as in the
+ * analytical model.
+ */
 export function desConfigFor(
   policy: Policy,
   workload: Workload,
   ctx: ModelContext,
   admittedMessagesPerSecond: number,
   options: DesOptions,
-  cpuWaitMs = 0,
+  cpus?: CpuQueues,
 ): DesConfig {
   const cal = ctx.calibration;
   const stmt = policy.database.statementTimeoutMs;
-  // The CPU is not queued in the DES; its mean wait (analytical) is part of every hold, as in the model.
-  const fixedMs = cal.connectionOverheadMs + cpuWaitMs;
-  const request = (kind: string, repeat: number, probability: number, overheadMs: number): DesStep => {
+  const fixedOf = (kind: string): number =>
+    cal.connectionOverheadMs + (cpus ? statementCpuWaitMs(cpus, cal, kind) : 0);
+  const request = (
+    kind: string,
+    repeat: number,
+    probability: number,
+    overheadMs: number,
+    appEndpoint: string | null = kind,
+  ): DesStep => {
     const d = demandOf(cal, kind);
+    const fixedMs = fixedOf(kind);
     const mean = fixedMs + d.meanMs;
     // The connection overhead is constant: the hold keeps the statement's variance, not its scv.
     const scv = d.scv === 1 && fixedMs === 0 ? 1 : (d.scv * d.meanMs * d.meanMs) / (mean * mean);
-    return {
+    const waits = merged(cpus ? cpuWaitsOf(cpus, cal, kind, 1, appEndpoint) : []);
+    const step: DesStep = {
       resource: POOL,
       endpoint: kind,
       hold: holdOf(mean, scv),
-      overheadMs,
+      // Without a measured latency: overhead + hold, the hold carrying the statement's CPU wait; the
+      // rest of the request's CPU wait (the app tier's) is added as its mean.
+      overheadMs: overheadMs + Math.max(0, waits.totalMeanMs - (fixedMs - cal.connectionOverheadMs)),
       repeat,
       probability,
       timeoutMs: stmt,
     };
+    // Calibrated: the measured latency (log-normal from median and p95) plus the CPU waits, drawn per
+    // request, as the analytical model composes them.
+    const base = cal.baseLatency?.[kind];
+    if (base) {
+      const ln = logNormalFromMedianP95(base.medianMs, base.p95Ms);
+      step.overheadMs = 0;
+      step.latency = {
+        base: { kind: 'lognormal', mu: ln.mu, sigma: ln.sigma },
+        waitProbability: waits.probability,
+        waitMeanMs: waits.meanMs,
+      };
+    }
+    return step;
   };
   const granularity = options.pattern.granularity ?? 'request';
   const jobs: DesJob[] = [];
@@ -93,7 +129,7 @@ export function desConfigFor(
       let overhead = 0;
       for (const [kind, count] of Object.entries(cost.requestsByEndpoint)) {
         const d = demandOf(cal, kind);
-        mean += count * (fixedMs + d.meanMs);
+        mean += count * (fixedOf(kind) + d.meanMs);
         variance += count * d.scv * d.meanMs * d.meanMs;
         overhead += count * overheadOf(cal, kind);
       }
@@ -133,12 +169,12 @@ export function desConfigFor(
     const socketTimeout = policy.upstream.socketTimeoutMs;
     const dbSteps =
       granularity === 'request'
-        ? [request(ENDPOINTS.message, QUERIES_PER_MESSAGE, 1, 0)]
+        ? [request(ENDPOINTS.message, QUERIES_PER_MESSAGE, 1, 0, null)]
         : [
             {
-              ...request(ENDPOINTS.message, 1, 1, 0),
+              ...request(ENDPOINTS.message, 1, 1, 0, null),
               hold: holdOf(
-                QUERIES_PER_MESSAGE * (fixedMs + demandOf(cal, ENDPOINTS.message).meanMs),
+                QUERIES_PER_MESSAGE * (fixedOf(ENDPOINTS.message) + demandOf(cal, ENDPOINTS.message).meanMs),
                 demandOf(cal, ENDPOINTS.message).scv / QUERIES_PER_MESSAGE,
               ),
             },
@@ -146,7 +182,10 @@ export function desConfigFor(
     const job =
       jobs.push({
         name: ENDPOINTS.message,
-        overheadMs: overheadOf(cal, ENDPOINTS.message),
+        // The request's own app-tier CPU wait (mean), once per message.
+        overheadMs:
+          overheadOf(cal, ENDPOINTS.message) +
+          (cpus ? merged(cpuWaitsOf(cpus, cal, ENDPOINTS.message, 0, ENDPOINTS.message)).totalMeanMs : 0),
         steps: [
           ...dbSteps.map((s) => ({ ...s, endpoint: 'api.message.db' })),
           {
@@ -229,7 +268,7 @@ export function predictDes(
   const admitted = rateLimits.reduce((s, r) => s + r.admittedRate, 0);
   // The CPU is not a DES resource: its queue is computed analytically and its mean wait joins each hold.
   const q = buildQueues(policy, workload, ctx, admitted);
-  const config = desConfigFor(policy, workload, ctx, admitted, opts, q.cpu.meanWaitMs ?? 0);
+  const config = desConfigFor(policy, workload, ctx, admitted, opts, q.cpus);
   const result = runDes(config);
   const fromDes = (i: number, name: 'db.pool' | 'upstream.sockets', source: string): ResourcePrediction => {
     const r = result.resources[i]!;
@@ -256,20 +295,10 @@ export function predictDes(
       `DES (seed ${opts.seed}, ${opts.durationSeconds} s, ${opts.pattern.arrivals}${opts.pattern.arrivals === 'timers' ? `, jitter ${opts.pattern.jitter ?? policy.sync.jitter}` : ''})`,
     ),
     fromDes(UPSTREAM, 'upstream.sockets', `DES, policy ${policy.name} upstream latency`),
-    {
-      name: 'db.cpu',
-      servers: q.cpu.servers,
-      arrivalRate: q.cpu.arrivalRate,
-      serviceTimeMs: q.cpu.serviceTimeMs,
-      offeredLoad: q.cpu.offeredLoad,
-      utilisation: q.cpu.utilisation,
-      probabilityOfWaiting: q.cpu.probabilityOfWaiting,
-      meanWaitMs: q.cpu.meanWaitMs,
-      p95WaitMs: waitQuantile(q.cpu, 0.95),
-      saturated: q.cpu.saturated,
-      capacityPerSecond: q.cpu.capacityPerSecond,
-      serviceTimeSource: 'analytical (the DES does not queue for CPU)',
-    },
+    ...cpuResources(q.cpus, cal).map((r) => ({
+      ...r,
+      serviceTimeSource: `${r.serviceTimeSource}; analytical (the DES does not queue for CPU)`,
+    })),
   ];
   const endpoints: EndpointPrediction[] = [];
   for (const kind of [ENDPOINTS.conversations, ENDPOINTS.messages, ENDPOINTS.push]) {
@@ -318,14 +347,15 @@ export function predictDes(
       timeoutShare: failed,
     });
   }
-  if (q.cpu.saturated) {
+  const cpuSat = cpuSaturation(q.cpus);
+  if (cpuSat.saturated) {
     // Without a CPU queue the DES cannot show this; the analytical excess stands in for it.
     for (const e of endpoints) {
-      e.errorShare = 1 - (1 - e.errorShare) * (1 - q.cpu.excessShare);
-      e.timeoutShare = 1 - (1 - e.timeoutShare) * (1 - q.cpu.excessShare);
+      e.errorShare = 1 - (1 - e.errorShare) * (1 - cpuSat.excessShare);
+      e.timeoutShare = 1 - (1 - e.timeoutShare) * (1 - cpuSat.excessShare);
     }
   }
-  if (result.truncated || (q.cpu.saturated && policy.database.statementTimeoutMs === null)) {
+  if (result.truncated || (cpuSat.saturated && policy.database.statementTimeoutMs === null)) {
     for (const e of endpoints) {
       e.p50Ms = null;
       e.p95Ms = null;
@@ -363,9 +393,9 @@ export function predictDes(
     assumptions: [
       ...cal.notes,
       `DES: ${result.events} events over ${result.simulatedSeconds} simulated s (first ${opts.warmupSeconds} s discarded)${result.truncated ? '; TRUNCATED: the queue ran away (saturated)' : ''}`,
-      ...(q.cpu.saturated
+      ...(cpuSat.saturated
         ? [
-            `database CPU saturated (${(q.cpu.utilisation * 100).toFixed(0)}%): DES latencies exclude the CPU queue; errors include its excess`,
+            `${q.cpus.cpuName === 'host.cpu' ? 'host' : 'database'} CPU saturated (${(q.cpu.utilisation * 100).toFixed(0)}%): DES latencies exclude the CPU queue; errors include its excess`,
           ]
         : []),
     ],

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../core/run-record.ts';
+import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
+import { calibrateCpu, fitLinearNonNegative, withoutCpuWait } from './calibrate-cpu.ts';
+import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
+import { latency, latencyQuantile, queue } from './queueing.ts';
+
+/** A run record with the CPU the runner measures, from a known linear truth. */
+function record(users: number, cpu: boolean): RunRecord {
+  const seconds = 60;
+  const conv = users / 300; // requests/s
+  const msgs = conv * 50;
+  const push = conv;
+  const requests = conv + msgs + push;
+  const statementMsPerSecond = conv * 0.9 + msgs * 0.45 + push * 0.02;
+  const summary = (n: number, mean: number) => ({
+    count: Math.round(n * seconds),
+    errorRate: 0,
+    statuses: { '200': Math.round(n * seconds) },
+    mean,
+    p50: mean * 0.8,
+    p95: mean * 2,
+    p99: mean * 3,
+    max: mean * 4,
+  });
+  // Truth: target 0.02 cores + 0.4 ms/request, database 0.01 + 0.6 × statement time, k6 0.3 ms/request,
+  // 0.1 cores of other work on the host.
+  const target = 0.02 + (requests * 0.4) / 1000;
+  const database = 0.01 + (statementMsPerSecond * 0.6) / 1000;
+  const k6 = (requests * 0.3) / 1000;
+  const window = 60.2;
+  const group = (cores: number, what: string) => ({
+    cpuSeconds: cores * window,
+    cpuPercentMean: cores * 100,
+    cpuPercentMax: cores * 150,
+    processes: what,
+  });
+  return syntheticRunRecord({
+    id: `cpu-${users}`,
+    scenario: 'full-sync',
+    users,
+    durationSeconds: seconds,
+    endpoints: {
+      'rest.conversations': summary(conv, 2),
+      'rest.messages': summary(msgs, 0.75),
+      'rest.push': summary(push, 0.45),
+      healthz: summary(1, 0.2),
+    },
+    iterations: { completed: 1, dropped: 0, rate: conv, targetRate: conv },
+    queryKinds: {
+      'select.conversations': { calls: conv * seconds, meanMs: 0.9 },
+      'select.messages': { calls: msgs * seconds, meanMs: 0.45 },
+      'insert.messages': { calls: push * seconds, meanMs: 0.02 },
+      health: { calls: 1000, meanMs: 5 },
+    },
+    loadGenerator: { cpuPercentMean: k6 * 100, cpuPercentMax: 50, saturated: false, maxVUs: 10 },
+    ...(cpu
+      ? {
+          cpu: {
+            windowSeconds: window,
+            host: {
+              cpuSeconds: (target + database + k6 + 0.1) * window,
+              cpuPercentMean: 0,
+              cpuPercentMax: 0,
+            },
+            target: group(target, 'target'),
+            database: group(database, 'postgres'),
+            loadGenerator: group(k6, 'k6'),
+            runner: null,
+          },
+        }
+      : {}),
+  });
+}
+
+const workloadKind = (k: string): boolean => k !== 'health';
+
+describe('CPU calibration', () => {
+  it('a line with a non-negative intercept; a negative one refits through the origin', () => {
+    const exact = fitLinearNonNegative([1, 2, 3].map((x) => ({ x, y: 0.5 + 2 * x })));
+    expect(exact.perUnit).toBeCloseTo(2, 12);
+    expect(exact.fixed).toBeCloseTo(0.5, 12);
+    expect(exact.r2).toBeCloseTo(1, 12);
+    const origin = fitLinearNonNegative([
+      { x: 1, y: 1 },
+      { x: 2, y: 3 },
+      { x: 3, y: 5 },
+    ]);
+    expect(origin.fixed).toBe(0);
+    expect(origin.perUnit).toBeCloseTo((1 + 6 + 15) / 14, 12);
+    expect(fitLinearNonNegative([{ x: 4, y: 2 }])).toMatchObject({ perUnit: 0.5, fixed: 0, r2: null });
+  });
+
+  it('recovers CPU per request of target and k6, the database CPU share and the other load from runs', () => {
+    const runs = [1500, 3000, 4500].map((u) => record(u, true));
+    const overhead = { 'rest.conversations': 1.1, 'rest.messages': 0.3, 'rest.push': 0.43 };
+    const c = calibrateCpu(runs, overhead, workloadKind)!;
+    expect(c.cpu.app.perUnit).toBeCloseTo(0.4, 9);
+    expect(c.cpu.app.fixedCores).toBeCloseTo(0.02, 9);
+    expect(c.cpu.database.perUnit).toBeCloseTo(0.6, 9);
+    expect(c.cpuShareOfDbTime).toBeCloseTo(0.6, 9);
+    expect(c.cpu.database.fixedCores).toBeCloseTo(0.01, 9);
+    expect(c.cpu.loadGenerator.perUnit).toBeCloseTo(0.3, 9);
+    expect(c.cpu.otherCores).toBeCloseTo(0.1, 9);
+    expect(c.cpu.rigCores).toBe(2);
+    expect(c.cpu.app.source).toMatch(/^calibrated: .*3 run\(s\)/);
+    // The split keeps the request-weighted mean and the ratio of the times outside the database.
+    const a = c.cpu.appMsPerRequest;
+    expect(a['rest.conversations']! / a['rest.messages']!).toBeCloseTo(1.1 / 0.3, 9);
+    const n = { 'rest.conversations': 1, 'rest.messages': 50, 'rest.push': 1 };
+    const mean =
+      (n['rest.conversations'] * a['rest.conversations']! +
+        n['rest.messages'] * a['rest.messages']! +
+        n['rest.push'] * a['rest.push']!) /
+      52;
+    expect(mean).toBeCloseTo(0.4, 6);
+    expect(a.healthz).toBeUndefined();
+  });
+
+  it('old records without `cpu` give no CPU calibration', () => {
+    expect(calibrateCpu([record(1500, false)], {}, workloadKind)).toBeNull();
+  });
+
+  it('removing the core wait inverts adding it: the base median and p95 come back', () => {
+    const base = { medianMs: 1.8, p95Ms: 4.2 };
+    const ln = logNormalFromMedianP95(base.medianMs, base.p95Ms);
+    const m = logNormalMean(ln);
+    const q = queue(2, 1, 1400, 1); // 1.4 of 2 cores busy
+    const cpuMs = 1.5;
+    const l = latency(
+      0,
+      [{ probability: q.probabilityOfWaiting, meanMs: cpuMs / (2 - 1.4) }],
+      m,
+      logNormalVariance(ln) / (m * m),
+    );
+    const measured = { medianMs: latencyQuantile(l, 0.5), p95Ms: latencyQuantile(l, 0.95) };
+    expect(measured.p95Ms).toBeGreaterThan(base.p95Ms + 1);
+    const back = withoutCpuWait(measured, cpuMs, 1.4, 2);
+    expect(back.medianMs).toBeCloseTo(base.medianMs, 3);
+    expect(back.p95Ms).toBeCloseTo(base.p95Ms, 3);
+    expect(withoutCpuWait(measured, 0, 1.4, 2)).toEqual(measured);
+  });
+});

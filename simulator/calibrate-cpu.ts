@@ -1,0 +1,201 @@
+import { linearRegression, rSquared } from 'simple-statistics';
+import type { RunRecord } from '../core/run-record.ts';
+import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
+import { latency, latencyQuantile, queue } from './queueing.ts';
+import type { CpuCalibration, CpuFit } from './types.ts';
+import { ENDPOINTS } from './workload.ts';
+
+// CPU demands from the run records' `cpu` (core/run-record.ts): how much CPU the app tier (the target),
+// the database server and the load generator (k6) use per request, fitted over runs at several loads,
+// and what else the measuring host was running. Pure.
+
+/** Endpoints whose requests reach the target (health checks are not workload). */
+const WORKLOAD_ENDPOINTS: string[] = [
+  ENDPOINTS.conversations,
+  ENDPOINTS.messages,
+  ENDPOINTS.push,
+  ENDPOINTS.message,
+];
+
+/**
+ * Least squares y = fixed + perUnit·x over points, with fixed >= 0 and perUnit >= 0: a negative
+ * intercept (noise on a few points) refits through the origin. R² over the points (null below 3).
+ */
+export function fitLinearNonNegative(points: Array<{ x: number; y: number }>): {
+  perUnit: number;
+  fixed: number;
+  r2: number | null;
+} {
+  const n = points.length;
+  if (n === 0) return { perUnit: 0, fixed: 0, r2: null };
+  const xy = points.map((p) => [p.x, p.y]);
+  const spread = points.some((p) => p.x !== points[0]!.x);
+  let { m: perUnit, b: fixed } = spread ? linearRegression(xy) : { m: 0, b: -1 };
+  if (fixed < 0 || perUnit < 0) {
+    // Through the origin: perUnit = Σxy / Σx² (least squares with no intercept), never negative.
+    const xx = points.reduce((s, p) => s + p.x * p.x, 0);
+    perUnit = xx > 0 ? Math.max(0, points.reduce((s, p) => s + p.x * p.y, 0) / xx) : 0;
+    fixed = xx > 0 ? 0 : points.reduce((s, p) => s + p.y, 0) / n;
+  }
+  const flat = points.every((p) => p.y === points[0]!.y);
+  const r2 = n >= 3 && !flat ? rSquared(xy, (x) => fixed + perUnit * x) : null;
+  return { perUnit, fixed, r2 };
+}
+
+/** Per-run inputs of the CPU fits: loads (x) and CPU in cores (y). */
+interface CpuPoint {
+  id: string;
+  cores: number;
+  requestsPerSecond: number;
+  statementMsPerSecond: number;
+  requestsByEndpoint: Record<string, number>;
+  host: number;
+  target: number;
+  database: number;
+  loadGenerator: number;
+}
+
+function pointOf(record: RunRecord, isWorkloadKind: (kind: string) => boolean): CpuPoint | null {
+  const c = record.cpu;
+  if (!(c?.target && c.database && c.loadGenerator) || c.windowSeconds <= 0) return null;
+  const d = Math.max(1e-9, record.durationSeconds);
+  const w = c.windowSeconds;
+  const requestsByEndpoint: Record<string, number> = {};
+  for (const e of WORKLOAD_ENDPOINTS) {
+    const s = record.endpoints[e];
+    if (s && s.count > 0) requestsByEndpoint[e] = s.count;
+  }
+  const requests = Object.values(requestsByEndpoint).reduce((s, n) => s + n, 0);
+  const statementMs = Object.entries(record.queryKinds)
+    .filter(([k]) => isWorkloadKind(k))
+    .reduce((s, [, v]) => s + v.calls * v.meanMs, 0);
+  return {
+    id: record.id,
+    cores: record.machine.cores,
+    requestsPerSecond: requests / d,
+    statementMsPerSecond: statementMs / d,
+    requestsByEndpoint,
+    host: c.host.cpuSeconds / w,
+    target: c.target.cpuSeconds / w,
+    database: c.database.cpuSeconds / w,
+    loadGenerator: c.loadGenerator.cpuSeconds / w,
+  };
+}
+
+/** The CPU calibration and the database's CPU share of statement time, or null when no run measured CPU. */
+export interface CpuCalibrationResult {
+  cpu: CpuCalibration;
+  cpuShareOfDbTime: number;
+  cpuShareSource: string;
+  /** Per run id: the host's measured busy cores and its cores (for de-contending latencies). */
+  hostLoad: Record<string, { busyCores: number; cores: number }>;
+}
+
+/**
+ * Fits the CPU per request of the target, per ms of statement time of the database, and per request
+ * of k6 over the runs with `cpu`; the target's per-request CPU is split over endpoints in proportion
+ * to each endpoint's time outside the database (`overheadMs`, measured; the assumption: on a loopback
+ * rig that time is mostly the target's CPU work for the request, HTTP, JWT, JSON).
+ */
+export function calibrateCpu(
+  records: RunRecord[],
+  overheadMs: Record<string, number>,
+  isWorkloadKind: (kind: string) => boolean,
+): CpuCalibrationResult | null {
+  const points = records.map((r) => pointOf(r, isWorkloadKind)).filter((p): p is CpuPoint => p !== null);
+  if (points.length === 0) return null;
+  const ids = points.map((p) => p.id).join(', ');
+  const fitCpu = (pick: (p: CpuPoint) => { x: number; y: number }, unitMs: number, what: string): CpuFit => {
+    const f = fitLinearNonNegative(points.map(pick));
+    return {
+      perUnit: f.perUnit * unitMs,
+      fixedCores: f.fixed,
+      r2: f.r2,
+      source: `calibrated: ${what} over ${points.length} run(s) (${ids}), least squares, fixed ${f.fixed.toFixed(3)} cores${f.r2 === null ? '' : `, R² ${f.r2.toFixed(3)}`}`,
+    };
+  };
+  // y in cores; x in requests/s → perUnit in s per request, × 1000 = ms per request.
+  const app = fitCpu(
+    (p) => ({ x: p.requestsPerSecond, y: p.target }),
+    1000,
+    "the target's cores against requests/s",
+  );
+  const database = fitCpu(
+    (p) => ({ x: p.statementMsPerSecond / 1000, y: p.database }),
+    1,
+    "the database server's cores against statement time per second",
+  );
+  const loadGenerator = fitCpu(
+    (p) => ({ x: p.requestsPerSecond, y: p.loadGenerator }),
+    1000,
+    "k6's cores against requests/s",
+  );
+  const otherCores =
+    points.reduce((s, p) => s + Math.max(0, p.host - p.target - p.database - p.loadGenerator), 0) /
+    points.length;
+
+  // Split the target's mean CPU per request over endpoints by their measured time outside the database.
+  const totals: Record<string, number> = {};
+  for (const p of points)
+    for (const [e, n] of Object.entries(p.requestsByEndpoint)) totals[e] = (totals[e] ?? 0) + n;
+  const weighted = Object.entries(totals).reduce((s, [e, n]) => s + n * Math.max(0, overheadMs[e] ?? 0), 0);
+  const count = Object.values(totals).reduce((s, n) => s + n, 0);
+  const appMsPerRequest: CpuCalibration['appMsPerRequest'] = { default: app.perUnit };
+  for (const e of Object.keys(totals)) {
+    appMsPerRequest[e] =
+      weighted > 0 ? (app.perUnit * Math.max(0, overheadMs[e] ?? 0) * count) / weighted : app.perUnit;
+  }
+  const hostLoad: CpuCalibrationResult['hostLoad'] = {};
+  for (const p of points) hostLoad[p.id] = { busyCores: p.host, cores: p.cores };
+  const cores = [...new Set(points.map((p) => p.cores))];
+  return {
+    cpu: {
+      appMsPerRequest,
+      app,
+      database,
+      loadGenerator,
+      otherCores,
+      rigCores: Math.max(...cores),
+      appSplit:
+        weighted > 0
+          ? "assumption: the target's CPU per request split over endpoints in proportion to each one's measured time outside the database"
+          : "the target's mean CPU per request for every endpoint",
+    },
+    cpuShareOfDbTime: database.perUnit,
+    cpuShareSource: database.source,
+    hostLoad,
+  };
+}
+
+/**
+ * The latency an endpoint would have with no wait for a core: the log-normal (median, p95) that, with
+ * the processor-sharing wait for `cpuMs` of CPU on a host of `cores` with `busyCores` in use (as
+ * measured in the run), gives the measured median and p95. Fixed-point iteration on the two quantiles
+ * (each moves its own by ~1:1); the result is kept positive and ordered.
+ */
+export function withoutCpuWait(
+  measured: { medianMs: number; p95Ms: number },
+  cpuMs: number,
+  busyCores: number,
+  cores: number,
+): { medianMs: number; p95Ms: number } {
+  const c = Math.max(1, Math.round(cores));
+  if (cpuMs <= 0 || busyCores <= 0) return measured;
+  // The host just below saturation bounds the correction (a measured load of all cores would make it infinite).
+  const load = Math.min(busyCores, c * 0.98);
+  const q = queue(c, 1, load * 1000, 1);
+  const wait = { probability: q.probabilityOfWaiting, meanMs: cpuMs / (c - load) };
+  let m = measured.medianMs;
+  let p = measured.p95Ms;
+  for (let i = 0; i < 60; i++) {
+    const ln = logNormalFromMedianP95(m, p);
+    const mean = logNormalMean(ln);
+    const l = latency(0, [wait], mean, logNormalVariance(ln) / (mean * mean));
+    const d50 = measured.medianMs - latencyQuantile(l, 0.5);
+    const d95 = measured.p95Ms - latencyQuantile(l, 0.95);
+    m = Math.max(measured.medianMs * 0.05, m + d50);
+    p = Math.max(m * 1.01, p + d95);
+    if (Math.abs(d50) < 1e-5 && Math.abs(d95) < 1e-5) break;
+  }
+  return { medianMs: m, p95Ms: p };
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { loadPolicy } from '../core/policy.ts';
+import { loadProfile } from '../core/profile.ts';
+import type { ModelContext } from './analytic.ts';
+import { predictAnalytic } from './analytic.ts';
+import { appCpuMsOf, cpuQueues, cpuWaitsOf, dbCpuMsOf, processorSharingWait } from './cpu.ts';
+import { defaultCalibration, defaultTargets } from './defaults.ts';
+import { predictDes } from './des/predict.ts';
+import { queue } from './queueing.ts';
+import { NO_ABUSE } from './rate-limit.ts';
+import type { Calibration, Prediction } from './types.ts';
+
+/** A calibration with CPU figures (numbers chosen, not measured) and a measured-looking base latency. */
+function withCpu(): Calibration {
+  const c = defaultCalibration();
+  c.cpuShareOfDbTime = 0.6;
+  c.baseLatency = {
+    'rest.conversations': { medianMs: 1.8, p95Ms: 3.6, source: 'test' },
+    'rest.messages': { medianMs: 0.55, p95Ms: 1.5, source: 'test' },
+    'rest.push': { medianMs: 0.3, p95Ms: 1.4, source: 'test' },
+  };
+  const fit = { fixedCores: 0, r2: null, source: 'test' };
+  c.cpu = {
+    appMsPerRequest: { default: 0.35, 'rest.conversations': 1.2, 'rest.messages': 0.3, 'rest.push': 0.4 },
+    app: { ...fit, perUnit: 0.35, fixedCores: 0.02 },
+    database: { ...fit, perUnit: 0.6, fixedCores: 0.01 },
+    loadGenerator: { ...fit, perUnit: 0.25, fixedCores: 0.03 },
+    otherCores: 0.05,
+    rigCores: 2,
+    appSplit: 'test',
+  };
+  return c;
+}
+
+const profile = { ...loadProfile('ci-smoke'), messagesPerUserPerMinute: 0 };
+const policy = loadPolicy('current');
+
+function endpoint(p: Prediction, name: string) {
+  return p.endpoints.find((e) => e.endpoint === name)!;
+}
+
+describe('processor sharing on c cores', () => {
+  it('one core: a job of x ms takes x/(1 − ρ) in the mean (M/G/1-PS)', () => {
+    const q = queue(1, 600, 1); // ρ = 0.6
+    const w = processorSharingWait(q, 4)!;
+    expect(4 + w.probability * w.meanMs).toBeCloseTo(4 / (1 - 0.6), 12);
+  });
+
+  it('two cores: the mean stretch 1 + C/(c − A) is M/M/2’s E[T]/E[S] = 1/(1 − ρ²)', () => {
+    for (const rho of [0.3, 0.6, 0.9]) {
+      const q = queue(2, 2 * rho * 1000, 1);
+      const w = processorSharingWait(q, 1)!;
+      expect(1 + w.probability * w.meanMs).toBeCloseTo(1 / (1 - rho * rho), 10);
+    }
+  });
+
+  it('no work or a saturated host: no wait term (saturation is reported apart)', () => {
+    expect(processorSharingWait(queue(2, 1000, 1), 0)).toBeNull();
+    expect(processorSharingWait(queue(2, 3000, 1), 1)).toBeNull();
+  });
+});
+
+describe('CPU placement', () => {
+  const cal = withCpu();
+  const requests = { 'rest.conversations': 10, 'rest.messages': 500, 'rest.push': 10 };
+  const statements = { 'rest.conversations': 10, 'rest.messages': 500, 'rest.push': 1 };
+
+  it('the rig: one host queue carrying target, database, k6 and the other load, in cores', () => {
+    const q = cpuQueues(cal, { kind: 'rig', cores: 2 }, requests, statements, 8, null);
+    const target = (10 * 1.2 + 500 * 0.3 + 10 * 0.4) / 1000 + 0.02;
+    const database =
+      (10 * dbCpuMsOf(cal, 'rest.conversations') +
+        500 * dbCpuMsOf(cal, 'rest.messages') +
+        dbCpuMsOf(cal, 'rest.push')) /
+        1000 +
+      0.01;
+    const k6 = (520 * 0.25) / 1000 + 0.03;
+    expect(q.cpuName).toBe('host.cpu');
+    expect(q.cpu.servers).toBe(2);
+    expect(q.cpu.offeredLoad).toBeCloseTo(target + database + k6 + 0.05, 12);
+    expect(q.loadParts.loadGenerator).toBeCloseTo(k6, 12);
+    // A conversations request waits for its own CPU (target + its statement), stretched alike.
+    const [w] = cpuWaitsOf(q, cal, 'rest.conversations');
+    expect(w!.meanMs).toBeCloseTo(
+      (appCpuMsOf(cal, 'rest.conversations') + dbCpuMsOf(cal, 'rest.conversations')) /
+        (2 - q.cpu.offeredLoad),
+      12,
+    );
+  });
+
+  it('a deployment: the database cores get statement CPU only (no load generator); the app tier only with vCPUs given', () => {
+    const q = cpuQueues(cal, { kind: 'deployment' }, requests, statements, 4, null);
+    expect(q.cpuName).toBe('db.cpu');
+    expect(q.cpu.servers).toBe(4);
+    expect(q.cpu.offeredLoad).toBeCloseTo((0.5 * 0.6 * 10 + 0.5 * 0.6 * 500 + 1 * 0.6 * 1) / 1000, 12);
+    expect(q.app).toBeNull();
+    const withApp = cpuQueues(cal, { kind: 'deployment' }, requests, statements, 4, 2);
+    expect(withApp.app!.offeredLoad).toBeCloseTo((10 * 1.2 + 500 * 0.3 + 10 * 0.4) / 1000, 12);
+    expect(cpuWaitsOf(withApp, cal, 'rest.conversations')).toHaveLength(2);
+  });
+
+  it('predicting the rig needs a CPU calibration', () => {
+    expect(() =>
+      cpuQueues(defaultCalibration(), { kind: 'rig', cores: 2 }, requests, statements, 2, null),
+    ).toThrow(/CPU calibration/);
+  });
+
+  it('on the rig the heaviest request is stretched most as the users grow, and the host saturates', () => {
+    const ctx: ModelContext = {
+      calibration: cal,
+      targets: defaultTargets(),
+      cores: 2,
+      abuse: NO_ABUSE,
+      placement: { kind: 'rig', cores: 2 },
+    };
+    const low = predictAnalytic(profile, policy, 1500, ctx);
+    const high = predictAnalytic(profile, policy, 7500, ctx);
+    const host = (p: Prediction) => p.resources.find((r) => r.name === 'host.cpu')!;
+    expect(host(high).utilisation).toBeGreaterThan(host(low).utilisation);
+    const rise = (name: string) => endpoint(high, name).p95Ms! - endpoint(low, name).p95Ms!;
+    expect(rise('rest.conversations')).toBeGreaterThan(rise('rest.messages'));
+    expect(rise('rest.messages')).toBeGreaterThan(0);
+    const deployment = predictAnalytic(profile, policy, 7500, { ...ctx, placement: { kind: 'deployment' } });
+    expect(deployment.resources.some((r) => r.name === 'host.cpu')).toBe(false);
+    expect(endpoint(deployment, 'rest.conversations').p95Ms!).toBeLessThan(
+      endpoint(high, 'rest.conversations').p95Ms!,
+    );
+    const saturated = predictAnalytic(profile, policy, 40000, ctx);
+    expect(host(saturated).saturated).toBe(true);
+    expect(endpoint(saturated, 'rest.conversations').p95Ms).toBeNull();
+  });
+});
+
+describe('DES with calibrated base latency and the rig CPU, against the analytical model', () => {
+  for (const users of [3000, 7500]) {
+    it(`${users} users: mean and p95 per endpoint and of the sync within 5%`, () => {
+      const ctx: ModelContext = {
+        calibration: withCpu(),
+        targets: defaultTargets(),
+        cores: 2,
+        abuse: NO_ABUSE,
+        placement: { kind: 'rig', cores: 2 },
+      };
+      const a = predictAnalytic(profile, policy, users, ctx);
+      const d = predictDes(profile, policy, users, ctx, {
+        seed: 3,
+        durationSeconds: 1200,
+        warmupSeconds: 20,
+      });
+      for (const name of ['rest.conversations', 'rest.messages', 'rest.push', 'sync']) {
+        const x = endpoint(a, name);
+        const y = endpoint(d, name);
+        expect(Math.abs(y.meanMs! / x.meanMs! - 1), `${name} mean`).toBeLessThan(0.05);
+        if (name !== 'sync') expect(Math.abs(y.p95Ms! / x.p95Ms! - 1), `${name} p95`).toBeLessThan(0.05);
+      }
+    });
+  }
+});
