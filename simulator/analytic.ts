@@ -1,5 +1,6 @@
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
+import { baseLatencyAt } from './base-latency.ts';
 import type { CpuQueues } from './cpu.ts';
 import { cpuQueues, cpuSaturation, cpuWaitsOf, processorSharingWait, statementCpuWaitMs } from './cpu.ts';
 import {
@@ -70,6 +71,8 @@ export interface ModelQueues {
   upstream: Queue;
   /** Statement arrivals per second by kind (sync REST endpoints and api.message). */
   statementRates: Record<string, number>;
+  /** Requests per second reaching the app tier (the load a fading base latency is read at). */
+  requestsPerSecond: number;
   upstreamLatency: { median: number; p95: number; meanMs: number; scv: number };
 }
 
@@ -141,6 +144,7 @@ export function buildQueues(
     pool,
     upstream,
     statementRates,
+    requestsPerSecond: workload.requestsPerSecond,
     upstreamLatency: { median: up.median, p95: up.p95, meanMs: upMean, scv: upScv },
   };
 }
@@ -213,7 +217,7 @@ function statementOutcome(
   // One statement; a REST request's own app-tier CPU is on its path too (/api/message adds its once).
   waits.push(...cpuWaitsOf(q.cpus, cal, kind, 1, kind === ENDPOINTS.message ? null : kind));
   // Calibrated: the measured uncontended latency distribution; else a constant overhead plus the statement.
-  const base = cal.baseLatency?.[kind];
+  const base = baseLatencyAt(cal, kind, q.requestsPerSecond);
   let lat: Latency;
   if (base) {
     const ln = logNormalFromMedianP95(base.medianMs, base.p95Ms);

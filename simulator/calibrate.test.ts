@@ -216,6 +216,36 @@ describe('calibrate from target counters', () => {
       queryKinds,
     });
 
+  it('base latency fading with load: floor + fade / requests per second over runs at several loads, or flat when asked', () => {
+    // 60 s runs at 1000, 2000 and 3000 requests: r = 16.7, 33.3, 50 requests/s.
+    const runs = [1000, 2000, 3000].map((n, i) => {
+      const r = n / 60;
+      return {
+        record: record(
+          `r${i}`,
+          n,
+          { 'rest.messages': summary(n, 1, 0.5 + 10 / r, 1.5 + 40 / r) },
+          { 'select.messages': { calls: n, meanMs: 0.4 } },
+        ),
+        series: [],
+      };
+    });
+    const fading = calibrate(runs).baseLatency!['rest.messages']!;
+    expect(fading.medianMs).toBeCloseTo(0.5, 9);
+    expect(fading.p95Ms).toBeCloseTo(1.5, 9);
+    expect(fading.fade!.p95Ms).toBeCloseTo(40, 6);
+    expect(fading.fade!.minRequestsPerSecond).toBeCloseTo(1000 / 60, 9);
+    const flat = calibrate(runs, { baseLatency: 'flat' }).baseLatency!['rest.messages']!;
+    expect(flat.fade).toBeUndefined();
+    expect(flat.p95Ms).toBeCloseTo(1.5 + 40 / (2000 / 60), 9);
+    // Runs of different scenarios differ in more than load: no fade is read from them.
+    const mixed = calibrate(
+      runs.map((r, i) => (i === 0 ? { ...r, record: { ...r.record, scenario: 'delta-sync' } } : r)),
+    );
+    expect(mixed.baseLatency!['rest.messages']!.fade).toBeUndefined();
+    expect(mixed.notes.join('\n')).toMatch(/base latency flat: the runs mix/);
+  });
+
   it('push demand per push request; /api/message inserts counted to api.message; base latency (median over runs)', () => {
     const a = record(
       'a',

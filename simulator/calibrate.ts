@@ -1,5 +1,6 @@
-import { median, mean as ssMean } from 'simple-statistics';
+import { mean as ssMean } from 'simple-statistics';
 import type { RunRecord, SeriesSample } from '../core/run-record.ts';
+import { type BaseLatencyPoint, type BaseLatencyShape, fitBaseLatency } from './base-latency.ts';
 import { calibrateCpu, withoutCpuWait } from './calibrate-cpu.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
@@ -70,12 +71,27 @@ export function runQueriesPerSecond(record: RunRecord): number {
   return Object.values(record.endpoints).reduce((s, e) => s + e.count, 0) / d;
 }
 
+/** Choices of calibrate(). */
+export interface CalibrateOptions {
+  /** Shape of the base latency against load (base-latency.ts); default `fading` (flat when the runs cannot show a fade). */
+  baseLatency?: BaseLatencyShape;
+}
+
+/** Requests per second a run sent to the target's workload endpoints (health checks left out). */
+export function runRequestsPerSecond(record: RunRecord): number {
+  const workload = new Set<string>(Object.values(ENDPOINTS).filter((e) => e !== ENDPOINTS.health));
+  const count = Object.entries(record.endpoints)
+    .filter(([e]) => workload.has(e))
+    .reduce((s, [, v]) => s + v.count, 0);
+  return count / Math.max(1e-9, record.durationSeconds);
+}
+
 /**
  * Service demands and scalability from run records. Statement times come from uncontended runs (no
  * requests waiting for a connection) so they are service, not waits; with none, from every run.
  * With no runs, the defaults (assumptions with named sources).
  */
-export function calibrate(runs: CalibrationRun[]): Calibration {
+export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}): Calibration {
   const base = defaultCalibration();
   if (runs.length === 0) return base;
   const notes: string[] = [];
@@ -195,13 +211,14 @@ export function calibrate(runs: CalibrationRun[]): Calibration {
     );
   }
 
-  // The measured latency distribution (median, p95; median over runs) of each REST endpoint. With CPU
-  // measurements, each run's figures are first freed of the wait for the host's cores at that run's
-  // measured load (the processor-sharing wait of the request's CPU, cpu.ts), so the base is the
-  // latency with no core wait and the model adds the wait of the load it predicts.
-  const quantiles = new Map<string, { n: number; p50: number[]; p95: number[] }>();
+  // The measured latency distribution (median, p95) of each REST endpoint, flat or fading with load
+  // (base-latency.ts). With CPU measurements, each run's figures are first freed of the wait for the
+  // host's cores at that run's measured load (the processor-sharing wait of the request's CPU, cpu.ts),
+  // so the base is the latency with no core wait and the model adds the wait of the load it predicts.
+  const basePoints = new Map<string, { n: number; points: BaseLatencyPoint[] }>();
   for (const { record } of used) {
     const load = cpuFit?.hostLoad[record.id];
+    const requestsPerSecond = runRequestsPerSecond(record);
     for (const [endpoint, s] of Object.entries(record.endpoints)) {
       if (s.count === 0 || !endpoint.startsWith('rest.')) continue;
       let m = { medianMs: s.p50, p95Ms: s.p95 };
@@ -211,24 +228,29 @@ export function calibrate(runs: CalibrationRun[]): Calibration {
           (demands[endpoint] ?? demands.default).meanMs * cpuShareOfDbTime;
         m = withoutCpuWait(m, cpuMs, load.busyCores, load.cores);
       }
-      const a = quantiles.get(endpoint) ?? { n: 0, p50: [], p95: [] };
+      const a = basePoints.get(endpoint) ?? { n: 0, points: [] };
       a.n += s.count;
-      a.p50.push(m.medianMs);
-      a.p95.push(m.p95Ms);
-      quantiles.set(endpoint, a);
+      a.points.push({ requestsPerSecond, ...m });
+      basePoints.set(endpoint, a);
     }
   }
+  // A fade is a load effect only when the runs differ in load alone: one scenario under one policy.
+  const mixes = new Set(used.map(({ record }) => `${record.scenario} / ${record.policy.name}`));
+  let shape = options.baseLatency ?? 'fading';
+  if (shape === 'fading' && mixes.size > 1) {
+    shape = 'flat';
+    notes.push(
+      `base latency flat: the runs mix ${[...mixes].join(', ')}, so a fade with load could not be told from the mix`,
+    );
+  }
   const baseLatency: NonNullable<Calibration['baseLatency']> = {};
-  for (const [endpoint, a] of quantiles) {
-    // The median over runs: one run hit by a burst from outside (another process on the host) moves it least.
-    const p50 = median(a.p50);
-    const p95 = median(a.p95);
-    if (p50 > 0 && p95 > p50)
-      baseLatency[endpoint] = {
-        medianMs: p50,
-        p95Ms: p95,
-        source: `calibrated: median and p95 of ${Math.round(a.n)} requests in runs ${ids} (median over runs${cpuFit ? ", each without its run's wait for the host's cores" : ''}), log-normal`,
-      };
+  for (const [endpoint, a] of basePoints) {
+    const b = fitBaseLatency(
+      a.points,
+      shape,
+      `calibrated: median and p95 of ${Math.round(a.n)} requests in runs ${ids}${cpuFit ? ", each without its run's wait for the host's cores" : ''}`,
+    );
+    if (b.fade || (b.medianMs > 0 && b.p95Ms > b.medianMs)) baseLatency[endpoint] = b;
   }
 
   // Queries per sync by mode.

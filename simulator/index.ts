@@ -1,5 +1,6 @@
 // The simulator's public API: everything other parts import comes from here.
 export * from './analytic.ts';
+export * from './base-latency.ts';
 export * from './calibrate.ts';
 export * from './claims.ts';
 export * from './cost.ts';

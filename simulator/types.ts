@@ -244,6 +244,21 @@ export interface UslFit {
   points: Array<{ n: number; x: number }>;
 }
 
+/** The measured latency of one request of an endpoint with no queue wait (simulator/base-latency.ts). */
+export interface BaseLatency {
+  /** Median, ms; with `fade`, the floor the median falls to as load grows. */
+  medianMs: number;
+  /** 95th percentile, ms; with `fade`, its floor. */
+  p95Ms: number;
+  /**
+   * Latency that fades as the measuring host gets busier, in ms × requests/s: at r requests/s reaching
+   * the target the median is medianMs + fade.medianMs / r (p95 likewise), r held at no less than the
+   * lowest measured load. Absent: the same at every load.
+   */
+  fade?: { medianMs: number; p95Ms: number; minRequestsPerSecond: number; maxRequestsPerSecond: number };
+  source: string;
+}
+
 /** Service demands and scalability fitted from run records (or defaults with named sources). */
 export interface Calibration {
   /** Database time per statement by endpoint / query kind; `default` when a kind is not measured. */
@@ -255,9 +270,10 @@ export interface Calibration {
   /**
    * Latency of one request of an endpoint when nothing waits for a connection or a core (client side:
    * HTTP, JSON, the statement and its round trip), log-normal from the median and p95 measured in
-   * uncontended runs; queue waits are added to it. Absent: overhead + statement demand stand in.
+   * uncontended runs; queue waits are added to it (read it with baseLatencyAt). Absent: overhead +
+   * statement demand stand in.
    */
-  baseLatency?: Record<string, { medianMs: number; p95Ms: number; source: string }>;
+  baseLatency?: Record<string, BaseLatency>;
   /** Share of database time that is CPU (the rest waits on I/O and does not occupy a core). */
   cpuShareOfDbTime: number;
   /** Where it comes from (an assumption, or the runs' database CPU against their statement time). */

@@ -134,6 +134,7 @@ describe('atlas-cap simulate', () => {
       [['--users', '0'], /^atlas-cap: --users: /],
       [['--policy', 'nope'], /^atlas-cap: --policy: unknown polic.* 'nope'/],
       [['--mode', 'fast'], /^atlas-cap: .*mode/],
+      [['--base-latency', 'curved'], /^atlas-cap: --base-latency: must be fading or flat, got 'curved'\n$/],
       [['--calibration', join(scratch, 'missing')], /^atlas-cap: --calibration: no run folder /],
       [['--seed', '-1'], /^atlas-cap: --seed: /],
     ] as const) {

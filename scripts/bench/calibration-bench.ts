@@ -4,12 +4,13 @@
 //      created here, dropped at the end), runs full-sync under `current` on the local target at several user
 //      counts, each level seeded once (vacuumed), then run --replicates times (checkpointed before each run;
 //      runScenario: target, k6), 60 s each (~21 min in all at 3 replicates).
-//   2. Chooses the CPU placement by leave-one-level-out cross-validation on the fit levels only: the rig
-//      (target, PostgreSQL and k6 share the machine's cores, as measured) or the database's cores alone.
+//   2. Chooses the model by leave-one-level-out cross-validation on the fit levels only, among the CPU
+//      placements (the rig: target, PostgreSQL and k6 share the machine's cores, as measured; or the
+//      database's cores alone) and the base latency's shapes (fading with load, or flat; base-latency.ts).
 //   3. Calibrates the simulator on all fit runs, predicts the held-out levels with simulate() under the
-//      chosen placement, and prints per held-out level the measured (median of the replicates) and
+//      chosen model, and prints per held-out level the measured (median of the replicates) and
 //      predicted throughput and p95 per endpoint, the relative errors and PASS/FAIL against 15%, each
-//      replicate's p95, the host CPU measured and predicted, the DES's p95 and the other placement beside.
+//      replicate's p95, the host CPU measured and predicted, the DES's p95 and the other models beside.
 // The p95 of one 60 s run at ~3 ms varies between replicates by more than 15% on a shared 2-core box:
 // the median of replicates is the measurement a 15% comparison can be judged against.
 // Flags: --fit 1500,3000,4500  --held-out 2250,6000,7500  --seconds 60  --replicates 3  --reuse DIR (read the
@@ -23,7 +24,7 @@ import pg from 'pg';
 import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile, type Profile } from '../../core/profile.ts';
-import type { Calibration, CalibrationRun, Prediction } from '../../simulator/index.ts';
+import type { BaseLatencyShape, Calibration, CalibrationRun, Prediction } from '../../simulator/index.ts';
 import { calibrate, runQueriesPerSecond, simulate } from '../../simulator/index.ts';
 import { readRunRecords } from '../lib/read-run-records.ts';
 import { runScenario } from '../run/run-scenario.ts';
@@ -229,7 +230,9 @@ function describeCalibration(cal: Calibration): string[] {
   }
   for (const [k, b] of Object.entries(cal.baseLatency ?? {}))
     lines.push(
-      `  base latency ${k.padEnd(19)} median ${b.medianMs.toFixed(3)} ms, p95 ${b.p95Ms.toFixed(3)} ms`,
+      b.fade
+        ? `  base latency ${k.padEnd(19)} median ${b.medianMs.toFixed(3)} + ${b.fade.medianMs.toFixed(1)}/r ms, p95 ${b.p95Ms.toFixed(3)} + ${b.fade.p95Ms.toFixed(1)}/r ms (r requests/s, measured ${b.fade.minRequestsPerSecond.toFixed(0)}-${b.fade.maxRequestsPerSecond.toFixed(0)})`
+        : `  base latency ${k.padEnd(19)} median ${b.medianMs.toFixed(3)} ms, p95 ${b.p95Ms.toFixed(3)} ms (flat)`,
     );
   for (const [k, d] of Object.entries(cal.demands))
     if (d.source.startsWith('calibrated')) lines.push(`  demand ${k.padEnd(19)} ${d.meanMs.toFixed(3)} ms`);
@@ -251,6 +254,17 @@ function scenarioProfile(): Profile {
 /** Where the predicted CPU runs: the rig's shared cores, or the database's cores alone. */
 type Placement = 'rig' | 'database cores only';
 const PLACEMENTS: readonly Placement[] = ['rig', 'database cores only'];
+
+/** One candidate model: where the CPU runs, and the shape of the base latency against load. */
+interface Model {
+  placement: Placement;
+  shape: BaseLatencyShape;
+}
+const SHAPES: readonly BaseLatencyShape[] = ['fading', 'flat'];
+
+function modelName(m: Model): string {
+  return `${m.placement}, ${m.shape} base`;
+}
 
 /** simulate() input for a calibration under a placement (the rig's core count either way). */
 function inputFor(cal: Calibration, placement: Placement) {
@@ -274,11 +288,14 @@ function predictedP95(cal: Calibration, placement: Placement, users: number): Ma
  * Leave-one-level-out cross-validation on the fit levels only: calibrate on the other fit levels,
  * predict the left-out one; the mean absolute relative p95 error over levels and endpoints.
  */
-function crossValidate(levels: Map<number, Level>, placement: Placement): number {
+function crossValidate(levels: Map<number, Level>, model: Model): number {
   const errors: number[] = [];
   for (const left of fit) {
-    const cal = calibrate(fit.filter((u) => u !== left).flatMap((u) => levels.get(u)!));
-    const p = predictedP95(cal, placement, left);
+    const cal = calibrate(
+      fit.filter((u) => u !== left).flatMap((u) => levels.get(u)!),
+      { baseLatency: model.shape },
+    );
+    const p = predictedP95(cal, model.placement, left);
     for (const endpoint of ENDPOINTS) {
       const err = rel(p.get(endpoint) ?? null, levelP95(levels.get(left)!, endpoint));
       if (err !== null) errors.push(Math.abs(err));
@@ -290,7 +307,7 @@ function crossValidate(levels: Map<number, Level>, placement: Placement): number
 async function main(): Promise<void> {
   const levels = [...fit, ...heldOut].sort((a, b) => a - b);
   console.log(
-    `bench:calibration: ${SCENARIO} / ${POLICY} / ${PROFILE}, fit on ${fit.join(', ')} users, held out ${heldOut.join(', ')}, ${replicates} replicate(s) per level; ${cpus().length} cores, load ${loadavg()
+    `bench:calibration: ${SCENARIO} / ${POLICY} / ${PROFILE}, fit on ${fit.join(', ')} users, held out ${heldOut.join(', ')}, ${reuse ? `the runs in ${reuse}` : `${replicates} replicate(s) per level`}; ${cpus().length} cores, load ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')}`,
   );
@@ -305,20 +322,25 @@ async function main(): Promise<void> {
     if (runs.length === 0) throw new Error(`no ${SCENARIO} run with ${users} users in ${dir}`);
     byLevel.set(users, runs);
   }
-  const cal = calibrate(fit.flatMap((u) => byLevel.get(u)!));
-  for (const l of describeCalibration(cal)) console.log(l);
-  // The placement is chosen on the fit levels alone (the held-out runs play no part in it).
-  const candidates = cal.cpu ? PLACEMENTS : (['database cores only'] as const);
-  const scores = candidates.map((pl) => ({ placement: pl, error: crossValidate(byLevel, pl) }));
-  const chosen = scores.reduce((a, b) => (b.error < a.error ? b : a)).placement;
-  console.log(
-    `placement by leave-one-level-out cross-validation on the fit levels (mean |p95 error|): ${scores.map((x) => `${x.placement} ${(x.error * 100).toFixed(1)}%`).join(', ')}; chosen: ${chosen}`,
+  const fitRuns = fit.flatMap((u) => byLevel.get(u)!);
+  // The model (CPU placement, base-latency shape) is chosen on the fit levels alone (the held-out runs
+  // play no part in it).
+  const placements = calibrate(fitRuns).cpu ? PLACEMENTS : (['database cores only'] as const);
+  const candidates: Model[] = placements.flatMap((placement) =>
+    SHAPES.map((shape) => ({ placement, shape })),
   );
-  const other = candidates.find((pl) => pl !== chosen);
-  const input = inputFor(cal, chosen);
+  const scores = candidates.map((model) => ({ model, error: crossValidate(byLevel, model) }));
+  const chosen = scores.reduce((a, b) => (b.error < a.error ? b : a)).model;
+  console.log(
+    `model by leave-one-level-out cross-validation on the fit levels (mean |p95 error|): ${scores.map((x) => `${modelName(x.model)} ${(x.error * 100).toFixed(1)}%`).join(', ')}; chosen: ${modelName(chosen)}`,
+  );
+  const cal = calibrate(fitRuns, { baseLatency: chosen.shape });
+  for (const l of describeCalibration(cal)) console.log(l);
+  const others = candidates.filter((m) => m !== chosen);
+  const input = inputFor(cal, chosen.placement);
   const knee = simulate({ ...input, users: [heldOut[0]!] }).knees[0]!;
   console.log(
-    `model knee (largest N meeting the budgets, ${chosen}): ${knee.users ?? 'none'} users${knee.unbounded ? ' (not found below the search limit)' : `, limited by ${knee.limitedBy}`}`,
+    `model knee (largest N meeting the budgets, ${modelName(chosen)}): ${knee.users ?? 'none'} users${knee.unbounded ? ' (not found below the search limit)' : `, limited by ${knee.limitedBy}`}`,
   );
   let allPass = true;
   for (const users of heldOut) {
@@ -334,11 +356,11 @@ async function main(): Promise<void> {
     const { lines, pass } = compare(level, result.predictions[0]!, des.predictions[0]!);
     const below = knee.users === null ? false : users <= knee.users;
     lines.splice(1, 0, `  ${below ? 'below' : 'ABOVE'} the model's knee (${knee.users ?? 'none'} users)`);
-    // Not the verdict: the other placement, for comparison.
-    if (other) {
-      const q = predictedP95(cal, other, users);
+    // Not the verdict: the other candidate models, for comparison.
+    for (const other of others) {
+      const q = predictedP95(calibrate(fitRuns, { baseLatency: other.shape }), other.placement, users);
       lines.push(
-        `  under ${other}, p95 would be: ${ENDPOINTS.map((e) => {
+        `  under ${modelName(other)}, p95 would be: ${ENDPOINTS.map((e) => {
           const m = levelP95(level, e);
           const x = q.get(e) ?? null;
           return `${e} ${(x ?? Number.NaN).toFixed(2)} (${pct(rel(x, m))})`;

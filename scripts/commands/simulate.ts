@@ -43,6 +43,8 @@ interface SimulateArgs {
   'abusive-rate': string;
   /** Predict the measuring machine (target, database, k6 on its cores) instead of a deployment. */
   rig?: boolean;
+  /** Shape of the calibrated base latency against load: fading (default) or flat. */
+  'base-latency': string;
   json: boolean;
 }
 
@@ -108,6 +110,9 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
   if (args.mode !== 'analytic' && args.mode !== 'des')
     throw new UsageError('--mode', `must be analytic or des, got '${args.mode}'`);
   const mode: SimulationMode = args.mode;
+  const shape = args['base-latency'];
+  if (shape !== 'fading' && shape !== 'flat')
+    throw new UsageError('--base-latency', `must be fading or flat, got '${shape}'`);
   const pattern = PATTERNS[args.pattern];
   if (!pattern)
     throw new UsageError(
@@ -134,7 +139,7 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
   const abusiveRate = wholeNumber('--abusive-rate', args['abusive-rate'], 1);
   const pricing = loadPricing();
   const runs = args.calibration && args.calibration.length > 0 ? readRunRecords(args.calibration) : [];
-  const calibration = calibrate(runs);
+  const calibration = calibrate(runs, { baseLatency: shape });
   if (args.rig && !calibration.cpu)
     throw new UsageError('--rig', 'needs --calibration runs that measured CPU (run records with `cpu`)');
   const claimsList = args.claims ? loadReadinessClaims() : null;
@@ -238,6 +243,12 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         default: false,
         describe:
           'Predict the machine the calibration runs measured on (its cores shared by target, database and k6)',
+      })
+      .option('base-latency', {
+        type: 'string',
+        default: 'fading',
+        describe:
+          'Calibrated latency with no queue wait: fading (floor + fade / load, from runs of one scenario at several loads) or flat',
       })
       .option('json', {
         type: 'boolean',

@@ -3,6 +3,7 @@ import type { Profile } from '../../core/profile.ts';
 import { ACTIVITY_CLASSES } from '../../core/profile.ts';
 import type { ModelContext } from '../analytic.ts';
 import { buildQueues, cpuResources, demandOf, extrapolation, overheadOf, verdictOf } from '../analytic.ts';
+import { baseLatencyAt } from '../base-latency.ts';
 import type { CpuQueues, CpuWait } from '../cpu.ts';
 import { cpuSaturation, cpuWaitsOf, statementCpuWaitMs } from '../cpu.ts';
 import { logNormalFromMeanScv, logNormalFromMedianP95 } from '../distributions.ts';
@@ -85,7 +86,7 @@ export function desConfigFor(
     };
     // Calibrated: the measured latency (log-normal from median and p95) plus the CPU waits, drawn per
     // request, as the analytical model composes them.
-    const base = cal.baseLatency?.[kind];
+    const base = baseLatencyAt(cal, kind, workload.requestsPerSecond);
     if (base) {
       const ln = logNormalFromMedianP95(base.medianMs, base.p95Ms);
       step.overheadMs = 0;
