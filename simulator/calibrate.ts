@@ -223,9 +223,11 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
       if (s.count === 0 || !endpoint.startsWith('rest.')) continue;
       let m = { medianMs: s.p50, p95Ms: s.p95 };
       if (load && cpuFit && s.p95 > s.p50 && s.p50 > 0) {
+        // The request's CPU on the path on the measuring host: the target's, its statement's, k6's.
         const cpuMs =
           (cpuFit.cpu.appMsPerRequest[endpoint] ?? cpuFit.cpu.appMsPerRequest.default) +
-          (demands[endpoint] ?? demands.default).meanMs * cpuShareOfDbTime;
+          (demands[endpoint] ?? demands.default).meanMs * cpuShareOfDbTime +
+          cpuFit.cpu.loadGenerator.perUnit;
         m = withoutCpuWait(m, cpuMs, load.busyCores, load.cores);
       }
       const a = basePoints.get(endpoint) ?? { n: 0, points: [] };

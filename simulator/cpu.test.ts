@@ -79,13 +79,17 @@ describe('CPU placement', () => {
     expect(q.cpu.servers).toBe(2);
     expect(q.cpu.offeredLoad).toBeCloseTo(target + database + k6 + 0.05, 12);
     expect(q.loadParts.loadGenerator).toBeCloseTo(k6, 12);
-    // A conversations request waits for its own CPU (target + its statement), stretched alike.
+    // A conversations request waits for its own CPU (target + its statement + k6's for it, the client
+    // that measures it being on the same cores), stretched alike.
     const [w] = cpuWaitsOf(q, cal, 'rest.conversations');
     expect(w!.meanMs).toBeCloseTo(
-      (appCpuMsOf(cal, 'rest.conversations') + dbCpuMsOf(cal, 'rest.conversations')) /
+      (appCpuMsOf(cal, 'rest.conversations') + dbCpuMsOf(cal, 'rest.conversations') + 0.25) /
         (2 - q.cpu.offeredLoad),
       12,
     );
+    // A statement alone (no request around it, as /api/message's second statement) carries no k6 CPU.
+    const [s] = cpuWaitsOf(q, cal, 'rest.messages', 1, null);
+    expect(s!.meanMs).toBeCloseTo(dbCpuMsOf(cal, 'rest.messages') / (2 - q.cpu.offeredLoad), 12);
   });
 
   it('a deployment: the database cores get statement CPU only (no load generator); the app tier only with vCPUs given', () => {
@@ -131,11 +135,23 @@ describe('CPU placement', () => {
   });
 });
 
-describe('DES with calibrated base latency and the rig CPU, against the analytical model', () => {
+/** withCpu() with a base latency of rest.conversations that fades with load (base-latency.ts). */
+function withFadingBase(): Calibration {
+  const c = withCpu();
+  c.baseLatency!['rest.conversations'] = {
+    medianMs: 1.2,
+    p95Ms: 2.4,
+    fade: { medianMs: 150, p95Ms: 300, minRequestsPerSecond: 200, maxRequestsPerSecond: 700 },
+    source: 'test',
+  };
+  return c;
+}
+
+describe('DES with calibrated base latency (flat and fading) and the rig CPU, against the analytical model', () => {
   for (const users of [3000, 7500]) {
     it(`${users} users: mean and p95 per endpoint and of the sync within 5%`, () => {
       const ctx: ModelContext = {
-        calibration: withCpu(),
+        calibration: withFadingBase(),
         targets: defaultTargets(),
         cores: 2,
         abuse: NO_ABUSE,

@@ -38,6 +38,14 @@ export function appCpuMsOf(cal: Calibration, endpoint: string): number {
   return cal.cpu.appMsPerRequest[endpoint] ?? cal.cpu.appMsPerRequest.default;
 }
 
+/**
+ * The load generator's (k6's) CPU for one request, ms; 0 without a CPU calibration. On the rig it is on
+ * the measured latency's path: k6 timestamps the response only once its own goroutine runs on a core.
+ */
+export function clientCpuMsOf(cal: Calibration): number {
+  return cal.cpu?.loadGenerator.perUnit ?? 0;
+}
+
 /** What the model's CPU resources are at one load. */
 export interface CpuQueues {
   placement: CpuPlacement;
@@ -109,7 +117,8 @@ export function cpuQueues(
  * CPU waits on the path of one request: the CPU of its `statements` statements of `dbKind` and, when
  * `appEndpoint` is named, the app tier's CPU of one request of it. Deployment: the wait for the
  * database's cores and for the backend's vCPUs (when modelled); rig: the wait for the shared host's
- * cores for all of that work. Null entries (no wait) are left out.
+ * cores for all of that work and the load generator's CPU for the request (the client that measures
+ * the latency shares those cores). Null entries (no wait) are left out.
  */
 export function cpuWaitsOf(
   q: CpuQueues,
@@ -120,9 +129,10 @@ export function cpuWaitsOf(
 ): CpuWait[] {
   const db = dbCpuMsOf(cal, dbKind) * statements;
   const app = appEndpoint === null ? 0 : appCpuMsOf(cal, appEndpoint);
+  const client = appEndpoint === null ? 0 : clientCpuMsOf(cal);
   const waits =
     q.placement.kind === 'rig'
-      ? [processorSharingWait(q.cpu, db + app)]
+      ? [processorSharingWait(q.cpu, db + app + client)]
       : [processorSharingWait(q.cpu, db), q.app ? processorSharingWait(q.app, app) : null];
   return waits.filter((w): w is CpuWait => w !== null);
 }
