@@ -82,6 +82,12 @@ export const RunCpuSchema = z.object({
     cpuSeconds: z.number().min(0),
     cpuPercentMean: z.number().min(0),
     cpuPercentMax: z.number().min(0),
+    /**
+     * CPU seconds the hypervisor gave to other guests while this machine's vCPUs had work (/proc/stat
+     * steal; counted in cpuSeconds as busy, though none of this machine's processes ran). Optional:
+     * older records have none.
+     */
+    stealSeconds: z.number().min(0).optional(),
   }),
   /** The target process (local target only). */
   target: ProcessCpuSchema.nullable(),

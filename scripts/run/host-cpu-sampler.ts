@@ -7,6 +7,7 @@ import {
   descendantsOf,
   type HostTicks,
   hostBusyPercent,
+  hostStealPercent,
   type ProcessTicks,
   parseHostTicks,
   parseProcessTicks,
@@ -35,6 +36,8 @@ export interface HostCpuSummary {
   samples: CpuSample[];
   /** Host busy CPU-seconds (all cores) over the window. */
   hostCpuSeconds: number;
+  /** Of those, CPU-seconds stolen by the hypervisor (no process of this machine ran). */
+  stealSeconds: number;
   /** CPU-seconds of each watched group over the window. */
   groupCpuSeconds: Partial<Record<CpuGroup, number>>;
 }
@@ -87,6 +90,7 @@ export function startHostCpuSampler(cores: number, intervalMs = 1000): HostCpuSa
   const samples: CpuSample[] = [];
   const totals: Partial<Record<CpuGroup, number>> = {};
   let hostTicks = 0;
+  let stealSeconds = 0;
   let first: Reading | null = null;
   let last: Reading | null = null;
   const tick = (): void => {
@@ -112,6 +116,7 @@ export function startHostCpuSampler(cores: number, intervalMs = 1000): HostCpuSa
         }
         const host = hostBusyPercent(last.host, now.host, cores);
         hostTicks += (host / 100) * seconds;
+        stealSeconds += (hostStealPercent(last.host, now.host, cores) / 100) * seconds;
         samples.push({ atMs: now.atMs, host, groups });
       }
     }
@@ -138,6 +143,7 @@ export function startHostCpuSampler(cores: number, intervalMs = 1000): HostCpuSa
         windowSeconds: (last.uptimeTicks - first.uptimeTicks) / CLOCK_TICKS_PER_SECOND,
         samples,
         hostCpuSeconds: hostTicks,
+        stealSeconds,
         groupCpuSeconds: totals,
       };
     },
@@ -191,6 +197,7 @@ export function runCpuOf(summary: HostCpuSummary, processes: Partial<Record<CpuG
       cpuSeconds: summary.hostCpuSeconds,
       cpuPercentMean: (summary.hostCpuSeconds / w) * 100,
       cpuPercentMax: Math.max(0, ...summary.samples.map((s) => s.host)),
+      stealSeconds: summary.stealSeconds,
     },
     target: group('target'),
     database: group('database'),

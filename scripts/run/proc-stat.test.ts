@@ -4,6 +4,7 @@ import { runCpuOf, withCpuSeries } from './host-cpu-sampler.ts';
 import {
   descendantsOf,
   hostBusyPercent,
+  hostStealPercent,
   type ProcessTicks,
   parseHostTicks,
   parseProcessTicks,
@@ -29,6 +30,7 @@ describe('/proc parsing', () => {
     expect(parseHostTicks(STAT_BEFORE)).toEqual({
       total: 30530 + 8578 + 34104 + 259 + 1840 + 13,
       idle: 34104 + 259,
+      steal: 13,
     });
     expect(() => parseHostTicks('intr 1 2 3\n')).toThrow(/no aggregate cpu line/);
   });
@@ -38,6 +40,13 @@ describe('/proc parsing', () => {
     const p = hostBusyPercent(parseHostTicks(STAT_BEFORE), parseHostTicks(STAT_AFTER), 2);
     expect(p).toBeCloseTo((170 / 210) * 200, 9);
     expect(hostBusyPercent(parseHostTicks(STAT_AFTER), parseHostTicks(STAT_AFTER), 2)).toBe(0);
+  });
+
+  it('stolen time: 30 of 200 ticks on 2 cores is 30 % of one core, and counts as busy', () => {
+    const before = parseHostTicks('cpu  100 0 0 100 0 0 0 0 0 0\n');
+    const after = parseHostTicks('cpu  150 0 0 220 0 0 0 30 0 0\n');
+    expect(hostStealPercent(before, after, 2)).toBeCloseTo((30 / 200) * 200, 9);
+    expect(hostBusyPercent(before, after, 2)).toBeCloseTo((80 / 200) * 200, 9);
   });
 
   it('a process stat line whose name holds spaces and parentheses', () => {
@@ -93,6 +102,7 @@ describe('run record CPU', () => {
       { atMs: 5000, host: 100, groups: { target: 50, database: 20 } },
     ],
     hostCpuSeconds: 4.6,
+    stealSeconds: 0.3,
     groupCpuSeconds: { target: 2, database: 0.8 },
   };
 
@@ -102,6 +112,7 @@ describe('run record CPU', () => {
     expect(cpu.host.cpuSeconds).toBe(4.6);
     expect(cpu.host.cpuPercentMean).toBeCloseTo(115, 9);
     expect(cpu.host.cpuPercentMax).toBe(150);
+    expect(cpu.host.stealSeconds).toBe(0.3);
     expect(cpu.target).toEqual({
       cpuSeconds: 2,
       cpuPercentMean: 50,

@@ -4,10 +4,12 @@
 /** USER_HZ: the unit of /proc tick counts; 100 on every Linux ABI the harness runs on (proc(5), times(2)). */
 export const CLOCK_TICKS_PER_SECOND = 100;
 
-/** The aggregate `cpu` line of /proc/stat: all cores' ticks, and the idle ones (idle + iowait). */
+/** The aggregate `cpu` line of /proc/stat: all cores' ticks, the idle ones (idle + iowait), and the stolen ones. */
 export interface HostTicks {
   total: number;
   idle: number;
+  /** Ticks the hypervisor ran something else while a vCPU had work (counted busy: no task of ours ran). */
+  steal: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export function parseHostTicks(procStat: string): HostTicks {
   const f = line.trim().split(/\s+/).slice(1).map(Number);
   if (f.length < 4 || f.some((x) => !Number.isFinite(x))) throw new Error(`bad /proc/stat cpu line: ${line}`);
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
-  return { total: user + nice + system + idle + iowait + irq + softirq + steal, idle: idle + iowait };
+  return { total: user + nice + system + idle + iowait + irq + softirq + steal, idle: idle + iowait, steal };
 }
 
 /** What the sampler needs of one /proc/<pid>/stat. */
@@ -107,8 +109,22 @@ export function ticksBetween(
 
 /** Host CPU busy between two /proc/stat readings, in percent of one core (cores × 100 when all are busy). */
 export function hostBusyPercent(before: HostTicks, after: HostTicks, cores: number): number {
+  return shareOfTicks(before, after, cores, (t) => t.total - t.idle);
+}
+
+/** Stolen time between two readings, percent of one core (same scale as hostBusyPercent). */
+export function hostStealPercent(before: HostTicks, after: HostTicks, cores: number): number {
+  return shareOfTicks(before, after, cores, (t) => t.steal);
+}
+
+function shareOfTicks(
+  before: HostTicks,
+  after: HostTicks,
+  cores: number,
+  pick: (t: HostTicks) => number,
+): number {
   const total = after.total - before.total;
   if (total <= 0) return 0;
-  const busy = total - (after.idle - before.idle);
-  return Math.max(0, Math.min(1, busy / total)) * cores * 100;
+  const part = pick(after) - pick(before);
+  return Math.max(0, Math.min(1, part / total)) * cores * 100;
 }
