@@ -146,6 +146,14 @@ function medianOf(level: Level, f: (run: CalibrationRun) => number | undefined):
   return xs.length === 0 ? Number.NaN : median(xs);
 }
 
+/** Cores a run's host spent on neither target, database nor k6 (other processes, stolen time); undefined without `cpu`. */
+function otherCoresOf(run: CalibrationRun): number | undefined {
+  const c = run.record.cpu;
+  if (!c?.target || !c.database || !c.loadGenerator || c.windowSeconds <= 0) return undefined;
+  const busy = c.host.cpuSeconds - c.target.cpuSeconds - c.database.cpuSeconds - c.loadGenerator.cpuSeconds;
+  return Math.max(0, busy / c.windowSeconds);
+}
+
 /** Measured p95 of an endpoint at a level: the median of its replicates' p95. */
 function levelP95(level: Level, endpoint: string): number {
   return medianOf(level, (r) => r.record.endpoints[endpoint]?.p95);
@@ -203,6 +211,18 @@ function compare(level: Level, p: Prediction, des: Prediction | null): { lines: 
     lines.push(
       `  host CPU: measured ${part((c) => c.host)} of ${first.machine.cores} cores (target ${part((c) => c.target)}, database ${part((c) => c.database)}, k6 ${part((c) => c.loadGenerator)})${host ? `, predicted ${host.offeredLoad.toFixed(2)} (utilisation ${(host.utilisation * 100).toFixed(0)}%, P(wait) ${host.probabilityOfWaiting.toFixed(2)})` : ''}`,
     );
+  }
+  if (level.some((r) => otherCoresOf(r) !== undefined)) {
+    const each = level.map((r) => {
+      const other = otherCoresOf(r);
+      const c = r.record.cpu;
+      const steal =
+        c?.host.stealSeconds === undefined
+          ? ''
+          : ` (${(c.host.stealSeconds / c.windowSeconds).toFixed(2)} stolen)`;
+      return other === undefined ? 'n/a' : `${other.toFixed(2)}${steal}`;
+    });
+    lines.push(`  other load on the host per replicate, cores: ${each.join(', ')}`);
   }
   const pool = p.resources.find((x) => x.name === 'db.pool')!;
   const busy = level.flatMap((r) => r.series.filter((x) => x.pool).map((x) => x.pool!.inUse));
@@ -356,6 +376,27 @@ async function main(): Promise<void> {
     const { lines, pass } = compare(level, result.predictions[0]!, des.predictions[0]!);
     const below = knee.users === null ? false : users <= knee.users;
     lines.splice(1, 0, `  ${below ? 'below' : 'ABOVE'} the model's knee (${knee.users ?? 'none'} users)`);
+    // Not the verdict: the rig model told each replicate's measured other load (processes or stolen
+    // time the runs could not control), the median of those predictions against the measured median.
+    if (chosen.placement === 'rig' && cal.cpu && level.every((r) => otherCoresOf(r) !== undefined)) {
+      const per = level.map((r) => {
+        const q = simulate({
+          ...input,
+          rig: { cores: cal.cpu!.rigCores, otherCores: otherCoresOf(r)! },
+          users: [users],
+        }).predictions[0]!;
+        return new Map(q.endpoints.map((e) => [e.endpoint, e.p95Ms]));
+      });
+      lines.push(
+        `  given each replicate's measured other load (not the verdict), p95 would be: ${ENDPOINTS.map(
+          (e) => {
+            const xs = per.map((m) => m.get(e)).filter((x): x is number => typeof x === 'number');
+            const x = xs.length === per.length ? median(xs) : null;
+            return `${e} ${(x ?? Number.NaN).toFixed(2)} (${pct(rel(x, levelP95(level, e)))})`;
+          },
+        ).join(', ')}`,
+      );
+    }
     // Not the verdict: the other candidate models, for comparison.
     for (const other of others) {
       const q = predictedP95(calibrate(fitRuns, { baseLatency: other.shape }), other.placement, users);
