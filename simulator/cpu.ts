@@ -13,7 +13,8 @@ import type { Calibration, CpuPlacement } from './types.ts';
 // mean, C·x/(c − A); the model gives that wait the M/M/c shape (with probability C, exponential with
 // mean x/(c − A)), which is exact in the mean and for one core (M/G/1-PS: x/(1 − ρ)), approximate in
 // its tail on several. The heaviest request (rest.conversations: ~50 rows to JSON) is stretched most,
-// which is what the measurements show first when the host's cores fill up.
+// which is what the measurements show first when the host's cores fill up. On the rig, the load
+// generator's CPU for a request is on its measured path too (clientCpuMsOf).
 
 /** A wait that happens with some probability and is then exponential with a mean (the latency model's term). */
 export interface CpuWait {
