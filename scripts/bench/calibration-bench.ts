@@ -13,7 +13,8 @@
 //      replicate's p95, the host CPU measured and predicted, the DES's p95 and the other models beside.
 // The p95 of one 60 s run at ~3 ms varies between replicates by more than 15% on a shared 2-core box:
 // the median of replicates is the measurement a 15% comparison can be judged against.
-// Flags: --fit 1500,3000,4500  --held-out 2250,6000,7500  --seconds 60  --replicates 3  --reuse DIR (read the
+// Flags: --fit 1500,3000,4500  --held-out 2250,6000,7500  --seconds 60  --replicates 3  --max-steal 0.05 (cores
+// stolen by the hypervisor above which a replicate is left out)  --reuse DIR (read the
 // runs of an earlier bench in DIR instead of running; the runs of a fresh bench are kept under
 // reports/runs/calibration-bench-*).
 import { existsSync, mkdirSync } from 'node:fs';
@@ -56,6 +57,14 @@ const fit = numbers(flag('fit') ?? '1500,3000,4500');
 const heldOut = numbers(flag('held-out') ?? '2250,6000,7500');
 const seconds = Number(flag('seconds') ?? '60');
 const reuse = flag('reuse');
+/**
+ * Replicates whose host had more than this many cores stolen by the hypervisor (cpu.host.stealSeconds
+ * over the run) are left out of the fit and of the measured medians: the load of other guests is not
+ * the system under test, and no model input can know it. Fixed before the runs it first applied to
+ * (session 3); records without steal (older runs) are all kept.
+ */
+const maxSteal = Number(flag('max-steal') ?? '0.05');
+if (!(maxSteal >= 0)) throw new Error(`--max-steal must be a number of cores >= 0`);
 const replicates = Number(flag('replicates') ?? '3');
 if (!Number.isInteger(replicates) || replicates < 1)
   throw new Error(`--replicates must be a positive integer`);
@@ -340,7 +349,23 @@ async function main(): Promise<void> {
       .filter((r) => r.record.users === users && r.record.scenario === SCENARIO)
       .map((r) => ({ record: r.record, series: r.series, dir: r.dir }));
     if (runs.length === 0) throw new Error(`no ${SCENARIO} run with ${users} users in ${dir}`);
-    byLevel.set(users, runs);
+    const stolen = (r: CalibrationRun): number | undefined => {
+      const c = r.record.cpu;
+      return c?.host.stealSeconds === undefined || c.windowSeconds <= 0
+        ? undefined
+        : c.host.stealSeconds / c.windowSeconds;
+    };
+    const kept = runs.filter((r) => !((stolen(r) ?? 0) > maxSteal));
+    if (kept.length < runs.length)
+      console.log(
+        `${users} users: left out for stolen time above ${maxSteal} cores: ${runs
+          .filter((r) => !kept.includes(r))
+          .map((r) => `${r.record.id} (${stolen(r)!.toFixed(2)})`)
+          .join(', ')}`,
+      );
+    if (kept.length === 0)
+      throw new Error(`every ${users}-user run had more than ${maxSteal} cores stolen: nothing to measure`);
+    byLevel.set(users, kept);
   }
   const fitRuns = fit.flatMap((u) => byLevel.get(u)!);
   // The model (CPU placement, base-latency shape) is chosen on the fit levels alone (the held-out runs
