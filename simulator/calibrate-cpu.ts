@@ -42,6 +42,23 @@ export function fitLinearNonNegative(points: Array<{ x: number; y: number }>): {
   return { perUnit, fixed, r2 };
 }
 
+/** Requests per second a run sent to the target's workload endpoints (health checks left out). */
+export function runRequestsPerSecond(record: RunRecord): number {
+  const count = WORKLOAD_ENDPOINTS.reduce((s, e) => s + (record.endpoints[e]?.count ?? 0), 0);
+  return count / Math.max(1e-9, record.durationSeconds);
+}
+
+/**
+ * Cores a run's host spent on neither the target, the database nor k6 (other processes, time stolen
+ * by the hypervisor), over the run; null without those measurements.
+ */
+export function otherCoresOf(record: RunRecord): number | null {
+  const c = record.cpu;
+  if (!(c?.target && c.database && c.loadGenerator) || c.windowSeconds <= 0) return null;
+  const busy = c.host.cpuSeconds - c.target.cpuSeconds - c.database.cpuSeconds - c.loadGenerator.cpuSeconds;
+  return Math.max(0, busy / c.windowSeconds);
+}
+
 /** Per-run inputs of the CPU fits: loads (x) and CPU in cores (y). */
 interface CpuPoint {
   id: string;
@@ -53,6 +70,8 @@ interface CpuPoint {
   target: number;
   database: number;
   loadGenerator: number;
+  /** The host's cores spent on none of the three (otherCoresOf). */
+  other: number;
 }
 
 function pointOf(record: RunRecord, isWorkloadKind: (kind: string) => boolean): CpuPoint | null {
@@ -65,20 +84,20 @@ function pointOf(record: RunRecord, isWorkloadKind: (kind: string) => boolean): 
     const s = record.endpoints[e];
     if (s && s.count > 0) requestsByEndpoint[e] = s.count;
   }
-  const requests = Object.values(requestsByEndpoint).reduce((s, n) => s + n, 0);
   const statementMs = Object.entries(record.queryKinds)
     .filter(([k]) => isWorkloadKind(k))
     .reduce((s, [, v]) => s + v.calls * v.meanMs, 0);
   return {
     id: record.id,
     cores: record.machine.cores,
-    requestsPerSecond: requests / d,
+    requestsPerSecond: runRequestsPerSecond(record),
     statementMsPerSecond: statementMs / d,
     requestsByEndpoint,
     host: c.host.cpuSeconds / w,
     target: c.target.cpuSeconds / w,
     database: c.database.cpuSeconds / w,
     loadGenerator: c.loadGenerator.cpuSeconds / w,
+    other: otherCoresOf(record) ?? 0,
   };
 }
 
@@ -130,9 +149,7 @@ export function calibrateCpu(
     1000,
     "k6's cores against requests/s",
   );
-  const otherCores =
-    points.reduce((s, p) => s + Math.max(0, p.host - p.target - p.database - p.loadGenerator), 0) /
-    points.length;
+  const otherCores = points.reduce((s, p) => s + p.other, 0) / points.length;
 
   // Split the target's mean CPU per request over endpoints by their measured time outside the database.
   const totals: Record<string, number> = {};

@@ -1,7 +1,7 @@
 import { mean as ssMean } from 'simple-statistics';
 import type { RunRecord, SeriesSample } from '../core/run-record.ts';
 import { type BaseLatencyPoint, type BaseLatencyShape, fitBaseLatency } from './base-latency.ts';
-import { calibrateCpu, withoutCpuWait } from './calibrate-cpu.ts';
+import { calibrateCpu, runRequestsPerSecond, withoutCpuWait } from './calibrate-cpu.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import type { Calibration, ServiceDemand, UslFit } from './types.ts';
@@ -75,15 +75,6 @@ export function runQueriesPerSecond(record: RunRecord): number {
 export interface CalibrateOptions {
   /** Shape of the base latency against load (base-latency.ts); default `fading` (flat when the runs cannot show a fade). */
   baseLatency?: BaseLatencyShape;
-}
-
-/** Requests per second a run sent to the target's workload endpoints (health checks left out). */
-export function runRequestsPerSecond(record: RunRecord): number {
-  const workload = new Set<string>(Object.values(ENDPOINTS).filter((e) => e !== ENDPOINTS.health));
-  const count = Object.entries(record.endpoints)
-    .filter(([e]) => workload.has(e))
-    .reduce((s, [, v]) => s + v.count, 0);
-  return count / Math.max(1e-9, record.durationSeconds);
 }
 
 /**

@@ -2,6 +2,7 @@
 export * from './analytic.ts';
 export * from './base-latency.ts';
 export * from './calibrate.ts';
+export * from './calibrate-cpu.ts';
 export * from './claims.ts';
 export * from './cost.ts';
 export * from './defaults.ts';

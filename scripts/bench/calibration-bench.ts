@@ -26,7 +26,7 @@ import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile, type Profile } from '../../core/profile.ts';
 import type { BaseLatencyShape, Calibration, CalibrationRun, Prediction } from '../../simulator/index.ts';
-import { calibrate, runQueriesPerSecond, simulate } from '../../simulator/index.ts';
+import { calibrate, otherCoresOf, runQueriesPerSecond, simulate } from '../../simulator/index.ts';
 import { readRunRecords } from '../lib/read-run-records.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { seedDatabase } from '../seed/index.ts';
@@ -155,14 +155,6 @@ function medianOf(level: Level, f: (run: CalibrationRun) => number | undefined):
   return xs.length === 0 ? Number.NaN : median(xs);
 }
 
-/** Cores a run's host spent on neither target, database nor k6 (other processes, stolen time); undefined without `cpu`. */
-function otherCoresOf(run: CalibrationRun): number | undefined {
-  const c = run.record.cpu;
-  if (!c?.target || !c.database || !c.loadGenerator || c.windowSeconds <= 0) return undefined;
-  const busy = c.host.cpuSeconds - c.target.cpuSeconds - c.database.cpuSeconds - c.loadGenerator.cpuSeconds;
-  return Math.max(0, busy / c.windowSeconds);
-}
-
 /** Measured p95 of an endpoint at a level: the median of its replicates' p95. */
 function levelP95(level: Level, endpoint: string): number {
   return medianOf(level, (r) => r.record.endpoints[endpoint]?.p95);
@@ -221,15 +213,15 @@ function compare(level: Level, p: Prediction, des: Prediction | null): { lines: 
       `  host CPU: measured ${part((c) => c.host)} of ${first.machine.cores} cores (target ${part((c) => c.target)}, database ${part((c) => c.database)}, k6 ${part((c) => c.loadGenerator)})${host ? `, predicted ${host.offeredLoad.toFixed(2)} (utilisation ${(host.utilisation * 100).toFixed(0)}%, P(wait) ${host.probabilityOfWaiting.toFixed(2)})` : ''}`,
     );
   }
-  if (level.some((r) => otherCoresOf(r) !== undefined)) {
+  if (level.some((r) => otherCoresOf(r.record) !== null)) {
     const each = level.map((r) => {
-      const other = otherCoresOf(r);
+      const other = otherCoresOf(r.record);
       const c = r.record.cpu;
       const steal =
         c?.host.stealSeconds === undefined
           ? ''
           : ` (${(c.host.stealSeconds / c.windowSeconds).toFixed(2)} stolen)`;
-      return other === undefined ? 'n/a' : `${other.toFixed(2)}${steal}`;
+      return other === null ? 'n/a' : `${other.toFixed(2)}${steal}`;
     });
     lines.push(`  other load on the host per replicate, cores: ${each.join(', ')}`);
   }
@@ -403,11 +395,11 @@ async function main(): Promise<void> {
     lines.splice(1, 0, `  ${below ? 'below' : 'ABOVE'} the model's knee (${knee.users ?? 'none'} users)`);
     // Not the verdict: the rig model told each replicate's measured other load (processes or stolen
     // time the runs could not control), the median of those predictions against the measured median.
-    if (chosen.placement === 'rig' && cal.cpu && level.every((r) => otherCoresOf(r) !== undefined)) {
+    if (chosen.placement === 'rig' && cal.cpu && level.every((r) => otherCoresOf(r.record) !== null)) {
       const per = level.map((r) => {
         const q = simulate({
           ...input,
-          rig: { cores: cal.cpu!.rigCores, otherCores: otherCoresOf(r)! },
+          rig: { cores: cal.cpu!.rigCores, otherCores: otherCoresOf(r.record)! },
           users: [users],
         }).predictions[0]!;
         return new Map(q.endpoints.map((e) => [e.endpoint, e.p95Ms]));
