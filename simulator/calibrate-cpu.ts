@@ -1,5 +1,6 @@
 import { linearRegression, rSquared } from 'simple-statistics';
 import type { RunRecord } from '../core/run-record.ts';
+import { processorSharingWait } from './cpu.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 import type { CpuCalibration, CpuFit } from './types.ts';
@@ -200,8 +201,8 @@ export function withoutCpuWait(
   if (cpuMs <= 0 || busyCores <= 0) return measured;
   // The host just below saturation bounds the correction (a measured load of all cores would make it infinite).
   const load = Math.min(busyCores, c * 0.98);
-  const q = queue(c, 1, load * 1000, 1);
-  const wait = { probability: q.probabilityOfWaiting, meanMs: cpuMs / (c - load) };
+  const wait = processorSharingWait(queue(c, 1, load * 1000, 1), cpuMs);
+  if (wait === null) return measured;
   let m = measured.medianMs;
   let p = measured.p95Ms;
   for (let i = 0; i < 60; i++) {
