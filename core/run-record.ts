@@ -99,6 +99,27 @@ export const RunCpuSchema = z.object({
   runner: ProcessCpuSchema.nullable(),
 });
 
+/**
+ * What the run's database did besides answering (pg_stat_database and friends, before vs after the run;
+ * every session on that database counted). Optional: older records, and runs whose counters could not
+ * be read or were reset mid-run, have none.
+ */
+export const DatabaseActivitySchema = z.object({
+  /** Pages found in shared buffers during the run. */
+  blocksHit: z.number().min(0),
+  /** Pages read into shared buffers (from the OS page cache or disk) during the run. */
+  blocksRead: z.number().min(0),
+  /** blocksHit / (blocksHit + blocksRead); null when no page was touched. */
+  hitRatio: z.number().min(0).max(1).nullable(),
+  /** Checkpoints completed during the run (the whole server's). */
+  checkpoints: z.number().min(0),
+  /** Autovacuum and autoanalyze passes on the database's tables during the run. */
+  autovacuums: z.number().min(0),
+  /** The database's size at the end of the run, and the server's shared_buffers, bytes. */
+  sizeBytes: z.number().min(0),
+  sharedBuffersBytes: z.number().min(0),
+});
+
 /** run.json: everything needed to read a run without re-running it. */
 export const RunRecordSchema = z.object({
   schemaVersion: z.literal(1),
@@ -125,6 +146,8 @@ export const RunRecordSchema = z.object({
   startedAt: z.string(),
   endedAt: z.string(),
   durationSeconds: z.number().min(0),
+  /** Seconds of the same load run before the measured window and left out of every figure (absent: none). */
+  warmupSeconds: z.number().int().min(1).optional(),
   /** Summary per endpoint name (e.g. `rest.conversations`, `api.message`, `healthz`). */
   endpoints: z.record(z.string(), EndpointSummarySchema),
   iterations: z.object({
@@ -160,6 +183,8 @@ export const RunRecordSchema = z.object({
   thresholds: z.record(z.string(), z.object({ ok: z.boolean() })),
   /** Where the CPU went: host, target, database, k6, runner (optional: absent in older records). */
   cpu: RunCpuSchema.optional(),
+  /** Buffer hits and reads, checkpoints, autovacuum, size vs shared_buffers (optional: absent in older records). */
+  database: DatabaseActivitySchema.optional(),
   /** Summaries of requests by user class and tier (`abusive/free`, `legit/core`; rate-limit runs). */
   classes: z.record(z.string(), EndpointSummarySchema).optional(),
   /** Ramp runs: the highest rate sustained within the latency and error budgets. */

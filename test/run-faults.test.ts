@@ -72,6 +72,9 @@ describe.runIf(ready)('fault runs on the local target', () => {
     expect(await refused({ ...base, scenario: 'delta-sync', target: 'local', durationSeconds: 0 })).toMatch(
       /--duration/,
     );
+    expect(await refused({ ...base, scenario: 'delta-sync', target: 'local', warmupSeconds: -1 })).toMatch(
+      /--warmup: must be a whole number of seconds from 0/,
+    );
     expect(await refused({ ...base, scenario: 'delta-sync', target: 'http://staging.example.com' })).toMatch(
       /--allow-remote staging\.example\.com/,
     );

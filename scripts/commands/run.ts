@@ -14,6 +14,7 @@ interface RunArgs {
   policy: string;
   profile: string;
   duration: string;
+  warmup: string;
   databaseUrl?: string;
   allowRemote?: string;
   target: string;
@@ -56,6 +57,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         default: '60s',
         describe: 'length of the load (60, 60s, 2m; at most 1h)',
       })
+      .option('warmup', {
+        type: 'string',
+        default: '0',
+        describe: 'the same load first, left out of the record (10, 10s, 1m)',
+      })
       .option('database-url', {
         type: 'string',
         describe: 'PostgreSQL URL (else DATABASE_URL, else embedded)',
@@ -95,6 +101,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       policy: loadPolicy(args.policy),
       profile: loadProfile(args.profile),
       durationSeconds: parseDurationSeconds(args.duration),
+      warmupSeconds: parseDurationSeconds(args.warmup, '--warmup'),
       databaseUrl: args.databaseUrl,
       allowRemote: args.allowRemote,
       target: args.target,

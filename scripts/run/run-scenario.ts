@@ -21,6 +21,7 @@ import { type ResolvedDatabase, resolveDatabase } from '../lib/database.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
 import { readSeedInfo, seedDatabase } from '../seed/index.ts';
 import { startCpuSampler } from './cpu-sampler.ts';
+import { databaseActivityBetween, readDatabaseCounters } from './database-activity.ts';
 import {
   cutConnections,
   FAULT_AT_SHARE,
@@ -65,6 +66,11 @@ export interface RunOptions {
   policy: Policy;
   profile: Profile;
   durationSeconds: number;
+  /**
+   * Seconds of the same load run first and left out of every figure (the target's JIT, its pool's
+   * connections and their caches warm up); default 0.
+   */
+  warmupSeconds?: number;
   databaseUrl?: string;
   /** `local` (seed, start the target) or the base URL of a running deployment. */
   target: 'local' | string;
@@ -100,6 +106,13 @@ function validate(options: RunOptions) {
     throw new UsageError(
       '--duration',
       `must be a whole number of seconds from 1 to ${MAX_DURATION_S}, got ${d}`,
+    );
+  }
+  const warmup = options.warmupSeconds ?? 0;
+  if (!Number.isInteger(warmup) || warmup < 0 || warmup > MAX_DURATION_S) {
+    throw new UsageError(
+      '--warmup',
+      `must be a whole number of seconds from 0 to ${MAX_DURATION_S}, got ${warmup}`,
     );
   }
   const segments = options.segments ?? 1;
@@ -311,7 +324,26 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
     const targetRate = scheduledRate(inspected);
     const allocatedVUs = Object.values(inspected.scenarios ?? {}).reduce((n, s) => n + (s.maxVUs ?? 0), 0);
 
+    // Warm-up: the same scenario and rate, its output kept in work/ and read by nothing; the measured
+    // run starts on a target whose code is compiled and whose connections are open.
+    const warmupSeconds = options.warmupSeconds ?? 0;
+    if (warmupSeconds > 0) {
+      log(`warm-up: ${scenario} for ${warmupSeconds} s (not measured)`);
+      const warm = startK6({
+        k6,
+        file,
+        env: { ...env, DURATION_S: String(warmupSeconds) },
+        rawOut: join(work, 'k6-warmup.json.gz'),
+        logFile: join(work, 'k6-warmup.log'),
+        processEnv: k6Env,
+      });
+      const code = await warm.done;
+      // 99: a threshold failed during the warm-up, which is not judged.
+      if (code !== 0 && code !== 99)
+        throw new Error(`k6 warm-up exited with ${code} (see ${join(work, 'k6-warmup.log')})`);
+    }
     const statsBefore = db ? await statementTotals(db.url, db.source === 'embedded') : null;
+    const dbBefore = db ? await readDatabaseCounters(db.url) : null;
     const collector = await startCollector({ metricsUrl: local ? baseUrl : undefined, databaseUrl: db?.url });
     // Where the CPU goes (host, target, database, k6, this runner): the simulator's rig model reads it.
     const hostCpu = startHostCpuSampler(machineInfo().cores);
@@ -364,6 +396,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
       : (k6Cpu?.stop() ?? { mean: 0, max: 0 });
     const server = await collector.stop();
     const statsAfter = db ? await statementTotals(db.url) : null;
+    const database = databaseActivityBetween(dbBefore, db ? await readDatabaseCounters(db.url) : null);
     const targetHealthy = target ? await healthy(target.url) : null;
     const ended = new Date();
 
@@ -465,6 +498,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
       startedAt: started.toISOString(),
       endedAt: ended.toISOString(),
       durationSeconds: options.durationSeconds,
+      ...(warmupSeconds > 0 ? { warmupSeconds } : {}),
       endpoints: merged.endpoints,
       iterations: {
         completed: merged.iterations.completed,
@@ -476,6 +510,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
       queryKinds,
       loadGenerator: { cpuPercentMean: lg.mean, cpuPercentMax: lg.max, saturated, maxVUs: merged.maxVUs },
       ...(runCpu ? { cpu: runCpu } : {}),
+      ...(database ? { database } : {}),
       thresholds: thresholdResults,
       ...(Object.keys(merged.classes).length > 0 ? { classes: merged.classes } : {}),
       ...(knee ? { knee } : {}),

@@ -7,7 +7,7 @@ function ms(n: number): string {
 /** A readable summary of a run record (what `atlas-cap run` prints). */
 export function formatRunSummary(dir: string, r: RunRecord): string {
   const lines = [
-    `run ${r.scenario} · ${r.users} users · policy ${r.policy.name} · profile ${r.profile.name} · ${r.durationSeconds} s · k6 ${r.k6.version} x${r.k6.segments}`,
+    `run ${r.scenario} · ${r.users} users · policy ${r.policy.name} · profile ${r.profile.name} · ${r.durationSeconds} s${r.warmupSeconds ? ` after ${r.warmupSeconds} s of warm-up` : ''} · k6 ${r.k6.version} x${r.k6.segments}`,
     `iterations ${r.iterations.completed} (${r.iterations.rate.toFixed(3)}/s of ${r.iterations.targetRate.toFixed(3)}/s scheduled), dropped ${r.iterations.dropped}`,
     'endpoint               count    err%     p50     p95     p99  statuses',
   ];
