@@ -311,7 +311,11 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
     }
 
     // Users' tokens are signed here, once; k6 gets them in a private copy of the export, not the secret.
-    tokens = await writeUsersWithTokens(usersCsv, jwtSecret, options.durationSeconds + 3600);
+    tokens = await writeUsersWithTokens(
+      usersCsv,
+      jwtSecret,
+      (options.warmupSeconds ?? 0) + options.durationSeconds + 3600,
+    );
     const env: Record<string, string> = { ...plan.env, BASE_URL: baseUrl, USERS_CSV: tokens.csv };
     // The anon key travels in the process environment (k6 reads it into __ENV), never on a command line.
     const k6Env: NodeJS.ProcessEnv = { ...process.env, ANON_KEY: anon, K6_NO_USAGE_REPORT: 'true' };
