@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../core/run-record.ts';
 import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
-import { calibrateCpu, fitLinearNonNegative, withoutCpuWait } from './calibrate-cpu.ts';
+import {
+  calibrateCpu,
+  fitLinearNonNegative,
+  otherCoresOf,
+  stolenCoresOf,
+  withoutCpuWait,
+} from './calibrate-cpu.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 
@@ -115,6 +121,17 @@ describe('CPU calibration', () => {
       52;
     expect(mean).toBeCloseTo(0.4, 6);
     expect(a.healthz).toBeUndefined();
+  });
+
+  it("a run's other load is the host minus the three groups; of it, the stolen cores when recorded", () => {
+    const r = record(3000, true);
+    expect(otherCoresOf(r)).toBeCloseTo(0.1, 9);
+    expect(stolenCoresOf(r)).toBeNull();
+    const w = r.cpu!.windowSeconds;
+    const withSteal = { ...r, cpu: { ...r.cpu!, host: { ...r.cpu!.host, stealSeconds: 0.04 * w } } };
+    expect(stolenCoresOf(withSteal)).toBeCloseTo(0.04, 9);
+    expect(stolenCoresOf(record(3000, false))).toBeNull();
+    expect(otherCoresOf(record(3000, false))).toBeNull();
   });
 
   it('old records without `cpu` give no CPU calibration', () => {

@@ -60,6 +60,13 @@ export function otherCoresOf(record: RunRecord): number | null {
   return Math.max(0, busy / c.windowSeconds);
 }
 
+/** Cores the hypervisor stole from a run's host, over the run (part of otherCoresOf); null when not recorded. */
+export function stolenCoresOf(record: RunRecord): number | null {
+  const c = record.cpu;
+  if (c?.host.stealSeconds === undefined || c.windowSeconds <= 0) return null;
+  return c.host.stealSeconds / c.windowSeconds;
+}
+
 /** Per-run inputs of the CPU fits: loads (x) and CPU in cores (y). */
 interface CpuPoint {
   id: string;

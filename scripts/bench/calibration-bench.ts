@@ -30,7 +30,13 @@ import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile, type Profile } from '../../core/profile.ts';
 import type { BaseLatencyShape, Calibration, CalibrationRun, Prediction } from '../../simulator/index.ts';
-import { calibrate, otherCoresOf, runQueriesPerSecond, simulate } from '../../simulator/index.ts';
+import {
+  calibrate,
+  otherCoresOf,
+  runQueriesPerSecond,
+  simulate,
+  stolenCoresOf,
+} from '../../simulator/index.ts';
 import { readRunRecords } from '../lib/read-run-records.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { seedDatabase } from '../seed/index.ts';
@@ -44,6 +50,12 @@ const TOLERANCE = 0.15;
 /** Endpoints whose p95 is compared (the sync's three request kinds). */
 const ENDPOINTS = ['rest.conversations', 'rest.messages', 'rest.push'] as const;
 
+/** Bad input: one line naming the flag and what is allowed, exit 2, before anything is run or written. */
+function refuse(message: string): never {
+  process.stderr.write(`bench:calibration: ${message}\n`);
+  process.exit(2);
+}
+
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -52,7 +64,8 @@ function flag(name: string): string | undefined {
 function numbers(value: string): number[] {
   return value.split(',').map((s) => {
     const n = Number(s.trim());
-    if (!Number.isInteger(n) || n < 1) throw new Error(`not a user count: '${s}'`);
+    if (!Number.isInteger(n) || n < 1)
+      refuse(`--fit and --held-out take user counts (positive integers), got '${s}'`);
     return n;
   });
 }
@@ -68,8 +81,9 @@ const seconds = Number(flag('seconds') ?? '60');
  */
 const warmup = Number(flag('warmup') ?? '10');
 if (!Number.isInteger(warmup) || warmup < 0)
-  throw new Error(`--warmup must be a whole number of seconds >= 0`);
+  refuse(`--warmup must be a whole number of seconds >= 0, got '${flag('warmup')}'`);
 const reuse = flag('reuse');
+if (reuse !== undefined && !existsSync(resolve(reuse))) refuse(`--reuse: ${resolve(reuse)} does not exist`);
 /**
  * Replicates whose host had more than this many cores stolen by the hypervisor (cpu.host.stealSeconds
  * over the run) are left out of the fit and of the measured medians: the load of other guests is not
@@ -77,10 +91,10 @@ const reuse = flag('reuse');
  * (session 3); records without steal (older runs) are all kept.
  */
 const maxSteal = Number(flag('max-steal') ?? '0.05');
-if (!(maxSteal >= 0)) throw new Error(`--max-steal must be a number of cores >= 0`);
+if (!(maxSteal >= 0)) refuse(`--max-steal must be a number of cores >= 0, got '${flag('max-steal')}'`);
 const replicates = Number(flag('replicates') ?? '3');
 if (!Number.isInteger(replicates) || replicates < 1)
-  throw new Error(`--replicates must be a positive integer`);
+  refuse(`--replicates must be a positive integer, got '${flag('replicates')}'`);
 
 async function withAdmin<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
@@ -243,11 +257,8 @@ function compare(level: Level, p: Prediction, des: Prediction | null): { lines: 
   if (level.some((r) => otherCoresOf(r.record) !== null)) {
     const each = level.map((r) => {
       const other = otherCoresOf(r.record);
-      const c = r.record.cpu;
-      const steal =
-        c?.host.stealSeconds === undefined
-          ? ''
-          : ` (${(c.host.stealSeconds / c.windowSeconds).toFixed(2)} stolen)`;
+      const stolen = stolenCoresOf(r.record);
+      const steal = stolen === null ? '' : ` (${stolen.toFixed(2)} stolen)`;
       return other === null ? 'n/a' : `${other.toFixed(2)}${steal}`;
     });
     lines.push(`  other load on the host per replicate, cores: ${each.join(', ')}`);
@@ -360,7 +371,6 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   const dir = reuse ? resolve(reuse) : await runLevels(levels);
-  if (!existsSync(dir)) throw new Error(`${dir} does not exist`);
   const loaded = readRunRecords([dir], '--reuse');
   const byLevel = new Map<number, Level>();
   for (const users of levels) {
@@ -368,12 +378,7 @@ async function main(): Promise<void> {
       .filter((r) => r.record.users === users && r.record.scenario === SCENARIO)
       .map((r) => ({ record: r.record, series: r.series, dir: r.dir }));
     if (runs.length === 0) throw new Error(`no ${SCENARIO} run with ${users} users in ${dir}`);
-    const stolen = (r: CalibrationRun): number | undefined => {
-      const c = r.record.cpu;
-      return c?.host.stealSeconds === undefined || c.windowSeconds <= 0
-        ? undefined
-        : c.host.stealSeconds / c.windowSeconds;
-    };
+    const stolen = (r: CalibrationRun) => stolenCoresOf(r.record);
     const kept = runs.filter((r) => !((stolen(r) ?? 0) > maxSteal));
     if (kept.length < runs.length)
       console.log(
