@@ -157,6 +157,10 @@ export const RunRecordSchema = z.object({
     rate: z.number().min(0),
     /** Iterations per second the open model asked for. */
     targetRate: z.number().min(0),
+    /** Completed iterations per k6 scenario (e.g. one per activity class); absent in older records. */
+    byScenario: z.record(z.string(), z.number().int().min(0)).optional(),
+    /** Mean duration of one iteration (k6's iteration_duration), ms; absent in older records. */
+    meanDurationMs: z.number().min(0).optional(),
   }),
   /** Measured server work per sync (from pg_stat_statements or the target's counters); null if no sync. */
   sync: z

@@ -72,6 +72,12 @@ describe.runIf(ready)('atlas-cap run on the local target (ci-smoke, 1000 users)'
     expect(record.sync!.queriesPerSync).toBeGreaterThan(0.9);
     expect(record.endpoints['rest.conversations']!.count).toBe(record.iterations.completed);
     expect(record.loadGenerator.maxVUs).toBeGreaterThan(0);
+    // Its syncs as chains: completed iterations per k6 scenario, and how long one lasted.
+    const byScenario = record.iterations.byScenario!;
+    expect(Object.keys(byScenario).every((n) => n.startsWith('sync_'))).toBe(true);
+    expect(Object.values(byScenario).reduce((a, b) => a + b, 0)).toBe(record.iterations.completed);
+    expect(record.iterations.meanDurationMs).toBeGreaterThan(0);
+    expect(record.iterations.meanDurationMs).toBeLessThan(5000);
     // The database's own activity: pages hit or read by the syncs, its size beside shared_buffers.
     expect(record.database!.blocksHit + record.database!.blocksRead).toBeGreaterThan(0);
     expect(record.database!.sizeBytes).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { mergeRawOutputs } from './aggregate.ts';
+import { iterationSummary, mergeRawOutputs } from './aggregate.ts';
 import { parseThresholds } from './thresholds.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -46,7 +46,7 @@ function lcg(seed: number): () => number {
   };
 }
 
-function segment(seed: number, n: number): { lines: string[]; durations: number[] } {
+function segment(seed: number, n: number): { lines: string[]; durations: number[]; iterationMs: number[] } {
   const rnd = lcg(seed);
   const lines = [
     metric('http_req_duration', 'trend'),
@@ -54,6 +54,7 @@ function segment(seed: number, n: number): { lines: string[]; durations: number[
     metric('http_req_failed', 'rate'),
   ];
   const durations: number[] = [];
+  const iterationMs: number[] = [];
   for (let i = 0; i < n; i++) {
     const ms = T0 + rnd() * 10_000;
     // Segments get different distributions, so averaging their p95s would be wrong.
@@ -67,11 +68,13 @@ function segment(seed: number, n: number): { lines: string[]; durations: number[
       point('http_req_failed', ms, status === '200' ? 0 : 1, { name: 'rest.conversations', status }),
     );
     lines.push(point('iterations', ms, 1, { scenario: 'sync_active' }));
+    iterationMs.push(d + 1 + seed);
+    lines.push(point('iteration_duration', ms, d + 1 + seed, { scenario: 'sync_active' }));
   }
   lines.push(point('dropped_iterations', T0 + 5000, 3, { scenario: 'sync_active' }));
   lines.push(point('vus_max', T0, 7, {}));
   lines.push(point('atlas_acked_messages', T0 + 1, 1, { name: 'rest.push' }, { message_id: `m-${seed}` }));
-  return { lines, durations };
+  return { lines, durations, iterationMs };
 }
 
 /** p-quantile by the closest-ranks definition, written independently of percentile.ts. */
@@ -104,6 +107,17 @@ describe('merging raw k6 outputs', () => {
     expect(Math.abs(summary.p95 - averaged)).toBeGreaterThan(1);
     expect(merged.iterations.completed).toBe(4000);
     expect(merged.iterations.dropped).toBe(6);
+    const iterationMs = [...a.iterationMs, ...b.iterationMs];
+    expect(merged.iterations.meanDurationMs).toBeCloseTo(
+      iterationMs.reduce((s, x) => s + x, 0) / iterationMs.length,
+      9,
+    );
+    expect(iterationSummary(merged, 10, 400)).toMatchObject({
+      completed: 4000,
+      rate: 400,
+      byScenario: { sync_active: 4000 },
+      meanDurationMs: merged.iterations.meanDurationMs,
+    });
     expect(merged.maxVUs).toBe(14);
     expect(merged.ackedMessageIds.sort()).toEqual(['m-1', 'm-2']);
     const p95Threshold = merged.thresholds['http_req_duration{name:rest.conversations}']![0]!;

@@ -1,4 +1,4 @@
-import type { EndpointSummary } from '../../core/run-record.ts';
+import type { EndpointSummary, RunRecord } from '../../core/run-record.ts';
 import { percentileSorted } from './percentile.ts';
 import { type MetricType, type RawLine, type RawPoint, readRawOutput } from './raw-output.ts';
 import { compare, type Threshold, ThresholdSink } from './thresholds.ts';
@@ -23,7 +23,13 @@ export interface MergedK6 {
   endpoints: Record<string, EndpointSummary>;
   /** Summaries of requests tagged with a user class (`class` and `tier` tags): `abusive/free`, `legit/core`. */
   classes: Record<string, EndpointSummary>;
-  iterations: { completed: number; dropped: number; byScenario: Record<string, number> };
+  iterations: {
+    completed: number;
+    dropped: number;
+    byScenario: Record<string, number>;
+    /** Mean of k6's iteration_duration (ms): one iteration start to end; null when none was reported. */
+    meanDurationMs: number | null;
+  };
   /** Sum over sources of each source's highest vus_max (VUs allocated). */
   maxVUs: number;
   /** Sum over sources of each source's highest number of active VUs. */
@@ -93,6 +99,8 @@ export class RawAggregator {
   private readonly metricTypes: Record<string, MetricType> = {};
   private readonly sinks: ThresholdSink[];
   private completed = 0;
+  private iterationMsSum = 0;
+  private iterationCount = 0;
   private dropped = 0;
   private firstMs = Number.POSITIVE_INFINITY;
   private lastMs = Number.NEGATIVE_INFINITY;
@@ -169,6 +177,10 @@ export class RawAggregator {
         this.bucket(p.time).iterations += p.value;
         break;
       }
+      case 'iteration_duration':
+        this.iterationMsSum += p.value;
+        this.iterationCount++;
+        break;
       case 'dropped_iterations':
         this.dropped += p.value;
         break;
@@ -233,7 +245,12 @@ export class RawAggregator {
       lastMs: Number.isFinite(this.lastMs) ? this.lastMs : 0,
       endpoints: summarize(this.endpoints),
       classes: summarize(this.classes),
-      iterations: { completed: this.completed, dropped: this.dropped, byScenario: { ...this.byScenario } },
+      iterations: {
+        completed: this.completed,
+        dropped: this.dropped,
+        byScenario: { ...this.byScenario },
+        meanDurationMs: this.iterationCount > 0 ? this.iterationMsSum / this.iterationCount : null,
+      },
       maxVUs: sum(this.vusMax),
       peakVUs: sum(this.vusPeak),
       series,
@@ -245,6 +262,23 @@ export class RawAggregator {
       sources: this.sources.size,
     };
   }
+}
+
+/** The run record's `iterations` block of a merged run of `durationSeconds` scheduled at `targetRate`/s. */
+export function iterationSummary(
+  merged: MergedK6,
+  durationSeconds: number,
+  targetRate: number,
+): RunRecord['iterations'] {
+  const i = merged.iterations;
+  return {
+    completed: i.completed,
+    dropped: i.dropped,
+    rate: i.completed / durationSeconds,
+    targetRate,
+    byScenario: { ...i.byScenario },
+    ...(i.meanDurationMs === null ? {} : { meanDurationMs: i.meanDurationMs }),
+  };
 }
 
 function guessType(metric: string): MetricType {

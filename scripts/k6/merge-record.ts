@@ -16,7 +16,7 @@ import { RUN_FILES, type RunRecord, RunRecordSchema } from '../../core/run-recor
 import { UsageError } from '../../core/usage-error.ts';
 import { planScenario, type ScenarioName, scenarioFile } from '../run/plan.ts';
 import { buildSeries, gitInfo, machineInfo } from '../run/record.ts';
-import { mergeRawOutputs } from './aggregate.ts';
+import { iterationSummary, mergeRawOutputs } from './aggregate.ts';
 import { K6_VERSION, resolveK6 } from './binary.ts';
 import { inspectScenario, scheduledRate } from './run-k6.ts';
 import { parseThresholds, type Threshold } from './thresholds.ts';
@@ -100,12 +100,7 @@ export async function mergeToRunRecord(options: MergeOptions): Promise<{ dir: st
     endedAt: new Date(merged.lastMs).toISOString(),
     durationSeconds: duration,
     endpoints: merged.endpoints,
-    iterations: {
-      completed: merged.iterations.completed,
-      dropped: merged.iterations.dropped,
-      rate: merged.iterations.completed / duration,
-      targetRate,
-    },
+    iterations: iterationSummary(merged, duration, targetRate),
     sync: null,
     queryKinds: {},
     loadGenerator: {

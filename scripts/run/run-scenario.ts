@@ -12,7 +12,7 @@ import { RUN_FILES, type RunRecord, RunRecordSchema } from '../../core/run-recor
 import { isUsageError, UsageError } from '../../core/usage-error.ts';
 import { anonKey, DEV_JWT_SECRET } from '../../target/jwt.ts';
 import { startCollector } from '../collector/collector.ts';
-import { mergeRawOutputs } from '../k6/aggregate.ts';
+import { iterationSummary, mergeRawOutputs } from '../k6/aggregate.ts';
 import { K6_VERSION, resolveK6 } from '../k6/binary.ts';
 import { bundleScenario } from '../k6/bundle.ts';
 import { inspectScenario, type K6Process, scheduledRate, startK6 } from '../k6/run-k6.ts';
@@ -504,12 +504,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
       durationSeconds: options.durationSeconds,
       ...(warmupSeconds > 0 ? { warmupSeconds } : {}),
       endpoints: merged.endpoints,
-      iterations: {
-        completed: merged.iterations.completed,
-        dropped: merged.iterations.dropped,
-        rate: merged.iterations.completed / options.durationSeconds,
-        targetRate,
-      },
+      iterations: iterationSummary(merged, options.durationSeconds, targetRate),
       sync,
       queryKinds,
       loadGenerator: { cpuPercentMean: lg.mean, cpuPercentMax: lg.max, saturated, maxVUs: merged.maxVUs },
