@@ -2,7 +2,7 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import { baseLatencyAt } from './base-latency.ts';
 import type { CpuQueues } from './cpu.ts';
-import { cpuQueues, cpuSaturation, cpuWaitsOf, processorSharingWait, statementCpuWaitMs } from './cpu.ts';
+import { cpuQueues, cpuSaturation, cpuWaitsOf, hostCpuWait, statementCpuWaitMs } from './cpu.ts';
 import {
   logNormalFromMedianP95,
   logNormalMean,
@@ -22,6 +22,7 @@ import {
   waitSurvival,
 } from './queueing.ts';
 import { rateLimitOutcomes } from './rate-limit.ts';
+import { chainCpuWait, chainsInFlight } from './rig-chains.ts';
 import type {
   AbuseAssumption,
   Calibration,
@@ -36,7 +37,7 @@ import type {
   VerdictInputs,
 } from './types.ts';
 import type { Workload } from './workload.ts';
-import { ENDPOINTS, QUERIES_PER_MESSAGE, workloadAt } from './workload.ts';
+import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS, workloadAt } from './workload.ts';
 
 // The analytical model: each resource is an M/G/c queue fed by the open-model workload.
 //   db.cpu            servers = database cores; one arrival per statement, service = its CPU time
@@ -76,8 +77,6 @@ export interface ModelQueues {
   upstreamLatency: { median: number; p95: number; meanMs: number; scv: number };
 }
 
-const SYNC_KINDS = [ENDPOINTS.conversations, ENDPOINTS.messages, ENDPOINTS.push] as const;
-
 /** Service demand of a statement kind, falling back to the calibration's default. */
 export function demandOf(calibration: Calibration, kind: string): ServiceDemand {
   return calibration.demands[kind] ?? calibration.demands.default;
@@ -110,7 +109,7 @@ export function buildQueues(
 ): ModelQueues {
   const cal = ctx.calibration;
   const statementRates: Record<string, number> = {};
-  for (const kind of SYNC_KINDS) statementRates[kind] = workload.requestsPerSecondByEndpoint[kind] ?? 0;
+  for (const kind of SYNC_ENDPOINTS) statementRates[kind] = workload.requestsPerSecondByEndpoint[kind] ?? 0;
   // Every /api/message runs its statements, even when the upstream call is then refused a socket;
   // rate-limited requests stop before the database.
   statementRates[ENDPOINTS.message] = admittedMessagesPerSecond * QUERIES_PER_MESSAGE;
@@ -123,6 +122,8 @@ export function buildQueues(
     statementRates,
     ctx.cores,
     ctx.appCores ?? null,
+    Object.values(workload.syncsPerSecondByClass),
+    workload.requestsPerSecond,
   );
   const cpu = cpus.cpu;
   const holdMix = mixture(
@@ -174,13 +175,35 @@ export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePredict
     const parts = Object.entries(cpus.loadParts)
       .map(([k, v]) => `${k} ${v.toFixed(2)}`)
       .join(', ');
-    out.push(
-      resource(
+    const chains = cpus.chains;
+    if (chains) {
+      // The wait of the mean request's CPU under the chains, in place of the M/M/c figures.
+      const inFlight = chainsInFlight(chains);
+      const w = cpus.cpu.saturated ? null : chainCpuWait(chains, cpus.cpu.serviceTimeMs);
+      const r = resource(
         'host.cpu',
         cpus.cpu,
-        `rig: one host's cores shared by everything (processor sharing); load in cores: ${parts}; statement CPU = ${share}`,
-      ),
-    );
+        `rig: one host's cores shared by everything (processor sharing) under syncs as chains (${inFlight.toFixed(2)} in flight, ${(chains.syncSeconds * 1000).toFixed(1)} ms each, ${chains.backgroundCores.toFixed(2)} cores outside them; ${cal.cpu?.chains?.source ?? ''}); load in cores: ${parts}; statement CPU = ${share}`,
+      );
+      out.push({
+        ...r,
+        ...(cpus.cpu.saturated
+          ? {}
+          : {
+              probabilityOfWaiting: w?.probability ?? 0,
+              meanWaitMs: w ? w.probability * w.meanMs : 0,
+              p95WaitMs: w && w.probability > 0.05 ? w.meanMs * Math.log(w.probability / 0.05) : 0,
+            }),
+        chains: { inFlight, syncMs: chains.syncSeconds * 1000 },
+      });
+    } else
+      out.push(
+        resource(
+          'host.cpu',
+          cpus.cpu,
+          `rig: one host's cores shared by everything (processor sharing); load in cores: ${parts}; statement CPU = ${share}`,
+        ),
+      );
   } else out.push(resource('db.cpu', cpus.cpu, `statement CPU = ${share}`));
   if (cpus.app)
     out.push(
@@ -230,7 +253,7 @@ function statementOutcome(
   // statement (CPU wait + execution) beyond statement_timeout.
   let timeout = q.pool.saturated ? 0 : waitSurvival(q.pool, acquire);
   if (stmt !== null && !q.cpu.saturated) {
-    const w = processorSharingWait(q.cpu, d.meanMs * cal.cpuShareOfDbTime);
+    const w = hostCpuWait(q.cpus, d.meanMs * cal.cpuShareOfDbTime);
     const exec = latency(0, w ? [w] : [], d.meanMs, d.scv);
     timeout = 1 - (1 - timeout) * (1 - latencySurvival(exec, stmt));
   }
@@ -305,7 +328,7 @@ export function predictAnalytic(
 
   const endpoints: EndpointPrediction[] = [];
   const outcomes: Record<string, StatementOutcome> = {};
-  for (const kind of SYNC_KINDS) {
+  for (const kind of SYNC_ENDPOINTS) {
     const o = statementOutcome(policy, q, cal, kind, overheadOf(cal, kind));
     outcomes[kind] = o;
     endpoints.push({
@@ -325,14 +348,14 @@ export function predictAnalytic(
     workload.syncsPerSecond > 0
       ? (workload.requestsPerSecondByEndpoint[kind] ?? 0) / workload.syncsPerSecond
       : 0;
-  const syncTerms = SYNC_KINDS.map((k) => ({ latency: outcomes[k]!.latency, count: perSync(k) }));
-  const syncUnbounded = SYNC_KINDS.some((k) => outcomes[k]!.unbounded && perSync(k) > 0);
-  const syncBounded = SYNC_KINDS.some((k) => outcomes[k]!.boundedP95Ms !== null && perSync(k) > 0);
-  const syncBoundedMs = SYNC_KINDS.reduce(
+  const syncTerms = SYNC_ENDPOINTS.map((k) => ({ latency: outcomes[k]!.latency, count: perSync(k) }));
+  const syncUnbounded = SYNC_ENDPOINTS.some((k) => outcomes[k]!.unbounded && perSync(k) > 0);
+  const syncBounded = SYNC_ENDPOINTS.some((k) => outcomes[k]!.boundedP95Ms !== null && perSync(k) > 0);
+  const syncBoundedMs = SYNC_ENDPOINTS.reduce(
     (s, k) => s + perSync(k) * (outcomes[k]!.boundedP95Ms ?? latencyMean(outcomes[k]!.latency)),
     0,
   );
-  const syncOk = SYNC_KINDS.reduce((s, k) => s * (1 - outcomes[k]!.errorShare) ** perSync(k), 1);
+  const syncOk = SYNC_ENDPOINTS.reduce((s, k) => s * (1 - outcomes[k]!.errorShare) ** perSync(k), 1);
   endpoints.push({
     endpoint: 'sync',
     ratePerSecond: workload.syncsPerSecond,
@@ -404,7 +427,7 @@ export function predictAnalytic(
 
   const verdict = verdictOf(resources, endpoints, errorShare, ctx.targets, users);
   const assumptions = [...cal.notes];
-  for (const kind of [...SYNC_KINDS, ENDPOINTS.message]) {
+  for (const kind of [...SYNC_ENDPOINTS, ENDPOINTS.message]) {
     const d = demandOf(cal, kind);
     if (d.source.startsWith('assumption')) assumptions.push(`${kind}: ${d.source}`);
   }

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../core/run-record.ts';
 import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
+import { calibrate } from './calibrate.ts';
 import {
   calibrateCpu,
+  chainGapMsOf,
   fitLinearNonNegative,
+  measuredChainLoad,
+  measuredProcessorSharingWait,
   otherCoresOf,
   stolenCoresOf,
+  syncStreamsOf,
   withoutCpuWait,
 } from './calibrate-cpu.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
@@ -152,9 +157,60 @@ describe('CPU calibration', () => {
     );
     const measured = { medianMs: latencyQuantile(l, 0.5), p95Ms: latencyQuantile(l, 0.95) };
     expect(measured.p95Ms).toBeGreaterThan(base.p95Ms + 1);
-    const back = withoutCpuWait(measured, cpuMs, 1.4, 2);
+    const back = withoutCpuWait(measured, measuredProcessorSharingWait(cpuMs, 1.4, 2));
     expect(back.medianMs).toBeCloseTo(base.medianMs, 3);
     expect(back.p95Ms).toBeCloseTo(base.p95Ms, 3);
-    expect(withoutCpuWait(measured, 0, 1.4, 2)).toEqual(measured);
+    expect(withoutCpuWait(measured, measuredProcessorSharingWait(0, 1.4, 2))).toEqual(measured);
+    expect(withoutCpuWait(measured, null)).toEqual(measured);
+  });
+});
+
+/** record() with its syncs as chains: two sync scenarios, 52 requests a sync, `gapMs` of k6 between them. */
+function chained(users: number, gapMs: number): RunRecord {
+  const r = record(users, true);
+  const syncs = r.endpoints['rest.conversations']!.count;
+  const requests = ['rest.conversations', 'rest.messages', 'rest.push'].reduce(
+    (n, e) => n + r.endpoints[e]!.count,
+    0,
+  );
+  const latencyMs = 1 * 2 + 50 * 0.75 + 1 * 0.45;
+  return {
+    ...r,
+    iterations: {
+      ...r.iterations,
+      completed: syncs,
+      byScenario: { sync_active: syncs / 4, sync_recent: (3 * syncs) / 4, other: 7 },
+      meanDurationMs: latencyMs + (requests / syncs) * gapMs,
+    },
+    sync: { mode: 'full', queriesPerSync: 52, dbTimeMsPerSync: 23, requestsPerSync: requests / syncs },
+  };
+}
+
+describe('the rig as chains, from run records', () => {
+  it('reads the sync streams, the gap between requests and the load as measured', () => {
+    const r = chained(3000, 0.6);
+    const syncs = r.endpoints['rest.conversations']!.count / 60;
+    expect(syncStreamsOf(r)).toEqual([syncs / 4, (3 * syncs) / 4]);
+    expect(chainGapMsOf(r)).toBeCloseTo(0.6, 9);
+    const load = measuredChainLoad(r, () => 0.5, 1.2, 2)!;
+    const requestsPerSecond = (52 * r.endpoints['rest.conversations']!.count) / 60;
+    expect(load.chainCores).toBeCloseTo((requestsPerSecond * 0.5) / 1000, 9);
+    expect(load.backgroundCores).toBeCloseTo(1.2 - load.chainCores, 9);
+    expect(load.syncSeconds).toBeCloseTo(r.iterations.meanDurationMs! / 1000, 12);
+    // Older records, without streams or durations: no chains.
+    expect(syncStreamsOf(record(3000, true))).toBeNull();
+    expect(chainGapMsOf(record(3000, true))).toBeNull();
+    expect(measuredChainLoad(record(3000, true), () => 0.5, 1.2, 2)).toBeNull();
+  });
+
+  it('calibrate() keeps the chains when every run recorded them, and processor sharing when asked or not', () => {
+    const runs = [1500, 3000, 4500].map((u) => ({ record: chained(u, 0.4 + u / 15000), series: [] }));
+    const cal = calibrate(runs);
+    expect(cal.cpu!.chains!.gapMsPerRequest).toBeCloseTo(0.6, 9);
+    expect(calibrate(runs, { hostWait: 'processor-sharing' }).cpu!.chains).toBeUndefined();
+    const mixed = [...runs, { record: record(6000, true), series: [] }];
+    const c2 = calibrate(mixed);
+    expect(c2.cpu!.chains).toBeUndefined();
+    expect(c2.notes.join('\n')).toMatch(/processor sharing of independent requests/);
   });
 });

@@ -1,22 +1,18 @@
 import { linearRegression, rSquared } from 'simple-statistics';
 import type { RunRecord } from '../core/run-record.ts';
-import { processorSharingWait } from './cpu.ts';
+import { type CpuWait, processorSharingWait } from './cpu.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
+import type { ChainLoad } from './rig-chains.ts';
 import type { CpuCalibration, CpuFit } from './types.ts';
-import { ENDPOINTS } from './workload.ts';
+import { ENDPOINTS, SYNC_ENDPOINTS } from './workload.ts';
 
 // CPU demands from the run records' `cpu` (core/run-record.ts): how much CPU the app tier (the target),
 // the database server and the load generator (k6) use per request, fitted over runs at several loads,
 // and what else the measuring host was running. Pure.
 
 /** Endpoints whose requests reach the target (health checks are not workload). */
-const WORKLOAD_ENDPOINTS: string[] = [
-  ENDPOINTS.conversations,
-  ENDPOINTS.messages,
-  ENDPOINTS.push,
-  ENDPOINTS.message,
-];
+const WORKLOAD_ENDPOINTS: string[] = [...SYNC_ENDPOINTS, ENDPOINTS.message];
 
 /**
  * Least squares y = fixed + perUnit·x over points, with fixed >= 0 and perUnit >= 0: a negative
@@ -193,22 +189,88 @@ export function calibrateCpu(
 }
 
 /**
- * The latency an endpoint would have with no wait for a core: the log-normal (median, p95) that, with
- * the processor-sharing wait for `cpuMs` of CPU on a host of `cores` with `busyCores` in use (as
- * measured in the run), gives the measured median and p95. Fixed-point iteration on the two quantiles
- * (each moves its own by ~1:1); the result is kept positive and ordered.
+ * The processor-sharing wait (M/M/c, cpu.ts) of `cpuMs` of CPU on a host of `cores` with `busyCores`
+ * in use as measured in a run (bounded just below saturation: a measured load of all cores would make
+ * it infinite); null when there is none.
  */
-export function withoutCpuWait(
-  measured: { medianMs: number; p95Ms: number },
+export function measuredProcessorSharingWait(
   cpuMs: number,
   busyCores: number,
   cores: number,
-): { medianMs: number; p95Ms: number } {
+): CpuWait | null {
   const c = Math.max(1, Math.round(cores));
-  if (cpuMs <= 0 || busyCores <= 0) return measured;
-  // The host just below saturation bounds the correction (a measured load of all cores would make it infinite).
+  if (cpuMs <= 0 || busyCores <= 0) return null;
   const load = Math.min(busyCores, c * 0.98);
-  const wait = processorSharingWait(queue(c, 1, load * 1000, 1), cpuMs);
+  return processorSharingWait(queue(c, 1, load * 1000, 1), cpuMs);
+}
+
+/** Sync scenarios' completed iterations per second of a run, one entry per k6 scenario; null when not recorded. */
+export function syncStreamsOf(record: RunRecord): number[] | null {
+  const by = record.iterations.byScenario;
+  if (!by) return null;
+  const d = Math.max(1e-9, record.durationSeconds);
+  const streams = Object.entries(by)
+    .filter(([name]) => name.startsWith('sync'))
+    .map(([, n]) => n / d);
+  return streams.length > 0 ? streams : null;
+}
+
+/**
+ * k6's time per sync request outside the measured request (its script between requests), ms: a sync's
+ * mean duration over its requests less their mean latency; null without iteration durations.
+ */
+export function chainGapMsOf(record: RunRecord): number | null {
+  const d = record.iterations.meanDurationMs;
+  const perSync = record.sync?.requestsPerSync ?? 0;
+  if (d === undefined || perSync <= 0) return null;
+  let n = 0;
+  let ms = 0;
+  for (const e of SYNC_ENDPOINTS) {
+    const s = record.endpoints[e];
+    if (!s || s.count === 0) continue;
+    n += s.count;
+    ms += s.count * s.mean;
+  }
+  return n > 0 ? Math.max(0, d / perSync - ms / n) : null;
+}
+
+/**
+ * A run's load as chains (rig-chains.ts), as measured: its sync streams and mean sync duration, the
+ * chains' CPU (sync requests per second × `cpuMsOf` each) and the rest of the host's busy cores
+ * outside them; null when the run did not record its iterations' streams and durations.
+ */
+export function measuredChainLoad(
+  record: RunRecord,
+  cpuMsOf: (endpoint: string) => number,
+  busyCores: number,
+  cores: number,
+): ChainLoad | null {
+  const streams = syncStreamsOf(record);
+  const d = record.iterations.meanDurationMs;
+  if (!streams || d === undefined) return null;
+  const seconds = Math.max(1e-9, record.durationSeconds);
+  const chainCores = SYNC_ENDPOINTS.reduce(
+    (s, e) => s + ((record.endpoints[e]?.count ?? 0) / seconds) * (cpuMsOf(e) / 1000),
+    0,
+  );
+  return {
+    streams,
+    syncSeconds: d / 1000,
+    chainCores,
+    backgroundCores: Math.max(0, busyCores - chainCores),
+    cores,
+  };
+}
+
+/**
+ * The latency an endpoint would have with no wait for a core: the log-normal (median, p95) that, with
+ * `wait` (the wait for a core its run had, as measured), gives the measured median and p95. Fixed-point
+ * iteration on the two quantiles (each moves its own by ~1:1); the result is kept positive and ordered.
+ */
+export function withoutCpuWait(
+  measured: { medianMs: number; p95Ms: number },
+  wait: CpuWait | null,
+): { medianMs: number; p95Ms: number } {
   if (wait === null) return measured;
   let m = measured.medianMs;
   let p = measured.p95Ms;

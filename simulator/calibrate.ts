@@ -1,9 +1,18 @@
-import { mean as ssMean } from 'simple-statistics';
+import { median, mean as ssMean } from 'simple-statistics';
 import type { RunRecord, SeriesSample } from '../core/run-record.ts';
 import { type BaseLatencyPoint, type BaseLatencyShape, fitBaseLatency } from './base-latency.ts';
-import { calibrateCpu, runRequestsPerSecond, withoutCpuWait } from './calibrate-cpu.ts';
+import {
+  calibrateCpu,
+  chainGapMsOf,
+  measuredChainLoad,
+  measuredProcessorSharingWait,
+  runRequestsPerSecond,
+  syncStreamsOf,
+  withoutCpuWait,
+} from './calibrate-cpu.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
+import { chainCpuWait } from './rig-chains.ts';
 import type { Calibration, ServiceDemand, UslFit } from './types.ts';
 import { fitUsl } from './usl.ts';
 import { ENDPOINTS, QUERIES_PER_MESSAGE } from './workload.ts';
@@ -75,7 +84,16 @@ export function runQueriesPerSecond(record: RunRecord): number {
 export interface CalibrateOptions {
   /** Shape of the base latency against load (base-latency.ts); default `fading` (flat when the runs cannot show a fade). */
   baseLatency?: BaseLatencyShape;
+  /**
+   * How a request waits for the measuring host's cores: `chains` (rig-chains.ts: syncs as chains of
+   * requests on k6's schedule; needs runs that recorded their iterations' streams and durations, else
+   * processor sharing) or `processor-sharing` (independent Poisson requests, M/M/c). Default `chains`.
+   */
+  hostWait?: HostWait;
 }
+
+/** How the rig's requests wait for the host's cores (CalibrateOptions.hostWait). */
+export type HostWait = 'chains' | 'processor-sharing';
 
 /**
  * Service demands and scalability from run records. Statement times come from uncontended runs (no
@@ -195,6 +213,33 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
     (k) => demandKeyOf(k) !== null,
   );
   const cpuShareOfDbTime = cpuFit?.cpuShareOfDbTime ?? base.cpuShareOfDbTime;
+  // The request's CPU on the path on the measuring host: the target's, its statement's, k6's.
+  const rigCpuMs = (endpoint: string): number =>
+    cpuFit
+      ? (cpuFit.cpu.appMsPerRequest[endpoint] ?? cpuFit.cpu.appMsPerRequest.default) +
+        (demands[endpoint] ?? demands.default).meanMs * cpuShareOfDbTime +
+        cpuFit.cpu.loadGenerator.perUnit
+      : 0;
+  // Syncs as chains (rig-chains.ts) when every run with CPU measurements recorded its chains: k6's gap
+  // between a sync's requests is then measured (median over those runs).
+  const chainRuns = used.filter(({ record }) => cpuFit?.hostLoad[record.id]);
+  const gaps = chainRuns.map(({ record }) => chainGapMsOf(record));
+  const chained =
+    cpuFit !== null &&
+    (options.hostWait ?? 'chains') === 'chains' &&
+    chainRuns.length > 0 &&
+    gaps.every((g) => g !== null) &&
+    chainRuns.every(({ record }) => syncStreamsOf(record) !== null);
+  if (cpuFit && chained) {
+    const gap = median(gaps as number[]);
+    cpuFit.cpu.chains = {
+      gapMsPerRequest: gap,
+      source: `calibrated: a sync's mean duration over its requests less their mean latency, median over ${chainRuns.length} run(s): ${gap.toFixed(3)} ms per request`,
+    };
+  } else if (cpuFit && (options.hostWait ?? 'chains') === 'chains')
+    notes.push(
+      'host CPU wait as processor sharing of independent requests: the runs did not all record their sync streams and durations',
+    );
   if (cpuFit) {
     const c = cpuFit.cpu;
     notes.push(
@@ -204,8 +249,9 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
 
   // The measured latency distribution (median, p95) of each REST endpoint, flat or fading with load
   // (base-latency.ts). With CPU measurements, each run's figures are first freed of the wait for the
-  // host's cores at that run's measured load (the processor-sharing wait of the request's CPU, cpu.ts),
-  // so the base is the latency with no core wait and the model adds the wait of the load it predicts.
+  // host's cores at that run's measured load (the wait of the request's CPU under the run's chains,
+  // rig-chains.ts, or processor sharing, cpu.ts), so the base is the latency with no core wait and the
+  // model adds the wait of the load it predicts.
   const basePoints = new Map<string, { n: number; points: BaseLatencyPoint[] }>();
   for (const { record } of used) {
     const load = cpuFit?.hostLoad[record.id];
@@ -214,12 +260,14 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
       if (s.count === 0 || !endpoint.startsWith('rest.')) continue;
       let m = { medianMs: s.p50, p95Ms: s.p95 };
       if (load && cpuFit && s.p95 > s.p50 && s.p50 > 0) {
-        // The request's CPU on the path on the measuring host: the target's, its statement's, k6's.
-        const cpuMs =
-          (cpuFit.cpu.appMsPerRequest[endpoint] ?? cpuFit.cpu.appMsPerRequest.default) +
-          (demands[endpoint] ?? demands.default).meanMs * cpuShareOfDbTime +
-          cpuFit.cpu.loadGenerator.perUnit;
-        m = withoutCpuWait(m, cpuMs, load.busyCores, load.cores);
+        const cpuMs = rigCpuMs(endpoint);
+        const chains = chained ? measuredChainLoad(record, rigCpuMs, load.busyCores, load.cores) : null;
+        m = withoutCpuWait(
+          m,
+          chains
+            ? chainCpuWait(chains, cpuMs)
+            : measuredProcessorSharingWait(cpuMs, load.busyCores, load.cores),
+        );
       }
       const a = basePoints.get(endpoint) ?? { n: 0, points: [] };
       a.n += s.count;

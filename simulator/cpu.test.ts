@@ -8,6 +8,7 @@ import { defaultCalibration, defaultTargets } from './defaults.ts';
 import { predictDes } from './des/predict.ts';
 import { queue } from './queueing.ts';
 import { NO_ABUSE } from './rate-limit.ts';
+import { chainCpuWait } from './rig-chains.ts';
 import type { Calibration, Prediction } from './types.ts';
 
 /** A calibration with CPU figures (numbers chosen, not measured) and a measured-looking base latency. */
@@ -90,6 +91,50 @@ describe('CPU placement', () => {
     // A statement alone (no request around it, as /api/message's second statement) carries no k6 CPU.
     const [s] = cpuWaitsOf(q, cal, 'rest.messages', 1, null);
     expect(s!.meanMs).toBeCloseTo(dbCpuMsOf(cal, 'rest.messages') / (2 - q.cpu.offeredLoad), 12);
+  });
+
+  it('the rig with a chain calibration: a sync lasts its requests and k6 gaps, and requests wait as in chains', () => {
+    const chained: Calibration = {
+      ...cal,
+      cpu: { ...cal.cpu!, chains: { gapMsPerRequest: 0.5, source: 'test' } },
+    };
+    // 10 syncs/s of 1 conversations, 50 messages and 1 push request each.
+    const q = cpuQueues(chained, { kind: 'rig', cores: 2 }, requests, statements, 8, null, [4, 6], 520);
+    expect(q.chains).toBeDefined();
+    const c = q.chains!;
+    expect(c.streams).toEqual([4, 6]);
+    const lnMean = (median: number, p95: number) =>
+      median * Math.exp((Math.log(p95 / median) / 1.6448536269514722) ** 2 / 2);
+    const noWait = lnMean(1.8, 3.6) + 50 * lnMean(0.55, 1.5) + lnMean(0.3, 1.4) + 52 * 0.5;
+    // The fixed point adds the chain waits of its own requests on top (never below the unwaited sync).
+    expect(c.syncSeconds * 1000).toBeGreaterThanOrEqual(noWait - 1e-9);
+    const cpuMs = (e: string) => appCpuMsOf(chained, e) + dbCpuMsOf(chained, e) + 0.25;
+    const chainCores =
+      (10 * cpuMs('rest.conversations') + 500 * cpuMs('rest.messages') + 10 * cpuMs('rest.push')) / 1000;
+    expect(c.chainCores).toBeCloseTo(chainCores, 12);
+    expect(c.backgroundCores).toBeCloseTo(q.cpu.offeredLoad - chainCores, 12);
+    const [w] = cpuWaitsOf(q, chained, 'rest.conversations');
+    const expected = chainCpuWait(c, cpuMs('rest.conversations'));
+    expect(w ?? null).toEqual(expected);
+    const waitOf = (e: string) => {
+      const x = chainCpuWait(c, cpuMs(e));
+      return x ? x.probability * x.meanMs : 0;
+    };
+    const self =
+      lnMean(1.8, 3.6) +
+      waitOf('rest.conversations') +
+      50 * (lnMean(0.55, 1.5) + waitOf('rest.messages')) +
+      lnMean(0.3, 1.4) +
+      waitOf('rest.push') +
+      52 * 0.5;
+    expect(c.syncSeconds * 1000).toBeCloseTo(self, 6);
+    // Without streams (no syncs), or without the chain calibration: the M/M/c processor-sharing wait.
+    expect(
+      cpuQueues(chained, { kind: 'rig', cores: 2 }, requests, statements, 8, null).chains,
+    ).toBeUndefined();
+    expect(
+      cpuQueues(cal, { kind: 'rig', cores: 2 }, requests, statements, 8, null, [4, 6], 520).chains,
+    ).toBeUndefined();
   });
 
   it('a deployment: the database cores get statement CPU only (no load generator); the app tier only with vCPUs given', () => {

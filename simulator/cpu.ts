@@ -1,6 +1,10 @@
+import { baseLatencyAt } from './base-latency.ts';
+import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
+import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
 import type { Calibration, CpuPlacement } from './types.ts';
+import { SYNC_ENDPOINTS } from './workload.ts';
 
 // Where CPU work runs and what waiting for a core adds to a request.
 //
@@ -58,6 +62,70 @@ export interface CpuQueues {
   cpuName: 'db.cpu' | 'host.cpu';
   /** How the offered load of `cpu` was made up (cores), for the source line. */
   loadParts: Record<string, number>;
+  /**
+   * Rig whose calibration measured its syncs as chains (`cal.cpu.chains`) and whose load has syncs: the
+   * chains a request's CPU shares the host with (rig-chains.ts), used instead of the M/M/c wait.
+   */
+  chains?: ChainLoad;
+}
+
+/** The wait for a core of `cpuMs` of CPU on `q.cpu`: under chain load when modelled, else processor sharing. */
+export function hostCpuWait(q: CpuQueues, cpuMs: number): CpuWait | null {
+  if (q.chains && !q.cpu.saturated) return chainCpuWait(q.chains, cpuMs);
+  return processorSharingWait(q.cpu, cpuMs);
+}
+
+/** CPU on the rig's path of one request of an endpoint: the target's, its statement's, k6's (ms). */
+function rigRequestCpuMs(cal: Calibration, endpoint: string): number {
+  return appCpuMsOf(cal, endpoint) + dbCpuMsOf(cal, endpoint) + clientCpuMsOf(cal);
+}
+
+/**
+ * The rig's load as chains at a workload: syncs per second by stream, requests per second by endpoint,
+ * the host's total load (cores) and the requests per second reaching the target (for the base latency).
+ * A sync lasts its requests' mean latencies (base plus the chain wait) and k6's gap between them, and
+ * the wait depends on how many chains are in flight, so the duration is found by fixed-point iteration
+ * (monotone and bounded: the stretch never exceeds the runnable count over the cores).
+ */
+function rigChainLoad(
+  cal: Calibration,
+  streams: number[],
+  requestRates: Record<string, number>,
+  hostLoad: number,
+  cores: number,
+  requestsPerSecond: number,
+): ChainLoad | null {
+  const gap = cal.cpu?.chains?.gapMsPerRequest;
+  const syncs = streams.reduce((s, r) => s + r, 0);
+  if (gap === undefined || syncs <= 0) return null;
+  const parts = SYNC_ENDPOINTS.map((e) => {
+    const base = baseLatencyAt(cal, e, requestsPerSecond);
+    const baseMs = base ? logNormalMean(logNormalFromMedianP95(base.medianMs, base.p95Ms)) : 0;
+    return { perSync: (requestRates[e] ?? 0) / syncs, cpuMs: rigRequestCpuMs(cal, e), baseMs };
+  });
+  if (parts.some((p) => p.perSync > 0 && p.baseMs <= 0)) return null;
+  const chainCores = parts.reduce((s, p) => s + (p.perSync * syncs * p.cpuMs) / 1000, 0);
+  const requests = parts.reduce((s, p) => s + p.perSync, 0);
+  const at = (syncSeconds: number): ChainLoad => ({
+    streams,
+    syncSeconds,
+    chainCores,
+    backgroundCores: Math.max(0, hostLoad - chainCores),
+    cores,
+  });
+  const durationSeconds = (load: ChainLoad | null): number =>
+    parts.reduce((s, p) => {
+      const w = load ? chainCpuWait(load, p.cpuMs) : null;
+      return s + p.perSync * (p.baseMs + (w ? w.probability * w.meanMs : 0));
+    }, requests * gap) / 1000;
+  let load = at(durationSeconds(null));
+  for (let i = 0; i < 100; i++) {
+    const next = durationSeconds(load);
+    const done = Math.abs(next - load.syncSeconds) <= 1e-9 * next;
+    load = at(next);
+    if (done) break;
+  }
+  return load;
 }
 
 /**
@@ -65,7 +133,9 @@ export interface CpuQueues {
  * `statementRates`: statements per second by demand kind (admitted ones). Deployment: `db.cpu` on
  * `databaseCores`, fed by statement CPU, and `app.cpu` on `appCores` when given and calibrated. Rig:
  * one `host.cpu` on the rig's cores fed by the target's, the database's and k6's CPU per request plus
- * their fixed parts and the host's other load, all measured (needs `cal.cpu`).
+ * their fixed parts and the host's other load, all measured (needs `cal.cpu`); with `syncStreams`
+ * (syncs per second by k6 scenario) and a chain calibration (`cal.cpu.chains`), a request waits for a
+ * core as in chains (rig-chains.ts; `requestsPerSecond` reaching the target sets the base latency).
  */
 export function cpuQueues(
   cal: Calibration,
@@ -74,6 +144,8 @@ export function cpuQueues(
   statementRates: Record<string, number>,
   databaseCores: number,
   appCores: number | null,
+  syncStreams: number[] = [],
+  requestsPerSecond = 0,
 ): CpuQueues {
   const statementCount = Object.values(statementRates).reduce((s, r) => s + r, 0);
   const dbCores = Object.entries(statementRates).reduce((s, [k, r]) => s + (r * dbCpuMsOf(cal, k)) / 1000, 0);
@@ -92,12 +164,17 @@ export function cpuQueues(
     // One arrival per request; the fixed parts and other processes ride on them as extra work (they
     // compete for the same slices). With no requests, the fixed load alone as one arrival per second.
     const rate = requestCount > 0 ? requestCount : 1;
+    const cores = Math.max(1, Math.round(placement.cores));
+    // Below saturation only: at or above it the host's queue grows without bound (reported apart).
+    const chains =
+      load < cores ? rigChainLoad(cal, syncStreams, requestRates, load, cores, requestsPerSecond) : null;
     return {
       placement,
-      cpu: queue(Math.max(1, Math.round(placement.cores)), rate, (load * 1000) / rate, 1),
+      cpu: queue(cores, rate, (load * 1000) / rate, 1),
       app: null,
       cpuName: 'host.cpu',
       loadParts: parts,
+      ...(chains ? { chains } : {}),
     };
   }
   const dbMean = statementCount > 0 ? (dbCores * 1000) / statementCount : dbCpuMsOf(cal, 'default');
@@ -133,14 +210,14 @@ export function cpuWaitsOf(
   const client = appEndpoint === null ? 0 : clientCpuMsOf(cal);
   const waits =
     q.placement.kind === 'rig'
-      ? [processorSharingWait(q.cpu, db + app + client)]
+      ? [hostCpuWait(q, db + app + client)]
       : [processorSharingWait(q.cpu, db), q.app ? processorSharingWait(q.app, app) : null];
   return waits.filter((w): w is CpuWait => w !== null);
 }
 
 /** Mean time a statement of a kind is stretched by waiting for cores (added to its connection hold), ms. */
 export function statementCpuWaitMs(q: CpuQueues, cal: Calibration, kind: string): number {
-  const w = processorSharingWait(q.cpu, dbCpuMsOf(cal, kind));
+  const w = hostCpuWait(q, dbCpuMsOf(cal, kind));
   return w ? w.probability * w.meanMs : 0;
 }
 

@@ -18,6 +18,7 @@ export * from './format.ts';
 export * from './knee.ts';
 export * from './queueing.ts';
 export * from './rate-limit.ts';
+export * from './rig-chains.ts';
 export * from './simulate.ts';
 export * from './types.ts';
 export * from './usl.ts';

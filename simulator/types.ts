@@ -37,6 +37,8 @@ export interface ResourcePrediction {
   capacityPerSecond: number;
   /** Where the service time came from (calibrated run, or a named default). */
   serviceTimeSource: string;
+  /** The rig's host as chains (rig-chains.ts): syncs in flight and one sync's duration (ms); else absent. */
+  chains?: { inFlight: number; syncMs: number };
 }
 
 /** Latency and outcomes of one endpoint. */
@@ -219,6 +221,12 @@ export interface CpuCalibration {
   rigCores: number;
   /** Per endpoint: how the app CPU was split (the assumption). */
   appSplit: string;
+  /**
+   * The rig's syncs as chains of requests (rig-chains.ts): k6's time per request outside the measured
+   * request (its script between requests), ms, from the runs' iteration durations. Absent: the rig's
+   * CPU wait is that of independent Poisson requests (processor sharing, M/M/c).
+   */
+  chains?: { gapMsPerRequest: number; source: string };
 }
 
 /** Where the modelled CPU work runs. */

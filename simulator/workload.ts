@@ -14,6 +14,8 @@ export const ENDPOINTS = {
   message: 'api.message',
   health: 'healthz',
 } as const;
+/** The endpoints of a sync's requests (one sync: the conversation list, then messages and push). */
+export const SYNC_ENDPOINTS = [ENDPOINTS.conversations, ENDPOINTS.messages, ENDPOINTS.push] as const;
 /** One of the endpoint names in {@link ENDPOINTS}. */
 export type Endpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];
 

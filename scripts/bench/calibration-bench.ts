@@ -5,8 +5,9 @@
 //      counts, each level seeded once (vacuumed), then run --replicates times (checkpointed before each run;
 //      runScenario: target, k6), 60 s each (~21 min in all at 3 replicates).
 //   2. Places the CPU where the runs had it (the rig: target, PostgreSQL and k6 share the machine's
-//      cores, as measured; the database's cores alone only for runs without CPU measurements) and
-//      chooses the base latency's shape (fading with load, or flat; base-latency.ts) by leave-one-level-
+//      cores, as measured; the database's cores alone only for runs without CPU measurements), has a
+//      request wait for the rig's cores as in chains (syncs on k6's schedule, rig-chains.ts) when the
+//      runs recorded their iterations, and chooses the base latency's shape (fading with load, or flat; base-latency.ts) by leave-one-level-
 //      out cross-validation on the fit levels only.
 //   3. Calibrates the simulator on all fit runs, predicts the held-out levels with simulate() under the
 //      chosen model, and prints per held-out level the measured (median of the replicates) and
@@ -29,7 +30,13 @@ import pg from 'pg';
 import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile, type Profile } from '../../core/profile.ts';
-import type { BaseLatencyShape, Calibration, CalibrationRun, Prediction } from '../../simulator/index.ts';
+import type {
+  BaseLatencyShape,
+  Calibration,
+  CalibrationRun,
+  HostWait,
+  Prediction,
+} from '../../simulator/index.ts';
 import {
   calibrate,
   otherCoresOf,
@@ -254,6 +261,11 @@ function compare(level: Level, p: Prediction, des: Prediction | null): { lines: 
       `  host CPU: measured ${part((c) => c.host)} of ${first.machine.cores} cores (target ${part((c) => c.target)}, database ${part((c) => c.database)}, k6 ${part((c) => c.loadGenerator)})${host ? `, predicted ${host.offeredLoad.toFixed(2)} (utilisation ${(host.utilisation * 100).toFixed(0)}%, P(wait) ${host.probabilityOfWaiting.toFixed(2)})` : ''}`,
     );
   }
+  const chains = measuredChains(level);
+  if (host?.chains && chains)
+    lines.push(
+      `  syncs in flight: measured ${chains.inFlight.toFixed(2)} (a sync ${chains.syncMs.toFixed(1)} ms), predicted ${host.chains.inFlight.toFixed(2)} (${host.chains.syncMs.toFixed(1)} ms)`,
+    );
   if (level.some((r) => otherCoresOf(r.record) !== null)) {
     const each = level.map((r) => {
       const other = otherCoresOf(r.record);
@@ -284,6 +296,11 @@ function describeCalibration(cal: Calibration): string[] {
     lines.push(`  cpu database ${c.database.perUnit.toFixed(3)} × statement time; ${c.database.source}`);
     lines.push(`  cpu k6 ${c.loadGenerator.perUnit.toFixed(3)} ms/request; ${c.loadGenerator.source}`);
     lines.push(
+      c.chains
+        ? `  rig as chains: k6's gap between a sync's requests ${c.chains.gapMsPerRequest.toFixed(3)} ms; ${c.chains.source}`
+        : '  rig wait: M/M/c processor sharing (no chains)',
+    );
+    lines.push(
       `  cpu other load on the host ${c.otherCores.toFixed(3)} cores (mean over the fit runs), rig ${c.rigCores} cores`,
     );
   }
@@ -312,17 +329,32 @@ function scenarioProfile(): Profile {
 
 /** Where the predicted CPU runs: the rig's shared cores, or the database's cores alone. */
 type Placement = 'rig' | 'database cores only';
-const PLACEMENTS: readonly Placement[] = ['rig', 'database cores only'];
 
-/** One candidate model: where the CPU runs, and the shape of the base latency against load. */
+/**
+ * One candidate model: where the CPU runs, the shape of the base latency against load, and (on the rig)
+ * how a request waits for the host's cores.
+ */
 interface Model {
   placement: Placement;
   shape: BaseLatencyShape;
+  hostWait: HostWait;
 }
 const SHAPES: readonly BaseLatencyShape[] = ['fading', 'flat'];
+/**
+ * The rig's wait for its cores: syncs as chains on k6's schedule (rig-chains.ts; chosen in session 5,
+ * before the runs that judge it) or independent requests (M/M/c processor sharing, sessions 2-4),
+ * printed beside.
+ */
+const HOST_WAITS: readonly HostWait[] = ['chains', 'processor-sharing'];
 
 function modelName(m: Model): string {
-  return `${m.placement}, ${m.shape} base`;
+  if (m.placement !== 'rig') return `${m.placement}, ${m.shape} base`;
+  return `rig (${m.hostWait === 'chains' ? 'chains' : 'M/M/c processor sharing'}), ${m.shape} base`;
+}
+
+/** The calibration of a candidate model from runs. */
+function calibrateFor(runs: CalibrationRun[], m: Model): Calibration {
+  return calibrate(runs, { baseLatency: m.shape, hostWait: m.hostWait });
 }
 
 /** simulate() input for a calibration under a placement (the rig's core count either way). */
@@ -343,6 +375,17 @@ function predictedP95(cal: Calibration, placement: Placement, users: number): Ma
   return new Map(p.endpoints.map((e) => [e.endpoint, e.p95Ms]));
 }
 
+/** The measured chains of a level: syncs in flight (rate × mean sync duration) and the duration, medians. */
+function measuredChains(level: Level): { inFlight: number; syncMs: number } | null {
+  const withDuration = level.filter((r) => r.record.iterations.meanDurationMs !== undefined);
+  if (withDuration.length === 0) return null;
+  const it = (r: CalibrationRun) => r.record.iterations;
+  return {
+    inFlight: median(withDuration.map((r) => (it(r).rate * it(r).meanDurationMs!) / 1000)),
+    syncMs: median(withDuration.map((r) => it(r).meanDurationMs!)),
+  };
+}
+
 /**
  * Leave-one-level-out cross-validation on the fit levels only: calibrate on the other fit levels,
  * predict the left-out one; the mean absolute relative p95 error over levels and endpoints.
@@ -350,9 +393,9 @@ function predictedP95(cal: Calibration, placement: Placement, users: number): Ma
 function crossValidate(levels: Map<number, Level>, model: Model): number {
   const errors: number[] = [];
   for (const left of fit) {
-    const cal = calibrate(
+    const cal = calibrateFor(
       fit.filter((u) => u !== left).flatMap((u) => levels.get(u)!),
-      { baseLatency: model.shape },
+      model,
     );
     const p = predictedP95(cal, model.placement, left);
     for (const endpoint of ENDPOINTS) {
@@ -397,16 +440,27 @@ async function main(): Promise<void> {
   // the fit levels alone (the held-out runs play no part in it). Session 4: choosing the placement by
   // cross-validation too picked, on three noisy fit levels, the one the runs did not have (C4: database
   // cores only, 3 of 9; the rig 9 of 9 on the same runs, seen, so the change is judged on fresh ones).
+  // On the rig, a request waits for the host's cores as in chains (syncs on k6's schedule), fixed in
+  // session 5 before the runs that judge it; the M/M/c processor-sharing wait is printed beside.
   const placement: Placement = calibrate(fitRuns).cpu ? 'rig' : 'database cores only';
-  const candidates: Model[] = PLACEMENTS.flatMap((p) => SHAPES.map((shape) => ({ placement: p, shape })));
+  const candidates: Model[] = [
+    ...SHAPES.flatMap((shape) =>
+      HOST_WAITS.map((hostWait) => ({ placement: 'rig' as const, shape, hostWait })),
+    ),
+    ...SHAPES.map((shape) => ({
+      placement: 'database cores only' as const,
+      shape,
+      hostWait: 'chains' as const,
+    })),
+  ];
   const scores = candidates
-    .filter((m) => m.placement === placement)
+    .filter((m) => m.placement === placement && (placement !== 'rig' || m.hostWait === 'chains'))
     .map((model) => ({ model, error: crossValidate(byLevel, model) }));
   const chosen = scores.reduce((a, b) => (b.error < a.error ? b : a)).model;
   console.log(
     `base shape by leave-one-level-out cross-validation on the fit levels (mean |p95 error|), ${placement}: ${scores.map((x) => `${modelName(x.model)} ${(x.error * 100).toFixed(1)}%`).join(', ')}; chosen: ${modelName(chosen)}`,
   );
-  const cal = calibrate(fitRuns, { baseLatency: chosen.shape });
+  const cal = calibrateFor(fitRuns, chosen);
   for (const l of describeCalibration(cal)) console.log(l);
   const others = candidates.filter((m) => m !== chosen);
   const input = inputFor(cal, chosen.placement);
@@ -451,7 +505,7 @@ async function main(): Promise<void> {
     }
     // Not the verdict: the other candidate models, for comparison.
     for (const other of others) {
-      const q = predictedP95(calibrate(fitRuns, { baseLatency: other.shape }), other.placement, users);
+      const q = predictedP95(calibrateFor(fitRuns, other), other.placement, users);
       lines.push(
         `  under ${modelName(other)}, p95 would be: ${ENDPOINTS.map((e) => {
           const m = levelP95(level, e);

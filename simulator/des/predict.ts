@@ -10,7 +10,7 @@ import { logNormalFromMeanScv, logNormalFromMedianP95 } from '../distributions.t
 import { rateLimitOutcomes } from '../rate-limit.ts';
 import type { EndpointPrediction, Prediction, ResourcePrediction } from '../types.ts';
 import type { Workload } from '../workload.ts';
-import { ENDPOINTS, QUERIES_PER_MESSAGE, workloadAt } from '../workload.ts';
+import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS, workloadAt } from '../workload.ts';
 import type { DesArrivals, DesConfig, DesJob, DesResult, DesStep, HoldDistribution } from './engine.ts';
 import { runDes } from './engine.ts';
 import type { DesPattern } from './patterns.ts';
@@ -302,7 +302,7 @@ export function predictDes(
     })),
   ];
   const endpoints: EndpointPrediction[] = [];
-  for (const kind of [ENDPOINTS.conversations, ENDPOINTS.messages, ENDPOINTS.push]) {
+  for (const kind of SYNC_ENDPOINTS) {
     const s = result.endpoints[kind];
     if (!s) continue;
     const n = s.count + s.errors;

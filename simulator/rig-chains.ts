@@ -1,0 +1,131 @@
+import type { CpuWait } from './cpu.ts';
+
+// The measuring rig's CPU wait when its load is syncs run as chains. Pure.
+//
+// k6 runs each sync's requests one after another (k6 → target → PostgreSQL → target → k6, then k6's
+// script for the next request), and starts syncs on schedule: constant-arrival-rate, one evenly spaced
+// stream per k6 scenario (activity class). So a sync is a chain that wants at most one core at a time,
+// and the number of chains in flight is set by the schedule, not by chance: with syncs every T seconds
+// lasting D, a chain shares the host with D/T − 1 others of its stream (floor or ceil of it, never
+// more), plus those of the other streams (independent phases: floor or ceil of rate × D each).
+// A request's CPU waits only when more runnable work than cores is present at once: itself, the other
+// chains that are on a core (each with the chains' measured busy share of its life), and the load
+// outside the chains (fixed parts, other processes; floor or ceil of its cores). With K runnable on c
+// cores each runs at c/K of a core (processor sharing), so a request with x ms of CPU is stretched to
+// x·K/c when K > c: the wait happens with probability P(K > c) and its mean is x·E[K/c − 1 | K > c].
+// The snapshot of the others is held for the request's CPU (its bursts are short against a chain's life).
+// Where Poisson arrivals of independent requests (processorSharingWait, M/M/c) put a wait with
+// probability 0.33 at half of two cores, chains put none until a third one is on a core at once.
+
+/** The rig's load as chains: what one request's CPU shares the host's cores with. */
+export interface ChainLoad {
+  /** Syncs per second of each evenly spaced stream (one per k6 scenario). */
+  streams: number[];
+  /** Mean duration of one sync (a chain's life), s. */
+  syncSeconds: number;
+  /** Cores the chains use together (their CPU work per second, target, database and k6). */
+  chainCores: number;
+  /** Cores used outside the chains (fixed parts, other processes). */
+  backgroundCores: number;
+  /** Cores of the host. */
+  cores: number;
+}
+
+/** A distribution over counts: count → probability (sparse: the counts here sit on a few values). */
+type Counts = Map<number, number>;
+
+/** A count with mean x ≥ 0 that is floor(x) or ceil(x). */
+function floorOrCeil(x: number): Counts {
+  const lo = Math.floor(Math.max(0, x));
+  const frac = Math.max(0, x) - lo;
+  return frac > 0
+    ? new Map([
+        [lo, 1 - frac],
+        [lo + 1, frac],
+      ])
+    : new Map([[lo, 1]]);
+}
+
+/** The sum of two independent counts. */
+function convolve(a: Counts, b: Counts): Counts {
+  const out: Counts = new Map();
+  for (const [i, p] of a) for (const [j, q] of b) out.set(i + j, (out.get(i + j) ?? 0) + p * q);
+  return out;
+}
+
+/** How many of `count` (itself distributed) are on a core, each with probability f. */
+function onCore(count: Counts, f: number): Counts {
+  const out: Counts = new Map();
+  for (const [n, p] of count) {
+    if (p === 0) continue;
+    if (f <= 0 || f >= 1) {
+      const k = f >= 1 ? n : 0;
+      out.set(k, (out.get(k) ?? 0) + p);
+      continue;
+    }
+    // Binomial(n, f) by the recurrence on k; n stays small below saturation (n·f < the host's cores).
+    let pk = (1 - f) ** n;
+    for (let k = 0; k <= n; k++) {
+      out.set(k, (out.get(k) ?? 0) + p * pk);
+      pk = (pk * (n - k) * f) / ((k + 1) * (1 - f));
+    }
+  }
+  return out;
+}
+
+/** Mean number of chains in flight (syncs per second × sync duration, over all streams). */
+export function chainsInFlight(load: ChainLoad): number {
+  return load.streams.reduce((s, r) => s + r, 0) * load.syncSeconds;
+}
+
+const runnableCache = new WeakMap<ChainLoad, number[]>();
+
+/**
+ * Distribution (index = count) of the runnable work a request's CPU finds on the host: itself, the
+ * other chains on a core, and the load outside the chains (see the file's comment). Memoised per load
+ * (a load is not changed once built).
+ */
+export function runnableDistribution(load: ChainLoad): number[] {
+  const cached = runnableCache.get(load);
+  if (cached) return cached;
+  const total = load.streams.reduce((s, r) => s + r, 0);
+  const inFlight = chainsInFlight(load);
+  // Share of its life a chain is on a core: the chains' CPU per second over the chains in flight.
+  const f = inFlight > 0 ? Math.min(1, Math.max(0, load.chainCores) / inFlight) : 0;
+  let others: Counts = new Map([[0, 1]]);
+  if (total > 0) {
+    // Averaged over the stream the request's chain belongs to (weighted by its rate).
+    const mixed: Counts = new Map();
+    for (const [s, rate] of load.streams.entries()) {
+      if (rate <= 0) continue;
+      let d = floorOrCeil(rate * load.syncSeconds - 1);
+      for (const [i, r] of load.streams.entries())
+        if (i !== s) d = convolve(d, floorOrCeil(r * load.syncSeconds));
+      for (const [k, p] of d) mixed.set(k, (mixed.get(k) ?? 0) + (p * rate) / total);
+    }
+    others = mixed;
+  }
+  const runnable = convolve(
+    convolve(onCore(others, f), floorOrCeil(load.backgroundCores)),
+    new Map([[1, 1]]),
+  );
+  const dense = new Array<number>(Math.max(...runnable.keys()) + 1).fill(0);
+  for (const [k, p] of runnable) dense[k] = p;
+  runnableCache.set(load, dense);
+  return dense;
+}
+
+/** The wait for a core of a request with `cpuMs` of CPU on its path, under chain load (null: none). */
+export function chainCpuWait(load: ChainLoad, cpuMs: number): CpuWait | null {
+  if (cpuMs <= 0) return null;
+  const c = Math.max(1, Math.round(load.cores));
+  const runnable = runnableDistribution(load);
+  let probability = 0;
+  let stretch = 0;
+  for (let k = c + 1; k < runnable.length; k++) {
+    probability += runnable[k]!;
+    stretch += runnable[k]! * (k / c - 1);
+  }
+  if (probability <= 1e-12) return null;
+  return { probability, meanMs: (cpuMs * stretch) / probability };
+}
