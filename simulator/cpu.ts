@@ -18,7 +18,9 @@ import { SYNC_ENDPOINTS } from './workload.ts';
 // mean x/(c − A)), which is exact in the mean and for one core (M/G/1-PS: x/(1 − ρ)), approximate in
 // its tail on several. The heaviest request (rest.conversations: ~50 rows to JSON) is stretched most,
 // which is what the measurements show first when the host's cores fill up. On the rig, the load
-// generator's CPU for a request is on its measured path too (clientCpuMsOf).
+// generator's CPU for a request is on its measured path too (clientCpuMsOf), and when the runs recorded
+// their syncs (k6's iterations per scenario and their duration) the rig's wait is that of syncs run as
+// chains on k6's schedule instead of independent Poisson requests (rig-chains.ts, hostCpuWait).
 
 /** A wait that happens with some probability and is then exponential with a mean (the latency model's term). */
 export interface CpuWait {
