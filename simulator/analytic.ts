@@ -179,7 +179,8 @@ export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePredict
     if (chains) {
       // The wait of the mean request's CPU under the chains, in place of the M/M/c figures.
       const inFlight = chainsInFlight(chains);
-      const w = cpus.cpu.saturated ? null : chainCpuWait(chains, cpus.cpu.serviceTimeMs);
+      // Built only below saturation (cpuQueues): the queue's figures are replaced, never its saturation.
+      const w = chainCpuWait(chains, cpus.cpu.serviceTimeMs);
       const r = resource(
         'host.cpu',
         cpus.cpu,
@@ -187,13 +188,9 @@ export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePredict
       );
       out.push({
         ...r,
-        ...(cpus.cpu.saturated
-          ? {}
-          : {
-              probabilityOfWaiting: w?.probability ?? 0,
-              meanWaitMs: w ? w.probability * w.meanMs : 0,
-              p95WaitMs: w && w.probability > 0.05 ? w.meanMs * Math.log(w.probability / 0.05) : 0,
-            }),
+        probabilityOfWaiting: w?.probability ?? 0,
+        meanWaitMs: w ? w.probability * w.meanMs : 0,
+        p95WaitMs: w && w.probability > 0.05 ? w.meanMs * Math.log(w.probability / 0.05) : 0,
         chains: { inFlight, syncMs: chains.syncSeconds * 1000 },
       });
     } else

@@ -73,8 +73,8 @@ export interface CpuQueues {
 
 /** The wait for a core of `cpuMs` of CPU on `q.cpu`: under chain load when modelled, else processor sharing. */
 export function hostCpuWait(q: CpuQueues, cpuMs: number): CpuWait | null {
-  if (q.chains && !q.cpu.saturated) return chainCpuWait(q.chains, cpuMs);
-  return processorSharingWait(q.cpu, cpuMs);
+  // Chains are built only below saturation (cpuQueues), so a saturated host is processor sharing's null.
+  return q.chains ? chainCpuWait(q.chains, cpuMs) : processorSharingWait(q.cpu, cpuMs);
 }
 
 /** CPU on the rig's path of one request of an endpoint: the target's, its statement's, k6's (ms). */
