@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /** Unit tests sit beside the code (*.test.ts); end-to-end tests live in test/. */
 export default defineConfig({
   test: {
-    include: ['{core,scripts,target,simulator,reports,test}/**/*.test.ts'],
+    include: ['{core,scripts,backend,simulator,reports,test}/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     // Integration tests share one PostgreSQL server; files run one at a time to keep the 2-core box calm.

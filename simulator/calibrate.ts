@@ -27,14 +27,14 @@ export interface CalibrationRun {
   series: SeriesSample[];
 }
 
-/** The target's label of /api/message's user-message insert (target/message-route.ts), shared with pushed rows. */
+/** The target's label of /api/message's user-message insert (backend/message-route.ts), shared with pushed rows. */
 const MESSAGE_WRITE_KIND = 'insert.messages';
 
 /** Mean of the waiting requests above which a run counts as contended (its statement times include waits). */
 const CONTENDED_WAITING = 0.5;
 
 /**
- * The simulator's demand key of a target query kind (target/db-pool.ts labels): `select.conversations`
+ * The simulator's demand key of a target query kind (backend/db-pool.ts labels): `select.conversations`
  * → rest.conversations, `select.messages` → rest.messages, writes → rest.push, `message.*` →
  * api.message; health checks and injected faults are not workload.
  */

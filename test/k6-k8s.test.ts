@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEV_JWT_SECRET } from '../backend/jwt.ts';
 import { findK6 } from '../scripts/k6/binary.ts';
-import { DEV_JWT_SECRET } from '../target/jwt.ts';
 import { k6Available } from './support/services.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -8,9 +8,6 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ws from 'ws';
-import { loadPolicy } from '../core/policy.ts';
-import { loadProfile } from '../core/profile.ts';
-import { seedDatabase } from '../scripts/seed/index.ts';
 import {
   anonKey,
   DEV_JWT_SECRET,
@@ -18,7 +15,10 @@ import {
   signJwt,
   startTarget,
   startUpstreamStub,
-} from '../target/index.ts';
+} from '../backend/index.ts';
+import { loadPolicy } from '../core/policy.ts';
+import { loadProfile } from '../core/profile.ts';
+import { seedDatabase } from '../scripts/seed/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { postgresAvailable, redisAvailable, TEST_REDIS_URL } from './support/services.ts';
 

@@ -2,14 +2,14 @@
 // durability of acknowledged messages, and bad requests.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicy } from '../core/policy.ts';
 import {
   DEV_JWT_SECRET,
   type RunningTarget,
   signJwt,
   startTarget,
   startUpstreamStub,
-} from '../target/index.ts';
+} from '../backend/index.ts';
+import { loadPolicy } from '../core/policy.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { postgresAvailable, redisAvailable, TEST_REDIS_URL } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';

@@ -5,7 +5,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicy, type Policy } from '../core/policy.ts';
 import {
   anonKey,
   DEV_JWT_SECRET,
@@ -13,7 +12,8 @@ import {
   signJwt,
   startTarget,
   startUpstreamStub,
-} from '../target/index.ts';
+} from '../backend/index.ts';
+import { loadPolicy, type Policy } from '../core/policy.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { postgresAvailable, redisAvailable, TEST_DATABASE_URL } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';

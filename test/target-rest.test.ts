@@ -2,8 +2,6 @@
 // server that keeps serving after bad requests.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPolicy } from '../core/policy.ts';
-import { seededRandom } from '../core/seeded-random.ts';
 import {
   anonKey,
   DEV_JWT_SECRET,
@@ -12,7 +10,9 @@ import {
   signJwt,
   startTarget,
   startUpstreamStub,
-} from '../target/index.ts';
+} from '../backend/index.ts';
+import { loadPolicy } from '../core/policy.ts';
+import { seededRandom } from '../core/seeded-random.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { postgresAvailable } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';

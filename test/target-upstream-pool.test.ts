@@ -2,10 +2,10 @@
 // /api/message levels off near 100 requests/s and calls queue in the agent (visible in /metrics);
 // with 200 sockets the same load is not capped there. A short bounded loopback load (about 10 s).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTarget } from '../backend/index.ts';
 import { loadPolicy } from '../core/policy.ts';
 import { type LoadUser, loadMessages, makeLoadUsers, poolPolicy } from '../scripts/bench/upstream-pool.ts';
 import { spawnUpstreamStub } from '../scripts/commands/target.ts';
-import { startTarget } from '../target/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { postgresAvailable } from './support/services.ts';
 import { applyAtlasSchema } from './target-support.ts';

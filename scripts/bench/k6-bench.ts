@@ -9,7 +9,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_JWT_SECRET } from '../../target/jwt.ts';
+import { DEV_JWT_SECRET } from '../../backend/jwt.ts';
 import { resolveK6 } from '../k6/binary.ts';
 import { bundleScenario } from '../k6/bundle.ts';
 import { scenarioFile } from '../run/plan.ts';

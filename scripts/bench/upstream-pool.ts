@@ -6,8 +6,8 @@
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEV_JWT_SECRET, signJwt, startTarget, startUpstreamStub } from '../../backend/index.ts';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
-import { DEV_JWT_SECRET, signJwt, startTarget, startUpstreamStub } from '../../target/index.ts';
 
 /** A user the load sends messages as. */
 export interface LoadUser {

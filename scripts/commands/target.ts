@@ -2,12 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Argv, CommandModule } from 'yargs';
+import { startTarget } from '../../backend/index.ts';
+import { jwtSecretFromEnv } from '../../backend/jwt.ts';
 import { isLoopbackHost, remoteRefusal } from '../../core/loopback.ts';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
 import { maskUrl } from '../../core/redact.ts';
 import { UsageError } from '../../core/usage-error.ts';
-import { startTarget } from '../../target/index.ts';
-import { jwtSecretFromEnv } from '../../target/jwt.ts';
 import { resolveDatabase } from '../lib/database.ts';
 
 /** Flags of `atlas-cap target`. */
@@ -72,7 +72,7 @@ export function validateTargetArgs(args: TargetArgs): { slowQuery?: { ms: number
 
 /** Starts the upstream stub in its own process (own event loop) and resolves with its URL. */
 export async function spawnUpstreamStub(policy: Policy): Promise<{ url: string; child: ChildProcess }> {
-  const main = fileURLToPath(new URL('../../target/upstream-stub-main.ts', import.meta.url));
+  const main = fileURLToPath(new URL('../../backend/upstream-stub-main.ts', import.meta.url));
   const child = spawn(
     process.execPath,
     [

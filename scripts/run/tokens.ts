@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signJwt } from '../../target/jwt.ts';
+import { signJwt } from '../../backend/jwt.ts';
 
 // The runner signs every user's access token once, before k6 starts: HMAC signing inside k6 would cost
 // the load generator tens of microseconds per iteration, and k6 then never holds the JWT secret.
