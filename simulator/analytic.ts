@@ -1,7 +1,8 @@
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import { baseLatencyAt } from './base-latency.ts';
-import type { CpuQueues } from './cpu.ts';
+import type { Calibration, ServiceDemand } from './calibration.ts';
+import type { CpuPlacement, CpuQueues } from './cpu.ts';
 import { cpuQueues, cpuSaturation, cpuWaitsOf, hostCpuWait, statementCpuWaitMs } from './cpu.ts';
 import {
   logNormalFromMedianP95,
@@ -9,6 +10,14 @@ import {
   logNormalSurvival,
   logNormalVariance,
 } from './distributions.ts';
+import type {
+  EndpointPrediction,
+  Extrapolation,
+  Prediction,
+  ResourceName,
+  ResourcePrediction,
+  VerdictInputs,
+} from './prediction.ts';
 import type { Latency, Queue } from './queueing.ts';
 import {
   latency,
@@ -21,21 +30,10 @@ import {
   waitQuantile,
   waitSurvival,
 } from './queueing.ts';
+import type { AbuseAssumption } from './rate-limit.ts';
 import { rateLimitOutcomes } from './rate-limit.ts';
 import { chainCpuWait, chainsInFlight } from './rig-chains.ts';
-import type {
-  AbuseAssumption,
-  Calibration,
-  CpuPlacement,
-  EndpointPrediction,
-  Extrapolation,
-  Prediction,
-  ResourceName,
-  ResourcePrediction,
-  ServiceDemand,
-  Targets,
-  VerdictInputs,
-} from './types.ts';
+import type { Targets } from './targets.ts';
 import type { Workload } from './workload.ts';
 import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS, workloadAt } from './workload.ts';
 

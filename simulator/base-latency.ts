@@ -1,5 +1,5 @@
 import { linearRegression, median, rSquared } from 'simple-statistics';
-import type { BaseLatency, Calibration } from './types.ts';
+import type { Calibration } from './calibration.ts';
 
 // The latency of a request with no queue wait (the calibrated base the model adds waits to), and how
 // it depends on load on the measuring machine. Pure.
@@ -11,6 +11,21 @@ import type { BaseLatency, Calibration } from './types.ts';
 // is the simplest that falls, flattens and never goes below a floor: quantile(r) = floor + fade / r,
 // r the requests per second reaching the target, fitted by least squares over the runs. It is an
 // empirical shape, chosen before the runs that validate it (bench:calibration), not a mechanism.
+
+/** The measured latency of one request of an endpoint with no queue wait (simulator/base-latency.ts). */
+export interface BaseLatency {
+  /** Median, ms; with `fade`, the floor the median falls to as load grows. */
+  medianMs: number;
+  /** 95th percentile, ms; with `fade`, its floor. */
+  p95Ms: number;
+  /**
+   * Latency that fades as the measuring host gets busier, in ms × requests/s: at r requests/s reaching
+   * the target the median is medianMs + fade.medianMs / r (p95 likewise), r held at no less than the
+   * lowest measured load. Absent: the same at every load.
+   */
+  fade?: { medianMs: number; p95Ms: number; minRequestsPerSecond: number; maxRequestsPerSecond: number };
+  source: string;
+}
 
 /** How the base latency is calibrated: one figure per endpoint, or floor + fade / load. */
 export type BaseLatencyShape = 'flat' | 'fading';

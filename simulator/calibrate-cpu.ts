@@ -4,12 +4,51 @@ import { type CpuWait, processorSharingWait } from './cpu.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 import type { ChainLoad } from './rig-chains.ts';
-import type { CpuCalibration, CpuFit } from './types.ts';
+
 import { ENDPOINTS, SYNC_ENDPOINTS } from './workload.ts';
 
 // CPU demands from the run records' `cpu` (core/run-record.ts): how much CPU the app tier (the target),
 // the database server and the load generator (k6) use per request, fitted over runs at several loads,
 // and what else the measuring host was running. Pure.
+
+/** A CPU figure fitted over runs: y = fixed + perUnit × x, least squares, fixed >= 0. */
+export interface CpuFit {
+  /** CPU per unit of x (ms of CPU per request, or CPU-ms per ms of statement time). */
+  perUnit: number;
+  /** CPU used regardless of load, cores. */
+  fixedCores: number;
+  /** Coefficient of determination over the runs (null with fewer than 3 runs). */
+  r2: number | null;
+  source: string;
+}
+
+/**
+ * CPU demands measured from run records (`cpu` of core/run-record.ts): where the work runs. The app
+ * tier (the target) per request, by endpoint; the database per ms of statement time (its CPU share);
+ * the load generator (k6) per request; and what else ran on the measuring host.
+ */
+export interface CpuCalibration {
+  /** The target's CPU per request, ms, by endpoint (`default` for others). */
+  appMsPerRequest: Record<string, number> & { default: number };
+  /** The fit behind it: the target's cores against requests per second. */
+  app: CpuFit;
+  /** The database server's cores against statement time per second (perUnit = CPU share of statement time). */
+  database: CpuFit;
+  /** k6's cores against requests per second (ms per request). */
+  loadGenerator: CpuFit;
+  /** Host CPU in use by anything else (other processes, the runner), cores, mean over the runs. */
+  otherCores: number;
+  /** Cores of the host the runs measured on (the rig). */
+  rigCores: number;
+  /** Per endpoint: how the app CPU was split (the assumption). */
+  appSplit: string;
+  /**
+   * The rig's syncs as chains of requests (rig-chains.ts): k6's time per request outside the measured
+   * request (its script between requests), ms, from the runs' iteration durations. Absent: the rig's
+   * CPU wait is that of independent Poisson requests (processor sharing, M/M/c).
+   */
+  chains?: { gapMsPerRequest: number; source: string };
+}
 
 /** Endpoints whose requests reach the target (health checks are not workload). */
 const WORKLOAD_ENDPOINTS: string[] = [...SYNC_ENDPOINTS, ENDPOINTS.message];

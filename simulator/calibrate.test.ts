@@ -9,11 +9,12 @@ import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
 import type { CalibrationRun } from './calibrate.ts';
 import { calibrate, demandKeyOf } from './calibrate.ts';
+import type { Calibration } from './calibration.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
 import { predictDes } from './des/predict.ts';
 import { findKnee } from './knee.ts';
+import type { Prediction } from './prediction.ts';
 import { NO_ABUSE } from './rate-limit.ts';
-import type { Calibration, Prediction } from './types.ts';
 
 // A known model stands in for the measured system: the DES with service demands the calibration has
 // not seen. Run records are written from it as `atlas-cap run` would write them, the calibration reads

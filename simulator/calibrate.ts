@@ -10,10 +10,11 @@ import {
   syncStreamsOf,
   withoutCpuWait,
 } from './calibrate-cpu.ts';
+import type { Calibration, ServiceDemand } from './calibration.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { chainCpuWait } from './rig-chains.ts';
-import type { Calibration, ServiceDemand, UslFit } from './types.ts';
+import type { UslFit } from './usl.ts';
 import { fitUsl } from './usl.ts';
 import { ENDPOINTS, QUERIES_PER_MESSAGE } from './workload.ts';
 

@@ -7,7 +7,7 @@ import { cheapestConfiguration, databaseSizeGb, SECONDS_PER_MONTH } from './cost
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { erlangC } from './erlang-c.ts';
 import { findKnee } from './knee.ts';
-import type { Pricing } from './types.ts';
+import type { Pricing } from './pricing.ts';
 import { workloadAt } from './workload.ts';
 
 // The seed documents' quantitative claims (fixtures/targets/readiness.yaml), each evaluated twice:

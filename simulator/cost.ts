@@ -1,65 +1,43 @@
-import { z } from 'zod';
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
-import type { ComputeSize, CostItem, CostPrediction, Prediction, Pricing } from './types.ts';
+import type { Prediction } from './prediction.ts';
+import type { ComputeSize, Pricing } from './pricing.ts';
 import type { Workload } from './workload.ts';
 
 // Monthly cost of a configuration (Supabase plan + compute + usage, backend host, Redis) and the
 // cheapest configuration meeting the targets at N users.
 
-const source = z.string().min(1);
-/** Schema of fixtures/pricing/*.yaml merged into one object (validated at the edge, used here). */
-export const PricingSchema = z.object({
-  supabase: z.object({
-    plans: z
-      .array(
-        z.object({
-          name: z.string(),
-          usdPerMonth: z.number().min(0),
-          computeCreditUsd: z.number().min(0),
-          source,
-        }),
-      )
-      .min(1),
-    compute: z
-      .array(
-        z.object({
-          name: z.string(),
-          cores: z.number().positive(),
-          ramGb: z.number().positive(),
-          maxDirectConnections: z.number().int().positive(),
-          maxPoolerClients: z.number().int().positive(),
-          usdPerMonth: z.number().min(0),
-          source,
-        }),
-      )
-      .min(1),
-    egress: z.object({ includedGb: z.number().min(0), usdPerGb: z.number().min(0), source }),
-    disk: z.object({ includedGb: z.number().min(0), usdPerGb: z.number().min(0), source }),
-  }),
-  backend: z.object({
-    name: z.string(),
-    usdPerVcpuMonth: z.number().min(0),
-    usdPerGbRamMonth: z.number().min(0),
-    planUsdPerMonth: z.number().min(0),
-    requestsPerVcpu: z.number().positive(),
-    ramGbPerInstance: z.number().positive(),
-    source,
-  }),
-  redis: z
-    .array(
-      z.object({
-        name: z.string(),
-        usdPerMonth: z.number().min(0),
-        opsPerSecond: z.number().min(0),
-        usdPer100kCommands: z.number().min(0).optional(),
-        source,
-      }),
-    )
-    .min(1),
-});
+/** One line of a monthly cost. */
+export interface CostItem {
+  item: string;
+  usd: number;
+  /** Vendor page and date read, or 'assumption: <why>'. */
+  source: string;
+}
+
+/** A deployable configuration and its monthly cost. */
+export interface CostPrediction {
+  /** Supabase plan and compute size, e.g. `pro` / `xl`. */
+  plan: string;
+  compute: string;
+  cores: number;
+  maxConnections: number;
+  /** Pool size used for the database connections. */
+  poolSize: number;
+  /** Upstream (language-model) sockets of the backend's HTTP agent. */
+  upstreamSockets: number;
+  /** Backend host instances and their size. */
+  backend: string;
+  redis: string | null;
+  monthlyUsd: number;
+  items: CostItem[];
+  /** True when this configuration meets the targets at this N. */
+  meetsTargets: boolean;
+  /** Why not, when it does not (the first binding constraint). */
+  reason: string;
+}
 
 /** Seconds in the month the costs are for (30 days). */
 export const SECONDS_PER_MONTH = 30 * 24 * 3600;

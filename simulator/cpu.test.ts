@@ -3,13 +3,14 @@ import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
+import type { Calibration } from './calibration.ts';
 import { appCpuMsOf, cpuQueues, cpuWaitsOf, dbCpuMsOf, processorSharingWait } from './cpu.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
 import { predictDes } from './des/predict.ts';
+import type { Prediction } from './prediction.ts';
 import { queue } from './queueing.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 import { chainCpuWait } from './rig-chains.ts';
-import type { Calibration, Prediction } from './types.ts';
 
 /** A calibration with CPU figures (numbers chosen, not measured) and a measured-looking base latency. */
 function withCpu(): Calibration {

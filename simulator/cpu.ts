@@ -1,9 +1,9 @@
 import { baseLatencyAt } from './base-latency.ts';
+import type { Calibration } from './calibration.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
-import type { Calibration, CpuPlacement } from './types.ts';
 import { SYNC_ENDPOINTS } from './workload.ts';
 
 // Where CPU work runs and what waiting for a core adds to a request.
@@ -21,6 +21,13 @@ import { SYNC_ENDPOINTS } from './workload.ts';
 // generator's CPU for a request is on its measured path too (clientCpuMsOf), and when the runs recorded
 // their syncs (k6's iterations per scenario and their duration) the rig's wait is that of syncs run as
 // chains on k6's schedule instead of independent Poisson requests (rig-chains.ts, hostCpuWait).
+
+/** Where the modelled CPU work runs. */
+export type CpuPlacement =
+  /** A deployment: the database's cores (and the backend's vCPUs when given), no load generator. */
+  | { kind: 'deployment' }
+  /** The measuring rig: target, database, k6 and everything else share `cores` (processor sharing). */
+  | { kind: 'rig'; cores: number; otherCores?: number };
 
 /** A wait that happens with some probability and is then exponential with a mean (the latency model's term). */
 export interface CpuWait {

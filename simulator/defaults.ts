@@ -1,4 +1,5 @@
-import type { Calibration, Targets } from './types.ts';
+import type { Calibration } from './calibration.ts';
+import type { Targets } from './targets.ts';
 import { ENDPOINTS } from './workload.ts';
 
 // What the model assumes until run records calibrate it. Each value names its source; none is measured.

@@ -1,6 +1,7 @@
 import type { ClaimEvaluation } from './claims.ts';
 import { SEED_COST_TABLES } from './cost.ts';
-import type { Prediction, SimulationResult } from './types.ts';
+import type { Prediction } from './prediction.ts';
+import type { SimulationResult } from './simulate.ts';
 
 // Readable tables of a simulation and of the claims (pure: a string, printed at the edge).
 

@@ -2,7 +2,18 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
-import type { Knee, Prediction } from './types.ts';
+import type { Prediction } from './prediction.ts';
+
+/** The knee: the largest N meeting the latency and error budgets under one policy. */
+export interface Knee {
+  policy: string;
+  /** Largest users meeting the budgets; null when even the smallest tried fails. */
+  users: number | null;
+  /** What breaks just past the knee. */
+  limitedBy: string;
+  /** True when the knee is above the largest N searched (no limit found). */
+  unbounded: boolean;
+}
 
 /** Highest number of users the knee search considers. */
 export const KNEE_MAX_USERS = 10_000_000;

@@ -1,8 +1,32 @@
 import type { Policy } from '../core/policy.ts';
 import { TIERS } from '../core/profile.ts';
 import { poissonOverflowShare } from './distributions.ts';
-import type { AbuseAssumption, RateLimitPrediction } from './types.ts';
+
 import type { Workload } from './workload.ts';
+
+/** Rate-limit outcome of one tier for /api/message. */
+export interface RateLimitPrediction {
+  tier: string;
+  /** Per-user limit in requests per window; null when there is no per-user limit. */
+  limitPerWindow: number | null;
+  windowSeconds: number | null;
+  /** Requests per second offered by legitimate and abusive users of this tier. */
+  legitimateRate: number;
+  abusiveRate: number;
+  /** Share of legitimate and of abusive requests rejected with 429. */
+  legitimateRejectedShare: number;
+  abusiveRejectedShare: number;
+  /** Upstream calls per second that get through (what the upstream pool must carry). */
+  admittedRate: number;
+}
+
+/** Abusive senders added to /api/message (legitimate users are the profile's). */
+export interface AbuseAssumption {
+  /** Share of online users who are abusive (0 = none added to the load; outcomes still reported). */
+  share: number;
+  /** Their /api/message sends per minute. */
+  messagesPerMinute: number;
+}
 
 /** No abusive users added; outcomes for a probe abuser at 10× the paid limit are still reported. */
 export const NO_ABUSE: AbuseAssumption = { share: 0, messagesPerMinute: 1000 };

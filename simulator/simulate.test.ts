@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
 import { matchesClaim } from './claims.ts';
-import { PricingSchema } from './cost.ts';
+import { PricingSchema } from './pricing.ts';
 import { simulate } from './simulate.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'pricing');

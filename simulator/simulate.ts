@@ -1,12 +1,61 @@
 import type { Policy } from '../core/policy.ts';
+import type { Profile } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
+import type { Calibration } from './calibration.ts';
 import { cheapestConfiguration, computeForPolicy, policyCost } from './cost.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
+import type { DesPattern } from './des/patterns.ts';
 import { predictDes } from './des/predict.ts';
+import type { Knee } from './knee.ts';
 import { findKnee } from './knee.ts';
+import type { Prediction, SimulationMode } from './prediction.ts';
+import type { Pricing } from './pricing.ts';
+import type { AbuseAssumption } from './rate-limit.ts';
 import { NO_ABUSE } from './rate-limit.ts';
-import type { Prediction, SimulateInput, SimulationResult } from './types.ts';
+import type { Targets } from './targets.ts';
+
+/** Inputs of {@link simulate}. */
+export interface SimulateInput {
+  profile: Profile;
+  policies: Policy[];
+  users: number[];
+  mode?: SimulationMode;
+  calibration?: Calibration;
+  targets?: Targets;
+  pricing?: Pricing;
+  /** Seed of the DES PRNG. */
+  seed?: number;
+  /** Abusive users for the rate-limit outcome: share of online users and their sends per minute. */
+  abuse?: AbuseAssumption;
+  /** Database cores when no pricing names the policy's plan (default 2: Supabase Micro). */
+  databaseCores?: number;
+  /** Backend vCPUs: with a CPU calibration, the app tier becomes a queue (`app.cpu`); absent, it is not modelled. */
+  appCores?: number;
+  /**
+   * Predict the measuring rig instead of a deployment: target, database, k6 and the host's other load
+   * share `cores` (one `host.cpu` resource; needs a CPU calibration). `otherCores`: the other load on
+   * the host, cores (default: the calibration's, measured in its runs). Default: a deployment.
+   */
+  rig?: { cores: number; otherCores?: number };
+  /** DES: arrival pattern, simulated seconds per point (default 120), warm-up discarded (default 20), sample spacing (default 1 s). */
+  des?: {
+    pattern?: DesPattern;
+    durationSeconds?: number;
+    warmupSeconds?: number;
+    sampleEverySeconds?: number;
+  };
+}
+
+/** Output of {@link simulate}. */
+export interface SimulationResult {
+  profile: string;
+  mode: SimulationMode;
+  targets: Targets;
+  calibration: Calibration;
+  predictions: Prediction[];
+  knees: Knee[];
+}
 
 /** Database cores when no pricing names the plan: Supabase Micro, "2-core ARM (shared)". */
 export const DEFAULT_DATABASE_CORES = 2;

@@ -1,10 +1,25 @@
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
-import type { UslFit } from './types.ts';
 
 // Universal Scalability Law (N. J. Gunther, "Guerrilla Capacity Planning", Springer 2007, ch. 4):
 //   X(N) = λ N / (1 + σ (N − 1) + κ N (N − 1))
 // fitted by bounded nonlinear least squares (ml-levenberg-marquardt with minValues/maxValues and the
 // analytical Jacobian). Parameters are scaled to order 1 so that λ ~ 1e3 and κ ~ 1e-4 share one step.
+
+/** Universal Scalability Law fit: X(N) = λN / (1 + σ(N−1) + κN(N−1)). */
+export interface UslFit {
+  lambda: number;
+  sigma: number;
+  kappa: number;
+  /** Coefficient of determination of the fit. */
+  r2: number;
+  /** Measured minus fitted throughput per point. */
+  residuals: number[];
+  /** Concurrency at which throughput peaks: sqrt((1−σ)/κ); null when κ is 0. */
+  peakConcurrency: number | null;
+  /** Throughput at the peak. */
+  peakThroughput: number | null;
+  points: Array<{ n: number; x: number }>;
+}
 
 /** Throughput at concurrency n under USL coefficients. */
 export function uslThroughput(lambda: number, sigma: number, kappa: number, n: number): number {

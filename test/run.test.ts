@@ -9,7 +9,7 @@ import { RUN_FILES, type RunRecord, RunRecordSchema, type SeriesSample } from '.
 import { findK6 } from '../scripts/k6/binary.ts';
 import { percentile } from '../scripts/k6/percentile.ts';
 import { runScenario } from '../scripts/run/run-scenario.ts';
-import { workloadAt } from '../simulator/workload.ts';
+import { workloadAt } from '../simulator/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { k6Available, postgresAvailable } from './support/services.ts';
 

@@ -1,6 +1,6 @@
 import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
-import type { Prediction, SimulationResult } from '../../simulator/types.ts';
+import type { Prediction, SimulationResult } from '../../simulator/index.ts';
 import { num, pct } from './format.ts';
 import type { Assumption } from './review-types.ts';
 

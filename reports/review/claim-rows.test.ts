@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClaimEvaluation } from '../../simulator/claims.ts';
+import type { ClaimEvaluation } from '../../simulator/index.ts';
 import { claimRow } from './claim-rows.ts';
 
 const evaluation: ClaimEvaluation = {

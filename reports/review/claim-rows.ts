@@ -1,4 +1,4 @@
-import type { ClaimEvaluation } from '../../simulator/claims.ts';
+import type { ClaimEvaluation } from '../../simulator/index.ts';
 import { num, usersLabel } from './format.ts';
 import type { ClaimRow } from './review-types.ts';
 

@@ -1,4 +1,4 @@
-import type { Prediction, Targets } from '../../simulator/types.ts';
+import type { Prediction, Targets } from '../../simulator/index.ts';
 import { ms, num, pct, usersLabel } from './format.ts';
 import type { Decision, MeasuredRun } from './review-types.ts';
 

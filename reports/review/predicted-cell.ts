@@ -1,4 +1,4 @@
-import type { Prediction, ResourceName } from '../../simulator/types.ts';
+import type { Prediction, ResourceName } from '../../simulator/index.ts';
 import type { PredictedCell, ResourceCell } from './review-types.ts';
 
 function resourceCell(p: Prediction, name: ResourceName): ResourceCell | null {

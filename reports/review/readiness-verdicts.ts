@@ -1,5 +1,5 @@
 import type { Policy } from '../../core/policy.ts';
-import type { Prediction, Targets } from '../../simulator/types.ts';
+import type { Prediction, Targets } from '../../simulator/index.ts';
 import { num, pct } from './format.ts';
 import type { MeasuredRun, ReadinessVerdict, TargetAtScale } from './review-types.ts';
 

@@ -1,6 +1,6 @@
 import type { Policy } from '../../core/policy.ts';
 import type { EndpointSummary } from '../../core/run-record.ts';
-import type { Prediction, Targets } from '../../simulator/types.ts';
+import type { Prediction, Targets } from '../../simulator/index.ts';
 import type { ChartSpec } from '../charts/chart-theme.ts';
 import { type ConnectionUsagePanel, connectionUsageChart } from '../charts/connection-usage-chart.ts';
 import { costVsUsersChart } from '../charts/cost-vs-users-chart.ts';

@@ -1,7 +1,7 @@
 import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import type { RunRecord, SeriesSample } from '../../core/run-record.ts';
-import type { Prediction, SimulationResult, Targets } from '../../simulator/types.ts';
+import type { Prediction, SimulationResult, Targets } from '../../simulator/index.ts';
 import type { ChartSpec } from '../charts/chart-theme.ts';
 
 /** A run record as read from its folder: run.json and samples/series.json. */

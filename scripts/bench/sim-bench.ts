@@ -8,16 +8,13 @@ import type { Policy } from '../../core/policy.ts';
 import { loadPolicy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import { loadProfile } from '../../core/profile.ts';
+import { desConfigFor, JITTERED_TIMERS, Random, runDes } from '../../simulator/des/index.ts';
 import type { ModelContext } from '../../simulator/index.ts';
 import {
   defaultCalibration,
   defaultTargets,
-  desConfigFor,
-  JITTERED_TIMERS,
   NO_ABUSE,
   predictAnalytic,
-  Random,
-  runDes,
   workloadAt,
 } from '../../simulator/index.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
-import { workloadAt } from '../../simulator/workload.ts';
+import { workloadAt } from '../../simulator/index.ts';
 import { executionSegment, logNormalMeanMs, MAX_ABUSIVE_USERS, planScenario } from './plan.ts';
 import { buildSeries, kneeOf, syncWorkFromCounters } from './record.ts';
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import { UsageError } from '../../core/usage-error.ts';
-import { workloadAt } from '../../simulator/workload.ts';
+import { workloadAt } from '../../simulator/index.ts';
 
 // Turns `--users N` under a profile and policy into the k6 environment of a scenario: the open model's
 // arrival rates (simulator workloadAt, the same numbers the simulator predicts from), intervals, and

@@ -1,4 +1,4 @@
-import type { PoolSeries } from '../types.ts';
+import type { PoolSeries } from '../prediction.ts';
 import { EventHeap } from './heap.ts';
 import { LogHistogram } from './histogram.ts';
 import { Random } from './random.ts';

@@ -4,8 +4,8 @@ import { loadProfile } from '../../core/profile.ts';
 import type { ModelContext } from '../analytic.ts';
 import { predictAnalytic } from '../analytic.ts';
 import { defaultCalibration, defaultTargets } from '../defaults.ts';
+import type { Prediction } from '../prediction.ts';
 import { NO_ABUSE } from '../rate-limit.ts';
-import type { Prediction } from '../types.ts';
 import { DIURNAL_RAMP, JITTERED_TIMERS, THUNDERING_HERD } from './patterns.ts';
 import { predictDes } from './predict.ts';
 

@@ -1,0 +1,46 @@
+import type { BaseLatency } from './base-latency.ts';
+import type { CpuCalibration } from './calibrate-cpu.ts';
+import type { UslFit } from './usl.ts';
+
+/** Service demand of one request or query kind. */
+export interface ServiceDemand {
+  /** Mean database time per statement, ms. */
+  meanMs: number;
+  /** Squared coefficient of variation of the service time (1 = exponential). */
+  scv: number;
+  source: string;
+}
+
+/** Service demands and scalability fitted from run records (or defaults with named sources). */
+export interface Calibration {
+  /** Database time per statement by endpoint / query kind; `default` when a kind is not measured. */
+  demands: Record<string, ServiceDemand> & { default: ServiceDemand };
+  /** Extra time a statement holds a pool connection beyond its database time (driver, network), ms. */
+  connectionOverheadMs: number;
+  /** Time a request spends outside the database (HTTP, auth, JSON, network), ms, by endpoint. */
+  requestOverheadMs: Record<string, number> & { default: number };
+  /**
+   * Latency of one request of an endpoint when nothing waits for a connection or a core (client side:
+   * HTTP, JSON, the statement and its round trip), log-normal from the median and p95 measured in
+   * uncontended runs; queue waits are added to it (read it with baseLatencyAt). Absent: overhead +
+   * statement demand stand in.
+   */
+  baseLatency?: Record<string, BaseLatency>;
+  /** Share of database time that is CPU (the rest waits on I/O and does not occupy a core). */
+  cpuShareOfDbTime: number;
+  /** Where it comes from (an assumption, or the runs' database CPU against their statement time). */
+  cpuShareSource?: string;
+  /** CPU per request of the app tier, the database and the load generator, measured from run records' `cpu`. */
+  cpu?: CpuCalibration;
+  /** Measured queries per sync by sync mode, when runs had syncs. */
+  queriesPerSync: Partial<Record<'full' | 'delta', number>>;
+  /** USL fit of throughput (queries/s) against concurrency (busy connections); null when too few points. */
+  usl: UslFit | null;
+  /** Measured range of load the calibration covers, in database queries per second. */
+  measuredRange: { minQueriesPerSecond: number; maxQueriesPerSecond: number } | null;
+  /** Run ids used. */
+  runs: string[];
+  /** False when every demand is a default. */
+  calibrated: boolean;
+  notes: string[];
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+// The pricing inputs: fixtures/pricing/*.yaml merged into one object, validated at the edge.
+
+const source = z.string().min(1);
+/** Schema of fixtures/pricing/*.yaml merged into one object (validated at the edge, used here). */
+export const PricingSchema = z.object({
+  supabase: z.object({
+    plans: z
+      .array(
+        z.object({
+          name: z.string(),
+          usdPerMonth: z.number().min(0),
+          computeCreditUsd: z.number().min(0),
+          source,
+        }),
+      )
+      .min(1),
+    compute: z
+      .array(
+        z.object({
+          name: z.string(),
+          cores: z.number().positive(),
+          ramGb: z.number().positive(),
+          maxDirectConnections: z.number().int().positive(),
+          maxPoolerClients: z.number().int().positive(),
+          usdPerMonth: z.number().min(0),
+          source,
+        }),
+      )
+      .min(1),
+    egress: z.object({ includedGb: z.number().min(0), usdPerGb: z.number().min(0), source }),
+    disk: z.object({ includedGb: z.number().min(0), usdPerGb: z.number().min(0), source }),
+  }),
+  backend: z.object({
+    name: z.string(),
+    /** Usage pricing per vCPU and per GB RAM per month, and the plan fee. */
+    usdPerVcpuMonth: z.number().min(0),
+    usdPerGbRamMonth: z.number().min(0),
+    planUsdPerMonth: z.number().min(0),
+    /** Requests per second one vCPU serves (assumption until measured). */
+    requestsPerVcpu: z.number().positive(),
+    ramGbPerInstance: z.number().positive(),
+    source,
+  }),
+  redis: z
+    .array(
+      z.object({
+        name: z.string(),
+        usdPerMonth: z.number().min(0),
+        opsPerSecond: z.number().min(0),
+        usdPer100kCommands: z.number().min(0).optional(),
+        source,
+      }),
+    )
+    .min(1),
+});
+
+/** The pricing inputs (fixtures/pricing/*.yaml merged). */
+export type Pricing = z.output<typeof PricingSchema>;
+
+/** Supabase compute size (fixtures/pricing). */
+export type ComputeSize = Pricing['supabase']['compute'][number];
