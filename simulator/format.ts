@@ -1,4 +1,4 @@
-import type { ClaimEvaluation } from './claims.ts';
+import type { ClaimEvaluation } from './claim.ts';
 import { SEED_COST_TABLES } from './cost.ts';
 import type { Prediction } from './prediction.ts';
 import type { SimulationResult } from './simulate.ts';

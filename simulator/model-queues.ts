@@ -1,0 +1,173 @@
+import type { Policy } from '../core/policy.ts';
+import type { ModelContext } from './analytic.ts';
+import type { Calibration, ServiceDemand } from './calibration.ts';
+import type { CpuQueues } from './cpu.ts';
+import { cpuQueues, statementCpuWaitMs } from './cpu.ts';
+import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
+import type { ResourceName, ResourcePrediction } from './prediction.ts';
+import type { Queue } from './queueing.ts';
+import { latency, queue, waitQuantile } from './queueing.ts';
+import { chainCpuWait, chainsInFlight } from './rig-chains.ts';
+import type { Workload } from './workload.ts';
+import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS } from './workload.ts';
+
+// The analytical model's queues: each resource is an M/G/c queue fed by the open-model workload.
+//   db.cpu            servers = database cores; one arrival per statement, service = its CPU time
+//                     (processor sharing, cpu.ts); on the rig `host.cpu` instead: the host's cores
+//                     shared by the target, the database, k6 and other processes
+//   app.cpu           servers = backend vCPUs (when given and CPU-calibrated); one arrival per request
+//   db.pool           servers = policy.database.poolSize; one checkout per statement (PostgREST holds a
+//                     connection per request), hold = connection overhead + CPU wait + statement time
+//   upstream.sockets  servers = policy.upstream.maxSockets; one per admitted /api/message, hold = the
+//                     language-model latency (log-normal from the policy's median and p95)
+
+/** The queues of one prediction, kept for the DES and for composing latencies. */
+export interface ModelQueues {
+  /** The CPU queue on the statements' path: the database's cores, or the rig's shared host. */
+  cpu: Queue;
+  /** All CPU resources (database or host, and the app tier) and how a request waits for them. */
+  cpus: CpuQueues;
+  pool: Queue;
+  upstream: Queue;
+  /** Statement arrivals per second by kind (sync REST endpoints and api.message). */
+  statementRates: Record<string, number>;
+  /** Requests per second reaching the app tier (the load a fading base latency is read at). */
+  requestsPerSecond: number;
+  upstreamLatency: { median: number; p95: number; meanMs: number; scv: number };
+}
+
+/** Service demand of a statement kind, falling back to the calibration's default. */
+export function demandOf(calibration: Calibration, kind: string): ServiceDemand {
+  return calibration.demands[kind] ?? calibration.demands.default;
+}
+
+/** Overhead outside the database of one request of an endpoint. */
+export function overheadOf(calibration: Calibration, endpoint: string): number {
+  return calibration.requestOverheadMs[endpoint] ?? calibration.requestOverheadMs.default;
+}
+
+/** Mean and scv of a mixture of service times weighted by rate. */
+function mixture(parts: Array<{ rate: number; mean: number; scv: number }>): {
+  rate: number;
+  mean: number;
+  scv: number;
+} {
+  const rate = parts.reduce((s, p) => s + p.rate, 0);
+  if (rate <= 0) return { rate: 0, mean: parts[0]?.mean ?? 0, scv: parts[0]?.scv ?? 1 };
+  const mean = parts.reduce((s, p) => s + p.rate * p.mean, 0) / rate;
+  const second = parts.reduce((s, p) => s + p.rate * (1 + p.scv) * p.mean * p.mean, 0) / rate;
+  return { rate, mean, scv: mean > 0 ? second / (mean * mean) - 1 : 1 };
+}
+
+/** Builds the three queues for a workload. */
+export function buildQueues(
+  policy: Policy,
+  workload: Workload,
+  ctx: ModelContext,
+  admittedMessagesPerSecond: number,
+): ModelQueues {
+  const cal = ctx.calibration;
+  const statementRates: Record<string, number> = {};
+  for (const kind of SYNC_ENDPOINTS) statementRates[kind] = workload.requestsPerSecondByEndpoint[kind] ?? 0;
+  // Every /api/message runs its statements, even when the upstream call is then refused a socket;
+  // rate-limited requests stop before the database.
+  statementRates[ENDPOINTS.message] = admittedMessagesPerSecond * QUERIES_PER_MESSAGE;
+  const kinds = Object.keys(statementRates);
+  const requestRates = { ...workload.requestsPerSecondByEndpoint };
+  const cpus = cpuQueues(
+    cal,
+    ctx.placement ?? { kind: 'deployment' },
+    requestRates,
+    statementRates,
+    ctx.cores,
+    ctx.appCores ?? null,
+    Object.values(workload.syncsPerSecondByClass),
+    workload.requestsPerSecond,
+  );
+  const cpu = cpus.cpu;
+  const holdMix = mixture(
+    kinds.map((k) => ({
+      rate: statementRates[k]!,
+      mean: cal.connectionOverheadMs + statementCpuWaitMs(cpus, cal, k) + demandOf(cal, k).meanMs,
+      scv: demandOf(cal, k).scv,
+    })),
+  );
+  const pool = queue(policy.database.poolSize, holdMix.rate, holdMix.mean, holdMix.scv);
+  const up = policy.upstream.latencyMs;
+  const ln = logNormalFromMedianP95(up.median, up.p95);
+  const upMean = logNormalMean(ln);
+  const upScv = logNormalVariance(ln) / (upMean * upMean);
+  const upstream = queue(policy.upstream.maxSockets, admittedMessagesPerSecond, upMean, upScv);
+  return {
+    cpu,
+    cpus,
+    pool,
+    upstream,
+    statementRates,
+    requestsPerSecond: workload.requestsPerSecond,
+    upstreamLatency: { median: up.median, p95: up.p95, meanMs: upMean, scv: upScv },
+  };
+}
+
+export function resource(name: ResourceName, q: Queue, source: string): ResourcePrediction {
+  return {
+    name,
+    servers: q.servers,
+    arrivalRate: q.arrivalRate,
+    serviceTimeMs: q.serviceTimeMs,
+    offeredLoad: q.offeredLoad,
+    utilisation: q.utilisation,
+    probabilityOfWaiting: q.probabilityOfWaiting,
+    meanWaitMs: q.meanWaitMs,
+    p95WaitMs: waitQuantile(q, 0.95),
+    saturated: q.saturated,
+    capacityPerSecond: q.capacityPerSecond,
+    serviceTimeSource: source,
+  };
+}
+
+/** The CPU resources of a prediction: the database's (or the rig host's) cores, and the app tier's. */
+export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePrediction[] {
+  const share = `${cal.cpuShareOfDbTime.toPrecision(3)} × statement time (${cal.cpuShareSource ?? 'assumption'})`;
+  const out: ResourcePrediction[] = [];
+  if (cpus.cpuName === 'host.cpu') {
+    const parts = Object.entries(cpus.loadParts)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(', ');
+    const chains = cpus.chains;
+    if (chains) {
+      // The wait of the mean request's CPU under the chains, in place of the M/M/c figures.
+      const inFlight = chainsInFlight(chains);
+      // Built only below saturation (cpuQueues): the queue's figures are replaced, never its saturation.
+      const w = chainCpuWait(chains, cpus.cpu.serviceTimeMs);
+      const r = resource(
+        'host.cpu',
+        cpus.cpu,
+        `rig: one host's cores shared by everything (processor sharing) under syncs as chains (${inFlight.toFixed(2)} in flight, ${(chains.syncSeconds * 1000).toFixed(1)} ms each, ${chains.backgroundCores.toFixed(2)} cores outside them; ${cal.cpu?.chains?.source ?? ''}); load in cores: ${parts}; statement CPU = ${share}`,
+      );
+      out.push({
+        ...r,
+        probabilityOfWaiting: w?.probability ?? 0,
+        meanWaitMs: w ? w.probability * w.meanMs : 0,
+        p95WaitMs: w && w.probability > 0.05 ? w.meanMs * Math.log(w.probability / 0.05) : 0,
+        chains: { inFlight, syncMs: chains.syncSeconds * 1000 },
+      });
+    } else
+      out.push(
+        resource(
+          'host.cpu',
+          cpus.cpu,
+          `rig: one host's cores shared by everything (processor sharing); load in cores: ${parts}; statement CPU = ${share}`,
+        ),
+      );
+  } else out.push(resource('db.cpu', cpus.cpu, `statement CPU = ${share}`));
+  if (cpus.app)
+    out.push(
+      resource(
+        'app.cpu',
+        cpus.app,
+        `backend vCPUs; CPU per request ${cal.cpu?.app.source ?? ''} (processor sharing)`,
+      ),
+    );
+  return out;
+}
