@@ -17,7 +17,7 @@ import { checkJUnitXml } from '../../reports/budgets/junit-report.ts';
 import { findRunDirs, loadLatencies, loadRun } from '../../reports/render/load-runs.ts';
 import type { LoadedRun } from '../../reports/review/review-types.ts';
 import { parseScenario } from '../run/plan.ts';
-import { runScenario } from '../run/run-scenario.ts';
+import { readRunEnvironment, runScenario } from '../run/run-scenario.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -157,6 +157,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       durationSeconds: s.durationSeconds,
       databaseUrl: options.databaseUrl,
       target: 'local',
+      environment: readRunEnvironment(process.env),
       outDir: join(out, `${s.scenario}-${s.users}u-${policy.name}`),
       log,
     });

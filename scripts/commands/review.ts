@@ -24,7 +24,7 @@ import {
 import { installK6 } from '../k6/install.ts';
 import { ABUSIVE_PER_MIN, ABUSIVE_SHARE } from '../run/plan.ts';
 import { gitInfo } from '../run/record.ts';
-import { runScenario } from '../run/run-scenario.ts';
+import { readRunEnvironment, runScenario } from '../run/run-scenario.ts';
 import { loadPricing, loadReadinessClaims } from './simulate.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -140,6 +140,7 @@ async function liveCalibration(
         durationSeconds: options.liveSeconds,
         databaseUrl: options.databaseUrl,
         target: 'local',
+        environment: readRunEnvironment(process.env),
         // Into the first runs folder (reports/runs by default), so the next --no-live review finds them.
         outDir: join(
           options.runs[0] ?? REVIEW_DEFAULTS.runs[0],

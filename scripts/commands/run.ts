@@ -4,7 +4,7 @@ import { loadProfile } from '../../core/profile.ts';
 import { parseDurationSeconds } from '../run/duration.ts';
 import { FAULTS } from '../run/faults.ts';
 import { SCENARIOS } from '../run/plan.ts';
-import { runScenario } from '../run/run-scenario.ts';
+import { readRunEnvironment, runScenario } from '../run/run-scenario.ts';
 import { formatRunSummary } from '../run/summary-text.ts';
 
 /** Flags of `atlas-cap run`. */
@@ -110,6 +110,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       fault: args.fault,
       redisUrl: args.redisUrl,
       outDir: args.out,
+      environment: readRunEnvironment(process.env),
       log: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(`${args.json ? JSON.stringify(record, null, 2) : formatRunSummary(dir, record)}\n`);
