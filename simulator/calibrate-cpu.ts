@@ -3,7 +3,7 @@ import type { RunRecord } from '../core/run-record.ts';
 import { type CpuWait, processorSharingWait } from './cpu.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
-import type { ChainLoad } from './rig-chains.ts';
+import { type ChainLoad, withRunnableStretch } from './rig-chains.ts';
 
 import { ENDPOINTS, SYNC_ENDPOINTS } from './workload.ts';
 
@@ -292,13 +292,14 @@ export function measuredChainLoad(
     (s, e) => s + ((record.endpoints[e]?.count ?? 0) / seconds) * (cpuMsOf(e) / 1000),
     0,
   );
-  return {
+  // The measured duration already holds the waits; the runnable stretch is solved at that duration.
+  return withRunnableStretch({
     streams,
     syncSeconds: d / 1000,
     chainCores,
     backgroundCores: Math.max(0, busyCores - chainCores),
     cores,
-  };
+  });
 }
 
 /**

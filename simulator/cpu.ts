@@ -3,7 +3,7 @@ import type { Calibration } from './calibration.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
-import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
+import { type ChainLoad, chainCpuWait, withRunnableStretch } from './rig-chains.ts';
 import { SYNC_ENDPOINTS } from './workload.ts';
 
 // Where CPU work runs and what waiting for a core adds to a request.
@@ -93,8 +93,9 @@ function rigRequestCpuMs(cal: Calibration, endpoint: string): number {
  * The rig's load as chains at a workload: syncs per second by stream, requests per second by endpoint,
  * the host's total load (cores) and the requests per second reaching the target (for the base latency).
  * A sync lasts its requests' mean latencies (base plus the chain wait) and k6's gap between them, and
- * the wait depends on how many chains are in flight, so the duration is found by fixed-point iteration
- * (monotone and bounded: the stretch never exceeds the runnable count over the cores).
+ * the wait depends on how many chains are in flight and how long each stays runnable, so the duration
+ * and the stretch are found by fixed-point iteration (monotone and bounded below saturation: the
+ * stretch never exceeds the runnable count over the cores).
  */
 function rigChainLoad(
   cal: Calibration,
@@ -115,13 +116,16 @@ function rigChainLoad(
   if (parts.some((p) => p.perSync > 0 && p.baseMs <= 0)) return null;
   const chainCores = parts.reduce((s, p) => s + (p.perSync * syncs * p.cpuMs) / 1000, 0);
   const requests = parts.reduce((s, p) => s + p.perSync, 0);
-  const at = (syncSeconds: number): ChainLoad => ({
-    streams,
-    syncSeconds,
-    chainCores,
-    backgroundCores: Math.max(0, hostLoad - chainCores),
-    cores,
-  });
+  // Layered: each duration's chains are solved for their runnable stretch (rig-chains.ts), so a longer
+  // sync (more chains in flight) and a longer wait on the run queue are found together.
+  const at = (syncSeconds: number): ChainLoad =>
+    withRunnableStretch({
+      streams,
+      syncSeconds,
+      chainCores,
+      backgroundCores: Math.max(0, hostLoad - chainCores),
+      cores,
+    });
   const durationSeconds = (load: ChainLoad | null): number =>
     parts.reduce((s, p) => {
       const w = load ? chainCpuWait(load, p.cpuMs) : null;

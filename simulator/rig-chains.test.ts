@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { processorSharingWait } from './cpu.ts';
 import { Random } from './des/random.ts';
 import { queue } from './queueing.ts';
-import { type ChainLoad, chainCpuWait, chainsInFlight, runnableDistribution } from './rig-chains.ts';
+import {
+  type ChainLoad,
+  chainCpuWait,
+  chainsInFlight,
+  meanStretch,
+  runnableDistribution,
+  withRunnableStretch,
+} from './rig-chains.ts';
 
 const load = (over: Partial<ChainLoad>): ChainLoad => ({
   streams: [10],
@@ -106,6 +113,46 @@ describe('the rig as chains', () => {
       expect(model).toBeGreaterThan(simulated / UNDER_BY_AT_MOST);
     }
   });
+
+  it('solves the runnable stretch by hand: one other chain, always in flight', () => {
+    // One stream of 10 syncs/s lasting 0.2 s: exactly one other chain beside a request (2 in flight),
+    // chain CPU 0.6 cores, 0.5 cores outside (0 or 1 with ½ each), one core. The other is runnable with
+    // f = 0.6·s/2 = 0.3·s, so K = 1 + Bernoulli(f) + Bernoulli(½) on one core: E[max(1, K)] = 1 + f + ½,
+    // and s = 1.5 + 0.3·s gives s = 1.5/0.7 = 2.142857…
+    const l = load({ streams: [10], syncSeconds: 0.2, chainCores: 0.6, backgroundCores: 0.5, cores: 1 });
+    const solved = withRunnableStretch(l);
+    expect(solved.runnableStretch).toBeCloseTo(1.5 / 0.7, 9);
+    expect(meanStretch(solved)).toBeCloseTo(solved.runnableStretch!, 9);
+    // The snapshot (s = 1): 1 + 0.3 + 0.5.
+    expect(meanStretch(l)).toBeCloseTo(1.8, 12);
+  });
+
+  it('follows a simulation of the chains under processor sharing up to the saturation point', () => {
+    // The layered stretch (a waiting chain is runnable) against the exact system, from 69 % to 96 % of
+    // two cores; the session-5 snapshot (s = 1) fell to a sixth of the simulated wait near saturation.
+    // Measured: 0.196 vs 0.297 ms (69 %), 1.07 vs 1.36 (89 %), 3.12 vs 3.63 (96 %).
+    const streams = [2.5, 5, 17.5];
+    for (const cpuMs of [1.0, 1.3, 1.4]) {
+      const runs = [1, 2, 3].map((seed) => simulateChains(streams, 55, cpuMs, 0.9, 2, 120, seed));
+      const syncMs = runs.reduce((s, r) => s + r.syncMs, 0) / runs.length;
+      const simulated = runs.reduce((s, r) => s + r.meanWaitMs, 0) / runs.length;
+      const l: ChainLoad = {
+        streams,
+        syncSeconds: syncMs / 1000,
+        chainCores: (25 * 55 * cpuMs) / 1000,
+        backgroundCores: 0,
+        cores: 2,
+      };
+      const wait = (x: ChainLoad) => {
+        const w = chainCpuWait(x, cpuMs);
+        return w ? w.probability * w.meanMs : 0;
+      };
+      const layered = wait(withRunnableStretch(l));
+      expect(layered).toBeGreaterThan(simulated / 1.6);
+      expect(layered).toBeLessThan(simulated * 1.1);
+      if (cpuMs >= 1.3) expect(wait(l)).toBeLessThan(simulated / 3);
+    }
+  }, 60_000);
 });
 
 /** How far below the simulated mean wait the chain model may fall (its known bias). */

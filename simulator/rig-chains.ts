@@ -16,6 +16,13 @@ import type { CpuWait } from './cpu.ts';
 // The snapshot of the others is held for the request's CPU (its bursts are short against a chain's life).
 // Where Poisson arrivals of independent requests (processorSharingWait, M/M/c) put a wait with
 // probability 0.33 at half of two cores, chains put none until a third one is on a core at once.
+//
+// Layered (session 6, issue 12): a chain that waits for a core is runnable while it waits, so the share
+// of its life it competes for a core is its CPU share times its mean stretch s (CPU time on the wall
+// over CPU needed), not its CPU share alone; and s is what the runnable count gives
+// (s = E[max(1, K/c)]). The two are solved together (`withRunnableStretch`). Without it (s = 1, the
+// session-5 snapshot) the wait stays small up to the saturation point and the pool's connections,
+// held while their statements wait for a core, could not be seen to run out before the CPU reads 100 %.
 
 /** The rig's load as chains: what one request's CPU shares the host's cores with. */
 export interface ChainLoad {
@@ -29,6 +36,11 @@ export interface ChainLoad {
   backgroundCores: number;
   /** Cores of the host. */
   cores: number;
+  /**
+   * Mean stretch of a chain's CPU (wall time on the run queue over CPU needed, >= 1): a waiting chain is
+   * runnable too. Absent: 1 (the snapshot of session 5). Solved by `withRunnableStretch`.
+   */
+  runnableStretch?: number;
 }
 
 /** A distribution over counts: count → probability (sparse: the counts here sit on a few values). */
@@ -90,8 +102,10 @@ export function runnableDistribution(load: ChainLoad): number[] {
   if (cached) return cached;
   const total = load.streams.reduce((s, r) => s + r, 0);
   const inFlight = chainsInFlight(load);
-  // Share of its life a chain is on a core: the chains' CPU per second over the chains in flight.
-  const f = inFlight > 0 ? Math.min(1, Math.max(0, load.chainCores) / inFlight) : 0;
+  // Share of its life a chain is runnable: the chains' CPU per second over the chains in flight, times
+  // the stretch of that CPU by waiting for a core (a chain waiting for a core is runnable).
+  const stretch = Math.max(1, load.runnableStretch ?? 1);
+  const f = inFlight > 0 ? Math.min(1, (Math.max(0, load.chainCores) * stretch) / inFlight) : 0;
   let others: Counts = new Map([[0, 1]]);
   if (total > 0) {
     // Averaged over the stream the request's chain belongs to (weighted by its rate).
@@ -128,4 +142,28 @@ export function chainCpuWait(load: ChainLoad, cpuMs: number): CpuWait | null {
   }
   if (probability <= 1e-12) return null;
   return { probability, meanMs: (cpuMs * stretch) / probability };
+}
+
+/** Mean stretch of CPU under a load's runnable distribution: E[max(1, K/c)] (1 = no wait). */
+export function meanStretch(load: ChainLoad): number {
+  const c = Math.max(1, Math.round(load.cores));
+  return runnableDistribution(load).reduce((s, p, k) => s + p * Math.max(1, k / c), 0);
+}
+
+/**
+ * The load with its runnable stretch solved: s = meanStretch(load with s), from s = 1 upwards (the
+ * map is increasing in s, so the iteration rises to the least fixed point; it is bounded because a
+ * chain is runnable at most all its life). The chains in flight are held as given.
+ */
+export function withRunnableStretch(load: ChainLoad): ChainLoad {
+  let s = 1;
+  let at: ChainLoad = { ...load, runnableStretch: s };
+  for (let i = 0; i < 200; i++) {
+    const next = meanStretch(at);
+    const done = Math.abs(next - s) <= 1e-9 * next;
+    s = next;
+    at = { ...load, runnableStretch: s };
+    if (done) break;
+  }
+  return at;
 }
