@@ -3,6 +3,18 @@ import { fileURLToPath } from 'node:url';
 import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import { UsageError } from '../../core/usage-error.ts';
+import {
+  DEFAULT_MAX_VUS as MODEL_MAX_VUS,
+  messageIterationEstimateSeconds,
+  syncIterationEstimateSeconds,
+} from '../../simulator/load-generator.ts';
+import {
+  ABUSIVE_PER_MIN,
+  ABUSIVE_SHARE,
+  abusiveUsersOf,
+  MAX_ABUSIVE_USERS,
+  scenarioSyncMode,
+} from '../../simulator/scenario-load.ts';
 import { workloadAt } from '../../simulator/index.ts';
 
 // Turns `--users N` under a profile and policy into the k6 environment of a scenario: the open model's
@@ -36,24 +48,14 @@ export function parseScenario(name: string): ScenarioName {
   throw new UsageError('SCENARIO', `unknown scenario '${name}' (known: ${SCENARIOS.join(', ')})`);
 }
 
-/**
- * Abusive users of the rate-limit scenario: 5% of free users, at least 1, at most 10 (assumption: the
- * seeds do not say how many abuse; a handful is enough to see 429s).
- */
-export const ABUSIVE_SHARE = 0.05;
-/** Most abusive users in one run (each sends 3.3 messages/s: 10 already double the legitimate load at 1k users). */
-export const MAX_ABUSIVE_USERS = 10;
-/**
- * Messages per minute of an abusive user: 10× fix #2's free limit of 20/min (launch-readiness-report.md),
- * so even a 10 s run passes the limit within one window.
- */
-export const ABUSIVE_PER_MIN = 200;
+/** Abusive users of the rate-limit scenario (share, cap, sends per minute): simulator/scenario-load.ts. */
+export { ABUSIVE_PER_MIN, ABUSIVE_SHARE, MAX_ABUSIVE_USERS };
 /** ramp-to-knee ends at this multiple of the open model's sync rate... */
 export const RAMP_FACTOR = 50;
 /** ...and at least at this many syncs per second. */
 export const RAMP_MIN_END_RATE = 100;
 /** Upper bound on VUs per scenario (memory of the load generator: ~1-5 MB per VU). */
-export const DEFAULT_MAX_VUS = 200;
+export const DEFAULT_MAX_VUS = MODEL_MAX_VUS;
 
 /** What the runner passes to k6 for one scenario. */
 export interface K6Plan {
@@ -83,12 +85,8 @@ export function planScenario(
   users: number,
   durationSeconds: number,
 ): K6Plan {
-  const mode: 'full' | 'delta' =
-    scenario === 'full-sync'
-      ? 'full'
-      : scenario === 'delta-sync' || scenario === 'table-size'
-        ? 'delta'
-        : policy.sync.mode;
+  // The same mode simulate --scenario and validate predict with (simulator/scenario-load.ts).
+  const mode = scenarioSyncMode(scenario, policy);
   const effective: Policy = { ...policy, sync: { ...policy.sync, mode } };
   const w = workloadAt(profile, effective, users);
   const env: Record<string, string> = {
@@ -102,8 +100,9 @@ export function planScenario(
     MSG_PER_USER_PER_MIN: fixed(profile.messagesPerUserPerMinute),
     // Mean iteration times for Little's law: full sync ~8 ms per request, delta ~3 requests, a message
     // holds the upstream for its mean (log-normal from the policy's median and p95) plus the database work.
-    SYNC_ITER_S: fixed(mode === 'full' ? 0.05 + 0.008 * (profile.conversationsPerUser.mean + 2) : 0.05),
-    MSG_ITER_S: fixed(logNormalMeanMs(policy.upstream.latencyMs) / 1000 + 0.05),
+    // (simulator/load-generator.ts: the prediction sizes k6's VUs from the same estimates.)
+    SYNC_ITER_S: fixed(syncIterationEstimateSeconds(mode, profile.conversationsPerUser.mean)),
+    MSG_ITER_S: fixed(messageIterationEstimateSeconds(logNormalMeanMs(policy.upstream.latencyMs))),
   };
   for (const cls of ['active', 'recent', 'inactive'] as const) {
     env[`SYNC_INTERVAL_${cls.toUpperCase()}_S`] = fixed(w.intervalSecondsByClass[cls]);
@@ -121,10 +120,7 @@ export function planScenario(
       syncMode = mode;
       break;
     case 'rate-limit': {
-      const abusive = Math.min(
-        MAX_ABUSIVE_USERS,
-        Math.max(1, Math.round(w.onlineByTier.free * ABUSIVE_SHARE)),
-      );
+      const abusive = abusiveUsersOf(profile, effective, users);
       env.ABUSIVE_USERS = String(abusive);
       env.ABUSIVE_PER_MIN = String(ABUSIVE_PER_MIN);
       arrivalRates['api.message'] = w.messagesPerSecond;
