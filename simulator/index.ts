@@ -15,12 +15,33 @@ export { defaultCalibration, defaultTargets } from './defaults.ts';
 export type { DesPattern } from './des/index.ts';
 export { DIURNAL_RAMP, JITTERED_TIMERS, POISSON, predictDes, THUNDERING_HERD } from './des/index.ts';
 export { formatClaims, formatSimulation } from './format.ts';
+export type { GeneratorStream, StreamOutcome } from './load-generator.ts';
+export {
+  DEFAULT_MAX_VUS as K6_MAX_VUS,
+  k6Vus,
+  messageIterationEstimateSeconds,
+  syncIterationEstimateSeconds,
+} from './load-generator.ts';
 export type { Prediction, ResourceName, SimulationMode } from './prediction.ts';
 export type { Pricing } from './pricing.ts';
 export { PricingSchema } from './pricing.ts';
 export { NO_ABUSE } from './rate-limit.ts';
+export type { RunPrediction, RunToPredict } from './run-prediction.ts';
+export { predictRun, scenarioKnee } from './run-prediction.ts';
+export type { ScenarioLoad } from './scenario-load.ts';
+export {
+  ABUSIVE_PER_MIN,
+  ABUSIVE_SHARE,
+  abusiveUsersOf,
+  MAX_ABUSIVE_USERS,
+  PREDICTABLE_SCENARIOS,
+  scenarioLoad,
+  scenarioSyncMode,
+} from './scenario-load.ts';
 export type { SimulateInput, SimulationResult } from './simulate.ts';
 export { contextFor, simulate } from './simulate.ts';
 export type { Targets } from './targets.ts';
+export type { HeldOutRun, LevelFigures, ValidationLevel, ValidationReport } from './validate.ts';
+export { formatValidation, measuredFigures, runContext, validateRuns } from './validate.ts';
 export type { Workload } from './workload.ts';
 export { workloadAt } from './workload.ts';

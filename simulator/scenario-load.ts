@@ -1,6 +1,6 @@
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
-import type { AbuseAssumption } from './types.ts';
+import type { AbuseAssumption } from './rate-limit.ts';
 import { workloadAt } from './workload.ts';
 
 // What one k6 scenario sends, as model inputs: `atlas-cap run S` (scripts/run/plan.ts) and

@@ -16,6 +16,7 @@ export const COMMAND_LOADERS: Record<string, () => Promise<AnyCommand>> = {
   merge: async () => (await import('./merge.ts')).mergeCommand,
   k8s: async () => (await import('./k8s.ts')).k8sCommand,
   simulate: async () => (await import('./simulate.ts')).simulateCommand,
+  validate: async () => (await import('./validate.ts')).validateCommand,
   check: async () => (await import('./check.ts')).checkCommand,
   'k6-install': async () => (await import('./k6-install.ts')).k6InstallCommand,
 };

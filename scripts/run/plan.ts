@@ -4,18 +4,16 @@ import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import {
-  DEFAULT_MAX_VUS as MODEL_MAX_VUS,
-  messageIterationEstimateSeconds,
-  syncIterationEstimateSeconds,
-} from '../../simulator/load-generator.ts';
-import {
   ABUSIVE_PER_MIN,
   ABUSIVE_SHARE,
   abusiveUsersOf,
+  K6_MAX_VUS,
   MAX_ABUSIVE_USERS,
+  messageIterationEstimateSeconds,
   scenarioSyncMode,
-} from '../../simulator/scenario-load.ts';
-import { workloadAt } from '../../simulator/index.ts';
+  syncIterationEstimateSeconds,
+  workloadAt,
+} from '../../simulator/index.ts';
 
 // Turns `--users N` under a profile and policy into the k6 environment of a scenario: the open model's
 // arrival rates (simulator workloadAt, the same numbers the simulator predicts from), intervals, and
@@ -55,7 +53,7 @@ export const RAMP_FACTOR = 50;
 /** ...and at least at this many syncs per second. */
 export const RAMP_MIN_END_RATE = 100;
 /** Upper bound on VUs per scenario (memory of the load generator: ~1-5 MB per VU). */
-export const DEFAULT_MAX_VUS = MODEL_MAX_VUS;
+export const DEFAULT_MAX_VUS = K6_MAX_VUS;
 
 /** What the runner passes to k6 for one scenario. */
 export interface K6Plan {

@@ -1,0 +1,157 @@
+import type { Policy } from '../core/policy.ts';
+import type { Profile } from '../core/profile.ts';
+import { ACTIVITY_CLASSES, TIERS } from '../core/profile.ts';
+import type { ModelContext } from './analytic.ts';
+import { predictAnalytic } from './analytic.ts';
+import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
+import { findKnee } from './knee.ts';
+import {
+  type GeneratorStream,
+  k6Vus,
+  messageIterationEstimateSeconds,
+  type StreamOutcome,
+  streamOutcomes,
+  sustainableShare,
+  syncIterationEstimateSeconds,
+} from './load-generator.ts';
+import type { Prediction, ResourceName } from './prediction.ts';
+import { scenarioLoad } from './scenario-load.ts';
+import { ENDPOINTS } from './workload.ts';
+
+// A prediction of one run as it was run: its scenario's traffic only (scenario-load.ts), its users,
+// policy and profile, on its machine, with k6 in the loop (load-generator.ts): when the iterations
+// outlast k6's VUs the achieved rate falls short of the asked one and the rest is dropped. Pure.
+
+/** launch-mix's /healthz iterations per second (plan.ts HEALTH_RATE): in the run's iteration rate. */
+const LAUNCH_MIX_HEALTH_RATE = 1;
+
+/** What a run is predicted to measure. */
+export interface RunPrediction {
+  /** Iterations per second k6 is predicted to achieve (syncs, messages, health checks). */
+  throughput: number;
+  /** Iterations per second the open model asked for. */
+  askedThroughput: number;
+  /** p95 per endpoint the run sends, ms (null: unbounded). */
+  p95Ms: Record<string, number | null>;
+  /** Mean busy servers per resource (offered load, at most the servers). */
+  busy: Record<string, number>;
+  /** True when a resource is saturated at the asked load or k6 could not keep up. */
+  saturated: boolean;
+  /** Iterations dropped over `durationSeconds`. */
+  droppedIterations: number;
+  /** Share of the asked rate achieved (1: the open model held). */
+  achievedShare: number;
+  /** Per k6 scenario: asked, achieved, dropped, busy VUs. */
+  streams: StreamOutcome[];
+  /** The model's prediction at the achieved load (all figures). */
+  prediction: Prediction;
+}
+
+/** Inputs of {@link predictRun}. */
+export interface RunToPredict {
+  scenario: string;
+  users: number;
+  profile: Profile;
+  policy: Policy;
+  durationSeconds: number;
+}
+
+/** k6's streams of a scenario at `users`: one per activity class (syncs) and per tier (messages). */
+function generatorStreams(
+  profile: Profile,
+  policy: Policy,
+  at: Prediction,
+  maxVUsCap: number | undefined,
+): GeneratorStream[] {
+  const w = at.workload;
+  const syncIter = syncIterationEstimateSeconds(policy.sync.mode, profile.conversationsPerUser.mean);
+  const up = policy.upstream.latencyMs;
+  const msgIter = messageIterationEstimateSeconds(logNormalMean(logNormalFromMedianP95(up.median, up.p95)));
+  return [
+    ...ACTIVITY_CLASSES.map((cls) => ({
+      name: `sync_${cls}`,
+      askedPerSecond: w.syncsPerSecondByClass[cls],
+      maxVUs: k6Vus(w.syncsPerSecondByClass[cls], syncIter, maxVUsCap).maxVUs,
+    })),
+    ...TIERS.map((tier) => ({
+      name: `message_${tier}`,
+      askedPerSecond: w.messagesPerSecondByTier[tier],
+      maxVUs: k6Vus(w.messagesPerSecondByTier[tier], msgIter, maxVUsCap).maxVUs,
+    })),
+  ];
+}
+
+/** Mean iteration time per stream of a prediction, s (null: unbounded). */
+function iterationTimes(
+  p: Prediction,
+  streams: GeneratorStream[],
+  gapMsPerRequest: number,
+): (number | null)[] {
+  const sync = p.endpoints.find((e) => e.endpoint === 'sync');
+  const msg = p.endpoints.find((e) => e.endpoint === ENDPOINTS.message);
+  const perSync =
+    p.workload.syncsPerSecond > 0 ? p.workload.requestsPerSecond / p.workload.syncsPerSecond : 0;
+  return streams.map((s) => {
+    const e = s.name.startsWith('sync_') ? sync : msg;
+    if (!e || e.meanMs === null) return null;
+    const gap = s.name.startsWith('sync_') ? perSync * gapMsPerRequest : 0;
+    return (e.meanMs + gap) / 1000;
+  });
+}
+
+/**
+ * Predicts what a run of `run.scenario` measured: the scenario's traffic at its users, k6's VU bound
+ * closing the loop (the achieved share φ is found where every stream's busy VUs fit), and the figures
+ * at φ. `maxVUsCap`: k6's cap per scenario (default the runner's 200). Throws a RangeError for a
+ * scenario that is not a workload (scenario-load.ts).
+ */
+export function predictRun(run: RunToPredict, ctx: ModelContext, maxVUsCap?: number): RunPrediction {
+  const load = scenarioLoad(run.scenario, run.profile, run.policy, run.users);
+  if (!load)
+    throw new RangeError(`scenario ${run.scenario} sends no workload the model predicts (probes only)`);
+  const c: ModelContext = { ...ctx, abuse: load.abuse };
+  const at = (share: number): Prediction => predictAnalytic(load.profile, load.policy, run.users * share, c);
+  const full = at(1);
+  const streams = generatorStreams(load.profile, load.policy, full, maxVUsCap);
+  const gap = ctx.calibration.cpu?.chains?.gapMsPerRequest ?? 0;
+  const share = sustainableShare(streams, (s) => iterationTimes(at(s), streams, gap));
+  const p = share === 1 ? full : at(share);
+  const outcomes = streamOutcomes(streams, share, iterationTimes(p, streams, gap));
+  const health = run.scenario === 'launch-mix' ? LAUNCH_MIX_HEALTH_RATE : 0;
+  const p95Ms: Record<string, number | null> = {};
+  for (const e of p.endpoints) if (e.endpoint !== 'sync' && e.ratePerSecond > 0) p95Ms[e.endpoint] = e.p95Ms;
+  const busy: Record<string, number> = {};
+  for (const r of p.resources)
+    if (r.arrivalRate > 0 || r.name === 'host.cpu') busy[r.name] = Math.min(r.servers, r.offeredLoad);
+  const dropped = outcomes.reduce((s, o) => s + o.droppedPerSecond, 0) * run.durationSeconds;
+  return {
+    throughput: outcomes.reduce((s, o) => s + o.achievedPerSecond, 0) + health,
+    askedThroughput: outcomes.reduce((s, o) => s + o.askedPerSecond, 0) + health,
+    p95Ms,
+    busy,
+    saturated: share < 1 || full.resources.some((r) => r.saturated),
+    droppedIterations: dropped,
+    achievedShare: share,
+    streams: outcomes,
+    prediction: p,
+  };
+}
+
+/** The knee of a scenario's traffic: the largest users meeting the budgets, and its bottleneck. */
+export function scenarioKnee(
+  scenario: string,
+  profile: Profile,
+  policy: Policy,
+  users: number,
+  ctx: ModelContext,
+): { users: number | null; bottleneck: ResourceName | null; limitedBy: string } {
+  const load = scenarioLoad(scenario, profile, policy, users);
+  if (!load) throw new RangeError(`scenario ${scenario} sends no workload the model predicts (probes only)`);
+  const c: ModelContext = { ...ctx, abuse: load.abuse };
+  const knee = findKnee(load.profile, load.policy, c);
+  if (knee.users === null || knee.unbounded)
+    return { users: knee.users, bottleneck: null, limitedBy: knee.limitedBy };
+  // The resource busiest just past the knee is what breaks first.
+  const past = predictAnalytic(load.profile, load.policy, knee.users * 1.01, c);
+  return { users: knee.users, bottleneck: past.verdict.bottleneck, limitedBy: knee.limitedBy };
+}

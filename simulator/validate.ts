@@ -1,0 +1,177 @@
+import type { Policy } from '../core/policy.ts';
+import type { Profile } from '../core/profile.ts';
+import type { RunRecord, SeriesSample } from '../core/run-record.ts';
+import type { ModelContext } from './analytic.ts';
+import type { Calibration } from './calibration.ts';
+import { defaultTargets } from './defaults.ts';
+import type { ResourceName } from './prediction.ts';
+import { NO_ABUSE } from './rate-limit.ts';
+import { predictRun, type RunPrediction, scenarioKnee } from './run-prediction.ts';
+
+// `atlas-cap validate`: a calibration from some runs, judged on others it was not fitted on, each
+// predicted as it was run (run-prediction.ts). Pure: the CLI reads the records and prints.
+
+/** One held-out run to predict: its record, its per-second series, its folder's name. */
+export interface HeldOutRun {
+  name: string;
+  record: RunRecord;
+  series: SeriesSample[];
+  /** The run's profile and policy, parsed from the record (they stand alone). */
+  profile: Profile;
+  policy: Policy;
+}
+
+/** Measured or predicted figures of one run (the issue's JSON shape, plus dropped iterations). */
+export interface LevelFigures {
+  throughput: number;
+  p95Ms: Record<string, number | null>;
+  busy: Record<string, number>;
+  droppedIterations: number;
+}
+
+/** One held-out run: measured beside predicted. */
+export interface ValidationLevel {
+  run: string;
+  scenario: string;
+  users: number;
+  measured: LevelFigures;
+  predicted: LevelFigures & { saturated: boolean; askedThroughput: number };
+}
+
+/** The whole validation: the knee of the first held-out run's traffic and every level. */
+export interface ValidationReport {
+  knee: { users: number | null; bottleneck: ResourceName | null; limitedBy: string };
+  placement: 'rig' | 'deployment';
+  levels: ValidationLevel[];
+}
+
+/** Mean of a per-second series figure over the samples that have it (null: none has). */
+function seriesMean(
+  series: SeriesSample[],
+  pick: (s: SeriesSample) => number | null | undefined,
+): number | null {
+  const xs = series.map(pick).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** What a run measured: iterations/s, p95 per endpoint, busy pool, sockets and host cores, dropped. */
+export function measuredFigures(record: RunRecord, series: SeriesSample[]): LevelFigures {
+  const p95Ms: Record<string, number | null> = {};
+  for (const [e, s] of Object.entries(record.endpoints)) if (s.count > 0) p95Ms[e] = s.p95;
+  const busy: Record<string, number> = {};
+  const pool = seriesMean(series, (s) => s.pool?.inUse);
+  if (pool !== null) busy['db.pool'] = pool;
+  const up = seriesMean(series, (s) => s.upstream?.inUse);
+  if (up !== null) busy['upstream.sockets'] = up;
+  const cpu = record.cpu;
+  if (cpu && cpu.windowSeconds > 0) busy['host.cpu'] = cpu.host.cpuSeconds / cpu.windowSeconds;
+  return {
+    throughput: record.iterations.rate,
+    p95Ms,
+    busy,
+    droppedIterations: record.iterations.dropped,
+  };
+}
+
+/** The model context of a run's machine: the rig's cores when the calibration measured CPU, else database cores. */
+export function runContext(cal: Calibration, record: RunRecord): ModelContext {
+  return {
+    calibration: cal,
+    targets: defaultTargets(),
+    cores: record.machine.cores,
+    abuse: NO_ABUSE,
+    placement: cal.cpu ? { kind: 'rig', cores: record.machine.cores } : { kind: 'deployment' },
+    appCores: null,
+  };
+}
+
+/** Predicted figures of a run prediction, in the report's shape. */
+function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
+  return {
+    throughput: p.throughput,
+    askedThroughput: p.askedThroughput,
+    p95Ms: p.p95Ms,
+    busy: p.busy,
+    droppedIterations: p.droppedIterations,
+    saturated: p.saturated,
+  };
+}
+
+/** Predicts every held-out run under `cal` and sets it beside what it measured. */
+export function validateRuns(cal: Calibration, heldOut: HeldOutRun[]): ValidationReport {
+  if (heldOut.length === 0) throw new RangeError('validate needs at least one held-out run');
+  const levels = heldOut.map((h): ValidationLevel => {
+    const p = predictRun(
+      {
+        scenario: h.record.scenario,
+        users: h.record.users,
+        profile: h.profile,
+        policy: h.policy,
+        durationSeconds: h.record.durationSeconds,
+      },
+      runContext(cal, h.record),
+    );
+    return {
+      run: h.name,
+      scenario: h.record.scenario,
+      users: h.record.users,
+      measured: measuredFigures(h.record, h.series),
+      predicted: predictedFigures(p),
+    };
+  });
+  const first = heldOut[0]!;
+  const knee = scenarioKnee(
+    first.record.scenario,
+    first.profile,
+    first.policy,
+    first.record.users,
+    runContext(cal, first.record),
+  );
+  return { knee, placement: cal.cpu ? 'rig' : 'deployment', levels };
+}
+
+function num(x: number | null | undefined, digits = 2): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits);
+}
+
+function rel(predicted: number | null | undefined, measured: number | null | undefined): string {
+  if (predicted === null || predicted === undefined || !measured) return '';
+  const r = (predicted - measured) / measured;
+  return ` (${r >= 0 ? '+' : ''}${(r * 100).toFixed(1)}%)`;
+}
+
+/** The table `validate` prints (a string: measurement and output never mix). */
+export function formatValidation(report: ValidationReport): string {
+  const k = report.knee;
+  const lines = [
+    `model: ${report.placement}; predicted knee of ${report.levels[0]!.scenario}: ${k.users === null ? 'none' : `${k.users} users`}${k.bottleneck ? `, bottleneck ${k.bottleneck}` : ''} (${k.limitedBy})`,
+    '',
+  ];
+  for (const l of report.levels) {
+    const x = k.users ? ` (${(l.users / k.users).toFixed(2)} × knee)` : '';
+    lines.push(
+      `${l.run}: ${l.scenario}, ${l.users} users${x}${l.predicted.saturated ? ', predicted SATURATED' : ''}`,
+    );
+    lines.push(
+      `  throughput        measured ${num(l.measured.throughput).padStart(9)}  predicted ${num(l.predicted.throughput).padStart(9)}${rel(l.predicted.throughput, l.measured.throughput)}  iterations/s (asked ${num(l.predicted.askedThroughput)})`,
+    );
+    const endpoints = [
+      ...new Set([...Object.keys(l.measured.p95Ms), ...Object.keys(l.predicted.p95Ms)]),
+    ].sort();
+    for (const e of endpoints)
+      lines.push(
+        `  p95 ${e.padEnd(20)}measured ${num(l.measured.p95Ms[e]).padStart(9)}  predicted ${(l.predicted.p95Ms[e] === null ? 'unbounded' : num(l.predicted.p95Ms[e])).padStart(9)}${rel(l.predicted.p95Ms[e], l.measured.p95Ms[e])}  ms`,
+      );
+    const resources = [
+      ...new Set([...Object.keys(l.measured.busy), ...Object.keys(l.predicted.busy)]),
+    ].sort();
+    for (const r of resources)
+      lines.push(
+        `  busy ${r.padEnd(19)}measured ${num(l.measured.busy[r]).padStart(9)}  predicted ${num(l.predicted.busy[r]).padStart(9)}`,
+      );
+    lines.push(
+      `  dropped iterations measured ${String(l.measured.droppedIterations).padStart(8)}  predicted ${num(l.predicted.droppedIterations, 0).padStart(9)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// `atlas-cap validate` end to end on the review's run-record fixtures: the real CLI in a child process.
+
+const CLI = join(import.meta.dirname, '..', 'bin', 'atlas-cap.js');
+const RUNS = join(import.meta.dirname, 'fixtures', 'review', 'runs');
+const FULL = join(RUNS, 'full-sync-1000u-current-fixture');
+const DELTA = join(RUNS, 'delta-sync-1000u-fixed-fixture');
+const scratch = mkdtempSync(join(tmpdir(), 'atlas-validate-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, 'validate', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A copy of a fixture run with its run.json changed by `edit`. */
+function variant(from: string, name: string, edit: (r: Record<string, unknown>) => void): string {
+  const dir = join(scratch, name);
+  cpSync(from, dir, { recursive: true });
+  const file = join(dir, 'run.json');
+  const record = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  edit(record);
+  writeFileSync(file, JSON.stringify(record));
+  return dir;
+}
+
+describe('atlas-cap validate', () => {
+  it('prints measured beside predicted for each held-out run, and the knee', () => {
+    const r = cli('--fit', FULL, '--held-out', FULL, DELTA);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/predicted knee of full-sync: \d+ users, bottleneck /);
+    expect(r.stdout).toContain('full-sync-1000u-current-fixture: full-sync, 1000 users');
+    expect(r.stdout).toContain('delta-sync-1000u-fixed-fixture: delta-sync, 1000 users');
+    expect(r.stdout).toMatch(/throughput +measured +3\.33 +predicted +3\.3\d/);
+    expect(r.stdout).toMatch(/p95 rest\.conversations +measured +21\.58/);
+    expect(r.stdout).toMatch(/busy db\.pool +measured/);
+    expect(r.stdout).toMatch(/dropped iterations measured +0/);
+  });
+
+  it('prints the JSON shape of the issue with --json', () => {
+    const r = cli('--fit', FULL, '--held-out', FULL, '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(typeof out.knee.users).toBe('number');
+    expect(['db.pool', 'upstream.sockets', 'db.cpu', 'app.cpu', 'host.cpu']).toContain(out.knee.bottleneck);
+    expect(out.levels).toHaveLength(1);
+    const l = out.levels[0];
+    expect(l.run).toBe('full-sync-1000u-current-fixture');
+    expect(l.users).toBe(1000);
+    // Measured figures are the record's, exactly.
+    expect(l.measured.throughput).toBe(3.33);
+    expect(l.measured.p95Ms['rest.conversations']).toBe(21.58);
+    expect(typeof l.measured.busy['db.pool']).toBe('number');
+    // Predicted: the full-sync traffic of 1,000 ci-smoke users (10 % paid sync every 30 s: 3.33/s).
+    expect(l.predicted.throughput).toBeCloseTo(100 / 30, 2);
+    expect(typeof l.predicted.p95Ms['rest.conversations']).toBe('number');
+    expect(l.predicted.p95Ms['api.message']).toBeUndefined();
+    expect(typeof l.predicted.busy['db.pool']).toBe('number');
+    expect(l.predicted.saturated).toBe(false);
+  });
+
+  it('refuses a missing folder', () => {
+    const r = cli('--fit', join(scratch, 'nope'), '--held-out', FULL);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^atlas-cap: --fit: no run folder .*nope/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('refuses a record of another profile than asked', () => {
+    const r = cli('--fit', FULL, '--held-out', FULL, '--profile', 'launch-10k');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^atlas-cap: --fit: .* is a run of profile 'ci-smoke', not 'launch-10k' \(--profile\)\n$/,
+    );
+    expect(cli('--fit', FULL, '--held-out', FULL, '--profile', 'ci-smoke').code).toBe(0);
+  });
+
+  it('refuses runs of different machines unless --mixed-machines', () => {
+    const other = variant(FULL, 'four-cores', (r) => {
+      (r.machine as { cores: number }).cores = 4;
+    });
+    const r = cli('--fit', FULL, '--held-out', other);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^atlas-cap: --held-out: .*four-cores ran on 4 cores.*--mixed-machines/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(cli('--fit', FULL, '--held-out', other, '--mixed-machines').code).toBe(0);
+  });
+});
