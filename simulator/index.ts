@@ -37,6 +37,7 @@ export {
   PREDICTABLE_SCENARIOS,
   scenarioLoad,
   scenarioSyncMode,
+  simulateScenario,
 } from './scenario-load.ts';
 export type { SimulateInput, SimulationResult } from './simulate.ts';
 export { contextFor, simulate } from './simulate.ts';

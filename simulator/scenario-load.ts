@@ -1,6 +1,8 @@
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import type { AbuseAssumption } from './rate-limit.ts';
+import type { SimulateInput, SimulationResult } from './simulate.ts';
+import { simulate } from './simulate.ts';
 import { workloadAt } from './workload.ts';
 
 // What one k6 scenario sends, as model inputs: `atlas-cap run S` (scripts/run/plan.ts) and
@@ -71,4 +73,33 @@ export function scenarioLoad(
     default:
       return null;
   }
+}
+
+/**
+ * simulate() restricted to one scenario's traffic: each policy and number of users predicted with the
+ * scenario's profile, policy and abuse at that number of users (the abuse of rate-limit depends on it),
+ * the knee of each policy searched on the scenario's traffic at the first number of users. The input's
+ * own abuse assumption is replaced by the scenario's.
+ */
+export function simulateScenario(input: SimulateInput, scenario: string): SimulationResult {
+  const predictions: SimulationResult['predictions'] = [];
+  const knees: SimulationResult['knees'] = [];
+  let first: SimulationResult | null = null;
+  for (const policy of input.policies)
+    for (const [i, users] of input.users.entries()) {
+      const load = scenarioLoad(scenario, input.profile, policy, users);
+      if (!load) throw new RangeError(`scenario ${scenario} sends no workload the model predicts`);
+      const r = simulate({
+        ...input,
+        profile: load.profile,
+        policies: [load.policy],
+        users: [users],
+        abuse: load.abuse,
+      });
+      first ??= r;
+      predictions.push(...r.predictions);
+      if (i === 0) knees.push(...r.knees);
+    }
+  if (!first) throw new RangeError('simulate needs at least one policy and one number of users');
+  return { ...first, predictions, knees };
 }

@@ -235,3 +235,47 @@ describe('atlas-cap simulate', () => {
     expect(p.series.busy['db.pool']).toHaveLength(30);
   });
 });
+
+describe('atlas-cap simulate --scenario', () => {
+  // The traffic `atlas-cap run S` sends is what plan.ts hands k6 (arrivalRates); simulate --scenario S
+  // must predict exactly that, not the profile's whole workload.
+  const predicted = (scenario: string) => {
+    const r = cli(
+      '--profile',
+      'ci-smoke',
+      '--policy',
+      'current',
+      '--users',
+      '3000',
+      '--scenario',
+      scenario,
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout).result.predictions[0].workload as {
+      syncsPerSecond: number;
+      messagesPerSecond: number;
+    };
+  };
+
+  it('predicts the syncs of full-sync and no messages, and launch-mix with its messages', async () => {
+    const { planScenario } = await import('../scripts/run/plan.ts');
+    const { loadProfile } = await import('../core/profile.ts');
+    const { loadPolicy } = await import('../core/policy.ts');
+    for (const scenario of ['full-sync', 'launch-mix'] as const) {
+      const plan = planScenario(scenario, loadProfile('ci-smoke'), loadPolicy('current'), 3000, 60);
+      const w = predicted(scenario);
+      expect(w.syncsPerSecond).toBeCloseTo(plan.arrivalRates.sync!, 9);
+      expect(w.messagesPerSecond).toBeCloseTo(plan.arrivalRates['api.message'] ?? 0, 9);
+    }
+  });
+
+  it('refuses a scenario that sends probes, and an unknown one', () => {
+    const probe = cli('--profile', 'ci-smoke', '--users', '1000', '--scenario', 'isolation');
+    expect(probe.code).toBe(2);
+    expect(probe.stderr).toMatch(/^atlas-cap: --scenario: isolation sends probes/);
+    const unknown = cli('--profile', 'ci-smoke', '--users', '1000', '--scenario', 'nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^atlas-cap: --scenario: unknown scenario 'nope'/);
+  });
+});

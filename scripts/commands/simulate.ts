@@ -22,12 +22,15 @@ import {
   formatSimulation,
   JITTERED_TIMERS,
   POISSON,
+  PREDICTABLE_SCENARIOS,
   PricingSchema,
   ReadinessSchema,
   simulate,
+  simulateScenario,
   THUNDERING_HERD,
 } from '../../simulator/index.ts';
 import { readRunRecords } from '../lib/read-run-records.ts';
+import { SCENARIOS } from '../run/plan.ts';
 
 interface SimulateArgs {
   profile: string;
@@ -46,6 +49,8 @@ interface SimulateArgs {
   /** Shape of the calibrated base latency against load: fading (default) or flat. */
   'base-latency': string;
   json: boolean;
+  /** Predict exactly the traffic `atlas-cap run SCENARIO` sends (simulator/scenario-load.ts). */
+  scenario?: string;
 }
 
 const PATTERNS: Record<string, DesPattern> = {
@@ -137,6 +142,19 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
     );
   }
   const abusiveRate = wholeNumber('--abusive-rate', args['abusive-rate'], 1);
+  const scenario = args.scenario === undefined ? null : args.scenario;
+  if (scenario !== null && !(SCENARIOS as readonly string[]).includes(scenario))
+    throw new UsageError('--scenario', `unknown scenario '${scenario}' (known: ${SCENARIOS.join(', ')})`);
+  if (scenario !== null && !(PREDICTABLE_SCENARIOS as readonly string[]).includes(scenario))
+    throw new UsageError(
+      '--scenario',
+      `${scenario} sends probes, not a workload the model predicts (one of ${PREDICTABLE_SCENARIOS.join(', ')})`,
+    );
+  if (scenario !== null && abusiveShare > 0)
+    throw new UsageError(
+      '--abusive-share',
+      'the scenario sets the abuse (rate-limit: its abusive users); leave it out',
+    );
   const pricing = loadPricing();
   const runs = args.calibration && args.calibration.length > 0 ? readRunRecords(args.calibration) : [];
   const calibration = calibrate(runs, { baseLatency: shape });
@@ -159,7 +177,7 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
       warmupSeconds: Math.min(20, Math.floor(duration / 5)),
     },
   };
-  const result = simulate(input);
+  const result = scenario === null ? simulate(input) : simulateScenario(input, scenario);
   let claims: ClaimEvaluation[] | null = null;
   if (claimsList) {
     const byName: Record<string, Policy> = Object.fromEntries(policies.map((p) => [p.name, p]));
@@ -254,6 +272,11 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         type: 'boolean',
         default: false,
         describe: 'Print JSON instead of tables',
+      })
+      .option('scenario', {
+        type: 'string',
+        describe:
+          'Predict exactly the traffic `atlas-cap run SCENARIO` sends (full-sync, delta-sync, launch-mix, rate-limit)',
       }) as unknown as Argv<SimulateArgs>,
   handler: (args) => {
     const out = runSimulate(args);
