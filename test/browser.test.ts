@@ -1,24 +1,14 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { runReview } from '../scripts/commands/review.ts';
 import { REVIEW_FIXTURES } from './fixtures/review/review-input.ts';
-import { IN_CI } from './support/services.ts';
+import { CHROMIUM_PATH as CHROMIUM, needs } from './support/services.ts';
 
-/** Debian's chromium (.ci/run installs it); CHROMIUM_PATH overrides. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT = join(import.meta.dirname, '..', 'test-output');
 
-function chromiumAvailable(): boolean {
-  const ok = existsSync(CHROMIUM);
-  if (!ok && IN_CI) throw new Error(`chromium is required under CI=true but ${CHROMIUM} does not exist`);
-  if (!ok)
-    console.warn(`[skip] ${CHROMIUM} not found (apt-get install chromium); CI fails instead of skipping`);
-  return ok;
-}
-
-describe.runIf(chromiumAvailable())('report.html in headless Chromium, as a person sees it', () => {
+describe('report.html in headless Chromium, as a person sees it', await needs('Chromium'), () => {
   it('loads with no console errors, shows every chart with a non-zero size, and is screenshotted', async () => {
     const { dir, review } = await runReview({
       live: false,

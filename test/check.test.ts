@@ -5,12 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RUN_FILES, type RunRecord } from '../core/run-record.ts';
 import type { BudgetResult } from '../reports/budgets/evaluate-budgets.ts';
-import { findK6 } from '../scripts/k6/binary.ts';
-import { runCli } from './support/run-cli.ts';
+import { type CliResult, runCli } from './support/run-cli.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { k6Available, postgresAvailable } from './support/services.ts';
+import { needs } from './support/services.ts';
 
-const ready = (await postgresAvailable()) && k6Available(findK6() ?? '.tools/bin/k6');
 const cli = (args: string[]) => runCli(args);
 
 /** A one-scenario budget file: full sync at 1k users for 10 s under `current`, p95 limit `p95Ms`. */
@@ -55,121 +53,19 @@ function halvedBaseline(from: string, to: string): void {
   }
 }
 
-describe.runIf(ready)('atlas-cap check against the local target (real k6, full-sync 1k users)', () => {
-  let db: ScratchDatabase;
-  const tmp = mkdtempSync(join(tmpdir(), 'atlas-check-'));
+describe('atlas-cap check: bad input exits 2 before running anything (no database or k6 needed)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'atlas-check-usage-'));
   const generous = budgetFile(tmp, 'generous', 10_000);
-  const tight = budgetFile(tmp, 'tight', 0.01);
+  // Nothing listens on port 1: a check that got as far as the database would fail there, not with exit 2.
+  const nowhere = ['--database-url', 'postgres://postgres@127.0.0.1:1/none'];
 
-  beforeAll(async () => {
-    db = await createScratchDatabase('atlas_check');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-
-  it('passes (exit 0) when every budget is above what the target achieves', async () => {
-    const junit = join(tmp, 'a.xml');
-    const r = await cli([
-      'check',
-      '--budgets',
-      generous,
-      '--database-url',
-      db.url,
-      '--out',
-      join(tmp, 'a'),
-      '--junit',
-      junit,
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Latency budgets \(generous\): PASS/);
-    const xml = readFileSync(junit, 'utf8');
-    expect(xml).toMatch(/<testsuite name="atlas-cap check generous" tests="\d+" failures="0"/);
-    expect(xml).toContain('<testcase classname="budget.full-sync" name="rest.messages p95 &lt;= 10000 ms"');
-    expect(readFileSync(join(tmp, 'a', 'summary.md'), 'utf8')).toMatch(
-      /\| full-sync \| rest\.messages \| p95 \|/,
-    );
-  });
-
-  it('does not flag a rerun of the same build against the first run as a regression', async () => {
-    const r = await cli([
-      'check',
-      '--budgets',
-      generous,
-      '--database-url',
-      db.url,
-      '--out',
-      join(tmp, 'b'),
-      '--baseline',
-      join(tmp, 'a'),
-      '--json',
-    ]);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    const body = JSON.parse(r.stdout) as { passed: boolean; results: BudgetResult[] };
-    const messages = body.results.find((x) => x.endpoint === 'rest.messages' && x.metric === 'p95')!;
-    expect(messages.baseline!.interval).not.toBeNull(); // enough samples: the comparison was made
-    expect(messages.baseline!.regression).toBe(false);
-    expect(readFileSync(join(tmp, 'b', 'junit.xml'), 'utf8')).toMatch(
-      /<property name="baseline" value="[\d.]+"\/>/,
-    );
-  });
-
-  it('fails (exit 1, JUnit failures) when a budget is set below what the target achieves', async () => {
-    const junit = join(tmp, 'c.xml');
-    const r = await cli([
-      'check',
-      '--budgets',
-      tight,
-      '--database-url',
-      db.url,
-      '--out',
-      join(tmp, 'c'),
-      '--junit',
-      junit,
-      '--json',
-    ]);
-    expect(r.code, r.stderr).toBe(1);
-    const body = JSON.parse(r.stdout) as { passed: boolean; results: BudgetResult[] };
-    expect(body.passed).toBe(false);
-    const messages = body.results.find((x) => x.endpoint === 'rest.messages' && x.metric === 'p95')!;
-    expect(messages.status).toBe('over-budget');
-    const xml = readFileSync(junit, 'utf8');
-    expect(xml).toMatch(/failures="[1-9]\d*"/);
-    expect(xml).toMatch(/<failure message="[^"]* (>|&gt;) limit 0\.010 ms[^"]*" type="over-budget"/);
-  });
-
-  it('flags a 2x regression: the first run judged against a copy of itself with every latency halved', async () => {
-    // Judging stored runs (--runs) keeps this exact: two separate loads on a shared 2-core machine
-    // differ by chance, but these samples are the same requests, twice as slow as their baseline.
-    halvedBaseline(join(tmp, 'a'), join(tmp, 'half'));
-    const junit = join(tmp, 'd.xml');
-    const r = await cli([
-      'check',
-      '--budgets',
-      generous,
-      '--runs',
-      join(tmp, 'a'),
-      '--baseline',
-      join(tmp, 'half'),
-      '--out',
-      join(tmp, 'd'),
-      '--junit',
-      junit,
-      '--json',
-    ]);
-    expect(r.code, r.stderr).toBe(1);
-    const body = JSON.parse(r.stdout) as { passed: boolean; results: BudgetResult[] };
-    const messages = body.results.find((x) => x.endpoint === 'rest.messages' && x.metric === 'p95')!;
-    expect(messages.status).not.toBe('over-budget'); // the absolute budget holds: only the regression fails
-    expect(messages.baseline!.regression).toBe(true);
-    expect(messages.baseline!.interval!.low).toBeGreaterThan(1.5);
-    expect(readFileSync(junit, 'utf8')).toMatch(/failures="[1-9]\d*"/);
-  });
-
-  it('refuses bad input with exit 2 before running anything', async () => {
-    const missing = await cli(['check', '--budgets', join(tmp, 'nope.yaml')]);
+  it('names an unknown budget file', async () => {
+    const missing = await cli(['check', '--budgets', join(tmp, 'nope.yaml'), ...nowhere]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^atlas-cap: --budgets: unknown budget/);
+  });
+
+  it('names an unknown scenario in a budget file and writes nothing', async () => {
     const bad = join(tmp, 'bad.yaml');
     writeFileSync(
       bad,
@@ -182,11 +78,21 @@ describe.runIf(ready)('atlas-cap check against the local target (real k6, full-s
         ],
       }),
     );
-    const unknown = await cli(['check', '--budgets', bad, '--out', join(tmp, 'never')]);
+    const unknown = await cli(['check', '--budgets', bad, '--out', join(tmp, 'never'), ...nowhere]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown scenario 'no-such'/);
     expect(existsSync(join(tmp, 'never'))).toBe(false);
-    const baseline = await cli(['check', '--budgets', generous, '--baseline', join(tmp, 'nowhere')]);
+  });
+
+  it('names a missing --baseline or --runs folder', async () => {
+    const baseline = await cli([
+      'check',
+      '--budgets',
+      generous,
+      '--baseline',
+      join(tmp, 'nowhere'),
+      ...nowhere,
+    ]);
     expect(baseline.code).toBe(2);
     expect(baseline.stderr).toMatch(/--baseline: no such folder/);
     const runs = await cli(['check', '--budgets', generous, '--runs', join(tmp, 'nowhere')]);
@@ -194,3 +100,123 @@ describe.runIf(ready)('atlas-cap check against the local target (real k6, full-s
     expect(runs.stderr).toMatch(/--runs: no such folder/);
   });
 });
+
+describe(
+  'atlas-cap check against the local target (real k6, full-sync 1k users)',
+  await needs('PostgreSQL', 'k6'),
+  () => {
+    let db: ScratchDatabase;
+    const tmp = mkdtempSync(join(tmpdir(), 'atlas-check-'));
+    const generous = budgetFile(tmp, 'generous', 10_000);
+    const tight = budgetFile(tmp, 'tight', 0.01);
+    // The first check (generous budgets, into tmp/a) runs here: the rerun and the regression tests use
+    // its run records as their baseline, and no test may depend on an earlier one having run.
+    let first: CliResult;
+
+    beforeAll(async () => {
+      db = await createScratchDatabase('atlas_check');
+      first = await cli([
+        'check',
+        '--budgets',
+        generous,
+        '--database-url',
+        db.url,
+        '--out',
+        join(tmp, 'a'),
+        '--junit',
+        join(tmp, 'a.xml'),
+      ]);
+    });
+    afterAll(async () => {
+      await db?.drop();
+    });
+
+    it('passes (exit 0) when every budget is above what the target achieves', () => {
+      const junit = join(tmp, 'a.xml');
+      const r = first;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/Latency budgets \(generous\): PASS/);
+      const xml = readFileSync(junit, 'utf8');
+      expect(xml).toMatch(/<testsuite name="atlas-cap check generous" tests="\d+" failures="0"/);
+      expect(xml).toContain('<testcase classname="budget.full-sync" name="rest.messages p95 &lt;= 10000 ms"');
+      expect(readFileSync(join(tmp, 'a', 'summary.md'), 'utf8')).toMatch(
+        /\| full-sync \| rest\.messages \| p95 \|/,
+      );
+    });
+
+    it('does not flag a rerun of the same build against the first run as a regression', async () => {
+      const r = await cli([
+        'check',
+        '--budgets',
+        generous,
+        '--database-url',
+        db.url,
+        '--out',
+        join(tmp, 'b'),
+        '--baseline',
+        join(tmp, 'a'),
+        '--json',
+      ]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const body = JSON.parse(r.stdout) as { passed: boolean; results: BudgetResult[] };
+      const messages = body.results.find((x) => x.endpoint === 'rest.messages' && x.metric === 'p95')!;
+      expect(messages.baseline!.interval).not.toBeNull(); // enough samples: the comparison was made
+      expect(messages.baseline!.regression).toBe(false);
+      expect(readFileSync(join(tmp, 'b', 'junit.xml'), 'utf8')).toMatch(
+        /<property name="baseline" value="[\d.]+"\/>/,
+      );
+    });
+
+    it('fails (exit 1, JUnit failures) when a budget is set below what the target achieves', async () => {
+      const junit = join(tmp, 'c.xml');
+      const r = await cli([
+        'check',
+        '--budgets',
+        tight,
+        '--database-url',
+        db.url,
+        '--out',
+        join(tmp, 'c'),
+        '--junit',
+        junit,
+        '--json',
+      ]);
+      expect(r.code, r.stderr).toBe(1);
+      const body = JSON.parse(r.stdout) as { passed: boolean; results: BudgetResult[] };
+      expect(body.passed).toBe(false);
+      const messages = body.results.find((x) => x.endpoint === 'rest.messages' && x.metric === 'p95')!;
+      expect(messages.status).toBe('over-budget');
+      const xml = readFileSync(junit, 'utf8');
+      expect(xml).toMatch(/failures="[1-9]\d*"/);
+      expect(xml).toMatch(/<failure message="[^"]* (>|&gt;) limit 0\.010 ms[^"]*" type="over-budget"/);
+    });
+
+    it('flags a 2x regression: the first run judged against a copy of itself with every latency halved', async () => {
+      // Judging stored runs (--runs) keeps this exact: two separate loads on a shared 2-core machine
+      // differ by chance, but these samples are the same requests, twice as slow as their baseline.
+      halvedBaseline(join(tmp, 'a'), join(tmp, 'half'));
+      const junit = join(tmp, 'd.xml');
+      const r = await cli([
+        'check',
+        '--budgets',
+        generous,
+        '--runs',
+        join(tmp, 'a'),
+        '--baseline',
+        join(tmp, 'half'),
+        '--out',
+        join(tmp, 'd'),
+        '--junit',
+        junit,
+        '--json',
+      ]);
+      expect(r.code, r.stderr).toBe(1);
+      const body = JSON.parse(r.stdout) as { passed: boolean; results: BudgetResult[] };
+      const messages = body.results.find((x) => x.endpoint === 'rest.messages' && x.metric === 'p95')!;
+      expect(messages.status).not.toBe('over-budget'); // the absolute budget holds: only the regression fails
+      expect(messages.baseline!.regression).toBe(true);
+      expect(messages.baseline!.interval!.low).toBeGreaterThan(1.5);
+      expect(readFileSync(junit, 'utf8')).toMatch(/failures="[1-9]\d*"/);
+    });
+  },
+);

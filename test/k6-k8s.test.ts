@@ -6,14 +6,12 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEV_JWT_SECRET } from '../backend/jwt.ts';
-import { findK6 } from '../scripts/k6/binary.ts';
-import { k6Available } from './support/services.ts';
+import { needs } from './support/services.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const hasK6 = k6Available(findK6() ?? resolve(ROOT, '.tools/bin/k6'));
 const run = promisify(execFile);
 
-describe.runIf(hasK6)('atlas-cap k8s', () => {
+describe('atlas-cap k8s', await needs('k6'), () => {
   it('writes a TestRun and a ConfigMap holding the scenario archive, secrets by reference only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atlas-k8s-'));
     const csv = join(dir, 'users.csv');
@@ -62,7 +60,9 @@ describe.runIf(hasK6)('atlas-cap k8s', () => {
     expect(archive).toContain('SYNC_RATE_ACTIVE');
     expect(archive).not.toContain(DEV_JWT_SECRET);
   });
+});
 
+describe('atlas-cap k8s: bad input (no k6 needed)', () => {
   it('refuses a non-loopback target unless --allow-remote names it', async () => {
     const failed = await run(process.execPath, [
       join(ROOT, 'bin/atlas-cap.js'),

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRunDirs, loadRun } from '../reports/render/load-runs.ts';
 import type { Review } from '../reports/review/review-types.ts';
-import { latestRuns } from '../scripts/commands/review.ts';
-import { findK6 } from '../scripts/k6/binary.ts';
+import { LIVE_RUNS, latestRuns } from '../scripts/commands/review.ts';
 import { REVIEW_FIXTURES } from './fixtures/review/review-input.ts';
 import { runCli } from './support/run-cli.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { k6Available, postgresAvailable } from './support/services.ts';
+import { needs } from './support/services.ts';
 
 const FIXTURE_RUNS = join(REVIEW_FIXTURES, 'runs');
+const withK6 = await needs('k6');
 
 const cli = (args: string[]) => runCli(args);
 
@@ -85,7 +85,10 @@ describe('atlas-cap review --no-live', () => {
     expect(existsSync(nothing)).toBe(false);
   });
 
-  it('says plainly what the live calibration skipped and why', async () => {
+  // With k6 present (the global setup builds it) and the database unreachable, each live run is
+  // skipped with the database's reason. The no-k6 case is test/review-no-k6.test.ts: nothing here
+  // builds k6, since the review only builds it when it is missing.
+  it('says plainly what the live calibration skipped and why', withK6, async () => {
     const r = await cli([
       'review',
       '--runs',
@@ -102,56 +105,64 @@ describe('atlas-cap review --no-live', () => {
     const review = readReview(join(out, 'skipped', 'latest'));
     expect(review.live.mode).toBe('live');
     expect(review.live.ran).toEqual([]);
-    expect(review.live.skipped.length).toBeGreaterThan(0);
-    for (const s of review.live.skipped) expect(s.why).toMatch(/k6 .*not found|cannot reach database/);
+    expect(review.live.skipped.map((s) => s.what)).toEqual(
+      LIVE_RUNS.map(({ scenario, policy }) => `${scenario} at 1000 users under ${policy} for 2 s`),
+    );
+    for (const s of review.live.skipped) {
+      expect(s.why).toMatch(
+        /^--database-url: cannot reach database postgres:\/\/postgres@127\.0\.0\.1:1\/unreachable/,
+      );
+    }
     const html = readFileSync(join(out, 'skipped', 'latest', 'report.html'), 'utf8');
     expect(html).toContain('Skipped:');
   });
 });
 
-const ready = (await postgresAvailable()) && k6Available(findK6() ?? '.tools/bin/k6');
+describe(
+  'atlas-cap review with its live calibration (real PostgreSQL, target and k6)',
+  await needs('PostgreSQL', 'k6'),
+  () => {
+    let db: ScratchDatabase;
+    const out = mkdtempSync(join(tmpdir(), 'atlas-review-live-'));
 
-describe.runIf(ready)('atlas-cap review with its live calibration (real PostgreSQL, target and k6)', () => {
-  let db: ScratchDatabase;
-  const out = mkdtempSync(join(tmpdir(), 'atlas-review-live-'));
+    beforeAll(async () => {
+      db = await createScratchDatabase('atlas_review');
+    });
+    afterAll(async () => {
+      await db?.drop();
+    });
 
-  beforeAll(async () => {
-    db = await createScratchDatabase('atlas_review');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-
-  it('runs delta sync, full sync and the launch mix at 1k users and puts the measurements beside the predictions', async () => {
-    const runs = join(out, 'runs');
-    const r = await cli([
-      'review',
-      '--runs',
-      runs,
-      '--database-url',
-      db.url,
-      '--live-seconds',
-      '5',
-      '--out',
-      join(out, 'review'),
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/ran delta-sync at 1000 users under fixed for 5 s/);
-    const review = readReview(join(out, 'review', 'latest'));
-    expect(review.live.skipped).toEqual([]);
-    expect(review.live.ran).toHaveLength(3);
-    const scenarios = review.measured.map((m) => `${m.scenario}/${m.policy}/${m.users}`).sort();
-    expect(scenarios).toEqual(['delta-sync/fixed/1000', 'full-sync/current/1000', 'launch-mix/fixed/1000']);
-    const full = review.measured.find((m) => m.scenario === 'full-sync')!;
-    const delta = review.measured.find((m) => m.scenario === 'delta-sync')!;
-    expect(full.queriesPerSync!).toBeGreaterThan(delta.queriesPerSync!);
-    for (const policy of ['current', 'fixed']) {
-      expect(review.decisions.find((d) => d.users === 1000 && d.policy === policy)!.evidence).toBe(
-        'predicted + measured',
-      );
-    }
-    expect(review.calibration.runs.length).toBeGreaterThan(0);
-    // The launch mix measured /healthz under `fixed` (full checks): the health-check target holds at 1k.
-    expect(review.readiness.find((t) => t.id === 'health-checks')!.perScale[0]!.verdict).toBe('holds');
-  });
-});
+    it('runs delta sync, full sync and the launch mix at 1k users and puts the measurements beside the predictions', async () => {
+      const runs = join(out, 'runs');
+      const r = await cli([
+        'review',
+        '--runs',
+        runs,
+        '--database-url',
+        db.url,
+        '--live-seconds',
+        '5',
+        '--out',
+        join(out, 'review'),
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/ran delta-sync at 1000 users under fixed for 5 s/);
+      const review = readReview(join(out, 'review', 'latest'));
+      expect(review.live.skipped).toEqual([]);
+      expect(review.live.ran).toHaveLength(3);
+      const scenarios = review.measured.map((m) => `${m.scenario}/${m.policy}/${m.users}`).sort();
+      expect(scenarios).toEqual(['delta-sync/fixed/1000', 'full-sync/current/1000', 'launch-mix/fixed/1000']);
+      const full = review.measured.find((m) => m.scenario === 'full-sync')!;
+      const delta = review.measured.find((m) => m.scenario === 'delta-sync')!;
+      expect(full.queriesPerSync!).toBeGreaterThan(delta.queriesPerSync!);
+      for (const policy of ['current', 'fixed']) {
+        expect(review.decisions.find((d) => d.users === 1000 && d.policy === policy)!.evidence).toBe(
+          'predicted + measured',
+        );
+      }
+      expect(review.calibration.runs.length).toBeGreaterThan(0);
+      // The launch mix measured /healthz under `fixed` (full checks): the health-check target holds at 1k.
+      expect(review.readiness.find((t) => t.id === 'health-checks')!.perScale[0]!.verdict).toBe('holds');
+    });
+  },
+);

@@ -5,14 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
 import { isUsageError } from '../core/usage-error.ts';
-import { findK6 } from '../scripts/k6/binary.ts';
 import { runScenario } from '../scripts/run/run-scenario.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { k6Available, postgresAvailable } from './support/services.ts';
+import { needs } from './support/services.ts';
 
-const ready = (await postgresAvailable()) && k6Available(findK6() ?? '.tools/bin/k6');
-
-describe.runIf(ready)('fault runs on the local target', () => {
+describe('fault runs on the local target', await needs('PostgreSQL', 'k6'), () => {
   let db: ScratchDatabase;
   const out = mkdtempSync(join(tmpdir(), 'atlas-fault-'));
   beforeAll(async () => {

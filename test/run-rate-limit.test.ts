@@ -4,14 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
-import { findK6 } from '../scripts/k6/binary.ts';
 import { runScenario } from '../scripts/run/run-scenario.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { k6Available, postgresAvailable } from './support/services.ts';
+import { needs } from './support/services.ts';
 
-const ready = (await postgresAvailable()) && k6Available(findK6() ?? '.tools/bin/k6');
-
-describe.runIf(ready)('rate-limit scenario', () => {
+describe('rate-limit scenario', await needs('PostgreSQL', 'k6'), () => {
   let db: ScratchDatabase;
   const out = mkdtempSync(join(tmpdir(), 'atlas-ratelimit-'));
   beforeAll(async () => {

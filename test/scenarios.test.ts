@@ -10,11 +10,11 @@ import { bundleScenario } from '../scripts/k6/bundle.ts';
 import { inspectScenario, parseGoDuration } from '../scripts/k6/run-k6.ts';
 import { parseThresholds } from '../scripts/k6/thresholds.ts';
 import { DEFAULT_MAX_VUS, planScenario, SCENARIOS, SCENARIOS_DIR } from '../scripts/run/plan.ts';
-import { k6Available } from './support/services.ts';
+import { needs } from './support/services.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const k6 = findK6() ?? resolve(ROOT, '.tools/bin/k6');
-const hasK6 = k6Available(k6);
+const withK6 = await needs('k6');
 
 describe('scenarios', () => {
   let csv: string;
@@ -47,8 +47,9 @@ describe('scenarios', () => {
     );
   });
 
-  it.runIf(hasK6)(
+  it(
     'every scenario passes k6 inspect with the runner environment: open model, bounded, thresholds',
+    withK6,
     async () => {
       const profile = loadProfile('ci-smoke');
       for (const policyName of ['current', 'fixed']) {
@@ -80,7 +81,7 @@ describe('scenarios', () => {
     },
   );
 
-  it.runIf(hasK6)('the bundle k6 runs resolves to the same options as each scenario file', async () => {
+  it('the bundle k6 runs resolves to the same options as each scenario file', withK6, async () => {
     const plan = (scenario: (typeof SCENARIOS)[number]) =>
       planScenario(scenario, loadProfile('ci-smoke'), loadPolicy('fixed'), 1000, 20);
     const out = mkdtempSync(join(tmpdir(), 'atlas-bundles-'));
@@ -93,7 +94,7 @@ describe('scenarios', () => {
     }
   });
 
-  it.runIf(hasK6)("sizes VUs by Little's law from the rate and the iteration time", async () => {
+  it("sizes VUs by Little's law from the rate and the iteration time", withK6, async () => {
     const plan = planScenario('full-sync', loadProfile('ci-smoke'), loadPolicy('current'), 1000, 20);
     const options = await inspectScenario(k6, resolve(SCENARIOS_DIR, 'full-sync.ts'), {
       ...plan.env,

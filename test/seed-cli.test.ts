@@ -8,11 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfile } from '../core/profile.ts';
 import { readSeedInfo, seedDatabase } from '../scripts/seed/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { postgresAvailable } from './support/services.ts';
+import { needs } from './support/services.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'atlas-cap.js');
-const HAVE_PG = await postgresAvailable();
 const AS_OF = '2025-06-01T00:00:00Z';
 
 /** Runs the CLI; resolves with exit code and output whatever the code. */
@@ -93,7 +92,7 @@ describe('atlas-cap seed: bad input exits 2 with one line', () => {
   });
 });
 
-describe.runIf(HAVE_PG)('atlas-cap seed on a real PostgreSQL', () => {
+describe('atlas-cap seed on a real PostgreSQL', await needs('PostgreSQL'), () => {
   let db: ScratchDatabase;
   let dir: string;
   beforeAll(async () => {

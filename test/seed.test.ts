@@ -12,9 +12,8 @@ import {
   USERS_EXPORT_HEADER,
 } from '../scripts/seed/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { postgresAvailable } from './support/services.ts';
+import { needs } from './support/services.ts';
 
-const HAVE_PG = await postgresAvailable();
 const AS_OF = new Date('2025-06-01T00:00:00Z');
 /** Three faker blocks of 256 users, so 4 workers really split the users. */
 const USERS = 600;
@@ -48,7 +47,7 @@ describe('seedDatabase refusals before any connection', () => {
   });
 });
 
-describe.runIf(HAVE_PG)('seedDatabase (real PostgreSQL)', () => {
+describe('seedDatabase (real PostgreSQL)', await needs('PostgreSQL'), () => {
   const profile = loadProfile('ci-smoke');
   let db: ScratchDatabase;
   let dir: string;

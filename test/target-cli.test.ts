@@ -4,11 +4,10 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { postgresAvailable } from './support/services.ts';
+import { needs } from './support/services.ts';
 import { applyAtlasSchema } from './target-support.ts';
 
 const BIN = fileURLToPath(new URL('../bin/atlas-cap.js', import.meta.url));
-const hasPg = await postgresAvailable();
 
 function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -60,7 +59,7 @@ describe('atlas-cap target: usage errors', () => {
   });
 });
 
-describe.runIf(hasPg)('atlas-cap target: serving', () => {
+describe('atlas-cap target: serving', await needs('PostgreSQL'), () => {
   let db: ScratchDatabase;
 
   beforeAll(async () => {

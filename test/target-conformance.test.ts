@@ -20,10 +20,8 @@ import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
 import { seedDatabase } from '../scripts/seed/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { postgresAvailable, redisAvailable, TEST_REDIS_URL } from './support/services.ts';
+import { needs, TEST_REDIS_URL } from './support/services.ts';
 
-const hasPg = await postgresAvailable();
-const hasRedis = hasPg && (await redisAvailable());
 /** Enough users for every tier and activity class of ci-smoke, small enough to seed in a second. */
 const USERS = 60;
 
@@ -77,7 +75,7 @@ async function deltaSync(supabase: SupabaseClient, userId: string, lastSyncTimes
   return { updatedConversations: updatedConversations as Row[], newMessages: newMessages as Row[] };
 }
 
-describe.runIf(hasPg)('supabase-js conformance on a seeded ci-smoke database', () => {
+describe('supabase-js conformance on a seeded ci-smoke database', await needs('PostgreSQL', 'Redis'), () => {
   let db: ScratchDatabase;
   let dir: string;
   let sql: pg.Client;
@@ -133,7 +131,7 @@ describe.runIf(hasPg)('supabase-js conformance on a seeded ci-smoke database', (
       databaseUrl: db.url,
       upstreamUrl: stub.url,
       jwtSecret: DEV_JWT_SECRET,
-      ...(hasRedis ? { redisUrl: TEST_REDIS_URL } : {}),
+      redisUrl: TEST_REDIS_URL,
     });
     anon = await anonKey(DEV_JWT_SECRET);
   });

@@ -11,13 +11,12 @@ import {
 } from '../backend/index.ts';
 import { loadPolicy } from '../core/policy.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { postgresAvailable, redisAvailable, TEST_REDIS_URL } from './support/services.ts';
+import { needs, TEST_REDIS_URL } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';
 
-const hasPg = await postgresAvailable();
-const hasRedis = hasPg && (await redisAvailable());
+const withRedis = await needs('Redis');
 
-describe.runIf(hasPg)('POST /api/message', () => {
+describe('POST /api/message', await needs('PostgreSQL'), () => {
   let db: ScratchDatabase;
   let sql: pg.Client;
   let stub: Awaited<ReturnType<typeof startUpstreamStub>>;
@@ -107,7 +106,7 @@ describe.runIf(hasPg)('POST /api/message', () => {
     expect(await burst([target], paid!)).toEqual(Array(21).fill(200));
   });
 
-  it.runIf(hasRedis)('with Redis, two target instances share one counter', async () => {
+  it('with Redis, two target instances share one counter', withRedis, async () => {
     const a = await start('fixed', TEST_REDIS_URL);
     const b = await start('fixed', TEST_REDIS_URL);
     const [free] = await insertTinyDataset(db.url, ['free'], 1, 0);

@@ -2,7 +2,9 @@
 // and back up without a restart, terminated connections are replaced, a full pool answers 503
 // within the acquire timeout, and the statement timeout cancels slow queries.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,20 +17,10 @@ import {
 } from '../backend/index.ts';
 import { loadPolicy, type Policy } from '../core/policy.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { postgresAvailable, redisAvailable, TEST_DATABASE_URL } from './support/services.ts';
+import { needs, TEST_DATABASE_URL } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';
 
-const hasPg = await postgresAvailable();
-const hasRedis = hasPg && (await redisAvailable());
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const withRedis = await needs('Redis');
 
 /** Polls `fn` every 100 ms until it returns `want` or `ms` pass; returns the last value. */
 async function until<T>(fn: () => Promise<T>, want: T, ms = 8000): Promise<T> {
@@ -41,7 +33,7 @@ async function until<T>(fn: () => Promise<T>, want: T, ms = 8000): Promise<T> {
   return last;
 }
 
-describe.runIf(hasPg)('target resilience', () => {
+describe('target resilience', await needs('PostgreSQL'), () => {
   let db: ScratchDatabase;
   let admin: pg.Client;
   let stub: Awaited<ReturnType<typeof startUpstreamStub>>;
@@ -156,21 +148,33 @@ describe.runIf(hasPg)('target resilience', () => {
     expect((await read(fast)).status).toBe(200);
   });
 
-  it.runIf(hasRedis)(
+  it(
     'turns /healthz 503 while Redis is down and 200 when it returns; messages fail open',
+    withRedis,
     async () => {
-      const port = await freePort();
+      // This Redis is stopped and started again at the same address: a Unix socket in a private
+      // folder is an address nothing else can take in between (a TCP port found free and closed can).
+      const socket = join(mkdtempSync(join(tmpdir(), 'atlas-redis-')), 'redis.sock');
       const launch = () => {
         redis = spawn(
           'redis-server',
-          ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-          {
-            stdio: 'ignore',
-          },
+          [
+            '--port',
+            '0',
+            '--unixsocket',
+            socket,
+            '--unixsocketperm',
+            '700',
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+          ],
+          { stdio: 'ignore' },
         );
       };
       launch();
-      const target = await start(loadPolicy('fixed'), { redisUrl: `redis://127.0.0.1:${port}` });
+      const target = await start(loadPolicy('fixed'), { redisUrl: socket });
       expect(await until(() => health(target), 200)).toBe(200);
       redis!.kill('SIGTERM');
       await new Promise((r) => redis!.once('exit', r));
@@ -185,7 +189,7 @@ describe.runIf(hasPg)('target resilience', () => {
       const closed = await start(
         { ...fixed, rateLimit: { ...fixed.rateLimit, onStoreError: 'fail-closed' } },
         {
-          redisUrl: `redis://127.0.0.1:${port}`,
+          redisUrl: socket,
         },
       );
       const refused = await fetch(`${closed.url}/api/message`, {

@@ -14,12 +14,10 @@ import {
 import { loadPolicy } from '../core/policy.ts';
 import { seededRandom } from '../core/seeded-random.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { postgresAvailable } from './support/services.ts';
+import { needs } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';
 
-const hasPg = await postgresAvailable();
-
-describe.runIf(hasPg)('target REST subset', () => {
+describe('target REST subset', await needs('PostgreSQL'), () => {
   let db: ScratchDatabase;
   let sql: pg.Client;
   let target: RunningTarget;

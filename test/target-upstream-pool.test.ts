@@ -7,16 +7,15 @@ import { loadPolicy } from '../core/policy.ts';
 import { type LoadUser, loadMessages, makeLoadUsers, poolPolicy } from '../scripts/bench/upstream-pool.ts';
 import { spawnUpstreamStub } from '../scripts/commands/target.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { postgresAvailable } from './support/services.ts';
+import { needs } from './support/services.ts';
 import { applyAtlasSchema } from './target-support.ts';
 
-const hasPg = await postgresAvailable();
 /** Twice the callers 50 sockets serve at once, half of 200: light enough for a shared 2-core box. */
 const CONCURRENCY = 100;
 /** A database pool large enough that a busy shared PostgreSQL does not become the limit instead. */
 const DB_POOL = 40;
 
-describe.runIf(hasPg)('upstream socket pool under load', () => {
+describe('upstream socket pool under load', await needs('PostgreSQL'), () => {
   let db: ScratchDatabase;
   let users: LoadUser[];
   let stub: Awaited<ReturnType<typeof spawnUpstreamStub>>;

@@ -46,21 +46,23 @@ function lcg(seed: number): () => number {
   };
 }
 
-function segment(seed: number, n: number): { lines: string[]; durations: number[]; iterationMs: number[] } {
+/**
+ * One runner's raw output: `durations` (ms) in a shuffled order at random times, 2% of them 503s.
+ * The durations are chosen, not drawn, so the test can state the expected percentiles by hand.
+ */
+function segment(seed: number, durations: number[]): { lines: string[]; failed: number } {
   const rnd = lcg(seed);
   const lines = [
     metric('http_req_duration', 'trend'),
     metric('iterations', 'counter'),
     metric('http_req_failed', 'rate'),
   ];
-  const durations: number[] = [];
-  const iterationMs: number[] = [];
-  for (let i = 0; i < n; i++) {
+  const order = durations.map((d) => ({ d, key: rnd() })).sort((a, b) => a.key - b.key);
+  let failed = 0;
+  for (const { d } of order) {
     const ms = T0 + rnd() * 10_000;
-    // Segments get different distributions, so averaging their p95s would be wrong.
-    const d = seed === 1 ? 5 + rnd() * 20 : 50 + rnd() * 400;
     const status = rnd() < 0.02 ? '503' : '200';
-    durations.push(d);
+    if (status !== '200') failed++;
     lines.push(
       point('http_req_duration', ms, d, { name: 'rest.conversations', status, scenario: 'sync_active' }),
     );
@@ -68,29 +70,28 @@ function segment(seed: number, n: number): { lines: string[]; durations: number[
       point('http_req_failed', ms, status === '200' ? 0 : 1, { name: 'rest.conversations', status }),
     );
     lines.push(point('iterations', ms, 1, { scenario: 'sync_active' }));
-    iterationMs.push(d + 1 + seed);
     lines.push(point('iteration_duration', ms, d + 1 + seed, { scenario: 'sync_active' }));
   }
   lines.push(point('dropped_iterations', T0 + 5000, 3, { scenario: 'sync_active' }));
   lines.push(point('vus_max', T0, 7, {}));
   lines.push(point('atlas_acked_messages', T0 + 1, 1, { name: 'rest.push' }, { message_id: `m-${seed}` }));
-  return { lines, durations, iterationMs };
+  return { lines, failed };
 }
 
-/** p-quantile by the closest-ranks definition, written independently of percentile.ts. */
-function referenceQuantile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  const rank = p * (s.length - 1);
-  const below = s[Math.floor(rank)]!;
-  const above = s[Math.ceil(rank)]!;
-  return below + (above - below) * (rank - Math.floor(rank));
+/** The whole numbers from..to (inclusive). */
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
 describe('merging raw k6 outputs', () => {
   it('gives exact percentiles over the union of samples and sums counters', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atlas-merge-'));
-    const a = segment(1, 3000);
-    const b = segment(2, 1000);
+    // Two runners with different distributions: 1..3000 ms and 3001..4000 ms. Their union is 1..4000,
+    // whose type-7 quantiles (k6's definition) are 1 + p·3999: p95 3800.05, p99 3960.01 (R's
+    // quantile(1:4000) prints the same). Averaging the runners' own p95s (2850.05 and 3950.05) would
+    // give 3400.05 instead.
+    const a = segment(1, range(1, 3000));
+    const b = segment(2, range(3001, 4000));
     writeFileSync(join(dir, 'a.json'), a.lines.join('\n') + '\n');
     writeFileSync(join(dir, 'b.json.gz'), gzipSync(b.lines.join('\n') + '\n'));
     const thresholds = parseThresholds({
@@ -98,36 +99,47 @@ describe('merging raw k6 outputs', () => {
       dropped_iterations: ['count==0'],
     });
     const merged = await mergeRawOutputs([join(dir, 'a.json'), join(dir, 'b.json.gz')], thresholds, T0);
-    const union = [...a.durations, ...b.durations];
     const summary = merged.endpoints['rest.conversations']!;
     expect(summary.count).toBe(4000);
-    expect(summary.p95).toBeCloseTo(referenceQuantile(union, 0.95), 9);
-    expect(summary.p99).toBeCloseTo(referenceQuantile(union, 0.99), 9);
-    const averaged = (referenceQuantile(a.durations, 0.95) + referenceQuantile(b.durations, 0.95)) / 2;
-    expect(Math.abs(summary.p95 - averaged)).toBeGreaterThan(1);
+    expect(summary.p95).toBeCloseTo(3800.05, 9);
+    expect(summary.p99).toBeCloseTo(3960.01, 9);
+    expect(summary.max).toBe(4000);
     expect(merged.iterations.completed).toBe(4000);
     expect(merged.iterations.dropped).toBe(6);
-    const iterationMs = [...a.iterationMs, ...b.iterationMs];
-    expect(merged.iterations.meanDurationMs).toBeCloseTo(
-      iterationMs.reduce((s, x) => s + x, 0) / iterationMs.length,
-      9,
-    );
+    // Iteration durations are d + 1 + seed: (sum 1..3000 + 2·3000 + sum 3001..4000 + 3·1000) / 4000.
+    expect(merged.iterations.meanDurationMs).toBeCloseTo((8_002_000 + 6000 + 3000) / 4000, 9);
     expect(iterationSummary(merged, 10, 400)).toMatchObject({
       completed: 4000,
       rate: 400,
       byScenario: { sync_active: 4000 },
-      meanDurationMs: merged.iterations.meanDurationMs,
+      meanDurationMs: 2002.75,
     });
     expect(merged.maxVUs).toBe(14);
     expect(merged.ackedMessageIds.sort()).toEqual(['m-1', 'm-2']);
-    const p95Threshold = merged.thresholds['http_req_duration{name:rest.conversations}']![0]!;
-    expect(p95Threshold.value).toBeCloseTo(summary.p95, 9);
-    expect(p95Threshold.ok).toBe(summary.p95 < 300);
+    expect(merged.thresholds['http_req_duration{name:rest.conversations}']![0]).toMatchObject({ ok: false });
+    expect(merged.thresholds['http_req_duration{name:rest.conversations}']![0]!.value).toBeCloseTo(
+      3800.05,
+      9,
+    );
     expect(merged.thresholds['dropped_iterations']![0]).toMatchObject({ ok: false, value: 6 });
     expect(merged.series).toHaveLength(10);
     expect(merged.series.reduce((sum, s) => sum + s.requests, 0)).toBe(4000);
-    const errors = Object.entries(summary.statuses).filter(([s]) => s !== '200');
-    expect(summary.errorRate).toBeCloseTo(errors.reduce((n, [, c]) => n + c, 0) / 4000, 12);
+    // The 503s the segments wrote, counted as they were written, not read back from the summary.
+    expect(a.failed + b.failed).toBeGreaterThan(0);
+    expect(summary.statuses['503']).toBe(a.failed + b.failed);
+    expect(summary.errorRate).toBeCloseTo((a.failed + b.failed) / 4000, 12);
+  });
+
+  it('a p95 threshold passes when the merged p95 is under its limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-merge-'));
+    // 1..100 ms: p95 = 1 + 0.95·99 = 95.05.
+    writeFileSync(join(dir, 'a.json'), segment(3, range(1, 100)).lines.join('\n') + '\n');
+    const limit = (ms: number) =>
+      parseThresholds({ 'http_req_duration{name:rest.conversations}': [`p(95)<${ms}`] });
+    const under = await mergeRawOutputs([join(dir, 'a.json')], limit(96), T0);
+    expect(under.thresholds['http_req_duration{name:rest.conversations}']![0]).toMatchObject({ ok: true });
+    const over = await mergeRawOutputs([join(dir, 'a.json')], limit(95), T0);
+    expect(over.thresholds['http_req_duration{name:rest.conversations}']![0]).toMatchObject({ ok: false });
   });
 
   it('rejects a threshold k6 would not understand', () => {

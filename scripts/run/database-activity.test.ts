@@ -1,8 +1,10 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { DatabaseActivitySchema } from '../../core/run-record.ts';
-import { postgresAvailable, TEST_DATABASE_URL } from '../../test/support/services.ts';
+import { needs, TEST_DATABASE_URL } from '../../test/support/services.ts';
 import { type DatabaseCounters, databaseActivityBetween, readDatabaseCounters } from './database-activity.ts';
+
+const withPostgres = await needs('PostgreSQL');
 
 const before: DatabaseCounters = {
   blocksHit: 1_000,
@@ -42,27 +44,30 @@ describe('database activity over a run', () => {
     expect(databaseActivityBetween(before, null)).toBeNull();
   });
 
-  it('reads the counters of a real server, and they grow with the pages a query touches', async () => {
-    if (!(await postgresAvailable())) return;
-    const first = await readDatabaseCounters(TEST_DATABASE_URL);
-    expect(first).not.toBeNull();
-    expect(first!.sizeBytes).toBeGreaterThan(0);
-    expect(first!.sharedBuffersBytes).toBeGreaterThan(0);
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      await client.query('select count(*) from pg_class c join pg_attribute a on a.attrelid = c.oid');
-    } finally {
-      await client.end();
-    }
-    // Backends publish their counters to the statistics views within about a second.
-    let activity = null;
-    for (let i = 0; i < 30 && !(activity && activity.blocksHit + activity.blocksRead > 0); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      activity = databaseActivityBetween(first, await readDatabaseCounters(TEST_DATABASE_URL));
-    }
-    expect(activity!.blocksHit + activity!.blocksRead).toBeGreaterThan(0);
-  });
+  it(
+    'reads the counters of a real server, and they grow with the pages a query touches',
+    withPostgres,
+    async () => {
+      const first = await readDatabaseCounters(TEST_DATABASE_URL);
+      expect(first).not.toBeNull();
+      expect(first!.sizeBytes).toBeGreaterThan(0);
+      expect(first!.sharedBuffersBytes).toBeGreaterThan(0);
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        await client.query('select count(*) from pg_class c join pg_attribute a on a.attrelid = c.oid');
+      } finally {
+        await client.end();
+      }
+      // Backends publish their counters to the statistics views within about a second.
+      let activity = null;
+      for (let i = 0; i < 30 && !(activity && activity.blocksHit + activity.blocksRead > 0); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        activity = databaseActivityBetween(first, await readDatabaseCounters(TEST_DATABASE_URL));
+      }
+      expect(activity!.blocksHit + activity!.blocksRead).toBeGreaterThan(0);
+    },
+  );
 
   it('an unreachable server gives no counters (the run records none)', async () => {
     expect(await readDatabaseCounters('postgres://postgres@127.0.0.1:1/none')).toBeNull();
