@@ -2,7 +2,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { redact } from '../core/redact.ts';
 import { isUsageError, UsageError } from '../core/usage-error.ts';
-import { loadCommands } from './commands/index.ts';
+import { COMMAND_LOADERS, loadCommands } from './commands/index.ts';
 
 /** Exit code for bad input: a wrong flag, value or file. */
 const EXIT_USAGE = 2;
@@ -13,6 +13,13 @@ function fail(message: string, code: number): never {
 }
 
 const argv = hideBin(process.argv);
+
+// An unknown command is refused before yargs sees it: with --help yargs would print the general help
+// and exit 0, as if `atlas-cap revew --help` had been a question rather than a typo.
+const named = argv.find((arg) => !arg.startsWith('-'));
+if (named !== undefined && !(named in COMMAND_LOADERS)) {
+  fail(`unknown command '${named}': the commands are ${Object.keys(COMMAND_LOADERS).join(', ')}`, EXIT_USAGE);
+}
 const cli = yargs(argv)
   .scriptName('atlas-cap')
   .usage('$0 <command> [options]\n\nSeed, load, simulate and review Atlas capacity.')
