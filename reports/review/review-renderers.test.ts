@@ -24,7 +24,7 @@ describe('review HTML', () => {
     }
     expect(html.match(/<span class="badge (GO|NO-GO)">/g)).toHaveLength(9);
     expect(html).toContain('delta-sync-1000u-fixed-fixture');
-    expect(html).toContain('fixed: 8,591 users, then api.message p95 (bottleneck upstream.sockets at 100%)');
+    expect(html).toContain('fixed: 5,796 users, then api.message p95 (bottleneck upstream.sockets at 100%)');
   });
 
   it('escapes text from records and claims', () => {
