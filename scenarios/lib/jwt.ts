@@ -1,8 +1,10 @@
 import { hmac } from 'k6/crypto';
 import { b64encode } from 'k6/encoding';
 
-// HS256 tokens as Supabase issues them (claims sub, role, aud, iat, exp), signed inside k6 from the
-// secret in the environment, so no token or secret crosses a file or the command line.
+// HS256 tokens as Supabase issues them (claims sub, role, aud, iat, exp), signed inside k6. Only a
+// fallback: `atlas-cap run` signs every user's token before k6 starts (scripts/run/tokens.ts) and k6
+// reads it from the users export, never holding the secret. k6 signs here only for a user row without
+// a token, as on the k6-operator runners of `atlas-cap k8s`, which read JWT_SECRET from a Secret.
 
 /** Claims of a Supabase access token. */
 export interface JwtClaims {
