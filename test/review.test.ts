@@ -163,6 +163,6 @@ describe(
       expect(review.calibration.runs.length).toBeGreaterThan(0);
       // The launch mix measured /healthz under `fixed` (full checks): the health-check target holds at 1k.
       expect(review.readiness.find((t) => t.id === 'health-checks')!.perScale[0]!.verdict).toBe('holds');
-    });
+    }, 300_000); // three seeded runs and a review: over the default 120 s on a shared, busy 2-core box
   },
 );
