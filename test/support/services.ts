@@ -3,7 +3,7 @@ import { createConnection } from 'node:net';
 import pg from 'pg';
 import type { TestOptions } from 'vitest';
 import { redact } from '../../core/redact.ts';
-import { findK6, K6_VERSION } from '../../scripts/k6/binary.ts';
+import { findK6, K6_VERSION, k6VersionOf } from '../../scripts/k6/binary.ts';
 
 // What the tests need from outside the test files. The project builds k6 itself (the global setup
 // does, once, before any file is collected); PostgreSQL, Redis and Chromium come from the machine.
@@ -95,4 +95,12 @@ export async function postgresAvailable(): Promise<boolean> {
 /** Whether Redis accepts connections; throws under CI when it does not. Prefer `needs()`. */
 export async function redisAvailable(): Promise<boolean> {
   return !(await needs('Redis')).skip;
+}
+
+/** Whether the k6 at `k6Path` runs; throws under CI when it does not. Prefer `needs('k6')`. */
+export function k6Available(k6Path: string): boolean {
+  const ok = k6VersionOf(k6Path) !== undefined;
+  if (!ok && IN_CI)
+    throw new Error(`required under CI=true:\nk6: ${k6Path} does not run; \`npm run k6:install\``);
+  return ok;
 }
