@@ -1,6 +1,7 @@
 import { baseLatencyAt } from './base-latency.ts';
 import type { Calibration } from './calibration.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
+import { eventLoopQueue, LOOP_PASSES_PER_REQUEST } from './event-loop.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait, withRunnableStretch } from './rig-chains.ts';
@@ -76,6 +77,8 @@ export interface CpuQueues {
    * chains a request's CPU shares the host with (rig-chains.ts), used instead of the M/M/c wait.
    */
   chains?: ChainLoad;
+  /** Rig with a CPU calibration: the target's event loop (one thread, event-loop.ts), else absent. */
+  loop?: Queue;
 }
 
 /** The wait for a core of `cpuMs` of CPU on `q.cpu`: under chain load when modelled, else processor sharing. */
@@ -181,13 +184,23 @@ export function cpuQueues(
     // Below saturation only: at or above it the host's queue grows without bound (reported apart).
     const chains =
       load < cores ? rigChainLoad(cal, syncStreams, requestRates, load, cores, requestsPerSecond) : null;
+    const host = queue(cores, rate, (load * 1000) / rate, 1);
+    // The event loop's thread runs at the host's pace: its turns last the target's CPU times the
+    // host's stretch (the chains' solved stretch, or processor sharing's 1 + C/(c − A)).
+    const stretch = chains
+      ? (chains.runnableStretch ?? 1)
+      : host.saturated
+        ? null
+        : 1 + host.probabilityOfWaiting / (host.servers - host.offeredLoad);
+    const loop = stretch === null ? null : eventLoopQueue(cal, requestRates, stretch);
     return {
       placement,
-      cpu: queue(cores, rate, (load * 1000) / rate, 1),
+      cpu: host,
       app: null,
       cpuName: 'host.cpu',
       loadParts: parts,
       ...(chains ? { chains } : {}),
+      ...(loop ? { loop } : {}),
     };
   }
   const dbMean = statementCount > 0 ? (dbCores * 1000) / statementCount : dbCpuMsOf(cal, 'default');
@@ -221,22 +234,31 @@ export function cpuWaitsOf(
   const db = dbCpuMsOf(cal, dbKind) * statements;
   const app = appEndpoint === null ? 0 : appCpuMsOf(cal, appEndpoint);
   const client = appEndpoint === null ? 0 : clientCpuMsOf(cal);
+  // On the rig a request also waits for the target's event loop on each of its two passes.
+  const loop: CpuWait | null =
+    q.loop && appEndpoint !== null && !q.loop.saturated && q.loop.probabilityOfWaiting > 0
+      ? { probability: q.loop.probabilityOfWaiting, meanMs: q.loop.conditionalWaitMs ?? 0 }
+      : null;
   const waits =
     q.placement.kind === 'rig'
-      ? [hostCpuWait(q, db + app + client)]
+      ? [hostCpuWait(q, db + app + client), ...Array.from({ length: LOOP_PASSES_PER_REQUEST }, () => loop)]
       : [processorSharingWait(q.cpu, db), q.app ? processorSharingWait(q.app, app) : null];
   return waits.filter((w): w is CpuWait => w !== null);
 }
 
-/** Mean time a statement of a kind is stretched by waiting for cores (added to its connection hold), ms. */
+/**
+ * Mean time a statement of a kind is stretched by waiting for cores, and (rig) for the event loop's turn
+ * that releases its connection (added to its connection hold), ms.
+ */
 export function statementCpuWaitMs(q: CpuQueues, cal: Calibration, kind: string): number {
   const w = hostCpuWait(q, dbCpuMsOf(cal, kind));
-  return w ? w.probability * w.meanMs : 0;
+  // Layered: the connection is released only once the result's turn on the event loop has come.
+  return (w ? w.probability * w.meanMs : 0) + (q.loop?.meanWaitMs ?? 0);
 }
 
 /** True when a CPU resource on the path is saturated; with its excess share (the work never served). */
 export function cpuSaturation(q: CpuQueues): { saturated: boolean; excessShare: number } {
-  const qs = [q.cpu, ...(q.app ? [q.app] : [])];
+  const qs = [q.cpu, ...(q.app ? [q.app] : []), ...(q.loop ? [q.loop] : [])];
   const excess = 1 - qs.reduce((s, x) => s * (1 - x.excessShare), 1);
   return { saturated: qs.some((x) => x.saturated), excessShare: excess };
 }

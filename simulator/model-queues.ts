@@ -169,5 +169,13 @@ export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePredict
         `backend vCPUs; CPU per request ${cal.cpu?.app.source ?? ''} (processor sharing)`,
       ),
     );
+  if (cpus.loop)
+    out.push(
+      resource(
+        'app.loop',
+        cpus.loop,
+        "rig: the target's event loop (one thread, two passes per request, each half its target CPU × the host's stretch; event-loop.ts)",
+      ),
+    );
   return out;
 }

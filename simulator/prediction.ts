@@ -9,7 +9,7 @@ import type { Workload } from './workload.ts';
 export type SimulationMode = 'analytic' | 'des';
 
 /** Names of the modelled resources. */
-export type ResourceName = 'db.pool' | 'upstream.sockets' | 'db.cpu' | 'app.cpu' | 'host.cpu';
+export type ResourceName = 'db.pool' | 'upstream.sockets' | 'db.cpu' | 'app.cpu' | 'host.cpu' | 'app.loop';
 
 /** One resource as an M/M/c queue: offered load, utilisation, waits and saturation. */
 export interface ResourcePrediction {

@@ -1,0 +1,270 @@
+// `npm run bench:knee`: is the model right where the verdict is decided? (issue 12, done-when)
+//   For each case (full-sync under current: the database side; launch-mix under current: the 50
+//   upstream sockets), on a scratch database of the machine's PostgreSQL (DATABASE_URL or
+//   postgres://postgres@127.0.0.1:5432/postgres; created here, dropped at the end):
+//   1. runs the fit levels (seeded once per level, vacuumed, checkpointed before each replicate, warm-up
+//      left out: as bench:calibration does) and calibrates on them;
+//   2. predicts the knee K of the case's traffic on this machine (the rig: target, PostgreSQL and k6 on
+//      its cores) and the bottleneck;
+//   3. runs 0.6K, 0.8K, 0.9K, 1.1K and 1.3K the same way, predicts each as it was run (validate's
+//      predictRun: its traffic, k6's VU bound) and prints measured vs predicted with PASS/FAIL against
+//      the goals (knee-judge.ts): at 0.6-0.9K p95 within 25 % and throughput within 3 %; at 1.1K
+//      saturation measured and the named bottleneck the busiest resource.
+// Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 1500,3000,4500
+//   --fit-launch-mix 300,600,900  --seconds 60  --warmup 10  --replicates 2  --knee N (use N as K instead
+//   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench).
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { median } from 'simple-statistics';
+import { loadPolicy } from '../../core/policy.ts';
+import { loadProfile } from '../../core/profile.ts';
+import type { ValidationLevel } from '../../simulator/index.ts';
+import {
+  calibrate,
+  formatValidation,
+  runContext,
+  scenarioKnee,
+  validateRuns,
+} from '../../simulator/index.ts';
+import { type LoadedRun, readRunRecords } from '../lib/read-run-records.ts';
+import { runScenario } from '../run/run-scenario.ts';
+import { seedDatabase } from '../seed/index.ts';
+import { belowKneeChecks, type Check, KNEE_FRACTIONS, pastKneeChecks } from './knee-judge.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const POLICY = 'current';
+const PROFILE = 'ci-smoke';
+const CASES = ['full-sync', 'launch-mix'] as const;
+type Case = (typeof CASES)[number];
+
+/** Bad input: one line naming the flag and what is allowed, exit 2, before anything is run. */
+function refuse(message: string): never {
+  process.stderr.write(`bench:knee: ${message}\n`);
+  process.exit(2);
+}
+
+const { values: flags } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        case: { type: 'string', default: 'both' },
+        'fit-full-sync': { type: 'string', default: '1500,3000,4500' },
+        'fit-launch-mix': { type: 'string', default: '300,600,900' },
+        seconds: { type: 'string', default: '60' },
+        warmup: { type: 'string', default: '10' },
+        replicates: { type: 'string', default: '2' },
+        knee: { type: 'string' },
+        reuse: { type: 'string' },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    refuse((error as Error).message);
+  }
+})();
+
+function whole(name: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min) refuse(`--${name} must be a whole number >= ${min}, got '${value}'`);
+  return n;
+}
+function levels(name: string, value: string): number[] {
+  return value.split(',').map((s) => whole(name, s.trim(), 1));
+}
+const cases: Case[] =
+  flags.case === 'both'
+    ? [...CASES]
+    : (CASES as readonly string[]).includes(flags.case!)
+      ? [flags.case as Case]
+      : refuse(`--case must be full-sync, launch-mix or both, got '${flags.case}'`);
+const fitLevels: Record<Case, number[]> = {
+  'full-sync': levels('fit-full-sync', flags['fit-full-sync']!),
+  'launch-mix': levels('fit-launch-mix', flags['fit-launch-mix']!),
+};
+const seconds = whole('seconds', flags.seconds!, 1);
+const warmup = whole('warmup', flags.warmup!, 0);
+const replicates = whole('replicates', flags.replicates!, 1);
+const kneeOverride = flags.knee === undefined ? null : whole('knee', flags.knee, 1);
+const reuse = flags.reuse === undefined ? null : resolve(flags.reuse);
+if (reuse !== null && !existsSync(reuse)) refuse(`--reuse: ${reuse} does not exist`);
+
+async function withAdmin<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A scratch database for the whole bench; dropped by `done`. */
+async function scratchDatabase(): Promise<{ url: string; done: () => Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `atlas_kneebench_${process.pid}`;
+  await withAdmin(adminUrl, (c) => c.query(`create database ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    done: async () => {
+      await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+/** Runs `scenario` at `users` (seeded, vacuumed, replicates checkpointed), records under `dir`/`tag`. */
+async function runLevel(databaseUrl: string, dir: string, tag: string, scenario: Case, users: number) {
+  await seedDatabase({
+    profile: loadProfile(PROFILE),
+    users,
+    databaseUrl,
+    schema: 'plain',
+    reset: true,
+    progress: 'none',
+    log: (line) => process.stderr.write(`  [${users}u] ${line}\n`),
+  });
+  await withAdmin(databaseUrl, (c) => c.query('vacuum (analyze)'));
+  for (let r = 1; r <= replicates; r++) {
+    await withAdmin(databaseUrl, (c) => c.query('checkpoint'));
+    const { record } = await runScenario({
+      scenario,
+      users,
+      policy: loadPolicy(POLICY),
+      profile: loadProfile(PROFILE),
+      durationSeconds: seconds,
+      warmupSeconds: warmup,
+      databaseUrl,
+      target: 'local',
+      outDir: join(dir, `${tag}-${scenario}-${users}u-r${r}`),
+      log: (line) => process.stderr.write(`  [${users}u r${r}] ${line}\n`),
+    });
+    process.stderr.write(
+      `ran ${scenario} ${users}u r${r}: ${record.iterations.rate.toFixed(2)} iterations/s (asked ${record.iterations.targetRate.toFixed(2)}), ${record.iterations.dropped} dropped\n`,
+    );
+  }
+}
+
+/** The runs under `dir` whose folder names start with `prefix`. */
+function runsOf(dir: string, prefix: string): LoadedRun[] {
+  const names = readdirSync(dir).filter((n) => n.startsWith(prefix));
+  return names.length === 0
+    ? []
+    : readRunRecords(
+        names.map((n) => join(dir, n)),
+        '--reuse',
+      );
+}
+
+/** One level's replicates as one: the model's prediction, the medians of the measured figures. */
+function merged(levels: ValidationLevel[]): ValidationLevel {
+  const first = levels[0]!;
+  const med = (xs: (number | null | undefined)[]): number =>
+    median(xs.filter((x): x is number => typeof x === 'number'));
+  const keys = (pick: (l: ValidationLevel) => Record<string, unknown>) => [
+    ...new Set(levels.flatMap((l) => Object.keys(pick(l)))),
+  ];
+  return {
+    ...first,
+    run: levels.map((l) => l.run).join(', '),
+    measured: {
+      throughput: med(levels.map((l) => l.measured.throughput)),
+      droppedIterations: med(levels.map((l) => l.measured.droppedIterations)),
+      p95Ms: Object.fromEntries(
+        keys((l) => l.measured.p95Ms).map((e) => [e, med(levels.map((l) => l.measured.p95Ms[e]))]),
+      ),
+      busy: Object.fromEntries(
+        keys((l) => l.measured.busy).map((r) => [r, med(levels.map((l) => l.measured.busy[r]))]),
+      ),
+    },
+  };
+}
+
+async function benchCase(scenario: Case, dir: string, databaseUrl: string | null): Promise<boolean> {
+  const fit = fitLevels[scenario];
+  if (databaseUrl) for (const u of fit) await runLevel(databaseUrl, dir, 'fit', scenario, u);
+  const fitRuns = runsOf(dir, `fit-${scenario}-`);
+  if (fitRuns.length === 0) throw new Error(`no fit runs of ${scenario} in ${dir}`);
+  const cal = calibrate(fitRuns.map((r) => ({ record: r.record, series: r.series })));
+  const policy = loadPolicy(POLICY);
+  const profile = loadProfile(PROFILE);
+  const model = scenarioKnee(scenario, profile, policy, fit[0]!, runContext(cal, fitRuns[0]!.record));
+  const k = kneeOverride ?? model.users;
+  console.log(
+    `${scenario} / ${POLICY} / ${PROFILE}: fit on ${fit.join(', ')} users; model knee ${model.users ?? 'none'} users, bottleneck ${model.bottleneck ?? 'none'} (${model.limitedBy})${kneeOverride ? `; K set to ${kneeOverride} by --knee (plumbing only, not a verdict)` : ''}`,
+  );
+  if (k === null) return false;
+  const at = KNEE_FRACTIONS.map((f) => ({ f, users: Math.max(1, Math.round(f * k)) }));
+  if (databaseUrl) for (const { users } of at) await runLevel(databaseUrl, dir, 'held', scenario, users);
+  let pass = true;
+  for (const { f, users } of at) {
+    const runs = runsOf(dir, `held-${scenario}-${users}u-`);
+    if (runs.length === 0) throw new Error(`no ${scenario} run at ${users} users in ${dir}`);
+    const report = validateRuns(
+      cal,
+      runs.map((r) => ({
+        name: r.dir.split('/').pop()!,
+        record: r.record,
+        series: r.series,
+        profile: { ...profile },
+        policy,
+      })),
+    );
+    const level = merged(report.levels);
+    console.log(`\n${f}K = ${users} users`);
+    process.stdout.write(
+      formatValidation({ ...report, levels: [level] })
+        .split('\n')
+        .slice(2)
+        .join('\n'),
+    );
+    const servers = {
+      'db.pool': policy.database.poolSize,
+      'upstream.sockets': policy.upstream.maxSockets,
+      'host.cpu': runs[0]!.record.machine.cores,
+      'app.loop': 1,
+    };
+    const offered = median(runs.map((r) => r.record.iterations.targetRate));
+    const checks: Check[] =
+      f < 1
+        ? belowKneeChecks(level)
+        : f < 1.2
+          ? pastKneeChecks(level, offered, model.bottleneck, servers)
+          : [];
+    for (const c of checks) console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.what}`);
+    pass &&= checks.every((c) => c.pass);
+  }
+  console.log(`${scenario}: ${pass ? 'PASS' : 'FAIL'}\n`);
+  return pass;
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `bench:knee: ${cases.join(', ')}; ${reuse ? `the runs in ${reuse}` : `${replicates} replicate(s) of ${seconds} s after ${warmup} s of warm-up`}; ${cpus().length} cores, load ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  const dir =
+    reuse ?? join(ROOT, 'reports', 'runs', `knee-bench-${new Date().toISOString().replace(/[-:.]/g, '')}`);
+  mkdirSync(dir, { recursive: true });
+  let all = true;
+  for (const scenario of cases) {
+    const db = reuse ? null : await scratchDatabase();
+    try {
+      all = (await benchCase(scenario, dir, db?.url ?? null)) && all;
+    } finally {
+      await db?.done();
+    }
+  }
+  console.log(`runs: ${dir}`);
+  console.log(`overall: ${all ? 'PASS' : 'FAIL'}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

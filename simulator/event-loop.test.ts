@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { Calibration } from './calibration.ts';
+import { cpuQueues, cpuWaitsOf, statementCpuWaitMs } from './cpu.ts';
+import { defaultCalibration } from './defaults.ts';
+import { eventLoopQueue, loopPassWaitMs } from './event-loop.ts';
+
+function withCpu(): Calibration {
+  const c = defaultCalibration();
+  const fit = { fixedCores: 0, r2: null, source: 'test' };
+  c.cpu = {
+    appMsPerRequest: { default: 0.5, 'rest.conversations': 1.0, 'rest.messages': 0.2 },
+    app: { ...fit, perUnit: 0.3 },
+    database: { ...fit, perUnit: 0.5 },
+    loadGenerator: { ...fit, perUnit: 0.2 },
+    otherCores: 0,
+    rigCores: 2,
+    appSplit: 'test',
+  };
+  return c;
+}
+
+describe("the target's event loop", () => {
+  it('is M/G/1 with two passes per request of half its CPU, stretched by the host (hand-worked)', () => {
+    // 200 conversations/s (1.0 ms of target CPU) and 1000 messages/s (0.2 ms), host stretch 1.5:
+    // passes 400/s of 0.75 ms and 2000/s of 0.15 ms; ρ = 0.3 + 0.3 = 0.6; mean pass 0.25 ms;
+    // E[S²] (exponential parts) = (400·2·0.75² + 2000·2·0.15²)/2400 = (450 + 90)/2400 = 0.225 ms²;
+    // Pollaczek–Khinchine: W = λE[S²]/(2(1 − ρ)) = 2.4/ms·0.225/(2·0.4) = 0.675 ms.
+    const q = eventLoopQueue(withCpu(), { 'rest.conversations': 200, 'rest.messages': 1000 }, 1.5)!;
+    expect(q.servers).toBe(1);
+    expect(q.utilisation).toBeCloseTo(0.6, 12);
+    expect(q.serviceTimeMs).toBeCloseTo(0.25, 12);
+    expect(loopPassWaitMs(q)).toBeCloseTo(0.675, 9);
+  });
+
+  it('saturates when the stretched CPU of the requests outgrows one thread', () => {
+    const q = eventLoopQueue(withCpu(), { 'rest.conversations': 800 }, 1.3)!;
+    expect(q.saturated).toBe(true);
+    expect(loopPassWaitMs(q)).toBeNull();
+    expect(eventLoopQueue(defaultCalibration(), { 'rest.messages': 10 }, 1)).toBeNull();
+  });
+
+  it("holds a statement's connection for one pass's wait and adds two to the request (rig only)", () => {
+    const cal = withCpu();
+    const requests = { 'rest.conversations': 100, 'rest.messages': 500 };
+    const rig = cpuQueues(cal, { kind: 'rig', cores: 2 }, requests, requests, 2, null);
+    const loopWait = rig.loop!.meanWaitMs!;
+    expect(loopWait).toBeGreaterThan(0);
+    const deployment = cpuQueues(cal, { kind: 'deployment' }, requests, requests, 2, null);
+    expect(deployment.loop).toBeUndefined();
+    // The hold's extra over the host's CPU wait is exactly one pass's mean wait.
+    const noLoop = { ...rig, loop: undefined };
+    expect(
+      statementCpuWaitMs(rig, cal, 'rest.messages') - statementCpuWaitMs(noLoop, cal, 'rest.messages'),
+    ).toBeCloseTo(loopWait, 12);
+    const mean = (ws: { probability: number; meanMs: number }[]) =>
+      ws.reduce((s, w) => s + w.probability * w.meanMs, 0);
+    expect(
+      mean(cpuWaitsOf(rig, cal, 'rest.messages')) - mean(cpuWaitsOf(noLoop, cal, 'rest.messages')),
+    ).toBeCloseTo(2 * loopWait, 12);
+  });
+});

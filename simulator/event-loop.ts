@@ -1,0 +1,59 @@
+import type { Calibration } from './calibration.ts';
+import type { Queue } from './queueing.ts';
+import { queue } from './queueing.ts';
+
+// The local target's event loop: a software resource layered over the host's cores (issue 12).
+//
+// The target (backend/, standing in for PostgREST on the rig) is one Node process: its JavaScript runs
+// on one thread, so requests take turns on it (one server, FCFS), and that thread itself waits for a
+// core when the host is busy, so each turn lasts the request's CPU times the host's stretch. A REST
+// request passes the loop twice: the HTTP request (parse, acquire, send the statement) and the
+// statement's result (parse the rows, serialise, answer, release the connection). The connection is
+// checked out across the second pass (backend/db-pool.ts times `client.query` until its continuation
+// runs and releases after it), so a statement's hold includes one wait for the loop; the request's
+// latency includes two. Each pass is modelled as half the request's target CPU, M/G/1 (Pollaczek–
+// Khinchine through queue(): exact mean for one server with Poisson passes; k6's schedule and the
+// chains make arrivals smoother than Poisson, so it is an upper bound at low load, where it is small).
+// Deployments have no such loop on the REST path (PostgREST is multi-threaded): rig only.
+
+/** Passes through the loop per request (the request, then its statement's result). */
+export const LOOP_PASSES_PER_REQUEST = 2;
+
+/** A CPU's mean over rates (weights) and its squared coefficient of variation, each part exponential. */
+function mixture(parts: Array<{ rate: number; meanMs: number }>): { meanMs: number; scv: number } {
+  const rate = parts.reduce((s, p) => s + p.rate, 0);
+  if (rate <= 0) return { meanMs: 0, scv: 1 };
+  const mean = parts.reduce((s, p) => s + p.rate * p.meanMs, 0) / rate;
+  const second = parts.reduce((s, p) => s + p.rate * 2 * p.meanMs * p.meanMs, 0) / rate;
+  return { meanMs: mean, scv: mean > 0 ? second / (mean * mean) - 1 : 1 };
+}
+
+/**
+ * The event loop's queue at a load: passes per second (two per request), each half the request's
+ * target CPU (`cal.cpu.appMsPerRequest`) stretched by `hostStretch` (wall time per CPU time on the
+ * host, >= 1). Null without a CPU calibration or requests.
+ */
+export function eventLoopQueue(
+  cal: Calibration,
+  requestRates: Record<string, number>,
+  hostStretch: number,
+): Queue | null {
+  const c = cal.cpu;
+  if (!c) return null;
+  const parts = Object.entries(requestRates)
+    .filter(([, r]) => r > 0)
+    .map(([e, r]) => ({
+      rate: r * LOOP_PASSES_PER_REQUEST,
+      meanMs: ((c.appMsPerRequest[e] ?? c.appMsPerRequest.default) / LOOP_PASSES_PER_REQUEST) * hostStretch,
+    }));
+  const rate = parts.reduce((s, p) => s + p.rate, 0);
+  if (rate <= 0) return null;
+  const m = mixture(parts);
+  return queue(1, rate, m.meanMs, m.scv);
+}
+
+/** Mean wait of one pass through the loop, ms (0 when there is no loop; null when saturated). */
+export function loopPassWaitMs(loop: Queue | null): number | null {
+  if (!loop) return 0;
+  return loop.saturated ? null : (loop.meanWaitMs ?? 0);
+}
