@@ -162,12 +162,16 @@ export const RunRecordSchema = z.object({
     /** Mean duration of one iteration (k6's iteration_duration), ms; absent in older records. */
     meanDurationMs: z.number().min(0).optional(),
   }),
-  /** Measured server work per sync (from pg_stat_statements or the target's counters); null if no sync. */
+  /**
+   * Measured server work per sync (from pg_stat_statements or the target's counters); null if no sync.
+   * queriesPerSync and dbTimeMsPerSync are null when neither source was there (a deployment that
+   * exposes no statement counters): not measured, never 0.
+   */
   sync: z
     .object({
       mode: z.enum(['full', 'delta']),
-      queriesPerSync: z.number().min(0),
-      dbTimeMsPerSync: z.number().min(0),
+      queriesPerSync: z.number().min(0).nullable(),
+      dbTimeMsPerSync: z.number().min(0).nullable(),
       requestsPerSync: z.number().min(0),
       rowsPerSync: z.number().min(0).optional(),
     })
@@ -201,6 +205,18 @@ export const RunRecordSchema = z.object({
     .optional(),
   /** Faults injected and what was checked afterwards (fault runs only). */
   faults: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Server-side figures this run could not measure because the target did not expose them (a
+   * deployment without /metrics, a database the runner cannot see), by name: `pool`, `upstream`,
+   * `rateLimited`, `queryKinds`, `queriesPerSync`, `dbConnections`, `database`, `cpu.target`,
+   * `cpu.database`. Absent: everything was measured (or an older record).
+   */
+  notMeasured: z.array(z.string()).optional(),
+  /**
+   * `interrupted`: the run was stopped (Ctrl-C) before its end; its figures cover the seconds it ran
+   * and exitStatus is 130. Absent: the run went to its end (older records too).
+   */
+  status: z.enum(['completed', 'interrupted']).optional(),
   /** Free-form notes the runner adds (what was skipped, warnings). */
   notes: z.array(z.string()).default([]),
   exitStatus: z.number().int(),

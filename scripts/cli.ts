@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { redact } from '../core/redact.ts';
 import { isUsageError, UsageError } from '../core/usage-error.ts';
 import { COMMAND_LOADERS, loadCommands } from './commands/index.ts';
+import { EXIT_INTERRUPTED, InterruptedError } from './run/interrupt.ts';
 
 /** Exit code for bad input: a wrong flag, value or file. */
 const EXIT_USAGE = 2;
@@ -63,6 +64,7 @@ try {
   await cli.parseAsync();
 } catch (error) {
   if (isUsageError(error)) fail(error.message, EXIT_USAGE);
+  if (error instanceof InterruptedError) fail(error.message, EXIT_INTERRUPTED);
   const err = error as Error;
   if (process.env.ATLAS_DEBUG) process.stderr.write(redact(String(err.stack)) + '\n');
   fail(err.message ?? String(err), 1);

@@ -162,9 +162,14 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
   }
   if (acc.size === 0) {
     // No per-kind counters: the per-sync totals give one mean per sync statement.
-    const withSync = used.filter((r) => r.record.sync && r.record.sync.queriesPerSync > 0);
+    const withSync = used.flatMap((r) => {
+      const s = r.record.sync;
+      return s && s.queriesPerSync !== null && s.queriesPerSync > 0 && s.dbTimeMsPerSync !== null
+        ? [{ queries: s.queriesPerSync, dbTimeMs: s.dbTimeMsPerSync }]
+        : [];
+    });
     if (withSync.length > 0) {
-      const per = mean(withSync.map((r) => r.record.sync!.dbTimeMsPerSync / r.record.sync!.queriesPerSync));
+      const per = mean(withSync.map((s) => s.dbTimeMs / s.queries));
       const d: ServiceDemand = {
         meanMs: per,
         scv: 1,
@@ -298,7 +303,11 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
   // Queries per sync by mode.
   const queriesPerSync: Calibration['queriesPerSync'] = {};
   for (const mode of ['full', 'delta'] as const) {
-    const xs = runs.filter((r) => r.record.sync?.mode === mode).map((r) => r.record.sync!.queriesPerSync);
+    const xs = runs.flatMap((r) =>
+      r.record.sync?.mode === mode && r.record.sync.queriesPerSync !== null
+        ? [r.record.sync.queriesPerSync]
+        : [],
+    );
     if (xs.length > 0) queriesPerSync[mode] = mean(xs);
   }
 

@@ -149,9 +149,27 @@ describe(
       expect(r.stdout).toMatch(/ran delta-sync at 1000 users under fixed for 5 s/);
       const review = readReview(join(out, 'review', 'latest'));
       expect(review.live.skipped).toEqual([]);
-      expect(review.live.ran).toHaveLength(3);
+      expect(review.live.ran).toHaveLength(4);
       const scenarios = review.measured.map((m) => `${m.scenario}/${m.policy}/${m.users}`).sort();
-      expect(scenarios).toEqual(['delta-sync/fixed/1000', 'full-sync/current/1000', 'launch-mix/fixed/1000']);
+      const knee = review.kneeCheck!;
+      expect(scenarios).toEqual([
+        'delta-sync/fixed/1000',
+        'full-sync/current/1000',
+        `launch-mix/current/${knee.users}`,
+        'launch-mix/fixed/1000',
+      ]);
+      // The knee step: launch-mix under current below the model's knee, its pool and upstream measured
+      // beside the model's prediction of the same step; the sentence is in the report and the chart drawn.
+      expect(knee.users).toBeGreaterThanOrEqual(100);
+      const sockets = knee.resources.find((x) => x.name === 'upstream.sockets')!;
+      expect(sockets.measuredMaxInUse).toBeGreaterThan(0);
+      expect(sockets.predictedInUse).toBeGreaterThan(0);
+      expect(knee.predictedKnee).toBeGreaterThan(knee.users);
+      expect(knee.measuredKnee).toBeGreaterThan(0);
+      expect(r.stdout + readFileSync(join(out, 'review', 'latest', 'report.md'), 'utf8')).toContain(
+        'Checked against this machine today: predicted knee',
+      );
+      expect(existsSync(join(out, 'review', 'latest', 'charts', 'knee-step.svg'))).toBe(true);
       const full = review.measured.find((m) => m.scenario === 'full-sync')!;
       const delta = review.measured.find((m) => m.scenario === 'delta-sync')!;
       expect(full.queriesPerSync!).toBeGreaterThan(delta.queriesPerSync!);
@@ -163,6 +181,6 @@ describe(
       expect(review.calibration.runs.length).toBeGreaterThan(0);
       // The launch mix measured /healthz under `fixed` (full checks): the health-check target holds at 1k.
       expect(review.readiness.find((t) => t.id === 'health-checks')!.perScale[0]!.verdict).toBe('holds');
-    }, 300_000); // three seeded runs and a review: over the default 120 s on a shared, busy 2-core box
+    }, 600_000); // three seeded runs, the knee step (its own seed) and a review, on a shared, busy 2-core box
   },
 );

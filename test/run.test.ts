@@ -105,7 +105,7 @@ describe('atlas-cap run on the local target (ci-smoke, 1000 users)', await needs
     expect(record.endpoints['rest.conversations']!.count).toBe(record.iterations.completed);
     expect(existsSync(join(dir, 'work', 'k6-warmup.json.gz'))).toBe(true);
     expect(record.sync?.mode).toBe('full');
-    expect(record.sync!.queriesPerSync).toBeGreaterThanOrEqual(10 * delta.record.sync!.queriesPerSync);
+    expect(record.sync!.queriesPerSync).toBeGreaterThanOrEqual(10 * delta.record.sync!.queriesPerSync!);
     expect(record.sync!.requestsPerSync).toBeGreaterThan(profile.conversationsPerUser.mean / 2);
   });
 

@@ -1,6 +1,8 @@
 import { byPolicyOrder } from '../charts/chart-theme.ts';
 import { collectAssumptions } from './assumptions.ts';
 import { decide, headline } from './decide.ts';
+import { kneeChart } from './knee-chart-data.ts';
+import { buildKneeCheck } from './knee-check.ts';
 import { summariseRun } from './measured-run.ts';
 import { predictedCell } from './predicted-cell.ts';
 import { readinessVerdicts } from './readiness-verdicts.ts';
@@ -26,6 +28,7 @@ export function buildReview(input: ReviewInput): Review {
         a.users - b.users || byPolicyOrder(a.policy, b.policy) || a.scenario.localeCompare(b.scenario),
     );
   const decisions = predictions.map((p) => decide(p, targets, measured));
+  const kneeCheck = input.kneeStep ? buildKneeCheck(input.kneeStep.run, input.kneeStep.prediction) : null;
   const middle = scales[Math.floor(scales.length / 2)] ?? scales[0] ?? 0;
   return {
     title: `Atlas launch readiness review: ${scales.map((s) => s.toLocaleString('en-US')).join(' / ')} users`,
@@ -52,6 +55,7 @@ export function buildReview(input: ReviewInput): Review {
       notes: simulation.calibration.notes,
     },
     live: input.live,
+    kneeCheck: kneeCheck ?? null,
     charts: reviewCharts({
       predictions,
       desPredictions: input.desPredictions,
@@ -60,6 +64,6 @@ export function buildReview(input: ReviewInput): Review {
       measured,
       targets,
       rateLimitScale: middle,
-    }),
+    }).concat(input.kneeStep ? [kneeChart(input.kneeStep.run, kneeCheck!)] : []),
   };
 }

@@ -24,7 +24,7 @@ export function summariseRun(run: LoadedRun): MeasuredRun {
   const queriesPerSecond =
     queryCalls > 0
       ? queryCalls / duration
-      : r.sync && syncsPerSecond !== null
+      : r.sync && r.sync.queriesPerSync !== null && syncsPerSecond !== null
         ? r.sync.queriesPerSync * syncsPerSecond
         : null;
   const pools = run.series.flatMap((s) => (s.pool ? [s.pool] : []));

@@ -232,6 +232,7 @@ export function reviewHtml(review: Review, options: HtmlOptions): string {
 <ul class="headline">${headline}</ul>
 <nav class="meta"><a href="#s-decisions">GO / NO-GO by scale and policy</a> · <a href="#s-readiness">Readiness targets</a> · <a href="#s-predicted">Predicted load, pools and cost</a> · <a href="#s-measured">Measured runs</a> · <a href="#s-charts">Charts</a> · <a href="#s-claims">Claims of the seed documents</a> · <a href="#s-assumptions">Assumptions and their sources</a></nav>
 ${kneeText(review)}
+${review.kneeCheck ? `<p id="knee-check"><b>${e(review.kneeCheck.sentence)}</b></p>` : ''}
 ${liveBox(review)}
 <h2 id="s-decisions">GO / NO-GO by scale and policy</h2>
 <p>GO means no resource saturates or runs above ${pct(review.targets.maxUtilisation, 0)} utilisation, every endpoint's p95 is within its budget and errors stay under ${pct(review.targets.errorShare, 1)}; a run record at the same scale and policy must agree. Budgets: ${e(review.targets.source)}</p>

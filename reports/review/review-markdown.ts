@@ -51,6 +51,7 @@ export function reviewMarkdown(review: Review, maxReasons = 3): string {
       '',
     );
   }
+  if (review.kneeCheck) out.push(`**${review.kneeCheck.sentence}**`, '');
   if (review.live.skipped.length > 0) {
     out.push('**Skipped:**', ...review.live.skipped.map((s) => `- ${s.what}: ${s.why}`), '');
   }

@@ -3,6 +3,7 @@ import type { Profile } from '../../core/profile.ts';
 import type { RunRecord, SeriesSample } from '../../core/run-record.ts';
 import type { Prediction, SimulationResult, Targets } from '../../simulator/index.ts';
 import type { ChartSpec } from '../charts/chart-theme.ts';
+import type { KneeCheck } from './knee-check.ts';
 
 /** A run record as read from its folder: run.json and samples/series.json. */
 export interface LoadedRun {
@@ -72,6 +73,8 @@ export interface ReviewInput {
   /** Assumptions beyond those the profile, policies and simulation carry (e.g. pricing sources). */
   assumptions: Assumption[];
   live: LiveStatus;
+  /** The live knee step and the model's prediction of it, made before it ran (absent: no step ran). */
+  kneeStep?: { run: LoadedRun; prediction: Prediction } | null;
 }
 
 /** One modelled resource in a cell of the review. */
@@ -199,5 +202,7 @@ export interface Review {
   assumptions: Assumption[];
   calibration: { calibrated: boolean; runs: string[]; notes: string[] };
   live: LiveStatus;
+  /** "Checked against this machine today": the knee step beside its prediction; null when none ran. */
+  kneeCheck: KneeCheck | null;
   charts: ChartSpec[];
 }

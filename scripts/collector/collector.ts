@@ -37,6 +37,8 @@ export interface CollectorOptions {
 
 /** A running collector. */
 export interface Collector {
+  /** The newest sample so far (the live line reads it); undefined before the first. */
+  latest(): ServerSample | undefined;
   /** Stops sampling and returns everything collected. */
   stop(): Promise<{ samples: ServerSample[]; first: CounterSnapshot | null; last: CounterSnapshot | null }>;
 }
@@ -165,6 +167,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   await tick();
   const timer = setInterval(() => void tick(), intervalMs);
   return {
+    latest: () => samples.at(-1),
     async stop() {
       clearInterval(timer);
       while (busy) await new Promise((r) => setTimeout(r, 20));

@@ -16,6 +16,9 @@ import {
 import { checkJUnitXml } from '../../reports/budgets/junit-report.ts';
 import { findRunDirs, loadLatencies, loadRun } from '../../reports/render/load-runs.ts';
 import type { LoadedRun } from '../../reports/review/review-types.ts';
+import { interruptOnSigint, throwIfInterrupted } from '../run/interrupt.ts';
+import type { LiveSnapshot } from '../run/live-line.ts';
+import { createLiveView, liveModeFor } from '../run/live-view.ts';
 import { parseScenario } from '../run/plan.ts';
 import { readRunEnvironment, runScenario } from '../run/run-scenario.ts';
 
@@ -39,6 +42,12 @@ export interface CheckOptions {
   databaseUrl?: string | undefined;
   log?: (line: string) => void;
   now?: () => Date;
+  /** The live line of each run (see scripts/run/live-view.ts). */
+  progress?: (snapshot: LiveSnapshot) => void;
+  /** Called after each scenario's run (ends its live line). */
+  onRunEnd?: () => void;
+  /** Ctrl-C: the running scenario stops and its record is marked interrupted; nothing is judged. */
+  signal?: AbortSignal;
 }
 
 /** What a check did and decided. */
@@ -160,7 +169,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       environment: readRunEnvironment(process.env),
       outDir: join(out, `${s.scenario}-${s.users}u-${policy.name}`),
       log,
+      progress: options.progress,
+      signal: options.signal,
     });
+    options.onRunEnd?.();
+    throwIfInterrupted(
+      options.signal,
+      `interrupted: ${dir} holds the run so far (marked interrupted); nothing judged`,
+    );
     runs.push(dir);
     measured.push(measuredFromRun(loadRun(dir)));
   }
@@ -222,6 +238,8 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         'Exit codes: 0 every budget holds, 1 a budget or regression failed, 2 bad input.',
       ) as unknown as Argv<CheckArgs>,
   handler: async (args) => {
+    const view = createLiveView(liveModeFor(args.json, process.stderr), process.stderr);
+    const interrupt = interruptOnSigint();
     const result = await runCheck({
       budgets: args.budgets,
       baseline: args.baseline,
@@ -230,7 +248,13 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       summary: args.summary,
       out: args.out,
       databaseUrl: args.databaseUrl,
-      log: (line) => process.stderr.write(`${line}\n`),
+      log: view.log,
+      progress: view.onSnapshot,
+      onRunEnd: view.end,
+      signal: interrupt.signal,
+    }).finally(() => {
+      view.end();
+      interrupt.dispose();
     });
     if (args.json) {
       const { outcome } = result;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
@@ -21,10 +21,16 @@ import {
   type SimulateInput,
   simulate,
 } from '../../simulator/index.ts';
-import { installK6 } from '../k6/install.ts';
+import { interruptOnSigint, throwIfInterrupted } from '../run/interrupt.ts';
+import type { LiveSnapshot } from '../run/live-line.ts';
+import { createLiveView, liveModeFor } from '../run/live-view.ts';
 import { ABUSIVE_PER_MIN, ABUSIVE_SHARE } from '../run/plan.ts';
 import { gitInfo } from '../run/record.ts';
-import { readRunEnvironment, runScenario } from '../run/run-scenario.ts';
+import { readRunEnvironment } from '../run/run-scenario.ts';
+import { liveCalibration } from './review-live.ts';
+
+export { LIVE_RUNS } from './review-live.ts';
+
 import { loadPricing, loadReadinessClaims } from './simulate.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -36,21 +42,12 @@ export const REVIEW_DEFAULTS = {
   users: [1000, 10_000, 100_000],
   runs: [join(ROOT, 'reports', 'runs')],
   out: join(ROOT, 'reports', 'out'),
-  /** Seconds of load per live calibration run: short, so `npm start` finishes in about a minute. */
-  liveSeconds: 15,
-  /** Users of the live calibration runs (the launch report's "~1,000 concurrent users"). */
-  liveUsers: 1000,
+  /**
+   * Seconds of load per live calibration run: short, so `npm start` (three runs and the knee step)
+   * stays under 90 s on a warm machine.
+   */
+  liveSeconds: 10,
 } as const;
-
-/**
- * What the live calibration runs: each sync mode under the policy that uses it, and the launch mix
- * (syncs, /api/message, /healthz) under the fixes, so messages and health checks are measured too.
- */
-export const LIVE_RUNS = [
-  { scenario: 'delta-sync', policy: 'fixed' },
-  { scenario: 'full-sync', policy: 'current' },
-  { scenario: 'launch-mix', policy: 'fixed' },
-] as const;
 
 /** Options of {@link runReview}; the CLI parses its flags into exactly this. */
 export interface ReviewOptions {
@@ -65,6 +62,10 @@ export interface ReviewOptions {
   liveSeconds: number;
   databaseUrl?: string | undefined;
   log?: (line: string) => void;
+  /** The live line of each run, its end, and Ctrl-C (see scripts/run/live-view.ts, interrupt.ts). */
+  progress?: (snapshot: LiveSnapshot) => void;
+  onRunEnd?: () => void;
+  signal?: AbortSignal;
   /** Clock, injectable for tests. */
   now?: () => Date;
 }
@@ -113,49 +114,6 @@ function validate(options: ReviewOptions): { profile: Profile; policies: Policy[
   return { profile, policies };
 }
 
-/** Short live calibration: delta and full sync at 1k users on the local target; says what it skipped. */
-async function liveCalibration(
-  options: ReviewOptions,
-  profile: Profile,
-  log: (line: string) => void,
-  now: () => Date,
-): Promise<LiveStatus> {
-  const status: LiveStatus = { mode: 'live', ran: [], skipped: [] };
-  try {
-    // A newcomer's `npm install && npm start` has no k6 yet: build the pinned one when Go is there.
-    await installK6(log);
-  } catch (error) {
-    status.skipped.push({ what: 'live calibration (k6 runs)', why: redact((error as Error).message) });
-    return status;
-  }
-  for (const { scenario, policy } of LIVE_RUNS) {
-    const what = `${scenario} at ${REVIEW_DEFAULTS.liveUsers} users under ${policy} for ${options.liveSeconds} s`;
-    log(`live calibration: ${what}`);
-    try {
-      const { dir, record } = await runScenario({
-        scenario,
-        users: REVIEW_DEFAULTS.liveUsers,
-        policy: loadPolicy(policy),
-        profile,
-        durationSeconds: options.liveSeconds,
-        databaseUrl: options.databaseUrl,
-        target: 'local',
-        environment: readRunEnvironment(process.env),
-        // Into the first runs folder (reports/runs by default), so the next --no-live review finds them.
-        outDir: join(
-          options.runs[0] ?? REVIEW_DEFAULTS.runs[0],
-          `${scenario}-${REVIEW_DEFAULTS.liveUsers}u-${policy}-${compactTime(now())}`,
-        ),
-        log,
-      });
-      status.ran.push(`${what}: ${relative(ROOT, dir) || dir} (exit ${record.exitStatus})`);
-    } catch (error) {
-      status.skipped.push({ what, why: redact((error as Error).message.split('\n')[0] ?? String(error)) });
-    }
-  }
-  return status;
-}
-
 /**
  * Builds the readiness review: (optionally) a short live calibration, then the simulator for every
  * policy x scale, the run records found, the review model, and its HTML, Markdown, charts and JSON.
@@ -173,13 +131,27 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const pricing = loadPricing();
   const claims = loadReadinessClaims();
 
-  const live: LiveStatus = options.live
-    ? await liveCalibration(options, profile, log, now)
-    : {
-        mode: 'no-live',
-        ran: [],
-        skipped: [{ what: 'live calibration', why: '--no-live: simulator and existing run records only' }],
-      };
+  const measuredLive = options.live
+    ? await liveCalibration(
+        {
+          ...options,
+          runsDir: options.runs[0] ?? REVIEW_DEFAULTS.runs[0],
+          environment: readRunEnvironment(process.env),
+          log,
+          now,
+        },
+        profile,
+      )
+    : null;
+  throwIfInterrupted(
+    options.signal,
+    'interrupted: the runs so far are in the runs folder; no review written',
+  );
+  const live: LiveStatus = measuredLive?.status ?? {
+    mode: 'no-live',
+    ran: [],
+    skipped: [{ what: 'live calibration', why: '--no-live: simulator and existing run records only' }],
+  };
 
   const found = findRunDirs(options.runs).map((d) => loadRun(d));
   const sameProfile = found.filter((r) => r.record.profile.name === profile.name);
@@ -241,6 +213,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     claims: claimEvaluations.map(claimRow),
     assumptions,
     live,
+    kneeStep: measuredLive?.kneeStep ?? null,
   });
   const rendered = await renderReview(review);
   const written = writeReview(join(resolve(options.out), compactTime(at)), rendered);
@@ -269,6 +242,7 @@ export function formatReviewSummary(result: ReviewResult): string {
     `        ${join(result.dir, 'report.md')} · data.json · charts/ (latest: ${result.latest})`,
     ...result.review.headline.map((h) => `  ${h}`),
   ];
+  if (result.review.kneeCheck) lines.push(`  ${result.review.kneeCheck.sentence}`);
   for (const s of result.review.live.skipped) lines.push(`  skipped ${s.what}: ${s.why}`);
   for (const r of result.review.live.ran) lines.push(`  ran ${r}`);
   return `${lines.join('\n')}\n`;
@@ -352,6 +326,8 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
         throw new UsageError('--users', `must be positive integers, got '${u}'`);
       return n;
     });
+    const view = createLiveView(liveModeFor(args.json, process.stderr), process.stderr);
+    const interrupt = interruptOnSigint();
     const result = await runReview({
       live: args.live,
       runs: args.runs && args.runs.length > 0 ? args.runs.map((r) => resolve(r)) : [...REVIEW_DEFAULTS.runs],
@@ -361,7 +337,13 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
       users,
       liveSeconds: args.liveSeconds,
       databaseUrl: args.databaseUrl,
-      log: args.json ? () => {} : (line) => process.stderr.write(`${redact(line)}\n`),
+      log: (line) => view.log(redact(line)),
+      progress: view.onSnapshot,
+      onRunEnd: view.end,
+      signal: interrupt.signal,
+    }).finally(() => {
+      view.end();
+      interrupt.dispose();
     });
     if (args.json) {
       const { review } = result;

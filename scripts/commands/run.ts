@@ -3,6 +3,8 @@ import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import { parseDurationSeconds } from '../run/duration.ts';
 import { FAULTS } from '../run/faults.ts';
+import { EXIT_INTERRUPTED, interruptOnSigint } from '../run/interrupt.ts';
+import { createLiveView, liveModeFor } from '../run/live-view.ts';
 import { SCENARIOS } from '../run/plan.ts';
 import { readRunEnvironment, runScenario } from '../run/run-scenario.ts';
 import { formatRunSummary } from '../run/summary-text.ts';
@@ -95,6 +97,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe: 'print run.json instead of the summary',
       }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
+    const view = createLiveView(liveModeFor(args.json, process.stderr), process.stderr);
+    const interrupt = interruptOnSigint();
     const { dir, record } = await runScenario({
       scenario: args.scenario,
       users: args.users,
@@ -111,9 +115,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
       redisUrl: args.redisUrl,
       outDir: args.out,
       environment: readRunEnvironment(process.env),
-      log: (line) => process.stderr.write(`${line}\n`),
+      log: view.log,
+      progress: view.onSnapshot,
+      signal: interrupt.signal,
+    }).finally(() => {
+      view.end();
+      interrupt.dispose();
     });
     process.stdout.write(`${args.json ? JSON.stringify(record, null, 2) : formatRunSummary(dir, record)}\n`);
-    if (record.exitStatus !== 0) process.exitCode = 1;
+    if (record.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
+    else if (record.exitStatus !== 0) process.exitCode = 1;
   },
 };

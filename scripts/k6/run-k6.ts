@@ -100,6 +100,11 @@ export interface StartK6Options {
   /** Process environment (carries JWT_SECRET, never the command line). */
   processEnv: NodeJS.ProcessEnv;
   segment?: { segment: string; sequence: string };
+  /**
+   * Also stream the raw output to k6's stdout (`--out json=-`) for the live line; stdout then carries
+   * only that (k6's own messages go to stderr and the log). k6 serialises its samples twice then.
+   */
+  liveOutput?: boolean;
 }
 
 /** Spawns `k6 run` with raw JSON output, no summary, no REST API and no usage report. */
@@ -115,6 +120,7 @@ export function startK6(options: StartK6Options): K6Process {
     '--quiet',
     '--out',
     `json=${options.rawOut}`,
+    ...(options.liveOutput ? ['--out', 'json=-'] : []),
     ...envArgs(options.env),
   ];
   if (options.segment) {
@@ -124,7 +130,7 @@ export function startK6(options: StartK6Options): K6Process {
   args.push(options.file);
   const log = createWriteStream(options.logFile);
   const child = spawn(options.k6, args, { env: options.processEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(log, { end: false });
+  if (!options.liveOutput) child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   const done = new Promise<number>((resolve, reject) => {
     child.once('error', reject);

@@ -7,7 +7,9 @@ import type { Threshold } from '../k6/thresholds.ts';
 import { recordFaultOutcome } from './fault-outcome.ts';
 import { gzipConcat } from './gzip-concat.ts';
 import { withCpuSeries } from './host-cpu-sampler.ts';
+import { EXIT_INTERRUPTED } from './interrupt.ts';
 import type { Measurement } from './measure-load.ts';
+import { notMeasuredOf } from './not-measured.ts';
 import type { K6Plan } from './plan.ts';
 import { buildSeries, gitInfo, kneeOf, machineInfo, queryKindsBetween } from './record.ts';
 import type { RunCpuResult } from './run-cpu-watch.ts';
@@ -36,6 +38,11 @@ export interface RunParts {
   faultInfo: Record<string, unknown>;
   /** Notes gathered so far; the verdict's notes are added. */
   notes: string[];
+  /** Server-side figures the target did not expose (scripts/run/not-measured.ts). */
+  notMeasured: string[];
+  /** Ctrl-C stopped the load after `ranSeconds` (the planned duration otherwise). */
+  interrupted: boolean;
+  ranSeconds: number;
 }
 
 /**
@@ -66,7 +73,9 @@ export function assembleRecord(parts: RunParts): RunRecord {
     knee = kneeOf(merged.series, Number(env.P95_BUDGET_MS ?? 1000), Number(env.ERROR_BUDGET ?? 0.05));
     notes.push(`knee: ${knee.iterationsPerSecond} iterations/s (${knee.requestsPerSecond} requests/s)`);
   }
-  if (k6Failed !== undefined) notes.push(`k6 exited with ${k6Failed} (see work/k6-*.log)`);
+  if (parts.interrupted)
+    notes.push(`interrupted (Ctrl-C) after ${parts.ranSeconds} s of ${options.durationSeconds} s`);
+  else if (k6Failed !== undefined) notes.push(`k6 exited with ${k6Failed} (see work/k6-*.log)`);
 
   return RunRecordSchema.parse({
     schemaVersion: 1,
@@ -82,10 +91,10 @@ export function assembleRecord(parts: RunParts): RunRecord {
     git: gitInfo(ROOT),
     startedAt: parts.started.toISOString(),
     endedAt: parts.ended.toISOString(),
-    durationSeconds: options.durationSeconds,
+    durationSeconds: parts.ranSeconds,
     ...(run.warmupSeconds > 0 ? { warmupSeconds: run.warmupSeconds } : {}),
     endpoints: merged.endpoints,
-    iterations: iterationSummary(merged, options.durationSeconds, parts.load.targetRate),
+    iterations: iterationSummary(merged, parts.ranSeconds, parts.load.targetRate),
     sync: parts.sync,
     queryKinds: parts.queryKinds,
     loadGenerator: { cpuPercentMean: lg.mean, cpuPercentMax: lg.max, saturated, maxVUs: merged.maxVUs },
@@ -95,8 +104,10 @@ export function assembleRecord(parts: RunParts): RunRecord {
     ...(Object.keys(merged.classes).length > 0 ? { classes: merged.classes } : {}),
     ...(knee ? { knee } : {}),
     ...(run.fault ? { faults: { [run.fault]: parts.faultInfo } } : {}),
+    notMeasured: parts.notMeasured,
+    status: parts.interrupted ? 'interrupted' : 'completed',
     notes,
-    exitStatus: k6Failed ?? (thresholdsOk ? 0 : 99),
+    exitStatus: parts.interrupted ? EXIT_INTERRUPTED : (k6Failed ?? (thresholdsOk ? 0 : 99)),
   });
 }
 
@@ -114,7 +125,17 @@ export interface RunResult {
 export async function recordOfRun(
   parts: Omit<
     RunParts,
-    'merged' | 'codes' | 'sync' | 'queryKinds' | 'cpu' | 'database' | 'faultInfo' | 'ended'
+    | 'merged'
+    | 'codes'
+    | 'sync'
+    | 'queryKinds'
+    | 'cpu'
+    | 'database'
+    | 'faultInfo'
+    | 'ended'
+    | 'notMeasured'
+    | 'interrupted'
+    | 'ranSeconds'
   >,
   measured: Measurement,
   thresholds: Threshold[],
@@ -128,7 +149,24 @@ export async function recordOfRun(
     originMs,
   );
   const queryKinds = queryKindsBetween(server.first, server.last);
-  const sync = measuredSyncWork(parts.plan.syncMode, merged, queryKinds, measured.statements, parts.notes);
+  const exposedKinds = server.last?.queriesByKind ?? {};
+  const sync = measuredSyncWork(
+    parts.plan.syncMode,
+    merged,
+    queryKinds,
+    measured.statements,
+    parts.notes,
+    Object.keys(exposedKinds).length > 0,
+  );
+  const { before, after } = measured.statements;
+  const notMeasured = notMeasuredOf({
+    series,
+    queryKinds: exposedKinds,
+    statementTotals: before !== null && after !== null,
+    database: measured.database !== null,
+    syncs: sync !== null,
+    cpu: cpu.runCpu ?? null,
+  });
   const { fault } = parts.run;
   const { faultInfo, targetHealthy } = measured;
   await recordFaultOutcome(
@@ -150,6 +188,9 @@ export async function recordOfRun(
     cpu,
     database: measured.database,
     faultInfo,
+    notMeasured,
+    interrupted: measured.interrupted,
+    ranSeconds: measured.ranSeconds,
   });
   return { record, series, latency: merged.latency };
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { bundleScenario } from '../k6/bundle.ts';
 import { inspectScenario, type K6Process, scheduledRate, startK6 } from '../k6/run-k6.ts';
 import { parseThresholds, type Threshold } from '../k6/thresholds.ts';
+import { onAbort, throwIfInterrupted } from './interrupt.ts';
 import { executionSegment, type ScenarioName, scenarioFile } from './plan.ts';
 
 /** A scenario bundled and inspected, ready for k6 processes to run. */
@@ -49,7 +50,12 @@ export async function prepareLoad(
  * Warm-up: the same scenario and rate, its output kept in work/ and read by nothing; the measured run
  * starts on a target whose code is compiled and whose connections are open.
  */
-export async function warmUp(load: PreparedLoad, seconds: number, work: string): Promise<void> {
+export async function warmUp(
+  load: PreparedLoad,
+  seconds: number,
+  work: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const warm = startK6({
     k6: load.k6,
     file: load.file,
@@ -58,7 +64,10 @@ export async function warmUp(load: PreparedLoad, seconds: number, work: string):
     logFile: join(work, 'k6-warmup.log'),
     processEnv: load.processEnv,
   });
+  const unhook = onAbort(signal, () => warm.child.kill('SIGINT'));
   const code = await warm.done;
+  unhook();
+  throwIfInterrupted(signal, 'interrupted during the warm-up: no run record written');
   // 99: a threshold failed during the warm-up, which is not judged.
   if (code !== 0 && code !== 99)
     throw new Error(`k6 warm-up exited with ${code} (see ${join(work, 'k6-warmup.log')})`);
@@ -69,6 +78,7 @@ export function startSegments(
   load: PreparedLoad,
   segments: number,
   work: string,
+  liveOutput = false,
 ): { rawFiles: string[]; processes: K6Process[] } {
   const rawFiles = Array.from({ length: segments }, (_, i) => join(work, `k6-${i}.json.gz`));
   const processes = rawFiles.map((rawOut, i) =>
@@ -79,6 +89,7 @@ export function startSegments(
       rawOut,
       logFile: join(work, `k6-${i}.log`),
       processEnv: load.processEnv,
+      liveOutput,
       ...(segments > 1 ? { segment: executionSegment(i, segments) } : {}),
     }),
   );

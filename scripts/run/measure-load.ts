@@ -3,8 +3,10 @@ import { databaseActivityBetween, readDatabaseCounters } from './database-activi
 import { healthy } from './health-probe.ts';
 import { injectFault } from './inject-fault.ts';
 import { type PreparedLoad, startSegments } from './k6-load.ts';
+import { startLiveMonitor } from './live-monitor.ts';
 import { machineInfo } from './record.ts';
 import { type RunCpuResult, startRunCpuWatch } from './run-cpu-watch.ts';
+import type { RunOptions } from './run-options.ts';
 import { type StatementTotals, statementTotals } from './statement-totals.ts';
 import type { HeldResources } from './target-setup.ts';
 import type { ValidRun } from './validate-run.ts';
@@ -28,6 +30,9 @@ export interface Measurement {
   databaseUrl: string | undefined;
   /** What the fault did (empty without one). */
   faultInfo: Record<string, unknown>;
+  /** Ctrl-C stopped the load early: the figures cover `ranSeconds`, not the planned duration. */
+  interrupted: boolean;
+  ranSeconds: number;
 }
 
 /**
@@ -41,14 +46,25 @@ export async function measureLoad(
   held: HeldResources,
   work: string,
   log: (line: string) => void,
+  live: Pick<RunOptions, 'progress' | 'signal'> = {},
 ): Promise<Measurement> {
   const db = held.db;
   const before = db ? await statementTotals(db.url, db.source === 'embedded') : null;
   const countersBefore = db ? await readDatabaseCounters(db.url) : null;
-  const collector = await startCollector({ metricsUrl: held.target?.url, databaseUrl: db?.url });
+  // A deployment's /metrics is read too when it has one; what it lacks is named in notMeasured.
+  const collector = await startCollector({ metricsUrl: load.env.BASE_URL, databaseUrl: db?.url });
   const cpuWatch = await startRunCpuWatch(machineInfo().cores, held.target?.child.pid, db?.url);
   const originMs = Date.now();
-  const { rawFiles, processes } = startSegments(load, run.segments, work);
+  const { rawFiles, processes } = startSegments(load, run.segments, work, live.progress !== undefined);
+  const monitor = startLiveMonitor({
+    processes,
+    latest: collector.latest,
+    offeredPerSecond: load.targetRate,
+    totalSeconds: durationSeconds,
+    originMs,
+    onSnapshot: live.progress,
+    signal: live.signal,
+  });
   cpuWatch.watchLoadGenerator(processes);
   log(
     `k6 ${run.scenario}: ${run.segments} process(es), ${load.targetRate.toFixed(3)} iterations/s for ${durationSeconds} s`,
@@ -58,6 +74,11 @@ export async function measureLoad(
     ? injectFault(run.fault, durationSeconds, db!, held.proxy, faultInfo, log)
     : undefined;
   const codes = await Promise.all(processes.map((p) => p.done));
+  monitor.stop();
+  const interrupted = live.signal?.aborted === true;
+  const ranSeconds = interrupted
+    ? Math.min(durationSeconds, Math.round((Date.now() - originMs) / 100) / 10)
+    : durationSeconds;
   await faultTask;
   const cpu = cpuWatch.stop();
   const server = await collector.stop();
@@ -76,5 +97,7 @@ export async function measureLoad(
     targetHealthy,
     databaseUrl: db?.url,
     faultInfo,
+    interrupted,
+    ranSeconds,
   };
 }

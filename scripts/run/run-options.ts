@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import { compactTime } from '../lib/compact-time.ts';
+import type { LiveSnapshot } from './live-line.ts';
 
 /** Repository root (run records default to reports/runs/ under it). */
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -66,6 +67,10 @@ export interface RunOptions {
   /** The environment as the CLI read it; none when absent (a library caller passes what it wants). */
   environment?: RunEnvironment;
   log?: (line: string) => void;
+  /** Called once a second while the measured load runs (the live line); omit for none. */
+  progress?: ((snapshot: LiveSnapshot) => void) | undefined;
+  /** Ctrl-C: stops k6, the target and the collector; the record is written marked interrupted. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Default run-record folder: reports/runs/<scenario>-<users>u-<policy>-<time>/. */

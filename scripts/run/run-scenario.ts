@@ -4,6 +4,7 @@ import { RUN_FILES, type RunRecord } from '../../core/run-record.ts';
 import { isUsageError, UsageError } from '../../core/usage-error.ts';
 import { resolveK6 } from '../k6/binary.ts';
 import { recordOfRun } from './assemble-record.ts';
+import { throwIfInterrupted } from './interrupt.ts';
 import { prepareLoad, warmUp } from './k6-load.ts';
 import { measureLoad } from './measure-load.ts';
 import { planScenario } from './plan.ts';
@@ -54,9 +55,10 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
     const load = await prepareLoad(k6, run.scenario, work, env, target.anonKey);
     if (run.warmupSeconds > 0) {
       log(`warm-up: ${run.scenario} for ${run.warmupSeconds} s (not measured)`);
-      await warmUp(load, run.warmupSeconds, work);
+      await warmUp(load, run.warmupSeconds, work, options.signal);
     }
-    const measured = await measureLoad(load, run, durationSeconds, held, work, log);
+    throwIfInterrupted(options.signal, 'interrupted before the measured run: no run record written');
+    const measured = await measureLoad(load, run, durationSeconds, held, work, log, options);
     const { record, series, latency } = await recordOfRun(
       { dir, options, run, plan, baseUrl: target.baseUrl, started, load, notes: [] },
       measured,

@@ -23,10 +23,14 @@ export function formatRunSummary(dir: string, r: RunRecord): string {
     lines.push(`class ${name}: ${e.count} requests, 429: ${e.statuses['429'] ?? 0}, p95 ${ms(e.p95)} ms`);
   }
   if (r.sync) {
+    const { queriesPerSync: q, dbTimeMsPerSync: t } = r.sync;
     lines.push(
-      `sync (${r.sync.mode}): ${r.sync.queriesPerSync.toFixed(2)} queries, ${r.sync.dbTimeMsPerSync.toFixed(2)} ms DB, ${r.sync.requestsPerSync.toFixed(2)} requests per sync`,
+      `sync (${r.sync.mode}): ${q === null ? 'queries not measured' : `${q.toFixed(2)} queries`}, ${t === null ? 'DB time not measured' : `${t.toFixed(2)} ms DB`}, ${r.sync.requestsPerSync.toFixed(2)} requests per sync`,
     );
   }
+  if (r.notMeasured && r.notMeasured.length > 0)
+    lines.push(`not measured (the target did not expose them): ${r.notMeasured.join(', ')}`);
+  if (r.status === 'interrupted') lines.push('INTERRUPTED: the figures cover only the seconds that ran');
   lines.push(
     `load generator: CPU mean ${r.loadGenerator.cpuPercentMean.toFixed(0)}% max ${r.loadGenerator.cpuPercentMax.toFixed(0)}% of one core, ${r.loadGenerator.maxVUs} VUs${r.loadGenerator.saturated ? ', SATURATED' : ''}`,
   );

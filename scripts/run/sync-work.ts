@@ -7,8 +7,8 @@ const isSync = (scenario: string): boolean => scenario.startsWith('sync') || sce
 
 /**
  * The run record's `sync`: statements, DB time and requests per sync iteration. From pg_stat_statements
- * when the run sent syncs only; else from the target's per-kind counters (sync kinds only). Says which
- * in `notes`.
+ * when the run sent syncs only; else from the target's per-kind counters (sync kinds only); null (not
+ * measured) when neither exists. Says which in `notes`.
  */
 export function measuredSyncWork(
   syncMode: 'full' | 'delta' | null | undefined,
@@ -16,18 +16,24 @@ export function measuredSyncWork(
   queryKinds: Record<string, { calls: number; meanMs: number }>,
   statements: { before: StatementTotals | null; after: StatementTotals | null },
   notes: string[],
+  /** Whether the target exported its per-kind statement counters at all. */
+  countersExposed = true,
 ): RunRecord['sync'] {
   const byScenario = Object.entries(merged.iterations.byScenario);
   const syncIterations = byScenario.filter(([name]) => isSync(name)).reduce((n, [, c]) => n + c, 0);
   if (!syncMode || syncIterations === 0) return null;
   const syncOnly = byScenario.every(([name]) => isSync(name));
   const { before, after } = statements;
-  let queries: number;
-  let dbTimeMs: number;
+  let queries: number | null;
+  let dbTimeMs: number | null;
   if (before && after && syncOnly) {
     queries = after.calls - before.calls;
     dbTimeMs = after.ms - before.ms;
     notes.push('queries per sync from pg_stat_statements');
+  } else if (!countersExposed) {
+    // Neither pg_stat_statements nor the target's counters (a deployment without them): not measured, never 0.
+    queries = null;
+    dbTimeMs = null;
   } else {
     // Messages past the monthly check inserted one row each under insert.messages (402s did not).
     const messageInserts =
@@ -43,8 +49,8 @@ export function measuredSyncWork(
   );
   return {
     mode: syncMode,
-    queriesPerSync: queries / syncIterations,
-    dbTimeMsPerSync: dbTimeMs / syncIterations,
+    queriesPerSync: queries === null ? null : queries / syncIterations,
+    dbTimeMsPerSync: dbTimeMs === null ? null : dbTimeMs / syncIterations,
     requestsPerSync: syncRequests / syncIterations,
   };
 }
