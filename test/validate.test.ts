@@ -48,7 +48,9 @@ describe('atlas-cap validate', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(typeof out.knee.users).toBe('number');
-    expect(['db.pool', 'upstream.sockets', 'db.cpu', 'app.cpu', 'host.cpu', 'app.loop']).toContain(out.knee.bottleneck);
+    expect(['db.pool', 'upstream.sockets', 'db.cpu', 'app.cpu', 'host.cpu', 'app.loop']).toContain(
+      out.knee.bottleneck,
+    );
     expect(out.levels).toHaveLength(1);
     const l = out.levels[0];
     expect(l.run).toBe('full-sync-1000u-current-fixture');
