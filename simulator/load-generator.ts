@@ -58,7 +58,9 @@ export interface StreamOutcome {
 }
 
 /**
- * The largest share φ in (0, 1] of the asked rates the generator can keep up, given the mean iteration
+ * The largest share φ in (0, 1] of the asked rates the generator can keep up (one share for every
+ * stream: the workload scales with users as a whole; k6 drops only on the streams out of VUs, so the
+ * achieved total is a lower bound once one stream binds), given the mean iteration
  * time at that share (`iterationSeconds(φ)`, one per stream, null when the system is saturated there:
  * unbounded), such that every stream's busy VUs φ·rate·time stay within its maxVUs. The time grows
  * with φ, so the feasible shares are an interval from 0: found by bisection to 1e-4.
