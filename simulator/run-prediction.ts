@@ -116,7 +116,7 @@ export function predictRun(run: RunToPredict, ctx: ModelContext, maxVUsCap?: num
   const gap = ctx.calibration.cpu?.chains?.gapMsPerRequest ?? 0;
   const share = sustainableShare(streams, (s) => iterationTimes(at(s), streams, gap));
   const p = share === 1 ? full : at(share);
-  const outcomes = streamOutcomes(streams, share, iterationTimes(p, streams, gap));
+  const outcomes = streamOutcomes(streams, iterationTimes(p, streams, gap));
   const health = run.scenario === 'launch-mix' ? LAUNCH_MIX_HEALTH_RATE : 0;
   const p95Ms: Record<string, number | null> = {};
   for (const e of p.endpoints) if (e.endpoint !== 'sync' && e.ratePerSecond > 0) p95Ms[e.endpoint] = e.p95Ms;
