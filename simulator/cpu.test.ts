@@ -194,6 +194,31 @@ function withFadingBase(): Calibration {
 }
 
 describe('DES with calibrated base latency (flat and fading) and the rig CPU, against the analytical model', () => {
+  it('a small pool held across the host queue: the DES holds it as long and waits as long (layered)', () => {
+    // 6,000 users on a pool of 3: connections held for statement + CPU wait + the event loop's turn,
+    // busy enough that a request waits for a connection one time in ten.
+    const small = { ...policy, database: { ...policy.database, poolSize: 3 } };
+    const ctx: ModelContext = {
+      calibration: withFadingBase(),
+      targets: defaultTargets(),
+      cores: 2,
+      abuse: NO_ABUSE,
+      placement: { kind: 'rig', cores: 2 },
+    };
+    const a = predictAnalytic(profile, small, 6_000, ctx);
+    const d = predictDes(profile, small, 6_000, ctx, { seed: 5, durationSeconds: 600, warmupSeconds: 20 });
+    const pool = (p: Prediction) => p.resources.find((r) => r.name === 'db.pool')!;
+    expect(a.resources.find((r) => r.name === 'app.loop')!.utilisation).toBeGreaterThan(0.1);
+    expect(pool(a).probabilityOfWaiting).toBeGreaterThan(0.1);
+    expect(Math.abs(pool(d).utilisation / pool(a).utilisation - 1)).toBeLessThan(0.03);
+    for (const name of ['rest.conversations', 'rest.messages']) {
+      expect(
+        Math.abs(endpoint(d, name).meanMs! / endpoint(a, name).meanMs! - 1),
+        `${name} mean`,
+      ).toBeLessThan(0.1);
+    }
+  }, 120_000);
+
   for (const users of [3000, 7500]) {
     it(`${users} users: mean and p95 per endpoint and of the sync within 5%`, () => {
       const ctx: ModelContext = {

@@ -22,10 +22,27 @@ describe('the load generator', () => {
     const time = (s: number) => [0.5 + 2 * s];
     const share = sustainableShare(streams, time);
     expect(share).toBeCloseTo(0.5, 3);
-    const [o] = streamOutcomes(streams, share, time(share));
+    const [o] = streamOutcomes(streams, time(share));
     expect(o!.achievedPerSecond).toBeCloseTo(20, 1);
     expect(o!.droppedPerSecond).toBeCloseTo(20, 1);
     expect(o!.busyVUs).toBeCloseTo(30, 1);
+  });
+
+  it('drops only on the stream out of VUs; the others keep their rate (hand-worked)', () => {
+    // Two streams, 10/s with 100 VUs and 30/s with 12 VUs; iteration time 0.2 s + 0.6 s × share.
+    // At share φ the second achieves 12/(0.2 + 0.6φ) if below 30; φ = (10 + 12/(0.2 + 0.6φ))/40:
+    // 40φ(0.2 + 0.6φ) = 2 + 6φ + 12 → 24φ² + 2φ − 14 = 0 → φ = (−2 + √(4 + 1344))/48 = 0.7233.
+    const streams = [
+      { name: 'a', askedPerSecond: 10, maxVUs: 100 },
+      { name: 'b', askedPerSecond: 30, maxVUs: 12 },
+    ];
+    const time = (s: number) => [0.2 + 0.6 * s, 0.2 + 0.6 * s];
+    const share = sustainableShare(streams, time);
+    expect(share).toBeCloseTo((-2 + Math.sqrt(1348)) / 48, 3);
+    const [a, b] = streamOutcomes(streams, time(share));
+    expect(a!.droppedPerSecond).toBe(0);
+    expect(b!.busyVUs).toBeCloseTo(12, 9);
+    expect(a!.achievedPerSecond + b!.achievedPerSecond).toBeCloseTo(40 * share, 2);
   });
 
   it('stops short of a saturated system (unbounded time)', () => {

@@ -57,50 +57,56 @@ export interface StreamOutcome {
   maxVUs: number;
 }
 
+/** Iterations per second a stream achieves with iteration time `t` (s; null: unbounded). */
+function achievedOf(s: GeneratorStream, t: number | null | undefined): number {
+  if (s.askedPerSecond <= 0) return 0;
+  if (t === null || t === undefined || !(t > 0)) return t === null || t === undefined ? 0 : s.askedPerSecond;
+  return Math.min(s.askedPerSecond, s.maxVUs / t);
+}
+
 /**
- * The largest share φ in (0, 1] of the asked rates the generator can keep up, given the mean iteration
- * time at that share (`iterationSeconds(φ)`, one per stream, null when the system is saturated there:
- * unbounded), such that every stream's busy VUs φ·rate·time stay within its maxVUs. The time grows
- * with φ, so the feasible shares are an interval from 0: found by bisection to 1e-4.
+ * The share φ in (0, 1] of the asked load the system carries when k6 is in the loop: each stream
+ * achieves min(asked, maxVUs / its iteration time) (a stream out of VUs drops; the others keep their
+ * rate), and the iteration times are those of the system at φ (`iterationSeconds(φ)`, one per stream,
+ * null when saturated there: unbounded). The model's load scales as a whole, so φ is the achieved
+ * total over the asked total: the fixed point φ = Σ achieved(φ) / Σ asked. The right side falls as φ
+ * rises (longer iterations), so the fixed point is unique: found by bisection to 1e-4.
  */
 export function sustainableShare(
   streams: readonly GeneratorStream[],
   iterationSeconds: (share: number) => (number | null)[],
 ): number {
-  const fits = (share: number): boolean => {
+  const asked = streams.reduce((s, x) => s + x.askedPerSecond, 0);
+  if (asked <= 0) return 1;
+  const carried = (share: number): number => {
     const times = iterationSeconds(share);
-    return streams.every((s, i) => {
-      const t = times[i];
-      if (s.askedPerSecond <= 0) return true;
-      return t !== null && t !== undefined && share * s.askedPerSecond * t <= s.maxVUs;
-    });
+    return streams.reduce((s, x, i) => s + achievedOf(x, times[i]), 0) / asked;
   };
-  if (fits(1)) return 1;
+  if (carried(1) >= 1 - 1e-12) return 1;
   let lo = 0;
   let hi = 1;
   while (hi - lo > 1e-4) {
     const mid = (lo + hi) / 2;
-    if (fits(mid)) lo = mid;
+    if (carried(mid) >= mid) lo = mid;
     else hi = mid;
   }
   return lo;
 }
 
-/** Each stream's outcome at share φ of the asked rates with the iteration times there. */
+/** Each stream's outcome with the iteration times of the system at the carried share. */
 export function streamOutcomes(
   streams: readonly GeneratorStream[],
-  share: number,
   times: readonly (number | null)[],
 ): StreamOutcome[] {
   return streams.map((s, i) => {
-    const achieved = s.askedPerSecond * share;
     const t = times[i] ?? null;
+    const achieved = achievedOf(s, t);
     return {
       name: s.name,
       askedPerSecond: s.askedPerSecond,
       achievedPerSecond: achieved,
       droppedPerSecond: s.askedPerSecond - achieved,
-      busyVUs: t === null ? s.maxVUs : Math.min(s.maxVUs, achieved * t),
+      busyVUs: t === null ? (s.askedPerSecond > 0 ? s.maxVUs : 0) : achieved * t,
       maxVUs: s.maxVUs,
     };
   });

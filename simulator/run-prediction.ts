@@ -33,7 +33,7 @@ export interface RunPrediction {
   askedThroughput: number;
   /** p95 per endpoint the run sends, ms (null: unbounded). */
   p95Ms: Record<string, number | null>;
-  /** Mean busy servers per resource (offered load, at most the servers). */
+  /** Mean busy servers per resource (offered load, at most the servers); on the rig `k6.cpu`, k6's cores. */
   busy: Record<string, number>;
   /** True when a resource is saturated at the asked load or k6 could not keep up. */
   saturated: boolean;
@@ -116,13 +116,18 @@ export function predictRun(run: RunToPredict, ctx: ModelContext, maxVUsCap?: num
   const gap = ctx.calibration.cpu?.chains?.gapMsPerRequest ?? 0;
   const share = sustainableShare(streams, (s) => iterationTimes(at(s), streams, gap));
   const p = share === 1 ? full : at(share);
-  const outcomes = streamOutcomes(streams, share, iterationTimes(p, streams, gap));
+  const outcomes = streamOutcomes(streams, iterationTimes(p, streams, gap));
   const health = run.scenario === 'launch-mix' ? LAUNCH_MIX_HEALTH_RATE : 0;
   const p95Ms: Record<string, number | null> = {};
   for (const e of p.endpoints) if (e.endpoint !== 'sync' && e.ratePerSecond > 0) p95Ms[e.endpoint] = e.p95Ms;
   const busy: Record<string, number> = {};
   for (const r of p.resources)
     if (r.arrivalRate > 0 || r.name === 'host.cpu') busy[r.name] = Math.min(r.servers, r.offeredLoad);
+  // k6's own CPU on the rig (cores): per request and its fixed part, as calibrated.
+  const k6 = ctx.calibration.cpu;
+  if (k6 && ctx.placement?.kind === 'rig')
+    busy['k6.cpu'] =
+      (p.workload.requestsPerSecond * k6.loadGenerator.perUnit) / 1000 + k6.loadGenerator.fixedCores;
   const dropped = outcomes.reduce((s, o) => s + o.droppedPerSecond, 0) * run.durationSeconds;
   return {
     throughput: outcomes.reduce((s, o) => s + o.achievedPerSecond, 0) + health,

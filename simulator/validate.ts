@@ -54,7 +54,7 @@ function seriesMean(
   return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-/** What a run measured: iterations/s, p95 per endpoint, busy pool, sockets and host cores, dropped. */
+/** What a run measured: iterations/s, p95 per endpoint, busy pool, sockets, host, k6 and target cores, dropped. */
 export function measuredFigures(record: RunRecord, series: SeriesSample[]): LevelFigures {
   const p95Ms: Record<string, number | null> = {};
   for (const [e, s] of Object.entries(record.endpoints)) if (s.count > 0) p95Ms[e] = s.p95;
@@ -64,7 +64,12 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
   const up = seriesMean(series, (s) => s.upstream?.inUse);
   if (up !== null) busy['upstream.sockets'] = up;
   const cpu = record.cpu;
-  if (cpu && cpu.windowSeconds > 0) busy['host.cpu'] = cpu.host.cpuSeconds / cpu.windowSeconds;
+  if (cpu && cpu.windowSeconds > 0) {
+    busy['host.cpu'] = cpu.host.cpuSeconds / cpu.windowSeconds;
+    if (cpu.loadGenerator) busy['k6.cpu'] = cpu.loadGenerator.cpuSeconds / cpu.windowSeconds;
+    // The target's one thread: its process's CPU (GC and libuv threads included: an upper bound).
+    if (cpu.target) busy['app.loop'] = cpu.target.cpuSeconds / cpu.windowSeconds;
+  }
   return {
     throughput: record.iterations.rate,
     p95Ms,
