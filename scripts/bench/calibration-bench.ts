@@ -136,6 +136,8 @@ async function runLevels(levels: number[]): Promise<string> {
       await seedDatabase({
         profile: loadProfile(PROFILE),
         users,
+        // As of now, as runScenario seeds (its runs ask what changed in the last seconds), so it keeps it.
+        asOf: new Date(),
         databaseUrl: url.toString(),
         schema: 'plain',
         reset: true,
