@@ -15,6 +15,9 @@ export const ACTIVITY_CLASSES = ['active', 'recent', 'inactive'] as const;
 /** How recently a user was active: < 1 h, < 24 h, or longer. */
 export type ActivityClass = (typeof ACTIVITY_CLASSES)[number];
 
+/** The as-of instant of a profile that names none (fixed: seeds are reproducible by default). */
+export const DEFAULT_AS_OF = '2025-06-01T00:00:00Z';
+
 /** Schema of a workload profile (fixtures/profiles/*.yaml): what is seeded, sent and simulated. */
 export const ProfileSchema = z
   .object({
@@ -24,8 +27,11 @@ export const ProfileSchema = z
     users: z.number().int().positive(),
     /** Seed of every random stream (faker, PRNG, UUIDs). */
     seed: z.number().int().min(0).default(1),
-    /** Instant the dataset is a snapshot of: ISO time, or `now` (resolved when seeding). */
-    asOf: z.string().default('now'),
+    /**
+     * Instant the dataset is a snapshot of: an ISO time, or `now` (resolved when seeding, so every seed
+     * differs). Default a fixed instant, so the same profile and seed always give the same tables.
+     */
+    asOf: z.string().default(DEFAULT_AS_OF),
     tierMix: z.object({ free: share, core: share, studio: share }),
     conversationsPerUser: z.object({ mean: positive, max: z.number().int().positive() }),
     messagesPerConversation: z.object({

@@ -122,10 +122,28 @@ describe('atlas-cap seed on a real PostgreSQL', await needs('PostgreSQL'), () =>
     const summary = JSON.parse(r.stdout);
     expect(summary.tables.profiles.rows).toBe(300);
     expect(summary.tables.messages.checksum).toMatch(/^[0-9a-f]{16}$/);
+    expect(summary.reproduce).toBe(
+      'atlas-cap seed --profile ci-smoke --users 300 --seed 20251107 --as-of 2025-06-01T00:00:00Z --schema plain',
+    );
     const again = await cli([...base(), '--seed', '99', '--export', join(dir, 'b.csv')]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already holds profiles.*pass --reset/);
     expect((await readSeedInfo(db.url))!.checksums).toEqual(summary.tables);
+  });
+
+  it("without --as-of: the profile's fixed instant, and the printed command seeds the same tables", async () => {
+    const flags = ['--database-url', db.url, '--reset', '--export', join(dir, 'c.csv')];
+    const first = await cli(['seed', '--profile', 'ci-smoke', '--users', '200', ...flags]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('as of 2025-06-01T00:00:00.000Z');
+    const reproduce = /^reproduce: atlas-cap (.*)$/m.exec(first.stdout)![1]!;
+    expect(reproduce).toBe(
+      'seed --profile ci-smoke --users 200 --seed 20251107 --as-of 2025-06-01T00:00:00Z --schema plain',
+    );
+    const before = (await readSeedInfo(db.url))!.checksums;
+    const again = await cli([...reproduce.split(' '), ...flags, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).tables).toEqual(before);
   });
 
   it('cleans up after an interrupted seed with --reset, and keeps a pre-existing auth.users', async () => {

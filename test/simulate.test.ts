@@ -130,11 +130,14 @@ describe('atlas-cap simulate', () => {
 
   it('bad input exits 2 with one line naming the flag, and prints nothing else', () => {
     for (const [args, pattern] of [
-      [['--users', '10,abc'], /^atlas-cap: --users: 'abc' is not a positive whole number\n$/],
+      [['--users', '10,abc'], /^atlas-cap: --users: must be positive integers, got 'abc'\n$/],
       [['--users', '0'], /^atlas-cap: --users: /],
       [['--policy', 'nope'], /^atlas-cap: --policy: unknown polic.* 'nope'/],
       [['--mode', 'fast'], /^atlas-cap: .*mode/],
-      [['--base-latency', 'curved'], /^atlas-cap: --base-latency: must be fading or flat, got 'curved'\n$/],
+      [
+        ['--base-latency', 'curved'],
+        /^atlas-cap: --base-latency: must be one of fading, flat, got 'curved'\n$/,
+      ],
       [['--calibration', join(scratch, 'missing')], /^atlas-cap: --calibration: no run folder /],
       [['--seed', '-1'], /^atlas-cap: --seed: /],
     ] as const) {

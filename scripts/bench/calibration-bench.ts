@@ -26,8 +26,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { median } from 'simple-statistics';
+import { z } from 'zod';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile, type Profile } from '../../core/profile.ts';
 import type {
@@ -44,8 +46,9 @@ import {
   simulate,
   stolenCoresOf,
 } from '../../simulator/index.ts';
+import { parseFlags, userCounts, wholeNumber } from '../commands/flags/index.ts';
 import { readRunRecords } from '../lib/read-run-records.ts';
-import { runScenario } from '../run/run-scenario.ts';
+import { MAX_DURATION_S, readRunEnvironment, runScenario } from '../run/run-scenario.ts';
 import { seedDatabase } from '../seed/index.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -63,45 +66,59 @@ function refuse(message: string): never {
   process.exit(2);
 }
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function numbers(value: string): number[] {
-  return value.split(',').map((s) => {
-    const n = Number(s.trim());
-    if (!Number.isInteger(n) || n < 1)
-      refuse(`--fit and --held-out take user counts (positive integers), got '${s}'`);
+/** The bench's flags (node:util parseArgs; values checked with the CLI's flag rules, scripts/commands/flags). */
+const BENCH_FLAGS = z.object({
+  fit: userCounts,
+  heldOut: userCounts,
+  seconds: wholeNumber(1, MAX_DURATION_S),
+  /**
+   * Seconds of the same load before each measured run, left out (runScenario's warmupSeconds): the
+   * model predicts a steady state, and a fresh target's first seconds are not one (session 4: at 7,500
+   * users the first 2-4 s had p95s of 10-29 ms, enough to move the run's p95). Fixed before the runs it
+   * first applied to; 0 measures as earlier sessions did.
+   */
+  warmup: wholeNumber(0, MAX_DURATION_S),
+  reuse: z.string().optional(),
+  /**
+   * Replicates whose host had more than this many cores stolen by the hypervisor (cpu.host.stealSeconds
+   * over the run) are left out of the fit and of the measured medians: the load of other guests is not
+   * the system under test, and no model input can know it. Fixed before the runs it first applied to
+   * (session 3); records without steal (older runs) are all kept.
+   */
+  maxSteal: z.string().transform((text, ctx) => {
+    const n = Number(text);
+    if (text.trim() === '' || !(n >= 0)) {
+      ctx.addIssue({ code: 'custom', message: `must be a number of cores >= 0, got '${text}'` });
+      return z.NEVER;
+    }
     return n;
-  });
+  }),
+  replicates: wholeNumber(1),
+});
+
+function benchFlags(): z.output<typeof BENCH_FLAGS> {
+  try {
+    const { values } = parseArgs({
+      options: {
+        fit: { type: 'string', default: '1500,3000,4500' },
+        'held-out': { type: 'string', default: '2250,6000,7500' },
+        seconds: { type: 'string', default: '60' },
+        warmup: { type: 'string', default: '10' },
+        reuse: { type: 'string' },
+        'max-steal': { type: 'string', default: '0.05' },
+        replicates: { type: 'string', default: '3' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    return parseFlags(BENCH_FLAGS, values);
+  } catch (error) {
+    return refuse((error as Error).message.split('\n')[0] ?? String(error));
+  }
 }
 
-const fit = numbers(flag('fit') ?? '1500,3000,4500');
-const heldOut = numbers(flag('held-out') ?? '2250,6000,7500');
-const seconds = Number(flag('seconds') ?? '60');
-/**
- * Seconds of the same load before each measured run, left out (runScenario's warmupSeconds): the
- * model predicts a steady state, and a fresh target's first seconds are not one (session 4: at 7,500
- * users the first 2-4 s had p95s of 10-29 ms, enough to move the run's p95). Fixed before the runs it
- * first applied to; 0 measures as earlier sessions did.
- */
-const warmup = Number(flag('warmup') ?? '10');
-if (!Number.isInteger(warmup) || warmup < 0)
-  refuse(`--warmup must be a whole number of seconds >= 0, got '${flag('warmup')}'`);
-const reuse = flag('reuse');
+const { fit, heldOut, seconds, warmup, reuse, maxSteal, replicates } = benchFlags();
 if (reuse !== undefined && !existsSync(resolve(reuse))) refuse(`--reuse: ${resolve(reuse)} does not exist`);
-/**
- * Replicates whose host had more than this many cores stolen by the hypervisor (cpu.host.stealSeconds
- * over the run) are left out of the fit and of the measured medians: the load of other guests is not
- * the system under test, and no model input can know it. Fixed before the runs it first applied to
- * (session 3); records without steal (older runs) are all kept.
- */
-const maxSteal = Number(flag('max-steal') ?? '0.05');
-if (!(maxSteal >= 0)) refuse(`--max-steal must be a number of cores >= 0, got '${flag('max-steal')}'`);
-const replicates = Number(flag('replicates') ?? '3');
-if (!Number.isInteger(replicates) || replicates < 1)
-  refuse(`--replicates must be a positive integer, got '${flag('replicates')}'`);
 
 async function withAdmin<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
@@ -136,6 +153,8 @@ async function runLevels(levels: number[]): Promise<string> {
       await seedDatabase({
         profile: loadProfile(PROFILE),
         users,
+        // As of now, as runScenario seeds (its runs ask what changed in the last seconds), so it keeps it.
+        asOf: new Date(),
         databaseUrl: url.toString(),
         schema: 'plain',
         reset: true,
@@ -155,6 +174,7 @@ async function runLevels(levels: number[]): Promise<string> {
           warmupSeconds: warmup,
           databaseUrl: url.toString(),
           target: 'local',
+          environment: readRunEnvironment(process.env),
           outDir: join(dir, `${SCENARIO}-${users}u-${POLICY}-r${r}`),
           log: (line) => process.stderr.write(`  [${users}u r${r}] ${line}\n`),
         });

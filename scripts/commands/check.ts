@@ -16,6 +16,7 @@ import {
 import { checkJUnitXml } from '../../reports/budgets/junit-report.ts';
 import { findRunDirs, loadLatencies, loadRun } from '../../reports/render/load-runs.ts';
 import type { LoadedRun } from '../../reports/review/review-types.ts';
+import { compactTime } from '../lib/compact-time.ts';
 import { interruptOnSigint, throwIfInterrupted } from '../run/interrupt.ts';
 import type { LiveSnapshot } from '../run/live-line.ts';
 import { createLiveView, liveModeFor } from '../run/live-view.ts';
@@ -58,13 +59,6 @@ export interface CheckResult {
   summary: string;
   markdown: string;
   runs: string[];
-}
-
-function compactTime(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** The check's view of a run record: endpoint summaries, raw latencies, and what to warn about. */

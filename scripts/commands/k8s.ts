@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
-import { remoteRefusal } from '../../core/loopback.ts';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import { maskUrl } from '../../core/redact.ts';
@@ -11,17 +10,17 @@ import { UsageError } from '../../core/usage-error.ts';
 import { resolveK6 } from '../k6/binary.ts';
 import { bundleScenario } from '../k6/bundle.ts';
 import { SECRET_NAME, writeK8sManifests } from '../k6/k8s.ts';
-import { parseDurationSeconds } from '../run/duration.ts';
 import { parseScenario, planScenario, scenarioFile } from '../run/plan.ts';
 import { readSeedInfo } from '../seed/index.ts';
+import { K8S_FLAGS, parseFlags } from './flags/index.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /** Flags of `atlas-cap k8s`. */
 interface K8sArgs {
   scenario: string;
-  parallelism: number;
-  users?: number;
+  parallelism: string;
+  users?: string;
   policy: string;
   profile: string;
   duration: string;
@@ -41,11 +40,11 @@ export const k8sCommand: CommandModule<object, K8sArgs> = {
     yargs
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario name' })
       .option('parallelism', {
-        type: 'number',
+        type: 'string',
         demandOption: true,
         describe: 'runner pods (execution segments)',
       })
-      .option('users', { type: 'number', describe: 'registered users (default: the profile)' })
+      .option('users', { type: 'string', describe: 'registered users (default: the profile)' })
       .option('policy', { type: 'string', default: 'fixed', describe: 'policy name or YAML file' })
       .option('profile', { type: 'string', default: 'ci-smoke', describe: 'profile name or YAML file' })
       .option('duration', { type: 'string', default: '60s', describe: 'length of the load' })
@@ -59,31 +58,17 @@ export const k8sCommand: CommandModule<object, K8sArgs> = {
         describe: 'folder for configmap.yaml and testrun.yaml',
       }) as unknown as Argv<K8sArgs>,
   handler: async (args) => {
-    const scenario = parseScenario(args.scenario);
-    if (!Number.isInteger(args.parallelism) || args.parallelism < 1 || args.parallelism > 1000) {
-      throw new UsageError('--parallelism', `must be an integer from 1 to 1000, got ${args.parallelism}`);
-    }
-    let refusal: string | undefined;
-    try {
-      refusal = /^https?:\/\//.test(args.target)
-        ? remoteRefusal(args.target, args.allowRemote)
-        : 'not an http(s) URL';
-    } catch {
-      refusal = 'not an http(s) URL';
-    }
-    if (refusal) throw new UsageError('--target', refusal);
-    const profile = loadProfile(args.profile);
-    const policy = loadPolicy(args.policy);
-    const users = args.users ?? profile.users;
-    if (!Number.isInteger(users) || users <= 0)
-      throw new UsageError('--users', `must be a positive integer, got ${users}`);
-    const durationSeconds = parseDurationSeconds(args.duration);
-    let csv = args.usersCsv ? resolve(args.usersCsv) : undefined;
-    if (!csv && args.databaseUrl) {
-      const refused = remoteRefusal(args.databaseUrl, args.allowRemote);
-      if (refused) throw new UsageError('--database-url', refused);
-      csv = (await readSeedInfo(args.databaseUrl))?.exportPath;
-      if (!csv) throw new UsageError('--database-url', `${maskUrl(args.databaseUrl)} holds no finished seed`);
+    const flags = parseFlags(K8S_FLAGS, args);
+    const scenario = parseScenario(flags.scenario);
+    const profile = loadProfile(flags.profile);
+    const policy = loadPolicy(flags.policy);
+    const users = flags.users ?? profile.users;
+    const durationSeconds = flags.duration;
+    let csv = flags.usersCsv ? resolve(flags.usersCsv) : undefined;
+    if (!csv && flags.databaseUrl) {
+      csv = (await readSeedInfo(flags.databaseUrl))?.exportPath;
+      if (!csv)
+        throw new UsageError('--database-url', `${maskUrl(flags.databaseUrl)} holds no finished seed`);
     }
     if (!csv)
       throw new UsageError(
@@ -96,17 +81,17 @@ export const k8sCommand: CommandModule<object, K8sArgs> = {
       .toLowerCase()
       .replace(/[^a-z0-9-]/g, '-')
       .slice(0, 52);
-    const outDir = resolve(args.out ?? join(ROOT, 'reports', 'out', 'k8s', name));
+    const outDir = resolve(flags.out ?? join(ROOT, 'reports', 'out', 'k8s', name));
     // The runners get the bundle `atlas-cap run` runs (scripts/k6/bundle.ts), archived with its environment.
     const bundleDir = mkdtempSync(join(tmpdir(), 'atlas-k8s-'));
     const result = await writeK8sManifests({
       k6: resolveK6(),
       file: await bundleScenario(scenarioFile(scenario), bundleDir),
       name,
-      parallelism: args.parallelism,
-      env: { ...plan.env, BASE_URL: args.target.replace(/\/+$/, ''), USERS_CSV: csv },
+      parallelism: flags.parallelism,
+      env: { ...plan.env, BASE_URL: flags.target.replace(/\/+$/, ''), USERS_CSV: csv },
       outDir,
-      namespace: args.namespace,
+      namespace: flags.namespace,
     }).finally(() => rmSync(bundleDir, { recursive: true, force: true }));
     const lines = [
       `wrote ${result.configMap} (k6 archive, ${(result.archiveBytes / 1024).toFixed(0)} KiB) and ${result.testRun}`,

@@ -2,16 +2,16 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import { mergeToRunRecord } from '../k6/merge-record.ts';
-import { parseDurationSeconds } from '../run/duration.ts';
 import { parseScenario } from '../run/plan.ts';
 import { formatRunSummary } from '../run/summary-text.ts';
+import { MERGE_FLAGS, parseFlags } from './flags/index.ts';
 
 /** Flags of `atlas-cap merge`. */
 interface MergeArgs {
   files: string[];
   out: string;
   scenario?: string;
-  users?: number;
+  users?: string;
   policy: string;
   profile: string;
   duration?: string;
@@ -35,7 +35,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
         type: 'string',
         describe: 'scenario the runners ran (its thresholds are judged on the merge)',
       })
-      .option('users', { type: 'number', describe: 'users the runners simulated' })
+      .option('users', { type: 'string', describe: 'users the runners simulated' })
       .option('policy', { type: 'string', default: 'fixed', describe: 'policy of the run' })
       .option('profile', { type: 'string', default: 'ci-smoke', describe: 'profile of the run' })
       .option('duration', { type: 'string', describe: 'length of the load (default: first to last sample)' })
@@ -44,15 +44,16 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
         describe: 'URL the runners loaded (recorded, not contacted)',
       }) as unknown as Argv<MergeArgs>,
   handler: async (args) => {
+    const flags = parseFlags(MERGE_FLAGS, args);
     const { dir, record } = await mergeToRunRecord({
-      files: args.files,
-      outDir: args.out,
-      scenario: args.scenario === undefined ? undefined : parseScenario(args.scenario),
-      users: args.users,
-      policy: loadPolicy(args.policy),
-      profile: loadProfile(args.profile),
-      durationSeconds: args.duration === undefined ? undefined : parseDurationSeconds(args.duration),
-      targetUrl: args.target,
+      files: flags.files,
+      outDir: flags.out,
+      scenario: flags.scenario === undefined ? undefined : parseScenario(flags.scenario),
+      users: flags.users,
+      policy: loadPolicy(flags.policy),
+      profile: loadProfile(flags.profile),
+      durationSeconds: flags.duration,
+      targetUrl: flags.target,
     });
     process.stdout.write(`${formatRunSummary(dir, record)}\n`);
     if (record.exitStatus !== 0) process.exitCode = 1;

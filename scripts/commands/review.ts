@@ -21,12 +21,14 @@ import {
   type SimulateInput,
   simulate,
 } from '../../simulator/index.ts';
+import { compactTime } from '../lib/compact-time.ts';
 import { interruptOnSigint, throwIfInterrupted } from '../run/interrupt.ts';
 import type { LiveSnapshot } from '../run/live-line.ts';
 import { createLiveView, liveModeFor } from '../run/live-view.ts';
 import { ABUSIVE_PER_MIN, ABUSIVE_SHARE } from '../run/plan.ts';
 import { gitInfo } from '../run/record.ts';
 import { readRunEnvironment } from '../run/run-scenario.ts';
+import { parseFlags, REVIEW_FLAGS } from './flags/index.ts';
 import { liveCalibration } from './review-live.ts';
 
 export { LIVE_RUNS } from './review-live.ts';
@@ -77,13 +79,6 @@ export interface ReviewResult {
   review: Review;
 }
 
-function compactTime(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-}
-
 /** Keeps the newest run record per scenario, users and policy (reruns replace older measurements). */
 export function latestRuns(runs: readonly LoadedRun[]): LoadedRun[] {
   const byKey = new Map<string, LoadedRun>();
@@ -100,17 +95,8 @@ function validate(options: ReviewOptions): { profile: Profile; policies: Policy[
   const profile = loadProfile(options.profile);
   if (options.policies.length === 0) throw new UsageError('--policies', 'name at least one policy');
   const policies = options.policies.map((p) => loadPolicy(p, '--policies'));
-  if (options.users.length === 0) throw new UsageError('--users', 'name at least one user count');
-  for (const u of options.users) {
-    if (!Number.isInteger(u) || u <= 0)
-      throw new UsageError('--users', `must be positive integers, got ${u}`);
-  }
-  if (!Number.isInteger(options.liveSeconds) || options.liveSeconds < 1 || options.liveSeconds > 600) {
-    throw new UsageError(
-      '--live-seconds',
-      `must be a whole number from 1 to 600, got ${options.liveSeconds}`,
-    );
-  }
+  // The library takes numbers; the same rules as the CLI's flags.
+  parseFlags(REVIEW_FLAGS.pick({ users: true, liveSeconds: true }), options);
   return { profile, policies };
 }
 
@@ -248,14 +234,6 @@ export function formatReviewSummary(result: ReviewResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-function list(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : [value];
-  return items
-    .flatMap((v) => String(v).split(','))
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 /** Flags of `atlas-cap review`. */
 interface ReviewArgs {
   live: boolean;
@@ -264,7 +242,7 @@ interface ReviewArgs {
   profile: string;
   policies: string;
   users: string;
-  liveSeconds: number;
+  liveSeconds: string;
   databaseUrl?: string;
   json: boolean;
 }
@@ -306,8 +284,8 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
         describe: 'user counts to review',
       })
       .option('live-seconds', {
-        type: 'number',
-        default: REVIEW_DEFAULTS.liveSeconds,
+        type: 'string',
+        default: String(REVIEW_DEFAULTS.liveSeconds),
         describe: 'seconds per live run',
       })
       .option('database-url', {
@@ -320,23 +298,13 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
         describe: 'print a JSON summary instead of text',
       }) as unknown as Argv<ReviewArgs>,
   handler: async (args) => {
-    const users = list(args.users).map((u) => {
-      const n = Number(u);
-      if (!Number.isInteger(n) || n <= 0)
-        throw new UsageError('--users', `must be positive integers, got '${u}'`);
-      return n;
-    });
-    const view = createLiveView(liveModeFor(args.json, process.stderr), process.stderr);
+    const flags = parseFlags(REVIEW_FLAGS, args);
+    const view = createLiveView(liveModeFor(flags.json, process.stderr), process.stderr);
     const interrupt = interruptOnSigint();
     const result = await runReview({
-      live: args.live,
-      runs: args.runs && args.runs.length > 0 ? args.runs.map((r) => resolve(r)) : [...REVIEW_DEFAULTS.runs],
-      out: args.out,
-      profile: args.profile,
-      policies: list(args.policies),
-      users,
-      liveSeconds: args.liveSeconds,
-      databaseUrl: args.databaseUrl,
+      ...flags,
+      runs:
+        flags.runs && flags.runs.length > 0 ? flags.runs.map((r) => resolve(r)) : [...REVIEW_DEFAULTS.runs],
       log: (line) => view.log(redact(line)),
       progress: view.onSnapshot,
       onRunEnd: view.end,

@@ -1,18 +1,18 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
-import { parseDurationSeconds } from '../run/duration.ts';
 import { FAULTS } from '../run/faults.ts';
 import { EXIT_INTERRUPTED, interruptOnSigint } from '../run/interrupt.ts';
 import { createLiveView, liveModeFor } from '../run/live-view.ts';
 import { SCENARIOS } from '../run/plan.ts';
 import { readRunEnvironment, runScenario } from '../run/run-scenario.ts';
 import { formatRunSummary } from '../run/summary-text.ts';
+import { parseFlags, RUN_FLAGS } from './flags/index.ts';
 
 /** Flags of `atlas-cap run`. */
 interface RunArgs {
   scenario: string;
-  users: number;
+  users: string;
   policy: string;
   profile: string;
   duration: string;
@@ -20,8 +20,8 @@ interface RunArgs {
   databaseUrl?: string;
   allowRemote?: string;
   target: string;
-  segments: number;
-  schema: 'plain' | 'partitioned';
+  segments: string;
+  schema: string;
   fault?: string;
   redisUrl?: string;
   out?: string;
@@ -40,7 +40,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         demandOption: true,
       })
       .option('users', {
-        type: 'number',
+        type: 'string',
         demandOption: true,
         describe: 'registered users (the open model turns them into rates)',
       })
@@ -75,19 +75,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe: "'local' or the base URL of a deployment",
       })
       .option('segments', {
-        type: 'number',
-        default: 1,
+        type: 'string',
+        default: '1',
         describe: 'k6 processes (execution segments), merged',
       })
       .option('schema', {
-        choices: ['plain', 'partitioned'] as const,
-        default: 'plain' as const,
-        describe: 'schema to seed',
+        type: 'string',
+        default: 'plain',
+        describe: 'schema to seed: plain or partitioned',
       })
       .option('fault', {
         type: 'string',
-        choices: [...FAULTS],
-        describe: 'inject a fault into the local target',
+        describe: `inject a fault into the local target: ${FAULTS.join(', ')}`,
       })
       .option('redis-url', { type: 'string', describe: 'Redis for the target rate-limit counters' })
       .option('out', { type: 'string', describe: 'run-record folder (default reports/runs/<...>)' })
@@ -97,23 +96,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe: 'print run.json instead of the summary',
       }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
-    const view = createLiveView(liveModeFor(args.json, process.stderr), process.stderr);
+    const { json, policy, profile, ...flags } = parseFlags(RUN_FLAGS, args);
+    const view = createLiveView(liveModeFor(json, process.stderr), process.stderr);
     const interrupt = interruptOnSigint();
     const { dir, record } = await runScenario({
-      scenario: args.scenario,
-      users: args.users,
-      policy: loadPolicy(args.policy),
-      profile: loadProfile(args.profile),
-      durationSeconds: parseDurationSeconds(args.duration),
-      warmupSeconds: parseDurationSeconds(args.warmup, '--warmup'),
-      databaseUrl: args.databaseUrl,
-      allowRemote: args.allowRemote,
-      target: args.target,
-      segments: args.segments,
-      schema: args.schema,
-      fault: args.fault,
-      redisUrl: args.redisUrl,
-      outDir: args.out,
+      ...flags,
+      policy: loadPolicy(policy),
+      profile: loadProfile(profile),
       environment: readRunEnvironment(process.env),
       log: view.log,
       progress: view.onSnapshot,
@@ -122,7 +111,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       view.end();
       interrupt.dispose();
     });
-    process.stdout.write(`${args.json ? JSON.stringify(record, null, 2) : formatRunSummary(dir, record)}\n`);
+    process.stdout.write(`${json ? JSON.stringify(record, null, 2) : formatRunSummary(dir, record)}\n`);
     if (record.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
     else if (record.exitStatus !== 0) process.exitCode = 1;
   },

@@ -1,35 +1,23 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadProfile } from '../../core/profile.ts';
-import { UsageError } from '../../core/usage-error.ts';
 import { resolveDatabase } from '../lib/database.ts';
-import { resolveAsOf } from '../seed/as-of.ts';
-import { DEFAULT_WORKERS, formatSeedSummary, type SchemaVariant, seedDatabase } from '../seed/index.ts';
+import { DEFAULT_WORKERS, formatSeedSummary, seedDatabase } from '../seed/index.ts';
+import { reproduceCommand } from '../seed/reproduce-command.ts';
+import { parseFlags, SEED_FLAGS } from './flags/index.ts';
 
+/** Flags of `atlas-cap seed`, as yargs hands them over (text; checked by SEED_FLAGS). */
 interface SeedArgs {
   profile: string;
   users?: string;
   seed?: string;
-  'as-of'?: string;
-  'database-url'?: string;
-  'allow-remote'?: string;
-  schema: SchemaVariant;
+  asOf?: string;
+  databaseUrl?: string;
+  allowRemote?: string;
+  schema: string;
   reset: boolean;
   workers: string;
   export?: string;
   json: boolean;
-}
-
-/** Parses a flag that must be a whole number (yargs' `number` would let `1.5` or `abc` = NaN through). */
-function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(
-      flag,
-      `must be ${min > 0 ? 'a positive' : 'a non-negative'} integer, got '${value}'`,
-    );
-  }
-  return n;
 }
 
 /** `atlas-cap seed`: Seed PostgreSQL with a synthetic Atlas dataset. */
@@ -53,7 +41,7 @@ export const seedCommand: CommandModule<object, SeedArgs> = {
       })
       .option('as-of', {
         type: 'string',
-        describe: "instant the dataset is a snapshot of: ISO time or 'now' (default: the profile's)",
+        describe: "instant the dataset is a snapshot of: ISO time or 'now' (default: the profile's asOf)",
       })
       .option('database-url', {
         type: 'string',
@@ -61,9 +49,9 @@ export const seedCommand: CommandModule<object, SeedArgs> = {
       })
       .option('allow-remote', { type: 'string', describe: 'the one non-loopback host that may be seeded' })
       .option('schema', {
-        choices: ['plain', 'partitioned'] as const,
-        default: 'plain' as const,
-        describe: 'schema variant',
+        type: 'string',
+        default: 'plain',
+        describe: 'schema variant: plain or partitioned',
       })
       .option('reset', {
         type: 'boolean',
@@ -86,33 +74,33 @@ export const seedCommand: CommandModule<object, SeedArgs> = {
       }) as unknown as Argv<SeedArgs>,
   handler: async (args) => {
     // Validate everything before anything is started or written.
-    const users = wholeNumber('--users', args.users, 1);
-    const seed = wholeNumber('--seed', args.seed, 0);
-    const workers = wholeNumber('--workers', args.workers, 1);
-    const profile = loadProfile(args.profile);
-    const asOf = args['as-of'] !== undefined ? resolveAsOf(args['as-of'], '--as-of') : undefined;
+    const flags = parseFlags(SEED_FLAGS, args);
+    const profile = loadProfile(flags.profile);
     const log = (line: string) => process.stderr.write(line + '\n');
     const database = await resolveDatabase(
-      { databaseUrl: args['database-url'], allowRemote: args['allow-remote'] },
+      { databaseUrl: flags.databaseUrl, allowRemote: flags.allowRemote },
       log,
     );
     try {
       const summary = await seedDatabase({
         profile,
-        users,
-        seed,
-        asOf,
+        users: flags.users,
+        seed: flags.seed,
+        asOf: flags.asOf,
         databaseUrl: database.url,
-        allowRemote: args['allow-remote'],
-        schema: args.schema,
-        reset: args.reset,
-        workers,
-        exportPath: args.export,
-        progress: args.json ? 'none' : process.stderr.isTTY ? 'bar' : 'lines',
+        allowRemote: flags.allowRemote,
+        schema: flags.schema,
+        reset: flags.reset,
+        workers: flags.workers,
+        exportPath: flags.export,
+        progress: flags.json ? 'none' : process.stderr.isTTY ? 'bar' : 'lines',
         log,
       });
+      const reproduce = reproduceCommand({ ...summary, profile: flags.profile });
       process.stdout.write(
-        (args.json ? JSON.stringify(summary, null, 2) : formatSeedSummary(summary)) + '\n',
+        flags.json
+          ? `${JSON.stringify({ ...summary, reproduce }, null, 2)}\n`
+          : `${formatSeedSummary(summary)}\nreproduce: ${reproduce}\n`,
       );
     } finally {
       await database.release();

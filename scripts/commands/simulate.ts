@@ -31,6 +31,7 @@ import {
 } from '../../simulator/index.ts';
 import { readRunRecords } from '../lib/read-run-records.ts';
 import { SCENARIOS } from '../run/plan.ts';
+import { type PATTERN_NAMES, parseFlags, SIMULATE_FLAGS } from './flags/index.ts';
 
 interface SimulateArgs {
   profile: string;
@@ -53,7 +54,7 @@ interface SimulateArgs {
   scenario?: string;
 }
 
-const PATTERNS: Record<string, DesPattern> = {
+const PATTERNS: Record<(typeof PATTERN_NAMES)[number], DesPattern> = {
   poisson: POISSON,
   timers: JITTERED_TIMERS,
   herd: THUNDERING_HERD,
@@ -62,45 +63,30 @@ const PATTERNS: Record<string, DesPattern> = {
 
 /** Parses `--users 1000,10000,100000` (whole numbers, at least one). */
 export function parseUsers(value: string): number[] {
-  const parts = value.split(',').map((s) => s.trim().replace(/_/g, ''));
-  const users = parts.map((s) => {
-    const n = Number(s);
-    if (!/^\d+$/.test(s) || !Number.isSafeInteger(n) || n < 1)
-      throw new UsageError('--users', `'${s}' is not a positive whole number`);
-    return n;
-  });
-  if (users.length === 0) throw new UsageError('--users', 'name at least one number of users');
-  return users;
-}
-
-function wholeNumber(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
-    throw new UsageError(flag, `must be an integer >= ${min}, got '${value}'`);
-  return n;
+  return parseFlags(SIMULATE_FLAGS.pick({ users: true }), { users: value }).users;
 }
 
 /** Loads fixtures/pricing/{supabase,railway,redis}.yaml into one validated Pricing. */
 export function loadPricing(): Pricing {
-  const supabase = loadYamlConfig('pricing', 'supabase', PricingSchema.shape.supabase, '--pricing');
+  const supabase = loadYamlConfig('pricing', 'supabase', PricingSchema.shape.supabase, 'fixtures/pricing');
   const railway = loadYamlConfig(
     'pricing',
     'railway',
     z.object({ backend: PricingSchema.shape.backend }),
-    '--pricing',
+    'fixtures/pricing',
   );
   const redis = loadYamlConfig(
     'pricing',
     'redis',
     z.object({ redis: PricingSchema.shape.redis }),
-    '--pricing',
+    'fixtures/pricing',
   );
   return { supabase, backend: railway.backend, redis: redis.redis };
 }
 
 /** Loads fixtures/targets/readiness.yaml. */
 export function loadReadinessClaims(): Claim[] {
-  return loadYamlConfig('targets', 'readiness', ReadinessSchema, '--claims').claims;
+  return loadYamlConfig('targets', 'readiness', ReadinessSchema, 'fixtures/targets').claims;
 }
 
 /** Everything `simulate` computes, before printing. */
@@ -111,38 +97,12 @@ export interface SimulateOutput {
 
 /** Validates the flags, reads every input, then simulates (nothing is printed before all input is valid). */
 export function runSimulate(args: SimulateArgs): SimulateOutput {
-  // Choices are checked here, not by yargs, so the one-line error names the flag.
-  if (args.mode !== 'analytic' && args.mode !== 'des')
-    throw new UsageError('--mode', `must be analytic or des, got '${args.mode}'`);
-  const mode: SimulationMode = args.mode;
-  const shape = args['base-latency'];
-  if (shape !== 'fading' && shape !== 'flat')
-    throw new UsageError('--base-latency', `must be fading or flat, got '${shape}'`);
-  const pattern = PATTERNS[args.pattern];
-  if (!pattern)
-    throw new UsageError(
-      '--pattern',
-      `must be one of ${Object.keys(PATTERNS).join(', ')}, got '${args.pattern}'`,
-    );
-  const profile = loadProfile(args.profile);
-  const policyNames = args.policy
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (policyNames.length === 0) throw new UsageError('--policy', 'name at least one policy');
-  const policies = policyNames.map((n) => loadPolicy(n));
-  const users = parseUsers(args.users);
-  const seed = wholeNumber('--seed', args.seed, 0);
-  const duration = wholeNumber('--duration', args.duration, 10);
-  const abusiveShare = Number(args['abusive-share']);
-  if (!/^\d*\.?\d+$/.test(args['abusive-share'].trim()) || !(abusiveShare >= 0 && abusiveShare <= 1)) {
-    throw new UsageError(
-      '--abusive-share',
-      `must be a share between 0 and 1, got '${args['abusive-share']}'`,
-    );
-  }
-  const abusiveRate = wholeNumber('--abusive-rate', args['abusive-rate'], 1);
-  const scenario = args.scenario === undefined ? null : args.scenario;
+  const flags = parseFlags(SIMULATE_FLAGS, args);
+  const mode: SimulationMode = flags.mode;
+  const profile = loadProfile(flags.profile);
+  const policies = flags.policy.map((n) => loadPolicy(n, '--policy'));
+  const { users, seed, duration } = flags;
+  const scenario = flags.scenario === undefined ? null : flags.scenario;
   if (scenario !== null && !(SCENARIOS as readonly string[]).includes(scenario))
     throw new UsageError('--scenario', `unknown scenario '${scenario}' (known: ${SCENARIOS.join(', ')})`);
   if (scenario !== null && !(PREDICTABLE_SCENARIOS as readonly string[]).includes(scenario))
@@ -150,29 +110,29 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
       '--scenario',
       `${scenario} sends probes, not a workload the model predicts (one of ${PREDICTABLE_SCENARIOS.join(', ')})`,
     );
-  if (scenario !== null && abusiveShare > 0)
+  if (scenario !== null && flags.abusiveShare > 0)
     throw new UsageError(
       '--abusive-share',
       'the scenario sets the abuse (rate-limit: its abusive users); leave it out',
     );
   const pricing = loadPricing();
-  const runs = args.calibration && args.calibration.length > 0 ? readRunRecords(args.calibration) : [];
-  const calibration = calibrate(runs, { baseLatency: shape });
-  if (args.rig && !calibration.cpu)
+  const runs = flags.calibration && flags.calibration.length > 0 ? readRunRecords(flags.calibration) : [];
+  const calibration = calibrate(runs, { baseLatency: flags.baseLatency });
+  if (flags.rig && !calibration.cpu)
     throw new UsageError('--rig', 'needs --calibration runs that measured CPU (run records with `cpu`)');
-  const claimsList = args.claims ? loadReadinessClaims() : null;
+  const claimsList = flags.claims ? loadReadinessClaims() : null;
   const input = {
     profile,
     policies,
     users,
     mode,
-    abuse: { share: abusiveShare, messagesPerMinute: abusiveRate },
+    abuse: { share: flags.abusiveShare, messagesPerMinute: flags.abusiveRate },
     calibration,
     // The rig is the measuring machine, not something to price.
-    ...(args.rig && calibration.cpu ? { rig: { cores: calibration.cpu.rigCores } } : { pricing }),
+    ...(flags.rig && calibration.cpu ? { rig: { cores: calibration.cpu.rigCores } } : { pricing }),
     seed,
     des: {
-      pattern: PATTERNS[args.pattern],
+      pattern: PATTERNS[flags.pattern],
       durationSeconds: duration,
       warmupSeconds: Math.min(20, Math.floor(duration / 5)),
     },

@@ -4,11 +4,11 @@ import pg from 'pg';
 import type { Argv, CommandModule } from 'yargs';
 import { startTarget } from '../../backend/index.ts';
 import { jwtSecretFromEnv } from '../../backend/jwt.ts';
-import { isLoopbackHost, remoteRefusal } from '../../core/loopback.ts';
+import { isLoopbackHost } from '../../core/loopback.ts';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
-import { maskUrl } from '../../core/redact.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import { resolveDatabase } from '../lib/database.ts';
+import { urlRefusal } from './flags/index.ts';
 
 /** Flags of `atlas-cap target`. */
 export interface TargetArgs {
@@ -50,12 +50,7 @@ export function validateTargetArgs(args: TargetArgs): { slowQuery?: { ms: number
     ['--upstream-url', args.upstreamUrl],
   ] as const) {
     if (url === undefined) continue;
-    let refusal: string | undefined;
-    try {
-      refusal = remoteRefusal(url, args.allowRemote);
-    } catch {
-      throw new UsageError(flag, `is not a valid URL: ${maskUrl(url)}`);
-    }
+    const refusal = urlRefusal(url, args.allowRemote);
     if (refusal) throw new UsageError(flag, refusal);
   }
   const { slowQueryMs: ms, slowQueryShare: share } = args;

@@ -82,7 +82,7 @@ export function assembleRecord(parts: RunParts): RunRecord {
     id: parts.dir.split('/').pop()!,
     scenario: run.scenario,
     users: options.users,
-    profile: options.profile,
+    profile: run.profile,
     policy: options.policy,
     arrivalRates: parts.plan.arrivalRates,
     target: { kind: run.local ? 'local' : 'remote', url: maskUrl(parts.baseUrl), schema: run.schema },

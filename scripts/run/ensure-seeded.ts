@@ -9,8 +9,6 @@ export interface SeedWanted {
   users: number;
   schema: 'plain' | 'partitioned';
   allowRemote?: string | undefined;
-  /** The instant a fresh seed is a snapshot of: the run's start, so "recent" and "hot" rows are recent now. */
-  asOf: Date;
 }
 
 /** Users CSV for the run: the seed's export when the database holds this profile's seed; seeds it otherwise. */
@@ -34,7 +32,6 @@ export async function ensureSeeded(
   const summary = await seedDatabase({
     profile: wanted.profile,
     users: wanted.users,
-    asOf: wanted.asOf,
     databaseUrl,
     allowRemote: wanted.allowRemote,
     schema: wanted.schema,

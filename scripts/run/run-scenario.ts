@@ -38,7 +38,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
   const dir = resolve(options.outDir ?? defaultOutDir(run.scenario, users, policy.name, started));
   if (existsSync(join(dir, RUN_FILES.record)))
     throw new UsageError('--out', `${dir} already holds a run record`);
-  const plan = planScenario(run.scenario, options.profile, policy, users, durationSeconds);
+  const plan = planScenario(run.scenario, run.profile, policy, users, durationSeconds);
   const work = join(dir, 'work');
   const existed = existsSync(dir);
   const held: HeldResources = {};

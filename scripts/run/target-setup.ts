@@ -56,7 +56,7 @@ export async function startLocalTarget(
     { databaseUrl: options.databaseUrl, allowRemote: options.allowRemote },
     log,
   );
-  const wanted = { ...options, schema: run.schema, asOf: new Date() };
+  const wanted = { ...options, profile: run.profile, schema: run.schema };
   const usersCsv = await ensureSeeded(wanted, held.db.url, log);
   const policyFile = join(work, 'policy.yaml');
   writeFileSync(policyFile, stringify(options.policy));

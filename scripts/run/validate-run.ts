@@ -1,13 +1,21 @@
 import { remoteRefusal } from '../../core/loopback.ts';
+import type { Profile } from '../../core/profile.ts';
 import { maskUrl } from '../../core/redact.ts';
 import { UsageError } from '../../core/usage-error.ts';
+import { parseFlags } from '../commands/flags/parse-flags.ts';
+import { RUN_NUMBERS } from '../commands/flags/run-flags.ts';
 import { type FaultName, parseFault } from './faults.ts';
 import { parseScenario, type ScenarioName } from './plan.ts';
-import { MAX_DURATION_S, MAX_SEGMENTS, type RunEnvironment, type RunOptions } from './run-options.ts';
+import type { RunEnvironment, RunOptions } from './run-options.ts';
 
 /** Run options after validation: the checked values `runScenario` works with. */
 export interface ValidRun {
   scenario: ScenarioName;
+  /**
+   * The profile as of `now`: a load test is about the present (its syncs ask what changed in the last
+   * 30 s), so a fresh seed is a snapshot of the run's start, whatever fixed instant the profile names.
+   */
+  profile: Profile;
   segments: number;
   warmupSeconds: number;
   fault: FaultName | undefined;
@@ -18,27 +26,13 @@ export interface ValidRun {
 /** Checks every option before anything is started or written; throws a UsageError naming the flag. */
 export function validateRun(options: RunOptions, environment: RunEnvironment): ValidRun {
   const scenario = parseScenario(options.scenario);
-  if (!Number.isInteger(options.users) || options.users <= 0) {
-    throw new UsageError('--users', `must be a positive whole number, got '${options.users}'`);
-  }
-  const d = options.durationSeconds;
-  if (!Number.isInteger(d) || d < 1 || d > MAX_DURATION_S) {
-    throw new UsageError(
-      '--duration',
-      `must be a whole number of seconds from 1 to ${MAX_DURATION_S}, got ${d}`,
-    );
-  }
-  const warmupSeconds = options.warmupSeconds ?? 0;
-  if (!Number.isInteger(warmupSeconds) || warmupSeconds < 0 || warmupSeconds > MAX_DURATION_S) {
-    throw new UsageError(
-      '--warmup',
-      `must be a whole number of seconds from 0 to ${MAX_DURATION_S}, got ${warmupSeconds}`,
-    );
-  }
-  const segments = options.segments ?? 1;
-  if (!Number.isInteger(segments) || segments < 1 || segments > MAX_SEGMENTS) {
-    throw new UsageError('--segments', `must be an integer from 1 to ${MAX_SEGMENTS}, got ${segments}`);
-  }
+  // The library takes numbers, the CLI text: both are held to the same rules (scripts/commands/flags).
+  const { warmup: warmupSeconds, segments } = parseFlags(RUN_NUMBERS, {
+    users: options.users,
+    duration: options.durationSeconds,
+    warmup: options.warmupSeconds ?? 0,
+    segments: options.segments ?? 1,
+  });
   const fault = parseFault(options.fault);
   const local = options.target === 'local';
   if (!local) {
@@ -71,5 +65,6 @@ export function validateRun(options: RunOptions, environment: RunEnvironment): V
   if (schema !== 'plain' && schema !== 'partitioned') {
     throw new UsageError('--schema', `must be plain or partitioned, got ${schema}`);
   }
-  return { scenario, segments, warmupSeconds, fault, local, schema };
+  const profile = { ...options.profile, asOf: 'now' };
+  return { scenario, profile, segments, warmupSeconds, fault, local, schema };
 }

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { nameList, userCounts, wholeNumber } from './values.ts';
+
+/** `atlas-cap review` flags → the options of `runReview` (runs not yet resolved to absolute paths). */
+export const REVIEW_FLAGS = z.object({
+  live: z.boolean(),
+  runs: z.array(z.string()).optional(),
+  out: z.string(),
+  profile: z.string(),
+  policies: nameList('policy'),
+  users: userCounts,
+  liveSeconds: wholeNumber(1, 600),
+  databaseUrl: z.string().optional(),
+  json: z.boolean(),
+});
