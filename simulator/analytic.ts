@@ -19,7 +19,6 @@ import {
   latencyMean,
   latencyQuantile,
   latencySurvival,
-  queue,
   sumMean,
   sumQuantile,
   waitSurvival,

@@ -6,7 +6,7 @@ import { cpuQueues, statementCpuWaitMs } from './cpu.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import type { ResourceName, ResourcePrediction } from './prediction.ts';
 import type { Queue } from './queueing.ts';
-import { latency, queue, waitQuantile } from './queueing.ts';
+import { queue, waitQuantile } from './queueing.ts';
 import { chainCpuWait, chainsInFlight } from './rig-chains.ts';
 import type { Workload } from './workload.ts';
 import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS } from './workload.ts';
