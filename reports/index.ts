@@ -12,7 +12,6 @@ export * from './charts/queries-per-sync-chart.ts';
 export * from './charts/queries-vs-users-chart.ts';
 export * from './charts/rate-limit-chart.ts';
 export * from './render/chart-font.ts';
-export * from './render/load-runs.ts';
 export * from './render/render-chart.ts';
 export * from './render/render-review.ts';
 export * from './review/build-review.ts';

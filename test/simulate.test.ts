@@ -135,7 +135,7 @@ describe('atlas-cap simulate', () => {
       [['--policy', 'nope'], /^atlas-cap: --policy: unknown polic.* 'nope'/],
       [['--mode', 'fast'], /^atlas-cap: .*mode/],
       [['--base-latency', 'curved'], /^atlas-cap: --base-latency: must be fading or flat, got 'curved'\n$/],
-      [['--calibration', join(scratch, 'missing')], /^atlas-cap: --calibration: no run folder /],
+      [['--calibration', join(scratch, 'missing')], /^atlas-cap: --calibration: no such folder: /],
       [['--seed', '-1'], /^atlas-cap: --seed: /],
     ] as const) {
       const r = cli(...args);

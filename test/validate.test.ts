@@ -48,7 +48,9 @@ describe('atlas-cap validate', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(typeof out.knee.users).toBe('number');
-    expect(['db.pool', 'upstream.sockets', 'db.cpu', 'app.cpu', 'host.cpu', 'app.loop']).toContain(out.knee.bottleneck);
+    expect(['db.pool', 'upstream.sockets', 'db.cpu', 'app.cpu', 'host.cpu', 'app.loop']).toContain(
+      out.knee.bottleneck,
+    );
     expect(out.levels).toHaveLength(1);
     const l = out.levels[0];
     expect(l.run).toBe('full-sync-1000u-current-fixture');
@@ -69,7 +71,7 @@ describe('atlas-cap validate', () => {
     const r = cli('--fit', join(scratch, 'nope'), '--held-out', FULL);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^atlas-cap: --fit: no run folder .*nope/);
+    expect(r.stderr).toMatch(/^atlas-cap: --fit: no such folder: .*nope/);
     expect(r.stdout).toBe('');
   });
 

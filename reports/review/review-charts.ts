@@ -1,5 +1,5 @@
 import type { Policy } from '../../core/policy.ts';
-import type { EndpointSummary } from '../../core/run-record.ts';
+import type { EndpointSummary, LoadedRun } from '../../core/run-record.ts';
 import type { Prediction, Targets } from '../../simulator/index.ts';
 import type { ChartSpec } from '../charts/chart-theme.ts';
 import { type ConnectionUsagePanel, connectionUsageChart } from '../charts/connection-usage-chart.ts';
@@ -9,7 +9,7 @@ import { type QueriesPerSyncBar, queriesPerSyncChart } from '../charts/queries-p
 import { type CapacityLine, queriesVsUsersChart } from '../charts/queries-vs-users-chart.ts';
 import { type RateLimitOutcome, rateLimitChart } from '../charts/rate-limit-chart.ts';
 import { usersLabel } from './format.ts';
-import type { LoadedRun, MeasuredRun } from './review-types.ts';
+import type { MeasuredRun } from './review-types.ts';
 import { SEED_COST_ESTIMATES } from './seed-estimates.ts';
 
 /** Inputs of {@link reviewCharts}. */

@@ -44,7 +44,7 @@ import {
   simulate,
   stolenCoresOf,
 } from '../../simulator/index.ts';
-import { readRunRecords } from '../lib/read-run-records.ts';
+import { readRunRecords } from '../inputs/run-records.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { seedDatabase } from '../seed/index.ts';
 

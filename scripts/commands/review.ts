@@ -5,13 +5,13 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
 import { loadProfile, type Profile } from '../../core/profile.ts';
 import { redact } from '../../core/redact.ts';
+import type { LoadedRun } from '../../core/run-record.ts';
 import { UsageError } from '../../core/usage-error.ts';
-import { findRunDirs, loadRun } from '../../reports/render/load-runs.ts';
 import { renderReview, writeReview } from '../../reports/render/render-review.ts';
 import { buildReview } from '../../reports/review/build-review.ts';
 import { claimRow } from '../../reports/review/claim-rows.ts';
 import { STEADY_SCENARIOS } from '../../reports/review/measured-run.ts';
-import type { Assumption, LiveStatus, LoadedRun, Review } from '../../reports/review/review-types.ts';
+import type { Assumption, LiveStatus, Review } from '../../reports/review/review-types.ts';
 import {
   calibrate,
   contextFor,
@@ -31,7 +31,9 @@ import { liveCalibration } from './review-live.ts';
 
 export { LIVE_RUNS } from './review-live.ts';
 
-import { loadPricing, loadReadinessClaims } from './simulate.ts';
+import { loadPricing } from '../inputs/pricing.ts';
+import { loadReadinessClaims } from '../inputs/readiness-claims.ts';
+import { findRunDirs, loadRun } from '../inputs/run-records.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -153,7 +155,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     skipped: [{ what: 'live calibration', why: '--no-live: simulator and existing run records only' }],
   };
 
-  const found = findRunDirs(options.runs).map((d) => loadRun(d));
+  const found = findRunDirs(options.runs).map((d) => loadRun(d, '--runs'));
   const sameProfile = found.filter((r) => r.record.profile.name === profile.name);
   if (sameProfile.length < found.length) {
     live.skipped.push({

@@ -1,18 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
-import { z } from 'zod';
-import { loadYamlConfig } from '../../core/load-yaml-config.ts';
 import type { Policy } from '../../core/policy.ts';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import { UsageError } from '../../core/usage-error.ts';
-import type {
-  Claim,
-  ClaimEvaluation,
-  DesPattern,
-  Pricing,
-  SimulationMode,
-  SimulationResult,
-} from '../../simulator/index.ts';
+import type { ClaimEvaluation, DesPattern, SimulationMode, SimulationResult } from '../../simulator/index.ts';
 import {
   calibrate,
   contextFor,
@@ -23,13 +14,13 @@ import {
   JITTERED_TIMERS,
   POISSON,
   PREDICTABLE_SCENARIOS,
-  PricingSchema,
-  ReadinessSchema,
   simulate,
   simulateScenario,
   THUNDERING_HERD,
 } from '../../simulator/index.ts';
-import { readRunRecords } from '../lib/read-run-records.ts';
+import { loadPricing } from '../inputs/pricing.ts';
+import { loadReadinessClaims } from '../inputs/readiness-claims.ts';
+import { readRunRecords } from '../inputs/run-records.ts';
 import { SCENARIOS } from '../run/plan.ts';
 
 interface SimulateArgs {
@@ -78,29 +69,6 @@ function wholeNumber(flag: string, value: string, min: number): number {
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
     throw new UsageError(flag, `must be an integer >= ${min}, got '${value}'`);
   return n;
-}
-
-/** Loads fixtures/pricing/{supabase,railway,redis}.yaml into one validated Pricing. */
-export function loadPricing(): Pricing {
-  const supabase = loadYamlConfig('pricing', 'supabase', PricingSchema.shape.supabase, '--pricing');
-  const railway = loadYamlConfig(
-    'pricing',
-    'railway',
-    z.object({ backend: PricingSchema.shape.backend }),
-    '--pricing',
-  );
-  const redis = loadYamlConfig(
-    'pricing',
-    'redis',
-    z.object({ redis: PricingSchema.shape.redis }),
-    '--pricing',
-  );
-  return { supabase, backend: railway.backend, redis: redis.redis };
-}
-
-/** Loads fixtures/targets/readiness.yaml. */
-export function loadReadinessClaims(): Claim[] {
-  return loadYamlConfig('targets', 'readiness', ReadinessSchema, '--claims').claims;
 }
 
 /** Everything `simulate` computes, before printing. */
@@ -156,7 +124,8 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
       'the scenario sets the abuse (rate-limit: its abusive users); leave it out',
     );
   const pricing = loadPricing();
-  const runs = args.calibration && args.calibration.length > 0 ? readRunRecords(args.calibration) : [];
+  const runs =
+    args.calibration && args.calibration.length > 0 ? readRunRecords(args.calibration, '--calibration') : [];
   const calibration = calibrate(runs, { baseLatency: shape });
   if (args.rig && !calibration.cpu)
     throw new UsageError('--rig', 'needs --calibration runs that measured CPU (run records with `cpu`)');
