@@ -39,6 +39,8 @@ export {
   scenarioSyncMode,
   simulateScenario,
 } from './scenario-load.ts';
+export type { SeedCostEstimate } from './seed-costs.ts';
+export { seedCostEstimates } from './seed-costs.ts';
 export type { SimulateInput, SimulationResult } from './simulate.ts';
 export { contextFor, simulate } from './simulate.ts';
 export type { Targets } from './targets.ts';

@@ -1,7 +1,7 @@
 import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import type { LoadedRun } from '../../core/run-record.ts';
-import type { Prediction, SimulationResult, Targets } from '../../simulator/index.ts';
+import type { Prediction, SeedCostEstimate, SimulationResult, Targets } from '../../simulator/index.ts';
 import type { ChartSpec } from '../charts/chart-theme.ts';
 import type { KneeCheck } from './knee-check.ts';
 
@@ -62,6 +62,8 @@ export interface ReviewInput {
   /** Run records found or made. */
   runs: LoadedRun[];
   claims: ClaimRow[];
+  /** The seed documents' monthly costs (from their claims), set beside the predicted ones in the cost chart. */
+  seedCosts: SeedCostEstimate[];
   /** Assumptions beyond those the profile, policies and simulation carry (e.g. pricing sources). */
   assumptions: Assumption[];
   live: LiveStatus;

@@ -19,6 +19,7 @@ import {
   type Prediction,
   predictDes,
   type SimulateInput,
+  seedCostEstimates,
   simulate,
 } from '../../simulator/index.ts';
 import { interruptOnSigint, throwIfInterrupted } from '../run/interrupt.ts';
@@ -213,6 +214,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     desPredictions,
     runs,
     claims: claimEvaluations.map(claimRow),
+    seedCosts: seedCostEstimates(claims),
     assumptions,
     live,
     kneeStep: measuredLive?.kneeStep ?? null,

@@ -3,7 +3,13 @@ import type { Policy } from '../../core/policy.ts';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import { UsageError } from '../../core/usage-error.ts';
-import type { ClaimEvaluation, DesPattern, SimulationMode, SimulationResult } from '../../simulator/index.ts';
+import type {
+  ClaimEvaluation,
+  DesPattern,
+  SeedCostEstimate,
+  SimulationMode,
+  SimulationResult,
+} from '../../simulator/index.ts';
 import {
   calibrate,
   contextFor,
@@ -14,6 +20,7 @@ import {
   JITTERED_TIMERS,
   POISSON,
   PREDICTABLE_SCENARIOS,
+  seedCostEstimates,
   simulate,
   simulateScenario,
   THUNDERING_HERD,
@@ -75,6 +82,8 @@ function wholeNumber(flag: string, value: string, min: number): number {
 export interface SimulateOutput {
   result: SimulationResult;
   claims: ClaimEvaluation[] | null;
+  /** The seed documents' monthly costs (from their claims), printed beside the predicted ones. */
+  seedCosts: SeedCostEstimate[];
 }
 
 /** Validates the flags, reads every input, then simulates (nothing is printed before all input is valid). */
@@ -129,7 +138,8 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
   const calibration = calibrate(runs, { baseLatency: shape });
   if (args.rig && !calibration.cpu)
     throw new UsageError('--rig', 'needs --calibration runs that measured CPU (run records with `cpu`)');
-  const claimsList = args.claims ? loadReadinessClaims() : null;
+  const readiness = loadReadinessClaims();
+  const claimsList = args.claims ? readiness : null;
   const input = {
     profile,
     policies,
@@ -158,13 +168,13 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
       contextFor: (p) => contextFor(input, p),
     });
   }
-  return { result, claims };
+  return { result, claims, seedCosts: seedCostEstimates(readiness) };
 }
 
 /** The text `simulate` prints. */
 export function formatSimulateOutput(out: SimulateOutput): string {
   return (
-    formatSimulation(out.result) +
+    formatSimulation(out.result, out.seedCosts) +
     (out.claims
       ? `\nClaims of the seed documents (fixtures/targets/readiness.yaml):\n\n${formatClaims(out.claims)}`
       : '')
