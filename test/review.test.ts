@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Review } from '../reports/review/review-types.ts';
+import type { Review } from '../reports/index.ts';
 import { LIVE_RUNS, latestRuns } from '../scripts/commands/review.ts';
 import { findRunDirs, loadRun } from '../scripts/inputs/run-records.ts';
 import { REVIEW_FIXTURES } from './fixtures/review/review-input.ts';

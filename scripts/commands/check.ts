@@ -7,14 +7,15 @@ import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import type { LoadedRun } from '../../core/run-record.ts';
 import { UsageError } from '../../core/usage-error.ts';
-import { type BudgetFile, BudgetFileSchema } from '../../reports/budgets/budget-file.ts';
-import { checkSummaryMarkdown } from '../../reports/budgets/check-summary.ts';
 import {
+  type BudgetFile,
+  BudgetFileSchema,
   type CheckOutcome,
+  checkJUnitXml,
+  checkSummaryMarkdown,
   evaluateBudgets,
   type MeasuredScenario,
-} from '../../reports/budgets/evaluate-budgets.ts';
-import { checkJUnitXml } from '../../reports/budgets/junit-report.ts';
+} from '../../reports/index.ts';
 import { loadLatencies, loadRun, readRunRecords } from '../inputs/run-records.ts';
 import { interruptOnSigint, throwIfInterrupted } from '../run/interrupt.ts';
 import type { LiveSnapshot } from '../run/live-line.ts';

@@ -5,7 +5,7 @@ import { loadPolicy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import { redact } from '../../core/redact.ts';
 import type { LoadedRun } from '../../core/run-record.ts';
-import type { LiveStatus } from '../../reports/review/review-types.ts';
+import type { LiveStatus } from '../../reports/index.ts';
 import { calibrate, contextFor, type Prediction, predictAnalytic } from '../../simulator/index.ts';
 import { loadRun } from '../inputs/run-records.ts';
 import { installK6 } from '../k6/install.ts';

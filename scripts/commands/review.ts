@@ -7,11 +7,8 @@ import { loadProfile, type Profile } from '../../core/profile.ts';
 import { redact } from '../../core/redact.ts';
 import type { LoadedRun } from '../../core/run-record.ts';
 import { UsageError } from '../../core/usage-error.ts';
-import { renderReview, writeReview } from '../../reports/render/render-review.ts';
-import { buildReview } from '../../reports/review/build-review.ts';
-import { claimRow } from '../../reports/review/claim-rows.ts';
-import { STEADY_SCENARIOS } from '../../reports/review/measured-run.ts';
-import type { Assumption, LiveStatus, Review } from '../../reports/review/review-types.ts';
+import type { Assumption, LiveStatus, Review } from '../../reports/index.ts';
+import { buildReview, claimRow, renderReview, STEADY_SCENARIOS, writeReview } from '../../reports/index.ts';
 import {
   calibrate,
   contextFor,
