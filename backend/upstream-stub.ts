@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seededRandom } from '../core/seeded-random.ts';
+import { logNormalFromMedianP95 } from '../simulator/index.ts';
 
 /** Options of the language-model stand-in. */
 export interface UpstreamStubOptions {
@@ -18,15 +19,12 @@ export interface RunningUpstreamStub {
   close(): Promise<void>;
 }
 
-/** z-score of the 95th percentile of the standard normal distribution. */
-const Z95 = 1.6448536269514722;
 /** Largest request body the stub reads. */
 const MAX_BODY_BYTES = 1 << 20;
 
-/** Draws log-normal delays with the given median and p95 (sigma = ln(p95/median) / z95). */
+/** Draws log-normal delays with the given median and p95: the distribution the simulator assumes. */
 export function logNormalSampler(median: number, p95: number, random: () => number): () => number {
-  const mu = Math.log(median);
-  const sigma = p95 > median ? Math.log(p95 / median) / Z95 : 0;
+  const { mu, sigma } = logNormalFromMedianP95(median, p95);
   return () => {
     // Box-Muller; 1 - u keeps the logarithm's argument in (0, 1].
     const u = 1 - random();

@@ -231,6 +231,14 @@ export type RunCpu = z.output<typeof RunCpuSchema>;
 /** The run.json of a run record. */
 export type RunRecord = z.output<typeof RunRecordSchema>;
 
+/** A run record as read from its folder (scripts/inputs/run-records.ts): run.json and samples/series.json. */
+export interface LoadedRun {
+  /** Folder of the run (for links in the report). */
+  dir: string;
+  record: RunRecord;
+  series: SeriesSample[];
+}
+
 /** File names inside a run-record folder. */
 export const RUN_FILES = {
   record: 'run.json',

@@ -1,22 +1,13 @@
-// The reports' public API: pure builders (charts, review, budgets) and the rendering edge.
-export * from './budgets/bootstrap.ts';
-export * from './budgets/budget-file.ts';
-export * from './budgets/check-summary.ts';
-export * from './budgets/evaluate-budgets.ts';
-export * from './budgets/junit-report.ts';
-export * from './charts/chart-theme.ts';
-export * from './charts/connection-usage-chart.ts';
-export * from './charts/cost-vs-users-chart.ts';
-export * from './charts/p95-vs-users-chart.ts';
-export * from './charts/queries-per-sync-chart.ts';
-export * from './charts/queries-vs-users-chart.ts';
-export * from './charts/rate-limit-chart.ts';
-export * from './render/chart-font.ts';
-export * from './render/load-runs.ts';
-export * from './render/render-chart.ts';
-export * from './render/render-review.ts';
-export * from './review/build-review.ts';
-export * from './review/claim-rows.ts';
-export * from './review/review-html.ts';
-export * from './review/review-markdown.ts';
-export * from './review/review-types.ts';
+// The reports' public face: what the CLI (review, check) and the tests may use, nothing more.
+// Other folders import the reports through this file (test/public-faces.test.ts checks it).
+export type { BudgetFile } from './budgets/budget-file.ts';
+export { BudgetFileSchema } from './budgets/budget-file.ts';
+export { checkSummaryMarkdown } from './budgets/check-summary.ts';
+export type { BudgetResult, CheckOutcome, MeasuredScenario } from './budgets/evaluate-budgets.ts';
+export { evaluateBudgets } from './budgets/evaluate-budgets.ts';
+export { checkJUnitXml } from './budgets/junit-report.ts';
+export { renderReview, writeReview } from './render/render-review.ts';
+export { buildReview } from './review/build-review.ts';
+export { claimRow } from './review/claim-rows.ts';
+export { STEADY_SCENARIOS } from './review/measured-run.ts';
+export type { Assumption, ClaimRow, LiveStatus, Review, ReviewInput } from './review/review-types.ts';

@@ -20,7 +20,7 @@ import { ENDPOINTS, QUERIES_PER_MESSAGE } from './workload.ts';
 
 // Calibration from run records (core/run-record.ts): service demand per statement kind, the time a
 // request spends outside the database, queries per sync, and a USL curve of throughput against the
-// concurrency the database saw. Pure: the records are read at the edge (scripts/lib/read-run-records.ts).
+// concurrency the database saw. Pure: the records are read at the edge (scripts/inputs/run-records.ts).
 
 /** One run as calibration reads it. */
 export interface CalibrationRun {

@@ -47,6 +47,8 @@ export const ClaimSchema = z.object({
   /** Relative difference the profile-side value may have and still hold (default 10%; costs 25%). */
   profileTolerance: z.number().min(0).optional(),
   reason: z.string().optional(),
+  /** Cost claims: the document's table or estimate the figure belongs to (the cost chart's legend). */
+  series: z.string().min(1).optional(),
 });
 
 /** Schema of fixtures/targets/readiness.yaml. */

@@ -254,38 +254,3 @@ export function cheapestConfiguration(
   if (candidates.length === 0) return last!;
   return candidates.reduce((a, b) => (b.monthlyUsd < a.monthlyUsd ? b : a));
 }
-
-/** The seed documents' monthly cost figures (their tables), to print beside the model's. */
-export const SEED_COST_TABLES: Array<{ users: number; usd: number; what: string; source: string }> = [
-  {
-    users: 10_000,
-    usd: 85,
-    what: 'Railway $50 + Supabase Pro $25 + Redis $10',
-    source: 'launch-readiness-report.md:260',
-  },
-  {
-    users: 100_000,
-    usd: 850,
-    what: 'Railway $200 + Supabase Team $599 + Redis $50',
-    source: 'launch-readiness-report.md:266',
-  },
-  {
-    users: 10_000,
-    usd: 40,
-    what: 'current architecture: Supabase $25 + storage $5 + bandwidth $10',
-    source: 'storage-architecture-analysis.md:621',
-  },
-  {
-    users: 100_000,
-    usd: 340,
-    what: 'current architecture: Supabase $200 + storage $40 + bandwidth $100',
-    source: 'storage-architecture-analysis.md:623',
-  },
-  { users: 10_000, usd: 25, what: 'optimized: Supabase $25', source: 'storage-architecture-analysis.md:632' },
-  {
-    users: 100_000,
-    usd: 330,
-    what: 'optimized: Supabase $150 + Redis $30 + CDN $50 + monitoring $100',
-    source: 'storage-architecture-analysis.md:634',
-  },
-];

@@ -1,6 +1,6 @@
 import type { ClaimEvaluation } from './claim.ts';
-import { SEED_COST_TABLES } from './cost.ts';
 import type { Prediction } from './prediction.ts';
+import type { SeedCostEstimate } from './seed-costs.ts';
 import type { SimulationResult } from './simulate.ts';
 
 // Readable tables of a simulation and of the claims (pure: a string, printed at the edge).
@@ -39,7 +39,7 @@ function util(p: Prediction, name: string): string {
 }
 
 /** The predictions, knees and costs as aligned text. */
-export function formatSimulation(result: SimulationResult): string {
+export function formatSimulation(result: SimulationResult, seedCosts: readonly SeedCostEstimate[]): string {
   const out: string[] = [];
   out.push(
     `Profile ${result.profile}, ${result.mode} model, ${result.calibration.calibrated ? `calibrated from ${result.calibration.runs.length} run(s)` : 'uncalibrated (service demands are assumptions)'}`,
@@ -97,15 +97,14 @@ export function formatSimulation(result: SimulationResult): string {
   const failing = result.predictions.filter((p) => p.cheapest && !p.cheapest.meetsTargets);
   for (const p of failing)
     out.push(`  ${p.policy} at ${num(p.users)}: no configuration meets the targets (${p.cheapest!.reason})`);
-  const withCost = result.predictions.filter(
-    (p) => p.cheapest && SEED_COST_TABLES.some((c) => c.users === p.users),
-  );
+  const withCost = result.predictions.filter((p) => p.cheapest && seedCosts.some((c) => c.users === p.users));
   if (withCost.length > 0) {
     out.push('');
     out.push('Monthly cost beside the seed documents:');
     for (const users of [...new Set(withCost.map((p) => p.users))]) {
-      const docs = SEED_COST_TABLES.filter((c) => c.users === users)
-        .map((c) => `${usd(c.usd)} (${c.source})`)
+      const docs = seedCosts
+        .filter((c) => c.users === users)
+        .map((c) => `${usd(c.usdPerMonth)} (${c.source})`)
         .join(', ');
       const ours = withCost
         .filter((p) => p.users === users)

@@ -14,6 +14,8 @@ export type { CostPrediction } from './cost.ts';
 export { defaultCalibration, defaultTargets } from './defaults.ts';
 export type { DesPattern } from './des/index.ts';
 export { DIURNAL_RAMP, JITTERED_TIMERS, POISSON, predictDes, THUNDERING_HERD } from './des/index.ts';
+export type { LogNormal } from './distributions.ts';
+export { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 export { formatClaims, formatSimulation } from './format.ts';
 export type { GeneratorStream, StreamOutcome } from './load-generator.ts';
 export {
@@ -39,6 +41,8 @@ export {
   scenarioSyncMode,
   simulateScenario,
 } from './scenario-load.ts';
+export type { SeedCostEstimate } from './seed-costs.ts';
+export { seedCostEstimates } from './seed-costs.ts';
 export type { SimulateInput, SimulationResult } from './simulate.ts';
 export { contextFor, simulate } from './simulate.ts';
 export type { Targets } from './targets.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { RUN_FILES, type RunRecord } from '../core/run-record.ts';
-import type { BudgetResult } from '../reports/budgets/evaluate-budgets.ts';
+import type { BudgetResult } from '../reports/index.ts';
 import { type CliResult, runCli } from './support/run-cli.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { needs } from './support/services.ts';

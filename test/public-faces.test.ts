@@ -7,6 +7,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 /** Public folders and the index files other folders may import from them. */
 const FACES: Record<string, string[]> = {
   simulator: ['simulator/index.ts', 'simulator/des/index.ts'],
+  reports: ['reports/index.ts'],
 };
 
 function sourceFiles(dir: string): string[] {

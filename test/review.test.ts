@@ -2,9 +2,9 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRunDirs, loadRun } from '../reports/render/load-runs.ts';
-import type { Review } from '../reports/review/review-types.ts';
+import type { Review } from '../reports/index.ts';
 import { LIVE_RUNS, latestRuns } from '../scripts/commands/review.ts';
+import { findRunDirs, loadRun } from '../scripts/inputs/run-records.ts';
 import { REVIEW_FIXTURES } from './fixtures/review/review-input.ts';
 import { runCli } from './support/run-cli.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
@@ -21,7 +21,7 @@ function readReview(dir: string): Review {
 
 describe('run selection', () => {
   it('keeps the newest run per scenario, users and policy', () => {
-    const runs = findRunDirs([FIXTURE_RUNS]).map((d) => loadRun(d));
+    const runs = findRunDirs([FIXTURE_RUNS]).map((d) => loadRun(d, '--runs'));
     const older = structuredClone(runs[0]!);
     older.record.startedAt = '2000-01-01T00:00:00.000Z';
     older.record.id = 'older';

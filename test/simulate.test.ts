@@ -138,7 +138,7 @@ describe('atlas-cap simulate', () => {
         ['--base-latency', 'curved'],
         /^atlas-cap: --base-latency: must be one of fading, flat, got 'curved'\n$/,
       ],
-      [['--calibration', join(scratch, 'missing')], /^atlas-cap: --calibration: no run folder /],
+      [['--calibration', join(scratch, 'missing')], /^atlas-cap: --calibration: no such folder: /],
       [['--seed', '-1'], /^atlas-cap: --seed: /],
     ] as const) {
       const r = cli(...args);

@@ -71,7 +71,7 @@ describe('atlas-cap validate', () => {
     const r = cli('--fit', join(scratch, 'nope'), '--held-out', FULL);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^atlas-cap: --fit: no run folder .*nope/);
+    expect(r.stderr).toMatch(/^atlas-cap: --fit: no such folder: .*nope/);
     expect(r.stdout).toBe('');
   });
 

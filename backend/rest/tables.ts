@@ -1,9 +1,10 @@
+import { ATLAS_COLUMNS } from '../../core/atlas-tables.ts';
 import { PostgrestError } from './postgrest-error.ts';
 
 /** A table the REST layer exposes: its columns (the identifier whitelist) and primary key. */
 export interface TableSpec {
   name: 'profiles' | 'conversations' | 'messages';
-  /** Columns in table order (fixtures/schema/plain.sql); only these names ever reach SQL. */
+  /** Columns in table order (core/atlas-tables.ts, checked against the schema SQL); only these names ever reach SQL. */
   columns: readonly string[];
   primaryKey: readonly string[];
 }
@@ -12,25 +13,17 @@ export interface TableSpec {
 export const TABLES: Readonly<Record<TableSpec['name'], TableSpec>> = {
   profiles: {
     name: 'profiles',
-    columns: [
-      'id',
-      'email',
-      'subscription_tier',
-      'subscription_status',
-      'usage_stats',
-      'created_at',
-      'updated_at',
-    ],
+    columns: ATLAS_COLUMNS.profiles,
     primaryKey: ['id'],
   },
   conversations: {
     name: 'conversations',
-    columns: ['id', 'user_id', 'title', 'created_at', 'updated_at'],
+    columns: ATLAS_COLUMNS.conversations,
     primaryKey: ['id'],
   },
   messages: {
     name: 'messages',
-    columns: ['id', 'conversation_id', 'role', 'content', 'created_at'],
+    columns: ATLAS_COLUMNS.messages,
     primaryKey: ['id'],
   },
 };

@@ -1,4 +1,4 @@
-import { quantileSorted } from 'simple-statistics';
+import { percentileSorted } from '../../core/percentile.ts';
 import { seededRandom } from '../../core/seeded-random.ts';
 
 /** Options of {@link bootstrapQuantileRatio}. */
@@ -30,7 +30,7 @@ export function sortedFinite(values: readonly number[]): number[] {
 }
 
 /**
- * The `q` quantile (type 7, as simple-statistics and numpy compute it) of a resample of `sorted`
+ * The `q` quantile (core/percentile.ts's definition, type 7) of a resample of `sorted`
  * described by how often each element was drawn: walks the counts instead of sorting the resample,
  * so one resample costs O(n) rather than O(n log n).
  */
@@ -85,13 +85,13 @@ export function bootstrapQuantileRatio(
   ratios.sort();
   const alpha = (1 - options.confidence) / 2;
   const sortedRatios = Array.from(ratios);
-  const currentQ = quantileSorted(a, options.quantile);
-  const baselineQ = quantileSorted(b, options.quantile);
+  const currentQ = percentileSorted(a, options.quantile);
+  const baselineQ = percentileSorted(b, options.quantile);
   return {
     current: currentQ,
     baseline: baselineQ,
     ratio: baselineQ > 0 ? currentQ / baselineQ : Number.POSITIVE_INFINITY,
-    low: quantileSorted(sortedRatios, alpha),
-    high: quantileSorted(sortedRatios, 1 - alpha),
+    low: percentileSorted(sortedRatios, alpha),
+    high: percentileSorted(sortedRatios, 1 - alpha),
   };
 }

@@ -1,3 +1,4 @@
+import type { SeedCostEstimate } from '../../simulator/index.ts';
 import {
   type ChartSpec,
   PANEL_HEIGHT,
@@ -15,14 +16,6 @@ export interface CostPoint {
   users: number;
   policy: string;
   usdPerMonth: number;
-}
-
-/** A monthly cost one of the seed documents states, to overlay on the predictions. */
-export interface SeedCostEstimate {
-  users: number;
-  usdPerMonth: number;
-  /** Which document and table, e.g. `launch report` or `analysis (optimized)`. */
-  label: string;
 }
 
 /** Monthly cost vs users per policy (log x), with the seed documents' own estimates overlaid as symbols. */

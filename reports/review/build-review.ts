@@ -64,6 +64,7 @@ export function buildReview(input: ReviewInput): Review {
       measured,
       targets,
       rateLimitScale: middle,
+      seedCosts: input.seedCosts,
     }).concat(input.kneeStep ? [kneeChart(input.kneeStep.run, kneeCheck!)] : []),
   };
 }

@@ -1,7 +1,7 @@
+import type { LoadedRun } from '../../core/run-record.ts';
 import type { ChartSpec } from '../charts/chart-theme.ts';
 import { kneeStepChart } from '../charts/knee-step-chart.ts';
 import type { KneeCheck } from './knee-check.ts';
-import type { LoadedRun } from './review-types.ts';
 
 /** The knee-step chart of a review: the step's per-second pool and upstream shares beside the model's. */
 export function kneeChart(step: LoadedRun, check: KneeCheck): ChartSpec {

@@ -1,5 +1,5 @@
+import type { LoadedRun } from '../../core/run-record.ts';
 import type { Prediction } from '../../simulator/index.ts';
-import type { LoadedRun } from './review-types.ts';
 
 /** Seconds at the start of a step left out of its means (k6 starts its VUs, the pool opens); the tail after its load ends is left out too. */
 export const KNEE_STEP_SETTLE_SECONDS = 2;

@@ -1,4 +1,5 @@
-import type { LoadedRun, MeasuredRun } from './review-types.ts';
+import type { LoadedRun } from '../../core/run-record.ts';
+import type { MeasuredRun } from './review-types.ts';
 
 /** Scenarios whose load is the open model's steady rate at the run's users: they can confirm or overrule a GO. */
 export const STEADY_SCENARIOS: readonly string[] = ['delta-sync', 'full-sync', 'launch-mix', 'rate-limit'];

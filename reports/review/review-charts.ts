@@ -1,6 +1,6 @@
 import type { Policy } from '../../core/policy.ts';
-import type { EndpointSummary } from '../../core/run-record.ts';
-import type { Prediction, Targets } from '../../simulator/index.ts';
+import type { EndpointSummary, LoadedRun } from '../../core/run-record.ts';
+import type { Prediction, SeedCostEstimate, Targets } from '../../simulator/index.ts';
 import type { ChartSpec } from '../charts/chart-theme.ts';
 import { type ConnectionUsagePanel, connectionUsageChart } from '../charts/connection-usage-chart.ts';
 import { costVsUsersChart } from '../charts/cost-vs-users-chart.ts';
@@ -9,8 +9,7 @@ import { type QueriesPerSyncBar, queriesPerSyncChart } from '../charts/queries-p
 import { type CapacityLine, queriesVsUsersChart } from '../charts/queries-vs-users-chart.ts';
 import { type RateLimitOutcome, rateLimitChart } from '../charts/rate-limit-chart.ts';
 import { usersLabel } from './format.ts';
-import type { LoadedRun, MeasuredRun } from './review-types.ts';
-import { SEED_COST_ESTIMATES } from './seed-estimates.ts';
+import type { MeasuredRun } from './review-types.ts';
 
 /** Inputs of {@link reviewCharts}. */
 export interface ReviewChartInput {
@@ -22,6 +21,8 @@ export interface ReviewChartInput {
   targets: Targets;
   /** Scale whose predicted rate-limit outcome is charted (the middle one: 10k). */
   rateLimitScale: number;
+  /** The seed documents' monthly costs, overlaid on the predicted ones. */
+  seedCosts: readonly SeedCostEstimate[];
 }
 
 function connectionPanels(input: ReviewChartInput): ConnectionUsagePanel[] {
@@ -205,7 +206,7 @@ export function reviewCharts(input: ReviewChartInput): ChartSpec[] {
     connectionUsageChart(connectionPanels(input)),
     queriesVsUsersChart(queries, capacityLines(input)),
     p95VsUsersChart(latencyPoints(input), input.targets.p95Ms),
-    costVsUsersChart(cost, SEED_COST_ESTIMATES),
+    costVsUsersChart(cost, input.seedCosts),
     rateLimitChart([...measuredRateLimits(input), ...rateLimitOutcomes(input)]),
     queriesPerSyncChart(queriesPerSyncBars(input)),
   ];

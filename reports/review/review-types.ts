@@ -1,17 +1,9 @@
 import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
-import type { RunRecord, SeriesSample } from '../../core/run-record.ts';
-import type { Prediction, SimulationResult, Targets } from '../../simulator/index.ts';
+import type { LoadedRun } from '../../core/run-record.ts';
+import type { Prediction, SeedCostEstimate, SimulationResult, Targets } from '../../simulator/index.ts';
 import type { ChartSpec } from '../charts/chart-theme.ts';
 import type { KneeCheck } from './knee-check.ts';
-
-/** A run record as read from its folder: run.json and samples/series.json. */
-export interface LoadedRun {
-  /** Folder of the run (for links in the report). */
-  dir: string;
-  record: RunRecord;
-  series: SeriesSample[];
-}
 
 /** A quantitative claim of the seed documents and how it fares (from the simulator's claims evaluation). */
 export interface ClaimRow {
@@ -70,6 +62,8 @@ export interface ReviewInput {
   /** Run records found or made. */
   runs: LoadedRun[];
   claims: ClaimRow[];
+  /** The seed documents' monthly costs (from their claims), set beside the predicted ones in the cost chart. */
+  seedCosts: SeedCostEstimate[];
   /** Assumptions beyond those the profile, policies and simulation carry (e.g. pricing sources). */
   assumptions: Assumption[];
   live: LiveStatus;

@@ -22,6 +22,7 @@ import pg from 'pg';
 import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
+import type { LoadedRun } from '../../core/run-record.ts';
 import type { ValidationLevel } from '../../simulator/index.ts';
 import {
   calibrate,
@@ -30,7 +31,7 @@ import {
   scenarioKnee,
   validateRuns,
 } from '../../simulator/index.ts';
-import { type LoadedRun, readRunRecords } from '../lib/read-run-records.ts';
+import { readRunRecords } from '../inputs/run-records.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { seedDatabase } from '../seed/index.ts';
 import { belowKneeChecks, type Check, KNEE_FRACTIONS, pastKneeChecks } from './knee-judge.ts';

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEV_JWT_SECRET, signJwt, startTarget, startUpstreamStub } from '../../backend/index.ts';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
+import { logNormalFromMedianP95, logNormalMean } from '../../simulator/index.ts';
 
 /** A user the load sends messages as. */
 export interface LoadUser {
@@ -181,9 +182,8 @@ async function main(): Promise<void> {
     const base = loadPolicy('current');
     const { median, p95 } = base.upstream.latencyMs;
     const stub = await startUpstreamStub({ latencyMs: { median, p95 }, seed: 7 });
-    // Mean of the log-normal stub: median * exp(sigma^2 / 2); the pool's ceiling is maxSockets / mean.
-    const sigma = Math.log(p95 / median) / 1.6448536269514722;
-    const meanSeconds = (median * Math.exp((sigma * sigma) / 2)) / 1000;
+    // Mean of the log-normal stub; the pool's ceiling is maxSockets / mean.
+    const meanSeconds = logNormalMean(logNormalFromMedianP95(median, p95)) / 1000;
     console.log(
       `upstream latency: median ${median} ms, p95 ${p95} ms (mean ${(meanSeconds * 1000).toFixed(0)} ms)`,
     );

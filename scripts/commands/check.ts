@@ -5,17 +5,18 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadYamlConfig } from '../../core/load-yaml-config.ts';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
+import type { LoadedRun } from '../../core/run-record.ts';
 import { UsageError } from '../../core/usage-error.ts';
-import { type BudgetFile, BudgetFileSchema } from '../../reports/budgets/budget-file.ts';
-import { checkSummaryMarkdown } from '../../reports/budgets/check-summary.ts';
 import {
+  type BudgetFile,
+  BudgetFileSchema,
   type CheckOutcome,
+  checkJUnitXml,
+  checkSummaryMarkdown,
   evaluateBudgets,
   type MeasuredScenario,
-} from '../../reports/budgets/evaluate-budgets.ts';
-import { checkJUnitXml } from '../../reports/budgets/junit-report.ts';
-import { findRunDirs, loadLatencies, loadRun } from '../../reports/render/load-runs.ts';
-import type { LoadedRun } from '../../reports/review/review-types.ts';
+} from '../../reports/index.ts';
+import { loadLatencies, loadRun, readRunRecords } from '../inputs/run-records.ts';
 import { compactTime } from '../lib/compact-time.ts';
 import { interruptOnSigint, throwIfInterrupted } from '../run/interrupt.ts';
 import type { LiveSnapshot } from '../run/live-line.ts';
@@ -80,11 +81,8 @@ export function measuredFromRun(run: LoadedRun): MeasuredScenario {
 
 /** The newest run of each scenario under a folder of run records (`flag` names it in errors). */
 function loadNewestRuns(path: string, flag: string): MeasuredScenario[] {
-  if (!existsSync(path)) throw new UsageError(flag, `no such folder: ${path}`);
-  const dirs = findRunDirs([path]);
-  if (dirs.length === 0) throw new UsageError(flag, `no run record (run.json) in ${path}`);
   const newest = new Map<string, LoadedRun>();
-  for (const run of dirs.map((d) => loadRun(d, flag))) {
+  for (const run of readRunRecords([path], flag)) {
     const seen = newest.get(run.record.scenario);
     if (!seen || seen.record.startedAt < run.record.startedAt) newest.set(run.record.scenario, run);
   }
@@ -172,7 +170,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       `interrupted: ${dir} holds the run so far (marked interrupted); nothing judged`,
     );
     runs.push(dir);
-    measured.push(measuredFromRun(loadRun(dir)));
+    measured.push(measuredFromRun(loadRun(dir, '--out')));
   }
   const outcome = evaluateBudgets(file, measured, baseline);
   const junit = resolve(options.junit ?? join(out, 'junit.xml'));

@@ -4,9 +4,10 @@ import pg from 'pg';
 import { loadPolicy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import { redact } from '../../core/redact.ts';
-import { loadRun } from '../../reports/render/load-runs.ts';
-import type { LiveStatus, LoadedRun } from '../../reports/review/review-types.ts';
+import type { LoadedRun } from '../../core/run-record.ts';
+import type { LiveStatus } from '../../reports/index.ts';
 import { calibrate, contextFor, type Prediction, predictAnalytic } from '../../simulator/index.ts';
+import { loadRun } from '../inputs/run-records.ts';
 import { installK6 } from '../k6/install.ts';
 import { compactTime } from '../lib/compact-time.ts';
 import { resolveDatabase } from '../lib/database.ts';
@@ -122,7 +123,7 @@ export async function liveCalibration(
       const { dir, exitStatus } = await run();
       options.onRunEnd?.();
       status.ran.push(`${what}: ${relative(ROOT, dir) || dir} (exit ${exitStatus})`);
-      done.push(loadRun(dir));
+      done.push(loadRun(dir, '--runs'));
       return done.at(-1)!;
     } catch (error) {
       options.onRunEnd?.();

@@ -5,13 +5,10 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
 import { loadProfile, type Profile } from '../../core/profile.ts';
 import { redact } from '../../core/redact.ts';
+import type { LoadedRun } from '../../core/run-record.ts';
 import { UsageError } from '../../core/usage-error.ts';
-import { findRunDirs, loadRun } from '../../reports/render/load-runs.ts';
-import { renderReview, writeReview } from '../../reports/render/render-review.ts';
-import { buildReview } from '../../reports/review/build-review.ts';
-import { claimRow } from '../../reports/review/claim-rows.ts';
-import { STEADY_SCENARIOS } from '../../reports/review/measured-run.ts';
-import type { Assumption, LiveStatus, LoadedRun, Review } from '../../reports/review/review-types.ts';
+import type { Assumption, LiveStatus, Review } from '../../reports/index.ts';
+import { buildReview, claimRow, renderReview, STEADY_SCENARIOS, writeReview } from '../../reports/index.ts';
 import {
   calibrate,
   contextFor,
@@ -19,6 +16,7 @@ import {
   type Prediction,
   predictDes,
   type SimulateInput,
+  seedCostEstimates,
   simulate,
 } from '../../simulator/index.ts';
 import { compactTime } from '../lib/compact-time.ts';
@@ -33,7 +31,9 @@ import { liveCalibration } from './review-live.ts';
 
 export { LIVE_RUNS } from './review-live.ts';
 
-import { loadPricing, loadReadinessClaims } from './simulate.ts';
+import { loadPricing } from '../inputs/pricing.ts';
+import { loadReadinessClaims } from '../inputs/readiness-claims.ts';
+import { findRunDirs, loadRun } from '../inputs/run-records.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -139,7 +139,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     skipped: [{ what: 'live calibration', why: '--no-live: simulator and existing run records only' }],
   };
 
-  const found = findRunDirs(options.runs).map((d) => loadRun(d));
+  const found = findRunDirs(options.runs).map((d) => loadRun(d, '--runs'));
   const sameProfile = found.filter((r) => r.record.profile.name === profile.name);
   if (sameProfile.length < found.length) {
     live.skipped.push({
@@ -197,6 +197,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     desPredictions,
     runs,
     claims: claimEvaluations.map(claimRow),
+    seedCosts: seedCostEstimates(claims),
     assumptions,
     live,
     kneeStep: measuredLive?.kneeStep ?? null,

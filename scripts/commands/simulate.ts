@@ -1,15 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
-import { z } from 'zod';
-import { loadYamlConfig } from '../../core/load-yaml-config.ts';
 import type { Policy } from '../../core/policy.ts';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import type {
-  Claim,
   ClaimEvaluation,
   DesPattern,
-  Pricing,
+  SeedCostEstimate,
   SimulationMode,
   SimulationResult,
 } from '../../simulator/index.ts';
@@ -23,13 +20,14 @@ import {
   JITTERED_TIMERS,
   POISSON,
   PREDICTABLE_SCENARIOS,
-  PricingSchema,
-  ReadinessSchema,
+  seedCostEstimates,
   simulate,
   simulateScenario,
   THUNDERING_HERD,
 } from '../../simulator/index.ts';
-import { readRunRecords } from '../lib/read-run-records.ts';
+import { loadPricing } from '../inputs/pricing.ts';
+import { loadReadinessClaims } from '../inputs/readiness-claims.ts';
+import { readRunRecords } from '../inputs/run-records.ts';
 import { SCENARIOS } from '../run/plan.ts';
 import { type PATTERN_NAMES, parseFlags, SIMULATE_FLAGS } from './flags/index.ts';
 
@@ -66,33 +64,12 @@ export function parseUsers(value: string): number[] {
   return parseFlags(SIMULATE_FLAGS.pick({ users: true }), { users: value }).users;
 }
 
-/** Loads fixtures/pricing/{supabase,railway,redis}.yaml into one validated Pricing. */
-export function loadPricing(): Pricing {
-  const supabase = loadYamlConfig('pricing', 'supabase', PricingSchema.shape.supabase, 'fixtures/pricing');
-  const railway = loadYamlConfig(
-    'pricing',
-    'railway',
-    z.object({ backend: PricingSchema.shape.backend }),
-    'fixtures/pricing',
-  );
-  const redis = loadYamlConfig(
-    'pricing',
-    'redis',
-    z.object({ redis: PricingSchema.shape.redis }),
-    'fixtures/pricing',
-  );
-  return { supabase, backend: railway.backend, redis: redis.redis };
-}
-
-/** Loads fixtures/targets/readiness.yaml. */
-export function loadReadinessClaims(): Claim[] {
-  return loadYamlConfig('targets', 'readiness', ReadinessSchema, 'fixtures/targets').claims;
-}
-
 /** Everything `simulate` computes, before printing. */
 export interface SimulateOutput {
   result: SimulationResult;
   claims: ClaimEvaluation[] | null;
+  /** The seed documents' monthly costs (from their claims), printed beside the predicted ones. */
+  seedCosts: SeedCostEstimate[];
 }
 
 /** Validates the flags, reads every input, then simulates (nothing is printed before all input is valid). */
@@ -116,11 +93,15 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
       'the scenario sets the abuse (rate-limit: its abusive users); leave it out',
     );
   const pricing = loadPricing();
-  const runs = flags.calibration && flags.calibration.length > 0 ? readRunRecords(flags.calibration) : [];
+  const runs =
+    flags.calibration && flags.calibration.length > 0
+      ? readRunRecords(flags.calibration, '--calibration')
+      : [];
   const calibration = calibrate(runs, { baseLatency: flags.baseLatency });
   if (flags.rig && !calibration.cpu)
     throw new UsageError('--rig', 'needs --calibration runs that measured CPU (run records with `cpu`)');
-  const claimsList = flags.claims ? loadReadinessClaims() : null;
+  const readiness = loadReadinessClaims();
+  const claimsList = flags.claims ? readiness : null;
   const input = {
     profile,
     policies,
@@ -149,13 +130,13 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
       contextFor: (p) => contextFor(input, p),
     });
   }
-  return { result, claims };
+  return { result, claims, seedCosts: seedCostEstimates(readiness) };
 }
 
 /** The text `simulate` prints. */
 export function formatSimulateOutput(out: SimulateOutput): string {
   return (
-    formatSimulation(out.result) +
+    formatSimulation(out.result, out.seedCosts) +
     (out.claims
       ? `\nClaims of the seed documents (fixtures/targets/readiness.yaml):\n\n${formatClaims(out.claims)}`
       : '')

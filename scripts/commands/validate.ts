@@ -2,11 +2,11 @@ import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { type Policy, PolicySchema } from '../../core/policy.ts';
 import { type Profile, ProfileSchema } from '../../core/profile.ts';
-import type { RunRecord } from '../../core/run-record.ts';
+import type { LoadedRun, RunRecord } from '../../core/run-record.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import type { HeldOutRun, ValidationReport } from '../../simulator/index.ts';
 import { calibrate, formatValidation, scenarioLoad, validateRuns } from '../../simulator/index.ts';
-import { type LoadedRun, readRunRecords } from '../lib/read-run-records.ts';
+import { readRunRecords } from '../inputs/run-records.ts';
 
 /** Flags of `atlas-cap validate`. */
 interface ValidateArgs {

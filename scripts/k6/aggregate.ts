@@ -1,5 +1,5 @@
+import { percentileSorted } from '../../core/percentile.ts';
 import type { EndpointSummary, RunRecord } from '../../core/run-record.ts';
-import { percentileSorted } from './percentile.ts';
 import { type MetricType, type RawLine, type RawPoint, readRawOutput } from './raw-output.ts';
 import { compare, type Threshold, ThresholdSink } from './thresholds.ts';
 

@@ -1,4 +1,4 @@
-import { percentileSorted } from './percentile.ts';
+import { percentileSorted } from '../../core/percentile.ts';
 import type { MetricType, RawPoint } from './raw-output.ts';
 
 // k6 thresholds judged on merged raw samples: `metric{tag:value,...}` with expressions such as

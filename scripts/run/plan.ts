@@ -8,6 +8,8 @@ import {
   ABUSIVE_SHARE,
   abusiveUsersOf,
   K6_MAX_VUS,
+  logNormalFromMedianP95,
+  logNormalMean,
   MAX_ABUSIVE_USERS,
   messageIterationEstimateSeconds,
   scenarioSyncMode,
@@ -65,10 +67,9 @@ export interface K6Plan {
   syncMode: 'full' | 'delta' | null;
 }
 
-/** Mean of a log-normal given its median and p95 (σ = ln(p95/median) / 1.645). */
+/** Mean of a log-normal given its median and p95 (the simulator's definition). */
 export function logNormalMeanMs(latency: { median: number; p95: number }): number {
-  const sigma = Math.log(latency.p95 / latency.median) / 1.6448536269514722;
-  return latency.median * Math.exp((sigma * sigma) / 2);
+  return logNormalMean(logNormalFromMedianP95(latency.median, latency.p95));
 }
 
 function fixed(value: number): string {

@@ -1,5 +1,5 @@
 // An oracle for the percentiles the harness reports, written from the definition and not from
-// scripts/k6/percentile.ts: Hyndman & Fan (1996) sample quantile type 7, the one k6 uses (TrendSink.P)
+// core/percentile.ts: Hyndman & Fan (1996) sample quantile type 7, the one k6 uses (TrendSink.P)
 // and R's `quantile()` defaults to. Checked against R's published values in reference-quantile.test.ts.
 
 /** Sample quantile type 7 of `values` at probability `p` (0..1): x[j] + g·(x[j+1] − x[j]), h = (n−1)p. */

@@ -1,10 +1,11 @@
+import { ATLAS_COLUMNS } from '../../../core/atlas-tables.ts';
 import { Prng, STREAM } from '../prng.ts';
 import { iso, type PerUserTable } from '../row-writer.ts';
 
 /** conversations: the planned conversations of each user, titled from the faker pool. */
 export const conversationsTable: PerUserTable = {
   table: 'conversations',
-  columns: ['id', 'user_id', 'title', 'created_at', 'updated_at'],
+  columns: ATLAS_COLUMNS.conversations,
   rowsFor: (_ctx, plan) => plan.conversations.length,
   writer(ctx) {
     return (plan, push) => {

@@ -1,3 +1,4 @@
+import { ATLAS_COLUMNS } from '../../../core/atlas-tables.ts';
 import type { Tier } from '../../../core/profile.ts';
 import { Prng, STREAM } from '../prng.ts';
 import type { PerUserTable } from '../row-writer.ts';
@@ -15,7 +16,7 @@ const USD_PER_1K_TOKENS = 0.003;
  */
 export const dailyUsageTable: PerUserTable = {
   table: 'daily_usage',
-  columns: ['id', 'user_id', 'date', 'conversations_count', 'total_tokens_used', 'api_cost_estimate', 'tier'],
+  columns: ATLAS_COLUMNS.daily_usage,
   rowsFor: (ctx) => ctx.profile.dailyUsage.days,
   writer(ctx) {
     const days = ctx.profile.dailyUsage.days;

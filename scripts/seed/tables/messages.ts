@@ -1,3 +1,4 @@
+import { ATLAS_COLUMNS } from '../../../core/atlas-tables.ts';
 import { Prng, STREAM } from '../prng.ts';
 import { iso, type PerUserTable } from '../row-writer.ts';
 import { uuidFrom } from '../uuid.ts';
@@ -9,7 +10,7 @@ import { uuidFrom } from '../uuid.ts';
  */
 export const messagesTable: PerUserTable = {
   table: 'messages',
-  columns: ['id', 'conversation_id', 'role', 'content', 'created_at'],
+  columns: ATLAS_COLUMNS.messages,
   rowsFor: (_ctx, plan) => plan.messageCount,
   writer(ctx) {
     const { meanChars, sigma, maxChars } = ctx.profile.content;

@@ -1,4 +1,5 @@
 import type { Faker } from '@faker-js/faker';
+import { ATLAS_COLUMNS } from '../../../core/atlas-tables.ts';
 import { Prng, STREAM } from '../prng.ts';
 import { BLOCK_USERS, iso, type PerUserTable } from '../row-writer.ts';
 import { newFaker } from '../text-pool.ts';
@@ -19,15 +20,7 @@ function slug(name: string): string {
 /** profiles: one row per user; faker names make the (unique, index-suffixed) email. */
 export const profilesTable: PerUserTable = {
   table: 'profiles',
-  columns: [
-    'id',
-    'email',
-    'subscription_tier',
-    'subscription_status',
-    'usage_stats',
-    'created_at',
-    'updated_at',
-  ],
+  columns: ATLAS_COLUMNS.profiles,
   rowsFor: () => 1,
   writer(ctx) {
     const faker: Faker = newFaker();

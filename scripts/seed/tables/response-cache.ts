@@ -1,3 +1,4 @@
+import { ATLAS_COLUMNS } from '../../../core/atlas-tables.ts';
 import type { SeedContext } from '../context.ts';
 import { Prng, STREAM } from '../prng.ts';
 import { iso, type PushLine } from '../row-writer.ts';
@@ -8,15 +9,7 @@ const DAY = 86_400_000;
 const TTL_MS = 7 * DAY;
 
 /** Columns of response_cache the seeder writes. */
-export const RESPONSE_CACHE_COLUMNS = [
-  'id',
-  'query_hash',
-  'tier',
-  'response_text',
-  'hit_count',
-  'created_at',
-  'expires_at',
-] as const;
+export const RESPONSE_CACHE_COLUMNS = ATLAS_COLUMNS.response_cache;
 
 /**
  * response_cache rows `from` to `to` (exclusive): sha256-sized hashes, responses from the text pool,

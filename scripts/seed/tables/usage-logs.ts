@@ -1,3 +1,4 @@
+import { ATLAS_COLUMNS } from '../../../core/atlas-tables.ts';
 import { Prng, STREAM } from '../prng.ts';
 import { iso, type PerUserTable } from '../row-writer.ts';
 
@@ -18,7 +19,7 @@ export function usageLogsPerUser(eventsPerUserPerDay: number, days: number): num
  */
 export const usageLogsTable: PerUserTable = {
   table: 'usage_logs',
-  columns: ['id', 'user_id', 'event', 'data', 'timestamp'],
+  columns: ATLAS_COLUMNS.usage_logs,
   rowsFor: (ctx) => usageLogsPerUser(ctx.profile.usageLogs.eventsPerUserPerDay, ctx.profile.usageLogs.days),
   writer(ctx) {
     const { eventsPerUserPerDay, days } = ctx.profile.usageLogs;

@@ -1,5 +1,7 @@
-// Exact percentiles the way k6 computes them (TrendSink.P): linear interpolation between the closest
-// ranks of the sorted samples, so a percentile computed here equals the one k6 prints for the same data.
+// The project's one quantile definition: exact percentiles the way k6 computes them (TrendSink.P),
+// linear interpolation between the closest ranks of the sorted samples (Hyndman-Fan type 7, R's and
+// numpy's default), so a percentile computed here equals the one k6 prints for the same data. The run
+// records, the k6 merge, the thresholds and the CI gate's bootstrap all use it.
 
 /** The `p`-quantile (0..1) of ascending-sorted `sorted`; 0 for no samples. */
 export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
