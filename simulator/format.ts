@@ -64,8 +64,10 @@ export function formatSimulation(result: SimulationResult): string {
       ok ? 'ok' : 'FAIL',
       p.cost ? usd(p.cost.monthlyUsd) : '-',
       p.cheapest
-        ? `${p.cheapest.meetsTargets ? '' : 'none: '}${p.cheapest.compute}/pool ${p.cheapest.poolSize}/sockets ${p.cheapest.upstreamSockets} ${usd(p.cheapest.monthlyUsd)}`
-        : '-',
+        ? `${p.cheapest.compute}/pool ${p.cheapest.poolSize}/sockets ${p.cheapest.upstreamSockets} ${usd(p.cheapest.monthlyUsd)}`
+        : p.noConfiguration
+          ? `none (${p.noConfiguration.bindingResource ?? p.noConfiguration.reason} fails on ${p.noConfiguration.compute})`
+          : '-',
       p.extrapolation.beyond2x ? 'yes' : p.extrapolation.ratio === null ? '-' : 'no',
     ];
   });
@@ -94,11 +96,15 @@ export function formatSimulation(result: SimulationResult): string {
   out.push(
     'Utilisation over 100% (!) means the queue grows without bound; errors are legitimate requests failed or rate-limited.',
   );
-  const failing = result.predictions.filter((p) => p.cheapest && !p.cheapest.meetsTargets);
-  for (const p of failing)
-    out.push(`  ${p.policy} at ${num(p.users)}: no configuration meets the targets (${p.cheapest!.reason})`);
+  for (const p of result.predictions) {
+    const n = p.noConfiguration;
+    if (n)
+      out.push(
+        `  ${p.policy} at ${num(p.users)}: no configuration meets the targets; on the largest size tried (${n.compute}) ${n.reason}`,
+      );
+  }
   const withCost = result.predictions.filter(
-    (p) => p.cheapest && SEED_COST_TABLES.some((c) => c.users === p.users),
+    (p) => (p.cheapest || p.noConfiguration) && SEED_COST_TABLES.some((c) => c.users === p.users),
   );
   if (withCost.length > 0) {
     out.push('');
@@ -109,16 +115,13 @@ export function formatSimulation(result: SimulationResult): string {
         .join(', ');
       const ours = withCost
         .filter((p) => p.users === users)
-        .map(
-          (p) =>
-            `${p.policy} ${p.cheapest!.meetsTargets ? '' : 'none meets targets, most capable '}${usd(p.cheapest!.monthlyUsd)}`,
-        )
+        .map((p) => `${p.policy} ${p.cheapest ? usd(p.cheapest.monthlyUsd) : 'none meets the targets'}`)
         .join(', ');
       out.push(`  ${num(users)} users: documents ${docs}; model, cheapest meeting the targets: ${ours}`);
     }
   }
   out.push('');
-  out.push('Knee (largest users meeting the latency and error budgets):');
+  out.push('Knee (largest users the decision rule accepts):');
   for (const k of result.knees) {
     out.push(
       `  ${k.policy.padEnd(10)} ${k.users === null ? 'none' : k.unbounded ? `> ${num(k.users)}` : num(k.users)} users; past it: ${k.limitedBy}`,
