@@ -129,3 +129,17 @@ describe('decide', () => {
     }
   });
 });
+
+describe('assumptions from the CLI move the verdicts as the model says', () => {
+  it('doubling the monthly active share doubles the load per registered user, so the knee halves', () => {
+    // Caps do not depend on the monthly active share (they bound messages per active user), so every
+    // rate per registered user doubles: the largest N the rule accepts halves (bisection within 0.5%).
+    const base = defaultAssumptions({ profile });
+    const knee = (a: typeof base): number =>
+      decide({ profile, assumptions: a, policy: fixed, users: 1000 }).knee!.users!;
+    const k1 = knee(applyAssignments(base, ['monthlyActiveShare=0.4']));
+    const k2 = knee(applyAssignments(base, ['monthlyActiveShare=0.8']));
+    expect(k1 / k2).toBeGreaterThan(2 / 1.011);
+    expect(k1 / k2).toBeLessThan(2 * 1.011);
+  });
+});

@@ -156,11 +156,32 @@ describe('atlas-cap simulate', () => {
       writeRun(join(plain, `p${i}`), `plain-${users}`, users, 1.5, 1);
       writeRun(join(measured, `m${i}`), `cpu-${users}`, users, 1.5, 1, true);
     }
-    const refused = cli('--profile', 'ci-smoke', '--policy', 'fixed', '--users', '1000', '--calibration', plain, '--rig');
+    const refused = cli(
+      '--profile',
+      'ci-smoke',
+      '--policy',
+      'fixed',
+      '--users',
+      '1000',
+      '--calibration',
+      plain,
+      '--rig',
+    );
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(/^atlas-cap: --rig: needs --calibration runs that measured CPU/);
-    const rig = cli('--profile', 'ci-smoke', '--policy', 'fixed', '--users', '1000', '--calibration', measured, '--rig', '--json');
+    const rig = cli(
+      '--profile',
+      'ci-smoke',
+      '--policy',
+      'fixed',
+      '--users',
+      '1000',
+      '--calibration',
+      measured,
+      '--rig',
+      '--json',
+    );
     expect(rig.stderr).toBe('');
     expect(rig.code).toBe(0);
     const resources = (
@@ -170,7 +191,17 @@ describe('atlas-cap simulate', () => {
     ).result.predictions[0]!.resources;
     // One host whose 2 cores (the runs' machine) the target, the database and k6 share.
     expect(resources.find((r) => r.name === 'host.cpu')?.servers).toBe(2);
-    const deployment = cli('--profile', 'ci-smoke', '--policy', 'fixed', '--users', '1000', '--calibration', measured, '--json');
+    const deployment = cli(
+      '--profile',
+      'ci-smoke',
+      '--policy',
+      'fixed',
+      '--users',
+      '1000',
+      '--calibration',
+      measured,
+      '--json',
+    );
     const names = (
       JSON.parse(deployment.stdout) as {
         result: { predictions: Array<{ resources: Array<{ name: string }> }> };
@@ -184,7 +215,17 @@ describe('atlas-cap simulate', () => {
     writeRun(join(runs, 'a'), 'run-a', 600, 1.5, 1);
     writeRun(join(runs, 'b'), 'run-b', 1200, 1.5, 2);
     writeRun(join(runs, 'c'), 'run-c', 2400, 1.5, 4);
-    const r = cli('--profile', 'ci-smoke', '--policy', 'fixed', '--users', '1000', '--calibration', runs, '--json');
+    const r = cli(
+      '--profile',
+      'ci-smoke',
+      '--policy',
+      'fixed',
+      '--users',
+      '1000',
+      '--calibration',
+      runs,
+      '--json',
+    );
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as {
       result: {

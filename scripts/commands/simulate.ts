@@ -35,7 +35,8 @@ import { readRunRecords } from '../lib/read-run-records.ts';
 import { SCENARIOS } from '../run/plan.ts';
 import { type PATTERN_NAMES, parseFlags, SIMULATE_FLAGS } from './flags/index.ts';
 
-interface SimulateArgs {
+/** Flags of `atlas-cap simulate`, as yargs parses them. */
+export interface SimulateArgs {
   profile: string;
   policy: string;
   users: string;
