@@ -140,6 +140,16 @@ describe('atlas-cap simulate', () => {
       ],
       [['--calibration', join(scratch, 'missing')], /^atlas-cap: --calibration: no run folder /],
       [['--seed', '-1'], /^atlas-cap: --seed: /],
+      [['--set', 'nope=1'], /^atlas-cap: --set: unknown assumption 'nope' \(known: monthlyActiveShare, /],
+      [
+        ['--set', 'peakConcurrentShare=1.5'],
+        /^atlas-cap: --set: peakConcurrentShare must be a number from 0 to 1, got 1.5\n$/,
+      ],
+      [['--set', 'freeTierSyncs'], /^atlas-cap: --set: expected name=value, got 'freeTierSyncs'\n$/],
+      [
+        ['--set', 'upstreamP95Ms=100'],
+        /^atlas-cap: --set: upstreamP95Ms \(100\) must be at least upstreamMedianMs \(500\)\n$/,
+      ],
     ] as const) {
       const r = cli(...args);
       expect(r.code, args.join(' ')).toBe(2);
