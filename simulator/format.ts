@@ -49,7 +49,7 @@ export function formatSimulation(result: SimulationResult): string {
   const rows = result.predictions.map((p) => {
     const sync = p.endpoints.find((e) => e.endpoint === 'sync');
     const msg = p.endpoints.find((e) => e.endpoint === 'api.message');
-    const ok = p.verdict.meetsLatency && p.verdict.meetsErrors;
+    const ok = p.verdict.accepted;
     return [
       p.policy,
       num(p.users),
@@ -61,7 +61,7 @@ export function formatSimulation(result: SimulationResult): string {
       sync ? ms(sync.p95Ms) : '-',
       msg ? ms(msg.p95Ms) : '-',
       pct(p.errorShare),
-      ok ? 'ok' : 'FAIL',
+      ok ? 'GO' : 'NO-GO',
       p.cost ? usd(p.cost.monthlyUsd) : '-',
       p.cheapest
         ? `${p.cheapest.compute}/pool ${p.cheapest.poolSize}/sockets ${p.cheapest.upstreamSockets} ${usd(p.cheapest.monthlyUsd)}`
@@ -84,7 +84,7 @@ export function formatSimulation(result: SimulationResult): string {
         'sync p95',
         'msg p95',
         'errors',
-        'budgets',
+        'rule',
         'policy $/mo',
         'cheapest meeting targets',
         '>2x range',
