@@ -58,6 +58,18 @@ export const ProfileSchema = z
     onlineShare: share.default(1),
     /** /api/message sends per online user per minute (launch report: 2 requests/min). */
     messagesPerUserPerMinute: z.number().min(0).default(2),
+    /**
+     * Per tier, in place of messagesPerUserPerMinute: the peak rate each tier's monthly cap allows
+     * (simulator/load.ts derives it from the load assumptions). Absent: every tier sends the same.
+     */
+    messagesPerMinuteByTier: z
+      .object({ free: z.number().min(0), core: z.number().min(0), studio: z.number().min(0) })
+      .optional(),
+    /**
+     * Values of the model's assumptions (simulator/assumptions.ts names and checks them), e.g.
+     * `{ peakConcurrentShare: 0.1 }`; `--set name=value` overrides them.
+     */
+    assumptions: z.record(z.string(), z.number()).default({}),
     /** Share of a user's conversations changed within one 30 s interval (analysis: 5%). */
     changeSharePer30s: share.default(0.05),
     dailyUsage: z.object({ days: count }),

@@ -10,4 +10,11 @@ export { renderReview, writeReview } from './render/render-review.ts';
 export { buildReview } from './review/build-review.ts';
 export { claimRow } from './review/claim-rows.ts';
 export { STEADY_SCENARIOS } from './review/measured-run.ts';
-export type { Assumption, ClaimRow, LiveStatus, Review, ReviewInput } from './review/review-types.ts';
+export type {
+  Assumption,
+  ClaimRow,
+  LiveStatus,
+  Review,
+  ReviewInput,
+  StressRow,
+} from './review/review-types.ts';

@@ -1,5 +1,6 @@
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
+import type { Assumptions } from './assumptions.ts';
 import { baseLatencyAt } from './base-latency.ts';
 import type { Calibration } from './calibration.ts';
 import type { CpuPlacement } from './cpu.ts';
@@ -10,6 +11,8 @@ import {
   logNormalSurvival,
   logNormalVariance,
 } from './distributions.ts';
+import type { LlmLoad } from './llm.ts';
+import { llmResources } from './llm.ts';
 import type { ModelQueues } from './model-queues.ts';
 import { buildQueues, cpuResources, demandOf, overheadOf, resource } from './model-queues.ts';
 import type { EndpointPrediction, Prediction } from './prediction.ts';
@@ -27,7 +30,13 @@ import type { AbuseAssumption } from './rate-limit.ts';
 import { rateLimitOutcomes } from './rate-limit.ts';
 import type { Targets } from './targets.ts';
 import { extrapolation, verdictOf } from './verdict-inputs.ts';
-import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS, workloadAt } from './workload.ts';
+import {
+  ENDPOINTS,
+  messagesPerMinuteByTierOf,
+  QUERIES_PER_MESSAGE,
+  SYNC_ENDPOINTS,
+  workloadAt,
+} from './workload.ts';
 
 // The analytical model: one prediction from the queues of model-queues.ts, composed into latencies,
 // error shares and the verdict's inputs.
@@ -43,6 +52,10 @@ export interface ModelContext {
   placement?: CpuPlacement;
   /** Backend vCPUs of the app tier; absent or null: the app tier's CPU is not modelled. */
   appCores?: number | null;
+  /** The language-model provider's limits and tokens per message (absent: not modelled). */
+  llm?: LlmLoad;
+  /** The assumptions the prediction's load came from (costs read the daily profile and caps). */
+  assumptions?: Assumptions;
 }
 
 /** Latency, error and timeout shares of one database statement of a kind. */
@@ -114,7 +127,7 @@ export function predictAnalytic(
 ): Prediction {
   const cal = ctx.calibration;
   const workload = workloadAt(profile, policy, users);
-  const rateLimits = rateLimitOutcomes(policy, workload, profile.messagesPerUserPerMinute, ctx.abuse);
+  const rateLimits = rateLimitOutcomes(policy, workload, messagesPerMinuteByTierOf(profile), ctx.abuse);
   const admitted = rateLimits.reduce((s, r) => s + r.admittedRate, 0);
   const q = buildQueues(policy, workload, ctx, admitted);
   const defaultSource = (kind: string): string => demandOf(cal, kind).source;
@@ -130,6 +143,7 @@ export function predictAnalytic(
       `policy ${policy.name}: language-model latency median ${q.upstreamLatency.median} ms, p95 ${q.upstreamLatency.p95} ms (log-normal, mean ${q.upstreamLatency.meanMs.toFixed(0)} ms)`,
     ),
     ...cpuResources(q.cpus, cal),
+    ...llmResources(rateLimits, ctx.llm),
   ];
 
   const endpoints: EndpointPrediction[] = [];

@@ -196,7 +196,16 @@ export function profileSide(claim: Claim, ctx: ClaimsContext): ProfileSide {
     case 'database-cost':
     case 'egress-cost': {
       if (!ctx.pricing) return { value: null, users, working: 'no pricing loaded' };
-      const c = cheapestConfiguration(ctx.pricing, profile, policy, users!, ctx.contextFor(policy));
+      const found = cheapestConfiguration(ctx.pricing, profile, policy, users!, ctx.contextFor(policy));
+      const c = found.cheapest;
+      if (!c) {
+        const n = found.none;
+        return {
+          value: null,
+          users,
+          working: `no configuration meets the targets: on the largest size tried (${n?.compute ?? '-'}, pool ${n?.poolSize ?? '-'}, ${n?.upstreamSockets ?? '-'} upstream sockets) ${n?.reason ?? ''}${n?.bindingResource ? ` (binding ${n.bindingResource})` : ''}`,
+        };
+      }
       const supabase = c.items
         .filter((i) => /^(Supabase|egress|database size)/.test(i.item))
         .reduce((s, i) => s + i.usd, 0);
@@ -208,7 +217,7 @@ export function profileSide(claim: Claim, ctx: ClaimsContext): ProfileSide {
       return {
         value,
         users,
-        working: `${c.meetsTargets ? 'cheapest configuration meeting the targets' : `no configuration meets the targets (${c.reason}); most capable`}: ${c.compute}, pool ${c.poolSize}, ${c.upstreamSockets} upstream sockets, ${c.backend}${c.redis ? `, Redis ${c.redis}` : ''} = $${fmt(c.monthlyUsd)}/month [${what}]; egress ${fmt((w.egressBytesPerSecond * SECONDS_PER_MONTH) / 1e9)} GB/month if the load runs all month`,
+        working: `cheapest configuration meeting the targets: ${c.compute}, pool ${c.poolSize}, ${c.upstreamSockets} upstream sockets, ${c.backend}${c.redis ? `, Redis ${c.redis}` : ''} = $${fmt(c.monthlyUsd)}/month [${what}]; egress ${fmt((w.egressBytesPerSecond * SECONDS_PER_MONTH) / 1e9)} GB/month if the load runs all month`,
       };
     }
     default:

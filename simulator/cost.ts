@@ -2,7 +2,10 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
-import type { Prediction } from './prediction.ts';
+import type { Assumptions } from './assumptions.ts';
+import { judge } from './decision-rule.ts';
+import { monthlyActiveUsers, sustainedCores, usageItems } from './monthly-usage.ts';
+import type { NoConfiguration, Prediction } from './prediction.ts';
 import type { ComputeSize, Pricing } from './pricing.ts';
 import type { Workload } from './workload.ts';
 
@@ -32,6 +35,8 @@ export interface CostPrediction {
   backend: string;
   redis: string | null;
   monthlyUsd: number;
+  /** Monthly cost per monthly active user (with load assumptions; else absent). */
+  usdPerActiveUser?: number;
   items: CostItem[];
   /** True when this configuration meets the targets at this N. */
   meetsTargets: boolean;
@@ -87,22 +92,27 @@ export function monthlyCost(
   compute: ComputeSize,
   poolSize: number,
   upstreamSockets = policy.upstream.maxSockets,
+  assumptions?: Assumptions,
 ): Omit<CostPrediction, 'meetsTargets' | 'reason'> {
+  // With the load assumptions the peak runs peakHoursPerDay a day; without, all month (the old bound).
+  const loadShare = assumptions ? assumptions.peakHoursPerDay.value / 24 : LOAD_SHARE_OF_MONTH;
   const items: CostItem[] = [];
   const plan = pricing.supabase.plans.find((p) => p.name === 'pro') ?? pricing.supabase.plans[0]!;
   items.push({ item: `Supabase ${plan.name} plan`, usd: plan.usdPerMonth, source: plan.source });
   items.push({
-    item: `Supabase compute ${compute.name} (${compute.cores} cores, ${compute.maxDirectConnections} connections) minus $${plan.computeCreditUsd} credit`,
+    item: `Supabase compute ${compute.name} (${compute.cores} cores${compute.baselineCpuShare !== undefined && compute.baselineCpuShare < 1 ? `, ${sustainedCores(compute)} sustained` : ''}, ${compute.maxDirectConnections} connections) minus $${plan.computeCreditUsd} credit`,
     usd: Math.max(0, compute.usdPerMonth - plan.computeCreditUsd),
     source: compute.source,
   });
-  const egressGb = (workload.egressBytesPerSecond * SECONDS_PER_MONTH * LOAD_SHARE_OF_MONTH) / 1e9;
-  const eg = pricing.supabase.egress;
-  items.push({
-    item: `egress ${egressGb.toFixed(0)} GB/month (${eg.includedGb} GB included; load all month)`,
-    usd: Math.max(0, egressGb - eg.includedGb) * eg.usdPerGb,
-    source: eg.source,
-  });
+  if (!assumptions) {
+    const egressGb = (workload.egressBytesPerSecond * SECONDS_PER_MONTH * LOAD_SHARE_OF_MONTH) / 1e9;
+    const eg = pricing.supabase.egress;
+    items.push({
+      item: `egress ${egressGb.toFixed(0)} GB/month (${eg.includedGb} GB included; load all month)`,
+      usd: Math.max(0, egressGb - eg.includedGb) * eg.usdPerGb,
+      source: eg.source,
+    });
+  }
   const diskGb = databaseSizeGb(profile, workload.users);
   const dk = pricing.supabase.disk;
   items.push({
@@ -125,8 +135,7 @@ export function monthlyCost(
       .filter((r) => r.opsPerSecond >= ops && (r.opsPerSecond > 0 || vcpus === 1))
       .map((r) => ({
         r,
-        usd:
-          r.usdPerMonth + ((r.usdPer100kCommands ?? 0) * ops * SECONDS_PER_MONTH * LOAD_SHARE_OF_MONTH) / 1e5,
+        usd: r.usdPerMonth + ((r.usdPer100kCommands ?? 0) * ops * SECONDS_PER_MONTH * loadShare) / 1e5,
       }))
       .sort((a, b) => a.usd - b.usd);
     const pick = options[0];
@@ -146,7 +155,11 @@ export function monthlyCost(
       });
     }
   }
+  if (assumptions) items.push(...usageItems(pricing, profile, policy, workload.users, assumptions));
+  const monthlyUsd = items.reduce((s, i) => s + i.usd, 0);
+  const mau = assumptions ? monthlyActiveUsers(workload.users, assumptions) : 0;
   return {
+    ...(mau > 0 ? { usdPerActiveUser: monthlyUsd / mau } : {}),
     plan: plan.name,
     compute: compute.name,
     cores: compute.cores,
@@ -155,36 +168,15 @@ export function monthlyCost(
     upstreamSockets,
     backend: `${be.name} ${vcpus} vCPU`,
     redis,
-    monthlyUsd: items.reduce((s, i) => s + i.usd, 0),
+    monthlyUsd,
     items,
   };
 }
 
-/** True when a prediction meets every target (latency, errors, utilisation headroom); else the reason. */
+/** The decision rule (decision-rule.ts) on a prediction: ok, or the first reason it fails. */
 export function meetsTargets(p: Prediction, ctx: ModelContext): { ok: boolean; reason: string } {
-  const t = ctx.targets;
-  for (const e of p.endpoints) {
-    if (e.ratePerSecond <= 0) continue;
-    const budget = t.p95Ms[e.endpoint] ?? t.p95Ms.default;
-    if (e.p95Ms === null)
-      return { ok: false, reason: `${e.endpoint} p95 unbounded (a resource on its path is saturated)` };
-    if (e.p95Ms > budget)
-      return { ok: false, reason: `${e.endpoint} p95 ${e.p95Ms.toFixed(0)} ms > ${budget} ms` };
-  }
-  if (p.errorShare > t.errorShare)
-    return {
-      ok: false,
-      reason: `errors ${(p.errorShare * 100).toFixed(2)}% > ${(t.errorShare * 100).toFixed(2)}%`,
-    };
-  for (const r of p.resources) {
-    if (r.utilisation > t.maxUtilisation) {
-      return {
-        ok: false,
-        reason: `${r.name} utilisation ${(r.utilisation * 100).toFixed(0)}% > ${(t.maxUtilisation * 100).toFixed(0)}%`,
-      };
-    }
-  }
-  return { ok: true, reason: 'meets every target' };
+  const rule = judge(p, ctx.targets);
+  return { ok: rule.accepted, reason: rule.failures[0]?.text ?? 'meets every target' };
 }
 
 /** Cost and target check of the policy's own configuration. */
@@ -196,7 +188,16 @@ export function policyCost(
   ctx: ModelContext,
 ): CostPrediction {
   const compute = computeForPolicy(pricing, policy);
-  const cost = monthlyCost(pricing, profile, policy, prediction.workload, compute, policy.database.poolSize);
+  const cost = monthlyCost(
+    pricing,
+    profile,
+    policy,
+    prediction.workload,
+    compute,
+    policy.database.poolSize,
+    policy.upstream.maxSockets,
+    ctx.assumptions,
+  );
   const check = meetsTargets(prediction, ctx);
   return { ...cost, meetsTargets: check.ok, reason: check.reason };
 }
@@ -211,11 +212,18 @@ export function socketsNeeded(profile: Profile, policy: Policy, users: number, c
   return Math.max(policy.upstream.maxSockets, Math.ceil(up.offeredLoad / ctx.targets.maxUtilisation));
 }
 
+/** The cheapest configuration the rule accepts, or (none) what fails on the largest size tried. */
+export interface CheapestResult {
+  cheapest: CostPrediction | null;
+  none: NoConfiguration | null;
+}
+
 /**
  * The cheapest configuration meeting the targets at N users under a policy: upstream sockets sized to
- * the target utilisation, then every compute size from the cheapest up, with the database pool raised
- * (up to the size's connections minus the reserved ones) until waits meet the budget. Returns the most
- * capable configuration with meetsTargets false and the binding reason when none meets them.
+ * the target utilisation, then every compute size from the cheapest up whose recommended maximum
+ * database size holds the database, with the database pool raised (up to the size's connections minus
+ * the reserved ones) until the decision rule accepts it. When none does: `cheapest` null and `none`
+ * names the largest size tried and the resource that fails on it (never a failing "cheapest").
  */
 export function cheapestConfiguration(
   pricing: Pricing,
@@ -223,34 +231,60 @@ export function cheapestConfiguration(
   policy: Policy,
   users: number,
   ctx: ModelContext,
-): CostPrediction {
+): CheapestResult {
   const sizes = [...pricing.supabase.compute]
     .filter((c) => c.usdPerMonth > 0)
     .sort((a, b) => a.usdPerMonth - b.usdPerMonth);
   const sockets = socketsNeeded(profile, policy, users, ctx);
   const withSockets: Policy = { ...policy, upstream: { ...policy.upstream, maxSockets: sockets } };
-  let last: CostPrediction | null = null;
+  const dbGb = databaseSizeGb(profile, users);
+  let none: NoConfiguration | null = null;
   const candidates: CostPrediction[] = [];
   for (const compute of sizes) {
     const maxPool = Math.max(1, compute.maxDirectConnections - RESERVED_CONNECTIONS);
     const pools = [...new Set([policy.database.poolSize, 10, 20, 40, 80, 160, 320, maxPool])]
       .filter((n) => n <= maxPool)
       .sort((a, b) => a - b);
+    if (compute.maxDbSizeGb !== undefined && dbGb > compute.maxDbSizeGb) {
+      none = {
+        compute: compute.name,
+        poolSize: maxPool,
+        upstreamSockets: sockets,
+        bindingResource: null,
+        reason: `database ${dbGb.toFixed(0)} GB over the ${compute.maxDbSizeGb} GB recommended for ${compute.name}`,
+      };
+      continue;
+    }
     for (const poolSize of pools) {
       const variant: Policy = {
         ...withSockets,
         database: { ...policy.database, poolSize, maxConnections: compute.maxDirectConnections },
       };
-      const p = predictAnalytic(profile, variant, users, { ...ctx, cores: compute.cores });
-      const check = meetsTargets(p, ctx);
-      const cost = monthlyCost(pricing, profile, variant, p.workload, compute, poolSize, sockets);
-      last = { ...cost, meetsTargets: check.ok, reason: check.reason };
-      if (check.ok) {
-        candidates.push(last);
+      const p = predictAnalytic(profile, variant, users, { ...ctx, cores: sustainedCores(compute) });
+      const rule = judge(p, ctx.targets);
+      if (rule.accepted) {
+        const cost = monthlyCost(
+          pricing,
+          profile,
+          variant,
+          p.workload,
+          compute,
+          poolSize,
+          sockets,
+          ctx.assumptions,
+        );
+        candidates.push({ ...cost, meetsTargets: true, reason: 'meets every target' });
         break;
       }
+      none = {
+        compute: compute.name,
+        poolSize,
+        upstreamSockets: sockets,
+        bindingResource: rule.bindingResource,
+        reason: rule.failures[0]?.text ?? 'rejected',
+      };
     }
   }
-  if (candidates.length === 0) return last!;
-  return candidates.reduce((a, b) => (b.monthlyUsd < a.monthlyUsd ? b : a));
+  if (candidates.length === 0) return { cheapest: null, none };
+  return { cheapest: candidates.reduce((a, b) => (b.monthlyUsd < a.monthlyUsd ? b : a)), none: null };
 }

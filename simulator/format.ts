@@ -49,7 +49,7 @@ export function formatSimulation(result: SimulationResult, seedCosts: readonly S
   const rows = result.predictions.map((p) => {
     const sync = p.endpoints.find((e) => e.endpoint === 'sync');
     const msg = p.endpoints.find((e) => e.endpoint === 'api.message');
-    const ok = p.verdict.meetsLatency && p.verdict.meetsErrors;
+    const ok = p.verdict.accepted;
     return [
       p.policy,
       num(p.users),
@@ -61,11 +61,13 @@ export function formatSimulation(result: SimulationResult, seedCosts: readonly S
       sync ? ms(sync.p95Ms) : '-',
       msg ? ms(msg.p95Ms) : '-',
       pct(p.errorShare),
-      ok ? 'ok' : 'FAIL',
+      ok ? 'GO' : 'NO-GO',
       p.cost ? usd(p.cost.monthlyUsd) : '-',
       p.cheapest
-        ? `${p.cheapest.meetsTargets ? '' : 'none: '}${p.cheapest.compute}/pool ${p.cheapest.poolSize}/sockets ${p.cheapest.upstreamSockets} ${usd(p.cheapest.monthlyUsd)}`
-        : '-',
+        ? `${p.cheapest.compute}/pool ${p.cheapest.poolSize}/sockets ${p.cheapest.upstreamSockets} ${usd(p.cheapest.monthlyUsd)}`
+        : p.noConfiguration
+          ? `none (${p.noConfiguration.bindingResource ?? p.noConfiguration.reason} fails on ${p.noConfiguration.compute})`
+          : '-',
       p.extrapolation.beyond2x ? 'yes' : p.extrapolation.ratio === null ? '-' : 'no',
     ];
   });
@@ -82,7 +84,7 @@ export function formatSimulation(result: SimulationResult, seedCosts: readonly S
         'sync p95',
         'msg p95',
         'errors',
-        'budgets',
+        'rule',
         'policy $/mo',
         'cheapest meeting targets',
         '>2x range',
@@ -94,10 +96,16 @@ export function formatSimulation(result: SimulationResult, seedCosts: readonly S
   out.push(
     'Utilisation over 100% (!) means the queue grows without bound; errors are legitimate requests failed or rate-limited.',
   );
-  const failing = result.predictions.filter((p) => p.cheapest && !p.cheapest.meetsTargets);
-  for (const p of failing)
-    out.push(`  ${p.policy} at ${num(p.users)}: no configuration meets the targets (${p.cheapest!.reason})`);
-  const withCost = result.predictions.filter((p) => p.cheapest && seedCosts.some((c) => c.users === p.users));
+  for (const p of result.predictions) {
+    const n = p.noConfiguration;
+    if (n)
+      out.push(
+        `  ${p.policy} at ${num(p.users)}: no configuration meets the targets; on the largest size tried (${n.compute}) ${n.reason}`,
+      );
+  }
+  const withCost = result.predictions.filter(
+    (p) => (p.cheapest || p.noConfiguration) && seedCosts.some((c) => c.users === p.users),
+  );
   if (withCost.length > 0) {
     out.push('');
     out.push('Monthly cost beside the seed documents:');
@@ -108,16 +116,13 @@ export function formatSimulation(result: SimulationResult, seedCosts: readonly S
         .join(', ');
       const ours = withCost
         .filter((p) => p.users === users)
-        .map(
-          (p) =>
-            `${p.policy} ${p.cheapest!.meetsTargets ? '' : 'none meets targets, most capable '}${usd(p.cheapest!.monthlyUsd)}`,
-        )
+        .map((p) => `${p.policy} ${p.cheapest ? usd(p.cheapest.monthlyUsd) : 'none meets the targets'}`)
         .join(', ');
       out.push(`  ${num(users)} users: documents ${docs}; model, cheapest meeting the targets: ${ours}`);
     }
   }
   out.push('');
-  out.push('Knee (largest users meeting the latency and error budgets):');
+  out.push('Knee (largest users the decision rule accepts):');
   for (const k of result.knees) {
     out.push(
       `  ${k.policy.padEnd(10)} ${k.users === null ? 'none' : k.unbounded ? `> ${num(k.users)}` : num(k.users)} users; past it: ${k.limitedBy}`,

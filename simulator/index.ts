@@ -2,6 +2,24 @@
 // Other folders import the simulator through this file (test/public-faces.test.ts checks it).
 export type { ModelContext } from './analytic.ts';
 export { predictAnalytic } from './analytic.ts';
+export type {
+  Assumption,
+  AssumptionBases,
+  AssumptionGroup,
+  AssumptionName,
+  Assumptions,
+} from './assumptions.ts';
+export {
+  ASSUMPTION_NAMES,
+  AssumptionError,
+  applyAssignments,
+  assumptionValues,
+  checkAssumptionValue,
+  defaultAssumptions,
+  isAssumptionName,
+  parseAssignment,
+  withAssumption,
+} from './assumptions.ts';
 export type { BaseLatencyShape } from './base-latency.ts';
 export type { CalibrationRun, HostWait } from './calibrate.ts';
 export { calibrate, runQueriesPerSecond } from './calibrate.ts';
@@ -10,13 +28,33 @@ export type { Calibration } from './calibration.ts';
 export type { Claim, ClaimEvaluation } from './claim.ts';
 export { ReadinessSchema } from './claim.ts';
 export { evaluateClaims } from './claims.ts';
-export type { CostPrediction } from './cost.ts';
+export type { CheapestResult, CostItem, CostPrediction } from './cost.ts';
+export { cheapestConfiguration } from './cost.ts';
+export type { DecisionInputs, DecisionResult, Verdict } from './decide.ts';
+export { decide } from './decide.ts';
+export type { RuleFailure, RuleInput, RuleOutcome } from './decision-rule.ts';
+export { budgetOf, DEFAULT_MAX_WAIT_PROBABILITY, hasHeadroom, judge } from './decision-rule.ts';
 export { defaultCalibration, defaultTargets } from './defaults.ts';
 export type { DesPattern } from './des/index.ts';
 export { DIURNAL_RAMP, JITTERED_TIMERS, POISSON, predictDes, THUNDERING_HERD } from './des/index.ts';
 export type { LogNormal } from './distributions.ts';
 export { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 export { formatClaims, formatSimulation } from './format.ts';
+export type { Knee } from './knee.ts';
+export { findKnee } from './knee.ts';
+export type { LlmLoad, LlmPricing, LlmTierCost } from './llm.ts';
+export { LlmPricingSchema, llmLoadOf, llmMonthlyCost } from './llm.ts';
+export {
+  abuseOf,
+  applyLoad,
+  checkLoadAssumptions,
+  loadSentence,
+  monthlyMessagesByTier,
+  onlineShareOf,
+  peakRateByTier,
+  stressLabel,
+  uncappedMonthlyMessages,
+} from './load.ts';
 export type { GeneratorStream, StreamOutcome } from './load-generator.ts';
 export {
   DEFAULT_MAX_VUS as K6_MAX_VUS,
@@ -24,7 +62,14 @@ export {
   messageIterationEstimateSeconds,
   syncIterationEstimateSeconds,
 } from './load-generator.ts';
-export type { Prediction, ResourceName, SimulationMode } from './prediction.ts';
+export {
+  egressGbPerMonth,
+  monthlyActiveUsers,
+  monthlyMessages,
+  storageGrowthGbPerMonth,
+  sustainedCores,
+} from './monthly-usage.ts';
+export type { NoConfiguration, Prediction, ResourceName, SimulationMode } from './prediction.ts';
 export type { Pricing } from './pricing.ts';
 export { PricingSchema } from './pricing.ts';
 export { NO_ABUSE } from './rate-limit.ts';
@@ -43,8 +88,8 @@ export {
 } from './scenario-load.ts';
 export type { SeedCostEstimate } from './seed-costs.ts';
 export { seedCostEstimates } from './seed-costs.ts';
-export type { SimulateInput, SimulationResult } from './simulate.ts';
-export { contextFor, simulate } from './simulate.ts';
+export type { PolicyModel, SimulateInput, SimulationResult } from './simulate.ts';
+export { contextFor, modelFor, predictPoint, simulate } from './simulate.ts';
 export type { Targets } from './targets.ts';
 export type { HeldOutRun, LevelFigures, ValidationLevel, ValidationReport } from './validate.ts';
 export { formatValidation, measuredFigures, runContext, validateRuns } from './validate.ts';

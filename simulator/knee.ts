@@ -18,12 +18,14 @@ export interface Knee {
 /** Highest number of users the knee search considers. */
 export const KNEE_MAX_USERS = 10_000_000;
 
-/** True when a prediction meets the latency and error budgets (the knee's criterion). */
+/** True when the decision rule accepts a prediction (decision-rule.ts; the knee's criterion). */
 export function withinBudgets(p: Prediction): boolean {
-  return p.verdict.meetsLatency && p.verdict.meetsErrors;
+  return p.verdict.accepted;
 }
 
 function limitedBy(p: Prediction): string {
+  const first = p.verdict.failures[0];
+  if (first) return `${first} (binding ${p.verdict.bindingResource ?? p.verdict.bottleneck})`;
   if (!p.verdict.meetsErrors)
     return `errors ${(p.errorShare * 100).toFixed(2)}% (bottleneck ${p.verdict.bottleneck})`;
   const worst = p.endpoints
@@ -34,7 +36,7 @@ function limitedBy(p: Prediction): string {
 }
 
 /**
- * The knee under one policy: the largest N whose prediction meets the latency and error budgets, by
+ * The knee under one policy: the largest N the decision rule accepts, by
  * bisection on log(N) to 0.5% (the model is monotone in N: every rate is linear in users).
  */
 export function findKnee(

@@ -9,7 +9,16 @@ import type { Workload } from './workload.ts';
 export type SimulationMode = 'analytic' | 'des';
 
 /** Names of the modelled resources. */
-export type ResourceName = 'db.pool' | 'upstream.sockets' | 'db.cpu' | 'app.cpu' | 'host.cpu' | 'app.loop';
+export type ResourceName =
+  | 'db.pool'
+  | 'upstream.sockets'
+  | 'db.cpu'
+  | 'app.cpu'
+  | 'host.cpu'
+  | 'app.loop'
+  /** The language-model provider's request and token limits per minute (llm.ts). */
+  | 'llm.requests'
+  | 'llm.tokens';
 
 /** One resource as an M/M/c queue: offered load, utilisation, waits and saturation. */
 export interface ResourcePrediction {
@@ -57,6 +66,15 @@ export interface EndpointPrediction {
   timeoutShare: number;
 }
 
+/** No configuration meets the targets: what fails on the largest size tried. */
+export interface NoConfiguration {
+  compute: string;
+  poolSize: number;
+  upstreamSockets: number;
+  bindingResource: ResourceName | null;
+  reason: string;
+}
+
 /** What a verdict at one N rests on. */
 export interface VerdictInputs {
   /** Every endpoint's p95 within its budget. */
@@ -71,6 +89,11 @@ export interface VerdictInputs {
   /** Worst p95 over endpoints divided by its budget (> 1 fails). */
   latencyBudgetRatio: number | null;
   errorShare: number;
+  /** The decision rule's outcome (decision-rule.ts judge): accepted, and the resource that binds. */
+  accepted: boolean;
+  bindingResource: ResourceName | null;
+  /** Why the rule rejects it (empty when accepted). */
+  failures: string[];
 }
 
 /** Where a prediction stands relative to the measured range of its calibration. */
@@ -102,7 +125,10 @@ export interface Prediction {
   overStatementTimeoutShare: number;
   /** Cost of the policy's own configuration, and of the cheapest one meeting the targets. */
   cost: CostPrediction | null;
+  /** The cheapest configuration the decision rule accepts; null when none does (see noConfiguration). */
   cheapest: CostPrediction | null;
+  /** When no configuration meets the targets: the largest size tried and the resource that fails on it. */
+  noConfiguration?: NoConfiguration;
   verdict: VerdictInputs;
   calibrated: boolean;
   extrapolation: Extrapolation;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LlmPricingSchema } from './llm.ts';
 
 // The pricing inputs: fixtures/pricing/*.yaml merged into one object, validated at the edge.
 
@@ -25,12 +26,18 @@ export const PricingSchema = z.object({
           maxDirectConnections: z.number().int().positive(),
           maxPoolerClients: z.number().int().positive(),
           usdPerMonth: z.number().min(0),
+          /** Share of its cores a shared (burstable) size sustains; absent = dedicated (1). */
+          baselineCpuShare: z.number().gt(0).max(1).optional(),
+          /** Largest database the vendor recommends on this size, GB. */
+          maxDbSizeGb: z.number().positive().optional(),
           source,
         }),
       )
       .min(1),
     egress: z.object({ includedGb: z.number().min(0), usdPerGb: z.number().min(0), source }),
     disk: z.object({ includedGb: z.number().min(0), usdPerGb: z.number().min(0), source }),
+    /** Auth monthly active users included in the plan and the price of each beyond. */
+    auth: z.object({ includedMau: z.number().min(0), usdPerMau: z.number().min(0), source }).optional(),
   }),
   backend: z.object({
     name: z.string(),
@@ -54,6 +61,8 @@ export const PricingSchema = z.object({
       }),
     )
     .min(1),
+  /** Language-model prices and limits (fixtures/pricing/llm.yaml). */
+  llm: LlmPricingSchema.optional(),
 });
 
 /** The pricing inputs (fixtures/pricing/*.yaml merged). */

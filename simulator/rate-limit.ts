@@ -1,4 +1,5 @@
 import type { Policy } from '../core/policy.ts';
+import type { Tier } from '../core/profile.ts';
 import { TIERS } from '../core/profile.ts';
 import { poissonOverflowShare } from './distributions.ts';
 
@@ -22,14 +23,16 @@ export interface RateLimitPrediction {
 
 /** Abusive senders added to /api/message (legitimate users are the profile's). */
 export interface AbuseAssumption {
-  /** Share of online users who are abusive (0 = none added to the load; outcomes still reported). */
+  /** Share of the online users of `tiers` who are abusive (0 = none added; outcomes still reported). */
   share: number;
+  /** Tiers the abusers belong to (default: free only, as the launch report's "Free tier users can spam"). */
+  tiers?: readonly Tier[];
   /** Their /api/message sends per minute. */
   messagesPerMinute: number;
 }
 
 /** No abusive users added; outcomes for a probe abuser at 10× the paid limit are still reported. */
-export const NO_ABUSE: AbuseAssumption = { share: 0, messagesPerMinute: 1000 };
+export const NO_ABUSE: AbuseAssumption = { share: 0, messagesPerMinute: 1000, tiers: ['free'] };
 
 /**
  * Per-tier outcome of the per-user limit on /api/message: each user's sends in one window are Poisson
@@ -39,14 +42,20 @@ export const NO_ABUSE: AbuseAssumption = { share: 0, messagesPerMinute: 1000 };
 export function rateLimitOutcomes(
   policy: Policy,
   workload: Workload,
-  messagesPerUserPerMinute: number,
+  messagesPerUserPerMinute: number | Record<Tier, number>,
   abuse: AbuseAssumption,
 ): RateLimitPrediction[] {
   const perUser = policy.rateLimit.perUser;
+  const abusiveTiers = new Set<Tier>(abuse.tiers ?? ['free']);
   return TIERS.map((tier) => {
     const online = workload.onlineByTier[tier];
-    const legitimateRate = workload.messagesPerSecondByTier[tier] * (1 - abuse.share);
-    const abusiveRate = (online * abuse.share * abuse.messagesPerMinute) / 60;
+    const share = abusiveTiers.has(tier) ? abuse.share : 0;
+    const legitimateRate = workload.messagesPerSecondByTier[tier] * (1 - share);
+    const abusiveRate = (online * share * abuse.messagesPerMinute) / 60;
+    const ratePerMinute =
+      typeof messagesPerUserPerMinute === 'number'
+        ? messagesPerUserPerMinute
+        : messagesPerUserPerMinute[tier];
     if (perUser === null) {
       return {
         tier,
@@ -61,7 +70,7 @@ export function rateLimitOutcomes(
     }
     const limit = tier === 'free' ? perUser.free : perUser.paid;
     const window = perUser.windowSeconds;
-    const legitShare = poissonOverflowShare((messagesPerUserPerMinute / 60) * window, limit);
+    const legitShare = poissonOverflowShare((ratePerMinute / 60) * window, limit);
     const abuseShare = poissonOverflowShare((abuse.messagesPerMinute / 60) * window, limit);
     return {
       tier,

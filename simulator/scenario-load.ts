@@ -1,5 +1,6 @@
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
+import { defaultAssumptions } from './assumptions.ts';
 import type { AbuseAssumption } from './rate-limit.ts';
 import type { SimulateInput, SimulationResult } from './simulate.ts';
 import { simulate } from './simulate.ts';
@@ -12,12 +13,12 @@ import { workloadAt } from './workload.ts';
 /** Scenarios whose traffic the model can predict (the others send probes, not a workload). */
 export const PREDICTABLE_SCENARIOS = ['full-sync', 'delta-sync', 'launch-mix', 'rate-limit'] as const;
 
-/** Abusive users of the rate-limit scenario: 5 % of online free users (assumption; plan.ts). */
-export const ABUSIVE_SHARE = 0.05;
+/** Abusive users of the rate-limit scenario: the stress case's share of online free users (assumptions.ts abuseShare). */
+export const ABUSIVE_SHARE = defaultAssumptions().abuseShare.value;
 /** Most abusive users in one rate-limit run (plan.ts). */
 export const MAX_ABUSIVE_USERS = 10;
-/** Sends per minute of an abusive user: 10× fix #2's free limit (plan.ts). */
-export const ABUSIVE_PER_MIN = 200;
+/** Sends per minute of an abusive user: the stress case's rate (assumptions.ts abuseRatePerMinute). */
+export const ABUSIVE_PER_MIN = defaultAssumptions().abuseRatePerMinute.value;
 
 /** The sync mode a scenario runs under a policy (full-sync and delta-sync fix it; table-size is delta). */
 export function scenarioSyncMode(scenario: string, policy: Policy): 'full' | 'delta' {
@@ -62,12 +63,13 @@ export function scenarioLoad(
     case 'launch-mix':
       return { profile, policy: withMode, abuse: noAbuse };
     case 'rate-limit': {
-      const online = workloadAt(profile, withMode, users).onlineUsers;
+      // k6's abusers are the first free users (scenarios/lib/message-plan.ts): a share of online free users.
+      const online = workloadAt(profile, withMode, users).onlineByTier.free;
       const share = online > 0 ? abusiveUsersOf(profile, withMode, users) / online : 0;
       return {
         profile,
         policy: { ...withMode, sync: { ...withMode.sync, tiers: [] } },
-        abuse: { share, messagesPerMinute: ABUSIVE_PER_MIN },
+        abuse: { share, messagesPerMinute: ABUSIVE_PER_MIN, tiers: ['free'] },
       };
     }
     default:

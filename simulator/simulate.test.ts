@@ -50,9 +50,12 @@ describe('simulate', () => {
     const knee = (name: string): number => result.knees.find((k) => k.policy === name)!.users!;
     expect(knee('current')).toBeLessThan(knee('fixed'));
     expect(knee('fixed')).toBeLessThan(knee('scale'));
-    // The current policy's upstream pool of 50 at a 625 ms mean hold serves 80 requests/s = 2,400 users at 2/min.
-    expect(knee('current')).toBeLessThan(2400);
-    expect(knee('current')).toBeGreaterThan(2000);
+    // The current policy's upstream pool of 50 at a 625 ms mean hold (log-normal, median 500, p95 1,500:
+    // 500 × exp(σ²/2), σ = ln 3 / 1.645) may run at the rule's 80% ceiling (at 80% fifty sockets wait with
+    // P ≈ 0.2, over the 0.05 the rule allows for large pools): 40 busy / 0.6249 s = 64.0 messages/s =
+    // 1,920 users at 2/min. The knee is bisected to 0.5% below it.
+    expect(knee('current')).toBeLessThanOrEqual(1921);
+    expect(knee('current')).toBeGreaterThan(1900);
   });
 
   it('is plain data: JSON round trip keeps it', () => {

@@ -2,6 +2,7 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
+import type { Assumptions } from './assumptions.ts';
 import type { Calibration } from './calibration.ts';
 import { cheapestConfiguration, computeForPolicy, policyCost } from './cost.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
@@ -9,6 +10,9 @@ import type { DesPattern } from './des/patterns.ts';
 import { predictDes } from './des/predict.ts';
 import type { Knee } from './knee.ts';
 import { findKnee } from './knee.ts';
+import { llmLoadOf } from './llm.ts';
+import { applyLoad } from './load.ts';
+import { sustainedCores } from './monthly-usage.ts';
 import type { Prediction, SimulationMode } from './prediction.ts';
 import type { Pricing } from './pricing.ts';
 import type { AbuseAssumption } from './rate-limit.ts';
@@ -19,14 +23,20 @@ import type { Targets } from './targets.ts';
 export interface SimulateInput {
   profile: Profile;
   policies: Policy[];
+  /** Registered users (with `assumptions`; without, the profile's onlineShare says who is online). */
   users: number[];
+  /**
+   * The load, upstream and language-model assumptions (simulator/assumptions.ts), applied to the profile
+   * and every policy by load.ts. Absent: the profile and policies as they are.
+   */
+  assumptions?: Assumptions;
   mode?: SimulationMode;
   calibration?: Calibration;
   targets?: Targets;
   pricing?: Pricing;
   /** Seed of the DES PRNG. */
   seed?: number;
-  /** Abusive users for the rate-limit outcome: share of online users and their sends per minute. */
+  /** Abusive users (the stress case): share of the online users of their tiers and their sends per minute. */
   abuse?: AbuseAssumption;
   /** Database cores when no pricing names the policy's plan (default 2: Supabase Micro). */
   databaseCores?: number;
@@ -60,10 +70,10 @@ export interface SimulationResult {
 /** Database cores when no pricing names the plan: Supabase Micro, "2-core ARM (shared)". */
 export const DEFAULT_DATABASE_CORES = 2;
 
-/** Model context of one policy: calibration, targets, cores of its plan, abuse assumption. */
+/** Model context of one policy: calibration, targets, sustained cores of its plan, abuse, language model. */
 export function contextFor(input: SimulateInput, policy: Policy): ModelContext {
   const cores = input.pricing
-    ? computeForPolicy(input.pricing, policy).cores
+    ? sustainedCores(computeForPolicy(input.pricing, policy))
     : (input.databaseCores ?? DEFAULT_DATABASE_CORES);
   return {
     calibration: input.calibration ?? defaultCalibration(),
@@ -72,7 +82,39 @@ export function contextFor(input: SimulateInput, policy: Policy): ModelContext {
     abuse: input.abuse ?? NO_ABUSE,
     placement: input.rig ? { kind: 'rig', ...input.rig } : { kind: 'deployment' },
     appCores: input.appCores ?? null,
+    ...(input.assumptions ? { assumptions: input.assumptions, llm: llmLoadOf(input.assumptions) } : {}),
   };
+}
+
+/** What the model reads for one policy: profile and policy with the load assumptions applied, and its context. */
+export interface PolicyModel {
+  profile: Profile;
+  policy: Policy;
+  ctx: ModelContext;
+}
+
+/** Applies the input's assumptions (if any) to its profile and one policy, and builds the context. */
+export function modelFor(input: SimulateInput, policy: Policy): PolicyModel {
+  const applied = input.assumptions
+    ? applyLoad(input.profile, policy, input.assumptions)
+    : { profile: input.profile, policy };
+  return { ...applied, ctx: contextFor(input, applied.policy) };
+}
+
+/** One point: the prediction of a policy at N users, with its cost and the cheapest accepted configuration. */
+export function predictPoint(input: SimulateInput, model: PolicyModel, users: number): Prediction {
+  const { profile, policy, ctx } = model;
+  const p =
+    (input.mode ?? 'analytic') === 'des'
+      ? predictDes(profile, policy, users, ctx, { seed: input.seed ?? 1, ...input.des })
+      : predictAnalytic(profile, policy, users, ctx);
+  if (input.pricing) {
+    p.cost = policyCost(input.pricing, profile, policy, p, ctx);
+    const found = cheapestConfiguration(input.pricing, profile, policy, users, ctx);
+    p.cheapest = found.cheapest;
+    if (found.none) p.noConfiguration = found.none;
+  }
+  return p;
 }
 
 /**
@@ -95,20 +137,10 @@ export function simulate(input: SimulateInput): SimulationResult {
   const predictions: Prediction[] = [];
   const knees = [];
   for (const policy of input.policies) {
-    const ctx = contextFor(input, policy);
-    for (const users of input.users) {
-      const p =
-        mode === 'des'
-          ? predictDes(input.profile, policy, users, ctx, { seed: input.seed ?? 1, ...input.des })
-          : predictAnalytic(input.profile, policy, users, ctx);
-      if (input.pricing) {
-        p.cost = policyCost(input.pricing, input.profile, policy, p, ctx);
-        p.cheapest = cheapestConfiguration(input.pricing, input.profile, policy, users, ctx);
-      }
-      predictions.push(p);
-    }
+    const model = modelFor(input, policy);
+    for (const users of input.users) predictions.push(predictPoint(input, model, users));
     // The knee is searched with the analytical model in both modes (a DES per bisection step is too slow).
-    knees.push(findKnee(input.profile, policy, ctx));
+    knees.push(findKnee(model.profile, model.policy, model.ctx));
   }
   return {
     profile: input.profile.name,

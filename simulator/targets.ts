@@ -6,6 +6,11 @@ export interface Targets {
   errorShare: number;
   /** Highest acceptable utilisation of any resource in steady state (headroom for spikes). */
   maxUtilisation: number;
+  /**
+   * Above maxUtilisation a resource still has headroom when an arrival waits with at most this
+   * probability (Erlang C; large pools). Default DEFAULT_MAX_WAIT_PROBABILITY (decision-rule.ts).
+   */
+  maxWaitProbability?: number;
   /** Where the budgets come from. */
   source: string;
 }

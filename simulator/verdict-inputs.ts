@@ -1,4 +1,5 @@
 import type { Calibration } from './calibration.ts';
+import { judge } from './decision-rule.ts';
 import type { EndpointPrediction, Extrapolation, ResourcePrediction, VerdictInputs } from './prediction.ts';
 import type { Targets } from './targets.ts';
 
@@ -28,7 +29,7 @@ export function extrapolation(cal: Calibration, queriesPerSecond: number): Extra
   };
 }
 
-/** Verdict inputs: budgets met, the bottleneck and where it saturates. */
+/** Verdict inputs: budgets met, the bottleneck, where it saturates, and the decision rule's outcome. */
 export function verdictOf(
   resources: ResourcePrediction[],
   endpoints: EndpointPrediction[],
@@ -47,6 +48,7 @@ export function verdictOf(
     worst = Math.max(worst, e.p95Ms / budget);
   }
   const bottleneck = resources.reduce((a, b) => (b.utilisation > a.utilisation ? b : a));
+  const rule = judge({ resources, endpoints, errorShare }, targets);
   return {
     meetsLatency: worst !== null && worst <= 1,
     meetsErrors: errorShare <= targets.errorShare,
@@ -55,5 +57,8 @@ export function verdictOf(
     saturationUsers: bottleneck.utilisation > 0 ? users / bottleneck.utilisation : Number.POSITIVE_INFINITY,
     latencyBudgetRatio: worst,
     errorShare,
+    accepted: rule.accepted,
+    bindingResource: rule.bindingResource,
+    failures: rule.failures.map((f) => f.text),
   };
 }

@@ -138,6 +138,16 @@ export interface WorkloadOptions {
   messagesPerConversation?: number;
 }
 
+/** Peak /api/message sends per online user per minute of a tier (per-tier rate when the profile has one). */
+export function messagesPerMinuteOf(profile: Profile, tier: Tier): number {
+  return profile.messagesPerMinuteByTier?.[tier] ?? profile.messagesPerUserPerMinute;
+}
+
+/** Peak sends per online user per minute, every tier. */
+export function messagesPerMinuteByTierOf(profile: Profile): Record<Tier, number> {
+  return byTier((tier) => messagesPerMinuteOf(profile, tier));
+}
+
 function byTier(f: (tier: Tier) => number): Record<Tier, number> {
   return { free: f('free'), core: f('core'), studio: f('studio') };
 }
@@ -257,7 +267,7 @@ export function workloadAt(
       : pick(syncCostByClass.active);
 
   const messagesPerSecondByTier = byTier(
-    (tier) => (onlineByTier[tier] * profile.messagesPerUserPerMinute) / 60,
+    (tier) => (onlineByTier[tier] * messagesPerMinuteOf(profile, tier)) / 60,
   );
   const messagesPerSecond = TIERS.reduce((sum, tier) => sum + messagesPerSecondByTier[tier], 0);
 

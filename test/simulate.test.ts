@@ -124,7 +124,7 @@ describe('atlas-cap simulate', () => {
     expect(r.stdout).toMatch(/^policy\s+users\s+syncs\/s\s+queries\/s/m);
     expect(r.stdout).toMatch(/^current\s+1,000\s/m);
     expect(r.stdout).toMatch(/^fixed\s+10,000\s/m);
-    expect(r.stdout).toContain('Knee (largest users meeting the latency and error budgets):');
+    expect(r.stdout).toContain('Knee (largest users the decision rule accepts):');
     expect(r.stdout).toContain('uncalibrated');
   });
 
@@ -140,6 +140,16 @@ describe('atlas-cap simulate', () => {
       ],
       [['--calibration', join(scratch, 'missing')], /^atlas-cap: --calibration: no such folder: /],
       [['--seed', '-1'], /^atlas-cap: --seed: /],
+      [['--set', 'nope=1'], /^atlas-cap: --set: unknown assumption 'nope' \(known: monthlyActiveShare, /],
+      [
+        ['--set', 'peakConcurrentShare=1.5'],
+        /^atlas-cap: --set: peakConcurrentShare must be a number from 0 to 1, got 1.5\n$/,
+      ],
+      [['--set', 'freeTierSyncs'], /^atlas-cap: --set: expected name=value, got 'freeTierSyncs'\n$/],
+      [
+        ['--set', 'upstreamP95Ms=100'],
+        /^atlas-cap: --set: upstreamP95Ms \(100\) must be at least upstreamMedianMs \(500\)\n$/,
+      ],
     ] as const) {
       const r = cli(...args);
       expect(r.code, args.join(' ')).toBe(2);
@@ -156,11 +166,32 @@ describe('atlas-cap simulate', () => {
       writeRun(join(plain, `p${i}`), `plain-${users}`, users, 1.5, 1);
       writeRun(join(measured, `m${i}`), `cpu-${users}`, users, 1.5, 1, true);
     }
-    const refused = cli('--policy', 'fixed', '--users', '1000', '--calibration', plain, '--rig');
+    const refused = cli(
+      '--profile',
+      'ci-smoke',
+      '--policy',
+      'fixed',
+      '--users',
+      '1000',
+      '--calibration',
+      plain,
+      '--rig',
+    );
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(/^atlas-cap: --rig: needs --calibration runs that measured CPU/);
-    const rig = cli('--policy', 'fixed', '--users', '1000', '--calibration', measured, '--rig', '--json');
+    const rig = cli(
+      '--profile',
+      'ci-smoke',
+      '--policy',
+      'fixed',
+      '--users',
+      '1000',
+      '--calibration',
+      measured,
+      '--rig',
+      '--json',
+    );
     expect(rig.stderr).toBe('');
     expect(rig.code).toBe(0);
     const resources = (
@@ -170,7 +201,17 @@ describe('atlas-cap simulate', () => {
     ).result.predictions[0]!.resources;
     // One host whose 2 cores (the runs' machine) the target, the database and k6 share.
     expect(resources.find((r) => r.name === 'host.cpu')?.servers).toBe(2);
-    const deployment = cli('--policy', 'fixed', '--users', '1000', '--calibration', measured, '--json');
+    const deployment = cli(
+      '--profile',
+      'ci-smoke',
+      '--policy',
+      'fixed',
+      '--users',
+      '1000',
+      '--calibration',
+      measured,
+      '--json',
+    );
     const names = (
       JSON.parse(deployment.stdout) as {
         result: { predictions: Array<{ resources: Array<{ name: string }> }> };
@@ -184,7 +225,17 @@ describe('atlas-cap simulate', () => {
     writeRun(join(runs, 'a'), 'run-a', 600, 1.5, 1);
     writeRun(join(runs, 'b'), 'run-b', 1200, 1.5, 2);
     writeRun(join(runs, 'c'), 'run-c', 2400, 1.5, 4);
-    const r = cli('--policy', 'fixed', '--users', '1000', '--calibration', runs, '--json');
+    const r = cli(
+      '--profile',
+      'ci-smoke',
+      '--policy',
+      'fixed',
+      '--users',
+      '1000',
+      '--calibration',
+      runs,
+      '--json',
+    );
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as {
       result: {

@@ -39,6 +39,9 @@ export function buildReview(input: ReviewInput): Review {
     policies: policyNames,
     targets,
     headline: headline(decisions, scales),
+    load: input.load ?? null,
+    modelAssumptions: input.modelAssumptions ?? [],
+    stress: input.stress ?? [],
     knees: simulation.knees
       .filter((k) => policyNames.includes(k.policy))
       .sort((a, b) => byPolicyOrder(a.policy, b.policy))

@@ -1,16 +1,14 @@
 import type { Prediction, Targets } from '../../simulator/index.ts';
+import { judge, budgetOf as ruleBudgetOf } from '../../simulator/index.ts';
 import { ms, num, pct, usersLabel } from './format.ts';
 import type { Decision, MeasuredRun } from './review-types.ts';
 
-/** The p95 budget of an endpoint under the targets (`default` when not named). */
-export function budgetOf(targets: Targets, endpoint: string): number {
-  return targets.p95Ms[endpoint] ?? targets.p95Ms.default;
-}
+/** The p95 budget of an endpoint under the targets (the decision rule's). */
+export const budgetOf = ruleBudgetOf;
 
 /**
- * GO when nothing breaks a target: no saturated resource, every resource under the utilisation
- * ceiling (headroom for spikes), every endpoint's p95 within its budget, errors within budget, and
- * no measurement at this scale and policy saying otherwise. Every failure becomes one reason.
+ * GO when the decision rule (simulator/decision-rule.ts) accepts the prediction and no measurement at
+ * this scale and policy says otherwise. Every failure becomes one reason.
  */
 export function decide(prediction: Prediction, targets: Targets, runs: readonly MeasuredRun[]): Decision {
   const reasons: string[] = [];
@@ -20,36 +18,15 @@ export function decide(prediction: Prediction, targets: Targets, runs: readonly 
     0,
   );
   const admittedTotal = prediction.rateLimits.reduce((sum, t) => sum + t.admittedRate, 0);
-  for (const r of prediction.resources) {
-    if (r.saturated) {
-      // Say when abusive traffic that no per-user limit stops is what fills the upstream pool:
-      // the go/no-go reader must see that the cause is abuse, not legitimate load.
-      const abuse =
-        r.name === 'upstream.sockets' && admittedAbuse > 0 && admittedTotal > 0
-          ? ` (${pct(admittedAbuse / admittedTotal, 0)} of the calls admitted are abusive users' - no per-user limit stops them)`
-          : '';
-      reasons.push(
-        `${r.name} saturated: offered ${num(r.offeredLoad)} busy on ${r.servers} (${pct(r.utilisation, 0)} utilisation)${abuse}`,
-      );
-    } else if (r.utilisation > targets.maxUtilisation) {
-      reasons.push(
-        `${r.name} at ${pct(r.utilisation, 0)} utilisation, over the ${pct(targets.maxUtilisation, 0)} ceiling`,
-      );
-    }
-  }
-  const unbounded = prediction.endpoints.filter((e) => e.p95Ms === null).map((e) => e.endpoint);
-  if (unbounded.length > 0) {
-    reasons.push(`p95 unbounded (a resource on the path is saturated): ${unbounded.join(', ')}`);
-  }
-  for (const e of prediction.endpoints) {
-    const budget = budgetOf(targets, e.endpoint);
-    if (e.p95Ms !== null && e.p95Ms > budget)
-      reasons.push(`${e.endpoint} p95 ${ms(e.p95Ms)} over the ${ms(budget)} budget`);
-  }
-  if (!prediction.verdict.meetsErrors) {
-    reasons.push(
-      `error share ${pct(prediction.verdict.errorShare, 2)} over the ${pct(targets.errorShare, 2)} budget`,
-    );
+  // The model's side is the one decision rule (simulator/decision-rule.ts); measurements add reasons.
+  const rule = judge(prediction, targets);
+  for (const f of rule.failures) {
+    // Say when abusive traffic that no per-user limit stops is what fills the upstream pool (stress rows).
+    const abuse =
+      f.kind === 'saturated' && f.resource === 'upstream.sockets' && admittedAbuse > 0 && admittedTotal > 0
+        ? ` (${pct(admittedAbuse / admittedTotal, 0)} of the calls admitted are abusive users' - no per-user limit stops them)`
+        : '';
+    reasons.push(`${f.text}${abuse}`);
   }
   const here = runs.filter(
     (r) => r.steadyState && r.users === prediction.users && r.policy === prediction.policy,

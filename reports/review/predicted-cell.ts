@@ -36,7 +36,9 @@ export function predictedCell(p: Prediction): PredictedCell {
     cheapestUsd: p.cheapest?.monthlyUsd ?? null,
     cheapestConfig: p.cheapest
       ? `${p.cheapest.plan} / ${p.cheapest.compute}, pool ${p.cheapest.poolSize}`
-      : null,
+      : p.noConfiguration
+        ? `none meets the targets (${p.noConfiguration.bindingResource ?? p.noConfiguration.reason} fails on ${p.noConfiguration.compute})`
+        : null,
     calibrated: p.calibrated,
     extrapolation: p.extrapolation.beyond2x ? p.extrapolation.note : null,
   };

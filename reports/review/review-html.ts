@@ -229,7 +229,9 @@ export function reviewHtml(review: Review, options: HtmlOptions): string {
 <body>
 <h1>${e(review.title)}</h1>
 <p class="meta">Generated ${e(review.generatedAt)} · commit ${e(review.commit ?? 'unknown')} · profile <code>${e(review.profile)}</code> · policies ${review.policies.map(e).join(', ')}</p>
+${review.load ? `<p class="load"><strong>The load.</strong> ${e(review.load)}</p>` : ''}
 <ul class="headline">${headline}</ul>
+${stressHtml(review)}
 <nav class="meta"><a href="#s-decisions">GO / NO-GO by scale and policy</a> · <a href="#s-readiness">Readiness targets</a> · <a href="#s-predicted">Predicted load, pools and cost</a> · <a href="#s-measured">Measured runs</a> · <a href="#s-charts">Charts</a> · <a href="#s-claims">Claims of the seed documents</a> · <a href="#s-assumptions">Assumptions and their sources</a></nav>
 ${kneeText(review)}
 ${review.kneeCheck ? `<p id="knee-check"><b>${e(review.kneeCheck.sentence)}</b></p>` : ''}
@@ -256,4 +258,15 @@ ${assumptionsTable(review)}
 </body>
 </html>
 `;
+}
+
+function stressHtml(review: Review): string {
+  if (review.stress.length === 0) return '';
+  const rows = review.stress
+    .map(
+      (r) =>
+        `<li>${e(r.policy)} at ${r.users.toLocaleString('en-US')}: <strong>${r.verdict}</strong>; the per-user limit rejects ${(r.abusiveRejectedShare * 100).toFixed(0)}% of abusive calls${r.reasons[0] ? ` (${e(r.reasons[0])})` : ''}</li>`,
+    )
+    .join('');
+  return `<p class="meta">Stress case (not in the verdicts above): ${e(review.stress[0]!.label)}</p><ul>${rows}</ul>`;
 }

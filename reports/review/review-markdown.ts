@@ -35,6 +35,7 @@ const VERDICT = {
  */
 export function reviewMarkdown(review: Review, maxReasons = 3): string {
   const out: string[] = [`## ${review.title}`, ''];
+  if (review.load) out.push(`**The load.** ${review.load}`, '');
   out.push(
     `Generated ${review.generatedAt} · commit \`${review.commit ?? 'unknown'}\` · profile \`${review.profile}\` · ` +
       (review.live.mode === 'no-live'
@@ -44,6 +45,14 @@ export function reviewMarkdown(review: Review, maxReasons = 3): string {
     ...review.headline.map((h) => `- **${h}**`),
     '',
   );
+  if (review.stress.length > 0) {
+    out.push(`Stress case (not in the verdicts above): ${review.stress[0]!.label}`);
+    for (const r of review.stress)
+      out.push(
+        `- ${r.policy} at ${r.users.toLocaleString('en-US')}: ${r.verdict}; the per-user limit rejects ${(r.abusiveRejectedShare * 100).toFixed(0)}% of abusive calls${r.reasons[0] ? ` (${r.reasons[0]})` : ''}`,
+      );
+    out.push('');
+  }
   if (review.knees.length > 0) {
     out.push(
       'Most users meeting every budget (predicted):',

@@ -24,7 +24,10 @@ describe('review HTML', () => {
     }
     expect(html.match(/<span class="badge (GO|NO-GO)">/g)).toHaveLength(9);
     expect(html).toContain('delta-sync-1000u-fixed-fixture');
-    expect(html).toContain('fixed: 5,796 users, then api.message p95 (bottleneck upstream.sockets at 100%)');
+    // The fixture's knee for fixed (simulation.json, knees[1]) in kneeSentence's words.
+    expect(html).toContain(
+      'fixed: 4,247 users, then db.cpu at 80% utilisation, over the 80% ceiling, and P(wait) 0.803 over 0.05 (binding db.cpu)',
+    );
   });
 
   it('escapes text from records and claims', () => {

@@ -69,6 +69,36 @@ export interface ReviewInput {
   live: LiveStatus;
   /** The live knee step and the model's prediction of it, made before it ran (absent: no step ran). */
   kneeStep?: { run: LoadedRun; prediction: Prediction } | null;
+  /** The load in one sentence (simulator/load.ts loadSentence); the review opens with it. */
+  load?: string;
+  /** The model's assumptions table (value, unit, source, range) from simulator/assumptions.ts. */
+  modelAssumptions?: ModelAssumption[];
+  /** The stress case, never in the base verdicts: one labelled row per policy and scale. */
+  stress?: StressRow[];
+}
+
+/** One row of the model's assumptions table. */
+export interface ModelAssumption {
+  name: string;
+  label: string;
+  value: number;
+  unit: string;
+  source: string;
+  low: number;
+  base: number;
+  high: number;
+  setBy: string | null;
+}
+
+/** A stress-case verdict: the base load plus abusive free users ("with X% of free users sending Y/min"). */
+export interface StressRow {
+  label: string;
+  policy: string;
+  users: number;
+  verdict: 'GO' | 'NO-GO';
+  reasons: string[];
+  /** Share of abusive requests the per-user limit rejects (0 with no limit). */
+  abusiveRejectedShare: number;
 }
 
 /** One modelled resource in a cell of the review. */
@@ -186,6 +216,12 @@ export interface Review {
   targets: Targets;
   /** One sentence per scale: which policies are GO. */
   headline: string[];
+  /** The load in one sentence (null when the review had no load assumptions). */
+  load: string | null;
+  /** The model's assumptions table. */
+  modelAssumptions: ModelAssumption[];
+  /** Stress rows (abuse), separate from the base verdicts. */
+  stress: StressRow[];
   /** Per policy: the most users meeting every budget (the simulator's knee) and what breaks past it. */
   knees: { policy: string; users: number | null; unbounded: boolean; limitedBy: string }[];
   decisions: Decision[];

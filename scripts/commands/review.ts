@@ -7,23 +7,26 @@ import { loadProfile, type Profile } from '../../core/profile.ts';
 import { redact } from '../../core/redact.ts';
 import type { LoadedRun } from '../../core/run-record.ts';
 import { UsageError } from '../../core/usage-error.ts';
-import type { Assumption, LiveStatus, Review } from '../../reports/index.ts';
-import { buildReview, claimRow, renderReview, STEADY_SCENARIOS, writeReview } from '../../reports/index.ts';
+import type { Assumption, LiveStatus, Review, StressRow } from '../../reports/index.ts';
+import { buildReview, claimRow, renderReview, writeReview } from '../../reports/index.ts';
 import {
+  ASSUMPTION_NAMES,
   calibrate,
   contextFor,
+  decide,
   evaluateClaims,
+  loadSentence,
   type Prediction,
   predictDes,
   type SimulateInput,
   seedCostEstimates,
   simulate,
 } from '../../simulator/index.ts';
+import { calibrationRuns, resolveAssumptions } from '../inputs/model-inputs.ts';
 import { compactTime } from '../lib/compact-time.ts';
 import { interruptOnSigint, throwIfInterrupted } from '../run/interrupt.ts';
 import type { LiveSnapshot } from '../run/live-line.ts';
 import { createLiveView, liveModeFor } from '../run/live-view.ts';
-import { ABUSIVE_PER_MIN, ABUSIVE_SHARE } from '../run/plan.ts';
 import { gitInfo } from '../run/record.ts';
 import { readRunEnvironment } from '../run/run-scenario.ts';
 import { parseFlags, REVIEW_FLAGS } from './flags/index.ts';
@@ -62,6 +65,8 @@ export interface ReviewOptions {
   policies: string[];
   users: number[];
   liveSeconds: number;
+  /** `--set name=value` assumptions (simulator/assumptions.ts), applied after the profile's own. */
+  sets?: string[];
   databaseUrl?: string | undefined;
   log?: (line: string) => void;
   /** The live line of each run, its end, and Ctrl-C (see scripts/run/live-view.ts, interrupt.ts). */
@@ -115,6 +120,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     }
   }
   const pricing = loadPricing();
+  const assumptions = resolveAssumptions(profile, pricing, options.sets ?? []);
   const claims = loadReadinessClaims();
 
   const measuredLive = options.live
@@ -154,15 +160,28 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     policies,
     users: options.users,
     pricing,
-    // Service demands from the steady measured runs (defaults with named sources when there are none);
-    // ramps and fault runs measure something else.
-    calibration: calibrate(
-      runs.filter((r) => STEADY_SCENARIOS.includes(r.record.scenario) && !r.record.faults),
-    ),
-    // The same abusive share the k6 rate-limit scenario sends, so predicted and measured 429s compare.
-    abuse: { share: ABUSIVE_SHARE, messagesPerMinute: ABUSIVE_PER_MIN },
+    assumptions,
+    // The same pipeline as `simulate` (scripts/inputs/model-inputs.ts): steady runs of this profile, newest
+    // per scenario/users/policy; base verdicts carry no abusive traffic (the stress rows below do).
+    calibration: calibrate(calibrationRuns(found, profile.name)),
   };
   const simulation = simulate(input);
+  const stress: StressRow[] = policies.flatMap((policy) =>
+    options.users.map((users) => {
+      const d = decide({ ...input, policy, users, stress: true, knee: false });
+      const limits = d.prediction.rateLimits.filter((r) => r.abusiveRate > 0);
+      const abusive = limits.reduce((s, r) => s + r.abusiveRate, 0);
+      return {
+        label: d.stress ?? '',
+        policy: policy.name,
+        users,
+        verdict: d.verdict,
+        reasons: d.reasons,
+        abusiveRejectedShare:
+          abusive > 0 ? limits.reduce((s, r) => s + r.abusiveRate * r.abusiveRejectedShare, 0) / abusive : 0,
+      };
+    }),
+  );
   const desPredictions = desForConnectionChart(input, policies, options.users);
   const byName: Record<string, Policy> = Object.fromEntries(policies.map((p) => [p.name, p]));
   for (const c of claims) byName[c.policy] ??= loadPolicy(c.policy, 'fixtures/targets/readiness.yaml');
@@ -173,17 +192,11 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     contextFor: (p) => contextFor(input, p),
   });
 
-  const assumptions: Assumption[] = [
+  const extraAssumptions: Assumption[] = [
     {
       what: 'prices (Supabase plans and compute, Railway, Redis)',
       value: 'fixtures/pricing/*.yaml',
       source: pricing.supabase.plans.map((p) => p.source).join('; '),
-    },
-    {
-      what: 'abusive senders (rate-limit outcome)',
-      value: `${(ABUSIVE_SHARE * 100).toFixed(0)}% of free users at ${ABUSIVE_PER_MIN}/min`,
-      source:
-        'assumption: the seeds give no abuse rate; the k6 rate-limit scenario uses the same (scripts/run/plan.ts)',
     },
   ];
   const at = now();
@@ -198,9 +211,23 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     runs,
     claims: claimEvaluations.map(claimRow),
     seedCosts: seedCostEstimates(claims),
-    assumptions,
+    assumptions: extraAssumptions,
     live,
     kneeStep: measuredLive?.kneeStep ?? null,
+    load: loadSentence(assumptions, policies[0]!.tierLimits.monthlyMessages, options.users),
+    modelAssumptions: ASSUMPTION_NAMES.map((n) => {
+      const a = assumptions[n];
+      return {
+        name: n,
+        label: a.label,
+        value: a.value,
+        unit: a.unit,
+        source: a.source,
+        ...a.range,
+        setBy: a.setBy ?? null,
+      };
+    }),
+    stress,
   });
   const rendered = await renderReview(review);
   const written = writeReview(join(resolve(options.out), compactTime(at)), rendered);
@@ -246,6 +273,7 @@ interface ReviewArgs {
   liveSeconds: string;
   databaseUrl?: string;
   json: boolean;
+  set?: string[] | string;
 }
 
 /** `atlas-cap review`: Produce the go/no-go readiness review (what npm start runs). */
@@ -297,6 +325,11 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
         type: 'boolean',
         default: false,
         describe: 'print a JSON summary instead of text',
+      })
+      .option('set', {
+        type: 'string',
+        array: true,
+        describe: 'set an assumption, repeatable: --set peakConcurrentShare=0.3 (names: docs/simulator.md)',
       }) as unknown as Argv<ReviewArgs>,
   handler: async (args) => {
     const flags = parseFlags(REVIEW_FLAGS, args);
@@ -306,6 +339,7 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
       ...flags,
       runs:
         flags.runs && flags.runs.length > 0 ? flags.runs.map((r) => resolve(r)) : [...REVIEW_DEFAULTS.runs],
+      sets: flags.set,
       log: (line) => view.log(redact(line)),
       progress: view.onSnapshot,
       onRunEnd: view.end,

@@ -25,13 +25,15 @@ import {
   simulateScenario,
   THUNDERING_HERD,
 } from '../../simulator/index.ts';
+import { calibrationRuns, resolveAssumptions } from '../inputs/model-inputs.ts';
 import { loadPricing } from '../inputs/pricing.ts';
 import { loadReadinessClaims } from '../inputs/readiness-claims.ts';
 import { readRunRecords } from '../inputs/run-records.ts';
 import { SCENARIOS } from '../run/plan.ts';
 import { type PATTERN_NAMES, parseFlags, SIMULATE_FLAGS } from './flags/index.ts';
 
-interface SimulateArgs {
+/** Flags of `atlas-cap simulate`, as yargs parses them. */
+export interface SimulateArgs {
   profile: string;
   policy: string;
   users: string;
@@ -48,6 +50,8 @@ interface SimulateArgs {
   /** Shape of the calibrated base latency against load: fading (default) or flat. */
   'base-latency': string;
   json: boolean;
+  /** `--set name=value`, repeated: load, upstream and language-model assumptions (simulator/assumptions.ts). */
+  set?: string[] | string;
   /** Predict exactly the traffic `atlas-cap run SCENARIO` sends (simulator/scenario-load.ts). */
   scenario?: string;
 }
@@ -93,11 +97,20 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
       'the scenario sets the abuse (rate-limit: its abusive users); leave it out',
     );
   const pricing = loadPricing();
-  const runs =
+  // --set values are checked by the flag schema; the profile's and the pair p95 >= median here.
+  const assumptions = resolveAssumptions(profile, pricing, flags.set);
+  // The same run filter as `review` (newest per scenario/users/policy of this profile, steady, no faults).
+  const read =
     flags.calibration && flags.calibration.length > 0
       ? readRunRecords(flags.calibration, '--calibration')
       : [];
+  const runs = calibrationRuns(read, profile.name);
   const calibration = calibrate(runs, { baseLatency: flags.baseLatency });
+  const otherProfiles = read.filter((r) => r.record.profile.name !== profile.name).length;
+  if (otherProfiles > 0)
+    calibration.notes.push(
+      `${otherProfiles} run record(s) of other profiles left out: the model predicts profile ${profile.name} (as review does)`,
+    );
   if (flags.rig && !calibration.cpu)
     throw new UsageError('--rig', 'needs --calibration runs that measured CPU (run records with `cpu`)');
   const readiness = loadReadinessClaims();
@@ -107,7 +120,9 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
     policies,
     users,
     mode,
-    abuse: { share: flags.abusiveShare, messagesPerMinute: flags.abusiveRate },
+    // The load assumptions define what N registered users do; a scenario reproduces what k6 sends instead.
+    ...(scenario === null ? { assumptions } : {}),
+    abuse: { share: flags.abusiveShare, messagesPerMinute: flags.abusiveRate, tiers: ['free' as const] },
     calibration,
     // The rig is the measuring machine, not something to price.
     ...(flags.rig && calibration.cpu ? { rig: { cores: calibration.cpu.rigCores } } : { pricing }),
@@ -190,7 +205,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         type: 'string',
         default: '0',
         describe:
-          'Share of online users sending /api/message abusively (added to the load; 429 shares per tier)',
+          'Stress case: share of online free users sending /api/message abusively (added to the load; 429 shares per tier)',
       })
       .option('abusive-rate', {
         type: 'string',
@@ -213,6 +228,11 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         type: 'boolean',
         default: false,
         describe: 'Print JSON instead of tables',
+      })
+      .option('set', {
+        type: 'string',
+        array: true,
+        describe: 'Set an assumption, repeatable: --set peakConcurrentShare=0.3 (names: docs/simulator.md)',
       })
       .option('scenario', {
         type: 'string',

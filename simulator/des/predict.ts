@@ -2,11 +2,12 @@ import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import type { ModelContext } from '../analytic.ts';
 import { cpuSaturation } from '../cpu.ts';
+import { llmResources } from '../llm.ts';
 import { buildQueues, cpuResources } from '../model-queues.ts';
 import type { EndpointPrediction, Prediction, ResourcePrediction } from '../prediction.ts';
 import { rateLimitOutcomes } from '../rate-limit.ts';
 import { extrapolation, verdictOf } from '../verdict-inputs.ts';
-import { ENDPOINTS, SYNC_ENDPOINTS, workloadAt } from '../workload.ts';
+import { ENDPOINTS, messagesPerMinuteByTierOf, SYNC_ENDPOINTS, workloadAt } from '../workload.ts';
 import type { DesOptions } from './des-config.ts';
 import { desConfigFor, POOL, UPSTREAM } from './des-config.ts';
 import type { DesResult } from './engine.ts';
@@ -53,7 +54,7 @@ export function predictDes(
   };
   const cal = ctx.calibration;
   const workload = workloadAt(profile, policy, users);
-  const rateLimits = rateLimitOutcomes(policy, workload, profile.messagesPerUserPerMinute, ctx.abuse);
+  const rateLimits = rateLimitOutcomes(policy, workload, messagesPerMinuteByTierOf(profile), ctx.abuse);
   const admitted = rateLimits.reduce((s, r) => s + r.admittedRate, 0);
   // The CPU is not a DES resource: its queue is computed analytically and its mean wait joins each hold.
   const q = buildQueues(policy, workload, ctx, admitted);
@@ -88,6 +89,7 @@ export function predictDes(
       ...r,
       serviceTimeSource: `${r.serviceTimeSource}; analytical (the DES does not queue for CPU)`,
     })),
+    ...llmResources(rateLimits, ctx.llm),
   ];
   const endpoints: EndpointPrediction[] = [];
   for (const kind of SYNC_ENDPOINTS) {

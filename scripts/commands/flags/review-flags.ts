@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameList, userCounts, wholeNumber } from './values.ts';
+import { assignments, nameList, userCounts, wholeNumber } from './values.ts';
 
 /** `atlas-cap review` flags → the options of `runReview` (runs not yet resolved to absolute paths). */
 export const REVIEW_FLAGS = z.object({
@@ -11,5 +11,7 @@ export const REVIEW_FLAGS = z.object({
   users: userCounts,
   liveSeconds: wholeNumber(1, 600),
   databaseUrl: z.string().optional(),
+  /** `--set name=value`, repeated: the model's assumptions (simulator/assumptions.ts). */
+  set: assignments,
   json: z.boolean(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nameList, oneOf, share, userCounts, wholeNumber } from './values.ts';
+import { assignments, nameList, oneOf, share, userCounts, wholeNumber } from './values.ts';
 
 /** Arrival patterns of the DES, by their `--pattern` name. */
 export const PATTERN_NAMES = ['poisson', 'timers', 'herd', 'diurnal'] as const;
@@ -21,6 +21,8 @@ export const SIMULATE_FLAGS = z.object({
   baseLatency: oneOf(['fading', 'flat']),
   /** Checked against the scenarios by `runSimulate` (which of them the model predicts). */
   scenario: z.string().optional(),
+  /** `--set name=value`, repeated: the model's assumptions (simulator/assumptions.ts). */
+  set: assignments,
   json: z.boolean(),
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { remoteRefusal } from '../../../core/loopback.ts';
 import { maskUrl } from '../../../core/redact.ts';
+import { parseAssignment } from '../../../simulator/index.ts';
 import { parseDurationSeconds } from '../../run/duration.ts';
 
 // Flag values as zod schemas: each takes what the user typed (yargs hands strings through, so `1.5`,
@@ -126,3 +127,23 @@ export function urlRefusal(url: string, allowRemote: string | undefined): string
     return `is not a valid URL: ${maskUrl(url)}`;
   }
 }
+
+/**
+ * Repeated `--set name=value` (simulator/assumptions.ts names and domains): the assignments as typed,
+ * each checked, e.g. `peakConcurrentShare must be a number from 0 to 1, got 1.5`.
+ */
+export const assignments = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value, ctx) => {
+    const items = value === undefined ? [] : Array.isArray(value) ? value : [value];
+    for (const item of items) {
+      try {
+        parseAssignment(item);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }
+    return items;
+  });

@@ -1,0 +1,324 @@
+import type { Profile } from '../core/profile.ts';
+
+// Every input of a verdict that is not measured, as a dial: a value, where it comes from (a seed line,
+// a fixture with its date, or the word "assumption"), a low / base / high range and the values it may
+// take. `review` and `simulate` read the same table (`--set name=value`, a profile's `assumptions:`),
+// sensitivity and Monte Carlo vary its values, and the review prints it. Names are stable: they are
+// the flag names and the keys of data.json.
+
+/** Names of the assumptions, in the order the review lists them. */
+export const ASSUMPTION_NAMES = [
+  // The load: who the N users are and what they do at the peak.
+  'monthlyActiveShare',
+  'peakConcurrentShare',
+  'messagesPerMinuteAtPeak',
+  'peakHoursPerDay',
+  'paidShare',
+  'freeTierSyncs',
+  // The language-model call: how long it holds a socket.
+  'upstreamMedianMs',
+  'upstreamP95Ms',
+  // The stress case (never in the base verdicts): abusive free users.
+  'abuseShare',
+  'abuseRatePerMinute',
+  // The language-model API as a cost and a capacity.
+  'inputTokensFree',
+  'inputTokensCore',
+  'inputTokensStudio',
+  'outputTokensFree',
+  'outputTokensCore',
+  'outputTokensStudio',
+  'llmPriceFactor',
+  'llmRequestsPerMinute',
+  'llmTokensPerMinute',
+] as const;
+
+/** One assumption's name (a `--set` flag name and a key of data.json). */
+export type AssumptionName = (typeof ASSUMPTION_NAMES)[number];
+
+/** Which part of the model reads an assumption. */
+export type AssumptionGroup = 'load' | 'upstream' | 'stress' | 'llm';
+
+/** One dial: value, unit, source, range, and the values it may take. */
+export interface Assumption {
+  name: AssumptionName;
+  group: AssumptionGroup;
+  /** What it is, in a few words (the review's assumptions table). */
+  label: string;
+  /** The value the model uses (the range's base unless set by a flag or a profile). */
+  value: number;
+  unit: string;
+  /** A seed line (`launch-readiness-report.md:36 ...`), a fixture with date, or `assumption: <why>`. */
+  source: string;
+  /** Plausible range for sensitivity and Monte Carlo; `base` is the value before any override. */
+  range: { low: number; base: number; high: number };
+  /** Values `--set` accepts: inclusive bounds, and whole numbers only when `integer`. */
+  domain: { min: number; max: number; integer: boolean };
+  /** Where the current value was set when not the base: `--set`, or the profile file. */
+  setBy?: string;
+}
+
+/** Every assumption by name. */
+export type Assumptions = Record<AssumptionName, Assumption>;
+
+/** An assumption set to an unknown name or a value outside its domain (the CLI turns it into exit 2). */
+export class AssumptionError extends Error {
+  /** The assumption's name as written. */
+  readonly assumption: string;
+  constructor(assumption: string, message: string) {
+    super(message);
+    this.name = 'AssumptionError';
+    this.assumption = assumption;
+  }
+}
+
+type Row = Omit<Assumption, 'name' | 'value' | 'range' | 'setBy'> & {
+  range: [low: number, base: number, high: number];
+};
+
+const SHARE = { min: 0, max: 1, integer: false };
+const TOKENS = { min: 0, max: 1_000_000, integer: true };
+const tokens = (dir: 'input' | 'output', tier: string, base: [number, number, number]): Row => ({
+  group: 'llm',
+  label: `language-model ${dir} tokens per message (${tier})`,
+  unit: 'tokens',
+  source:
+    dir === 'input'
+      ? 'assumption: system prompt + recent history + the message (~500 chars ≈ 125 tokens per message, storage-architecture-analysis.md "Average 500 chars"); the seeds give no token counts'
+      : 'assumption: one reply of ~500 chars ≈ 125-200 tokens (storage-architecture-analysis.md "Average 500 chars")',
+  range: base,
+  domain: TOKENS,
+});
+
+/** The catalogue: every assumption's base, range, unit, domain and source. */
+const CATALOGUE: Record<AssumptionName, Row> = {
+  monthlyActiveShare: {
+    group: 'load',
+    label: 'share of registered users active in a month (MAU / registered)',
+    unit: 'share',
+    source:
+      'assumption: the seeds give no usage data; high = 1, the seeds\' reading ("concurrent users", launch-readiness-report.md:4)',
+    range: [0.2, 0.5, 1],
+    domain: SHARE,
+  },
+  peakConcurrentShare: {
+    group: 'load',
+    label: 'share of monthly active users online at the peak',
+    unit: 'share',
+    source:
+      'assumption: the seeds give no usage data; high = 1, every user online at once (launch-readiness-report.md:4 "10,000 - 100,000 concurrent users")',
+    range: [0.05, 0.2, 1],
+    domain: SHARE,
+  },
+  messagesPerMinuteAtPeak: {
+    group: 'load',
+    label: '/api/message sends per online user per minute at the peak (before the monthly caps)',
+    unit: 'messages/min',
+    source: 'launch-readiness-report.md:36 "Peak load: 10k users × 2 requests/min"',
+    range: [0.5, 2, 4],
+    domain: { min: 0, max: 1000, integer: false },
+  },
+  peakHoursPerDay: {
+    group: 'load',
+    label: "daily profile: hours per day at peak load (the day's traffic divided by the peak rate)",
+    unit: 'hours/day',
+    source: 'assumption: the seeds give no daily profile; 24 = the peak all day',
+    range: [3, 6, 12],
+    domain: { min: 0.25, max: 24, integer: false },
+  },
+  paidShare: {
+    group: 'load',
+    label: "share of users on a paid tier (core + studio, in the profile's ratio)",
+    unit: 'share',
+    source:
+      'launch-readiness-report.md:268 "1,000 paying users" at 10k users (profile tierMix); range is an assumption',
+    range: [0.05, 0.1, 0.2],
+    domain: SHARE,
+  },
+  freeTierSyncs: {
+    group: 'load',
+    label: 'free-tier clients sync too (1) or only paid tiers sync (0)',
+    unit: '0 or 1',
+    source: 'storage-architecture-analysis.md:43 "30s Background Sync (Paid Only)", :310-311',
+    range: [0, 0, 1],
+    domain: { min: 0, max: 1, integer: true },
+  },
+  upstreamMedianMs: {
+    group: 'upstream',
+    label: 'language-model call, median time holding a socket',
+    unit: 'ms',
+    source: 'launch-readiness-report.md:35 "Each API call holds connection for ~500ms"; range an assumption',
+    range: [300, 500, 1000],
+    domain: { min: 1, max: 600_000, integer: false },
+  },
+  upstreamP95Ms: {
+    group: 'upstream',
+    label: 'language-model call, p95 time holding a socket (log-normal with the median)',
+    unit: 'ms',
+    source: 'assumption: no document gives a p95; 3× the median',
+    range: [800, 1500, 4000],
+    domain: { min: 1, max: 600_000, integer: false },
+  },
+  abuseShare: {
+    group: 'stress',
+    label: 'stress case: share of free users sending abusively (never in the base verdicts)',
+    unit: 'share of free users',
+    source:
+      'assumption: the seeds say "Free tier users can spam" (launch-readiness-report.md:62) but not how many',
+    range: [0.01, 0.05, 0.1],
+    domain: SHARE,
+  },
+  abuseRatePerMinute: {
+    group: 'stress',
+    label: "stress case: an abusive user's /api/message sends per minute",
+    unit: 'messages/min',
+    source: "assumption: 10× fix #2's free limit of 20/min (launch-readiness-report.md:79)",
+    range: [60, 200, 1000],
+    domain: { min: 0, max: 100_000, integer: false },
+  },
+  inputTokensFree: tokens('input', 'free', [500, 1000, 3000]),
+  inputTokensCore: tokens('input', 'core', [500, 1500, 4000]),
+  inputTokensStudio: tokens('input', 'studio', [1000, 2000, 8000]),
+  outputTokensFree: tokens('output', 'free', [100, 150, 400]),
+  outputTokensCore: tokens('output', 'core', [100, 200, 600]),
+  outputTokensStudio: tokens('output', 'studio', [150, 300, 1000]),
+  llmPriceFactor: {
+    group: 'llm',
+    label: 'language-model list prices relative to fixtures/pricing/llm.yaml',
+    unit: '×',
+    source: 'assumption: list prices change; fixtures/pricing/llm.yaml has them with the date read',
+    range: [0.5, 1, 2],
+    domain: { min: 0, max: 100, integer: false },
+  },
+  llmRequestsPerMinute: {
+    group: 'llm',
+    label: "language-model provider's request limit per minute (organisation)",
+    unit: 'requests/min',
+    source: 'fixtures/pricing/llm.yaml limits (provider usage tier); range an assumption',
+    range: [5_000, 10_000, 30_000],
+    domain: { min: 1, max: 1e9, integer: false },
+  },
+  llmTokensPerMinute: {
+    group: 'llm',
+    label: "language-model provider's token limit per minute (organisation)",
+    unit: 'tokens/min',
+    source: 'fixtures/pricing/llm.yaml limits (provider usage tier); range an assumption',
+    range: [2_000_000, 10_000_000, 150_000_000],
+    domain: { min: 1, max: 1e12, integer: false },
+  },
+};
+
+/** Base values some assumptions take from a loaded input instead of the catalogue. */
+export interface AssumptionBases {
+  /** The profile: paidShare from its tier mix. */
+  profile?: Pick<Profile, 'tierMix'>;
+  /** The language-model fixture: provider limits (and their source). */
+  llmLimits?: { requestsPerMinute: number; tokensPerMinute: number; source: string };
+}
+
+function make(name: AssumptionName, row: Row, base?: number, source?: string): Assumption {
+  const [low, catalogueBase, high] = row.range;
+  const b = base ?? catalogueBase;
+  return {
+    name,
+    group: row.group,
+    label: row.label,
+    value: b,
+    unit: row.unit,
+    source: source ?? row.source,
+    range: { low: Math.min(low, b), base: b, high: Math.max(high, b) },
+    domain: row.domain,
+  };
+}
+
+/** The assumptions at their base values (bases from the profile and the language-model fixture when given). */
+export function defaultAssumptions(bases: AssumptionBases = {}): Assumptions {
+  const out = {} as Assumptions;
+  for (const name of ASSUMPTION_NAMES) out[name] = make(name, CATALOGUE[name]);
+  if (bases.profile) {
+    const paid = bases.profile.tierMix.core + bases.profile.tierMix.studio;
+    out.paidShare = make('paidShare', CATALOGUE.paidShare, paid);
+  }
+  if (bases.llmLimits) {
+    const src = `${bases.llmLimits.source}; range an assumption`;
+    out.llmRequestsPerMinute = make(
+      'llmRequestsPerMinute',
+      CATALOGUE.llmRequestsPerMinute,
+      bases.llmLimits.requestsPerMinute,
+      src,
+    );
+    out.llmTokensPerMinute = make(
+      'llmTokensPerMinute',
+      CATALOGUE.llmTokensPerMinute,
+      bases.llmLimits.tokensPerMinute,
+      src,
+    );
+  }
+  return out;
+}
+
+/** True when `name` is an assumption's name. */
+export function isAssumptionName(name: string): name is AssumptionName {
+  return (ASSUMPTION_NAMES as readonly string[]).includes(name);
+}
+
+/** Checks a value against an assumption's domain; the message names the assumption and what is allowed. */
+export function checkAssumptionValue(name: string, value: number): void {
+  if (!isAssumptionName(name))
+    throw new AssumptionError(name, `unknown assumption '${name}' (known: ${ASSUMPTION_NAMES.join(', ')})`);
+  const { min, max, integer } = CATALOGUE[name].domain;
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value)))
+    throw new AssumptionError(
+      name,
+      `${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got ${value}`,
+    );
+}
+
+/** A copy with one assumption set (checked against its domain); `setBy` says where it was set. */
+export function withAssumption(
+  assumptions: Assumptions,
+  name: string,
+  value: number,
+  setBy = '--set',
+): Assumptions {
+  checkAssumptionValue(name, value);
+  const key = name as AssumptionName;
+  return { ...assumptions, [key]: { ...assumptions[key], value, setBy } };
+}
+
+/** Parses `name=value` (a `--set` flag); throws AssumptionError naming what was wrong. */
+export function parseAssignment(text: string): { name: AssumptionName; value: number } {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new AssumptionError(text, `expected name=value, got '${text}'`);
+  const name = text.slice(0, eq).trim();
+  const raw = text
+    .slice(eq + 1)
+    .trim()
+    .replace(/_/g, '');
+  const value = raw === '' ? Number.NaN : Number(raw);
+  if (!isAssumptionName(name)) checkAssumptionValue(name, value);
+  if (!Number.isFinite(value)) throw new AssumptionError(name, `${name} must be a number, got '${raw}'`);
+  checkAssumptionValue(name, value);
+  return { name: name as AssumptionName, value };
+}
+
+/** Applies assignments (`name=value` texts or parsed pairs) in order; the last one of a name wins. */
+export function applyAssignments(
+  assumptions: Assumptions,
+  assignments: ReadonlyArray<string | { name: string; value: number }>,
+  setBy = '--set',
+): Assumptions {
+  let out = assumptions;
+  for (const a of assignments) {
+    const { name, value } = typeof a === 'string' ? parseAssignment(a) : a;
+    out = withAssumption(out, name, value, setBy);
+  }
+  return out;
+}
+
+/** The current values by name (what sensitivity varies and data.json records). */
+export function assumptionValues(assumptions: Assumptions): Record<AssumptionName, number> {
+  const out = {} as Record<AssumptionName, number>;
+  for (const name of ASSUMPTION_NAMES) out[name] = assumptions[name].value;
+  return out;
+}
