@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { maskUrl, redact } from './redact.ts';
 
+/** Passwords a character class misses: every URL-special character, raw, plus unicode. */
+export const NASTY_PASSWORDS = [
+  'hunter2#frag',
+  'hunter2/slash',
+  'hunter2?query',
+  'hunter2 secretpart',
+  'hunter2@at@twice',
+  'hunter2%zz%21',
+  'hünter2€密码',
+  'hunter2:colon',
+  'hunter2\'"quote',
+] as const;
+
+/** The parts of a password that must never show (each word of it; `hunter2` is in all of them). */
+function secretParts(password: string): string[] {
+  return password.split(/[#/?\s@%:'"]+/).filter((p) => p.length >= 4);
+}
+
 describe('redact', () => {
   it('masks the password of a connection URL and keeps the rest', () => {
     expect(maskUrl('postgres://atlas:s3cr%21t@db.example.com:5432/app')).toBe(
@@ -9,6 +27,31 @@ describe('redact', () => {
     expect(maskUrl('postgres://postgres@127.0.0.1:5432/test')).toBe(
       'postgres://postgres@127.0.0.1:5432/test',
     );
+    expect(maskUrl('postgres://postgres@127.0.0.1:5432/test?application_name=a@b')).toBe(
+      'postgres://postgres@127.0.0.1:5432/test?application_name=a@b',
+    );
+    expect(maskUrl('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080/');
+  });
+
+  it('masks passwords holding any character, in a URL alone and inside text, JSON, HTML and Markdown', () => {
+    for (const password of NASTY_PASSWORDS) {
+      for (const encoded of [password, encodeURIComponent(password)]) {
+        const url = `postgres://atlas:${encoded}@127.0.0.1:5432/app`;
+        expect(maskUrl(url), password).toBe('postgres://atlas:***@127.0.0.1:5432/app');
+        const texts = [
+          `cannot reach database ${url}: connection refused`,
+          JSON.stringify({ database: url, other: 'x@y' }),
+          `<td>${url}</td>`,
+          `| database | \`${url}\` |`,
+          `${url}\nnext line mail@example.com`,
+        ];
+        for (const text of texts) {
+          const out = redact(text);
+          for (const part of secretParts(password)) expect(out, `${password} in ${text}`).not.toContain(part);
+          expect(out, text).toContain('127.0.0.1:5432/app');
+        }
+      }
+    }
   });
 
   it('masks JWTs and password= pairs in free text', () => {
