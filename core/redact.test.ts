@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { NASTY_PASSWORDS, secretParts } from '../test/support/secrets.ts';
 import { maskUrl, redact } from './redact.ts';
-
-/** Passwords a character class misses: every URL-special character, raw, plus unicode. */
-export const NASTY_PASSWORDS = [
-  'hunter2#frag',
-  'hunter2/slash',
-  'hunter2?query',
-  'hunter2 secretpart',
-  'hunter2@at@twice',
-  'hunter2%zz%21',
-  'hünter2€密码',
-  'hunter2:colon',
-  'hunter2\'"quote',
-] as const;
-
-/** The parts of a password that must never show (each word of it; `hunter2` is in all of them). */
-function secretParts(password: string): string[] {
-  return password.split(/[#/?\s@%:'"]+/).filter((p) => p.length >= 4);
-}
 
 describe('redact', () => {
   it('masks the password of a connection URL and keeps the rest', () => {
