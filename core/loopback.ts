@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 import { parse as parsePgUrl } from 'pg-connection-string';
+import { maskUrl } from './redact.ts';
+import { UsageError } from './usage-error.ts';
 
 // Only exact `localhost` counts as a loopback name. `*.localhost` does not: RFC 6761 lets resolvers
 // send it to loopback, but the system resolver here (glibc, through /etc/hosts and DNS) does not treat
@@ -46,4 +48,23 @@ export function remoteRefusal(
   const from =
     /^postgres(ql)?:/i.test(url) && !parsePgUrl(url).host ? ' (from PGHOST: the URL names no host)' : '';
   return `host ${host}${from} is not loopback; pass --allow-remote ${host} to use it`;
+}
+
+/**
+ * Throws the one-line UsageError for `flag` when `url` is not a valid URL or goes to a host the
+ * user did not allow (see {@link remoteRefusal}); returns quietly otherwise.
+ */
+export function assertAllowedUrl(
+  flag: string,
+  url: string,
+  allowRemote: string | undefined,
+  env: HostEnv = process.env,
+): void {
+  let refusal: string | undefined;
+  try {
+    refusal = remoteRefusal(url, allowRemote, env);
+  } catch {
+    throw new UsageError(flag, `is not a valid URL: ${maskUrl(url)}`);
+  }
+  if (refusal) throw new UsageError(flag, refusal);
 }
