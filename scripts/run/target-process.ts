@@ -45,7 +45,7 @@ export async function startTargetProcess(options: TargetProcessOptions): Promise
   }
   // URLs that may carry a password go by environment, never on the command line, where `ps` and
   // /proc/<pid>/cmdline show them to every local user (the environment is readable by the owner only).
-  const env = { ...options.env, DATABASE_URL: options.databaseUrl };
+  const env: NodeJS.ProcessEnv = { ...options.env, DATABASE_URL: options.databaseUrl };
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
   else delete env.REDIS_URL; // in-memory counters unless the run asks for Redis
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
