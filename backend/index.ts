@@ -51,6 +51,9 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
       maxQueuedUpstream: options.maxQueuedUpstream ?? TARGET_DEFAULTS.maxQueuedUpstream,
     },
     health: { policy, db, redis, startedAt: Date.now() },
+    // Room for every upstream socket and every connection with its waiters: admission only cuts
+    // what could not progress anyway (CPU overload).
+    maxInFlight: options.maxInFlight ?? policy.upstream.maxSockets + policy.database.poolSize + maxWaiting,
   });
   const release = async () => {
     upstream.close();

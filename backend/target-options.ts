@@ -21,6 +21,8 @@ export interface TargetOptions {
   maxQueuedUpstream?: number;
   /** Requests allowed to wait for a database connection before new ones get 503 at once. */
   maxWaitingForDb?: number;
+  /** Requests served at once before new ones get 503 at once (default: upstream sockets + pool + waiters). */
+  maxInFlight?: number;
 }
 
 /** A listening target. */

@@ -103,4 +103,36 @@ describe.runIf(hasPg)('target under overload', () => {
     expect((await read(0)).status).toBe(200);
     expect((await fetch(`${target.url}/healthz`)).status).toBe(200);
   });
+
+  it('bounds the requests in progress: the excess gets 503 + Retry-After at once, health checks still answer', async () => {
+    const fixed = loadPolicy('fixed');
+    const small = await startTarget({
+      policy: fixed,
+      databaseUrl: db.url,
+      upstreamUrl: stub.url,
+      jwtSecret: DEV_JWT_SECRET,
+      slowQuery: { ms: 300, share: 1 },
+      maxInFlight: 3,
+    });
+    try {
+      const anon = await anonKey(DEV_JWT_SECRET);
+      const jwt = await signJwt({ role: 'authenticated', sub: users[0]!.id }, DEV_JWT_SECRET);
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          fetch(`${small.url}/rest/v1/conversations?select=id`, {
+            headers: { apikey: anon, authorization: `Bearer ${jwt}` },
+          }),
+        ),
+      );
+      const statuses = burst.map((r) => r.status);
+      expect(statuses.filter((s) => s === 200).length, statuses.join(',')).toBeGreaterThanOrEqual(3);
+      expect(statuses.filter((s) => s === 503).length, statuses.join(',')).toBeGreaterThanOrEqual(10);
+      const shed = burst.find((r) => r.status === 503)!;
+      expect(shed.headers.get('retry-after')).toBe('1');
+      expect(await shed.json()).toMatchObject({ code: 'PGRST003', message: 'The server is overloaded.' });
+      expect((await fetch(`${small.url}/healthz`)).status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
 });
