@@ -18,11 +18,14 @@ export interface RunHosts {
  * The Redis a local run connects to (the target child, or the redis-down fault's TCP proxy):
  * `--redis-url`, else REDIS_URL when the fault needs Redis, else none. Which flag named it, for errors.
  */
-export function runRedisUrl(hosts: RunHosts, env: HostEnv): { url: string; flag: string } | undefined {
+export function runRedisUrl(
+  hosts: RunHosts,
+  environment: RunEnvironment,
+): { url: string; flag: string } | undefined {
   if (hosts.redisUrl !== undefined) return { url: hosts.redisUrl, flag: '--redis-url' };
   if (hosts.fault !== 'redis-down') return undefined;
-  return env.REDIS_URL
-    ? { url: env.REDIS_URL, flag: 'REDIS_URL' }
+  return environment.redisUrl
+    ? { url: environment.redisUrl, flag: 'REDIS_URL' }
     : { url: DEFAULT_REDIS_URL, flag: '--redis-url' };
 }
 

@@ -30,7 +30,8 @@ export interface TargetProcessOptions {
 
 /**
  * Starts `atlas-cap target --json --port 0` as a child process (so its CPU is not k6's or the runner's),
- * the database and Redis URLs in its environment (DATABASE_URL, REDIS_URL), and resolves once it prints its ready line `{"listening", "upstream", "policy"}`.
+ * the database and Redis URLs in its environment (DATABASE_URL, REDIS_URL), and resolves once it
+ * prints its ready line `{"listening", "upstream", "policy"}`.
  */
 export async function startTargetProcess(options: TargetProcessOptions): Promise<TargetProcess> {
   const args = [CLI, 'target', '--json', '--port', '0', '--policy', options.policy];
