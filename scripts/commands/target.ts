@@ -6,6 +6,7 @@ import { startTarget } from '../../backend/index.ts';
 import { jwtSecretFromEnv } from '../../backend/jwt.ts';
 import { isLoopbackHost } from '../../core/loopback.ts';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
+import { maskUrl } from '../../core/redact.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import { resolveDatabase } from '../lib/database.ts';
 import { urlRefusal } from './flags/index.ts';
