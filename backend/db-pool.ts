@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Policy } from '../core/policy.ts';
 import type { TargetMetrics } from './metrics.ts';
-import { connectionLost, databaseUnavailable, poolTimeout } from './rest/postgrest-error.ts';
+import { connectionLost, databaseUnavailable, poolSaturated, poolTimeout } from './rest/postgrest-error.ts';
 
 /** A checked-out connection that records every statement under a query kind. */
 export interface DbSession {
@@ -38,8 +38,16 @@ function isAcquireTimeout(error: Error): boolean {
  * session's statement_timeout, and `acquireTimeoutMs` as the longest wait for a connection (pg's
  * connectionTimeoutMillis bounds both the queue wait and a new connection's handshake), after
  * which the request fails with 503 PGRST003. Sessions use TimeZone UTC, as Supabase's database does.
+ * Admission control: when `maxWaiting` requests already wait for a connection, the next one is
+ * refused at once (503 with Retry-After) instead of queueing behind them, so overload sheds load
+ * fast and the queue (its memory and its wait) stays bounded.
  */
-export function createDbPool(databaseUrl: string, policy: Policy, metrics: TargetMetrics): DbPool {
+export function createDbPool(
+  databaseUrl: string,
+  policy: Policy,
+  metrics: TargetMetrics,
+  maxWaiting: number = Number.POSITIVE_INFINITY,
+): DbPool {
   const { poolSize, acquireTimeoutMs, statementTimeoutMs } = policy.database;
   const config: pg.PoolConfig = {
     connectionString: databaseUrl,
@@ -61,6 +69,10 @@ export function createDbPool(databaseUrl: string, policy: Policy, metrics: Targe
   });
 
   async function acquire(): Promise<pg.PoolClient> {
+    if (pool.waitingCount >= maxWaiting) {
+      metrics.dbErrors.inc({ kind: 'acquire', code: 'pool_saturated' });
+      throw poolSaturated(maxWaiting);
+    }
     const started = performance.now();
     try {
       const client = await pool.connect();

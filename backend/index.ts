@@ -22,7 +22,9 @@ export { startUpstreamStub } from './upstream-stub.ts';
 export async function startTarget(options: TargetOptions): Promise<RunningTarget> {
   const { policy } = options;
   const metrics = createMetrics();
-  const db = createDbPool(options.databaseUrl, policy, metrics);
+  const maxWaiting =
+    options.maxWaitingForDb ?? policy.database.poolSize * TARGET_DEFAULTS.waitingPerConnection;
+  const db = createDbPool(options.databaseUrl, policy, metrics, maxWaiting);
   const redis = options.redisUrl ? createRedisStore(options.redisUrl) : undefined;
   // Listen only once Redis is connected (or has had its connect timeout), so the first /healthz and
   // the first rate-limited request see Redis as it is, not a connection still being made.
@@ -49,6 +51,9 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
       maxQueuedUpstream: options.maxQueuedUpstream ?? TARGET_DEFAULTS.maxQueuedUpstream,
     },
     health: { policy, db, redis, startedAt: Date.now() },
+    // Room for every upstream socket and every connection with its waiters: admission only cuts
+    // what could not progress anyway (CPU overload).
+    maxInFlight: options.maxInFlight ?? policy.upstream.maxSockets + policy.database.poolSize + maxWaiting,
   });
   const release = async () => {
     upstream.close();

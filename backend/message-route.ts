@@ -6,6 +6,7 @@ import { authenticateUser } from './auth.ts';
 import type { DbPool } from './db-pool.ts';
 import type { TargetMetrics } from './metrics.ts';
 import type { MessageRateLimiter } from './rate-limit.ts';
+import { parseJsonText } from './rest/json-body.ts';
 import { PostgrestError } from './rest/postgrest-error.ts';
 import { type UpstreamClient, UpstreamError } from './upstream-agent.ts';
 
@@ -42,7 +43,7 @@ function parseBody(raw: unknown): { conversationId: string; content: string } {
     fail(400, 'invalid_body', 'Body must be JSON {conversation_id, content}');
   let body: unknown;
   try {
-    body = JSON.parse(raw);
+    body = parseJsonText(raw);
   } catch (error) {
     fail(400, 'invalid_body', 'Body is not valid JSON', (error as Error).message);
   }

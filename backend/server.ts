@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { redact } from '../core/redact.ts';
+import { registerAdmission } from './admission.ts';
 import { type HealthDeps, registerHealthz } from './healthz.ts';
 import { type MessageDeps, registerMessageRoute } from './message-route.ts';
 import type { TargetMetrics } from './metrics.ts';
@@ -12,6 +13,8 @@ export interface ServerDeps {
   rest: RestDeps;
   message: MessageDeps;
   health: HealthDeps;
+  /** Requests served at once before new ones get 503 (admission.ts); unbounded when absent. */
+  maxInFlight?: number;
 }
 
 /** Request bodies above 1 MiB get 413 (PostgREST sits behind a gateway with a similar cap). */
@@ -34,6 +37,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
+  if (deps.maxInFlight !== undefined) registerAdmission(app, deps.maxInFlight);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const labels = { route, status: String(reply.statusCode) };

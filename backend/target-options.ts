@@ -19,6 +19,10 @@ export interface TargetOptions {
   maxRows?: number;
   /** Upstream calls allowed to queue for a socket before /api/message answers 503 (memory bound). */
   maxQueuedUpstream?: number;
+  /** Requests allowed to wait for a database connection before new ones get 503 at once. */
+  maxWaitingForDb?: number;
+  /** Requests served at once before new ones get 503 at once (default: upstream sockets + pool + waiters). */
+  maxInFlight?: number;
 }
 
 /** A listening target. */
@@ -34,4 +38,10 @@ export const TARGET_DEFAULTS = {
   maxRows: 1000,
   /** 20k queued calls hold a few tens of MB; far beyond what the report's loads queue. */
   maxQueuedUpstream: 20_000,
+  /**
+   * Per pooled connection, requests that may wait for one: 8 (an assumption). A waiter then waits about
+   * 8 statement times, far below any latency budget; a longer queue only waits toward the acquire
+   * timeout and holds memory. Measured under overload: docs/target.md, "Overload".
+   */
+  waitingPerConnection: 8,
 } as const;

@@ -6,12 +6,12 @@ import pg from 'pg';
 import { FIXTURES_DIR } from '../core/load-yaml-config.ts';
 import type { Tier } from '../core/profile.ts';
 
-/** Applies fixtures/schema: auth stub, tables, keys and indexes. */
+/** Applies fixtures/schema: auth stub, tables, API-role grants, keys and indexes. */
 export async function applyAtlasSchema(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    for (const file of ['auth.sql', 'plain.sql', 'plain.indexes.sql']) {
+    for (const file of ['auth.sql', 'plain.sql', 'grants.sql', 'plain.indexes.sql']) {
       await client.query(readFileSync(`${FIXTURES_DIR}/schema/${file}`, 'utf8'));
     }
   } finally {

@@ -86,6 +86,24 @@ export function poolTimeout(ms: number): PostgrestError {
   );
 }
 
+/** Seconds a client shed by admission control is asked to wait before retrying. */
+export const SHED_RETRY_AFTER_S = 1;
+
+/**
+ * PGRST003 answered at once: `waiting` requests already queue for a connection, so this one is shed
+ * (503, Retry-After) rather than queued to time out.
+ */
+export function poolSaturated(waiting: number): PostgrestError {
+  return new PostgrestError(
+    503,
+    'PGRST003',
+    'Timed out acquiring connection from connection pool.',
+    `${waiting} requests already wait for a connection; retry later`,
+    null,
+    { 'retry-after': String(SHED_RETRY_AFTER_S) },
+  );
+}
+
 /** PGRST000: the database cannot be reached. */
 export function databaseUnavailable(reason: string): PostgrestError {
   return new PostgrestError(

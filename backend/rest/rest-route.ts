@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateRest } from '../auth.ts';
 import type { DbPool } from '../db-pool.ts';
 import { isAnonymous, type Principal } from '../rls.ts';
+import { checkColumnPrivileges } from './column-privileges.ts';
+import { parseJsonText } from './json-body.ts';
 import {
   fromPgError,
   invalidBody,
@@ -68,7 +70,7 @@ function parseJsonBody(request: FastifyRequest): unknown {
   const raw = request.body;
   if (typeof raw !== 'string' || raw.trim() === '') throw invalidBody('the request body is empty');
   try {
-    return JSON.parse(raw);
+    return parseJsonText(raw);
   } catch (error) {
     throw invalidBody((error as Error).message);
   }
@@ -202,12 +204,17 @@ async function handleWrite(
         ? reply.header('content-type', 'application/json; charset=utf-8').send('[]')
         : reply.send();
     }
+    checkColumnPrivileges(table, principal, 'insert', columns);
     if (isAnonymous(principal)) throw rlsViolation(table.name, true);
     const onConflict =
       query.onConflict ??
       (prefer.resolution === 'none'
         ? [...table.primaryKey]
         : await (deps.primaryKey?.(table) ?? [...table.primaryKey]));
+    if (prefer.resolution === 'merge-duplicates') {
+      const updated = columns.filter((c) => !onConflict.includes(c));
+      checkColumnPrivileges(table, principal, 'update', updated);
+    }
     stmt = buildInsert(
       table,
       principal,
@@ -222,6 +229,7 @@ async function handleWrite(
     if (!isRecord(body)) throw invalidBody('expected a JSON object');
     const columns = writeColumns(table, Object.keys(body));
     if (columns.length === 0) return reply.status(204).send();
+    checkColumnPrivileges(table, principal, 'update', columns);
     stmt = buildUpdate(table, principal, JSON.stringify(body), columns, query.filters, returning);
     kind = `update.${table.name}`;
   }

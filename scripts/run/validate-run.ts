@@ -6,6 +6,7 @@ import { parseFlags } from '../commands/flags/parse-flags.ts';
 import { RUN_NUMBERS } from '../commands/flags/run-flags.ts';
 import { type FaultName, parseFault } from './faults.ts';
 import { parseScenario, type ScenarioName } from './plan.ts';
+import { checkRunHosts } from './run-hosts.ts';
 import type { RunEnvironment, RunOptions } from './run-options.ts';
 
 /** Run options after validation: the checked values `runScenario` works with. */
@@ -65,6 +66,7 @@ export function validateRun(options: RunOptions, environment: RunEnvironment): V
   if (schema !== 'plain' && schema !== 'partitioned') {
     throw new UsageError('--schema', `must be plain or partitioned, got ${schema}`);
   }
+  checkRunHosts(options, environment);
   const profile = { ...options.profile, asOf: 'now' };
   return { scenario, profile, segments, warmupSeconds, fault, local, schema };
 }

@@ -117,6 +117,7 @@ export async function applySchema(
       [start.profile, start.users, start.seed, start.asOf, start.schema, !hasAuth, !hasAuthSchema],
     );
     for (const s of readSqlStatements(`${variant}.sql`)) await client.query(s);
+    for (const s of readSqlStatements('grants.sql')) await client.query(s);
     if (variant === 'partitioned') {
       for (const s of partitionDdl(start.asOf.getTime(), historyDays)) await client.query(s);
     }
