@@ -11,6 +11,8 @@ export type { Claim, ClaimEvaluation } from './claim.ts';
 export { ReadinessSchema } from './claim.ts';
 export { evaluateClaims } from './claims.ts';
 export type { CostPrediction } from './cost.ts';
+export type { DataSizeFit, DataSizePoint } from './data-size.ts';
+export { dataSizePoints, demandMs, fitDataSize, missRatio, syncDemandAt } from './data-size.ts';
 export { defaultCalibration, defaultTargets } from './defaults.ts';
 export type { DesPattern } from './des/index.ts';
 export { DIURNAL_RAMP, JITTERED_TIMERS, POISSON, predictDes, THUNDERING_HERD } from './des/index.ts';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
@@ -12,6 +12,7 @@ import { buildReview, claimRow, renderReview, STEADY_SCENARIOS, writeReview } fr
 import {
   calibrate,
   contextFor,
+  dataSizePoints,
   evaluateClaims,
   type Prediction,
   predictDes,
@@ -171,6 +172,8 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     policies: byName,
     pricing,
     contextFor: (p) => contextFor(input, p),
+    // Table-size runs of every profile: the data-size factor compares datasets of different sizes.
+    dataSizePoints: dataSizePoints(found.map((r) => ({ name: basename(r.dir), record: r.record }))),
   });
 
   const assumptions: Assumption[] = [
