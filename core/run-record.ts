@@ -141,6 +141,8 @@ export const RunRecordSchema = z.object({
     cores: z.number().int().positive(),
     memoryBytes: z.number().positive(),
     cpuModel: z.string(),
+    /** Cores the database server was limited to (atlas-cap run --db-cores); absent: not limited. */
+    dbCores: z.number().int().positive().optional(),
   }),
   git: z.object({ commit: z.string().nullable(), dirty: z.boolean() }),
   startedAt: z.string(),

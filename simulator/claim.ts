@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
+import type { DataSizePoint } from './data-size.ts';
 import type { Pricing } from './pricing.ts';
 
 // A claim of the seed documents (fixtures/targets/readiness.yaml): its schema, the shape of its
@@ -34,6 +35,7 @@ export const ClaimSchema = z.object({
     'monthly-cost',
     'database-cost',
     'egress-cost',
+    'data-size-factor',
     'not-modelled',
   ]),
   claimed: numberOrRange,
@@ -92,6 +94,8 @@ export interface ClaimsContext {
   /** Model context per policy (calibration, targets, cores). */
   contextFor: (policy: Policy) => ModelContext;
   pricing?: Pricing;
+  /** Table-size run records reduced to data-size points (data-size-factor claims; absent: none given). */
+  dataSizePoints?: DataSizePoint[];
 }
 
 /** A claim figure as the documents write it: thousands separated, small values to 3 digits. */

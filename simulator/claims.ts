@@ -1,5 +1,6 @@
 import type { Claim, ClaimEvaluation, ClaimsContext, ClaimVerdict } from './claim.ts';
 import { fmt, fmtRange, num } from './claim.ts';
+import { evaluateDataSizeClaim } from './claim-data-size.ts';
 import { ownSide } from './claim-own-side.ts';
 import { profileSide } from './claim-profile-side.ts';
 
@@ -31,6 +32,7 @@ function relDiff(claimed: number | [number, number], value: number | null): numb
 /** Evaluates one claim under its own assumptions and under the profile. */
 export function evaluateClaim(claim: Claim, ctx: ClaimsContext): ClaimEvaluation {
   const policyName = claim.policy;
+  if (claim.kind === 'data-size-factor') return evaluateDataSizeClaim(claim, ctx);
   if (claim.kind === 'not-modelled') {
     return {
       id: claim.id,

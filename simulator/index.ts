@@ -30,6 +30,8 @@ export { ReadinessSchema } from './claim.ts';
 export { evaluateClaims } from './claims.ts';
 export type { CheapestResult, CostItem, CostPrediction } from './cost.ts';
 export { cheapestConfiguration } from './cost.ts';
+export type { DataSizeFit, DataSizePoint } from './data-size.ts';
+export { dataSizePoints, demandMs, fitDataSize, missRatio, syncDemandAt } from './data-size.ts';
 export type { DecisionInputs, DecisionResult, Verdict } from './decide.ts';
 export { decide } from './decide.ts';
 export type { RuleFailure, RuleInput, RuleOutcome } from './decision-rule.ts';

@@ -12,7 +12,10 @@
 //      saturation measured and the named bottleneck the busiest resource.
 // Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 1500,3000,4500
 //   --fit-launch-mix 300,600,900  --seconds 60  --warmup 10  --replicates 2  --knee N (use N as K instead
-//   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench).
+//   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
+//   --db-cores F:H (another machine size, issue 12 item 6: the fit runs with the database server limited
+//   to F cores, the knee levels to H; on a scratch database of the embedded PostgreSQL, the harness's own
+//   server, which taskset may pin: never the machine's shared one).
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,6 +35,7 @@ import {
   validateRuns,
 } from '../../simulator/index.ts';
 import { readRunRecords } from '../inputs/run-records.ts';
+import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { seedDatabase } from '../seed/index.ts';
 import { belowKneeChecks, type Check, KNEE_FRACTIONS, pastKneeChecks } from './knee-judge.ts';
@@ -60,6 +64,7 @@ const { values: flags } = (() => {
         replicates: { type: 'string', default: '2' },
         knee: { type: 'string' },
         reuse: { type: 'string' },
+        'db-cores': { type: 'string' },
       },
       strict: true,
     });
@@ -92,6 +97,16 @@ const replicates = whole('replicates', flags.replicates!, 1);
 const kneeOverride = flags.knee === undefined ? null : whole('knee', flags.knee, 1);
 const reuse = flags.reuse === undefined ? null : resolve(flags.reuse);
 if (reuse !== null && !existsSync(reuse)) refuse(`--reuse: ${reuse} does not exist`);
+const dbCores = (() => {
+  if (flags['db-cores'] === undefined) return null;
+  const m = /^(\d+):(\d+)$/.exec(flags['db-cores']);
+  const [fit, held] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (!m || fit < 1 || held < 1 || fit > cpus().length || held > cpus().length)
+    refuse(
+      `--db-cores must be FIT:HELD, whole numbers from 1 to ${cpus().length} (this machine's cores), got '${flags['db-cores']}'`,
+    );
+  return { fit, held };
+})();
 
 async function withAdmin<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
@@ -104,8 +119,7 @@ async function withAdmin<T>(url: string, f: (c: pg.Client) => Promise<T>): Promi
 }
 
 /** A scratch database for the whole bench; dropped by `done`. */
-async function scratchDatabase(): Promise<{ url: string; done: () => Promise<void> }> {
-  const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+async function scratchDatabase(adminUrl: string): Promise<{ url: string; done: () => Promise<void> }> {
   const name = `atlas_kneebench_${process.pid}`;
   await withAdmin(adminUrl, (c) => c.query(`create database ${name}`));
   const url = new URL(adminUrl);
@@ -119,7 +133,14 @@ async function scratchDatabase(): Promise<{ url: string; done: () => Promise<voi
 }
 
 /** Runs `scenario` at `users` (seeded, vacuumed, replicates checkpointed), records under `dir`/`tag`. */
-async function runLevel(databaseUrl: string, dir: string, tag: string, scenario: Case, users: number) {
+async function runLevel(
+  databaseUrl: string,
+  dir: string,
+  tag: string,
+  scenario: Case,
+  users: number,
+  cores: number | undefined,
+) {
   await seedDatabase({
     profile: loadProfile(PROFILE),
     users,
@@ -140,6 +161,7 @@ async function runLevel(databaseUrl: string, dir: string, tag: string, scenario:
       durationSeconds: seconds,
       warmupSeconds: warmup,
       databaseUrl,
+      dbCores: cores,
       target: 'local',
       outDir: join(dir, `${tag}-${scenario}-${users}u-r${r}`),
       log: (line) => process.stderr.write(`  [${users}u r${r}] ${line}\n`),
@@ -187,7 +209,7 @@ function merged(levels: ValidationLevel[]): ValidationLevel {
 
 async function benchCase(scenario: Case, dir: string, databaseUrl: string | null): Promise<boolean> {
   const fit = fitLevels[scenario];
-  if (databaseUrl) for (const u of fit) await runLevel(databaseUrl, dir, 'fit', scenario, u);
+  if (databaseUrl) for (const u of fit) await runLevel(databaseUrl, dir, 'fit', scenario, u, dbCores?.fit);
   const fitRuns = runsOf(dir, `fit-${scenario}-`);
   if (fitRuns.length === 0) throw new Error(`no fit runs of ${scenario} in ${dir}`);
   const cal = calibrate(fitRuns.map((r) => ({ record: r.record, series: r.series })));
@@ -200,7 +222,8 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   );
   if (k === null) return false;
   const at = KNEE_FRACTIONS.map((f) => ({ f, users: Math.max(1, Math.round(f * k)) }));
-  if (databaseUrl) for (const { users } of at) await runLevel(databaseUrl, dir, 'held', scenario, users);
+  if (databaseUrl)
+    for (const { users } of at) await runLevel(databaseUrl, dir, 'held', scenario, users, dbCores?.held);
   let pass = true;
   for (const { f, users } of at) {
     const runs = runsOf(dir, `held-${scenario}-${users}u-`);
@@ -253,14 +276,28 @@ async function main(): Promise<void> {
     reuse ?? join(ROOT, 'reports', 'runs', `knee-bench-${new Date().toISOString().replace(/[-:.]/g, '')}`);
   mkdirSync(dir, { recursive: true });
   let all = true;
+  // --db-cores pins the database server, so it must be the harness's own (embedded), never the shared one.
+  const embedded =
+    dbCores && !reuse ? await startEmbeddedPostgres((l) => process.stderr.write(`${l}\n`)) : null;
+  const adminUrl = embedded
+    ? embedded.url.replace(/\/[^/]*$/, '/postgres')
+    : (process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  if (dbCores) {
+    console.log(
+      `database server: embedded, ${dbCores.fit} core(s) for the fit runs, ${dbCores.held} for the knee levels`,
+    );
+    // Said on every such bench until calibration reads machine.dbCores (docs/simulator.md).
+    console.log("note: the model does not read machine.dbCores yet: its knee is the rig's, not a transfer");
+  }
   for (const scenario of cases) {
-    const db = reuse ? null : await scratchDatabase();
+    const db = reuse ? null : await scratchDatabase(adminUrl);
     try {
       all = (await benchCase(scenario, dir, db?.url ?? null)) && all;
     } finally {
       await db?.done();
     }
   }
+  await embedded?.stop();
   console.log(`runs: ${dir}`);
   console.log(`overall: ${all ? 'PASS' : 'FAIL'}`);
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
@@ -13,6 +13,7 @@ import {
   ASSUMPTION_NAMES,
   calibrate,
   contextFor,
+  dataSizePoints,
   decide,
   evaluateClaims,
   loadSentence,
@@ -190,6 +191,8 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     policies: byName,
     pricing,
     contextFor: (p) => contextFor(input, p),
+    // Table-size runs of every profile: the data-size factor compares datasets of different sizes.
+    dataSizePoints: dataSizePoints(found.map((r) => ({ name: basename(r.dir), record: r.record }))),
   });
 
   const extraAssumptions: Assumption[] = [

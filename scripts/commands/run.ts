@@ -22,6 +22,7 @@ interface RunArgs {
   target: string;
   segments: string;
   schema: string;
+  dbCores?: string;
   fault?: string;
   redisUrl?: string;
   out?: string;
@@ -83,6 +84,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'string',
         default: 'plain',
         describe: 'schema to seed: plain or partitioned',
+      })
+      .option('db-cores', {
+        type: 'string',
+        describe: 'limit the embedded database server to this many cores (taskset; not with --database-url)',
       })
       .option('fault', {
         type: 'string',

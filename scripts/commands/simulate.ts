@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Policy } from '../../core/policy.ts';
 import { loadPolicy } from '../../core/policy.ts';
@@ -14,6 +15,7 @@ import {
   calibrate,
   contextFor,
   DIURNAL_RAMP,
+  dataSizePoints,
   evaluateClaims,
   formatClaims,
   formatSimulation,
@@ -143,6 +145,7 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
       policies: byName,
       pricing,
       contextFor: (p) => contextFor(input, p),
+      dataSizePoints: dataSizePoints(runs.map((r) => ({ name: basename(r.dir), record: r.record }))),
     });
   }
   return { result, claims, seedCosts: seedCostEstimates(readiness) };

@@ -87,7 +87,7 @@ export function assembleRecord(parts: RunParts): RunRecord {
     arrivalRates: parts.plan.arrivalRates,
     target: { kind: run.local ? 'local' : 'remote', url: maskUrl(parts.baseUrl), schema: run.schema },
     k6: { version: K6_VERSION, segments: run.segments },
-    machine,
+    machine: run.dbCores === undefined ? machine : { ...machine, dbCores: run.dbCores },
     git: gitInfo(ROOT),
     startedAt: parts.started.toISOString(),
     endedAt: parts.ended.toISOString(),

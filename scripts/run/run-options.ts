@@ -62,6 +62,8 @@ export interface RunOptions {
   fault?: string | undefined;
   allowRemote?: string | undefined;
   schema?: 'plain' | 'partitioned';
+  /** Limit the embedded database server to this many cores (taskset); absent: not limited. */
+  dbCores?: number | undefined;
   /** Use Redis for the target's rate-limit counters; redis-down implies it. */
   redisUrl?: string | undefined;
   /** The environment as the CLI read it; none when absent (a library caller passes what it wants). */

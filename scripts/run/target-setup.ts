@@ -1,10 +1,13 @@
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { anonKey, DEV_JWT_SECRET } from '../../backend/jwt.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import { type ResolvedDatabase, resolveDatabase } from '../lib/database.ts';
+import { EMBEDDED_DATA_DIR } from '../lib/embedded-postgres.ts';
 import { readSeedInfo } from '../seed/index.ts';
+import { isEmbeddedUrl, limitServerCores } from './db-cores.ts';
 import { ensureSeeded } from './ensure-seeded.ts';
 import { SLOW_QUERY } from './faults.ts';
 import type { RunEnvironment, RunOptions } from './run-options.ts';
@@ -16,6 +19,8 @@ import type { ValidRun } from './validate-run.ts';
 /** What a run holds while it runs; filled as each part starts, so a failure releases what did start. */
 export interface HeldResources {
   db?: ResolvedDatabase;
+  /** Sets the database server back to every core (--db-cores). */
+  unlimitDb?: () => void;
   target?: TargetProcess;
   proxy?: TcpProxy;
   /** Private copy of the users export with tokens (scripts/run/tokens.ts). */
@@ -36,6 +41,7 @@ export async function releaseAll(held: HeldResources): Promise<void> {
   held.tokens?.remove();
   await held.target?.stop();
   await held.proxy?.close();
+  held.unlimitDb?.();
   await held.db?.release();
 }
 
@@ -56,6 +62,15 @@ export async function startLocalTarget(
     { databaseUrl: options.databaseUrl, allowRemote: options.allowRemote },
     log,
   );
+  if (run.dbCores !== undefined) {
+    // validateRun refused a shared server; the embedded one is the harness's own.
+    if (held.db.source !== 'embedded' && !isEmbeddedUrl(held.db.url))
+      throw new UsageError('--db-cores', 'limits only the embedded PostgreSQL');
+    held.unlimitDb = limitServerCores(EMBEDDED_DATA_DIR, run.dbCores, availableParallelism());
+    log(
+      `database server limited to ${run.dbCores} core(s) (taskset ${run.dbCores === 1 ? '0' : `0-${run.dbCores - 1}`})`,
+    );
+  }
   const wanted = { ...options, profile: run.profile, schema: run.schema };
   const usersCsv = await ensureSeeded(wanted, held.db.url, log);
   const policyFile = join(work, 'policy.yaml');

@@ -1,13 +1,20 @@
+import { availableParallelism } from 'node:os';
 import { remoteRefusal } from '../../core/loopback.ts';
 import type { Profile } from '../../core/profile.ts';
 import { maskUrl } from '../../core/redact.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import { parseFlags } from '../commands/flags/parse-flags.ts';
 import { RUN_NUMBERS } from '../commands/flags/run-flags.ts';
+import { EMBEDDED_PORT } from '../lib/embedded-postgres.ts';
+import { isEmbeddedUrl, parseDbCores } from './db-cores.ts';
 import { type FaultName, parseFault } from './faults.ts';
+
 import { parseScenario, type ScenarioName } from './plan.ts';
 import { checkRunHosts } from './run-hosts.ts';
 import type { RunEnvironment, RunOptions } from './run-options.ts';
+
+// No URL given: the runner starts the embedded server, its own.
+const EMBEDDED_URL = `postgres://127.0.0.1:${EMBEDDED_PORT}`;
 
 /** Run options after validation: the checked values `runScenario` works with. */
 export interface ValidRun {
@@ -22,10 +29,16 @@ export interface ValidRun {
   fault: FaultName | undefined;
   local: boolean;
   schema: 'plain' | 'partitioned';
+  /** Cores the embedded database server is limited to; undefined: not limited. */
+  dbCores: number | undefined;
 }
 
 /** Checks every option before anything is started or written; throws a UsageError naming the flag. */
-export function validateRun(options: RunOptions, environment: RunEnvironment): ValidRun {
+export function validateRun(
+  options: RunOptions,
+  environment: RunEnvironment,
+  machineCores: number = availableParallelism(),
+): ValidRun {
   const scenario = parseScenario(options.scenario);
   // The library takes numbers, the CLI text: both are held to the same rules (scripts/commands/flags).
   const { warmup: warmupSeconds, segments } = parseFlags(RUN_NUMBERS, {
@@ -68,5 +81,9 @@ export function validateRun(options: RunOptions, environment: RunEnvironment): V
   }
   checkRunHosts(options, environment);
   const profile = { ...options.profile, asOf: 'now' };
-  return { scenario, profile, segments, warmupSeconds, fault, local, schema };
+  const dbCores = parseDbCores(options.dbCores, machineCores, {
+    local,
+    sharedUrl: !isEmbeddedUrl(options.databaseUrl ?? environment.databaseUrl ?? EMBEDDED_URL),
+  });
+  return { scenario, profile, segments, warmupSeconds, fault, local, schema, dbCores };
 }

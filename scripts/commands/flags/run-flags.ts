@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { FAULTS } from '../../run/faults.ts';
 import { MAX_DURATION_S, MAX_SEGMENTS } from '../../run/run-options.ts';
@@ -20,6 +21,8 @@ export const RUN_FLAGS = RUN_NUMBERS.extend({
   allowRemote: z.string().optional(),
   target: z.string(),
   schema: oneOf(['plain', 'partitioned']),
+  /** Cores the embedded database server is limited to (taskset); this machine's cores at most. */
+  dbCores: wholeNumber(1, availableParallelism()).optional(),
   fault: oneOf(FAULTS).optional(),
   redisUrl: z.string().optional(),
   out: z.string().optional(),

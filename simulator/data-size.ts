@@ -1,0 +1,157 @@
+import { linearRegression } from 'simple-statistics';
+import type { RunRecord } from '../core/run-record.ts';
+
+// Service demand as a function of data size (issue 12, item 3). A statement's database time is a part
+// that does not depend on how big the tables are (parse, plan, the rows it returns, found in memory)
+// plus a cost per page it must read into shared buffers. Pages read = pages touched × miss ratio, and
+// the miss ratio grows once the table and its indexes no longer fit the database's memory:
+//   demandMs = baseMs + missMsPerPage × pagesTouched(rows, indexBytes) × missRatio(table, index, memory)
+// baseMs and missMsPerPage are fitted from table-size run records at two or more data sizes, where the
+// database counted its own buffer reads (run.json `database`): the fit needs no assumption about access
+// patterns, only the prediction at another size does (uniform access over table and index).
+
+/** PostgreSQL's page size, bytes. */
+export const PAGE_BYTES = 8192;
+/** Index entries per B-tree page (assumption: ~16-byte keys and tuple headers in an 8 kB page, 70% full). */
+export const BTREE_FANOUT = 256;
+
+/** Share of page touches that miss `memoryBytes` of cache when `tableBytes + indexBytes` are accessed uniformly. */
+export function missRatio(tableBytes: number, indexBytes: number, memoryBytes: number): number {
+  const size = tableBytes + indexBytes;
+  if (size <= 0 || memoryBytes >= size) return 0;
+  return 1 - Math.max(0, memoryBytes) / size;
+}
+
+/** Depth of a B-tree of `indexBytes` (root to leaf, at least 1). */
+export function btreeDepth(indexBytes: number): number {
+  const pages = Math.max(1, Math.ceil(indexBytes / PAGE_BYTES));
+  return 1 + Math.ceil(Math.log(pages) / Math.log(BTREE_FANOUT));
+}
+
+/** Pages one index scan touches: one descent of the index and one heap page per row returned (rows scattered). */
+export function pagesTouched(rowsReturned: number, indexBytes: number): number {
+  return btreeDepth(indexBytes) + Math.max(0, rowsReturned);
+}
+
+/** The fitted data-size model: demand per sync when nothing misses, and the cost of one page read. */
+export interface DataSizeFit {
+  baseMs: number;
+  missMsPerPage: number;
+  /** Run records the fit rests on. */
+  points: number;
+}
+
+/** Database time (ms) of one statement (base `baseMs` when all in memory) returning `rowsReturned` rows. */
+export function demandMs(
+  baseMs: number,
+  missMsPerPage: number,
+  rowsReturned: number,
+  tableBytes: number,
+  indexBytes: number,
+  memoryBytes: number,
+): number {
+  const misses = pagesTouched(rowsReturned, indexBytes) * missRatio(tableBytes, indexBytes, memoryBytes);
+  return baseMs + missMsPerPage * misses;
+}
+
+/** One table-size run reduced to what the fit needs: its data size, database time and page reads per sync. */
+export interface DataSizePoint {
+  run: string;
+  schema: 'plain' | 'partitioned';
+  /** Messages in the seeded dataset (profile users × conversations × messages per conversation, means). */
+  messages: number;
+  dbTimeMsPerSync: number;
+  /** Pages the database read into shared buffers per sync (run.json database.blocksRead / syncs). */
+  readsPerSync: number;
+  /** Pages touched per sync, in memory or not ((blocksHit + blocksRead) / syncs). */
+  touchesPerSync: number;
+  sizeBytes: number;
+  sharedBuffersBytes: number;
+}
+
+type Shape = {
+  users?: unknown;
+  conversationsPerUser?: { mean?: unknown };
+  messagesPerConversation?: { mean?: unknown; reference?: unknown };
+};
+
+/** Messages of a profile (as a run record resolves it): users × conversations × messages per conversation, `mean` or `reference`. */
+export function profileMessages(
+  profile: RunRecord['profile'],
+  which: 'mean' | 'reference' = 'mean',
+): number | null {
+  const p = profile as Shape;
+  const users = p.users;
+  const conversations = p.conversationsPerUser?.mean;
+  const perConversation = p.messagesPerConversation?.[which];
+  if (typeof users !== 'number' || typeof conversations !== 'number' || typeof perConversation !== 'number')
+    return null;
+  return users * conversations * perConversation;
+}
+
+/** The data-size point of a table-size run record, or why it has none. */
+export function dataSizePoint(record: RunRecord, run: string): DataSizePoint | string {
+  if (record.scenario !== 'table-size') return `${run}: scenario ${record.scenario}, not table-size`;
+  const messages = profileMessages(record.profile);
+  if (messages === null) return `${run}: its profile gives no message count`;
+  const dbTime = record.sync?.dbTimeMsPerSync ?? null;
+  if (dbTime === null) return `${run}: no database time per sync measured`;
+  if (!record.database) return `${run}: no database activity measured (buffer reads)`;
+  const syncs = record.iterations.completed;
+  if (syncs <= 0) return `${run}: no sync completed`;
+  return {
+    run,
+    schema: record.target.schema ?? 'plain',
+    messages,
+    dbTimeMsPerSync: dbTime,
+    readsPerSync: record.database.blocksRead / syncs,
+    touchesPerSync: (record.database.blocksHit + record.database.blocksRead) / syncs,
+    sizeBytes: record.database.sizeBytes,
+    sharedBuffersBytes: record.database.sharedBuffersBytes,
+  };
+}
+
+/**
+ * Fits baseMs and missMsPerPage by least squares of database time per sync on page reads per sync.
+ * Needs two or more points with different reads; with none that differ, baseMs is their mean and the
+ * miss cost unknown (null).
+ */
+export function fitDataSize(points: DataSizePoint[]): DataSizeFit | null {
+  if (points.length === 0) return null;
+  const reads = new Set(points.map((p) => p.readsPerSync));
+  if (points.length < 2 || reads.size < 2) return null;
+  const { m, b } = linearRegression(points.map((p) => [p.readsPerSync, p.dbTimeMsPerSync]));
+  return { baseMs: b, missMsPerPage: Math.max(0, m), points: points.length };
+}
+
+/**
+ * Database bytes at `messages` messages, scaled from a measured point (the messages table and its
+ * indexes dominate the database; linear in rows).
+ */
+export function bytesAt(point: DataSizePoint, messages: number): number {
+  return (point.sizeBytes * messages) / point.messages;
+}
+
+/**
+ * Database time per sync at `messages` messages and `memoryBytes` of buffers: the fit's base plus the
+ * point's page touches per sync times the miss ratio of the database scaled to that size.
+ */
+export function syncDemandAt(
+  fit: DataSizeFit,
+  point: DataSizePoint,
+  messages: number,
+  memoryBytes: number,
+): number {
+  const reads = point.touchesPerSync * missRatio(bytesAt(point, messages), 0, memoryBytes);
+  return fit.baseMs + fit.missMsPerPage * reads;
+}
+
+/** The data-size points of the table-size records among `runs` (named by folder); other records are skipped. */
+export function dataSizePoints(runs: { name: string; record: RunRecord }[]): DataSizePoint[] {
+  const points: DataSizePoint[] = [];
+  for (const { name, record } of runs) {
+    const p = dataSizePoint(record, name);
+    if (typeof p !== 'string') points.push(p);
+  }
+  return points;
+}
