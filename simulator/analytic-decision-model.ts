@@ -1,12 +1,17 @@
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
-import { predictAnalytic } from './analytic.ts';
-import { computeForPolicy, meetsTargets, monthlyCost } from './cost.ts';
+import { buildQueues, predictAnalytic } from './analytic.ts';
+import type { AssumptionName, Assumptions } from './assumptions.ts';
+import { ASSUMPTION_NAMES } from './assumptions.ts';
+import { computeForPolicy, monthlyCost } from './cost.ts';
 import type { DecisionModel, Dial, DialValues } from './decision-model.ts';
+import { judge } from './decision-rule.ts';
 import { searchKnee } from './knee-search.ts';
+import { applyLoad } from './load.ts';
+import { rateLimitOutcomes } from './rate-limit.ts';
 import type { Pricing } from './types.ts';
-import { workloadAt } from './workload.ts';
+import { messagesPerMinuteByTierOf, workloadAt } from './workload.ts';
 
 /** Inputs of {@link analyticDecisionModel}. */
 export interface AnalyticModelInput {
@@ -14,133 +19,143 @@ export interface AnalyticModelInput {
   policies: readonly Policy[];
   scales: readonly number[];
   pricing: Pricing | null;
-  /** Model context per policy (calibration, targets, cores, no abuse). */
+  /** The assumptions as set (their values are the dials' bases). */
+  assumptions: Assumptions;
+  /** Model context per policy (calibration, targets, cores; the base verdict carries no abuse). */
   contextFor: (policy: Policy) => ModelContext;
 }
 
-/** Dials of the analytic model: the load, the language-model hold and the pools. */
-export function analyticDials(profile: Profile, policies: readonly Policy[]): Dial[] {
-  const paid = profile.tierMix.core + profile.tierMix.studio;
-  const hold = policies[0]?.upstream.latencyMs.median ?? 500;
-  return [
-    {
-      name: 'onlineShare',
-      label: 'share of registered users online at the peak',
-      unit: 'share',
-      low: Math.min(0.05, profile.onlineShare),
-      base: profile.onlineShare,
-      high: Math.max(1, profile.onlineShare),
-      source: 'assumption: the seeds give no usage data; 1 = "concurrent users" (launch-readiness-report.md)',
-      scaling: 'load',
-    },
-    {
-      name: 'messagesPerMinute',
-      label: '/api/message sends per online user per minute',
-      unit: '/min',
-      low: Math.min(0.5, profile.messagesPerUserPerMinute),
-      base: profile.messagesPerUserPerMinute,
-      high: Math.max(4, profile.messagesPerUserPerMinute),
-      source: 'launch-readiness-report.md fix #1 "10k users × 2 requests/min"; range an assumption',
-    },
-    {
-      name: 'upstreamMedianMs',
-      label: 'language-model call, median time holding a socket (p95 in proportion)',
-      unit: 'ms',
-      low: Math.min(300, hold),
-      base: hold,
-      high: Math.max(1000, hold),
-      source: 'launch-readiness-report.md #1 "holds connection for ~500ms"; range an assumption',
-    },
-    {
-      name: 'paidShare',
-      label: 'share of users on a paid tier (they sync)',
-      unit: 'share',
-      low: Math.min(0.05, paid),
-      base: paid,
-      high: Math.max(0.2, paid),
-      source: 'launch-readiness-report.md "1,000 paying users" at 10k; range an assumption',
-    },
-    {
-      name: 'poolScale',
-      label: 'database pool and upstream sockets, × the policy',
-      unit: '×',
-      low: 0.5,
-      base: 1,
-      high: 2,
-      source: 'a choice: the policy sizes its pools',
-      choice: true,
-    },
-  ];
+/** The what-if's pool dial: the database pool and the upstream sockets, as a multiple of the policy's. */
+export const POOL_SCALE: Dial = {
+  name: 'poolScale',
+  label: 'database pool and upstream sockets, × the policy’s',
+  unit: '×',
+  low: 0.5,
+  base: 1,
+  high: 2,
+  source: 'a choice: the policy sizes its pools',
+  choice: true,
+};
+
+/**
+ * The assumptions as dials: every one with a range except the stress case (abuse is a separate row,
+ * never in a base verdict), and the pool choice of the what-if. monthlyActiveShare scales the load
+ * exactly (users × share: nothing else reads it), so the knee goes as 1 / share.
+ */
+export function assumptionDials(assumptions: Assumptions): Dial[] {
+  const dials: Dial[] = ASSUMPTION_NAMES.map((n) => assumptions[n])
+    .filter((a) => a.group !== 'stress')
+    .map((a) => ({
+      name: a.name,
+      label: a.label,
+      unit: a.unit,
+      low: Math.min(a.range.low, a.value),
+      base: a.value,
+      high: Math.max(a.range.high, a.value),
+      source: a.source,
+      ...(a.domain.integer ? { integer: true } : {}),
+      ...(a.name === 'monthlyActiveShare' ? { scaling: 'load' as const } : {}),
+    }));
+  return [...dials, POOL_SCALE];
 }
 
-/** The profile and policy a set of dial values stands for. */
-export function applyDials(profile: Profile, policy: Policy, v: DialValues): { profile: Profile; policy: Policy } {
-  const paidNow = profile.tierMix.core + profile.tierMix.studio;
-  const paid = v.paidShare ?? paidNow;
-  const coreOfPaid = paidNow > 0 ? profile.tierMix.core / paidNow : 0.7;
-  const holdScale = (v.upstreamMedianMs ?? policy.upstream.latencyMs.median) / policy.upstream.latencyMs.median;
-  const poolScale = v.poolScale ?? 1;
+/** The assumptions with some dials set (values outside a domain are the caller's to avoid). */
+export function withDials(assumptions: Assumptions, v: DialValues): Assumptions {
+  const out = { ...assumptions };
+  for (const [name, value] of Object.entries(v)) {
+    const key = name as AssumptionName;
+    if (out[key] && out[key].value !== value) out[key] = { ...out[key], value };
+  }
+  // Drawn apart, the upstream p95 could fall below its median: a log-normal needs p95 >= median.
+  if (out.upstreamP95Ms.value < out.upstreamMedianMs.value)
+    out.upstreamP95Ms = { ...out.upstreamP95Ms, value: out.upstreamMedianMs.value };
+  return out;
+}
+
+/** Profile and policy for dial values: the load applied, then the pools scaled. */
+export function applyDials(
+  profile: Profile,
+  policy: Policy,
+  assumptions: Assumptions,
+  v: DialValues,
+): { profile: Profile; policy: Policy } {
+  const loaded = applyLoad(profile, policy, withDials(assumptions, v));
+  const scale = v[POOL_SCALE.name] ?? 1;
+  if (scale === 1) return loaded;
+  const p = loaded.policy;
   return {
-    profile: {
-      ...profile,
-      onlineShare: v.onlineShare ?? profile.onlineShare,
-      messagesPerUserPerMinute: v.messagesPerMinute ?? profile.messagesPerUserPerMinute,
-      tierMix: { free: 1 - paid, core: paid * coreOfPaid, studio: paid * (1 - coreOfPaid) },
-    },
+    profile: loaded.profile,
     policy: {
-      ...policy,
-      upstream: {
-        ...policy.upstream,
-        maxSockets: Math.max(1, Math.round(policy.upstream.maxSockets * poolScale)),
-        latencyMs: {
-          median: policy.upstream.latencyMs.median * holdScale,
-          p95: policy.upstream.latencyMs.p95 * holdScale,
-        },
-      },
-      database: {
-        ...policy.database,
-        poolSize: Math.max(1, Math.round(policy.database.poolSize * poolScale)),
-      },
+      ...p,
+      upstream: { ...p.upstream, maxSockets: Math.max(1, Math.round(p.upstream.maxSockets * scale)) },
+      database: { ...p.database, poolSize: Math.max(1, Math.round(p.database.poolSize * scale)) },
     },
   };
 }
 
 /**
- * A decision model over the analytic simulator: GO when the prediction meets every target (latency,
- * errors, utilisation headroom; cost.ts meetsTargets), the knee the largest N it accepts, the cost of
- * the policy's own configuration.
+ * The decision model of the review: the analytic simulator judged by the one decision rule
+ * (decision-rule.ts judge), the knee the largest N it accepts, the cost of the policy's configuration.
  */
 export function analyticDecisionModel(input: AnalyticModelInput): DecisionModel {
   const byName = new Map(input.policies.map((p) => [p.name, p]));
-  const dials = analyticDials(input.profile, input.policies);
   const resolve = (v: DialValues, name: string) => {
     const policy = byName.get(name);
     if (!policy) throw new RangeError(`unknown policy ${name}`);
-    return { ...applyDials(input.profile, policy, v), ctx: input.contextFor(policy) };
+    return { ...applyDials(input.profile, policy, input.assumptions, v), ctx: input.contextFor(policy) };
   };
   const accepts = (v: DialValues, name: string, users: number): boolean => {
     const { profile, policy, ctx } = resolve(v, name);
-    return meetsTargets(predictAnalytic(profile, policy, users, ctx), ctx).ok;
+    return judge(predictAnalytic(profile, policy, users, ctx), ctx.targets).accepted;
   };
   return {
-    dials,
+    dials: assumptionDials(input.assumptions),
     policies: input.policies.map((p) => p.name),
     scales: [...input.scales],
     accepts,
-    knee: (v, name, hint, tolerance) =>
-      searchKnee((n) => accepts(v, name, n), { hint, tolerance: tolerance ?? 0.005 }),
+    knee: (v, name, hint, tolerance) => {
+      // One resolve per search: the profile and policy do not depend on N.
+      const { profile, policy, ctx } = resolve(v, name);
+      return searchKnee((n) => judge(predictAnalytic(profile, policy, n, ctx), ctx.targets).accepted, {
+        hint,
+        tolerance: tolerance ?? 0.005,
+      });
+    },
+    loads: (v, name) => {
+      // Utilisation per registered user of each queue, as a share of the ceiling (1 / users at it):
+      // the queues at one user, with no waits (linear in users below saturation).
+      const { profile, policy, ctx } = resolve(v, name);
+      const w = workloadAt(profile, policy, 1);
+      const admitted = rateLimitOutcomes(policy, w, messagesPerMinuteByTierOf(profile), ctx.abuse).reduce(
+        (s, r) => s + r.admittedRate,
+        0,
+      );
+      const q = buildQueues(policy, w, ctx, admitted);
+      const ceiling = ctx.targets.maxUtilisation;
+      const out: Record<string, number> = {
+        'db.pool': q.pool.utilisation / ceiling,
+        'upstream.sockets': q.upstream.utilisation / ceiling,
+        [q.cpus.cpuName]: q.cpu.utilisation / ceiling,
+      };
+      if (q.cpus.app) out['app.cpu'] = q.cpus.app.utilisation / ceiling;
+      return out;
+    },
     monthlyUsd: (v, name, users) => {
-      if (!input.pricing) return null;
+      const pricing = input.pricing;
+      if (!pricing) return users.map(() => null);
       const { profile, policy } = resolve(v, name);
-      const compute = computeForPolicy(input.pricing, policy);
-      return monthlyCost(
-        input.pricing,
-        profile,
-        policy,
-        workloadAt(profile, policy, users),
-        compute,
-        policy.database.poolSize,
-      ).monthlyUsd;
+      const compute = computeForPolicy(pricing, policy);
+      return users.map(
+        (n) =>
+          monthlyCost(
+            pricing,
+            profile,
+            policy,
+            workloadAt(profile, policy, n),
+            compute,
+            policy.database.poolSize,
+          ).monthlyUsd,
+      );
     },
   };
 }

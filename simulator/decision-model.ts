@@ -38,7 +38,15 @@ export interface KneeValue {
   users: number | null;
   /** True when nothing breaks below the search limit (users is that limit). */
   unbounded: boolean;
+  /**
+   * Where the search stopped: the rule accepts `lo` and refuses `hi` (hi / lo within the tolerance).
+   * Another search may start from it: two evaluations confirm an unchanged knee.
+   */
+  bracket?: { lo: number; hi: number };
 }
+
+/** A guess for a knee search: a number of users near the knee, or a previous search's bracket. */
+export type KneeHint = number | { lo: number; hi: number };
 
 /** One decision rule over dials, for the policies and scales of a review. */
 export interface DecisionModel {
@@ -51,9 +59,15 @@ export interface DecisionModel {
    * The largest N the rule accepts (monotone in N). `hint`, a guess near the answer, only narrows
    * the search; the rule still decides every step. `tolerance`: relative precision (default 0.5%).
    */
-  knee(values: DialValues, policy: string, hint?: number, tolerance?: number): KneeValue;
-  /** Monthly cost in USD of the policy's configuration at `users`; null when not priced. */
-  monthlyUsd(values: DialValues, policy: string, users: number): number | null;
+  knee(values: DialValues, policy: string, hint?: KneeHint, tolerance?: number): KneeValue;
+  /**
+   * Per resource, its utilisation per registered user as a share of the utilisation ceiling (so 1 /
+   * it is the users at the ceiling), cheap to compute: lets the Monte Carlo's knee surface carry the
+   * dials' interactions through the load and see another resource bind first (knee-surface.ts).
+   */
+  loads?(values: DialValues, policy: string): Record<string, number>;
+  /** Monthly cost in USD of the policy's configuration at each of `users`; null when not priced. */
+  monthlyUsd(values: DialValues, policy: string, users: readonly number[]): (number | null)[];
 }
 
 /** The dial values with every dial at its base, then `overrides`. */

@@ -1,5 +1,6 @@
-import type { DecisionModel, Dial, DialValues } from './decision-model.ts';
+import type { DecisionModel, Dial, DialValues, KneeValue } from './decision-model.ts';
 import { baseValues, hasRange } from './decision-model.ts';
+import type { Tornado } from './sensitivity.ts';
 
 /** GO or NO-GO, as the decision rule says. */
 export type Verdict = 'GO' | 'NO-GO';
@@ -32,10 +33,31 @@ export const FLIP_PRECISION = 0.001;
 const verdictOf = (ok: boolean): Verdict => (ok ? 'GO' : 'NO-GO');
 
 /**
+ * The verdict at `users` read off a knee search, when the search settles it: the rule accepted the
+ * bracket's lo and refused its hi, and is monotone in N. Null when users falls inside the bracket.
+ */
+export function verdictFromKnee(k: KneeValue, users: number): Verdict | null {
+  if (k.unbounded) return users <= (k.users ?? 0) ? 'GO' : null;
+  if (k.users === null) return users >= 1 ? 'NO-GO' : null;
+  const lo = k.bracket?.lo ?? k.users;
+  const hi = k.bracket?.hi ?? null;
+  if (users <= lo) return 'GO';
+  if (hi !== null && users >= hi) return 'NO-GO';
+  return null;
+}
+
+/**
  * The value between a and b (verdicts differ at the two ends) where the verdict turns, by bisection
  * on the decision rule. Integer dials stop at two neighbouring integers and report their midpoint.
  */
-function bisect(verdictAt: (v: number) => Verdict, dial: Dial, a: number, b: number, va: Verdict, vb: Verdict): Flip {
+function bisect(
+  verdictAt: (v: number) => Verdict,
+  dial: Dial,
+  a: number,
+  b: number,
+  va: Verdict,
+  vb: Verdict,
+): Flip {
   let lo = a;
   let hi = b;
   for (let i = 0; i < 80; i++) {
@@ -56,19 +78,33 @@ function fmt(v: number): string {
 /**
  * Flip points of every verdict along every ranged dial (the others at base): the verdict at low, base
  * and high, and where it differs between two of them, the value where it turns (bisection on the
- * decision rule), else "never within the range".
+ * decision rule), else "never within the range". With the tornadoes of the same model, verdicts
+ * their knee searches settle are read off them instead of asked again.
  */
-export function flipPoints(model: DecisionModel): FlipPoint[] {
+export function flipPoints(model: DecisionModel, known: readonly Tornado[] = []): FlipPoint[] {
   const base = baseValues(model.dials);
+  const kneeAt = (policy: string, dial: string, v: number): KneeValue | undefined => {
+    const t = known.find((x) => x.policy === policy);
+    const bar = t?.bars.find((b) => b.dial === dial);
+    if (!t || !bar) return undefined;
+    if (v === bar.base) return t.baseKnee;
+    if (v === bar.low) return bar.kneeAtLow;
+    if (v === bar.high) return bar.kneeAtHigh;
+    return undefined;
+  };
   const out: FlipPoint[] = [];
   for (const dial of model.dials.filter(hasRange)) {
     for (const policy of model.policies) {
       for (const users of model.scales) {
         const at = (v: number): DialValues => ({ ...base, [dial.name]: v });
         const verdictAt = (v: number): Verdict => verdictOf(model.accepts(at(v), policy, users));
-        const vLow = verdictAt(dial.low);
-        const vBase = verdictAt(dial.base);
-        const vHigh = verdictAt(dial.high);
+        const settled = (v: number): Verdict => {
+          const k = kneeAt(policy, dial.name, v);
+          return (k && verdictFromKnee(k, users)) ?? verdictAt(v);
+        };
+        const vLow = settled(dial.low);
+        const vBase = settled(dial.base);
+        const vHigh = settled(dial.high);
         const flips: Flip[] = [];
         // A dial's base lies within its range; a flip on each side of it is found separately.
         if (vLow !== vBase) flips.push(bisect(verdictAt, dial, dial.low, dial.base, vLow, vBase));

@@ -1,9 +1,12 @@
-import type { KneeValue } from './decision-model.ts';
+import type { KneeHint, KneeValue } from './decision-model.ts';
 
 /** Options of {@link searchKnee}. */
 export interface KneeSearchOptions {
-  /** A guess near the knee: the search brackets around it first (fewer evaluations), then bisects. */
-  hint?: number;
+  /**
+   * A guess near the knee: the search brackets around it first (fewer evaluations), then bisects. A
+   * previous bracket is tried as it is first: when the rule still accepts lo and refuses hi, done.
+   */
+  hint?: KneeHint | undefined;
   /** Relative width the bracket is narrowed to (0.005: the knee is within 0.5% of the truth). */
   tolerance?: number;
   /** Largest N considered (10M, as simulator/knee.ts). */
@@ -20,7 +23,15 @@ export function searchKnee(accepts: (users: number) => boolean, options: KneeSea
   const max = options.maxUsers ?? 10_000_000;
   let lo: number;
   let hi: number;
-  const hint = options.hint;
+  let hint = options.hint;
+  if (typeof hint === 'object') {
+    const b = hint;
+    if (b.hi / b.lo <= 1 + tol * 1.0001 && b.lo >= 1 && b.hi <= max) {
+      const atLo = accepts(b.lo);
+      if (atLo && !accepts(b.hi)) return { users: Math.floor(b.lo), unbounded: false, bracket: { ...b } };
+      hint = atLo ? b.hi : b.lo;
+    } else hint = Math.sqrt(b.lo * b.hi);
+  }
   if (hint !== undefined && Number.isFinite(hint) && hint >= 1 && hint <= max) {
     // Widen by ×1.1, ×1.21, ×1.46, … around the hint until the rule accepts below and refuses above.
     let step = 1.1;
@@ -54,5 +65,5 @@ export function searchKnee(accepts: (users: number) => boolean, options: KneeSea
     if (accepts(mid)) lo = mid;
     else hi = mid;
   }
-  return { users: Math.floor(lo), unbounded: false };
+  return { users: Math.floor(lo), unbounded: false, bracket: { lo, hi } };
 }

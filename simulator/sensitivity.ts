@@ -9,6 +9,8 @@ export interface TornadoBar {
   low: number;
   base: number;
   high: number;
+  /** A choice (pool sizes), not an uncertainty: what it buys, outside the ranking of assumptions. */
+  choice?: true;
   kneeAtLow: KneeValue;
   kneeAtHigh: KneeValue;
   /** Knee swing, high minus low, in users (null when either end has no knee); bars sort by its size. */
@@ -46,7 +48,9 @@ function curveOf(
   at: (d: Dial, v: number) => DialValues,
   known: { value: number; knee: KneeValue }[],
 ): { value: number; knee: number }[] {
-  const pts = known.map((p) => ({ value: p.value, knee: kneeNumber(p.knee) })).sort((a, b) => a.value - b.value);
+  const pts = known
+    .map((p) => ({ value: p.value, knee: kneeNumber(p.knee) }))
+    .sort((a, b) => a.value - b.value);
   const out = [...pts];
   for (let i = 0; i + 1 < pts.length; i++) {
     const a = pts[i]!;
@@ -76,38 +80,47 @@ export function tornadoes(model: DecisionModel): Tornado[] {
   const base = baseValues(model.dials);
   return model.policies.map((policy) => {
     const baseKnee = model.knee(base, policy);
-    const hint = baseKnee.users ?? undefined;
+    const hint = baseKnee.bracket ?? baseKnee.users ?? undefined;
+    const baseCost = model.monthlyUsd(base, policy, model.scales);
     const at = (d: Dial, v: number): DialValues => ({ ...base, [d.name]: v });
-    const bars = model.dials.filter(hasRange).map((d): TornadoBar => {
-      const kneeAtLow = model.knee(at(d, d.low), policy, hint);
-      const kneeAtHigh = model.knee(at(d, d.high), policy, hint);
-      return {
-        dial: d.name,
-        label: d.label,
-        unit: d.unit,
-        low: d.low,
-        base: d.base,
-        high: d.high,
-        kneeAtLow,
-        kneeAtHigh,
-        curve: curveOf(model, policy, d, at, [
-          { value: d.low, knee: kneeAtLow },
-          { value: d.base, knee: baseKnee },
-          { value: d.high, knee: kneeAtHigh },
-        ]),
-        kneeSwing:
-          kneeAtLow.users === null || kneeAtHigh.users === null ? null : kneeAtHigh.users - kneeAtLow.users,
-        cost: model.scales.map((users) => ({
-          users,
-          low: model.monthlyUsd(at(d, d.low), policy, users),
-          base: model.monthlyUsd(base, policy, users),
-          high: model.monthlyUsd(at(d, d.high), policy, users),
-        })),
-      };
-    });
-    const width = (b: TornadoBar): number =>
-      Math.abs(kneeNumber(b.kneeAtHigh) - kneeNumber(b.kneeAtLow));
-    bars.sort((a, b) => width(b) - width(a) || a.dial.localeCompare(b.dial));
+    const bars = model.dials
+      .filter((d) => hasRange(d) || (d.choice && d.low < d.high))
+      .map((d): TornadoBar => {
+        const kneeAtLow = model.knee(at(d, d.low), policy, hint);
+        const kneeAtHigh = model.knee(at(d, d.high), policy, hint);
+        const costLow = model.monthlyUsd(at(d, d.low), policy, model.scales);
+        const costHigh = model.monthlyUsd(at(d, d.high), policy, model.scales);
+        return {
+          dial: d.name,
+          label: d.label,
+          unit: d.unit,
+          low: d.low,
+          base: d.base,
+          high: d.high,
+          ...(d.choice ? { choice: true } : {}),
+          kneeAtLow,
+          kneeAtHigh,
+          curve: curveOf(model, policy, d, at, [
+            { value: d.low, knee: kneeAtLow },
+            { value: d.base, knee: baseKnee },
+            { value: d.high, knee: kneeAtHigh },
+          ]),
+          kneeSwing:
+            kneeAtLow.users === null || kneeAtHigh.users === null ? null : kneeAtHigh.users - kneeAtLow.users,
+          cost: model.scales.map((users, i) => ({
+            users,
+            low: costLow[i] ?? null,
+            base: baseCost[i] ?? null,
+            high: costHigh[i] ?? null,
+          })),
+        };
+      });
+    const width = (b: TornadoBar): number => Math.abs(kneeNumber(b.kneeAtHigh) - kneeNumber(b.kneeAtLow));
+    // Choices after the assumptions; each group widest first.
+    bars.sort(
+      (a, b) =>
+        Number(!!a.choice) - Number(!!b.choice) || width(b) - width(a) || a.dial.localeCompare(b.dial),
+    );
     return { policy, baseKnee, bars };
   });
 }

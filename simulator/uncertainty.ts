@@ -1,6 +1,7 @@
 import type { DecisionModel, Dial } from './decision-model.ts';
 import type { FlipPoint } from './flip-points.ts';
 import { flipPoints } from './flip-points.ts';
+import type { SurfaceInfo } from './knee-surface.ts';
 import { kneeSurface } from './knee-surface.ts';
 import { drawValues, monteCarlo, WITHIN_RANGE } from './monte-carlo.ts';
 import type { Tornado } from './sensitivity.ts';
@@ -38,6 +39,8 @@ export interface MonteCarloSummary {
   dials: string[];
   /** `exact`: a knee search per draw; `surface`: the tornado's response surface (knee-surface.ts). */
   kneeMethod: 'exact' | 'surface';
+  /** Per policy, the resource load the surface follows (knee-surface.ts). */
+  surfaces: SurfaceInfo[];
   knees: KneeSpread[];
   costs: CostSpread[];
   check: SurfaceCheck | null;
@@ -62,7 +65,7 @@ export interface UncertaintyOptions {
   gridTolerance?: number;
   /** Knee per draw: the response surface (default, fast) or an exact search (slow). */
   kneeMethod?: 'exact' | 'surface';
-  /** Draws re-run with exact knee searches to check the surface (default 5). */
+  /** Draws re-run with exact knee searches to check the surface (default 8). */
   surfaceChecks?: number;
 }
 
@@ -75,14 +78,20 @@ const MAX_USERS = 10_000_000;
  */
 export function analyseUncertainty(model: DecisionModel, options: UncertaintyOptions): Uncertainty {
   const tornado = tornadoes(model);
-  const flips = flipPoints(model);
+  const flips = flipPoints(model, tornado);
   const method = options.kneeMethod ?? 'surface';
-  const surfaces = new Map(tornado.map((t) => [t.policy, kneeSurface(model.dials, t, MAX_USERS)]));
+  const fitted = tornado.map((t) =>
+    kneeSurface(model.dials, t, MAX_USERS, model.loads ? (v) => model.loads!(v, t.policy) : undefined),
+  );
+  const surfaces = new Map(fitted.map((f) => [f.info.policy, f.surface]));
   const baseKnee = new Map(tornado.map((t) => [t.policy, kneeNumber(t.baseKnee)]));
+  const baseBracket = new Map(
+    tornado.map((t) => [t.policy, t.baseKnee.bracket ?? t.baseKnee.users ?? undefined]),
+  );
   const kneeAt = (values: Record<string, number>, policy: string): number =>
     method === 'surface'
       ? surfaces.get(policy)!(values)
-      : kneeNumber(model.knee(values, policy, baseKnee.get(policy) || undefined));
+      : kneeNumber(model.knee(values, policy, baseBracket.get(policy)));
   const mc = monteCarlo({
     dials: model.dials,
     draws: options.draws,
@@ -91,8 +100,10 @@ export function analyseUncertainty(model: DecisionModel, options: UncertaintyOpt
       const out: Record<string, number> = {};
       for (const policy of model.policies) {
         out[`knee|${policy}`] = kneeAt(values, policy);
-        for (const users of model.scales)
-          out[`cost|${policy}|${users}`] = model.monthlyUsd(values, policy, users) ?? Number.NaN;
+        const costs = model.monthlyUsd(values, policy, model.scales);
+        model.scales.forEach((users, i) => {
+          out[`cost|${policy}|${users}`] = costs[i] ?? Number.NaN;
+        });
       }
       return out;
     },
@@ -105,7 +116,7 @@ export function analyseUncertainty(model: DecisionModel, options: UncertaintyOpt
   );
   let check: SurfaceCheck | null = null;
   if (method === 'surface') {
-    const n = Math.min(options.surfaceChecks ?? 5, options.draws);
+    const n = Math.min(options.surfaceChecks ?? 8, options.draws);
     check = { draws: n, maxRelativeError: 0, worst: null };
     for (const values of drawValues(model.dials, n, options.seed)) {
       for (const policy of model.policies) {
@@ -129,10 +140,14 @@ export function analyseUncertainty(model: DecisionModel, options: UncertaintyOpt
       distribution: WITHIN_RANGE,
       dials: mc.dials,
       kneeMethod: method,
+      surfaces: fitted.map((f) => f.info),
       knees,
       costs,
       check,
     },
-    whatIf: whatIfGrid(model, options.whatIfAxes, options.gridTolerance ?? 0.02),
+    // Each grid knee's search starts from the surface's guess (pool choice included).
+    whatIf: whatIfGrid(model, options.whatIfAxes, options.gridTolerance ?? 0.02, (values, policy) =>
+      surfaces.get(policy)!(values),
+    ),
   };
 }

@@ -46,10 +46,15 @@ export function gridLevels(d: Dial): number[] {
 
 /**
  * The knee of every policy at every combination of the axes' levels, with the decision model (each
- * knee searched with the previous one as its hint). Load dials are not axes: the knee in users
+ * knee searched from `guess`, else from the previous knee). Load dials are not axes: the knee in users
  * scales as base / value with each exactly, so the page follows them without a grid.
  */
-export function whatIfGrid(model: DecisionModel, axisNames: readonly string[], tolerance: number): WhatIfGrid {
+export function whatIfGrid(
+  model: DecisionModel,
+  axisNames: readonly string[],
+  tolerance: number,
+  guess?: (values: Record<string, number>, policy: string) => number,
+): WhatIfGrid {
   const dials = axisNames.map((n) => {
     const d = model.dials.find((x) => x.name === n);
     if (!d) throw new RangeError(`what-if axis ${n} is not a dial of the model`);
@@ -65,13 +70,15 @@ export function whatIfGrid(model: DecisionModel, axisNames: readonly string[], t
   const rows: GridRow[] = [];
   const base = baseValues(model.dials);
   for (const policy of model.policies) {
-    let hint = model.knee(base, policy).users ?? undefined;
+    const first = model.knee(base, policy, undefined, tolerance);
+    let hint: number | undefined = first.users ?? undefined;
     for (const at of cartesian(axes.map((a) => a.levels))) {
       const values = { ...base };
       at.forEach((v, i) => {
         values[axes[i]!.dial] = v;
       });
-      const k = model.knee(values, policy, hint, tolerance);
+      const g = guess?.(values, policy);
+      const k = model.knee(values, policy, g !== undefined && g >= 1 ? g : hint, tolerance);
       if (k.users !== null && !k.unbounded) hint = k.users;
       rows.push({ policy, at, knee: k.users, unbounded: k.unbounded });
     }

@@ -14,7 +14,11 @@ export interface KneeBand {
  * Users each policy carries before its first budget breaks: a P10–P90 band per policy (the Monte
  * Carlo over the assumptions' ranges), its median and the base value, against the reviewed scales.
  */
-export function kneeBandChart(bands: readonly KneeBand[], scales: readonly number[], draws: number): ChartSpec {
+export function kneeBandChart(
+  bands: readonly KneeBand[],
+  scales: readonly number[],
+  draws: number,
+): ChartSpec {
   const id = 'knee-band';
   const title = 'Users each policy carries before its first budget breaks';
   const caption =
@@ -81,7 +85,10 @@ export function kneeBandChart(bands: readonly KneeBand[], scales: readonly numbe
           },
           {
             mark: { type: 'point', filled: true, size: 60, color: 'black' },
-            encoding: { y: { field: 'policy', type: 'nominal', sort: color.domain }, x: { field: 'base', ...x } },
+            encoding: {
+              y: { field: 'policy', type: 'nominal', sort: color.domain },
+              x: { field: 'base', ...x },
+            },
           },
         ],
       },

@@ -35,7 +35,9 @@ export function whatIfChart(grid: WhatIfGrid): ChartSpec {
   const caption =
     `Sliders: the share of users online (followed exactly: the knee in users goes as 1 / share) and ${grid.axes
       .map((a) => a.label)
-      .join(', ')} (snapped to the nearest of ${grid.rows.length / Math.max(1, grid.policies.length)} precomputed points per policy, ` +
+      .join(
+        ', ',
+      )} (snapped to the nearest of ${grid.rows.length / Math.max(1, grid.policies.length)} precomputed points per policy, ` +
     `each knee searched with the decision rule to ${(grid.tolerance * 100).toFixed(0)}%). GO when the scale is at or below the knee. ` +
     'Model only: measured runs do not enter here.';
   const color = policyColorScale(grid.policies);
@@ -82,7 +84,8 @@ export function whatIfChart(grid: WhatIfGrid): ChartSpec {
       return `abs(${coord(`datum.a${i}`, positive)} - ${coord(sliderName(a.dial), positive)}) / ${span}`;
     })
     .join(' + ');
-  const loadFactor = grid.load.map((l) => `(${num(l.base)} / max(${sliderName(l.dial)}, 1e-9))`).join(' * ') || '1';
+  const loadFactor =
+    grid.load.map((l) => `(${num(l.base)} / max(${sliderName(l.dial)}, 1e-9))`).join(' * ') || '1';
   const snapped = [
     { calculate: distance || '0', as: 'distance' },
     {
