@@ -1,6 +1,4 @@
 import type { Policy } from '../core/policy.ts';
-import type { Profile } from '../core/profile.ts';
-import type { ModelContext } from './analytic.ts';
 import { buildQueues, predictAnalytic } from './analytic.ts';
 import type { AssumptionName, Assumptions } from './assumptions.ts';
 import { ASSUMPTION_NAMES } from './assumptions.ts';
@@ -8,21 +6,18 @@ import { computeForPolicy, monthlyCost } from './cost.ts';
 import type { DecisionModel, Dial, DialValues } from './decision-model.ts';
 import { judge } from './decision-rule.ts';
 import { searchKnee } from './knee-search.ts';
-import { applyLoad } from './load.ts';
 import { rateLimitOutcomes } from './rate-limit.ts';
-import type { Pricing } from './types.ts';
+import type { PolicyModel } from './simulate.ts';
+import { modelFor } from './simulate.ts';
+import type { SimulateInput } from './types.ts';
 import { messagesPerMinuteByTierOf, workloadAt } from './workload.ts';
 
 /** Inputs of {@link analyticDecisionModel}. */
 export interface AnalyticModelInput {
-  profile: Profile;
+  /** The simulation's inputs as `simulate` and `review` read them, with the assumptions as set. */
+  input: SimulateInput & { assumptions: Assumptions };
   policies: readonly Policy[];
   scales: readonly number[];
-  pricing: Pricing | null;
-  /** The assumptions as set (their values are the dials' bases). */
-  assumptions: Assumptions;
-  /** Model context per policy (calibration, targets, cores; the base verdict carries no abuse). */
-  contextFor: (policy: Policy) => ModelContext;
 }
 
 /** The what-if's pool dial: the database pool and the upstream sockets, as a multiple of the policy's. */
@@ -72,19 +67,21 @@ export function withDials(assumptions: Assumptions, v: DialValues): Assumptions 
   return out;
 }
 
-/** Profile and policy for dial values: the load applied, then the pools scaled. */
-export function applyDials(
-  profile: Profile,
+/**
+ * What the model reads for one policy at some dial values: the same pipeline as `decide` (modelFor:
+ * the assumptions applied to the profile and policy, the context), then the pools scaled.
+ */
+export function modelAt(
+  input: SimulateInput & { assumptions: Assumptions },
   policy: Policy,
-  assumptions: Assumptions,
   v: DialValues,
-): { profile: Profile; policy: Policy } {
-  const loaded = applyLoad(profile, policy, withDials(assumptions, v));
+): PolicyModel {
+  const m = modelFor({ ...input, assumptions: withDials(input.assumptions, v) }, policy);
   const scale = v[POOL_SCALE.name] ?? 1;
-  if (scale === 1) return loaded;
-  const p = loaded.policy;
+  if (scale === 1) return m;
+  const p = m.policy;
   return {
-    profile: loaded.profile,
+    ...m,
     policy: {
       ...p,
       upstream: { ...p.upstream, maxSockets: Math.max(1, Math.round(p.upstream.maxSockets * scale)) },
@@ -97,12 +94,13 @@ export function applyDials(
  * The decision model of the review: the analytic simulator judged by the one decision rule
  * (decision-rule.ts judge), the knee the largest N it accepts, the cost of the policy's configuration.
  */
-export function analyticDecisionModel(input: AnalyticModelInput): DecisionModel {
-  const byName = new Map(input.policies.map((p) => [p.name, p]));
-  const resolve = (v: DialValues, name: string) => {
+export function analyticDecisionModel(model: AnalyticModelInput): DecisionModel {
+  const { input } = model;
+  const byName = new Map(model.policies.map((p) => [p.name, p]));
+  const resolve = (v: DialValues, name: string): PolicyModel => {
     const policy = byName.get(name);
     if (!policy) throw new RangeError(`unknown policy ${name}`);
-    return { ...applyDials(input.profile, policy, input.assumptions, v), ctx: input.contextFor(policy) };
+    return modelAt(input, policy, v);
   };
   const accepts = (v: DialValues, name: string, users: number): boolean => {
     const { profile, policy, ctx } = resolve(v, name);
@@ -110,8 +108,8 @@ export function analyticDecisionModel(input: AnalyticModelInput): DecisionModel 
   };
   return {
     dials: assumptionDials(input.assumptions),
-    policies: input.policies.map((p) => p.name),
-    scales: [...input.scales],
+    policies: model.policies.map((p) => p.name),
+    scales: [...model.scales],
     accepts,
     knee: (v, name, hint, tolerance) => {
       // One resolve per search: the profile and policy do not depend on N.
