@@ -1,15 +1,15 @@
 import type { Policy } from '../core/policy.ts';
-import { buildQueues, predictAnalytic } from './analytic.ts';
+import { predictAnalytic } from './analytic.ts';
 import type { AssumptionName, Assumptions } from './assumptions.ts';
 import { ASSUMPTION_NAMES } from './assumptions.ts';
 import { computeForPolicy, monthlyCost } from './cost.ts';
 import type { DecisionModel, Dial, DialValues } from './decision-model.ts';
 import { judge } from './decision-rule.ts';
 import { searchKnee } from './knee-search.ts';
+import { buildQueues } from './model-queues.ts';
 import { rateLimitOutcomes } from './rate-limit.ts';
-import type { PolicyModel } from './simulate.ts';
+import type { PolicyModel, SimulateInput } from './simulate.ts';
 import { modelFor } from './simulate.ts';
-import type { SimulateInput } from './types.ts';
 import { messagesPerMinuteByTierOf, workloadAt } from './workload.ts';
 
 /** Inputs of {@link analyticDecisionModel}. */

@@ -1,9 +1,7 @@
+import type { Verdict } from './decide.ts';
 import type { DecisionModel, Dial, DialValues, KneeValue } from './decision-model.ts';
 import { baseValues, hasRange } from './decision-model.ts';
 import type { Tornado } from './sensitivity.ts';
-
-/** GO or NO-GO, as the decision rule says. */
-export type Verdict = 'GO' | 'NO-GO';
 
 /** Where one verdict turns: the dial's value, and the verdicts just below and just above it. */
 export interface Flip {
