@@ -24,7 +24,9 @@ export function calibrationSentence(
   return (
     `Model calibrated from ${calibration.runs.length} run${calibration.runs.length === 1 ? '' : 's'}` +
     (what.length > 0 ? ` (${what.join(', ')})` : ` (${calibration.runs.join(', ')})`) +
-    (upTo !== null ? `, measured up to ${upTo.toLocaleString('en-US')} users; beyond that it extrapolates.` : '.')
+    (upTo !== null
+      ? `, measured up to ${upTo.toLocaleString('en-US')} users; beyond that it extrapolates.`
+      : '.')
   );
 }
 
