@@ -59,7 +59,10 @@ export function withDials(assumptions: Assumptions, v: DialValues): Assumptions 
   const out = { ...assumptions };
   for (const [name, value] of Object.entries(v)) {
     const key = name as AssumptionName;
-    if (out[key] && out[key].value !== value) out[key] = { ...out[key], value };
+    const a = out[key];
+    // A whole-number assumption (freeTierSyncs) takes the nearest whole value, as the model reads it.
+    const v = a?.domain.integer ? Math.round(value) : value;
+    if (a && a.value !== v) out[key] = { ...a, value: v };
   }
   // Drawn apart, the upstream p95 could fall below its median: a log-normal needs p95 >= median.
   if (out.upstreamP95Ms.value < out.upstreamMedianMs.value)
@@ -141,8 +144,9 @@ export function analyticDecisionModel(model: AnalyticModelInput): DecisionModel 
     monthlyUsd: (v, name, users) => {
       const pricing = input.pricing;
       if (!pricing) return users.map(() => null);
-      const { profile, policy } = resolve(v, name);
+      const { profile, policy, ctx } = resolve(v, name);
       const compute = computeForPolicy(pricing, policy);
+      // As policyCost prices a prediction: the policy's own configuration, the assumptions' usage items.
       return users.map(
         (n) =>
           monthlyCost(
@@ -152,6 +156,8 @@ export function analyticDecisionModel(model: AnalyticModelInput): DecisionModel 
             workloadAt(profile, policy, n),
             compute,
             policy.database.poolSize,
+            policy.upstream.maxSockets,
+            ctx.assumptions,
           ).monthlyUsd,
       );
     },

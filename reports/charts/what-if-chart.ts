@@ -8,11 +8,11 @@ import { type ChartSpec, policyColorScale, withTheme } from './chart-theme.ts';
 
 const num = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6))));
 
-function step(min: number, max: number, integer: boolean): number {
+/** A slider step of about 1/100 of the range that lands on the base value exactly (the page opens there). */
+function step(min: number, base: number, max: number, integer: boolean): number {
   if (integer) return 1;
-  const raw = (max - min) / 100;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  return Number((Math.round(raw / p) * p).toPrecision(2));
+  if (base > min) return (base - min) / Math.max(1, Math.round((100 * (base - min)) / (max - min)));
+  return (max - min) / 100;
 }
 
 /** Vega expression of an axis coordinate: log for positive levels, the value otherwise. */
@@ -60,7 +60,7 @@ export function whatIfChart(grid: WhatIfGrid): ChartSpec {
         input: 'range',
         min: l.low,
         max: l.high,
-        step: step(l.low, l.high, false),
+        step: step(l.low, l.base, l.high, false),
         name: `${l.label} (${l.unit}) `,
       },
     })),
@@ -71,7 +71,13 @@ export function whatIfChart(grid: WhatIfGrid): ChartSpec {
       return {
         name: sliderName(a.dial),
         value: a.base,
-        bind: { input: 'range', min, max, step: step(min, max, integer), name: `${a.label} (${a.unit}) ` },
+        bind: {
+          input: 'range',
+          min,
+          max,
+          step: step(min, a.base, max, integer),
+          name: `${a.label} (${a.unit}) `,
+        },
       };
     }),
   ];
