@@ -70,7 +70,8 @@ describe('report.html in headless Chromium, as a person sees it', await needs('C
       expect(before).toHaveLength(9);
       const slide = (name: string) =>
         page.locator(`#what-if-controls input[name="${name}"]`).evaluate((el) => {
-          const input = el as HTMLInputElement;
+          // A range input (the test's tsconfig has no DOM types).
+          const input = el as unknown as { value: string; max: string; dispatchEvent(e: unknown): void };
           input.value = input.max;
           input.dispatchEvent(new Event('input', { bubbles: true }));
         });
