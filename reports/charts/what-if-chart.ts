@@ -1,4 +1,4 @@
-import type { WhatIfGrid } from '../../simulator/what-if-grid.ts';
+import type { WhatIfGrid } from '../../simulator/index.ts';
 import { type ChartSpec, policyColorScale, withTheme } from './chart-theme.ts';
 
 // The interactive what-if of report.html: one slider per dial, bound to vega-lite parameters. The

@@ -1,4 +1,4 @@
-import type { Uncertainty } from '../../simulator/uncertainty.ts';
+import type { Uncertainty } from '../../simulator/index.ts';
 import type { ChartSpec } from '../charts/chart-theme.ts';
 import { kneeBandChart } from '../charts/knee-band-chart.ts';
 import { whatIfChart } from '../charts/what-if-chart.ts';

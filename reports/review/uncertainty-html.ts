@@ -1,4 +1,4 @@
-import type { Uncertainty } from '../../simulator/uncertainty.ts';
+import type { Uncertainty } from '../../simulator/index.ts';
 import { derivationOf } from './derivation.ts';
 import { num, usd, usersLabel } from './format.ts';
 import type { Decision, Review } from './review-types.ts';
