@@ -100,14 +100,46 @@ export function modelAt(
 export function analyticDecisionModel(model: AnalyticModelInput): DecisionModel {
   const { input } = model;
   const byName = new Map(model.policies.map((p) => [p.name, p]));
+  // A Monte Carlo draw asks for the loads and the costs of the same values object: resolve it once.
+  const resolved = new WeakMap<DialValues, Map<string, PolicyModel>>();
   const resolve = (v: DialValues, name: string): PolicyModel => {
     const policy = byName.get(name);
     if (!policy) throw new RangeError(`unknown policy ${name}`);
-    return modelAt(input, policy, v);
+    let byPolicy = resolved.get(v);
+    if (!byPolicy) {
+      byPolicy = new Map();
+      resolved.set(v, byPolicy);
+    }
+    let m = byPolicy.get(name);
+    if (!m) {
+      m = modelAt(input, policy, v);
+      byPolicy.set(name, m);
+    }
+    return m;
   };
+  const loadsCache = new WeakMap<DialValues, Map<string, Record<string, number>>>();
   const accepts = (v: DialValues, name: string, users: number): boolean => {
     const { profile, policy, ctx } = resolve(v, name);
     return judge(predictAnalytic(profile, policy, users, ctx), ctx.targets).accepted;
+  };
+  const loadsOf = (v: DialValues, name: string): Record<string, number> => {
+    // Utilisation per registered user of each queue, as a share of the ceiling (1 / users at it):
+    // the queues at one user, with no waits (linear in users below saturation).
+    const { profile, policy, ctx } = resolve(v, name);
+    const w = workloadAt(profile, policy, 1);
+    const admitted = rateLimitOutcomes(policy, w, messagesPerMinuteByTierOf(profile), ctx.abuse).reduce(
+      (s, r) => s + r.admittedRate,
+      0,
+    );
+    const q = buildQueues(policy, w, ctx, admitted);
+    const ceiling = ctx.targets.maxUtilisation;
+    const out: Record<string, number> = {
+      'db.pool': q.pool.utilisation / ceiling,
+      'upstream.sockets': q.upstream.utilisation / ceiling,
+      [q.cpus.cpuName]: q.cpu.utilisation / ceiling,
+    };
+    if (q.cpus.app) out['app.cpu'] = q.cpus.app.utilisation / ceiling;
+    return out;
   };
   return {
     dials: assumptionDials(input.assumptions),
@@ -123,22 +155,11 @@ export function analyticDecisionModel(model: AnalyticModelInput): DecisionModel 
       });
     },
     loads: (v, name) => {
-      // Utilisation per registered user of each queue, as a share of the ceiling (1 / users at it):
-      // the queues at one user, with no waits (linear in users below saturation).
-      const { profile, policy, ctx } = resolve(v, name);
-      const w = workloadAt(profile, policy, 1);
-      const admitted = rateLimitOutcomes(policy, w, messagesPerMinuteByTierOf(profile), ctx.abuse).reduce(
-        (s, r) => s + r.admittedRate,
-        0,
-      );
-      const q = buildQueues(policy, w, ctx, admitted);
-      const ceiling = ctx.targets.maxUtilisation;
-      const out: Record<string, number> = {
-        'db.pool': q.pool.utilisation / ceiling,
-        'upstream.sockets': q.upstream.utilisation / ceiling,
-        [q.cpus.cpuName]: q.cpu.utilisation / ceiling,
-      };
-      if (q.cpus.app) out['app.cpu'] = q.cpus.app.utilisation / ceiling;
+      const hit = loadsCache.get(v)?.get(name);
+      if (hit) return hit;
+      const out = loadsOf(v, name);
+      if (!loadsCache.has(v)) loadsCache.set(v, new Map());
+      loadsCache.get(v)!.set(name, out);
       return out;
     },
     monthlyUsd: (v, name, users) => {
