@@ -6,6 +6,7 @@ import { computeForPolicy, monthlyCost } from './cost.ts';
 import type { DecisionModel, Dial, DialValues } from './decision-model.ts';
 import { judge } from './decision-rule.ts';
 import { searchKnee } from './knee-search.ts';
+import { llmResources } from './llm.ts';
 import { buildQueues } from './model-queues.ts';
 import { rateLimitOutcomes } from './rate-limit.ts';
 import type { PolicyModel, SimulateInput } from './simulate.ts';
@@ -127,10 +128,8 @@ export function analyticDecisionModel(model: AnalyticModelInput): DecisionModel 
     // the queues at one user, with no waits (linear in users below saturation).
     const { profile, policy, ctx } = resolve(v, name);
     const w = workloadAt(profile, policy, 1);
-    const admitted = rateLimitOutcomes(policy, w, messagesPerMinuteByTierOf(profile), ctx.abuse).reduce(
-      (s, r) => s + r.admittedRate,
-      0,
-    );
+    const limits = rateLimitOutcomes(policy, w, messagesPerMinuteByTierOf(profile), ctx.abuse);
+    const admitted = limits.reduce((s, r) => s + r.admittedRate, 0);
     const q = buildQueues(policy, w, ctx, admitted);
     const ceiling = ctx.targets.maxUtilisation;
     const out: Record<string, number> = {
@@ -139,6 +138,8 @@ export function analyticDecisionModel(model: AnalyticModelInput): DecisionModel 
       [q.cpus.cpuName]: q.cpu.utilisation / ceiling,
     };
     if (q.cpus.app) out['app.cpu'] = q.cpus.app.utilisation / ceiling;
+    // The language-model provider's request and token limits are capacities too.
+    for (const r of llmResources(limits, ctx.llm)) out[r.name] = r.utilisation / ceiling;
     return out;
   };
   return {

@@ -11,10 +11,8 @@ export type LoadsOf = (values: Readonly<Record<string, number>>) => Record<strin
 /** The surface's make-up, for data.json: which load it follows, if any. */
 export interface SurfaceInfo {
   policy: string;
-  /** The resource load the knee is taken to go as 1 / (null: none fitted better than the dials alone). */
+  /** What the knee is taken to follow (null: the dials alone, no loads given). */
   load: string | null;
-  /** Other resources that cap the surface where they reach the utilisation ceiling first. */
-  caps: string[];
 }
 
 function logOr(x: number, positive: boolean): number {
@@ -55,53 +53,31 @@ export function kneeSurface(
   const baseKnee = kneeNumber(tornado.baseKnee);
   const logBase = Math.log(Math.max(1, baseKnee));
   const baseValues: Record<string, number> = Object.fromEntries(dials.map((d) => [d.name, d.base]));
-  // The load whose 1 / L best explains the tornado's exact points (least squares in log knee).
-  let load: string | null = null;
-  let loadTerm = (_v: Readonly<Record<string, number>>): number => 0;
-  const pointLoads = new Map<string, Record<string, number>>();
-  const loadAt = (dial: string, value: number): Record<string, number> => {
+  // With loads: the knee goes as the users at which the first resource reaches its ceiling
+  // (min over resources of 1 / load), scaled so that it is the exact knee at base.
+  const pointLoads = new Map<string, number>();
+  const firstCeiling = (l: Record<string, number>): number => {
+    let m = Number.POSITIVE_INFINITY;
+    for (const x of Object.values(l)) if (x > 0) m = Math.min(m, 1 / x);
+    return m;
+  };
+  const baseFirst = loadsOf ? firstCeiling(loadsOf(baseValues)) : Number.POSITIVE_INFINITY;
+  const useLoads = loadsOf !== undefined && Number.isFinite(baseFirst) && baseKnee > 0;
+  const load: string | null = useLoads ? 'first resource at its ceiling' : null;
+  const loadAt = (dial: string, value: number): number => {
     const key = `${dial}=${value}`;
-    if (!pointLoads.has(key)) pointLoads.set(key, loadsOf!({ ...baseValues, [dial]: value }));
+    if (!pointLoads.has(key)) pointLoads.set(key, firstCeiling(loadsOf!({ ...baseValues, [dial]: value })));
     return pointLoads.get(key)!;
   };
-  const base = loadsOf ? loadsOf(baseValues) : {};
-  if (loadsOf) {
-    const residual = (name: string | null): number => {
-      let sum = 0;
-      for (const bar of tornado.bars) {
-        const d = dials.find((x) => x.name === bar.dial);
-        if (!d) continue;
-        for (const p of bar.curve) {
-          if (p.knee <= 0) continue;
-          const l = loadAt(bar.dial, p.value);
-          const predicted = name === null ? 0 : -Math.log(l[name]! / base[name]!);
-          sum += (Math.log(p.knee) - logBase - predicted) ** 2;
-        }
-      }
-      return sum;
-    };
-    let best = residual(null);
-    for (const name of Object.keys(base).filter((k) => base[k]! > 0)) {
-      const r = residual(name);
-      if (r < best) {
-        best = r;
-        load = name;
-      }
-    }
-    if (load !== null) {
-      const name = load;
-      loadTerm = (v) => -Math.log(Math.max(1e-300, loadsOf(v)[name]!) / base[name]!);
-      // loadsOf is called twice per draw when caps apply; cheap (the queues at one user).
-    }
-  }
+  const loadTerm = (v: Readonly<Record<string, number>>): number =>
+    useLoads ? Math.log(firstCeiling(loadsOf!(v)) / baseFirst) : 0;
   const terms = dials.map((d) => {
-    if (load === null && d.scaling === 'load') return (v: number): number => Math.log(d.base / v);
+    if (!useLoads && d.scaling === 'load') return (v: number): number => Math.log(d.base / v);
     const bar = tornado.bars.find((b) => b.dial === d.name);
     if (!bar) return (): number => 0;
     const positive = d.low > 0;
     const pts = bar.curve.map((p) => {
-      const explained =
-        load === null || p.knee <= 0 ? 0 : -Math.log(loadAt(d.name, p.value)[load]! / base[load]!);
+      const explained = !useLoads || p.knee <= 0 ? 0 : Math.log(loadAt(d.name, p.value) / baseFirst);
       return {
         x: logOr(p.value, positive),
         y: p.knee > 0 ? Math.log(p.knee) - logBase - explained : Number.NEGATIVE_INFINITY,
@@ -110,12 +86,6 @@ export function kneeSurface(
     const f = piecewise(pts);
     return (v: number): number => f(logOr(v, positive));
   });
-  // Another resource binds first where it reaches its ceiling below the surface's knee: the users at
-  // its ceiling, 1 / load, calibrated by the base knee (a resource already past its ceiling at the base
-  // knee, a large pool judged by its wait, cannot be calibrated this way and is left out).
-  const caps = loadsOf
-    ? Object.keys(base).filter((r) => r !== load && base[r]! > 0 && 1 / base[r]! > baseKnee)
-    : [];
   const surface: KneeSurface = (values) => {
     if (baseKnee === 0) return 0;
     let y = logBase + loadTerm(values);
@@ -123,12 +93,7 @@ export function kneeSurface(
       y += terms[i]!(values[d.name] ?? d.base);
     });
     if (!Number.isFinite(y)) return 0;
-    let knee = Math.exp(y);
-    if (caps.length > 0) {
-      const l = loadsOf!(values);
-      for (const r of caps) if (l[r]! > 0) knee = Math.min(knee, 1 / l[r]!);
-    }
-    return Math.min(maxUsers, knee);
+    return Math.min(maxUsers, Math.exp(y));
   };
-  return { surface, info: { policy: tornado.policy, load, caps } };
+  return { surface, info: { policy: tornado.policy, load } };
 }

@@ -100,14 +100,7 @@ export function uncertaintyHtml(u: Uncertainty | null, scales: readonly number[]
     })
     .join('\n');
   const check = mc.check
-    ? ` The knee per draw comes from a response surface of the tornado's exact knee searches that follows the binding resource's load per user (${mc.surfaces
-        .map(
-          (s) =>
-            `${s.policy}: ${s.load ?? 'dials only'}${s.caps.length ? `, capped by ${s.caps.join(', ')}` : ''}`,
-        )
-        .join(
-          '; ',
-        )}); re-run exactly at ${mc.check.draws} draws it is within ${(mc.check.maxRelativeError * 100).toFixed(1)}%.`
+    ? ` The knee per draw comes from a response surface of the tornado's exact knee searches: it follows the users at which the first resource reaches its utilisation ceiling (queues at one user, per draw), scaled to the exact base knee, with what that does not explain added per assumption; re-run exactly at ${mc.check.draws} draws it is within ${(mc.check.maxRelativeError * 100).toFixed(1)}% (worst: ${mc.check.worst ? `${mc.check.worst.policy}, exact ${num(mc.check.worst.exact)}, surface ${num(mc.check.worst.surface)}` : '-'}).`
     : ' Every draw runs an exact knee search.';
   const tornadoRows = u.tornadoes
     .flatMap((t) =>
