@@ -86,7 +86,7 @@ describe('atlas-cap review --no-live', () => {
       [['--profile', 'no-such'], /--profile: unknown profile 'no-such'/],
       [['--policies', 'current,nope'], /--policies: unknown policy 'nope'/],
       [['--runs', join(out, 'missing')], /--runs: no such folder/],
-      [['--draws', '0'], /--draws: must be a whole number from 1 to 100000, got 0/],
+      [['--draws', '0'], /--draws: must be a whole number from 1 to 100000, got '?0'?/],
     ] as const) {
       const r = await cli(['review', '--no-live', '--out', nothing, ...args]);
       expect(r.code, r.stderr).toBe(2);
