@@ -2,6 +2,8 @@
 // Other folders import the simulator through this file (test/public-faces.test.ts checks it).
 export type { ModelContext } from './analytic.ts';
 export { predictAnalytic } from './analytic.ts';
+export type { AnalyticModelInput } from './analytic-decision-model.ts';
+export { analyticDecisionModel, assumptionDials, modelAt, POOL_SCALE } from './analytic-decision-model.ts';
 export type {
   Assumption,
   AssumptionBases,
@@ -34,6 +36,8 @@ export type { DataSizeFit, DataSizePoint } from './data-size.ts';
 export { dataSizePoints, demandMs, fitDataSize, missRatio, syncDemandAt } from './data-size.ts';
 export type { DecisionInputs, DecisionResult, Verdict } from './decide.ts';
 export { decide } from './decide.ts';
+export type { DecisionModel, Dial, DialValues, KneeHint, KneeValue } from './decision-model.ts';
+export { baseValues, hasRange } from './decision-model.ts';
 export type { RuleFailure, RuleInput, RuleOutcome } from './decision-rule.ts';
 export { budgetOf, DEFAULT_MAX_WAIT_PROBABILITY, hasHeadroom, judge } from './decision-rule.ts';
 export { defaultCalibration, defaultTargets } from './defaults.ts';
@@ -41,9 +45,15 @@ export type { DesPattern } from './des/index.ts';
 export { DIURNAL_RAMP, JITTERED_TIMERS, POISSON, predictDes, THUNDERING_HERD } from './des/index.ts';
 export type { LogNormal } from './distributions.ts';
 export { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
+export type { Flip, FlipPoint } from './flip-points.ts';
+export { FLIP_PRECISION, flipPoints, verdictFromKnee } from './flip-points.ts';
 export { formatClaims, formatSimulation } from './format.ts';
 export type { Knee } from './knee.ts';
 export { findKnee } from './knee.ts';
+export type { KneeSearchOptions } from './knee-search.ts';
+export { searchKnee } from './knee-search.ts';
+export type { KneeSurface, LoadsOf, SurfaceInfo } from './knee-surface.ts';
+export { kneeSurface } from './knee-surface.ts';
 export type { LlmLoad, LlmPricing, LlmTierCost } from './llm.ts';
 export { LlmPricingSchema, llmLoadOf, llmMonthlyCost } from './llm.ts';
 export {
@@ -64,6 +74,8 @@ export {
   messageIterationEstimateSeconds,
   syncIterationEstimateSeconds,
 } from './load-generator.ts';
+export type { MonteCarloOptions, MonteCarloResult, Spread } from './monte-carlo.ts';
+export { drawValues, monteCarlo, triangularQuantile, WITHIN_RANGE } from './monte-carlo.ts';
 export {
   egressGbPerMonth,
   monthlyActiveUsers,
@@ -90,10 +102,23 @@ export {
 } from './scenario-load.ts';
 export type { SeedCostEstimate } from './seed-costs.ts';
 export { seedCostEstimates } from './seed-costs.ts';
+export type { Tornado, TornadoBar } from './sensitivity.ts';
+export { kneeNumber, tornadoes } from './sensitivity.ts';
 export type { PolicyModel, SimulateInput, SimulationResult } from './simulate.ts';
 export { contextFor, modelFor, predictPoint, simulate } from './simulate.ts';
 export type { Targets } from './targets.ts';
+export type {
+  CostSpread,
+  KneeSpread,
+  MonteCarloSummary,
+  SurfaceCheck,
+  Uncertainty,
+  UncertaintyOptions,
+} from './uncertainty.ts';
+export { analyseUncertainty } from './uncertainty.ts';
 export type { HeldOutRun, LevelFigures, ValidationLevel, ValidationReport } from './validate.ts';
 export { formatValidation, measuredFigures, runContext, validateRuns } from './validate.ts';
+export type { GridAxis, GridRow, WhatIfGrid } from './what-if-grid.ts';
+export { gridLevels, whatIfGrid } from './what-if-grid.ts';
 export type { Workload } from './workload.ts';
 export { workloadAt } from './workload.ts';

@@ -62,6 +62,29 @@ describe('report.html in headless Chromium, as a person sees it', await needs('C
       }
       await expect(page.locator('#go-no-go .badge').count()).resolves.toBe(9);
 
+      // The what-if: move sliders, and the verdicts drawn follow (the page computes nothing but a lookup).
+      const cells = async () =>
+        (await page.locator('#what-if-chart svg text').allTextContents()).filter((t) => /^(NO-)?GO$/.test(t));
+      await page.locator('#what-if-chart svg').waitFor();
+      const before = await cells();
+      expect(before).toHaveLength(9);
+      const slide = (name: string) =>
+        page.locator(`#what-if-controls input[name="${name}"]`).evaluate((el) => {
+          // A range input (the test's tsconfig has no DOM types).
+          const input = el as unknown as { value: string; max: string; dispatchEvent(e: unknown): void };
+          input.value = input.max;
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        });
+      await slide('w_monthlyActiveShare');
+      await slide('w_messagesPerMinuteAtPeak');
+      await expect
+        .poll(async () => (await cells()).filter((t) => t === 'NO-GO').length)
+        .toBeGreaterThan(before.filter((t) => t === 'NO-GO').length);
+      expect(errors).toEqual([]);
+      await page.locator('#s-what-if').scrollIntoViewIfNeeded();
+      mkdirSync(OUTPUT, { recursive: true });
+      await page.screenshot({ path: join(OUTPUT, 'review-what-if-screenshot.png') });
+
       mkdirSync(OUTPUT, { recursive: true });
       const shot = join(OUTPUT, 'review-screenshot.png');
       await page.screenshot({ path: shot, fullPage: true });

@@ -49,8 +49,9 @@ describe('atlas-cap review --no-live', () => {
     const dir = join(out, 'latest');
     for (const f of ['report.html', 'report.md', 'data.json']) expect(existsSync(join(dir, f)), f).toBe(true);
     const charts = readdirSync(join(dir, 'charts')).sort();
-    expect(charts.filter((c) => c.endsWith('.svg'))).toHaveLength(6);
-    expect(charts.filter((c) => c.endsWith('.png'))).toHaveLength(6);
+    // Six charts, and the knee band the review opens with.
+    expect(charts.filter((c) => c.endsWith('.svg'))).toHaveLength(7);
+    expect(charts.filter((c) => c.endsWith('.png'))).toHaveLength(7);
     const review = readReview(dir);
     expect(review.scales).toEqual([1000, 10000, 100000]);
     expect(review.policies).toEqual(['current', 'fixed', 'scale']);
@@ -65,8 +66,17 @@ describe('atlas-cap review --no-live', () => {
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toContain('| scale | current | fixed | scale |');
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
-    expect(html.match(/<figure class="chart"/g)).toHaveLength(6);
-    expect(html).not.toMatch(/<script|src="http/);
+    expect(html.match(/<figure class="chart"/g)).toHaveLength(7);
+    // One file: the what-if's vega is inline; nothing is fetched.
+    expect(html).toContain('<script>');
+    expect(html).not.toMatch(/<script[^>]*\ssrc=|src="http|<link/);
+    // Opens with the load, the knee band, the calibration, then the verdict table.
+    const order = ['class="load"', 'id="chart-knee-band"', 'id="calibration"', 'id="go-no-go"'].map((s) =>
+      html.indexOf(s),
+    );
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(review.uncertainty?.monteCarlo.draws).toBe(1000);
   });
 
   it('refuses bad flags with exit 2 and one line, writing nothing', async () => {
@@ -76,6 +86,7 @@ describe('atlas-cap review --no-live', () => {
       [['--profile', 'no-such'], /--profile: unknown profile 'no-such'/],
       [['--policies', 'current,nope'], /--policies: unknown policy 'nope'/],
       [['--runs', join(out, 'missing')], /--runs: no such folder/],
+      [['--draws', '0'], /--draws: must be a whole number from 1 to 100000, got '?0'?/],
     ] as const) {
       const r = await cli(['review', '--no-live', '--out', nothing, ...args]);
       expect(r.code, r.stderr).toBe(2);

@@ -4,6 +4,7 @@ import { reviewHtml } from '../review/review-html.ts';
 import { reviewMarkdown } from '../review/review-markdown.ts';
 import type { Review } from '../review/review-types.ts';
 import { renderSvg, svgToPng } from './render-chart.ts';
+import { compileToVega, vegaBrowserScript } from './vega-runtime.ts';
 
 /** The files of a review, rendered in memory. */
 export interface RenderedReview {
@@ -22,8 +23,11 @@ export async function renderReview(review: Review): Promise<RenderedReview> {
     charts.push({ id: chart.id, svg, png: svgToPng(svg) });
   }
   const svgs = Object.fromEntries(charts.map((c) => [c.id, c.svg]));
+  const whatIf = review.whatIf
+    ? { vegaSpec: await compileToVega(review.whatIf.spec), script: vegaBrowserScript() }
+    : null;
   return {
-    html: reviewHtml(review, { svgs }),
+    html: reviewHtml(review, { svgs, whatIf }),
     markdown: reviewMarkdown(review),
     json: `${JSON.stringify(review, null, 2)}\n`,
     charts,

@@ -4,6 +4,7 @@ import { decide, headline } from './decide.ts';
 import { kneeChart } from './knee-chart-data.ts';
 import { buildKneeCheck } from './knee-check.ts';
 import { summariseRun } from './measured-run.ts';
+import { calibrationSentence, openingCharts } from './opening.ts';
 import { predictedCell } from './predicted-cell.ts';
 import { readinessVerdicts } from './readiness-verdicts.ts';
 import { reviewCharts } from './review-charts.ts';
@@ -30,6 +31,8 @@ export function buildReview(input: ReviewInput): Review {
   const decisions = predictions.map((p) => decide(p, targets, measured));
   const kneeCheck = input.kneeStep ? buildKneeCheck(input.kneeStep.run, input.kneeStep.prediction) : null;
   const middle = scales[Math.floor(scales.length / 2)] ?? scales[0] ?? 0;
+  const uncertainty = input.uncertainty ?? null;
+  const opening = openingCharts(uncertainty, scales);
   return {
     title: `Atlas launch readiness review: ${scales.map((s) => s.toLocaleString('en-US')).join(' / ')} users`,
     generatedAt: input.generatedAt,
@@ -42,6 +45,9 @@ export function buildReview(input: ReviewInput): Review {
     load: input.load ?? null,
     modelAssumptions: input.modelAssumptions ?? [],
     stress: input.stress ?? [],
+    uncertainty,
+    calibrationSentence: calibrationSentence(simulation.calibration, measured),
+    whatIf: opening.whatIf,
     knees: simulation.knees
       .filter((k) => policyNames.includes(k.policy))
       .sort((a, b) => byPolicyOrder(a.policy, b.policy))
@@ -59,15 +65,20 @@ export function buildReview(input: ReviewInput): Review {
     },
     live: input.live,
     kneeCheck: kneeCheck ?? null,
-    charts: reviewCharts({
-      predictions,
-      desPredictions: input.desPredictions,
-      policies: input.policies,
-      runs: input.runs,
-      measured,
-      targets,
-      rateLimitScale: middle,
-      seedCosts: input.seedCosts,
-    }).concat(input.kneeStep ? [kneeChart(input.kneeStep.run, kneeCheck!)] : []),
+    // The knee band opens the report; the other charts follow in their section.
+    charts: [
+      ...(opening.kneeBand ? [opening.kneeBand] : []),
+      ...reviewCharts({
+        predictions,
+        desPredictions: input.desPredictions,
+        policies: input.policies,
+        runs: input.runs,
+        measured,
+        targets,
+        rateLimitScale: middle,
+        seedCosts: input.seedCosts,
+      }),
+      ...(input.kneeStep ? [kneeChart(input.kneeStep.run, kneeCheck!)] : []),
+    ],
   };
 }

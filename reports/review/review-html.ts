@@ -2,6 +2,14 @@ import { CHART_FONT_STACK } from '../render/chart-font.ts';
 import { budgetOf } from './decide.ts';
 import { kneeSentence, ms, num, pct, usd, usersLabel } from './format.ts';
 import type { Decision, PredictedCell, ResourceCell, Review } from './review-types.ts';
+import type { WhatIfPage } from './uncertainty-html.ts';
+import {
+  derivationHtml,
+  openingHtml,
+  UNCERTAINTY_STYLE,
+  uncertaintyHtml,
+  whatIfHtml,
+} from './uncertainty-html.ts';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -42,13 +50,14 @@ function resourceText(r: ResourceCell | null): string {
   return `${pct(r.utilisation, 0)} of ${num(r.servers)} · ${wait}`;
 }
 
-function decisionCell(d: Decision | undefined): string {
+function decisionCell(review: Review, d: Decision | undefined): string {
   if (!d) return '<td>-</td>';
   const reasons = d.reasons.map((r) => `<li>${e(r)}</li>`).join('');
   const caveats = d.caveats.map((c) => `<li class="caveat">${e(c)}</li>`).join('');
   return (
     `<td class="${d.decision}"><span class="badge ${d.decision}">${d.decision}</span> <small>(${e(d.evidence)})</small>` +
     (reasons || caveats ? `<ul class="reasons">${reasons}${caveats}</ul>` : '') +
+    derivationHtml(review, d) +
     '</td>'
   );
 }
@@ -58,7 +67,12 @@ function decisionsTable(review: Review): string {
   const rows = review.scales
     .map((users) => {
       const cells = review.policies
-        .map((policy) => decisionCell(review.decisions.find((d) => d.users === users && d.policy === policy)))
+        .map((policy) =>
+          decisionCell(
+            review,
+            review.decisions.find((d) => d.users === users && d.policy === policy),
+          ),
+        )
         .join('');
       return `<tr><th>${usersLabel(users)} users</th>${cells}</tr>`;
     })
@@ -204,11 +218,18 @@ function liveBox(review: Review): string {
 export interface HtmlOptions {
   /** Rendered SVG of each chart by chart id (inlined, so the page needs no server or network). */
   svgs: Record<string, string>;
+  /** The what-if's compiled vega spec and vega's browser build, inlined (absent: no what-if). */
+  whatIf?: WhatIfPage | null;
 }
 
-/** The review as one self-contained HTML page: inline CSS and SVG charts, no scripts, no external files. */
+/**
+ * The review as one self-contained HTML page: inline CSS and SVG charts, the what-if's inline vega
+ * script, no external files.
+ */
 export function reviewHtml(review: Review, options: HtmlOptions): string {
   const figures = review.charts
+    // The knee band opens the page (openingHtml).
+    .filter((c) => c.id !== 'knee-band')
     .map((c) => {
       const svg = options.svgs[c.id] ?? `<p>chart ${e(c.id)} was not rendered</p>`;
       return (
@@ -224,21 +245,23 @@ export function reviewHtml(review: Review, options: HtmlOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(review.title)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${UNCERTAINTY_STYLE}</style>
 </head>
 <body>
 <h1>${e(review.title)}</h1>
 <p class="meta">Generated ${e(review.generatedAt)} · commit ${e(review.commit ?? 'unknown')} · profile <code>${e(review.profile)}</code> · policies ${review.policies.map(e).join(', ')}</p>
 ${review.load ? `<p class="load"><strong>The load.</strong> ${e(review.load)}</p>` : ''}
-<ul class="headline">${headline}</ul>
-${stressHtml(review)}
-<nav class="meta"><a href="#s-decisions">GO / NO-GO by scale and policy</a> · <a href="#s-readiness">Readiness targets</a> · <a href="#s-predicted">Predicted load, pools and cost</a> · <a href="#s-measured">Measured runs</a> · <a href="#s-charts">Charts</a> · <a href="#s-claims">Claims of the seed documents</a> · <a href="#s-assumptions">Assumptions and their sources</a></nav>
-${kneeText(review)}
-${review.kneeCheck ? `<p id="knee-check"><b>${e(review.kneeCheck.sentence)}</b></p>` : ''}
-${liveBox(review)}
+${openingHtml(review, options.svgs)}
 <h2 id="s-decisions">GO / NO-GO by scale and policy</h2>
 <p>GO means no resource saturates or runs above ${pct(review.targets.maxUtilisation, 0)} utilisation, every endpoint's p95 is within its budget and errors stay under ${pct(review.targets.errorShare, 1)}; a run record at the same scale and policy must agree. Budgets: ${e(review.targets.source)}</p>
 ${decisionsTable(review)}
+<ul class="headline">${headline}</ul>
+${stressHtml(review)}
+<nav class="meta"><a href="#s-decisions">GO / NO-GO by scale and policy</a> · <a href="#s-what-if">What if</a> · <a href="#s-uncertainty">Sensitivity and uncertainty</a> · <a href="#s-readiness">Readiness targets</a> · <a href="#s-predicted">Predicted load, pools and cost</a> · <a href="#s-measured">Measured runs</a> · <a href="#s-charts">Charts</a> · <a href="#s-claims">Claims of the seed documents</a> · <a href="#s-assumptions">Assumptions and their sources</a></nav>
+${kneeText(review)}
+${review.kneeCheck ? `<p id="knee-check"><b>${e(review.kneeCheck.sentence)}</b></p>` : ''}
+${liveBox(review)}
+${whatIfHtml(review, options.whatIf ?? null)}
 <h2 id="s-readiness">Readiness targets (launch-readiness-report.md)</h2>
 <p>Each target is judged for the policy that carries the report's fix at that scale (its "Target (10k)" column for 1k and 10k, "Target (100k)" for 100k).</p>
 ${readinessTable(review)}
@@ -248,6 +271,7 @@ ${predictedTable(review)}
 ${latencyTable(review)}
 <h2 id="s-measured">Measured runs</h2>
 ${measuredTable(review)}
+${uncertaintyHtml(review.uncertainty, review.scales)}
 <h2 id="s-charts">Charts</h2>
 ${figures}
 <h2 id="s-claims">Claims of the seed documents</h2>

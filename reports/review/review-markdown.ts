@@ -1,5 +1,6 @@
 import { kneeSentence, ms, num, pct, usd, usersLabel } from './format.ts';
 import type { Review } from './review-types.ts';
+import { derivationsMarkdown, openingMarkdown, uncertaintyMarkdown } from './uncertainty-markdown.ts';
 
 /** GitHub's limit on a comment body; the Markdown stays well under it. */
 export const PR_COMMENT_LIMIT = 65_536;
@@ -36,6 +37,26 @@ const VERDICT = {
 export function reviewMarkdown(review: Review, maxReasons = 3): string {
   const out: string[] = [`## ${review.title}`, ''];
   if (review.load) out.push(`**The load.** ${review.load}`, '');
+  out.push(...openingMarkdown(review, table));
+  out.push('### GO / NO-GO', '');
+  out.push(
+    ...table(
+      ['scale', ...review.policies],
+      review.scales.map((users) => [
+        `${usersLabel(users)} users`,
+        ...review.policies.map((policy) => {
+          const d = review.decisions.find((x) => x.users === users && x.policy === policy);
+          if (!d) return '-';
+          const reasons = d.reasons.slice(0, maxReasons);
+          const more = d.reasons.length > maxReasons ? ` (+${d.reasons.length - maxReasons} more)` : '';
+          return `${ICON[d.decision]}${reasons.length ? `<br>${reasons.join('<br>')}${more}` : ''}`;
+        }),
+      ]),
+    ),
+    '',
+  );
+
+  out.push(...derivationsMarkdown(review));
   out.push(
     `Generated ${review.generatedAt} · commit \`${review.commit ?? 'unknown'}\` · profile \`${review.profile}\` · ` +
       (review.live.mode === 'no-live'
@@ -65,23 +86,7 @@ export function reviewMarkdown(review: Review, maxReasons = 3): string {
     out.push('**Skipped:**', ...review.live.skipped.map((s) => `- ${s.what}: ${s.why}`), '');
   }
 
-  out.push('### GO / NO-GO', '');
-  out.push(
-    ...table(
-      ['scale', ...review.policies],
-      review.scales.map((users) => [
-        `${usersLabel(users)} users`,
-        ...review.policies.map((policy) => {
-          const d = review.decisions.find((x) => x.users === users && x.policy === policy);
-          if (!d) return '-';
-          const reasons = d.reasons.slice(0, maxReasons);
-          const more = d.reasons.length > maxReasons ? ` (+${d.reasons.length - maxReasons} more)` : '';
-          return `${ICON[d.decision]}${reasons.length ? `<br>${reasons.join('<br>')}${more}` : ''}`;
-        }),
-      ]),
-    ),
-    '',
-  );
+  out.push(...uncertaintyMarkdown(review, table));
 
   out.push('### Readiness targets (launch-readiness-report.md)', '');
   out.push(

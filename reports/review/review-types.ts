@@ -1,7 +1,13 @@
 import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import type { LoadedRun } from '../../core/run-record.ts';
-import type { Prediction, SeedCostEstimate, SimulationResult, Targets } from '../../simulator/index.ts';
+import type {
+  Prediction,
+  SeedCostEstimate,
+  SimulationResult,
+  Targets,
+  Uncertainty,
+} from '../../simulator/index.ts';
 import type { ChartSpec } from '../charts/chart-theme.ts';
 import type { KneeCheck } from './knee-check.ts';
 
@@ -75,6 +81,8 @@ export interface ReviewInput {
   modelAssumptions?: ModelAssumption[];
   /** The stress case, never in the base verdicts: one labelled row per policy and scale. */
   stress?: StressRow[];
+  /** Tornado, flip points, Monte Carlo and the what-if grid (simulator/uncertainty.ts); null when skipped. */
+  uncertainty?: Uncertainty | null;
 }
 
 /** One row of the model's assumptions table. */
@@ -222,6 +230,16 @@ export interface Review {
   modelAssumptions: ModelAssumption[];
   /** Stress rows (abuse), separate from the base verdicts. */
   stress: StressRow[];
+  /**
+   * Sensitivity and uncertainty: per policy the tornado of the knee and the monthly cost, each
+   * verdict's flip points, P10/P50/P90 of the knees and costs (Monte Carlo), the what-if grid; null
+   * with --no-sensitivity.
+   */
+  uncertainty: Uncertainty | null;
+  /** Whether the model is calibrated, from which runs, up to how many users, in one sentence. */
+  calibrationSentence: string;
+  /** The interactive what-if of report.html (vega-lite, sliders over the grid); null without uncertainty. */
+  whatIf: ChartSpec | null;
   /** Per policy: the most users meeting every budget (the simulator's knee) and what breaks past it. */
   knees: { policy: string; users: number | null; unbounded: boolean; limitedBy: string }[];
   decisions: Decision[];

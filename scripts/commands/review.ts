@@ -11,6 +11,8 @@ import type { Assumption, LiveStatus, Review, StressRow } from '../../reports/in
 import { buildReview, claimRow, renderReview, writeReview } from '../../reports/index.ts';
 import {
   ASSUMPTION_NAMES,
+  analyseUncertainty,
+  analyticDecisionModel,
   calibrate,
   contextFor,
   dataSizePoints,
@@ -53,7 +55,18 @@ export const REVIEW_DEFAULTS = {
    * stays under 90 s on a warm machine.
    */
   liveSeconds: 10,
+  /** Monte Carlo draws over the assumptions' ranges, and its seed. */
+  draws: 1000,
+  seed: 1,
 } as const;
+
+/** The what-if's slider axes beside the load (monthly active share, followed continuously). */
+export const WHAT_IF_AXES = [
+  'messagesPerMinuteAtPeak',
+  'upstreamMedianMs',
+  'paidShare',
+  'poolScale',
+] as const;
 
 /** Options of {@link runReview}; the CLI parses its flags into exactly this. */
 export interface ReviewOptions {
@@ -68,6 +81,11 @@ export interface ReviewOptions {
   liveSeconds: number;
   /** `--set name=value` assumptions (simulator/assumptions.ts), applied after the profile's own. */
   sets?: string[];
+  /** Tornado, flip points, Monte Carlo and what-if (default true; `--no-sensitivity` skips them). */
+  sensitivity?: boolean;
+  /** Monte Carlo draws (default 1,000) and seed (default 1). */
+  draws?: number;
+  seed?: number;
   databaseUrl?: string | undefined;
   log?: (line: string) => void;
   /** The live line of each run, its end, and Ctrl-C (see scripts/run/live-view.ts, interrupt.ts). */
@@ -103,6 +121,11 @@ function validate(options: ReviewOptions): { profile: Profile; policies: Policy[
   const policies = options.policies.map((p) => loadPolicy(p, '--policies'));
   // The library takes numbers; the same rules as the CLI's flags.
   parseFlags(REVIEW_FLAGS.pick({ users: true, liveSeconds: true }), options);
+  const draws = options.draws ?? REVIEW_DEFAULTS.draws;
+  if (!Number.isInteger(draws) || draws < 1 || draws > 100_000)
+    throw new UsageError('--draws', `must be a whole number from 1 to 100000, got ${draws}`);
+  const seed = options.seed ?? REVIEW_DEFAULTS.seed;
+  if (!Number.isInteger(seed)) throw new UsageError('--seed', `must be a whole number, got ${seed}`);
   return { profile, policies };
 }
 
@@ -183,6 +206,18 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       };
     }),
   );
+  // Sensitivity and uncertainty, from the same inputs through the same decision rule.
+  const uncertainty =
+    options.sensitivity === false
+      ? null
+      : analyseUncertainty(
+          analyticDecisionModel({ input: { ...input, assumptions }, policies, scales: options.users }),
+          {
+            draws: options.draws ?? REVIEW_DEFAULTS.draws,
+            seed: options.seed ?? REVIEW_DEFAULTS.seed,
+            whatIfAxes: WHAT_IF_AXES,
+          },
+        );
   const desPredictions = desForConnectionChart(input, policies, options.users);
   const byName: Record<string, Policy> = Object.fromEntries(policies.map((p) => [p.name, p]));
   for (const c of claims) byName[c.policy] ??= loadPolicy(c.policy, 'fixtures/targets/readiness.yaml');
@@ -231,6 +266,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       };
     }),
     stress,
+    uncertainty,
   });
   const rendered = await renderReview(review);
   const written = writeReview(join(resolve(options.out), compactTime(at)), rendered);
@@ -277,6 +313,9 @@ interface ReviewArgs {
   databaseUrl?: string;
   json: boolean;
   set?: string[] | string;
+  sensitivity: boolean;
+  draws: number;
+  seed: number;
 }
 
 /** `atlas-cap review`: Produce the go/no-go readiness review (what npm start runs). */
@@ -333,6 +372,21 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
         type: 'string',
         array: true,
         describe: 'set an assumption, repeatable: --set peakConcurrentShare=0.3 (names: docs/simulator.md)',
+      })
+      .option('sensitivity', {
+        type: 'boolean',
+        default: true,
+        describe: 'tornado, flip points, Monte Carlo and the what-if (--no-sensitivity skips them)',
+      })
+      .option('draws', {
+        type: 'string',
+        default: String(REVIEW_DEFAULTS.draws),
+        describe: 'Monte Carlo draws over the assumptions ranges',
+      })
+      .option('seed', {
+        type: 'string',
+        default: String(REVIEW_DEFAULTS.seed),
+        describe: 'seed of the Monte Carlo',
       }) as unknown as Argv<ReviewArgs>,
   handler: async (args) => {
     const flags = parseFlags(REVIEW_FLAGS, args);

@@ -14,4 +14,9 @@ export const REVIEW_FLAGS = z.object({
   /** `--set name=value`, repeated: the model's assumptions (simulator/assumptions.ts). */
   set: assignments,
   json: z.boolean(),
+  /** Tornado, flip points, Monte Carlo and the what-if (`--no-sensitivity` skips them). */
+  sensitivity: z.boolean(),
+  /** Monte Carlo draws over the assumptions' ranges, and its seed. */
+  draws: wholeNumber(1, 100_000),
+  seed: wholeNumber(0, 2_147_483_647),
 });
