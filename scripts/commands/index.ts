@@ -9,7 +9,7 @@ type AnyCommand = CommandModule<any, any>;
  * start-up fast and the seeder's memory low.
  */
 export const COMMAND_LOADERS: Record<string, () => Promise<AnyCommand>> = {
-  review: async () => (await import('./review.ts')).reviewCommand,
+  review: async () => (await import('./review-command.ts')).reviewCommand,
   seed: async () => (await import('./seed.ts')).seedCommand,
   target: async () => (await import('./target.ts')).targetCommand,
   run: async () => (await import('./run.ts')).runCommand,
