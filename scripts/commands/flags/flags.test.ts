@@ -58,6 +58,9 @@ const REVIEW = {
   users: '1000,10000,100000',
   liveSeconds: '15',
   json: false,
+  sensitivity: true,
+  draws: '1000',
+  seed: '1',
 };
 const K8S = {
   scenario: 'delta-sync',
