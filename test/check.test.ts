@@ -12,7 +12,7 @@ import { needs } from './support/services.ts';
 const cli = (args: string[]) => runCli(args);
 
 /** A one-scenario budget file: full sync at 1k users for 10 s under `current`, p95 limit `p95Ms`. */
-function budgetFile(dir: string, name: string, p95Ms: number): string {
+function budgetFile(dir: string, name: string, p95Ms: number, tolerance = 0.5): string {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(
     file,
@@ -21,7 +21,7 @@ function budgetFile(dir: string, name: string, p95Ms: number): string {
       policy: 'current',
       // 50% here rather than ci.yaml's 25%: this test shares 2 cores with other suites, and a rerun must
       // not fail because a neighbour was busy; a 2x slowdown is still far past it.
-      regression: { tolerance: 0.5, confidence: 0.95, resamples: 1000, seed: 1, minSamples: 50 },
+      regression: { tolerance, confidence: 0.95, resamples: 1000, seed: 1, minSamples: 50 },
       scenarios: [
         {
           scenario: 'full-sync',
@@ -109,6 +109,10 @@ describe(
     const tmp = mkdtempSync(join(tmpdir(), 'atlas-check-'));
     const generous = budgetFile(tmp, 'generous', 10_000);
     const tight = budgetFile(tmp, 'tight', 0.01);
+    // The A/A rerun: two real 10 s runs of the same build minutes apart on a shared 2-core machine
+    // differed by 2.1x once (load 25) and past 1.5x once on a quiet machine, so this asks only that a
+    // rerun is not flagged as 2.5x slower; the 2x test below keeps the 50% tolerance.
+    const rerun = budgetFile(tmp, 'rerun', 10_000, 1.5);
     // The first check (generous budgets, into tmp/a) runs here: the rerun and the regression tests use
     // its run records as their baseline, and no test may depend on an earlier one having run.
     let first: CliResult;
@@ -148,7 +152,7 @@ describe(
       const r = await cli([
         'check',
         '--budgets',
-        generous,
+        rerun,
         '--database-url',
         db.url,
         '--out',
