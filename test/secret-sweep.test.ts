@@ -9,9 +9,7 @@ import { startTargetProcess } from '../scripts/run/target-process.ts';
 import { CLI_PATH, runCli } from './support/run-cli.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { NASTIEST_PASSWORD, secretParts } from './support/secrets.ts';
-import { postgresAvailable } from './support/services.ts';
-
-const hasPg = await postgresAvailable();
+import { needs } from './support/services.ts';
 
 function expectNoSecret(text: string, password: string, where: string): void {
   for (const part of secretParts(password)) expect(text, `${where} shows '${part}'`).not.toContain(part);
@@ -60,7 +58,7 @@ describe('usage errors never show a password', () => {
   });
 });
 
-describe.runIf(hasPg)('a served target never shows a password', () => {
+describe('a served target never shows a password', await needs('PostgreSQL'), () => {
   let db: ScratchDatabase;
   const work = mkdtempSync(join(tmpdir(), 'atlas-sweep-'));
 

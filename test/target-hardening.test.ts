@@ -17,12 +17,10 @@ import { API_ROLE_WRITABLE } from '../backend/rest/column-privileges.ts';
 import { TABLES } from '../backend/rest/tables.ts';
 import { loadPolicy } from '../core/policy.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { postgresAvailable } from './support/services.ts';
+import { needs } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';
 
-const hasPg = await postgresAvailable();
-
-describe.runIf(hasPg)('target hardening', () => {
+describe('target hardening', await needs('PostgreSQL'), () => {
   let db: ScratchDatabase;
   let sql: pg.Client;
   let target: RunningTarget;

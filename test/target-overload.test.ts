@@ -14,12 +14,10 @@ import {
 } from '../backend/index.ts';
 import { loadPolicy } from '../core/policy.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
-import { postgresAvailable } from './support/services.ts';
+import { needs } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';
 
-const hasPg = await postgresAvailable();
-
-describe.runIf(hasPg)('target under overload', () => {
+describe('target under overload', await needs('PostgreSQL'), () => {
   let db: ScratchDatabase;
   let sql: pg.Client;
   let target: RunningTarget;
