@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_WAIT_PROBABILITY } from '../../simulator/index.ts';
 import { CHART_FONT_STACK } from '../render/chart-font.ts';
 import { budgetOf } from './decide.ts';
 import { kneeSentence, ms, num, pct, usd, usersLabel } from './format.ts';
@@ -253,7 +254,7 @@ export function reviewHtml(review: Review, options: HtmlOptions): string {
 ${review.load ? `<p class="load"><strong>The load.</strong> ${e(review.load)}</p>` : ''}
 ${openingHtml(review, options.svgs)}
 <h2 id="s-decisions">GO / NO-GO by scale and policy</h2>
-<p>GO means no resource saturates or runs above ${pct(review.targets.maxUtilisation, 0)} utilisation, every endpoint's p95 is within its budget and errors stay under ${pct(review.targets.errorShare, 1)}; a run record at the same scale and policy must agree. Budgets: ${e(review.targets.source)}</p>
+<p>GO means no resource saturates or runs above ${pct(review.targets.maxUtilisation, 0)} utilisation while a request's Erlang C chance of waiting for it exceeds ${DEFAULT_MAX_WAIT_PROBABILITY} (simulator/decision-rule.ts), every endpoint's p95 is within its budget and errors stay under ${pct(review.targets.errorShare, 1)}; a run record at the same scale and policy must agree. Budgets: ${e(review.targets.source)}</p>
 ${decisionsTable(review)}
 <ul class="headline">${headline}</ul>
 ${stressHtml(review)}
