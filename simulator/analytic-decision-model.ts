@@ -121,7 +121,7 @@ export function analyticDecisionModel(model: AnalyticModelInput): DecisionModel 
   const loadsCache = new WeakMap<DialValues, Map<string, Record<string, number>>>();
   const accepts = (v: DialValues, name: string, users: number): boolean => {
     const { profile, policy, ctx } = resolve(v, name);
-    return judge(predictAnalytic(profile, policy, users, ctx), ctx.targets).accepted;
+    return judge(predictAnalytic(profile, policy, users, ctx, 'rule'), ctx.targets).accepted;
   };
   const loadsOf = (v: DialValues, name: string): Record<string, number> => {
     // Utilisation per registered user of each queue, as a share of the ceiling (1 / users at it):
@@ -150,10 +150,13 @@ export function analyticDecisionModel(model: AnalyticModelInput): DecisionModel 
     knee: (v, name, hint, tolerance) => {
       // One resolve per search: the profile and policy do not depend on N.
       const { profile, policy, ctx } = resolve(v, name);
-      return searchKnee((n) => judge(predictAnalytic(profile, policy, n, ctx), ctx.targets).accepted, {
-        hint,
-        tolerance: tolerance ?? 0.005,
-      });
+      return searchKnee(
+        (n) => judge(predictAnalytic(profile, policy, n, ctx, 'rule'), ctx.targets).accepted,
+        {
+          hint,
+          tolerance: tolerance ?? 0.005,
+        },
+      );
     },
     loads: (v, name) => {
       const hit = loadsCache.get(v)?.get(name);

@@ -118,13 +118,23 @@ function statementOutcome(
   return { latency: lat, boundedP95Ms: bounded, unbounded, errorShare, timeoutShare: errorShare };
 }
 
+/**
+ * How much of a prediction to compute: `full`, or `rule`, only what the decision rule reads (its
+ * resources, p95s and error share) for searches that keep the verdict alone: medians are NaN and the
+ * share over statement_timeout 0.
+ */
+export type PredictionDetail = 'full' | 'rule';
+
 /** Prediction of one policy at one number of users with the closed-form model (cost left to the caller). */
 export function predictAnalytic(
   profile: Profile,
   policy: Policy,
   users: number,
   ctx: ModelContext,
+  detail: PredictionDetail = 'full',
 ): Prediction {
+  const full = detail === 'full';
+  const median = (l: Latency): number => (full ? latencyQuantile(l, 0.5) : Number.NaN);
   const cal = ctx.calibration;
   const workload = workloadAt(profile, policy, users);
   const rateLimits = rateLimitOutcomes(policy, workload, messagesPerMinuteByTierOf(profile), ctx.abuse);
@@ -154,7 +164,7 @@ export function predictAnalytic(
     endpoints.push({
       endpoint: kind,
       ratePerSecond: workload.requestsPerSecondByEndpoint[kind] ?? 0,
-      p50Ms: o.unbounded ? null : o.boundedP95Ms !== null ? o.boundedP95Ms : latencyQuantile(o.latency, 0.5),
+      p50Ms: o.unbounded ? null : o.boundedP95Ms !== null ? o.boundedP95Ms : median(o.latency),
       p95Ms: o.unbounded ? null : o.boundedP95Ms !== null ? o.boundedP95Ms : latencyQuantile(o.latency, 0.95),
       meanMs: o.unbounded ? null : o.boundedP95Ms !== null ? o.boundedP95Ms : latencyMean(o.latency),
       errorShare: o.errorShare,
@@ -179,7 +189,13 @@ export function predictAnalytic(
   endpoints.push({
     endpoint: 'sync',
     ratePerSecond: workload.syncsPerSecond,
-    p50Ms: syncUnbounded ? null : syncBounded ? syncBoundedMs : sumQuantile(syncTerms, 0.5),
+    p50Ms: syncUnbounded
+      ? null
+      : syncBounded
+        ? syncBoundedMs
+        : full
+          ? sumQuantile(syncTerms, 0.5)
+          : Number.NaN,
     p95Ms: syncUnbounded ? null : syncBounded ? syncBoundedMs : sumQuantile(syncTerms, 0.95),
     meanMs: syncUnbounded ? null : syncBounded ? syncBoundedMs : sumMean(syncTerms),
     errorShare: 1 - syncOk,
@@ -215,7 +231,7 @@ export function predictAnalytic(
   endpoints.push({
     endpoint: ENDPOINTS.message,
     ratePerSecond: workload.messagesPerSecond,
-    p50Ms: msgUnbounded ? null : latencyQuantile(msgLatency, 0.5),
+    p50Ms: msgUnbounded ? null : median(msgLatency),
     p95Ms: msgUnbounded ? null : latencyQuantile(msgLatency, 0.95),
     meanMs: msgUnbounded ? null : latencyMean(msgLatency),
     errorShare: 1 - (1 - legitRejected) * msgServedOk,
@@ -230,8 +246,9 @@ export function predictAnalytic(
     total > 0 ? counted.reduce((s, e) => s + e.ratePerSecond * pick(e), 0) / total : 0;
   const errorShare = share((e) => e.errorShare);
   const stmt = policy.database.statementTimeoutMs;
-  const overStmt =
-    stmt === null || q.cpu.saturated
+  const overStmt = !full
+    ? 0
+    : stmt === null || q.cpu.saturated
       ? q.cpu.saturated
         ? 1 - 1 / q.cpu.utilisation
         : 0

@@ -65,11 +65,23 @@ const STORED_ROW_OVERHEAD_BYTES = 200;
 /** Redis commands per /api/message under a per-user limit (consume = INCR + PEXPIRE). */
 export const REDIS_COMMANDS_PER_MESSAGE = 2;
 
+const paidSizes = new WeakMap<Pricing, ComputeSize[]>();
+
+/** The paid compute sizes of a pricing, cheapest first (sorted once per pricing). */
+function paidComputeSizes(pricing: Pricing): ComputeSize[] {
+  let paid = paidSizes.get(pricing);
+  if (!paid) {
+    paid = pricing.supabase.compute
+      .filter((c) => c.usdPerMonth > 0)
+      .sort((a, b) => a.usdPerMonth - b.usdPerMonth);
+    paidSizes.set(pricing, paid);
+  }
+  return paid;
+}
+
 /** Compute size the policy's plan stands for: the cheapest paid size with its max connections. */
 export function computeForPolicy(pricing: Pricing, policy: Policy): ComputeSize {
-  const paid = [...pricing.supabase.compute]
-    .filter((c) => c.usdPerMonth > 0)
-    .sort((a, b) => a.usdPerMonth - b.usdPerMonth);
+  const paid = paidComputeSizes(pricing);
   return (
     paid.find((c) => c.maxDirectConnections === policy.database.maxConnections) ??
     paid.find((c) => c.maxDirectConnections >= policy.database.maxConnections) ??

@@ -1,6 +1,7 @@
 import type { Policy } from '../core/policy.ts';
 import type { Profile, Tier } from '../core/profile.ts';
 import { TIERS } from '../core/profile.ts';
+import { wholeNumber } from '../core/whole-number.ts';
 import type { Assumptions } from './assumptions.ts';
 import type { CostItem } from './cost.ts';
 import { llmLoadOf, llmMonthlyCost } from './llm.ts';
@@ -85,15 +86,17 @@ export function usageItems(
   if (auth) {
     const mau = monthlyActiveUsers(users, a);
     items.push({
-      item: `Auth ${Math.round(mau).toLocaleString('en-US')} monthly active users (${auth.includedMau.toLocaleString('en-US')} included)`,
+      item: `Auth ${wholeNumber(mau)} monthly active users (${wholeNumber(auth.includedMau)} included)`,
       usd: Math.max(0, mau - auth.includedMau) * auth.usdPerMau,
       source: auth.source,
     });
   }
   if (pricing.llm) {
-    for (const t of llmMonthlyCost(pricing.llm, llmLoadOf(a), messages, a.llmPriceFactor.value)) {
+    const llm = llmLoadOf(a);
+    for (const t of llmMonthlyCost(pricing.llm, llm, messages, a.llmPriceFactor.value)) {
+      const tokens = llm.tokensPerMessage[t.tier];
       items.push({
-        item: `language model ${t.model} (${t.tier}): ${Math.round(t.messages).toLocaleString('en-US')} messages × (${llmLoadOf(a).tokensPerMessage[t.tier].input} in + ${llmLoadOf(a).tokensPerMessage[t.tier].output} out) tokens`,
+        item: `language model ${t.model} (${t.tier}): ${wholeNumber(t.messages)} messages × (${tokens.input} in + ${tokens.output} out) tokens`,
         usd: t.usd,
         source: `${t.source}; × llmPriceFactor ${a.llmPriceFactor.value}`,
       });

@@ -6,6 +6,7 @@ import {
   normalCdf,
   normalQuantile,
   poissonOverflowShare,
+  quantileFromSurvival,
 } from './distributions.ts';
 import { erlangC } from './erlang-c.ts';
 import { latency, latencyQuantile, latencySurvival, queue, waitQuantile, waitSurvival } from './queueing.ts';
@@ -86,5 +87,44 @@ describe('queue', () => {
     // The quantile inverts the survival function.
     const p95 = latencyQuantile(l, 0.95);
     expect(latencySurvival(l, p95)).toBeCloseTo(0.05, 7);
+  });
+});
+
+describe('quantiles from survival functions', () => {
+  it('an exponential survival e^(−x/10): p95 = 10 ln 20 with no bracket, a right one, and a wrong one', () => {
+    const survival = (x: number) => Math.exp(-x / 10);
+    const exact = 10 * Math.log(20);
+    expect(quantileFromSurvival(survival, 0.95, 1)).toBeCloseTo(exact, 5);
+    expect(quantileFromSurvival(survival, 0.95, 1, { lo: 25, hi: 35 })).toBeCloseTo(exact, 5);
+    // Both ends on the wrong side: the search widens to [0, …] and still finds it.
+    expect(quantileFromSurvival(survival, 0.95, 1, { lo: 31, hi: 32 })).toBeCloseTo(exact, 5);
+    expect(quantileFromSurvival(survival, 0.95, 1, { lo: 1, hi: 2 })).toBeCloseTo(exact, 5);
+  });
+
+  it('latency quantiles invert the survival from rare short waits to frequent long ones (p50, p95, p99)', () => {
+    const service = logNormalFromMedianP95(20, 60);
+    for (const [waitProbability, waitMeanMs] of [
+      [1e-5, 1],
+      [0.01, 1],
+      [0.03, 400],
+      [0.1, 5],
+      [0.5, 50],
+      [0.9, 500],
+      [1, 2000],
+    ] as const) {
+      const l = latency(
+        3,
+        [{ probability: waitProbability, meanMs: waitMeanMs }],
+        logNormalMean(service),
+        1.5,
+      );
+      for (const p of [0.5, 0.95, 0.99]) {
+        const q = latencyQuantile(l, p);
+        expect(latencySurvival(l, q), `wait ${waitProbability}×${waitMeanMs} ms, p${p * 100}`).toBeCloseTo(
+          1 - p,
+          6,
+        );
+      }
+    }
   });
 });

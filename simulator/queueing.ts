@@ -3,6 +3,7 @@ import {
   logNormalFromMeanScv,
   logNormalQuantile,
   logNormalSurvival,
+  type QuantileBracket,
   quantileFromSurvival,
 } from './distributions.ts';
 import { erlangC } from './erlang-c.ts';
@@ -221,7 +222,28 @@ const NEGLIGIBLE_WAIT = 1e-7;
 export function latencyQuantile(l: Latency, p: number): number {
   if (l.waitProbability <= NEGLIGIBLE_WAIT && l.serviceMeanMs > 0)
     return l.constantMs + logNormalQuantile(l.service, p);
-  return quantileFromSurvival((t) => latencySurvival(l, t), p, Math.max(1e-6, latencyMean(l)));
+  return quantileFromSurvival(
+    (t) => latencySurvival(l, t),
+    p,
+    Math.max(1e-6, latencyMean(l)),
+    quantileBracket(l, p),
+  );
+}
+
+/**
+ * Bounds of a latency's p-quantile in closed form: wait and service are never negative, so each one's
+ * own p-quantile is below it; and P(W + X > a + b) <= P(W > a) + P(X > b), so with each tail at (1 − p) / 2
+ * (W's from its exponential, X's from its log-normal) a + b is above it.
+ */
+function quantileBracket(l: Latency, p: number): QuantileBracket | undefined {
+  if (l.serviceMeanMs <= 0) return undefined;
+  const half = (1 - p) / 2;
+  const waitQuantile = l.waitProbability > 1 - p ? l.waitMeanMs * Math.log(l.waitProbability / (1 - p)) : 0;
+  const wait = l.waitProbability > half ? l.waitMeanMs * Math.log(l.waitProbability / half) : 0;
+  return {
+    lo: l.constantMs + Math.max(logNormalQuantile(l.service, p), waitQuantile),
+    hi: l.constantMs + wait + logNormalQuantile(l.service, 1 - half),
+  };
 }
 
 /**

@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
+import { predictAnalytic } from './analytic.ts';
 import { matchesClaim } from './claims.ts';
+import { judge } from './decision-rule.ts';
 import { PricingSchema } from './pricing.ts';
-import { simulate } from './simulate.ts';
+import { modelFor, simulate } from './simulate.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'pricing');
 const y = (f: string): unknown => parse(readFileSync(join(fixtures, f), 'utf8'));
@@ -96,5 +98,25 @@ describe('simulate on the rig', () => {
   it('a deployment (the default) has no host CPU and no load generator in it', () => {
     const p = simulate(base).predictions[0]!;
     expect(p.resources.map((r) => r.name)).toEqual(['db.pool', 'upstream.sockets', 'db.cpu']);
+  });
+});
+
+describe("predictAnalytic's 'rule' detail", () => {
+  it('judges every policy × users from 10 to 1M users as the full prediction does, with the same p95s', () => {
+    const input = { profile: loadProfile('launch-10k'), policies: [], users: [], pricing };
+    for (const name of ['current', 'fixed', 'scale']) {
+      const { profile, policy, ctx } = modelFor(input, loadPolicy(name));
+      for (let users = 10; users <= 1_000_000; users = Math.ceil(users * 1.37)) {
+        const full = predictAnalytic(profile, policy, users, ctx);
+        const rule = predictAnalytic(profile, policy, users, ctx, 'rule');
+        const at = `${name} at ${users}`;
+        expect(judge(rule, ctx.targets), at).toEqual(judge(full, ctx.targets));
+        expect(
+          rule.endpoints.map((e) => e.p95Ms),
+          at,
+        ).toEqual(full.endpoints.map((e) => e.p95Ms));
+        expect(rule.resources, at).toEqual(full.resources);
+      }
+    }
   });
 });
