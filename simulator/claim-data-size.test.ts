@@ -26,7 +26,7 @@ const profile = {
 const ctx = (points: DataSizePoint[]): ClaimsContext => ({
   profile,
   policies: {},
-  contextFor: () => {
+  modelFor: () => {
     throw new Error('not used by data-size claims');
   },
   dataSizePoints: points,

@@ -1,11 +1,12 @@
 import type { Policy } from '../core/policy.ts';
+import { TIERS } from '../core/profile.ts';
 import { predictAnalytic } from './analytic.ts';
 import type { Claim, ClaimsContext } from './claim.ts';
 import { fmt, num } from './claim.ts';
 import { cheapestConfiguration, databaseSizeGb, SECONDS_PER_MONTH } from './cost.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { findKnee } from './knee.ts';
-import { workloadAt } from './workload.ts';
+import { messagesPerMinuteOf, workloadAt } from './workload.ts';
 
 // A claim under the chosen profile and policy: does it hold for Atlas as modelled?
 
@@ -28,9 +29,10 @@ export interface ProfileSide {
 /** The claim evaluated for Atlas as modelled (the chosen profile and policy). */
 export function profileSide(claim: Claim, ctx: ClaimsContext): ProfileSide {
   const a = claim.assumptions;
-  const policy = ctx.policies[claim.policy];
-  if (!policy) return { value: null, users: null, working: `policy '${claim.policy}' not loaded` };
-  const profile = ctx.profile;
+  const named = ctx.policies[claim.policy];
+  if (!named) return { value: null, users: null, working: `policy '${claim.policy}' not loaded` };
+  // The load assumptions applied, as the verdicts read them: a claim is checked against the same Atlas.
+  const { profile, policy, ctx: model } = ctx.modelFor(named);
   const users = claim.users ?? (typeof a['users'] === 'number' ? (a['users'] as number) : null);
   const paid = `${fmt((profile.tierMix.core + profile.tierMix.studio) * 100)}% paid`;
   switch (claim.kind) {
@@ -113,7 +115,8 @@ export function profileSide(claim: Claim, ctx: ClaimsContext): ProfileSide {
       return {
         value: w.messagesPerSecond,
         users,
-        working: `${fmt(w.onlineUsers)} online × ${profile.messagesPerUserPerMinute}/min`,
+        // Per tier: the peak rate bounded by the tier's monthly cap (load.ts), so not always the profile's.
+        working: `${fmt(w.onlineUsers)} online × ${fmt(w.onlineUsers > 0 ? (w.messagesPerSecond * 60) / w.onlineUsers : 0)}/min on average (${TIERS.map((t) => `${t} ${fmt(messagesPerMinuteOf(profile, t))}/min`).join(', ')}, each within its tier's monthly cap) = ${fmt(w.messagesPerSecond)}/s`,
       };
     }
     case 'upstream-capacity': {
@@ -128,7 +131,7 @@ export function profileSide(claim: Claim, ctx: ClaimsContext): ProfileSide {
       };
     }
     case 'upstream-headroom': {
-      const p = predictAnalytic(profile, policy, users!, ctx.contextFor(policy));
+      const p = predictAnalytic(profile, policy, users!, model);
       const up = p.resources.find((r) => r.name === 'upstream.sockets')!;
       return {
         value: 1 - up.utilisation,
@@ -138,8 +141,8 @@ export function profileSide(claim: Claim, ctx: ClaimsContext): ProfileSide {
     }
     case 'pool-failure-users':
     case 'knee': {
-      const knee = findKnee(profile, policy, ctx.contextFor(policy));
-      const at = predictAnalytic(profile, policy, 10_000, ctx.contextFor(policy));
+      const knee = findKnee(profile, policy, model);
+      const at = predictAnalytic(profile, policy, 10_000, model);
       const dbUtil = Math.max(
         ...at.resources.filter((r) => r.name !== 'upstream.sockets').map((r) => r.utilisation),
       );
@@ -196,7 +199,7 @@ export function profileSide(claim: Claim, ctx: ClaimsContext): ProfileSide {
     case 'database-cost':
     case 'egress-cost': {
       if (!ctx.pricing) return { value: null, users, working: 'no pricing loaded' };
-      const found = cheapestConfiguration(ctx.pricing, profile, policy, users!, ctx.contextFor(policy));
+      const found = cheapestConfiguration(ctx.pricing, profile, policy, users!, model);
       const c = found.cheapest;
       if (!c) {
         const n = found.none;

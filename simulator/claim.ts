@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
-import type { ModelContext } from './analytic.ts';
 import type { DataSizePoint } from './data-size.ts';
 import type { Pricing } from './pricing.ts';
+import type { PolicyModel } from './simulate.ts';
 
 // A claim of the seed documents (fixtures/targets/readiness.yaml): its schema, the shape of its
 // evaluation, and how its assumptions are read and its figures written.
@@ -91,8 +91,11 @@ export interface ClaimsContext {
   profile: Profile;
   /** Policies by name (the claims name `current`, `fixed`, `scale`). */
   policies: Record<string, Policy>;
-  /** Model context per policy (calibration, targets, cores). */
-  contextFor: (policy: Policy) => ModelContext;
+  /**
+   * What the model reads for a policy: the profile and policy with the load assumptions applied and the
+   * context (calibration, targets, cores), as the verdicts read them (simulate.ts modelFor).
+   */
+  modelFor: (policy: Policy) => PolicyModel;
   pricing?: Pricing;
   /** Table-size run records reduced to data-size points (data-size-factor claims; absent: none given). */
   dataSizePoints?: DataSizePoint[];

@@ -12,11 +12,11 @@ import {
   analyseUncertainty,
   analyticDecisionModel,
   calibrate,
-  contextFor,
   dataSizePoints,
   decide,
   evaluateClaims,
   loadSentence,
+  modelFor,
   type Prediction,
   predictDes,
   type SimulateInput,
@@ -222,7 +222,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     profile,
     policies: byName,
     pricing,
-    contextFor: (p) => contextFor(input, p),
+    modelFor: (p) => modelFor(input, p),
     // Table-size runs of every profile: the data-size factor compares datasets of different sizes.
     dataSizePoints: dataSizePoints(found.map((r) => ({ name: basename(r.dir), record: r.record }))),
   });
@@ -276,11 +276,13 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
  */
 function desForConnectionChart(input: SimulateInput, policies: Policy[], users: number[]): Prediction[] {
   const scale = [...users].sort((a, b) => a - b)[Math.floor(users.length / 2)]!;
-  return policies.slice(0, 2).map((policy) =>
-    predictDes(input.profile, policy, scale, contextFor(input, policy), {
+  return policies.slice(0, 2).map((policy) => {
+    // The load assumptions applied, as the verdicts read them.
+    const { profile, policy: applied, ctx } = modelFor(input, policy);
+    return predictDes(profile, applied, scale, ctx, {
       seed: input.profile.seed,
       durationSeconds: 40,
       warmupSeconds: 5,
-    }),
-  );
+    });
+  });
 }

@@ -13,13 +13,13 @@ import type {
 } from '../../simulator/index.ts';
 import {
   calibrate,
-  contextFor,
   DIURNAL_RAMP,
   dataSizePoints,
   evaluateClaims,
   formatClaims,
   formatSimulation,
   JITTERED_TIMERS,
+  modelFor,
   POISSON,
   PREDICTABLE_SCENARIOS,
   seedCostEstimates,
@@ -144,7 +144,7 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
       profile,
       policies: byName,
       pricing,
-      contextFor: (p) => contextFor(input, p),
+      modelFor: (p) => modelFor(input, p),
       dataSizePoints: dataSizePoints(runs.map((r) => ({ name: basename(r.dir), record: r.record }))),
     });
   }
