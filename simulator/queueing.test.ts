@@ -9,6 +9,7 @@ import {
   quantileFromSurvival,
 } from './distributions.ts';
 import { erlangC } from './erlang-c.ts';
+import type { Latency } from './queueing.ts';
 import { latency, latencyQuantile, latencySurvival, queue, waitQuantile, waitSurvival } from './queueing.ts';
 
 describe('distributions', () => {
@@ -69,26 +70,52 @@ describe('queue', () => {
 
   it('latency survival of wait + log-normal service matches an independent fine trapezoid integration', () => {
     const l = latency(2, [{ probability: 0.4, meanMs: 30 }], 20, 0.5);
-    const theta = 1 / l.waitMeanMs;
-    for (const t of [10, 25, 60, 150]) {
-      // P(E + X > t − 2) by a 200,000-step trapezoid over the wait density.
-      const s = t - 2;
-      const n = 200_000;
-      const h = s / n;
-      let integral = 0;
-      for (let i = 0; i <= n; i++) {
-        const w = i * h;
-        const f = theta * Math.exp(-theta * w) * logNormalSurvival(l.service, s - w);
-        integral += (i === 0 || i === n ? 0.5 : 1) * f;
-      }
-      const exact = 0.6 * logNormalSurvival(l.service, s) + 0.4 * (Math.exp(-theta * s) + integral * h);
-      expect(latencySurvival(l, t)).toBeCloseTo(exact, 6);
-    }
+    for (const t of [10, 25, 60, 150]) expect(latencySurvival(l, t)).toBeCloseTo(trapezoidSurvival(l, t), 6);
     // The quantile inverts the survival function.
     const p95 = latencyQuantile(l, 0.95);
     expect(latencySurvival(l, p95)).toBeCloseTo(0.05, 7);
   });
+
+  it('p50 and p95 match the trapezoid for narrow and wide services, rare and certain, short and long waits', () => {
+    for (const [median, p95] of [
+      [3.6, 5],
+      [20, 60],
+      [500, 3000],
+    ] as const) {
+      const service = logNormalFromMedianP95(median, p95);
+      const mean = logNormalMean(service);
+      for (const probability of [0.01, 0.5, 0.99])
+        for (const waitRatio of [0.01, 0.1, 1, 100]) {
+          const l = latency(
+            2,
+            [{ probability, meanMs: waitRatio * mean }],
+            mean,
+            Math.exp(service.sigma ** 2) - 1,
+          );
+          for (const p of [0.5, 0.95]) {
+            const at = `service ${median}/${p95} ms, wait ${probability} × ${waitRatio}× mean, p${p * 100}`;
+            expect(Math.abs(trapezoidSurvival(l, latencyQuantile(l, p)) - (1 - p)), at).toBeLessThan(2e-5);
+          }
+        }
+    }
+  });
 });
+
+/** P(latency > t) by a 200,000-step trapezoid over the wait density: the independent oracle. */
+function trapezoidSurvival(l: Latency, t: number): number {
+  const theta = 1 / l.waitMeanMs;
+  const s = t - l.constantMs;
+  const n = 200_000;
+  const h = s / n;
+  let integral = 0;
+  for (let i = 0; i <= n; i++) {
+    const w = i * h;
+    const f = theta * Math.exp(-theta * w) * logNormalSurvival(l.service, s - w);
+    integral += (i === 0 || i === n ? 0.5 : 1) * f;
+  }
+  const pw = l.waitProbability;
+  return (1 - pw) * logNormalSurvival(l.service, s) + pw * (Math.exp(-theta * s) + integral * h);
+}
 
 describe('quantiles from survival functions', () => {
   it('an exponential survival e^(−x/10): p95 = 10 ln 20 with no bracket, a right one, and a wrong one', () => {
