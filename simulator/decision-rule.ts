@@ -1,3 +1,4 @@
+import { wholeNumber } from '../core/whole-number.ts';
 import type { EndpointPrediction, ResourceName, ResourcePrediction } from './prediction.ts';
 import type { Targets } from './targets.ts';
 
@@ -66,19 +67,28 @@ export function judge(p: RuleInput, targets: Targets): RuleOutcome {
   const failures: RuleFailure[] = [];
   const maxWait = targets.maxWaitProbability ?? DEFAULT_MAX_WAIT_PROBABILITY;
   for (const r of p.resources) {
+    // A provider's per-minute limit is one "server": say it in its own units, with no Erlang C clause.
+    const limit = r.limitPerMinute;
+    const perMinute = limit
+      ? `${wholeNumber(r.arrivalRate * 60)} ${limit.what}/min on the provider's ${wholeNumber(limit.limit)}/min limit`
+      : '';
     if (r.saturated)
       failures.push({
         kind: 'saturated',
         resource: r.name,
         endpoint: null,
-        text: `${r.name} saturated: offered ${r.offeredLoad.toFixed(1)} busy on ${r.servers} (${pct(r.utilisation)} utilisation)`,
+        text: limit
+          ? `${r.name} saturated: ${perMinute} (${pct(r.utilisation)})`
+          : `${r.name} saturated: offered ${r.offeredLoad.toFixed(1)} busy on ${r.servers} (${pct(r.utilisation)} utilisation)`,
       });
     else if (!hasHeadroom(r, targets))
       failures.push({
         kind: 'headroom',
         resource: r.name,
         endpoint: null,
-        text: `${r.name} at ${pct(r.utilisation)} utilisation, over the ${pct(targets.maxUtilisation)} ceiling, and P(wait) ${r.probabilityOfWaiting.toFixed(3)} over ${maxWait}`,
+        text: limit
+          ? `${r.name} at ${pct(r.utilisation)}: ${perMinute}, over the ${pct(targets.maxUtilisation)} ceiling`
+          : `${r.name} at ${pct(r.utilisation)} utilisation, over the ${pct(targets.maxUtilisation)} ceiling, and P(wait) ${r.probabilityOfWaiting.toFixed(3)} over ${maxWait}`,
       });
   }
   const bottleneck = p.resources.length

@@ -83,6 +83,7 @@ function rateResource(
     p95WaitMs: u >= 1 ? null : 0,
     saturated: u >= 1,
     capacityPerSecond: capacity,
+    limitPerMinute: { limit: limitPerMinute, what },
     serviceTimeSource: `provider limit ${limitPerMinute.toLocaleString('en-US')} ${what}/min (assumptions llmRequestsPerMinute / llmTokensPerMinute)`,
   };
 }

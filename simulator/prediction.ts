@@ -45,6 +45,8 @@ export interface ResourcePrediction {
   capacityPerSecond: number;
   /** Where the service time came from (calibrated run, or a named default). */
   serviceTimeSource: string;
+  /** A provider's limit per minute modelled as one server (llm.ts): the limit and what it counts; else absent. */
+  limitPerMinute?: { limit: number; what: string };
   /** The rig's host as chains (rig-chains.ts): syncs in flight and one sync's duration (ms); else absent. */
   chains?: { inFlight: number; syncMs: number };
 }

@@ -24,17 +24,19 @@ export function kneeBandChart(
   const caption =
     `Bar: P10–P90 of the knee (the largest number of users the decision rule accepts) over ${draws.toLocaleString('en-US')} ` +
     'Monte Carlo draws of the assumptions within their ranges; tick: median; dot: every assumption at its base. ' +
-    'Vertical lines: the scales reviewed. A band left of a line is NO-GO there in most draws.';
+    'Vertical lines: the scales reviewed. A band left of a line is NO-GO there in most draws. ' +
+    "A band from the left edge marked 'none passes': in at least 10% of draws no number of users passes.";
   if (bands.length === 0 || scales.length === 0)
     return { id, title, caption, spec: emptyChartSpec(title, 'no sensitivity analysis (--no-sensitivity)') };
   const sorted = [...scales].sort((a, b) => a - b);
-  const lo = Math.min(sorted[0]! / 10, ...bands.map((b) => Math.max(1, b.p10)));
+  // A knee of 0 (no load passes) does not stretch the axis: it is drawn at the left edge, labelled.
+  const lo = Math.min(sorted[0]! / 10, ...bands.filter((b) => b.p10 > 0).map((b) => b.p10));
   const hi = Math.max(sorted[sorted.length - 1]! * 10, ...bands.map((b) => b.p90));
   const domain = [10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi))];
-  // A knee of 0 (not one user accepted) sits at the axis's left end.
   const clamp = (x: number): number => Math.min(domain[1]!, Math.max(domain[0]!, x));
   const values = bands.map((b) => ({
     policy: b.policy,
+    none: b.p10 <= 0,
     p10: clamp(b.p10),
     p50: clamp(b.p50),
     p90: clamp(b.p90),
@@ -81,6 +83,16 @@ export function kneeBandChart(
               y: { field: 'policy', type: 'nominal', sort: color.domain },
               x: { field: 'p50', ...x },
               color: { field: 'policy', type: 'nominal', scale: color, legend: null },
+            },
+          },
+          {
+            // A P10 of 0 is clamped to the left edge: say so there.
+            transform: [{ filter: 'datum.none' }],
+            mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, color: '#333' },
+            encoding: {
+              y: { field: 'policy', type: 'nominal', sort: color.domain },
+              x: { field: 'p10', ...x },
+              text: { value: '0: none passes' },
             },
           },
           {

@@ -15,6 +15,21 @@ export function num(value: number | null | undefined, digits?: number): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: d });
 }
 
+/** A Monte Carlo quantile of a knee: `0 (none passes)` when in that share of draws no load passes. */
+export function kneeQuantile(users: number): string {
+  return users <= 0 ? '0 (none passes)' : num(users);
+}
+
+/**
+ * The sentence under a knee band whose P10 (or more) is 0, else null: in those draws a budget breaks at
+ * any load, so an assumption alone decides (the flip points name it).
+ */
+export function noKneeNote(knees: readonly { policy: string; p10: number }[]): string | null {
+  const none = knees.filter((k) => k.p10 <= 0).map((k) => k.policy);
+  if (none.length === 0) return null;
+  return `P10 of 0 (${none.join(', ')}): in at least 10% of the draws a budget breaks at any number of users, so an assumption alone decides there (the flip points below name which, and where).`;
+}
+
 /** Milliseconds, or `unbounded` for a saturated (null) latency. */
 export function ms(value: number | null | undefined): string {
   if (value === null) return 'unbounded';

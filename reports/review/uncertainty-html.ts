@@ -1,6 +1,6 @@
 import type { Uncertainty } from '../../simulator/index.ts';
 import { derivationOf } from './derivation.ts';
-import { num, usd, usersLabel } from './format.ts';
+import { kneeQuantile, noKneeNote, num, usd, usersLabel } from './format.ts';
 import type { Decision, Review } from './review-types.ts';
 
 // The parts of report.html that come from the sensitivity and uncertainty analysis: the opening
@@ -44,7 +44,9 @@ export function openingHtml(review: Review, svgs: Record<string, string>): strin
   const figure = band
     ? `<figure class="chart" id="chart-${e(band.id)}">${svgs[band.id] ?? ''}<figcaption>${e(band.caption)}</figcaption></figure>`
     : '';
-  return `${figure}<p class="opening" id="calibration"><strong>Calibration.</strong> ${e(review.calibrationSentence)}</p>`;
+  const mc = review.uncertainty?.monteCarlo;
+  const note = mc ? noKneeNote(mc.knees) : null;
+  return `${figure}${note ? `<p class="opening">${e(note)}</p>` : ''}<p class="opening" id="calibration"><strong>Calibration.</strong> ${e(review.calibrationSentence)}</p>`;
 }
 
 /** The vega runtime and the compiled what-if, for {@link whatIfHtml}. */
@@ -88,7 +90,7 @@ export function uncertaintyHtml(u: Uncertainty | null, scales: readonly number[]
     .map((k) => {
       const costs = mc.costs.filter((c) => c.policy === k.policy);
       return (
-        `<tr><td>${e(k.policy)}</td><td class="n">${num(k.p10)}</td><td class="n">${num(k.p50)}</td><td class="n">${num(k.p90)}</td><td class="n">${num(k.base)}</td>` +
+        `<tr><td>${e(k.policy)}</td><td class="n">${kneeQuantile(k.p10)}</td><td class="n">${kneeQuantile(k.p50)}</td><td class="n">${kneeQuantile(k.p90)}</td><td class="n">${num(k.base)}</td>` +
         scales
           .map((s) => {
             const c = costs.find((x) => x.users === s);

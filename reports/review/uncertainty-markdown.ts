@@ -1,5 +1,5 @@
 import { derivationOf } from './derivation.ts';
-import { num, usd, usersLabel } from './format.ts';
+import { kneeQuantile, noKneeNote, num, usd, usersLabel } from './format.ts';
 import type { Review } from './review-types.ts';
 
 // The Markdown of what the review opens with, each verdict's derivation and the uncertainty tables.
@@ -18,9 +18,9 @@ export function openingMarkdown(review: Review, table: Table): string[] {
         ['policy', 'P10', 'P50', 'P90', 'base', ...review.scales.map((s) => `${usersLabel(s)}: P(GO)≈`)],
         mc.knees.map((k) => [
           k.policy,
-          num(k.p10),
-          num(k.p50),
-          num(k.p90),
+          kneeQuantile(k.p10),
+          kneeQuantile(k.p50),
+          kneeQuantile(k.p90),
           num(k.base),
           ...review.scales.map((s) =>
             s <= k.p10 ? '> 90%' : s > k.p90 ? '< 10%' : s <= k.p50 ? '50–90%' : '10–50%',
@@ -29,6 +29,8 @@ export function openingMarkdown(review: Review, table: Table): string[] {
       ),
       '',
     );
+    const note = noKneeNote(mc.knees);
+    if (note) out.push(note, '');
   }
   out.push(`**Calibration.** ${review.calibrationSentence}`, '');
   return out;
