@@ -36,9 +36,15 @@ const base: ReviewOptions = {
   liveSeconds: REVIEW_DEFAULTS.liveSeconds,
 };
 
-async function seconds(options: ReviewOptions): Promise<number> {
+/** CPU seconds (user + system) of this process per review, beside the wall time: steadier on a shared machine. */
+const cpuSeconds: number[][] = [[], []];
+
+async function seconds(options: ReviewOptions, slot?: 0 | 1): Promise<number> {
   const t = performance.now();
+  const c = process.cpuUsage();
   await runReview(options);
+  const used = process.cpuUsage(c);
+  if (slot !== undefined) cpuSeconds[slot]!.push((used.user + used.system) / 1e6);
   return (performance.now() - t) / 1000;
 }
 
@@ -50,8 +56,8 @@ await seconds(withIt);
 const a: number[] = [];
 const b: number[] = [];
 for (let i = 0; i < repeats; i++) {
-  a.push(await seconds(without));
-  b.push(await seconds(withIt));
+  a.push(await seconds(without, 0));
+  b.push(await seconds(withIt, 1));
 }
 const ref = median(a);
 const ours = median(b);
@@ -61,6 +67,7 @@ process.stdout.write(
     `review --no-live (${cpus().length} cores, load average ${load}; median of ${repeats} after a warm-up)`,
     `  without sensitivity:                         ${ref.toFixed(2)} s  [${a.map((x) => x.toFixed(2)).join(', ')}]`,
     `  with sensitivity + ${draws}-draw Monte Carlo:   ${ours.toFixed(2)} s  [${b.map((x) => x.toFixed(2)).join(', ')}]`,
+    `  CPU time (this process, median): ${median(cpuSeconds[0]!).toFixed(2)} s without, ${median(cpuSeconds[1]!).toFixed(2)} s with`,
     `  added: ${(ours - ref).toFixed(2)} s (×${(ours / ref).toFixed(2)}); goal under ${GOAL_SECONDS} s: ${ours < GOAL_SECONDS ? 'met' : 'NOT met'}`,
     '',
   ].join('\n'),
