@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import type { DecisionModel, Dial } from './decision-model.ts';
 import type { FlipPoint } from './flip-points.ts';
 import { flipPoints } from './flip-points.ts';
@@ -23,11 +24,13 @@ export interface CostSpread extends KneeSpread {
   users: number;
 }
 
-/** How far the knee surface of the Monte Carlo is from exact knee searches at some of its draws. */
+/** How far the knee surface is from exact knee searches: at every draw (exact knees) or at some (surface knees). */
 export interface SurfaceCheck {
   draws: number;
   /** Largest |surface − exact| / exact over those draws and every policy. */
   maxRelativeError: number;
+  /** Median of |surface − exact| / exact over those draws and every policy. */
+  medianRelativeError: number;
   worst: { policy: string; exact: number; surface: number } | null;
 }
 
@@ -37,8 +40,13 @@ export interface MonteCarloSummary {
   seed: number;
   distribution: string;
   dials: string[];
-  /** `exact`: a knee search per draw; `surface`: the tornado's response surface (knee-surface.ts). */
+  /**
+   * `exact`: a search with the decision rule per draw (to `drawTolerance`), started from the surface's
+   * guess; `surface`: the tornado's response surface alone (knee-surface.ts).
+   */
   kneeMethod: 'exact' | 'surface';
+  /** Relative precision of each draw's exact knee (null for `surface`). */
+  drawTolerance: number | null;
   /** Per policy, the resource load the surface follows (knee-surface.ts). */
   surfaces: SurfaceInfo[];
   knees: KneeSpread[];
@@ -63,9 +71,15 @@ export interface UncertaintyOptions {
   whatIfAxes: readonly string[];
   /** Relative precision of the what-if grid's knees (default 2%). */
   gridTolerance?: number;
-  /** Knee per draw: the response surface (default, fast) or an exact search (slow). */
+  /**
+   * Knee per draw: `surface` (default), the response surface alone (checked against exact searches at
+   * `surfaceChecks` draws); or `exact`, a search with the decision rule started from the surface's
+   * guess, to `drawTolerance` (~2 s more for 1,000 draws).
+   */
   kneeMethod?: 'exact' | 'surface';
-  /** Draws re-run with exact knee searches to check the surface (default 8). */
+  /** Relative precision of each draw's exact knee (default 2%). */
+  drawTolerance?: number;
+  /** Draws re-run with exact knee searches to check the surface (default 40). */
   surfaceChecks?: number;
 }
 
@@ -80,6 +94,7 @@ export function analyseUncertainty(model: DecisionModel, options: UncertaintyOpt
   const tornado = tornadoes(model);
   const flips = flipPoints(model, tornado);
   const method = options.kneeMethod ?? 'surface';
+  const drawTolerance = options.drawTolerance ?? 0.02;
   const fitted = tornado.map((t) =>
     kneeSurface(model.dials, t, MAX_USERS, model.loads ? (v) => model.loads!(v, t.policy) : undefined),
   );
@@ -88,10 +103,29 @@ export function analyseUncertainty(model: DecisionModel, options: UncertaintyOpt
   const baseBracket = new Map(
     tornado.map((t) => [t.policy, t.baseKnee.bracket ?? t.baseKnee.users ?? undefined]),
   );
-  const kneeAt = (values: Record<string, number>, policy: string): number =>
-    method === 'surface'
-      ? surfaces.get(policy)!(values)
-      : kneeNumber(model.knee(values, policy, baseBracket.get(policy)));
+  // How far the surface is from exact knees: every draw when the knees are exact, else some draws.
+  const checkDraws =
+    method === 'exact' ? options.draws : Math.min(options.surfaceChecks ?? 40, options.draws);
+  const check: SurfaceCheck = { draws: checkDraws, maxRelativeError: 0, medianRelativeError: 0, worst: null };
+  const errors: number[] = [];
+  const noteSurface = (policy: string, exact: number, surface: number): void => {
+    const err = exact > 0 ? Math.abs(surface - exact) / exact : surface > 0 ? 1 : 0;
+    errors.push(err);
+    if (err >= check.maxRelativeError) {
+      check.maxRelativeError = err;
+      check.worst = { policy, exact, surface };
+    }
+  };
+  const kneeAt = (values: Record<string, number>, policy: string): number => {
+    const guess = surfaces.get(policy)!(values);
+    if (method === 'surface') return guess;
+    // The surface only says where to start: the rule decides every step of the search.
+    const exact = kneeNumber(
+      model.knee(values, policy, guess >= 1 ? guess : baseBracket.get(policy), drawTolerance),
+    );
+    noteSurface(policy, exact, guess);
+    return exact;
+  };
   const mc = monteCarlo({
     dials: model.dials,
     draws: options.draws,
@@ -114,22 +148,19 @@ export function analyseUncertainty(model: DecisionModel, options: UncertaintyOpt
   const costs = model.policies.flatMap((policy) =>
     model.scales.map((users) => ({ policy, users, ...mc.outputs[`cost|${policy}|${users}`]! })),
   );
-  let check: SurfaceCheck | null = null;
   if (method === 'surface') {
-    const n = Math.min(options.surfaceChecks ?? 8, options.draws);
-    check = { draws: n, maxRelativeError: 0, worst: null };
-    for (const values of drawValues(model.dials, n, options.seed)) {
+    for (const values of drawValues(model.dials, checkDraws, options.seed)) {
       for (const policy of model.policies) {
         const surface = surfaces.get(policy)!(values);
-        const exact = kneeNumber(model.knee(values, policy, surface >= 1 ? surface : undefined));
-        const err = exact > 0 ? Math.abs(surface - exact) / exact : surface > 0 ? 1 : 0;
-        if (err >= check.maxRelativeError) {
-          check.maxRelativeError = err;
-          check.worst = { policy, exact, surface };
-        }
+        noteSurface(
+          policy,
+          kneeNumber(model.knee(values, policy, surface >= 1 ? surface : undefined)),
+          surface,
+        );
       }
     }
   }
+  if (errors.length > 0) check.medianRelativeError = median(errors);
   return {
     dials: [...model.dials],
     tornadoes: tornado,
@@ -140,6 +171,7 @@ export function analyseUncertainty(model: DecisionModel, options: UncertaintyOpt
       distribution: WITHIN_RANGE,
       dials: mc.dials,
       kneeMethod: method,
+      drawTolerance: method === 'exact' ? drawTolerance : null,
       surfaces: fitted.map((f) => f.info),
       knees,
       costs,

@@ -30,6 +30,27 @@ export function noKneeNote(knees: readonly { policy: string; p10: number }[]): s
   return `P10 of 0 (${none.join(', ')}): in at least 10% of the draws a budget breaks at any number of users, so an assumption alone decides there (the flip points below name which, and where).`;
 }
 
+/** How the Monte Carlo's knee per draw was found, in one sentence (surface or exact; the surface's error). */
+export function kneeMethodSentence(mc: {
+  kneeMethod: 'exact' | 'surface';
+  drawTolerance: number | null;
+  check: {
+    draws: number;
+    maxRelativeError: number;
+    medianRelativeError: number;
+    worst: { policy: string; exact: number; surface: number } | null;
+  } | null;
+}): string {
+  const c = mc.check;
+  const off = (x: number): string => `${(x * 100).toFixed(1)}%`;
+  const worst = c?.worst
+    ? ` (worst: ${c.worst.policy}, exact ${num(c.worst.exact)}, surface ${num(c.worst.surface)})`
+    : '';
+  if (mc.kneeMethod === 'exact')
+    return `Knee per draw: a search with the decision rule to ${off(mc.drawTolerance ?? 0)}, started from the tornado's response surface${c ? `, which was off by ${off(c.medianRelativeError)} at the median draw and ${off(c.maxRelativeError)} at worst${worst}` : ''}.`;
+  return `Knee per draw from the tornado's response surface${c ? `; re-run with exact searches at ${num(c.draws)} draws it is off by ${off(c.medianRelativeError)} at the median and ${off(c.maxRelativeError)} at worst${worst}` : ''} (\`--knees exact\`: a search per draw).`;
+}
+
 /** Milliseconds, or `unbounded` for a saturated (null) latency. */
 export function ms(value: number | null | undefined): string {
   if (value === null) return 'unbounded';

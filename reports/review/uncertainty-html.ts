@@ -1,6 +1,6 @@
 import type { Uncertainty } from '../../simulator/index.ts';
 import { derivationOf } from './derivation.ts';
-import { kneeQuantile, noKneeNote, num, usd, usersLabel } from './format.ts';
+import { kneeMethodSentence, kneeQuantile, noKneeNote, num, usd, usersLabel } from './format.ts';
 import type { Decision, Review } from './review-types.ts';
 
 // The parts of report.html that come from the sensitivity and uncertainty analysis: the opening
@@ -101,9 +101,9 @@ export function uncertaintyHtml(u: Uncertainty | null, scales: readonly number[]
       );
     })
     .join('\n');
-  const check = mc.check
-    ? ` The knee per draw comes from a response surface of the tornado's exact knee searches: it follows the users at which the first resource reaches its utilisation ceiling (queues at one user, per draw), scaled to the exact base knee, with what that does not explain added per assumption; re-run exactly at ${mc.check.draws} draws it is within ${(mc.check.maxRelativeError * 100).toFixed(1)}% (worst: ${mc.check.worst ? `${mc.check.worst.policy}, exact ${num(mc.check.worst.exact)}, surface ${num(mc.check.worst.surface)}` : '-'}).`
-    : ' Every draw runs an exact knee search.';
+  // The surface: the users at which the first resource reaches its ceiling (queues at one user, per
+  // draw), scaled to the exact base knee, with what that does not explain added per assumption.
+  const check = ` ${kneeMethodSentence(mc)}`;
   const tornadoRows = u.tornadoes
     .flatMap((t) =>
       t.bars.map(

@@ -1,5 +1,5 @@
 import { derivationOf } from './derivation.ts';
-import { kneeQuantile, noKneeNote, num, usd, usersLabel } from './format.ts';
+import { kneeMethodSentence, kneeQuantile, noKneeNote, num, usd, usersLabel } from './format.ts';
 import type { Review } from './review-types.ts';
 
 // The Markdown of what the review opens with, each verdict's derivation and the uncertainty tables.
@@ -59,10 +59,7 @@ export function uncertaintyMarkdown(review: Review, table: Table): string[] {
   const mc = u.monteCarlo;
   const out = ['### Sensitivity and uncertainty', ''];
   out.push(
-    `${num(mc.draws)} draws, seed ${mc.seed}; within each range: ${mc.distribution}.` +
-      (mc.check
-        ? ` Knee per draw from the tornado's response surface, within ${(mc.check.maxRelativeError * 100).toFixed(1)}% of exact searches at ${mc.check.draws} draws.`
-        : ''),
+    `${num(mc.draws)} draws, seed ${mc.seed}; within each range: ${mc.distribution}. ${kneeMethodSentence(mc)}`,
     '',
     ...table(
       ['policy', ...review.scales.map((s) => `monthly cost at ${usersLabel(s)} (P10 / P50 / P90)`)],

@@ -37,6 +37,7 @@ interface ReviewArgs {
   sensitivity: boolean;
   draws: number;
   seed: number;
+  knees: string;
 }
 
 /** `atlas-cap review`: Produce the go/no-go readiness review (what npm start runs). */
@@ -108,6 +109,12 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
         type: 'string',
         default: String(REVIEW_DEFAULTS.seed),
         describe: 'seed of the Monte Carlo',
+      })
+      .option('knees', {
+        type: 'string',
+        default: REVIEW_DEFAULTS.knees,
+        describe:
+          "the Monte Carlo's knee per draw: surface (the tornado's response surface, checked at 40 draws) or exact (a search with the decision rule per draw, ~2 s more)",
       }) as unknown as Argv<ReviewArgs>,
   handler: async (args) => {
     const flags = parseFlags(REVIEW_FLAGS, args);

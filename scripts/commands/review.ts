@@ -55,6 +55,8 @@ export const REVIEW_DEFAULTS = {
   /** Monte Carlo draws over the assumptions' ranges, and its seed. */
   draws: 1000,
   seed: 1,
+  /** The Monte Carlo's knee per draw (simulator/uncertainty.ts). */
+  knees: 'surface' as 'surface' | 'exact',
 } as const;
 
 /** The what-if's slider axes beside the load (monthly active share, followed continuously). */
@@ -83,6 +85,8 @@ export interface ReviewOptions {
   /** Monte Carlo draws (default 1,000) and seed (default 1). */
   draws?: number;
   seed?: number;
+  /** The Monte Carlo's knee per draw: the response surface (default) or an exact search. */
+  knees?: 'surface' | 'exact';
   databaseUrl?: string | undefined;
   log?: (line: string) => void;
   /** The live line of each run, its end, and Ctrl-C (see scripts/run/live-view.ts, interrupt.ts). */
@@ -212,6 +216,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
           {
             draws: options.draws ?? REVIEW_DEFAULTS.draws,
             seed: options.seed ?? REVIEW_DEFAULTS.seed,
+            kneeMethod: options.knees ?? REVIEW_DEFAULTS.knees,
             whatIfAxes: WHAT_IF_AXES,
           },
         );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assignments, nameList, userCounts, wholeNumber } from './values.ts';
+import { assignments, nameList, oneOf, userCounts, wholeNumber } from './values.ts';
 
 /** `atlas-cap review` flags → the options of `runReview` (runs not yet resolved to absolute paths). */
 export const REVIEW_FLAGS = z.object({
@@ -19,4 +19,6 @@ export const REVIEW_FLAGS = z.object({
   /** Monte Carlo draws over the assumptions' ranges, and its seed. */
   draws: wholeNumber(1, 100_000),
   seed: wholeNumber(0, 2_147_483_647),
+  /** The Monte Carlo's knee per draw: the response surface (fast) or an exact search with the rule. */
+  knees: oneOf(['surface', 'exact']),
 });
