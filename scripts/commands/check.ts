@@ -18,11 +18,11 @@ import {
 } from '../../reports/index.ts';
 import { loadLatencies, loadRun, readRunRecords } from '../inputs/run-records.ts';
 import { compactTime } from '../lib/compact-time.ts';
-import { interruptOnSigint, throwIfInterrupted } from '../run/interrupt.ts';
+import { throwIfInterrupted } from '../run/interrupt.ts';
 import type { LiveSnapshot } from '../run/live-line.ts';
-import { createLiveView, liveModeFor } from '../run/live-view.ts';
 import { parseScenario } from '../run/plan.ts';
 import { readRunEnvironment, runScenario } from '../run/run-scenario.ts';
+import { withLiveView } from '../run/with-live-view.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -230,24 +230,18 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         'Exit codes: 0 every budget holds, 1 a budget or regression failed, 2 bad input.',
       ) as unknown as Argv<CheckArgs>,
   handler: async (args) => {
-    const view = createLiveView(liveModeFor(args.json, process.stderr), process.stderr);
-    const interrupt = interruptOnSigint();
-    const result = await runCheck({
-      budgets: args.budgets,
-      baseline: args.baseline,
-      runs: args.runs,
-      junit: args.junit,
-      summary: args.summary,
-      out: args.out,
-      databaseUrl: args.databaseUrl,
-      log: view.log,
-      progress: view.onSnapshot,
-      onRunEnd: view.end,
-      signal: interrupt.signal,
-    }).finally(() => {
-      view.end();
-      interrupt.dispose();
-    });
+    const result = await withLiveView(args.json, (hooks) =>
+      runCheck({
+        budgets: args.budgets,
+        baseline: args.baseline,
+        runs: args.runs,
+        junit: args.junit,
+        summary: args.summary,
+        out: args.out,
+        databaseUrl: args.databaseUrl,
+        ...hooks,
+      }),
+    );
     if (args.json) {
       const { outcome } = result;
       const body = {

@@ -1,8 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { redact } from '../../core/redact.ts';
-import { interruptOnSigint } from '../run/interrupt.ts';
-import { createLiveView, liveModeFor } from '../run/live-view.ts';
+import { withLiveView } from '../run/with-live-view.ts';
 import { parseFlags, REVIEW_FLAGS } from './flags/index.ts';
 import { REVIEW_DEFAULTS, type ReviewResult, runReview } from './review.ts';
 
@@ -118,21 +117,16 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
       }) as unknown as Argv<ReviewArgs>,
   handler: async (args) => {
     const flags = parseFlags(REVIEW_FLAGS, args);
-    const view = createLiveView(liveModeFor(flags.json, process.stderr), process.stderr);
-    const interrupt = interruptOnSigint();
-    const result = await runReview({
-      ...flags,
-      runs:
-        flags.runs && flags.runs.length > 0 ? flags.runs.map((r) => resolve(r)) : [...REVIEW_DEFAULTS.runs],
-      sets: flags.set,
-      log: (line) => view.log(redact(line)),
-      progress: view.onSnapshot,
-      onRunEnd: view.end,
-      signal: interrupt.signal,
-    }).finally(() => {
-      view.end();
-      interrupt.dispose();
-    });
+    const result = await withLiveView(flags.json, (hooks) =>
+      runReview({
+        ...flags,
+        runs:
+          flags.runs && flags.runs.length > 0 ? flags.runs.map((r) => resolve(r)) : [...REVIEW_DEFAULTS.runs],
+        sets: flags.set,
+        ...hooks,
+        log: (line) => hooks.log(redact(line)),
+      }),
+    );
     if (args.json) {
       const { review } = result;
       const summary = {

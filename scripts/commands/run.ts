@@ -2,11 +2,11 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import { FAULTS } from '../run/faults.ts';
-import { EXIT_INTERRUPTED, interruptOnSigint } from '../run/interrupt.ts';
-import { createLiveView, liveModeFor } from '../run/live-view.ts';
+import { EXIT_INTERRUPTED } from '../run/interrupt.ts';
 import { SCENARIOS } from '../run/plan.ts';
 import { readRunEnvironment, runScenario } from '../run/run-scenario.ts';
 import { formatRunSummary } from '../run/summary-text.ts';
+import { withLiveView } from '../run/with-live-view.ts';
 import { parseFlags, RUN_FLAGS } from './flags/index.ts';
 
 /** Flags of `atlas-cap run`. */
@@ -102,20 +102,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
       }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     const { json, policy, profile, ...flags } = parseFlags(RUN_FLAGS, args);
-    const view = createLiveView(liveModeFor(json, process.stderr), process.stderr);
-    const interrupt = interruptOnSigint();
-    const { dir, record } = await runScenario({
-      ...flags,
-      policy: loadPolicy(policy),
-      profile: loadProfile(profile),
-      environment: readRunEnvironment(process.env),
-      log: view.log,
-      progress: view.onSnapshot,
-      signal: interrupt.signal,
-    }).finally(() => {
-      view.end();
-      interrupt.dispose();
-    });
+    const { dir, record } = await withLiveView(json, ({ log, progress, signal }) =>
+      runScenario({
+        ...flags,
+        policy: loadPolicy(policy),
+        profile: loadProfile(profile),
+        environment: readRunEnvironment(process.env),
+        log,
+        progress,
+        signal,
+      }),
+    );
     process.stdout.write(`${json ? JSON.stringify(record, null, 2) : formatRunSummary(dir, record)}\n`);
     if (record.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
     else if (record.exitStatus !== 0) process.exitCode = 1;
