@@ -1,6 +1,6 @@
 import { mean } from 'simple-statistics';
 import type { Claim, ClaimEvaluation, ClaimsContext } from './claim.ts';
-import { fmt, num } from './claim.ts';
+import { claimIdentity, fmt, num } from './claim.ts';
 import { type DataSizePoint, fitDataSize, profileMessages, syncDemandAt } from './data-size.ts';
 
 // The analysis's "query performance degrades ~10x when messages exceeds N rows" (kind data-size-factor),
@@ -36,12 +36,7 @@ export function evaluateDataSizeClaim(claim: Claim, ctx: ClaimsContext): ClaimEv
   const points = ctx.dataSizePoints ?? [];
   const m = measuredFactor(points, threshold, schema);
   const base = {
-    id: claim.id,
-    document: claim.document,
-    line: claim.line,
-    quote: claim.quote,
-    unit: claim.unit,
-    claimed: claim.claimed,
+    ...claimIdentity(claim),
     own: { value: null, working: '', matches: null },
   };
   const tolerance = claim.profileTolerance ?? claim.tolerance;

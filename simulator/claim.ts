@@ -128,3 +128,11 @@ export function range(a: Claim['assumptions'], key: string): [number, number] {
   if (Array.isArray(v) && v.length >= 1) return [v[0]!, v[v.length - 1]!];
   throw new RangeError(`claim assumption '${key}' is missing`);
 }
+
+/** What every evaluation of a claim repeats of it: its id, where the document says it, and what. */
+export function claimIdentity(
+  claim: Claim,
+): Pick<ClaimEvaluation, 'id' | 'document' | 'line' | 'quote' | 'unit' | 'claimed'> {
+  const { id, document, line, quote, unit, claimed } = claim;
+  return { id, document, line, quote, unit, claimed };
+}

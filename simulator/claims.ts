@@ -1,5 +1,5 @@
 import type { Claim, ClaimEvaluation, ClaimsContext, ClaimVerdict } from './claim.ts';
-import { fmt, fmtRange, num } from './claim.ts';
+import { claimIdentity, fmt, fmtRange, num } from './claim.ts';
 import { evaluateDataSizeClaim } from './claim-data-size.ts';
 import { ownSide } from './claim-own-side.ts';
 import { profileSide } from './claim-profile-side.ts';
@@ -35,12 +35,7 @@ export function evaluateClaim(claim: Claim, ctx: ClaimsContext): ClaimEvaluation
   if (claim.kind === 'data-size-factor') return evaluateDataSizeClaim(claim, ctx);
   if (claim.kind === 'not-modelled') {
     return {
-      id: claim.id,
-      document: claim.document,
-      line: claim.line,
-      quote: claim.quote,
-      unit: claim.unit,
-      claimed: claim.claimed,
+      ...claimIdentity(claim),
       own: { value: null, working: '', matches: null },
       profile: { value: null, policy: policyName, users: null, working: '', matches: null },
       difference: null,
@@ -79,12 +74,7 @@ export function evaluateClaim(claim: Claim, ctx: ClaimsContext): ClaimEvaluation
   }
   if (prof.extra) reason += `. ${prof.extra}`;
   return {
-    id: claim.id,
-    document: claim.document,
-    line: claim.line,
-    quote: claim.quote,
-    unit: claim.unit,
-    claimed: claim.claimed,
+    ...claimIdentity(claim),
     own: { value: own.value, working: own.working, matches: ownMatches },
     profile: {
       value: prof.value,
