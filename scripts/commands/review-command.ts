@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { redact } from '../../core/redact.ts';
+import { readRunEnvironment } from '../run/run-options.ts';
 import { withLiveView } from '../run/with-live-view.ts';
 import { parseFlags, REVIEW_FLAGS } from './flags/index.ts';
 import { REVIEW_DEFAULTS, type ReviewResult, runReview } from './review.ts';
@@ -123,6 +124,7 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
         runs:
           flags.runs && flags.runs.length > 0 ? flags.runs.map((r) => resolve(r)) : [...REVIEW_DEFAULTS.runs],
         sets: flags.set,
+        environment: readRunEnvironment(process.env),
         ...hooks,
         log: (line) => hooks.log(redact(line)),
       }),

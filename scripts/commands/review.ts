@@ -28,7 +28,7 @@ import { compactTime } from '../lib/compact-time.ts';
 import { throwIfInterrupted } from '../run/interrupt.ts';
 import type { LiveSnapshot } from '../run/live-line.ts';
 import { gitInfo } from '../run/record.ts';
-import { readRunEnvironment } from '../run/run-scenario.ts';
+import type { RunEnvironment } from '../run/run-options.ts';
 import { parseFlags, REVIEW_FLAGS } from './flags/index.ts';
 import { liveCalibration } from './review-live.ts';
 
@@ -88,6 +88,8 @@ export interface ReviewOptions {
   /** The Monte Carlo's knee per draw: the response surface (default) or an exact search. */
   knees?: 'surface' | 'exact';
   databaseUrl?: string | undefined;
+  /** The environment as the CLI read it (DATABASE_URL, REDIS_URL, …) for the live runs; absent: none. */
+  environment?: RunEnvironment;
   log?: (line: string) => void;
   /** The live line of each run, its end, and Ctrl-C (see scripts/run/live-view.ts, interrupt.ts). */
   progress?: (snapshot: LiveSnapshot) => void;
@@ -153,7 +155,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
         {
           ...options,
           runsDir: options.runs[0] ?? REVIEW_DEFAULTS.runs[0],
-          environment: readRunEnvironment(process.env),
+          environment: options.environment ?? {},
           log,
           now,
         },
