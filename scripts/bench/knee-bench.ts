@@ -5,7 +5,9 @@
 //   1. runs the fit levels (seeded once per level, vacuumed, checkpointed before each replicate, warm-up
 //      left out: as bench:calibration does) and calibrates on them;
 //   2. predicts the knee K of the case's traffic on this machine (the rig: target, PostgreSQL and k6 on
-//      its cores) and the bottleneck;
+//      its cores): the saturation knee, the largest users whose run the model says still carries its
+//      offered load (no resource saturated, k6's VUs keeping up), and the bottleneck just past it; the
+//      decision rule's knee (80 % headroom) is printed beside;
 //   3. runs 0.6K, 0.8K, 0.9K, 1.1K and 1.3K the same way, predicts each as it was run (validate's
 //      predictRun: its traffic, k6's VU bound) and prints measured vs predicted with PASS/FAIL against
 //      the goals (knee-judge.ts): at 0.6-0.9K p95 within 25 % and throughput within 3 %; at 1.1K
@@ -31,6 +33,7 @@ import {
   calibrate,
   formatValidation,
   runContext,
+  saturationKnee,
   scenarioKnee,
   validateRuns,
 } from '../../simulator/index.ts';
@@ -183,6 +186,16 @@ function runsOf(dir: string, prefix: string): LoadedRun[] {
       );
 }
 
+/** The user counts of the held-out levels of `scenario` under `dir` (folders `held-<scenario>-<N>u-r<R>`). */
+function heldLevels(dir: string, scenario: Case): number[] {
+  const re = new RegExp(`^held-${scenario}-(\\d+)u-r\\d+$`);
+  const users = readdirSync(dir).flatMap((n) => {
+    const m = re.exec(n);
+    return m ? [Number(m[1])] : [];
+  });
+  return [...new Set(users)].sort((a, b) => a - b);
+}
+
 /** One level's replicates as one: the model's prediction, the medians of the measured figures. */
 function merged(levels: ValidationLevel[]): ValidationLevel {
   const first = levels[0]!;
@@ -215,13 +228,25 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   const cal = calibrate(fitRuns.map((r) => ({ record: r.record, series: r.series })));
   const policy = loadPolicy(POLICY);
   const profile = loadProfile(PROFILE);
-  const model = scenarioKnee(scenario, profile, policy, fit[0]!, runContext(cal, fitRuns[0]!.record));
+  const ctx = runContext(cal, fitRuns[0]!.record);
+  // K is where the run as it is run stops carrying its load (the saturation knee); the decision
+  // rule's knee (80 % headroom, budgets) is printed beside it, not used.
+  const model = saturationKnee(scenario, profile, policy, ctx);
+  const rule = scenarioKnee(scenario, profile, policy, fit[0]!, ctx);
   const k = kneeOverride ?? model.users;
   console.log(
-    `${scenario} / ${POLICY} / ${PROFILE}: fit on ${fit.join(', ')} users; model knee ${model.users ?? 'none'} users, bottleneck ${model.bottleneck ?? 'none'} (${model.limitedBy})${kneeOverride ? `; K set to ${kneeOverride} by --knee (plumbing only, not a verdict)` : ''}`,
+    `${scenario} / ${POLICY} / ${PROFILE}: fit on ${fit.join(', ')} users; model saturation knee K = ${model.users ?? 'none'} users, bottleneck ${model.bottleneck ?? 'none'} (${(model.utilisation * 100).toFixed(0)}% just past it; ${model.limitedBy}); decision rule's knee ${rule.users ?? 'none'} users (${rule.bottleneck ?? 'none'}; ${rule.limitedBy})${kneeOverride ? `; K set to ${kneeOverride} by --knee (plumbing only, not a verdict)` : ''}`,
   );
   if (k === null) return false;
-  const at = KNEE_FRACTIONS.map((f) => ({ f, users: Math.max(1, Math.round(f * k)) }));
+  const planned = KNEE_FRACTIONS.map((f) => ({ f, users: Math.max(1, Math.round(f * k)) }));
+  // Re-judging earlier runs under a model whose K moved: each held level at its own fraction of K.
+  const held = reuse ? heldLevels(dir, scenario) : [];
+  const exact = planned.every(({ users }) => held.includes(users));
+  const at = !reuse || exact ? planned : held.map((users) => ({ f: users / k, users }));
+  if (!exact && reuse)
+    console.log(
+      `note: the runs in ${dir} are not at this K's levels; each is judged at its own fraction of K (a re-judgement, not a verdict)`,
+    );
   if (databaseUrl)
     for (const { users } of at) await runLevel(databaseUrl, dir, 'held', scenario, users, dbCores?.held);
   let pass = true;
@@ -239,9 +264,13 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       })),
     );
     const level = merged(report.levels);
-    console.log(`\n${f}K = ${users} users`);
+    console.log(`\n${Number(f.toFixed(3))}K = ${users} users`);
     process.stdout.write(
-      formatValidation({ ...report, levels: [level] })
+      formatValidation({
+        ...report,
+        knee: { users: k, bottleneck: model.bottleneck, limitedBy: model.limitedBy },
+        levels: [level],
+      })
         .split('\n')
         .slice(2)
         .join('\n'),
