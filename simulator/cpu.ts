@@ -129,11 +129,23 @@ function rigChainLoad(
       backgroundCores: Math.max(0, hostLoad - chainCores),
       cores,
     });
-  const durationSeconds = (load: ChainLoad | null): number =>
-    parts.reduce((s, p) => {
-      const w = load ? chainCpuWait(load, p.cpuMs) : null;
-      return s + p.perSync * (p.baseMs + (w ? w.probability * w.meanMs : 0));
-    }, requests * gap) / 1000;
+  // A request's two turns on the target's event loop are in the sync's duration too: the loop's
+  // turns last its CPU × the chains' stretch, so a busier host lengthens the syncs through the loop
+  // as well (layered; event-loop.ts). A saturated loop leaves the duration to the chains alone.
+  const loopWaitMs = (load: ChainLoad | null): number => {
+    if (!load) return 0;
+    const loop = eventLoopQueue(cal, requestRates, load.runnableStretch ?? 1);
+    return loop && !loop.saturated ? (loop.meanWaitMs ?? 0) * LOOP_PASSES_PER_REQUEST : 0;
+  };
+  const durationSeconds = (load: ChainLoad | null): number => {
+    const loop = loopWaitMs(load);
+    return (
+      parts.reduce((s, p) => {
+        const w = load ? chainCpuWait(load, p.cpuMs) : null;
+        return s + p.perSync * (p.baseMs + loop + (w ? w.probability * w.meanMs : 0));
+      }, requests * gap) / 1000
+    );
+  };
   let load = at(durationSeconds(null));
   for (let i = 0; i < 100; i++) {
     const next = durationSeconds(load);

@@ -34,7 +34,7 @@ function mixture(parts: Array<{ rate: number; meanMs: number }>): { meanMs: numb
  * host, >= 1). Null without a CPU calibration or requests.
  */
 export function eventLoopQueue(
-  cal: Calibration,
+  cal: Pick<Calibration, 'cpu'>,
   requestRates: Record<string, number>,
   hostStretch: number,
 ): Queue | null {
