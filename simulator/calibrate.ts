@@ -13,11 +13,12 @@ import {
   withoutCpuWait,
 } from './calibrate-cpu.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
+import type { CpuWait } from './cpu.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { eventLoopQueue } from './event-loop.ts';
-import { queue } from './queueing.ts';
-import { chainCpuWait } from './rig-chains.ts';
+import { type Queue, queue } from './queueing.ts';
+import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
 import type { UslFit } from './usl.ts';
 import { fitUsl } from './usl.ts';
 import { ENDPOINTS, QUERIES_PER_MESSAGE } from './workload.ts';
@@ -79,9 +80,24 @@ export function statementWaitOnRun(
   const w = chains
     ? chainCpuWait(chains, dbCpuMs)
     : measuredProcessorSharingWait(dbCpuMs, host.busyCores, host.cores);
+  const loop = runLoopQueue(record, cpu, chains, host);
+  const loopWait = loop && !loop.saturated ? (loop.meanWaitMs ?? 0) : 0;
+  return (w ? w.probability * w.meanMs : 0) + loopWait;
+}
+
+/**
+ * The target's event loop on a fit run as the model sees it: the run's requests per second, each
+ * pass's CPU stretched by the run's measured load (its chains' solved stretch, else processor
+ * sharing's 1 + C/(c − A) at its host load; event-loop.ts).
+ */
+export function runLoopQueue(
+  record: RunRecord,
+  cpu: CpuCalibration,
+  chains: ChainLoad | null,
+  host: { busyCores: number; cores: number },
+): Queue | null {
   const c = Math.max(1, Math.round(host.cores));
-  const load = Math.min(host.busyCores, c * 0.98);
-  const ps = queue(c, 1, load * 1000, 1);
+  const ps = queue(c, 1, Math.min(host.busyCores, c * 0.98) * 1000, 1);
   const stretch = chains
     ? (chains.runnableStretch ?? 1)
     : 1 + ps.probabilityOfWaiting / (ps.servers - ps.offeredLoad);
@@ -89,9 +105,7 @@ export function statementWaitOnRun(
   const rates: Record<string, number> = {};
   for (const [e, s] of Object.entries(record.endpoints))
     if (e !== 'healthz' && s.count > 0) rates[e] = s.count / seconds;
-  const loop = eventLoopQueue({ cpu }, rates, stretch);
-  const loopWait = loop && !loop.saturated ? (loop.meanWaitMs ?? 0) : 0;
-  return (w ? w.probability * w.meanMs : 0) + loopWait;
+  return eventLoopQueue({ cpu }, rates, stretch);
 }
 
 /**
@@ -420,12 +434,18 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
       if (load && cpuFit && s.p95 > s.p50 && s.p50 > 0) {
         const cpuMs = rigCpuMs(endpoint);
         const chains = chained ? measuredChainLoad(record, rigCpuMs, load.busyCores, load.cores) : null;
-        m = withoutCpuWait(
-          m,
-          chains
-            ? chainCpuWait(chains, cpuMs)
-            : measuredProcessorSharingWait(cpuMs, load.busyCores, load.cores),
-        );
+        const cpuWait = chains
+          ? chainCpuWait(chains, cpuMs)
+          : measuredProcessorSharingWait(cpuMs, load.busyCores, load.cores);
+        // And of its two turns' waits on the target's event loop at the run's load (the model adds
+        // them at the load it predicts, so leaving them in would count them twice).
+        const loop = runLoopQueue(record, cpuFit.cpu, chains, load);
+        const loopWait: CpuWait | null =
+          loop && !loop.saturated && loop.probabilityOfWaiting > 0
+            ? { probability: loop.probabilityOfWaiting, meanMs: loop.conditionalWaitMs ?? 0 }
+            : null;
+        const waits = [cpuWait, loopWait, loopWait].filter((w): w is CpuWait => w !== null);
+        m = withoutCpuWait(m, waits.length > 0 ? waits : null);
       }
       const a = basePoints.get(endpoint) ?? { n: 0, points: [] };
       a.n += s.count;

@@ -61,6 +61,9 @@ export function clientCpuMsOf(cal: Calibration): number {
   return cal.cpu?.loadGenerator.perUnit ?? 0;
 }
 
+/** The event loop's utilisation at most, when a sync's duration reads its wait (rigChainLoad). */
+const LOOP_RHO_CAP = 0.99;
+
 /** What the model's CPU resources are at one load. */
 export interface CpuQueues {
   placement: CpuPlacement;
@@ -131,11 +134,16 @@ function rigChainLoad(
     });
   // A request's two turns on the target's event loop are in the sync's duration too: the loop's
   // turns last its CPU × the chains' stretch, so a busier host lengthens the syncs through the loop
-  // as well (layered; event-loop.ts). A saturated loop leaves the duration to the chains alone.
+  // as well (layered; event-loop.ts). Its M/G/1 wait is read with the utilisation held below 1
+  // (LOOP_RHO_CAP) so that the duration rises monotonically with the stretch and the iteration stays
+  // finite; a loop at or over 1 is reported saturated by the queue built at the solved stretch.
   const loopWaitMs = (load: ChainLoad | null): number => {
     if (!load) return 0;
     const loop = eventLoopQueue(cal, requestRates, load.runnableStretch ?? 1);
-    return loop && !loop.saturated ? (loop.meanWaitMs ?? 0) * LOOP_PASSES_PER_REQUEST : 0;
+    if (!loop) return 0;
+    const rho = Math.min(LOOP_RHO_CAP, loop.utilisation);
+    const wait = (rho / (1 - rho)) * loop.serviceTimeMs * ((1 + loop.serviceScv) / 2);
+    return wait * LOOP_PASSES_PER_REQUEST;
   };
   const durationSeconds = (load: ChainLoad | null): number => {
     const loop = loopWaitMs(load);
