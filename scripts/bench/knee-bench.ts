@@ -265,16 +265,13 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
     );
     const level = merged(report.levels);
     console.log(`\n${Number(f.toFixed(3))}K = ${users} users`);
-    process.stdout.write(
-      formatValidation({
-        ...report,
-        knee: { users: k, bottleneck: model.bottleneck, limitedBy: model.limitedBy },
-        levels: [level],
-      })
-        .split('\n')
-        .slice(2)
-        .join('\n'),
-    );
+    // The level's lines only: the knee lines above the first blank line were printed once already.
+    const lines = formatValidation({
+      ...report,
+      knee: { users: k, bottleneck: model.bottleneck, limitedBy: model.limitedBy },
+      levels: [level],
+    }).split('\n');
+    process.stdout.write(lines.slice(lines.indexOf('') + 1).join('\n'));
     const servers = {
       'db.pool': policy.database.poolSize,
       'upstream.sockets': policy.upstream.maxSockets,
