@@ -17,7 +17,8 @@
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
 //   --db-cores F:H (another machine size, issue 12 item 6: the fit runs with the database server limited
 //   to F cores, the knee levels to H; on a scratch database of the embedded PostgreSQL, the harness's own
-//   server, which taskset may pin: never the machine's shared one).
+//   server, which taskset may pin: never the machine's shared one)  --embedded (the harness's own
+//   embedded PostgreSQL, unpinned: the database's CPU is then this bench's alone).
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -68,6 +69,7 @@ const { values: flags } = (() => {
         knee: { type: 'string' },
         reuse: { type: 'string' },
         'db-cores': { type: 'string' },
+        embedded: { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -303,11 +305,17 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   let all = true;
   // --db-cores pins the database server, so it must be the harness's own (embedded), never the shared one.
+  // --embedded: the harness's own server, so the database's CPU is this bench's alone (the machine's
+  // shared server also serves other sessions' tests, whose queries its CPU would count).
   const embedded =
-    dbCores && !reuse ? await startEmbeddedPostgres((l) => process.stderr.write(`${l}\n`)) : null;
+    (dbCores || flags.embedded) && !reuse
+      ? await startEmbeddedPostgres((l) => process.stderr.write(`${l}\n`))
+      : null;
   const adminUrl = embedded
     ? embedded.url.replace(/\/[^/]*$/, '/postgres')
     : (process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  if (embedded && !dbCores)
+    console.log(`database server: embedded (${embedded.url.replace(/\/\/[^@]*@/, '//')}), unpinned`);
   if (dbCores) {
     console.log(
       `database server: embedded, ${dbCores.fit} core(s) for the fit runs, ${dbCores.held} for the knee levels`,
