@@ -42,7 +42,13 @@ import { readRunRecords } from '../inputs/run-records.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { seedDatabase } from '../seed/index.ts';
-import { belowKneeChecks, type Check, KNEE_FRACTIONS, pastKneeChecks } from './knee-judge.ts';
+import {
+  belowKneeChecks,
+  type Check,
+  failedIterationsPerSecond,
+  KNEE_FRACTIONS,
+  pastKneeChecks,
+} from './knee-judge.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const POLICY = 'current';
@@ -285,7 +291,13 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       f < 1
         ? belowKneeChecks(level)
         : f < 1.2
-          ? pastKneeChecks(level, offered, model.bottleneck, servers)
+          ? pastKneeChecks(
+              level,
+              offered,
+              model.bottleneck,
+              servers,
+              median(runs.map((r) => failedIterationsPerSecond(r.record))),
+            )
           : [];
     for (const c of checks) console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.what}`);
     pass &&= checks.every((c) => c.pass);
