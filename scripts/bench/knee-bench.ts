@@ -49,7 +49,10 @@ import {
   KNEE_FRACTIONS,
   pastKneeChecks,
 } from './knee-judge.ts';
+import { readDurations, settledP95 } from './settled-p95.ts';
 
+/** Seconds of each measured window left out of the settled p95 printed beside the verdict. */
+const SETTLE_S = 4;
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const POLICY = 'current';
 const PROFILE = 'ci-smoke';
@@ -287,6 +290,24 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       'app.loop': 1,
     };
     const offered = median(runs.map((r) => r.record.iterations.targetRate));
+    // Beside the verdict (never it): the p95 without each window's start-up transient (settled-p95.ts).
+    if (f < 1) {
+      const settled = await Promise.all(
+        runs.map(async (r) =>
+          settledP95(await readDurations(join(r.dir, 'samples', 'k6.json.gz')), SETTLE_S),
+        ),
+      );
+      const line = Object.keys(level.measured.p95Ms)
+        .filter((e) => e !== 'healthz')
+        .sort()
+        .map((e) => {
+          const m = median(settled.map((x) => x[e]).filter((x): x is number => x !== undefined));
+          const p = level.predicted.p95Ms[e];
+          return `${e} ${m.toFixed(2)}${typeof p === 'number' ? ` (${p >= m ? '+' : ''}${(((p - m) / m) * 100).toFixed(1)}%)` : ''}`;
+        })
+        .join(', ');
+      console.log(`  p95 without each window's first ${SETTLE_S} s (not the verdict): ${line}`);
+    }
     const checks: Check[] =
       f < 1
         ? belowKneeChecks(level)
