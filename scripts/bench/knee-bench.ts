@@ -11,7 +11,8 @@
 //   3. runs 0.6K, 0.8K, 0.9K, 1.1K and 1.3K the same way, predicts each as it was run (validate's
 //      predictRun: its traffic, k6's VU bound) and prints measured vs predicted with PASS/FAIL against
 //      the goals (knee-judge.ts): at 0.6-0.9K p95 within 25 % and throughput within 3 %; at 1.1K
-//      saturation measured and the named bottleneck the busiest resource.
+//      saturation measured and the named bottleneck the busiest resource; below K it also prints, not as
+//      the verdict, each level's p95 without its windows' first 4 s (settled-p95.ts).
 // Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 1500,3000,4500
 //   --fit-launch-mix 300,600,900  --seconds 60  --warmup 10  --replicates 2  --knee N (use N as K instead
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
