@@ -304,20 +304,22 @@ export function measuredChainLoad(
 
 /**
  * The latency an endpoint would have with no wait for a core: the log-normal (median, p95) that, with
- * `wait` (the wait for a core its run had, as measured), gives the measured median and p95. Fixed-point
+ * `wait` (the waits its run had, as measured: for a core, and on the rig for the event loop's turns),
+ * gives the measured median and p95. Fixed-point
  * iteration on the two quantiles (each moves its own by ~1:1); the result is kept positive and ordered.
  */
 export function withoutCpuWait(
   measured: { medianMs: number; p95Ms: number },
-  wait: CpuWait | null,
+  wait: CpuWait | CpuWait[] | null,
 ): { medianMs: number; p95Ms: number } {
   if (wait === null) return measured;
+  const waits = Array.isArray(wait) ? wait : [wait];
   let m = measured.medianMs;
   let p = measured.p95Ms;
   for (let i = 0; i < 60; i++) {
     const ln = logNormalFromMedianP95(m, p);
     const mean = logNormalMean(ln);
-    const l = latency(0, [wait], mean, logNormalVariance(ln) / (mean * mean));
+    const l = latency(0, waits, mean, logNormalVariance(ln) / (mean * mean));
     const d50 = measured.medianMs - latencyQuantile(l, 0.5);
     const d95 = measured.p95Ms - latencyQuantile(l, 0.95);
     m = Math.max(measured.medianMs * 0.05, m + d50);

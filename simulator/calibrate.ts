@@ -2,8 +2,10 @@ import { median, mean as ssMean } from 'simple-statistics';
 import type { RunRecord, SeriesSample } from '../core/run-record.ts';
 import { type BaseLatencyPoint, type BaseLatencyShape, fitBaseLatency } from './base-latency.ts';
 import {
+  type CpuCalibration,
   calibrateCpu,
   chainGapMsOf,
+  fitLinearNonNegative,
   measuredChainLoad,
   measuredProcessorSharingWait,
   runRequestsPerSecond,
@@ -11,9 +13,12 @@ import {
   withoutCpuWait,
 } from './calibrate-cpu.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
+import type { CpuWait } from './cpu.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
-import { chainCpuWait } from './rig-chains.ts';
+import { eventLoopQueue } from './event-loop.ts';
+import { type Queue, queue } from './queueing.ts';
+import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
 import type { UslFit } from './usl.ts';
 import { fitUsl } from './usl.ts';
 import { ENDPOINTS, QUERIES_PER_MESSAGE } from './workload.ts';
@@ -53,6 +58,149 @@ export function demandKeyOf(kind: string): string | null {
   if (/^select\.messages/.test(kind)) return ENDPOINTS.messages;
   if (/^(insert|upsert|update)\./.test(kind)) return ENDPOINTS.push;
   return 'default';
+}
+
+/** A freed demand keeps at least this share of its measured time (a wait model gone wrong cannot zero it). */
+const MIN_FREED_SHARE = 0.2;
+
+/**
+ * The wait the model puts into one statement's measured time on a fit run: its database CPU (`dbCpuMs`)
+ * waiting for a core under the run's measured load (its chains, else processor sharing at its host
+ * load) and one turn of the event loop (the result's continuation, which stops the target's timer),
+ * whose turns last their CPU × the same stretch (event-loop.ts). ms.
+ */
+export function statementWaitOnRun(
+  record: RunRecord,
+  cpu: CpuCalibration,
+  rigCpuMs: (endpoint: string) => number,
+  dbCpuMs: number,
+  host: { busyCores: number; cores: number },
+): number {
+  const chains = cpu.chains ? measuredChainLoad(record, rigCpuMs, host.busyCores, host.cores) : null;
+  const w = chains
+    ? chainCpuWait(chains, dbCpuMs)
+    : measuredProcessorSharingWait(dbCpuMs, host.busyCores, host.cores);
+  const loop = runLoopQueue(record, cpu, chains, host);
+  const loopWait = loop && !loop.saturated ? (loop.meanWaitMs ?? 0) : 0;
+  return (w ? w.probability * w.meanMs : 0) + loopWait;
+}
+
+/**
+ * The target's event loop on a fit run as the model sees it: the run's requests per second, each
+ * pass's CPU stretched by the run's measured load (its chains' solved stretch, else processor
+ * sharing's 1 + C/(c − A) at its host load; event-loop.ts).
+ */
+export function runLoopQueue(
+  record: RunRecord,
+  cpu: CpuCalibration,
+  chains: ChainLoad | null,
+  host: { busyCores: number; cores: number },
+): Queue | null {
+  const c = Math.max(1, Math.round(host.cores));
+  const ps = queue(c, 1, Math.min(host.busyCores, c * 0.98) * 1000, 1);
+  const stretch = chains
+    ? (chains.runnableStretch ?? 1)
+    : 1 + ps.probabilityOfWaiting / (ps.servers - ps.offeredLoad);
+  const seconds = Math.max(1e-9, record.durationSeconds);
+  const rates: Record<string, number> = {};
+  for (const [e, s] of Object.entries(record.endpoints))
+    if (e !== 'healthz' && s.count > 0) rates[e] = s.count / seconds;
+  return eventLoopQueue({ cpu }, rates, stretch);
+}
+
+/**
+ * Frees the demands of the fit runs' own waits (statementWaitOnRun) and refits the database's CPU share.
+ * The database's CPU per statement is fitted first, on statements per second weighted by each kind's
+ * mean time over the fit runs (so CPU follows the statements run, not their contended times, which
+ * grow with the load beside them and bent the old fit: fewer ms of CPU per ms, a larger fixed part);
+ * each kind's demand is then its statements' mean time less the wait the model gives each run's
+ * measured load, and the CPU share = that CPU over the freed time. Changes `demands` and `cpuFit`
+ * in place; notes the change.
+ */
+function uncontendedDemands(
+  used: CalibrationRun[],
+  perRun: Map<string, Map<string, { calls: number; ms: number }>>,
+  demands: Calibration['demands'],
+  cpuFit: NonNullable<ReturnType<typeof calibrateCpu>>,
+  notes: string[],
+): void {
+  const runs = used.filter(({ record }) => cpuFit.hostLoad[record.id] && perRun.has(record.id));
+  if (runs.length === 0) return;
+  // Statement-weighted measured mean per key over the runs (the push's demand is per push request,
+  // not per statement, so each demand is scaled by its statements' freed / measured time).
+  const timed = new Map<string, { calls: number; ms: number }>();
+  for (const { record } of runs)
+    for (const [key, a] of perRun.get(record.id)!) {
+      const t = timed.get(key) ?? { calls: 0, ms: 0 };
+      t.calls += a.calls;
+      t.ms += a.ms;
+      timed.set(key, t);
+    }
+  const meanOf = (key: string): number => {
+    const t = timed.get(key);
+    return t && t.calls > 0 ? t.ms / t.calls : 0;
+  };
+  const points = runs.map(({ record }) => {
+    const x =
+      [...perRun.get(record.id)!]
+        .filter(([key]) => key !== 'all')
+        .reduce((s, [key, a]) => s + a.calls * meanOf(key), 0) / 1000;
+    const c = record.cpu!;
+    return { x: x / Math.max(1e-9, record.durationSeconds), y: c.database!.cpuSeconds / c.windowSeconds };
+  });
+  const fit = fitLinearNonNegative(points);
+  // CPU of one statement of a key, ms: CPU per ms of (mean) statement time × its mean time.
+  const cpuMsOf = (key: string): number => fit.perUnit * meanOf(key);
+  const rigCpuMs = (endpoint: string): number =>
+    (cpuFit.cpu.appMsPerRequest[endpoint] ?? cpuFit.cpu.appMsPerRequest.default) +
+    cpuMsOf(timed.has(endpoint) ? endpoint : 'all') +
+    cpuFit.cpu.loadGenerator.perUnit;
+  const freed = new Map<string, { calls: number; ms: number }>();
+  for (const { record } of runs) {
+    const host = cpuFit.hostLoad[record.id]!;
+    for (const [key, a] of perRun.get(record.id)!) {
+      if (a.calls <= 0) continue;
+      const wait = statementWaitOnRun(record, cpuFit.cpu, rigCpuMs, cpuMsOf(key), host);
+      const t = a.ms / a.calls;
+      const f = freed.get(key) ?? { calls: 0, ms: 0 };
+      f.calls += a.calls;
+      f.ms += a.calls * Math.max(t * MIN_FREED_SHARE, t - wait);
+      freed.set(key, f);
+    }
+  }
+  let cpu = 0;
+  let time = 0;
+  const changes: string[] = [];
+  for (const [key, f] of freed) {
+    const d = key === 'all' ? demands.default : demands[key];
+    const t = timed.get(key)!;
+    if (!d || f.calls <= 0 || t.ms <= 0) continue;
+    const meanMs = d.meanMs * (f.ms / t.ms);
+    changes.push(`${key === 'all' ? 'default' : key} ${d.meanMs.toFixed(3)} -> ${meanMs.toFixed(3)} ms`);
+    const next = {
+      ...d,
+      meanMs,
+      source: `${d.source}; freed of each fit run's own waits (CPU and event loop, model of its measured load): ${d.meanMs.toFixed(3)} -> ${meanMs.toFixed(3)} ms`,
+    };
+    if (key === 'all') demands.default = next;
+    else {
+      demands[key] = next;
+      cpu += t.calls * cpuMsOf(key);
+      time += f.ms;
+    }
+  }
+  const share = time > 0 ? cpu / time : cpuFit.cpuShareOfDbTime;
+  cpuFit.cpu.database = {
+    perUnit: share,
+    fixedCores: fit.fixed,
+    r2: fit.r2,
+    source: `calibrated: the database server's cores against statements per second (each kind weighted by its mean time) over ${points.length} run(s), least squares, fixed ${fit.fixed.toFixed(3)} cores${fit.r2 === null ? '' : `, R² ${fit.r2.toFixed(3)}`}; per ms of uncontended statement time ${share.toFixed(3)}`,
+  };
+  cpuFit.cpuShareOfDbTime = share;
+  cpuFit.cpuShareSource = cpuFit.cpu.database.source;
+  notes.push(
+    `statement demands freed of the fit runs' own waits (${changes.join(', ')}); database CPU share ${share.toFixed(3)}`,
+  );
 }
 
 /** Mean of values, 0 for none. */
@@ -116,15 +264,24 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
   // message's; the rest are the push's, and the push's demand is per push request (an empty push
   // sends no statement), which is how the model counts it (one pool checkout per push request).
   const acc = new Map<string, { calls: number; ms: number; kinds: Set<string> }>();
+  // Per run and demand key: statements and their total time (to free each run of its own waits).
+  const perRun = new Map<string, Map<string, { calls: number; ms: number }>>();
+  let current = new Map<string, { calls: number; ms: number }>();
   const add = (key: string, calls: number, ms: number, kind: string): void => {
     const a = acc.get(key) ?? { calls: 0, ms: 0, kinds: new Set<string>() };
     a.calls += calls;
     a.ms += ms;
     a.kinds.add(kind);
     acc.set(key, a);
+    const r = current.get(key) ?? { calls: 0, ms: 0 };
+    r.calls += calls;
+    r.ms += ms;
+    current.set(key, r);
   };
   let pushRequests = 0;
   for (const { record } of used) {
+    current = new Map();
+    perRun.set(record.id, current);
     const message = record.endpoints[ENDPOINTS.message];
     let messageWrites = message ? message.count * (1 - message.errorRate) : 0;
     const push = record.endpoints[ENDPOINTS.push];
@@ -218,7 +375,7 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
     overhead,
     (k) => demandKeyOf(k) !== null,
   );
-  const cpuShareOfDbTime = cpuFit?.cpuShareOfDbTime ?? base.cpuShareOfDbTime;
+  let cpuShareOfDbTime = cpuFit?.cpuShareOfDbTime ?? base.cpuShareOfDbTime;
   // The request's CPU on the path on the measuring host: the target's, its statement's, k6's.
   const rigCpuMs = (endpoint: string): number =>
     cpuFit
@@ -246,6 +403,15 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
     notes.push(
       'host CPU wait as processor sharing of independent requests: the runs did not all record their sync streams and durations',
     );
+  // Uncontended demands (issue 12): a fit run's statement times hold the waits of its own load (the
+  // database's CPU waiting for a core, the result waiting for the event loop's turn), so they are
+  // freed of the waits the model gives that run's measured load, and the database's CPU share is
+  // refitted on the freed times (CPU per ms of uncontended statement): else the demands grow with the
+  // fit levels' contention and the CPU share shrinks, and a prediction counts the waits twice.
+  if (cpuFit && acc.size > 0) {
+    uncontendedDemands(used, perRun, demands, cpuFit, notes);
+    cpuShareOfDbTime = cpuFit.cpuShareOfDbTime;
+  }
   if (cpuFit) {
     const c = cpuFit.cpu;
     notes.push(
@@ -268,12 +434,18 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
       if (load && cpuFit && s.p95 > s.p50 && s.p50 > 0) {
         const cpuMs = rigCpuMs(endpoint);
         const chains = chained ? measuredChainLoad(record, rigCpuMs, load.busyCores, load.cores) : null;
-        m = withoutCpuWait(
-          m,
-          chains
-            ? chainCpuWait(chains, cpuMs)
-            : measuredProcessorSharingWait(cpuMs, load.busyCores, load.cores),
-        );
+        const cpuWait = chains
+          ? chainCpuWait(chains, cpuMs)
+          : measuredProcessorSharingWait(cpuMs, load.busyCores, load.cores);
+        // And of its two turns' waits on the target's event loop at the run's load (the model adds
+        // them at the load it predicts, so leaving them in would count them twice).
+        const loop = runLoopQueue(record, cpuFit.cpu, chains, load);
+        const loopWait: CpuWait | null =
+          loop && !loop.saturated && loop.probabilityOfWaiting > 0
+            ? { probability: loop.probabilityOfWaiting, meanMs: loop.conditionalWaitMs ?? 0 }
+            : null;
+        const waits = [cpuWait, loopWait, loopWait].filter((w): w is CpuWait => w !== null);
+        m = withoutCpuWait(m, waits.length > 0 ? waits : null);
       }
       const a = basePoints.get(endpoint) ?? { n: 0, points: [] };
       a.n += s.count;

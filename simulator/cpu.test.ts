@@ -121,13 +121,18 @@ describe('CPU placement', () => {
       const x = chainCpuWait(c, cpuMs(e));
       return x ? x.probability * x.meanMs : 0;
     };
+    // Each request also waits twice for the target's event loop (its turns stretched as the chains
+    // are: q.loop is built at the chains' solved stretch), so a sync lasts 52 × 2 loop waits more.
+    expect(q.loop).toBeDefined();
+    const loopWait = 2 * (q.loop!.meanWaitMs ?? 0);
+    expect(loopWait).toBeGreaterThan(0);
     const self =
       lnMean(1.8, 3.6) +
       waitOf('rest.conversations') +
       50 * (lnMean(0.55, 1.5) + waitOf('rest.messages')) +
       lnMean(0.3, 1.4) +
       waitOf('rest.push') +
-      52 * 0.5;
+      52 * (0.5 + loopWait);
     expect(c.syncSeconds * 1000).toBeCloseTo(self, 6);
     // Without streams (no syncs), or without the chain calibration: the M/M/c processor-sharing wait.
     expect(

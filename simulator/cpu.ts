@@ -61,6 +61,9 @@ export function clientCpuMsOf(cal: Calibration): number {
   return cal.cpu?.loadGenerator.perUnit ?? 0;
 }
 
+/** The event loop's utilisation at most, when a sync's duration reads its wait (rigChainLoad). */
+const LOOP_RHO_CAP = 0.99;
+
 /** What the model's CPU resources are at one load. */
 export interface CpuQueues {
   placement: CpuPlacement;
@@ -129,11 +132,28 @@ function rigChainLoad(
       backgroundCores: Math.max(0, hostLoad - chainCores),
       cores,
     });
-  const durationSeconds = (load: ChainLoad | null): number =>
-    parts.reduce((s, p) => {
-      const w = load ? chainCpuWait(load, p.cpuMs) : null;
-      return s + p.perSync * (p.baseMs + (w ? w.probability * w.meanMs : 0));
-    }, requests * gap) / 1000;
+  // A request's two turns on the target's event loop are in the sync's duration too: the loop's
+  // turns last its CPU × the chains' stretch, so a busier host lengthens the syncs through the loop
+  // as well (layered; event-loop.ts). Its M/G/1 wait is read with the utilisation held below 1
+  // (LOOP_RHO_CAP) so that the duration rises monotonically with the stretch and the iteration stays
+  // finite; a loop at or over 1 is reported saturated by the queue built at the solved stretch.
+  const loopWaitMs = (load: ChainLoad | null): number => {
+    if (!load) return 0;
+    const loop = eventLoopQueue(cal, requestRates, load.runnableStretch ?? 1);
+    if (!loop) return 0;
+    const rho = Math.min(LOOP_RHO_CAP, loop.utilisation);
+    const wait = (rho / (1 - rho)) * loop.serviceTimeMs * ((1 + loop.serviceScv) / 2);
+    return wait * LOOP_PASSES_PER_REQUEST;
+  };
+  const durationSeconds = (load: ChainLoad | null): number => {
+    const loop = loopWaitMs(load);
+    return (
+      parts.reduce((s, p) => {
+        const w = load ? chainCpuWait(load, p.cpuMs) : null;
+        return s + p.perSync * (p.baseMs + loop + (w ? w.probability * w.meanMs : 0));
+      }, requests * gap) / 1000
+    );
+  };
   let load = at(durationSeconds(null));
   for (let i = 0; i < 100; i++) {
     const next = durationSeconds(load);

@@ -32,6 +32,18 @@ describe("the target's event loop", () => {
     expect(loopPassWaitMs(q)).toBeCloseTo(0.675, 9);
   });
 
+  it("carries the target's fixed CPU on the same thread, as passes of the mean pass (hand-worked)", () => {
+    // 1000 messages/s of 0.2 ms: 2000 passes/s of 0.1 ms; 0.1 fixed cores = 1000 more passes/s of
+    // 0.1 ms; host stretch 1. ρ = 3000 · 0.1e-3 = 0.3, E[S²] = 2 · 0.1² = 0.02 ms²,
+    // W = 3/ms · 0.02 / (2 · 0.7) = 0.042857 ms (without the fixed part: 2 · 0.02 / 1.6 = 0.025).
+    const c = withCpu();
+    c.cpu = { ...c.cpu!, app: { ...c.cpu!.app, fixedCores: 0.1 } };
+    const q = eventLoopQueue(c, { 'rest.messages': 1000 }, 1)!;
+    expect(q.utilisation).toBeCloseTo(0.3, 12);
+    expect(loopPassWaitMs(q)).toBeCloseTo(0.06 / 1.4, 9);
+    expect(loopPassWaitMs(eventLoopQueue(withCpu(), { 'rest.messages': 1000 }, 1))).toBeCloseTo(0.025, 9);
+  });
+
   it('saturates when the stretched CPU of the requests outgrows one thread', () => {
     const q = eventLoopQueue(withCpu(), { 'rest.conversations': 800 }, 1.3)!;
     expect(q.saturated).toBe(true);

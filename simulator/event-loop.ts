@@ -34,7 +34,7 @@ function mixture(parts: Array<{ rate: number; meanMs: number }>): { meanMs: numb
  * host, >= 1). Null without a CPU calibration or requests.
  */
 export function eventLoopQueue(
-  cal: Calibration,
+  cal: Pick<Calibration, 'cpu'>,
   requestRates: Record<string, number>,
   hostStretch: number,
 ): Queue | null {
@@ -46,8 +46,16 @@ export function eventLoopQueue(
       rate: r * LOOP_PASSES_PER_REQUEST,
       meanMs: ((c.appMsPerRequest[e] ?? c.appMsPerRequest.default) / LOOP_PASSES_PER_REQUEST) * hostStretch,
     }));
+  const requestPasses = parts.reduce((s, p) => s + p.rate, 0);
+  if (requestPasses <= 0) return null;
+  // The target's CPU that is not per request (its fixed cores: timers, the metrics sampler, garbage
+  // collection of the requests' objects) runs on the same thread: turns of the mean pass's size that
+  // take the thread as often as that work needs.
+  const fixed = Math.max(0, c.app.fixedCores);
+  const meanPass = mixture(parts).meanMs;
+  if (fixed > 0 && meanPass > 0)
+    parts.push({ rate: (fixed * 1000 * hostStretch) / meanPass, meanMs: meanPass });
   const rate = parts.reduce((s, p) => s + p.rate, 0);
-  if (rate <= 0) return null;
   const m = mixture(parts);
   return queue(1, rate, m.meanMs, m.scv);
 }

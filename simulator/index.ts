@@ -87,8 +87,8 @@ export type { NoConfiguration, Prediction, ResourceName, SimulationMode } from '
 export type { Pricing } from './pricing.ts';
 export { PricingSchema } from './pricing.ts';
 export { NO_ABUSE } from './rate-limit.ts';
-export type { RunPrediction, RunToPredict } from './run-prediction.ts';
-export { predictRun, scenarioKnee } from './run-prediction.ts';
+export type { RunPrediction, RunToPredict, SaturationKnee } from './run-prediction.ts';
+export { predictRun, saturationKnee, scenarioKnee } from './run-prediction.ts';
 export type { ScenarioLoad } from './scenario-load.ts';
 export {
   ABUSIVE_PER_MIN,

@@ -170,12 +170,13 @@ export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePredict
       ),
     );
   if (cpus.loop)
-    out.push(
-      resource(
+    out.push({
+      ...resource(
         'app.loop',
         cpus.loop,
-        "rig: the target's event loop (one thread, two passes per request, each half its target CPU × the host's stretch; event-loop.ts)",
+        "rig: the target's event loop (one thread, two passes per request, each half its target CPU × the host's stretch, and the target's fixed CPU; event-loop.ts)",
       ),
-    );
+      threadCpuCores: cpus.loadParts.target ?? 0,
+    });
   return out;
 }

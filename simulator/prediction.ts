@@ -49,6 +49,11 @@ export interface ResourcePrediction {
   limitPerMinute?: { limit: number; what: string };
   /** The rig's host as chains (rig-chains.ts): syncs in flight and one sync's duration (ms); else absent. */
   chains?: { inFlight: number; syncMs: number };
+  /**
+   * The rig's event loop: the CPU its thread uses (cores, the target's CPU, not stretched by waits for
+   * a core), which is what a run measures of it (the target process's CPU); else absent.
+   */
+  threadCpuCores?: number;
 }
 
 /** Latency and outcomes of one endpoint. */

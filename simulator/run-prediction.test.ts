@@ -4,7 +4,7 @@ import { loadProfile } from '../core/profile.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
 import { k6Vus, syncIterationEstimateSeconds } from './load-generator.ts';
 import { NO_ABUSE } from './rate-limit.ts';
-import { predictRun } from './run-prediction.ts';
+import { predictRun, saturationKnee, scenarioKnee } from './run-prediction.ts';
 
 const ctx = { calibration: defaultCalibration(), targets: defaultTargets(), cores: 2, abuse: NO_ABUSE };
 const run = {
@@ -45,5 +45,44 @@ describe('a run predicted as it was run', () => {
     // k6's own sizing at the default cap: 4× Little's law on the runner's estimate, plenty here.
     const estimate = syncIterationEstimateSeconds('full', 50);
     expect(k6Vus(binding.askedPerSecond, estimate).maxVUs).toBeGreaterThan(1);
+  });
+});
+
+describe('the saturation knee of a run (bench:knee K)', () => {
+  it("is where the first resource's offered load reaches its servers: the database's 2 cores (hand-worked)", () => {
+    // Defaults: a full sync is 1 conversations (0.5 ms) + 50 messages (0.5 ms) + 1 push (1 ms) statements
+    // = 26.5 ms of database CPU (CPU share 1), and ci-smoke sends users / 300 syncs/s (10 % paid, 30 s).
+    // With a pool too large to matter, 2 cores saturate at 2,000 / 26.5 = 75.47 syncs/s = 22,642 users.
+    // Just below, the syncs' CPU wait (C·x/(2 − A)) lengthens them until k6's VUs run out, a little
+    // before the cores: the knee is within 1 % under 22,642.
+    const policy = loadPolicy('current');
+    const big = { ...policy, database: { ...policy.database, poolSize: 100_000, maxConnections: 100_000 } };
+    const k = saturationKnee('full-sync', loadProfile('ci-smoke'), big, ctx);
+    const cpuKnee = (300 * 2000) / 26.5;
+    expect(k.users).not.toBeNull();
+    expect(k.users!).toBeLessThanOrEqual(cpuKnee);
+    expect(k.users!).toBeGreaterThan(cpuKnee * 0.99);
+    expect(k.bottleneck).toBe('db.cpu');
+    // Below the decision rule's 80 % knee? No: the rule's knee is lower (headroom), never higher.
+    expect(scenarioKnee('full-sync', loadProfile('ci-smoke'), big, 3000, ctx).users!).toBeLessThan(k.users!);
+  });
+
+  it('is where the pool saturates when its hold, stretched by the CPU wait, fills 10 connections first', () => {
+    // Pool of 10: hold per sync = 52 × 0.2 ms overhead + 26.5 ms + the statements' CPU wait 26.5·C/(2 − A)
+    // (M/M/2: C = A²/(2 + A)), A = 0.0265·λ cores. The pool saturates where λ·hold = 10 connections:
+    // 36.9 + 26.5·A²/(4 − A²) = 265/A, solved here by bisection on A (independent of the model's code).
+    let lo = 0.5;
+    let hi = 1.999;
+    const f = (a: number) => 36.9 + (26.5 * a * a) / (4 - a * a) - 265 / a;
+    for (let i = 0; i < 100; i++) {
+      const mid = (lo + hi) / 2;
+      if (f(mid) < 0) lo = mid;
+      else hi = mid;
+    }
+    const poolKnee = (300 * lo) / 0.0265;
+    const k = saturationKnee('full-sync', loadProfile('ci-smoke'), loadPolicy('current'), ctx);
+    expect(k.users!).toBeLessThanOrEqual(poolKnee * 1.005);
+    expect(k.users!).toBeGreaterThan(poolKnee * 0.97);
+    expect(k.bottleneck).toBe('db.pool');
   });
 });

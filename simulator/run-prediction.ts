@@ -14,7 +14,7 @@ import {
   sustainableShare,
   syncIterationEstimateSeconds,
 } from './load-generator.ts';
-import type { Prediction, ResourceName } from './prediction.ts';
+import type { Prediction, ResourceName, ResourcePrediction } from './prediction.ts';
 import { scenarioLoad } from './scenario-load.ts';
 import { ENDPOINTS } from './workload.ts';
 
@@ -45,6 +45,14 @@ export interface RunPrediction {
   streams: StreamOutcome[];
   /** The model's prediction at the achieved load (all figures). */
   prediction: Prediction;
+}
+
+/**
+ * Busy servers of a resource as a run measures it: offered load, but for the event loop its thread's
+ * CPU (a run measures the target process's CPU, not the time its turns spend waiting for a core).
+ */
+function busyOf(r: ResourcePrediction): number {
+  return r.threadCpuCores ?? r.offeredLoad;
 }
 
 /** Inputs of {@link predictRun}. */
@@ -122,7 +130,7 @@ export function predictRun(run: RunToPredict, ctx: ModelContext, maxVUsCap?: num
   for (const e of p.endpoints) if (e.endpoint !== 'sync' && e.ratePerSecond > 0) p95Ms[e.endpoint] = e.p95Ms;
   const busy: Record<string, number> = {};
   for (const r of p.resources)
-    if (r.arrivalRate > 0 || r.name === 'host.cpu') busy[r.name] = Math.min(r.servers, r.offeredLoad);
+    if (r.arrivalRate > 0 || r.name === 'host.cpu') busy[r.name] = Math.min(r.servers, busyOf(r));
   // k6's own CPU on the rig (cores): per request and its fixed part, as calibrated.
   const k6 = ctx.calibration.cpu;
   if (k6 && ctx.placement?.kind === 'rig')
@@ -139,6 +147,68 @@ export function predictRun(run: RunToPredict, ctx: ModelContext, maxVUsCap?: num
     achievedShare: share,
     streams: outcomes,
     prediction: p,
+  };
+}
+
+/** What a saturation knee names: the users, the resource that saturates first, and why. */
+export interface SaturationKnee {
+  /** Largest users whose run the model says carries its offered load (null: not even one user). */
+  users: number | null;
+  /** The resource most utilised just past it (what a run past the knee finds busiest). */
+  bottleneck: ResourceName | null;
+  /** Its utilisation just past the knee as a run measures it (busy over servers, may exceed 1). */
+  utilisation: number;
+  /** What stops the load being carried just past it: a saturated resource or k6's VUs. */
+  limitedBy: string;
+}
+
+/** The users bisection of {@link saturationKnee} stops at (relative width of the bracket). */
+const SATURATION_TOLERANCE = 0.005;
+
+/**
+ * The saturation knee of a scenario's traffic as it is run (issue 12, bench:knee's K): the largest
+ * users at which the predicted run still carries what it is offered: no resource saturated (every
+ * utilisation < 1, the layered holds included) and k6's VUs keep up (achieved share 1). The decision
+ * rule's knee (`scenarioKnee`, 80 % headroom and budgets) is below it. Bisection on log N to 0.5 %.
+ */
+export function saturationKnee(
+  scenario: string,
+  profile: Profile,
+  policy: Policy,
+  ctx: ModelContext,
+  maxVUsCap?: number,
+): SaturationKnee {
+  const carries = (users: number): boolean =>
+    !predictRun({ scenario, users, profile, policy, durationSeconds: 60 }, ctx, maxVUsCap).saturated;
+  const max = 10_000_000;
+  if (!carries(1)) return { users: null, bottleneck: null, utilisation: 0, limitedBy: 'saturated at 1 user' };
+  if (carries(max))
+    return { users: max, bottleneck: null, utilisation: 0, limitedBy: 'nothing below 10M users' };
+  let lo = 1;
+  let hi = max;
+  while (hi / lo > 1 + SATURATION_TOLERANCE) {
+    const mid = Math.sqrt(lo * hi);
+    if (carries(mid)) lo = mid;
+    else hi = mid;
+  }
+  const load = scenarioLoad(scenario, profile, policy, hi);
+  if (!load) throw new RangeError(`scenario ${scenario} sends no workload the model predicts (probes only)`);
+  const past = predictAnalytic(load.profile, load.policy, hi, { ...ctx, abuse: load.abuse });
+  // Named as a run would find it: the busiest by what a run measures (busyOf; a loop stretched past
+  // its thread's CPU by the host is the host's contention, and the host reads busiest).
+  const busiest = past.resources
+    .filter((r) => !r.name.startsWith('llm.') && r.servers > 0)
+    .map((r) => ({ r, u: busyOf(r) / r.servers }))
+    .sort((a, b) => b.u - a.u)[0];
+  const saturated = past.resources.filter((r) => r.saturated).map((r) => r.name);
+  return {
+    users: Math.floor(lo),
+    bottleneck: busiest?.r.name ?? null,
+    utilisation: busiest?.u ?? 0,
+    limitedBy:
+      saturated.length > 0
+        ? `${saturated.join(', ')} saturated at ${Math.ceil(hi)} users`
+        : `k6's VUs run out at ${Math.ceil(hi)} users (iterations dropped)`,
   };
 }
 

@@ -6,7 +6,13 @@ import type { Calibration } from './calibration.ts';
 import { defaultTargets } from './defaults.ts';
 import type { ResourceName } from './prediction.ts';
 import { NO_ABUSE } from './rate-limit.ts';
-import { predictRun, type RunPrediction, scenarioKnee } from './run-prediction.ts';
+import {
+  predictRun,
+  type RunPrediction,
+  type SaturationKnee,
+  saturationKnee,
+  scenarioKnee,
+} from './run-prediction.ts';
 
 // `atlas-cap validate`: a calibration from some runs, judged on others it was not fitted on, each
 // predicted as it was run (run-prediction.ts). Pure: the CLI reads the records and prints.
@@ -40,7 +46,10 @@ export interface ValidationLevel {
 
 /** The whole validation: the knee of the first held-out run's traffic and every level. */
 export interface ValidationReport {
+  /** The decision rule's knee (80 % headroom, budgets) of the first held-out run's traffic. */
   knee: { users: number | null; bottleneck: ResourceName | null; limitedBy: string };
+  /** Where that traffic, run as it was run, stops being carried (no resource saturated, k6 keeping up). */
+  saturation?: SaturationKnee;
   placement: 'rig' | 'deployment';
   levels: ValidationLevel[];
 }
@@ -132,7 +141,13 @@ export function validateRuns(cal: Calibration, heldOut: HeldOutRun[]): Validatio
     first.record.users,
     runContext(cal, first.record),
   );
-  return { knee, placement: cal.cpu ? 'rig' : 'deployment', levels };
+  const saturation = saturationKnee(
+    first.record.scenario,
+    first.profile,
+    first.policy,
+    runContext(cal, first.record),
+  );
+  return { knee, saturation, placement: cal.cpu ? 'rig' : 'deployment', levels };
 }
 
 function num(x: number | null | undefined, digits = 2): string {
@@ -150,6 +165,11 @@ export function formatValidation(report: ValidationReport): string {
   const k = report.knee;
   const lines = [
     `model: ${report.placement}; predicted knee of ${report.levels[0]!.scenario}: ${k.users === null ? 'none' : `${k.users} users`}${k.bottleneck ? `, bottleneck ${k.bottleneck}` : ''} (${k.limitedBy})`,
+    ...(report.saturation
+      ? [
+          `saturation knee (the run as run stops carrying its load): ${report.saturation.users ?? 'none'} users, bottleneck ${report.saturation.bottleneck ?? 'none'} (${report.saturation.limitedBy})`,
+        ]
+      : []),
     '',
   ];
   for (const l of report.levels) {

@@ -5,17 +5,21 @@
 //   1. runs the fit levels (seeded once per level, vacuumed, checkpointed before each replicate, warm-up
 //      left out: as bench:calibration does) and calibrates on them;
 //   2. predicts the knee K of the case's traffic on this machine (the rig: target, PostgreSQL and k6 on
-//      its cores) and the bottleneck;
+//      its cores): the saturation knee, the largest users whose run the model says still carries its
+//      offered load (no resource saturated, k6's VUs keeping up), and the bottleneck just past it; the
+//      decision rule's knee (80 % headroom) is printed beside;
 //   3. runs 0.6K, 0.8K, 0.9K, 1.1K and 1.3K the same way, predicts each as it was run (validate's
 //      predictRun: its traffic, k6's VU bound) and prints measured vs predicted with PASS/FAIL against
 //      the goals (knee-judge.ts): at 0.6-0.9K p95 within 25 % and throughput within 3 %; at 1.1K
-//      saturation measured and the named bottleneck the busiest resource.
+//      saturation measured and the named bottleneck the busiest resource; below K it also prints, not as
+//      the verdict, each level's p95 without its windows' first 4 s (settled-p95.ts).
 // Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 1500,3000,4500
 //   --fit-launch-mix 300,600,900  --seconds 60  --warmup 10  --replicates 2  --knee N (use N as K instead
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
 //   --db-cores F:H (another machine size, issue 12 item 6: the fit runs with the database server limited
 //   to F cores, the knee levels to H; on a scratch database of the embedded PostgreSQL, the harness's own
-//   server, which taskset may pin: never the machine's shared one).
+//   server, which taskset may pin: never the machine's shared one)  --embedded (the harness's own
+//   embedded PostgreSQL, unpinned: the database's CPU is then this bench's alone).
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,6 +35,7 @@ import {
   calibrate,
   formatValidation,
   runContext,
+  saturationKnee,
   scenarioKnee,
   validateRuns,
 } from '../../simulator/index.ts';
@@ -38,8 +43,17 @@ import { readRunRecords } from '../inputs/run-records.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { seedDatabase } from '../seed/index.ts';
-import { belowKneeChecks, type Check, KNEE_FRACTIONS, pastKneeChecks } from './knee-judge.ts';
+import {
+  belowKneeChecks,
+  type Check,
+  failedIterationsPerSecond,
+  KNEE_FRACTIONS,
+  pastKneeChecks,
+} from './knee-judge.ts';
+import { readDurations, settledP95 } from './settled-p95.ts';
 
+/** Seconds of each measured window left out of the settled p95 printed beside the verdict. */
+const SETTLE_S = 4;
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const POLICY = 'current';
 const PROFILE = 'ci-smoke';
@@ -65,6 +79,7 @@ const { values: flags } = (() => {
         knee: { type: 'string' },
         reuse: { type: 'string' },
         'db-cores': { type: 'string' },
+        embedded: { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -183,6 +198,16 @@ function runsOf(dir: string, prefix: string): LoadedRun[] {
       );
 }
 
+/** The user counts of the held-out levels of `scenario` under `dir` (folders `held-<scenario>-<N>u-r<R>`). */
+function heldLevels(dir: string, scenario: Case): number[] {
+  const re = new RegExp(`^held-${scenario}-(\\d+)u-r\\d+$`);
+  const users = readdirSync(dir).flatMap((n) => {
+    const m = re.exec(n);
+    return m ? [Number(m[1])] : [];
+  });
+  return [...new Set(users)].sort((a, b) => a - b);
+}
+
 /** One level's replicates as one: the model's prediction, the medians of the measured figures. */
 function merged(levels: ValidationLevel[]): ValidationLevel {
   const first = levels[0]!;
@@ -215,13 +240,25 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   const cal = calibrate(fitRuns.map((r) => ({ record: r.record, series: r.series })));
   const policy = loadPolicy(POLICY);
   const profile = loadProfile(PROFILE);
-  const model = scenarioKnee(scenario, profile, policy, fit[0]!, runContext(cal, fitRuns[0]!.record));
+  const ctx = runContext(cal, fitRuns[0]!.record);
+  // K is where the run as it is run stops carrying its load (the saturation knee); the decision
+  // rule's knee (80 % headroom, budgets) is printed beside it, not used.
+  const model = saturationKnee(scenario, profile, policy, ctx);
+  const rule = scenarioKnee(scenario, profile, policy, fit[0]!, ctx);
   const k = kneeOverride ?? model.users;
   console.log(
-    `${scenario} / ${POLICY} / ${PROFILE}: fit on ${fit.join(', ')} users; model knee ${model.users ?? 'none'} users, bottleneck ${model.bottleneck ?? 'none'} (${model.limitedBy})${kneeOverride ? `; K set to ${kneeOverride} by --knee (plumbing only, not a verdict)` : ''}`,
+    `${scenario} / ${POLICY} / ${PROFILE}: fit on ${fit.join(', ')} users; model saturation knee K = ${model.users ?? 'none'} users, bottleneck ${model.bottleneck ?? 'none'} (${(model.utilisation * 100).toFixed(0)}% just past it; ${model.limitedBy}); decision rule's knee ${rule.users ?? 'none'} users (${rule.bottleneck ?? 'none'}; ${rule.limitedBy})${kneeOverride ? `; K set to ${kneeOverride} by --knee (plumbing only, not a verdict)` : ''}`,
   );
   if (k === null) return false;
-  const at = KNEE_FRACTIONS.map((f) => ({ f, users: Math.max(1, Math.round(f * k)) }));
+  const planned = KNEE_FRACTIONS.map((f) => ({ f, users: Math.max(1, Math.round(f * k)) }));
+  // Re-judging earlier runs under a model whose K moved: each held level at its own fraction of K.
+  const held = reuse ? heldLevels(dir, scenario) : [];
+  const exact = planned.every(({ users }) => held.includes(users));
+  const at = !reuse || exact ? planned : held.map((users) => ({ f: users / k, users }));
+  if (!exact && reuse)
+    console.log(
+      `note: the runs in ${dir} are not at this K's levels; each is judged at its own fraction of K (a re-judgement, not a verdict)`,
+    );
   if (databaseUrl)
     for (const { users } of at) await runLevel(databaseUrl, dir, 'held', scenario, users, dbCores?.held);
   let pass = true;
@@ -239,13 +276,14 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       })),
     );
     const level = merged(report.levels);
-    console.log(`\n${f}K = ${users} users`);
-    process.stdout.write(
-      formatValidation({ ...report, levels: [level] })
-        .split('\n')
-        .slice(2)
-        .join('\n'),
-    );
+    console.log(`\n${Number(f.toFixed(3))}K = ${users} users`);
+    // The level's lines only: the knee lines above the first blank line were printed once already.
+    const lines = formatValidation({
+      ...report,
+      knee: { users: k, bottleneck: model.bottleneck, limitedBy: model.limitedBy },
+      levels: [level],
+    }).split('\n');
+    process.stdout.write(lines.slice(lines.indexOf('') + 1).join('\n'));
     const servers = {
       'db.pool': policy.database.poolSize,
       'upstream.sockets': policy.upstream.maxSockets,
@@ -253,11 +291,35 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       'app.loop': 1,
     };
     const offered = median(runs.map((r) => r.record.iterations.targetRate));
+    // Beside the verdict (never it): the p95 without each window's start-up transient (settled-p95.ts).
+    if (f < 1) {
+      const settled = await Promise.all(
+        runs.map(async (r) =>
+          settledP95(await readDurations(join(r.dir, 'samples', 'k6.json.gz')), SETTLE_S),
+        ),
+      );
+      const line = Object.keys(level.measured.p95Ms)
+        .filter((e) => e !== 'healthz')
+        .sort()
+        .map((e) => {
+          const m = median(settled.map((x) => x[e]).filter((x): x is number => x !== undefined));
+          const p = level.predicted.p95Ms[e];
+          return `${e} ${m.toFixed(2)}${typeof p === 'number' ? ` (${p >= m ? '+' : ''}${(((p - m) / m) * 100).toFixed(1)}%)` : ''}`;
+        })
+        .join(', ');
+      console.log(`  p95 without each window's first ${SETTLE_S} s (not the verdict): ${line}`);
+    }
     const checks: Check[] =
       f < 1
         ? belowKneeChecks(level)
         : f < 1.2
-          ? pastKneeChecks(level, offered, model.bottleneck, servers)
+          ? pastKneeChecks(
+              level,
+              offered,
+              model.bottleneck,
+              servers,
+              median(runs.map((r) => failedIterationsPerSecond(r.record))),
+            )
           : [];
     for (const c of checks) console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.what}`);
     pass &&= checks.every((c) => c.pass);
@@ -277,11 +339,17 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   let all = true;
   // --db-cores pins the database server, so it must be the harness's own (embedded), never the shared one.
+  // --embedded: the harness's own server, so the database's CPU is this bench's alone (the machine's
+  // shared server also serves other sessions' tests, whose queries its CPU would count).
   const embedded =
-    dbCores && !reuse ? await startEmbeddedPostgres((l) => process.stderr.write(`${l}\n`)) : null;
+    (dbCores || flags.embedded) && !reuse
+      ? await startEmbeddedPostgres((l) => process.stderr.write(`${l}\n`))
+      : null;
   const adminUrl = embedded
     ? embedded.url.replace(/\/[^/]*$/, '/postgres')
     : (process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  if (embedded && !dbCores)
+    console.log(`database server: embedded (${embedded.url.replace(/\/\/[^@]*@/, '//')}), unpinned`);
   if (dbCores) {
     console.log(
       `database server: embedded, ${dbCores.fit} core(s) for the fit runs, ${dbCores.held} for the knee levels`,

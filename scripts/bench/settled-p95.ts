@@ -1,0 +1,43 @@
+import { percentile } from '../../core/percentile.ts';
+import { readRawOutput } from '../k6/raw-output.ts';
+
+// The p95 of each endpoint over a run's window without its first seconds, from the raw k6 output
+// (bench:knee prints it beside the verdict, never as the verdict). Each measured run starts a fresh k6
+// process after its warm-up, and its first 1-4 s are a start-up transient (session 7: at 0.8K the
+// target worked at 63-71 % of a core for 4 s against ~45 % after, and those seconds alone set the
+// window's p95); a steady-state model is judged fairly only on the settled part.
+
+/** Samples of `http_req_duration` as (time ms since the first sample, endpoint, ms). */
+export interface DurationSample {
+  t: number;
+  endpoint: string;
+  ms: number;
+}
+
+/** p95 per endpoint over the samples at or after `settleSeconds` from the first one (pure). */
+export function settledP95(
+  samples: readonly DurationSample[],
+  settleSeconds: number,
+): Record<string, number> {
+  const by = new Map<string, number[]>();
+  for (const s of samples) {
+    if (s.t < settleSeconds * 1000) continue;
+    const xs = by.get(s.endpoint) ?? [];
+    xs.push(s.ms);
+    by.set(s.endpoint, xs);
+  }
+  return Object.fromEntries([...by].map(([e, xs]) => [e, percentile(xs, 0.95)]));
+}
+
+/** The request durations of a raw k6 output file (gzipped or not), times from its first sample. */
+export async function readDurations(file: string): Promise<DurationSample[]> {
+  const raw: Array<{ time: number; endpoint: string; ms: number }> = [];
+  let first = Number.POSITIVE_INFINITY;
+  for await (const line of readRawOutput(file)) {
+    if (line.kind !== 'point' || line.point.metric !== 'http_req_duration') continue;
+    const p = line.point;
+    first = Math.min(first, p.time);
+    raw.push({ time: p.time, endpoint: p.tags.name ?? 'other', ms: p.value });
+  }
+  return raw.map((r) => ({ t: r.time - first, endpoint: r.endpoint, ms: r.ms }));
+}
