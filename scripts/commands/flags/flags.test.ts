@@ -61,6 +61,7 @@ const REVIEW = {
   sensitivity: true,
   draws: '1000',
   seed: '1',
+  knees: 'surface',
 };
 const K8S = {
   scenario: 'delta-sync',
@@ -169,6 +170,10 @@ describe('the other flags name themselves and what is allowed', () => {
     expect(refusal(REVIEW_FLAGS, { ...REVIEW, liveSeconds: '601' })).toBe(
       "--live-seconds: must be a whole number from 1 to 600, got '601'",
     );
+    expect(refusal(REVIEW_FLAGS, { ...REVIEW, knees: 'guess' })).toBe(
+      "--knees: must be one of surface, exact, got 'guess'",
+    );
+    expect(parseFlags(REVIEW_FLAGS, { ...REVIEW, knees: 'exact' }).knees).toBe('exact');
   });
 
   it('k8s: the target and the database must be loopback or allowed', () => {
