@@ -244,9 +244,7 @@ export function cheapestConfiguration(
   users: number,
   ctx: ModelContext,
 ): CheapestResult {
-  const sizes = [...pricing.supabase.compute]
-    .filter((c) => c.usdPerMonth > 0)
-    .sort((a, b) => a.usdPerMonth - b.usdPerMonth);
+  const sizes = paidComputeSizes(pricing);
   const sockets = socketsNeeded(profile, policy, users, ctx);
   const withSockets: Policy = { ...policy, upstream: { ...policy.upstream, maxSockets: sockets } };
   const dbGb = databaseSizeGb(profile, users);
@@ -272,7 +270,7 @@ export function cheapestConfiguration(
         ...withSockets,
         database: { ...policy.database, poolSize, maxConnections: compute.maxDirectConnections },
       };
-      const p = predictAnalytic(profile, variant, users, { ...ctx, cores: sustainedCores(compute) });
+      const p = predictAnalytic(profile, variant, users, { ...ctx, cores: sustainedCores(compute) }, 'rule');
       const rule = judge(p, ctx.targets);
       if (rule.accepted) {
         const cost = monthlyCost(

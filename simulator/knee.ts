@@ -39,13 +39,9 @@ function limitedBy(p: Prediction): string {
  * The knee under one policy: the largest N the decision rule accepts, by
  * bisection on log(N) to 0.5% (the model is monotone in N: every rate is linear in users).
  */
-export function findKnee(
-  profile: Profile,
-  policy: Policy,
-  ctx: ModelContext,
-  predict = predictAnalytic,
-): Knee {
-  const at = (n: number): Prediction => predict(profile, policy, n, ctx);
+export function findKnee(profile: Profile, policy: Policy, ctx: ModelContext): Knee {
+  // The rule's inputs only (no medians): every step is judged, none is shown.
+  const at = (n: number): Prediction => predictAnalytic(profile, policy, n, ctx, 'rule');
   if (!withinBudgets(at(1)))
     return { policy: policy.name, users: null, limitedBy: limitedBy(at(1)), unbounded: false };
   if (withinBudgets(at(KNEE_MAX_USERS)))
