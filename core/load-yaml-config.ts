@@ -35,7 +35,10 @@ export function loadYamlConfig<S extends z.ZodType>(
   try {
     raw = parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(file, `is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      file,
+      `is not valid YAML: ${(error as Error).message.split('\n')[0]!.replace(/:\s*$/, '')}`,
+    );
   }
   const result = schema.safeParse(raw);
   if (!result.success) {

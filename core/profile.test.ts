@@ -31,7 +31,9 @@ describe('fixtures', () => {
     writeFileSync(file, 'users: -5\n');
     expect(usageMessage(() => loadProfile(file))).toMatch(/bad\.yaml: field users/);
     writeFileSync(file, 'users: [unclosed\n');
-    expect(usageMessage(() => loadProfile(file))).toMatch(/bad\.yaml: is not valid YAML/);
+    expect(usageMessage(() => loadProfile(file))).toMatch(
+      /bad\.yaml: is not valid YAML: .* at line \d+, column \d+$/,
+    );
     expect(usageMessage(() => loadProfile('no-such-profile'))).toMatch(
       /--profile: unknown profile 'no-such-profile'/,
     );
