@@ -220,8 +220,9 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
   // CPU; the target 0.1 ms of CPU per request (+0.02 cores), k6 0.3 ms, 0.1 cores of other load. Each
   // statement's measured time holds its CPU's processor-sharing wait on the host, M/M/2 worked by hand
   // (C = A²/(2 + A), mean wait C·x/(2 − A)), and one turn of the target's event loop: two passes per
-  // request of 0.05 ms × the stretch s = 1 + C/(2 − A) (and the target's fixed CPU as more such
-  // passes), M/G/1 with exponential passes, W = λ·2S²/(2(1 − λS)).
+  // request of 0.05 ms × the stretch its one thread sees, s = 1 + C'/(2 − A') at the others' load
+  // A' = A − the target's cores (its turns queue on the loop, not for cores; thread-host.ts), and the
+  // target's fixed CPU as more such passes, M/G/1 with exponential passes, W = λ·2S²/(2(1 − λS)).
   function contended(users: number): RunRecord {
     const seconds = 60;
     const conv = users / 300;
@@ -234,7 +235,8 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
     const k6 = (requests * 0.3) / 1000;
     const host = target + database + k6 + 0.1;
     const C = (host * host) / (2 + host);
-    const s = 1 + C / (2 - host);
+    const others = host - target;
+    const s = 1 + (others * others) / (2 + others) / (2 - others);
     const pass = 0.05 * s;
     // The target's fixed 0.02 cores run on the same thread: 0.02 / 0.05 ms = 400 more passes a second.
     const passesPerMs = (2 * requests + 0.02 / 0.05e-3) / 1000;
@@ -286,12 +288,12 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
 
   it('recovers the statements without waits and the CPU share of that time', () => {
     const runs = [3000, 6000, 9000].map((u) => contended(u));
-    // The measured means are contended: 9,000 users' messages take 0.45 + 0.143 + 0.024 ms.
+    // The measured means are contended: 9,000 users' messages take 0.45 + 0.143 + 0.020 ms.
     expect(runs[2]!.queryKinds['select.messages']!.meanMs).toBeGreaterThan(0.6);
     const cal = calibrate(runs.map((record) => ({ record, series: [] })));
     expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo(0.45, 3);
     expect(cal.demands['rest.conversations']!.meanMs).toBeCloseTo(0.9, 2);
-    // The push's statement is mostly wait (0.02 ms of work, 0.024 of loop): its CPU, taken as the one
+    // The push's statement is mostly wait (0.02 ms of work, 0.020 of loop): its CPU, taken as the one
     // slope × its mean measured time, is overstated, so it is freed a little too much (0.0176).
     expect(cal.demands['rest.push']!.meanMs).toBeCloseTo(0.02, 2);
     // CPU per ms of uncontended statement: the truth's 0.6 (the old fit on contended times gave less).

@@ -17,11 +17,18 @@ import type { CpuWait } from './cpu.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { eventLoopQueue } from './event-loop.ts';
-import { type Queue, queue } from './queueing.ts';
+import type { Queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
+import {
+  chainsWithoutThread,
+  processorSharingWithoutThread,
+  type ThreadHost,
+  threadCpuWait,
+  threadStretch,
+} from './thread-host.ts';
 import type { UslFit } from './usl.ts';
 import { fitUsl } from './usl.ts';
-import { ENDPOINTS, QUERIES_PER_MESSAGE } from './workload.ts';
+import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS } from './workload.ts';
 
 // Calibration from run records (core/run-record.ts): service demand per statement kind, the time a
 // request spends outside the database, queries per sync, and a USL curve of throughput against the
@@ -86,9 +93,35 @@ export function statementWaitOnRun(
 }
 
 /**
+ * The host as the target's thread saw it on a fit run (thread-host.ts): the run's chains without the
+ * target's CPU (its CPU for the sync requests by the calibration, the rest of its measured CPU outside
+ * them), else processor sharing at the run's host load less the target's measured (or fitted) CPU.
+ */
+export function runThreadHost(
+  record: RunRecord,
+  cpu: CpuCalibration,
+  chains: ChainLoad | null,
+  host: { busyCores: number; cores: number },
+): ThreadHost {
+  const seconds = Math.max(1e-9, record.durationSeconds);
+  const appMs = (e: string): number => cpu.appMsPerRequest[e] ?? cpu.appMsPerRequest.default;
+  const measured = record.cpu?.target ? record.cpu.target.cpuSeconds / record.cpu.windowSeconds : null;
+  const fitted =
+    Object.entries(record.endpoints)
+      .filter(([e, s]) => e !== 'healthz' && s.count > 0)
+      .reduce((sum, [e, s]) => sum + (s.count / seconds) * (appMs(e) / 1000), 0) + cpu.app.fixedCores;
+  const target = measured ?? fitted;
+  if (!chains) return processorSharingWithoutThread(host.busyCores, target, host.cores);
+  const inChains = SYNC_ENDPOINTS.reduce(
+    (sum, e) => sum + ((record.endpoints[e]?.count ?? 0) / seconds) * (appMs(e) / 1000),
+    0,
+  );
+  return chainsWithoutThread(chains, inChains, Math.max(0, target - inChains));
+}
+
+/**
  * The target's event loop on a fit run as the model sees it: the run's requests per second, each
- * pass's CPU stretched by the run's measured load (its chains' solved stretch, else processor
- * sharing's 1 + C/(c − A) at its host load; event-loop.ts).
+ * pass's CPU stretched as its thread saw the host (runThreadHost; event-loop.ts).
  */
 export function runLoopQueue(
   record: RunRecord,
@@ -96,11 +129,7 @@ export function runLoopQueue(
   chains: ChainLoad | null,
   host: { busyCores: number; cores: number },
 ): Queue | null {
-  const c = Math.max(1, Math.round(host.cores));
-  const ps = queue(c, 1, Math.min(host.busyCores, c * 0.98) * 1000, 1);
-  const stretch = chains
-    ? (chains.runnableStretch ?? 1)
-    : 1 + ps.probabilityOfWaiting / (ps.servers - ps.offeredLoad);
+  const stretch = threadStretch(runThreadHost(record, cpu, chains, host));
   const seconds = Math.max(1e-9, record.durationSeconds);
   const rates: Record<string, number> = {};
   for (const [e, s] of Object.entries(record.endpoints))
@@ -432,11 +461,14 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
       if (s.count === 0 || !endpoint.startsWith('rest.')) continue;
       let m = { medianMs: s.p50, p95Ms: s.p95 };
       if (load && cpuFit && s.p95 > s.p50 && s.p50 > 0) {
-        const cpuMs = rigCpuMs(endpoint);
+        // The target's part of its CPU waits behind the others' work only (thread-host.ts).
+        const appMs = cpuFit.cpu.appMsPerRequest[endpoint] ?? cpuFit.cpu.appMsPerRequest.default;
+        const cpuMs = rigCpuMs(endpoint) - appMs;
         const chains = chained ? measuredChainLoad(record, rigCpuMs, load.busyCores, load.cores) : null;
         const cpuWait = chains
           ? chainCpuWait(chains, cpuMs)
           : measuredProcessorSharingWait(cpuMs, load.busyCores, load.cores);
+        const threadWait = threadCpuWait(runThreadHost(record, cpuFit.cpu, chains, load), appMs);
         // And of its two turns' waits on the target's event loop at the run's load (the model adds
         // them at the load it predicts, so leaving them in would count them twice).
         const loop = runLoopQueue(record, cpuFit.cpu, chains, load);
@@ -444,7 +476,7 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
           loop && !loop.saturated && loop.probabilityOfWaiting > 0
             ? { probability: loop.probabilityOfWaiting, meanMs: loop.conditionalWaitMs ?? 0 }
             : null;
-        const waits = [cpuWait, loopWait, loopWait].filter((w): w is CpuWait => w !== null);
+        const waits = [cpuWait, threadWait, loopWait, loopWait].filter((w): w is CpuWait => w !== null);
         m = withoutCpuWait(m, waits.length > 0 ? waits : null);
       }
       const a = basePoints.get(endpoint) ?? { n: 0, points: [] };

@@ -10,7 +10,7 @@ import { predictDes } from './des/predict.ts';
 import type { Prediction } from './prediction.ts';
 import { queue } from './queueing.ts';
 import { NO_ABUSE } from './rate-limit.ts';
-import { chainCpuWait } from './rig-chains.ts';
+import { chainCpuWait, meanStretch } from './rig-chains.ts';
 
 /** A calibration with CPU figures (numbers chosen, not measured) and a measured-looking base latency. */
 function withCpu(): Calibration {
@@ -81,14 +81,22 @@ describe('CPU placement', () => {
     expect(q.cpu.servers).toBe(2);
     expect(q.cpu.offeredLoad).toBeCloseTo(target + database + k6 + 0.05, 12);
     expect(q.loadParts.loadGenerator).toBeCloseTo(k6, 12);
-    // A conversations request waits for its own CPU (target + its statement + k6's for it, the client
-    // that measures it being on the same cores), stretched alike.
-    const [w] = cpuWaitsOf(q, cal, 'rest.conversations');
+    // A conversations request waits for its own CPU (its statement + k6's for it, the client that
+    // measures it being on the same cores) under the whole host's load; the target's part runs on its
+    // one thread, which waits behind the others' work only: M/M/2 at A' = A − the target's cores,
+    // C' = A'²/(2 + A'), mean C'·x/(2 − A') (thread-host.ts).
+    const [w, t] = cpuWaitsOf(q, cal, 'rest.conversations');
     expect(w!.meanMs).toBeCloseTo(
-      (appCpuMsOf(cal, 'rest.conversations') + dbCpuMsOf(cal, 'rest.conversations') + 0.25) /
-        (2 - q.cpu.offeredLoad),
+      (dbCpuMsOf(cal, 'rest.conversations') + 0.25) / (2 - q.cpu.offeredLoad),
       12,
     );
+    const others = q.cpu.offeredLoad - target;
+    expect(t!.probability).toBeCloseTo((others * others) / (2 + others), 12);
+    expect(t!.meanMs).toBeCloseTo(1.2 / (2 - others), 12);
+    expect(q.thread?.kind).toBe('ps');
+    // The loop's thread is busy for the target's CPU × that stretch, 1 + C'/(2 − A').
+    const stretch = 1 + (others * others) / (2 + others) / (2 - others);
+    expect(q.loop!.utilisation).toBeCloseTo(target * stretch, 10);
     // A statement alone (no request around it, as /api/message's second statement) carries no k6 CPU.
     const [s] = cpuWaitsOf(q, cal, 'rest.messages', 1, null);
     expect(s!.meanMs).toBeCloseTo(dbCpuMsOf(cal, 'rest.messages') / (2 - q.cpu.offeredLoad), 12);
@@ -114,15 +122,28 @@ describe('CPU placement', () => {
       (10 * cpuMs('rest.conversations') + 500 * cpuMs('rest.messages') + 10 * cpuMs('rest.push')) / 1000;
     expect(c.chainCores).toBeCloseTo(chainCores, 12);
     expect(c.backgroundCores).toBeCloseTo(q.cpu.offeredLoad - chainCores, 12);
-    const [w] = cpuWaitsOf(q, chained, 'rest.conversations');
-    const expected = chainCpuWait(c, cpuMs('rest.conversations'));
-    expect(w ?? null).toEqual(expected);
+    // The target's part of a request's CPU runs on its one thread, which competes with the chains'
+    // other work only: the chains without the target's CPU for the sync requests (10 × 1.2 + 500 × 0.3
+    // + 10 × 0.4 ms/s = 0.166 cores) and the load outside them without its fixed 0.02 cores.
+    const view = { ...c, chainCores: c.chainCores - 0.166, backgroundCores: c.backgroundCores - 0.02 };
+    if (q.thread?.kind !== 'chains') throw new Error('expected the thread to see the chains');
+    expect(q.thread.chains.chainCores).toBeCloseTo(view.chainCores, 12);
+    expect(q.thread.chains.backgroundCores).toBeCloseTo(view.backgroundCores, 12);
+    expect(q.thread.chains.runnableStretch).toBe(c.runnableStretch);
+    const [w, t] = cpuWaitsOf(q, chained, 'rest.conversations');
+    expect(w!.meanMs).toBeCloseTo(chainCpuWait(c, cpuMs('rest.conversations') - 1.2)!.meanMs, 9);
+    expect(t!.probability).toBeCloseTo(chainCpuWait(view, 1.2)!.probability, 9);
+    expect(t!.meanMs).toBeCloseTo(chainCpuWait(view, 1.2)!.meanMs, 9);
     const waitOf = (e: string) => {
-      const x = chainCpuWait(c, cpuMs(e));
-      return x ? x.probability * x.meanMs : 0;
+      const app = appCpuMsOf(chained, e);
+      const x = chainCpuWait(c, cpuMs(e) - app);
+      const y = chainCpuWait(view, app);
+      return (x ? x.probability * x.meanMs : 0) + (y ? y.probability * y.meanMs : 0);
     };
-    // Each request also waits twice for the target's event loop (its turns stretched as the chains
-    // are: q.loop is built at the chains' solved stretch), so a sync lasts 52 × 2 loop waits more.
+    // The thread's stretch is below the chains' (its own turns are not its competitors).
+    expect(meanStretch(view)).toBeLessThan(c.runnableStretch!);
+    // Each request also waits twice for the target's event loop (its turns stretched as its thread
+    // sees the host: q.loop is built at meanStretch(view)), so a sync lasts 52 × 2 loop waits more.
     expect(q.loop).toBeDefined();
     const loopWait = 2 * (q.loop!.meanWaitMs ?? 0);
     expect(loopWait).toBeGreaterThan(0);
@@ -200,7 +221,7 @@ function withFadingBase(): Calibration {
 
 describe('DES with calibrated base latency (flat and fading) and the rig CPU, against the analytical model', () => {
   it('a small pool held across the host queue: the DES holds it as long and waits as long (layered)', () => {
-    // 6,000 users on a pool of 3: connections held for statement + CPU wait + the event loop's turn,
+    // 6,500 users on a pool of 3: connections held for statement + CPU wait + the event loop's turn,
     // busy enough that a request waits for a connection one time in ten.
     const small = { ...policy, database: { ...policy.database, poolSize: 3 } };
     const ctx: ModelContext = {
@@ -210,8 +231,8 @@ describe('DES with calibrated base latency (flat and fading) and the rig CPU, ag
       abuse: NO_ABUSE,
       placement: { kind: 'rig', cores: 2 },
     };
-    const a = predictAnalytic(profile, small, 6_000, ctx);
-    const d = predictDes(profile, small, 6_000, ctx, { seed: 5, durationSeconds: 600, warmupSeconds: 20 });
+    const a = predictAnalytic(profile, small, 6_500, ctx);
+    const d = predictDes(profile, small, 6_500, ctx, { seed: 5, durationSeconds: 600, warmupSeconds: 20 });
     const pool = (p: Prediction) => p.resources.find((r) => r.name === 'db.pool')!;
     expect(a.resources.find((r) => r.name === 'app.loop')!.utilisation).toBeGreaterThan(0.1);
     expect(pool(a).probabilityOfWaiting).toBeGreaterThan(0.1);

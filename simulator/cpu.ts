@@ -5,6 +5,13 @@ import { eventLoopQueue, LOOP_PASSES_PER_REQUEST } from './event-loop.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait, withRunnableStretch } from './rig-chains.ts';
+import {
+  chainsWithoutThread,
+  processorSharingWithoutThread,
+  type ThreadHost,
+  threadCpuWait,
+  threadStretch,
+} from './thread-host.ts';
 import { SYNC_ENDPOINTS } from './workload.ts';
 
 // Where CPU work runs and what waiting for a core adds to a request.
@@ -82,6 +89,8 @@ export interface CpuQueues {
   chains?: ChainLoad;
   /** Rig with a CPU calibration: the target's event loop (one thread, event-loop.ts), else absent. */
   loop?: Queue;
+  /** Rig: the host as the target's thread competes for it (without its own work; thread-host.ts). */
+  thread?: ThreadHost;
 }
 
 /** The wait for a core of `cpuMs` of CPU on `q.cpu`: under chain load when modelled, else processor sharing. */
@@ -101,7 +110,8 @@ function rigRequestCpuMs(cal: Calibration, endpoint: string): number {
  * A sync lasts its requests' mean latencies (base plus the chain wait) and k6's gap between them, and
  * the wait depends on how many chains are in flight and how long each stays runnable, so the duration
  * and the stretch are found by fixed-point iteration (monotone and bounded below saturation: the
- * stretch never exceeds the runnable count over the cores).
+ * stretch never exceeds the runnable count over the cores). With the solved chains, the host as the
+ * target's thread sees it (`targetCores`: the target's CPU, thread-host.ts).
  */
 function rigChainLoad(
   cal: Calibration,
@@ -110,17 +120,22 @@ function rigChainLoad(
   hostLoad: number,
   cores: number,
   requestsPerSecond: number,
-): ChainLoad | null {
+  targetCores: number,
+): { chains: ChainLoad; thread: ThreadHost } | null {
   const gap = cal.cpu?.chains?.gapMsPerRequest;
   const syncs = streams.reduce((s, r) => s + r, 0);
   if (gap === undefined || syncs <= 0) return null;
   const parts = SYNC_ENDPOINTS.map((e) => {
     const base = baseLatencyAt(cal, e, requestsPerSecond);
     const baseMs = base ? logNormalMean(logNormalFromMedianP95(base.medianMs, base.p95Ms)) : 0;
-    return { perSync: (requestRates[e] ?? 0) / syncs, cpuMs: rigRequestCpuMs(cal, e), baseMs };
+    const appMs = appCpuMsOf(cal, e);
+    return { perSync: (requestRates[e] ?? 0) / syncs, cpuMs: rigRequestCpuMs(cal, e), appMs, baseMs };
   });
   if (parts.some((p) => p.perSync > 0 && p.baseMs <= 0)) return null;
   const chainCores = parts.reduce((s, p) => s + (p.perSync * syncs * p.cpuMs) / 1000, 0);
+  const threadChainCores = parts.reduce((s, p) => s + (p.perSync * syncs * p.appMs) / 1000, 0);
+  const thread = (load: ChainLoad): ThreadHost =>
+    chainsWithoutThread(load, threadChainCores, Math.max(0, targetCores - threadChainCores));
   const requests = parts.reduce((s, p) => s + p.perSync, 0);
   // Layered: each duration's chains are solved for their runnable stretch (rig-chains.ts), so a longer
   // sync (more chains in flight) and a longer wait on the run queue are found together.
@@ -133,24 +148,28 @@ function rigChainLoad(
       cores,
     });
   // A request's two turns on the target's event loop are in the sync's duration too: the loop's
-  // turns last its CPU × the chains' stretch, so a busier host lengthens the syncs through the loop
-  // as well (layered; event-loop.ts). Its M/G/1 wait is read with the utilisation held below 1
-  // (LOOP_RHO_CAP) so that the duration rises monotonically with the stretch and the iteration stays
+  // turns last its CPU × the stretch its thread sees (the others' work, thread-host.ts), so a busier
+  // host lengthens the syncs through the loop as well (layered; event-loop.ts). Its M/G/1 wait is read
+  // with the utilisation held below 1 (LOOP_RHO_CAP) so that the duration rises monotonically with the stretch and the iteration stays
   // finite; a loop at or over 1 is reported saturated by the queue built at the solved stretch.
-  const loopWaitMs = (load: ChainLoad | null): number => {
-    if (!load) return 0;
-    const loop = eventLoopQueue(cal, requestRates, load.runnableStretch ?? 1);
+  const loopWaitMs = (view: ThreadHost | null): number => {
+    if (!view) return 0;
+    const loop = eventLoopQueue(cal, requestRates, threadStretch(view));
     if (!loop) return 0;
     const rho = Math.min(LOOP_RHO_CAP, loop.utilisation);
     const wait = (rho / (1 - rho)) * loop.serviceTimeMs * ((1 + loop.serviceScv) / 2);
     return wait * LOOP_PASSES_PER_REQUEST;
   };
   const durationSeconds = (load: ChainLoad | null): number => {
-    const loop = loopWaitMs(load);
+    const view = load ? thread(load) : null;
+    const loop = loopWaitMs(view);
     return (
       parts.reduce((s, p) => {
-        const w = load ? chainCpuWait(load, p.cpuMs) : null;
-        return s + p.perSync * (p.baseMs + loop + (w ? w.probability * w.meanMs : 0));
+        // The target's part of the request's CPU waits behind the others' work only (thread-host.ts).
+        const w = load ? chainCpuWait(load, p.cpuMs - p.appMs) : null;
+        const t = view ? threadCpuWait(view, p.appMs) : null;
+        const waits = (w ? w.probability * w.meanMs : 0) + (t ? t.probability * t.meanMs : 0);
+        return s + p.perSync * (p.baseMs + loop + waits);
       }, requests * gap) / 1000
     );
   };
@@ -161,7 +180,7 @@ function rigChainLoad(
     load = at(next);
     if (done) break;
   }
-  return load;
+  return { chains: load, thread: thread(load) };
 }
 
 /**
@@ -202,17 +221,18 @@ export function cpuQueues(
     const rate = requestCount > 0 ? requestCount : 1;
     const cores = Math.max(1, Math.round(placement.cores));
     // Below saturation only: at or above it the host's queue grows without bound (reported apart).
-    const chains =
-      load < cores ? rigChainLoad(cal, syncStreams, requestRates, load, cores, requestsPerSecond) : null;
+    const chained =
+      load < cores
+        ? rigChainLoad(cal, syncStreams, requestRates, load, cores, requestsPerSecond, parts.target)
+        : null;
+    const chains = chained?.chains;
     const host = queue(cores, rate, (load * 1000) / rate, 1);
-    // The event loop's thread runs at the host's pace: its turns last the target's CPU times the
-    // host's stretch (the chains' solved stretch, or processor sharing's 1 + C/(c − A)).
-    const stretch = chains
-      ? (chains.runnableStretch ?? 1)
-      : host.saturated
-        ? null
-        : 1 + host.probabilityOfWaiting / (host.servers - host.offeredLoad);
-    const loop = stretch === null ? null : eventLoopQueue(cal, requestRates, stretch);
+    // The event loop's thread runs at the pace the others' work leaves it (thread-host.ts): its turns
+    // last the target's CPU times that stretch (under the chains, or processor sharing's 1 + C/(c − A)
+    // at the host's load less the target's).
+    const thread = chained?.thread ?? processorSharingWithoutThread(load, parts.target, cores);
+    const stretch = threadStretch(thread);
+    const loop = Number.isFinite(stretch) ? eventLoopQueue(cal, requestRates, stretch) : null;
     return {
       placement,
       cpu: host,
@@ -221,6 +241,7 @@ export function cpuQueues(
       loadParts: parts,
       ...(chains ? { chains } : {}),
       ...(loop ? { loop } : {}),
+      thread,
     };
   }
   const dbMean = statementCount > 0 ? (dbCores * 1000) / statementCount : dbCpuMsOf(cal, 'default');
@@ -259,9 +280,14 @@ export function cpuWaitsOf(
     q.loop && appEndpoint !== null && !q.loop.saturated && q.loop.probabilityOfWaiting > 0
       ? { probability: q.loop.probabilityOfWaiting, meanMs: q.loop.conditionalWaitMs ?? 0 }
       : null;
+  // The target's CPU runs on its thread, which waits behind the others' work only (thread-host.ts).
   const waits =
     q.placement.kind === 'rig'
-      ? [hostCpuWait(q, db + app + client), ...Array.from({ length: LOOP_PASSES_PER_REQUEST }, () => loop)]
+      ? [
+          hostCpuWait(q, db + client),
+          q.thread ? threadCpuWait(q.thread, app) : hostCpuWait(q, app),
+          ...Array.from({ length: LOOP_PASSES_PER_REQUEST }, () => loop),
+        ]
       : [processorSharingWait(q.cpu, db), q.app ? processorSharingWait(q.app, app) : null];
   return waits.filter((w): w is CpuWait => w !== null);
 }
