@@ -138,6 +138,7 @@ export function analyticDecisionModel(model: AnalyticModelInput): DecisionModel 
       [q.cpus.cpuName]: q.cpu.utilisation / ceiling,
     };
     if (q.cpus.app) out['app.cpu'] = q.cpus.app.utilisation / ceiling;
+    if (q.cpus.db) out['db.cpu'] = q.cpus.db.utilisation / ceiling;
     // The language-model provider's request and token limits are capacities too.
     for (const r of llmResources(limits, ctx.llm)) out[r.name] = r.utilisation / ceiling;
     return out;

@@ -4,7 +4,7 @@ import type { Assumptions } from './assumptions.ts';
 import { baseLatencyAt } from './base-latency.ts';
 import type { Calibration } from './calibration.ts';
 import type { CpuPlacement } from './cpu.ts';
-import { cpuSaturation, cpuWaitsOf, hostCpuWait } from './cpu.ts';
+import { cpuSaturation, cpuWaitsOf, statementCpuWait } from './cpu.ts';
 import {
   logNormalFromMedianP95,
   logNormalMean,
@@ -95,7 +95,7 @@ function statementOutcome(
   // statement (CPU wait + execution) beyond statement_timeout.
   let timeout = q.pool.saturated ? 0 : waitSurvival(q.pool, acquire);
   if (stmt !== null && !q.cpu.saturated) {
-    const w = hostCpuWait(q.cpus, d.meanMs * cal.cpuShareOfDbTime);
+    const w = statementCpuWait(q.cpus, d.meanMs * cal.cpuShareOfDbTime);
     const exec = latency(0, w ? [w] : [], d.meanMs, d.scv);
     timeout = 1 - (1 - timeout) * (1 - latencySurvival(exec, stmt));
   }

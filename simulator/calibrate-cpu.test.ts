@@ -302,3 +302,99 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
     expect(cal.demands['rest.messages']!.source).toMatch(/freed of each fit run's own waits/);
   });
 });
+
+describe('a one-core database on the fit runs (--db-cores 1, issue 12 item 6)', () => {
+  // Truth on a 2-core host with the database server pinned to one core: statements of 2.0
+  // (conversations), 1.0 (messages) and 0.05 ms (push), 0.8 of it CPU (+0.01 cores fixed); the target
+  // 0.1 ms of CPU per request (+0.02 cores), k6 0.3 ms, 0.1 cores of other load. The database's core is
+  // M/G/1-PS at its load ρ (statements' CPU + fixed), so a statement of CPU x waits x·ρ/(1 − ρ); that is
+  // larger than the host's wait C·x/(2 − A) on every run here (the larger stretch is the one taken). One
+  // turn of the event loop as in the block above (its passes stretched as its thread sees the host, the
+  // others' load A − target, which the pinned database does not change).
+  function oneCore(users: number, dbCores: number | null = 1): RunRecord {
+    const seconds = 60;
+    const conv = users / 300;
+    const rates = { 'rest.conversations': conv, 'rest.messages': conv * 50, 'rest.push': conv };
+    const d = { 'rest.conversations': 2.0, 'rest.messages': 1.0, 'rest.push': 0.05 };
+    const requests = conv * 52;
+    const stmtSeconds = (conv * 2.0 + conv * 50 * 1.0 + conv * 0.05) / 1000;
+    const target = 0.02 + (requests * 0.1) / 1000;
+    const database = 0.01 + 0.8 * stmtSeconds;
+    const k6 = (requests * 0.3) / 1000;
+    const host = target + database + k6 + 0.1;
+    const C = (host * host) / (2 + host);
+    const onHost = C / (2 - host);
+    const onDb = database / (1 - database);
+    const others = host - target;
+    const s = 1 + (others * others) / (2 + others) / (2 - others);
+    const pass = 0.05 * s;
+    const passesPerMs = (2 * requests + 0.02 / 0.05e-3) / 1000;
+    const loopWait = (passesPerMs * 2 * pass * pass) / (2 * (1 - passesPerMs * pass));
+    const measured = (e: keyof typeof d) => d[e] + 0.8 * d[e] * Math.max(onDb, onHost) + loopWait;
+    const summary = (n: number, mean: number) => ({
+      count: Math.round(n * seconds),
+      errorRate: 0,
+      statuses: { '200': Math.round(n * seconds) },
+      mean,
+      p50: mean * 0.8,
+      p95: mean * 2,
+      p99: mean * 3,
+      max: mean * 4,
+    });
+    const group = (cores: number, what: string) => ({
+      cpuSeconds: cores * seconds,
+      cpuPercentMean: cores * 100,
+      cpuPercentMax: cores * 150,
+      processes: what,
+    });
+    return syntheticRunRecord({
+      id: `one-core-${users}`,
+      scenario: 'full-sync',
+      users,
+      durationSeconds: seconds,
+      machine: { cores: 2, memoryBytes: 1e9, cpuModel: 'synthetic', ...(dbCores ? { dbCores } : {}) },
+      endpoints: Object.fromEntries(
+        (Object.keys(d) as (keyof typeof d)[]).map((e) => [e, summary(rates[e], measured(e) + 1)]),
+      ),
+      iterations: { completed: 1, dropped: 0, rate: conv, targetRate: conv },
+      queryKinds: {
+        'select.conversations': { calls: conv * seconds, meanMs: measured('rest.conversations') },
+        'select.messages': { calls: conv * 50 * seconds, meanMs: measured('rest.messages') },
+        'insert.messages': { calls: conv * seconds, meanMs: measured('rest.push') },
+      },
+      loadGenerator: { cpuPercentMean: k6 * 100, cpuPercentMax: 50, saturated: false, maxVUs: 10 },
+      cpu: {
+        windowSeconds: seconds,
+        host: { cpuSeconds: host * seconds, cpuPercentMean: 0, cpuPercentMax: 0 },
+        target: group(target, 'target'),
+        database: group(database, 'postgres'),
+        loadGenerator: group(k6, 'k6'),
+        runner: null,
+      },
+    });
+  }
+
+  it('by hand: at 3,000 users the one core is 42.6 % busy and a 1.0 ms messages statement measures 1.6 ms', () => {
+    // 10 syncs/s: statements 10·(2 + 50 + 0.05) = 520.5 ms/s, database 0.01 + 0.8·0.5205 = 0.4264 cores;
+    // the 0.8 ms of CPU waits 0.8·0.4264/0.5736 = 0.5947 ms on the core (the host at A = 0.754 would
+    // give 0.8·C/(2 − A) = 0.8·0.2064/1.246 = 0.1326), and the loop's turn adds ~0.01 ms.
+    const r = oneCore(3000);
+    expect(r.cpu!.database!.cpuSeconds / 60).toBeCloseTo(0.4264, 4);
+    expect(r.queryKinds['select.messages']!.meanMs).toBeGreaterThan(1 + 0.5947);
+    expect(r.queryKinds['select.messages']!.meanMs).toBeLessThan(1 + 0.5947 + 0.02);
+  });
+
+  it('calibration recovers the uncontended demands and CPU share, to carry them to two cores', () => {
+    const runs = [1000, 2000, 3000].map((u) => ({ record: oneCore(u), series: [] }));
+    const cal = calibrate(runs);
+    expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo(1.0, 4);
+    expect(cal.demands['rest.conversations']!.meanMs).toBeCloseTo(2.0, 2);
+    expect(cal.cpuShareOfDbTime).toBeCloseTo(0.8, 2);
+    expect(cal.cpu!.database.fixedCores).toBeCloseTo(0.01, 3);
+    expect(cal.notes.join('\n')).toMatch(/database server limited on the fit runs.*1 core/);
+    // The same runs read as if the database had had both cores: only the host's small wait is freed,
+    // so the demand keeps most of the one core's wait (at 3,000 users 0.59 − 0.13 ms of it): 1.34 ms.
+    const unaware = calibrate([1000, 2000, 3000].map((u) => ({ record: oneCore(u, null), series: [] })));
+    expect(unaware.demands['rest.messages']!.meanMs).toBeGreaterThan(1.3);
+  });
+});

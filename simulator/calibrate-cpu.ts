@@ -4,6 +4,7 @@ import { type CpuWait, processorSharingWait } from './cpu.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 import { type ChainLoad, withRunnableStretch } from './rig-chains.ts';
+import { limitsDatabase } from './rig-db-cpu.ts';
 
 import { ENDPOINTS, SYNC_ENDPOINTS } from './workload.ts';
 
@@ -241,6 +242,18 @@ export function measuredProcessorSharingWait(
   if (cpuMs <= 0 || busyCores <= 0) return null;
   const load = Math.min(busyCores, c * 0.98);
   return processorSharingWait(queue(c, 1, load * 1000, 1), cpuMs);
+}
+
+/**
+ * The wait of `dbCpuMs` of a statement's CPU on a run's database cores when the run limited the server
+ * to fewer than the host's (`machine.dbCores`, rig-db-cpu.ts): processor sharing of its measured busy
+ * cores on those cores (bounded just below saturation); null when not limited or not measured.
+ */
+export function runDatabaseCoreWait(record: RunRecord, dbCpuMs: number): CpuWait | null {
+  const { cores, dbCores } = record.machine;
+  const c = record.cpu;
+  if (!limitsDatabase(cores, dbCores) || !c?.database || c.windowSeconds <= 0) return null;
+  return measuredProcessorSharingWait(dbCpuMs, c.database.cpuSeconds / c.windowSeconds, dbCores);
 }
 
 /** Sync scenarios' completed iterations per second of a run, one entry per k6 scenario; null when not recorded. */

@@ -8,6 +8,7 @@ import {
   fitLinearNonNegative,
   measuredChainLoad,
   measuredProcessorSharingWait,
+  runDatabaseCoreWait,
   runRequestsPerSecond,
   syncStreamsOf,
   withoutCpuWait,
@@ -19,6 +20,7 @@ import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { eventLoopQueue } from './event-loop.ts';
 import type { Queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
+import { largerWait, requestCoreWaits } from './rig-db-cpu.ts';
 import {
   chainsWithoutThread,
   processorSharingWithoutThread,
@@ -73,8 +75,10 @@ const MIN_FREED_SHARE = 0.2;
 /**
  * The wait the model puts into one statement's measured time on a fit run: its database CPU (`dbCpuMs`)
  * waiting for a core under the run's measured load (its chains, else processor sharing at its host
- * load) and one turn of the event loop (the result's continuation, which stops the target's timer),
- * whose turns last their CPU × the same stretch (event-loop.ts). ms.
+ * load; when the run limited the database to fewer cores, `machine.dbCores`, the larger of that and
+ * processor sharing of the database's measured busy cores on its own cores, rig-db-cpu.ts) and one turn
+ * of the event loop (the result's continuation, which stops the target's timer), whose turns last their
+ * CPU × the host's stretch (event-loop.ts). ms.
  */
 export function statementWaitOnRun(
   record: RunRecord,
@@ -84,9 +88,10 @@ export function statementWaitOnRun(
   host: { busyCores: number; cores: number },
 ): number {
   const chains = cpu.chains ? measuredChainLoad(record, rigCpuMs, host.busyCores, host.cores) : null;
-  const w = chains
+  const onHost = chains
     ? chainCpuWait(chains, dbCpuMs)
     : measuredProcessorSharingWait(dbCpuMs, host.busyCores, host.cores);
+  const w = largerWait(onHost, runDatabaseCoreWait(record, dbCpuMs));
   const loop = runLoopQueue(record, cpu, chains, host);
   const loopWait = loop && !loop.saturated ? (loop.meanWaitMs ?? 0) : 0;
   return (w ? w.probability * w.meanMs : 0) + loopWait;
@@ -464,10 +469,13 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
         // The target's part of its CPU waits behind the others' work only (thread-host.ts).
         const appMs = cpuFit.cpu.appMsPerRequest[endpoint] ?? cpuFit.cpu.appMsPerRequest.default;
         const cpuMs = rigCpuMs(endpoint) - appMs;
+        const dbMs = (demands[endpoint] ?? demands.default).meanMs * cpuShareOfDbTime;
         const chains = chained ? measuredChainLoad(record, rigCpuMs, load.busyCores, load.cores) : null;
-        const cpuWait = chains
-          ? chainCpuWait(chains, cpuMs)
-          : measuredProcessorSharingWait(cpuMs, load.busyCores, load.cores);
+        const onHost = (ms: number): CpuWait | null =>
+          chains ? chainCpuWait(chains, ms) : measuredProcessorSharingWait(ms, load.busyCores, load.cores);
+        // Its statement's CPU on the database's own cores instead, when the run limited them and they
+        // stretch it more (rig-db-cpu.ts).
+        const cpuWaits = requestCoreWaits(onHost, runDatabaseCoreWait(record, dbMs), cpuMs, dbMs);
         const threadWait = threadCpuWait(runThreadHost(record, cpuFit.cpu, chains, load), appMs);
         // And of its two turns' waits on the target's event loop at the run's load (the model adds
         // them at the load it predicts, so leaving them in would count them twice).
@@ -476,7 +484,7 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
           loop && !loop.saturated && loop.probabilityOfWaiting > 0
             ? { probability: loop.probabilityOfWaiting, meanMs: loop.conditionalWaitMs ?? 0 }
             : null;
-        const waits = [cpuWait, threadWait, loopWait, loopWait].filter((w): w is CpuWait => w !== null);
+        const waits = [...cpuWaits, threadWait, loopWait, loopWait].filter((w): w is CpuWait => w !== null);
         m = withoutCpuWait(m, waits.length > 0 ? waits : null);
       }
       const a = basePoints.get(endpoint) ?? { n: 0, points: [] };
@@ -536,6 +544,19 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
   notes.push(
     `service demands measured on ${machines.join('; ')} and applied unchanged to the modelled database plan`,
   );
+  // The database server's cores per run (--db-cores): each run's statements were freed of the wait on
+  // its own cores (statementWaitOnRun), so runs of different sizes can be fitted together.
+  const dbSizes = [
+    ...new Set(
+      runs.map(({ record: r }) =>
+        (r.machine.dbCores ?? r.machine.cores) < r.machine.cores ? r.machine.dbCores : undefined,
+      ),
+    ),
+  ];
+  if (dbSizes.some((d) => d !== undefined))
+    notes.push(
+      `database server limited on the fit runs (machine.dbCores): ${dbSizes.map((d) => (d === undefined ? 'all cores' : `${d} core(s)`)).join(', ')}; each run's statement times freed of the wait on its own database cores`,
+    );
   notes.push(
     "statement times are the target's (round trip to the database included): no connection overhead added",
   );

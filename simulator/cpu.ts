@@ -5,6 +5,7 @@ import { eventLoopQueue, LOOP_PASSES_PER_REQUEST } from './event-loop.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait, withRunnableStretch } from './rig-chains.ts';
+import { largerWait, limitsDatabase, requestCoreWaits, rigDatabaseQueue } from './rig-db-cpu.ts';
 import {
   chainsWithoutThread,
   processorSharingWithoutThread,
@@ -28,14 +29,19 @@ import { SYNC_ENDPOINTS } from './workload.ts';
 // which is what the measurements show first when the host's cores fill up. On the rig, the load
 // generator's CPU for a request is on its measured path too (clientCpuMsOf), and when the runs recorded
 // their syncs (k6's iterations per scenario and their duration) the rig's wait is that of syncs run as
-// chains on k6's schedule instead of independent Poisson requests (rig-chains.ts, hostCpuWait).
+// chains on k6's schedule instead of independent Poisson requests (rig-chains.ts, hostCpuWait). When
+// the rig's database server was limited to fewer cores (`dbCores`), its CPU is also its own queue
+// (`db.cpu`) and a statement waits for the larger of the two stretches (rig-db-cpu.ts).
 
 /** Where the modelled CPU work runs. */
 export type CpuPlacement =
   /** A deployment: the database's cores (and the backend's vCPUs when given), no load generator. */
   | { kind: 'deployment' }
-  /** The measuring rig: target, database, k6 and everything else share `cores` (processor sharing). */
-  | { kind: 'rig'; cores: number; otherCores?: number };
+  /**
+   * The measuring rig: target, database, k6 and everything else share `cores` (processor sharing); with
+   * `dbCores` below `cores`, the database server is limited to that many of them (`--db-cores`).
+   */
+  | { kind: 'rig'; cores: number; dbCores?: number; otherCores?: number };
 
 /** A wait that happens with some probability and is then exponential with a mean (the latency model's term). */
 export interface CpuWait {
@@ -91,12 +97,23 @@ export interface CpuQueues {
   loop?: Queue;
   /** Rig: the host as the target's thread competes for it (without its own work; thread-host.ts). */
   thread?: ThreadHost;
+  /** Rig whose database server is limited to fewer cores than the host's: its own cores (`db.cpu`), else absent. */
+  db?: Queue;
 }
 
 /** The wait for a core of `cpuMs` of CPU on `q.cpu`: under chain load when modelled, else processor sharing. */
 export function hostCpuWait(q: CpuQueues, cpuMs: number): CpuWait | null {
   // Chains are built only below saturation (cpuQueues), so a saturated host is processor sharing's null.
   return q.chains ? chainCpuWait(q.chains, cpuMs) : processorSharingWait(q.cpu, cpuMs);
+}
+
+/**
+ * The wait for a core of `cpuMs` of a statement's CPU: the host's (hostCpuWait), or on a rig whose
+ * database is limited to its own cores the larger of that and the wait on those cores (rig-db-cpu.ts).
+ */
+export function statementCpuWait(q: CpuQueues, cpuMs: number): CpuWait | null {
+  const host = hostCpuWait(q, cpuMs);
+  return q.db ? largerWait(host, processorSharingWait(q.db, cpuMs)) : host;
 }
 
 /** CPU on the rig's path of one request of an endpoint: the target's, its statement's, k6's (ms). */
@@ -121,6 +138,7 @@ function rigChainLoad(
   cores: number,
   requestsPerSecond: number,
   targetCores: number,
+  db?: Queue,
 ): { chains: ChainLoad; thread: ThreadHost } | null {
   const gap = cal.cpu?.chains?.gapMsPerRequest;
   const syncs = streams.reduce((s, r) => s + r, 0);
@@ -129,7 +147,8 @@ function rigChainLoad(
     const base = baseLatencyAt(cal, e, requestsPerSecond);
     const baseMs = base ? logNormalMean(logNormalFromMedianP95(base.medianMs, base.p95Ms)) : 0;
     const appMs = appCpuMsOf(cal, e);
-    return { perSync: (requestRates[e] ?? 0) / syncs, cpuMs: rigRequestCpuMs(cal, e), appMs, baseMs };
+    const dbMs = dbCpuMsOf(cal, e);
+    return { perSync: (requestRates[e] ?? 0) / syncs, cpuMs: rigRequestCpuMs(cal, e), appMs, dbMs, baseMs };
   });
   if (parts.some((p) => p.perSync > 0 && p.baseMs <= 0)) return null;
   const chainCores = parts.reduce((s, p) => s + (p.perSync * syncs * p.cpuMs) / 1000, 0);
@@ -165,10 +184,14 @@ function rigChainLoad(
     const loop = loopWaitMs(view);
     return (
       parts.reduce((s, p) => {
-        // The target's part of the request's CPU waits behind the others' work only (thread-host.ts).
-        const w = load ? chainCpuWait(load, p.cpuMs - p.appMs) : null;
+        // The target's part of the request's CPU waits behind the others' work only (thread-host.ts);
+        // with the database on its own cores, its statement's CPU waits for the larger stretch.
+        const host = (ms: number): CpuWait | null => (load ? chainCpuWait(load, ms) : null);
+        const onDb = db ? processorSharingWait(db, p.dbMs) : null;
+        const w = requestCoreWaits(host, onDb, p.cpuMs - p.appMs, p.dbMs);
         const t = view ? threadCpuWait(view, p.appMs) : null;
-        const waits = (w ? w.probability * w.meanMs : 0) + (t ? t.probability * t.meanMs : 0);
+        const waits =
+          w.reduce((x, v) => x + v.probability * v.meanMs, 0) + (t ? t.probability * t.meanMs : 0);
         return s + p.perSync * (p.baseMs + loop + waits);
       }, requests * gap) / 1000
     );
@@ -190,7 +213,9 @@ function rigChainLoad(
  * one `host.cpu` on the rig's cores fed by the target's, the database's and k6's CPU per request plus
  * their fixed parts and the host's other load, all measured (needs `cal.cpu`); with `syncStreams`
  * (syncs per second by k6 scenario) and a chain calibration (`cal.cpu.chains`), a request waits for a
- * core as in chains (rig-chains.ts; `requestsPerSecond` reaching the target sets the base latency).
+ * core as in chains (rig-chains.ts; `requestsPerSecond` reaching the target sets the base latency);
+ * with `placement.dbCores` below the rig's cores, the database's CPU (statements and its fixed part)
+ * is also its own queue `db` of that many cores (rig-db-cpu.ts).
  */
 export function cpuQueues(
   cal: Calibration,
@@ -220,10 +245,14 @@ export function cpuQueues(
     // compete for the same slices). With no requests, the fixed load alone as one arrival per second.
     const rate = requestCount > 0 ? requestCount : 1;
     const cores = Math.max(1, Math.round(placement.cores));
+    // The database server limited to fewer cores (--db-cores): its own queue beside the host's.
+    const db = limitsDatabase(cores, placement.dbCores)
+      ? rigDatabaseQueue(placement.dbCores, parts.database, statementCount)
+      : undefined;
     // Below saturation only: at or above it the host's queue grows without bound (reported apart).
     const chained =
       load < cores
-        ? rigChainLoad(cal, syncStreams, requestRates, load, cores, requestsPerSecond, parts.target)
+        ? rigChainLoad(cal, syncStreams, requestRates, load, cores, requestsPerSecond, parts.target, db)
         : null;
     const chains = chained?.chains;
     const host = queue(cores, rate, (load * 1000) / rate, 1);
@@ -242,6 +271,7 @@ export function cpuQueues(
       ...(chains ? { chains } : {}),
       ...(loop ? { loop } : {}),
       thread,
+      ...(db ? { db } : {}),
     };
   }
   const dbMean = statementCount > 0 ? (dbCores * 1000) / statementCount : dbCpuMsOf(cal, 'default');
@@ -263,7 +293,8 @@ export function cpuQueues(
  * `appEndpoint` is named, the app tier's CPU of one request of it. Deployment: the wait for the
  * database's cores and for the backend's vCPUs (when modelled); rig: the wait for the shared host's
  * cores for all of that work and the load generator's CPU for the request (the client that measures
- * the latency shares those cores). Null entries (no wait) are left out.
+ * the latency shares those cores), the statements' CPU on the database's own cores instead when it is
+ * limited to them and they stretch it more (rig-db-cpu.ts). Null entries (no wait) are left out.
  */
 export function cpuWaitsOf(
   q: CpuQueues,
@@ -280,11 +311,17 @@ export function cpuWaitsOf(
     q.loop && appEndpoint !== null && !q.loop.saturated && q.loop.probabilityOfWaiting > 0
       ? { probability: q.loop.probabilityOfWaiting, meanMs: q.loop.conditionalWaitMs ?? 0 }
       : null;
-  // The target's CPU runs on its thread, which waits behind the others' work only (thread-host.ts).
+  // On the rig, the statement's CPU waits for the larger stretch when the database has its own cores;
+  // the target's CPU runs on its thread, which waits behind the others' work only (thread-host.ts).
   const waits =
     q.placement.kind === 'rig'
       ? [
-          hostCpuWait(q, db + client),
+          ...requestCoreWaits(
+            (ms) => hostCpuWait(q, ms),
+            q.db ? processorSharingWait(q.db, db) : null,
+            db + client,
+            db,
+          ),
           q.thread ? threadCpuWait(q.thread, app) : hostCpuWait(q, app),
           ...Array.from({ length: LOOP_PASSES_PER_REQUEST }, () => loop),
         ]
@@ -297,14 +334,14 @@ export function cpuWaitsOf(
  * that releases its connection (added to its connection hold), ms.
  */
 export function statementCpuWaitMs(q: CpuQueues, cal: Calibration, kind: string): number {
-  const w = hostCpuWait(q, dbCpuMsOf(cal, kind));
+  const w = statementCpuWait(q, dbCpuMsOf(cal, kind));
   // Layered: the connection is released only once the result's turn on the event loop has come.
   return (w ? w.probability * w.meanMs : 0) + (q.loop?.meanWaitMs ?? 0);
 }
 
 /** True when a CPU resource on the path is saturated; with its excess share (the work never served). */
 export function cpuSaturation(q: CpuQueues): { saturated: boolean; excessShare: number } {
-  const qs = [q.cpu, ...(q.app ? [q.app] : []), ...(q.loop ? [q.loop] : [])];
+  const qs = [q.cpu, ...(q.app ? [q.app] : []), ...(q.loop ? [q.loop] : []), ...(q.db ? [q.db] : [])];
   const excess = 1 - qs.reduce((s, x) => s * (1 - x.excessShare), 1);
   return { saturated: qs.some((x) => x.saturated), excessShare: excess };
 }

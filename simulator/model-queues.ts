@@ -14,7 +14,8 @@ import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS } from './workload.ts';
 // The analytical model's queues: each resource is an M/G/c queue fed by the open-model workload.
 //   db.cpu            servers = database cores; one arrival per statement, service = its CPU time
 //                     (processor sharing, cpu.ts); on the rig `host.cpu` instead: the host's cores
-//                     shared by the target, the database, k6 and other processes
+//                     shared by the target, the database, k6 and other processes, and `db.cpu` beside
+//                     it when the database server was limited to fewer cores (rig-db-cpu.ts)
 //   app.cpu           servers = backend vCPUs (when given and CPU-calibrated); one arrival per request
 //   db.pool           servers = policy.database.poolSize; one checkout per statement (PostgREST holds a
 //                     connection per request), hold = connection overhead + CPU wait + statement time
@@ -161,6 +162,14 @@ export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePredict
         ),
       );
   } else out.push(resource('db.cpu', cpus.cpu, `statement CPU = ${share}`));
+  if (cpus.db)
+    out.push(
+      resource(
+        'db.cpu',
+        cpus.db,
+        `rig: the database server limited to ${cpus.db.servers} of the host's ${cpus.cpu.servers} cores (--db-cores; processor sharing of its statements' CPU and its fixed part, ${(cpus.loadParts.database ?? 0).toFixed(2)} cores; a statement waits for the larger stretch of this and host.cpu, rig-db-cpu.ts); statement CPU = ${share}`,
+      ),
+    );
   if (cpus.app)
     out.push(
       resource(

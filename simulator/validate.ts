@@ -6,6 +6,7 @@ import type { Calibration } from './calibration.ts';
 import { defaultTargets } from './defaults.ts';
 import type { ResourceName } from './prediction.ts';
 import { NO_ABUSE } from './rate-limit.ts';
+import { limitsDatabase } from './rig-db-cpu.ts';
 import {
   predictRun,
   type RunPrediction,
@@ -63,7 +64,7 @@ function seriesMean(
   return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-/** What a run measured: iterations/s, p95 per endpoint, busy pool, sockets, host, k6 and target cores, dropped. */
+/** What a run measured: iterations/s, p95 per endpoint, busy pool, sockets, host, k6, target (and limited database) cores, dropped. */
 export function measuredFigures(record: RunRecord, series: SeriesSample[]): LevelFigures {
   const p95Ms: Record<string, number | null> = {};
   for (const [e, s] of Object.entries(record.endpoints)) if (s.count > 0) p95Ms[e] = s.p95;
@@ -78,6 +79,9 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
     if (cpu.loadGenerator) busy['k6.cpu'] = cpu.loadGenerator.cpuSeconds / cpu.windowSeconds;
     // The target's one thread: its process's CPU (GC and libuv threads included: an upper bound).
     if (cpu.target) busy['app.loop'] = cpu.target.cpuSeconds / cpu.windowSeconds;
+    // The database server limited to fewer cores (--db-cores): its cores are a resource of their own.
+    if (cpu.database && limitsDatabase(record.machine.cores, record.machine.dbCores))
+      busy['db.cpu'] = cpu.database.cpuSeconds / cpu.windowSeconds;
   }
   return {
     throughput: record.iterations.rate,
@@ -87,14 +91,20 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
   };
 }
 
-/** The model context of a run's machine: the rig's cores when the calibration measured CPU, else database cores. */
+/**
+ * The model context of a run's machine: the rig's cores (and the database server's, when the run limited
+ * it: `machine.dbCores`) when the calibration measured CPU, else database cores.
+ */
 export function runContext(cal: Calibration, record: RunRecord): ModelContext {
+  const { cores, dbCores } = record.machine;
   return {
     calibration: cal,
     targets: defaultTargets(),
-    cores: record.machine.cores,
+    cores,
     abuse: NO_ABUSE,
-    placement: cal.cpu ? { kind: 'rig', cores: record.machine.cores } : { kind: 'deployment' },
+    placement: cal.cpu
+      ? { kind: 'rig', cores, ...(dbCores !== undefined ? { dbCores } : {}) }
+      : { kind: 'deployment' },
     appCores: null,
   };
 }

@@ -18,8 +18,11 @@
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
 //   --db-cores F:H (another machine size, issue 12 item 6: the fit runs with the database server limited
 //   to F cores, the knee levels to H; on a scratch database of the embedded PostgreSQL, the harness's own
-//   server, which taskset may pin: never the machine's shared one)  --embedded (the harness's own
-//   embedded PostgreSQL, unpinned: the database's CPU is then this bench's alone).
+//   server, which taskset may pin: never the machine's shared one. The calibration on F predicts K for H
+//   (the model reads machine.dbCores), the levels are 0.6K, 0.87K, 1.15K and 1.3K, and the transfer
+//   passes when 0.87K carries its load and 1.15K is saturated: the measured knee within 15 % of K, judged
+//   by knee-judge.ts transferCheck; give it again with --reuse)  --embedded (the harness's own embedded
+//   PostgreSQL, unpinned: the database's CPU is then this bench's alone).
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,7 +51,13 @@ import {
   type Check,
   failedIterationsPerSecond,
   KNEE_FRACTIONS,
+  measuredSaturation,
   pastKneeChecks,
+  TRANSFER_ABOVE,
+  TRANSFER_BELOW,
+  TRANSFER_FRACTIONS,
+  type TransferLevel,
+  transferCheck,
 } from './knee-judge.ts';
 import { readDurations, settledP95 } from './settled-p95.ts';
 
@@ -240,17 +249,24 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   const cal = calibrate(fitRuns.map((r) => ({ record: r.record, series: r.series })));
   const policy = loadPolicy(POLICY);
   const profile = loadProfile(PROFILE);
-  const ctx = runContext(cal, fitRuns[0]!.record);
+  // With --db-cores the knee is predicted for the knee levels' database cores (H), not the fit runs' (F):
+  // the transfer to another machine size.
+  const fitCtx = runContext(cal, fitRuns[0]!.record);
+  const ctx =
+    dbCores && fitCtx.placement?.kind === 'rig'
+      ? { ...fitCtx, placement: { ...fitCtx.placement, dbCores: dbCores.held } }
+      : fitCtx;
   // K is where the run as it is run stops carrying its load (the saturation knee); the decision
   // rule's knee (80 % headroom, budgets) is printed beside it, not used.
   const model = saturationKnee(scenario, profile, policy, ctx);
   const rule = scenarioKnee(scenario, profile, policy, fit[0]!, ctx);
   const k = kneeOverride ?? model.users;
   console.log(
-    `${scenario} / ${POLICY} / ${PROFILE}: fit on ${fit.join(', ')} users; model saturation knee K = ${model.users ?? 'none'} users, bottleneck ${model.bottleneck ?? 'none'} (${(model.utilisation * 100).toFixed(0)}% just past it; ${model.limitedBy}); decision rule's knee ${rule.users ?? 'none'} users (${rule.bottleneck ?? 'none'}; ${rule.limitedBy})${kneeOverride ? `; K set to ${kneeOverride} by --knee (plumbing only, not a verdict)` : ''}`,
+    `${scenario} / ${POLICY} / ${PROFILE}: fit on ${fit.join(', ')} users${dbCores ? ` with the database on ${dbCores.fit} core(s)` : ''}; model saturation knee K${dbCores ? ` with it on ${dbCores.held}` : ''} = ${model.users ?? 'none'} users, bottleneck ${model.bottleneck ?? 'none'} (${(model.utilisation * 100).toFixed(0)}% just past it; ${model.limitedBy}); decision rule's knee ${rule.users ?? 'none'} users (${rule.bottleneck ?? 'none'}; ${rule.limitedBy})${kneeOverride ? `; K set to ${kneeOverride} by --knee (plumbing only, not a verdict)` : ''}`,
   );
   if (k === null) return false;
-  const planned = KNEE_FRACTIONS.map((f) => ({ f, users: Math.max(1, Math.round(f * k)) }));
+  const fractions: readonly number[] = dbCores ? TRANSFER_FRACTIONS : KNEE_FRACTIONS;
+  const planned = fractions.map((f) => ({ f, users: Math.max(1, Math.round(f * k)) }));
   // Re-judging earlier runs under a model whose K moved: each held level at its own fraction of K.
   const held = reuse ? heldLevels(dir, scenario) : [];
   const exact = planned.every(({ users }) => held.includes(users));
@@ -262,6 +278,8 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   if (databaseUrl)
     for (const { users } of at) await runLevel(databaseUrl, dir, 'held', scenario, users, dbCores?.held);
   let pass = true;
+  // Measured saturation of the two levels that bracket the knee for the transfer (--db-cores).
+  const bracket = new Map<number, TransferLevel>();
   for (const { f, users } of at) {
     const runs = runsOf(dir, `held-${scenario}-${users}u-`);
     if (runs.length === 0) throw new Error(`no ${scenario} run at ${users} users in ${dir}`);
@@ -284,13 +302,21 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       levels: [level],
     }).split('\n');
     process.stdout.write(lines.slice(lines.indexOf('') + 1).join('\n'));
+    const { cores, dbCores: dbc } = runs[0]!.record.machine;
     const servers = {
       'db.pool': policy.database.poolSize,
       'upstream.sockets': policy.upstream.maxSockets,
-      'host.cpu': runs[0]!.record.machine.cores,
+      'host.cpu': cores,
       'app.loop': 1,
+      // The database server's cores when the runs limited them to fewer than the host's.
+      ...(dbc !== undefined && dbc < cores ? { 'db.cpu': dbc } : {}),
     };
     const offered = median(runs.map((r) => r.record.iterations.targetRate));
+    const failed = median(runs.map((r) => failedIterationsPerSecond(r.record)));
+    bracket.set(f, {
+      users,
+      saturated: measuredSaturation(level, offered, model.bottleneck, servers, failed).saturated,
+    });
     // Beside the verdict (never it): the p95 without each window's start-up transient (settled-p95.ts).
     if (f < 1) {
       const settled = await Promise.all(
@@ -313,16 +339,24 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       f < 1
         ? belowKneeChecks(level)
         : f < 1.2
-          ? pastKneeChecks(
-              level,
-              offered,
-              model.bottleneck,
-              servers,
-              median(runs.map((r) => failedIterationsPerSecond(r.record))),
-            )
+          ? pastKneeChecks(level, offered, model.bottleneck, servers, failed)
           : [];
     for (const c of checks) console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.what}`);
     pass &&= checks.every((c) => c.pass);
+  }
+  if (dbCores) {
+    // The transfer (issue 12 item 6): the knee predicted for H cores from a calibration on F, measured.
+    const below = bracket.get(TRANSFER_BELOW);
+    const above = bracket.get(TRANSFER_ABOVE);
+    const what = `transfer (calibrated with the database on ${dbCores.fit} core(s), knee predicted and measured on ${dbCores.held})`;
+    if (below && above) {
+      const c = transferCheck(k, below, above, what);
+      console.log(`\n${c.pass ? 'PASS' : 'FAIL'}  ${c.what}`);
+      pass &&= c.pass;
+    } else {
+      console.log(`\nnot judged: ${what}: no runs at ${TRANSFER_BELOW}K and ${TRANSFER_ABOVE}K of this K`);
+      pass = false;
+    }
   }
   console.log(`${scenario}: ${pass ? 'PASS' : 'FAIL'}\n`);
   return pass;
@@ -352,10 +386,8 @@ async function main(): Promise<void> {
     console.log(`database server: embedded (${embedded.url.replace(/\/\/[^@]*@/, '//')}), unpinned`);
   if (dbCores) {
     console.log(
-      `database server: embedded, ${dbCores.fit} core(s) for the fit runs, ${dbCores.held} for the knee levels`,
+      `database server: embedded, ${dbCores.fit} core(s) for the fit runs, ${dbCores.held} for the knee levels; K is predicted for ${dbCores.held} from the calibration on ${dbCores.fit} (the model reads machine.dbCores), levels ${TRANSFER_FRACTIONS.join(', ')} K`,
     );
-    // Said on every such bench until calibration reads machine.dbCores (docs/simulator.md).
-    console.log("note: the model does not read machine.dbCores yet: its knee is the rig's, not a transfer");
   }
   for (const scenario of cases) {
     const db = reuse ? null : await scratchDatabase(adminUrl);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ValidationLevel } from '../../simulator/index.ts';
 import { syntheticRunRecord } from '../../test/support/run-record-fixture.ts';
-import { belowKneeChecks, failedIterationsPerSecond, measuredShares, pastKneeChecks } from './knee-judge.ts';
+import {
+  belowKneeChecks,
+  failedIterationsPerSecond,
+  measuredSaturation,
+  measuredShares,
+  pastKneeChecks,
+  TRANSFER_FRACTIONS,
+  transferCheck,
+} from './knee-judge.ts';
 
 const servers = { 'db.pool': 10, 'upstream.sockets': 50, 'host.cpu': 2, 'app.loop': 1 };
 
@@ -78,5 +86,38 @@ describe('bench:knee goals', () => {
     const l = level({ throughput: 96.47, busy: { 'upstream.sockets': 44.5, 'host.cpu': 1.2 } }, {});
     expect(pastKneeChecks(l, 97.07, 'upstream.sockets', servers)[0]!.pass).toBe(false);
     expect(pastKneeChecks(l, 97.07, 'upstream.sockets', servers, 140 / 30)[0]!.pass).toBe(true);
+  });
+
+  it('the transfer (--db-cores): PASS only when 0.87K carries its load and 1.15K is saturated (hand-made levels)', () => {
+    // The levels bracket the measured knee within 15 % of K: 0.87K is above K/1.15 = 0.8696K.
+    expect(TRANSFER_FRACTIONS).toEqual([0.6, 0.87, 1.15, 1.3]);
+    expect(0.87).toBeGreaterThan(1 / 1.15);
+    // K = 4,000 users of full-sync (users / 300 syncs/s): 0.87K = 3,480 users offer 11.6 syncs/s,
+    // 1.15K = 4,600 offer 15.33. The held runs' database on one core of two: db.cpu has 1 server.
+    const one = { ...servers, 'db.cpu': 1 };
+    const at = (throughput: number, busy: Record<string, number>, offered: number, named = 'db.cpu') =>
+      measuredSaturation(level({ throughput, busy }, {}), offered, named, one).saturated;
+    // 11.55 of 11.6 is 0.4 % short and the database core 75 % busy: carried. 14.6 of 15.33 is 4.8 %
+    // short: saturated. The knee lies in (3,478, 4,600]: PASS.
+    const carried = at(11.55, { 'db.cpu': 0.75, 'host.cpu': 1.4 }, 11.6);
+    const short = at(14.6, { 'db.cpu': 0.86, 'host.cpu': 1.6 }, 15.33);
+    expect([carried, short]).toEqual([false, true]);
+    const pass = transferCheck(4000, { users: 3480, saturated: carried }, { users: 4600, saturated: short });
+    expect(pass.pass).toBe(true);
+    expect(pass.what).toMatch(/\(3478, 4600\] users of K = 4000/);
+    // The database core 93 % busy at 0.87K (saturated by the 90 % test, though 0.4 % short): the knee
+    // is below K/1.15, the model too optimistic: FAIL.
+    const busyBelow = at(11.55, { 'db.cpu': 0.93, 'host.cpu': 1.4 }, 11.6);
+    expect(busyBelow).toBe(true);
+    expect(
+      transferCheck(4000, { users: 3480, saturated: busyBelow }, { users: 4600, saturated: short }).pass,
+    ).toBe(false);
+    // 15.2 of 15.33 at 1.15K (0.8 % short) with the named host 85 % busy: carried, the knee is past
+    // 1.15K, the model too pessimistic: FAIL.
+    const carriedAbove = at(15.2, { 'db.cpu': 0.6, 'host.cpu': 1.7 }, 15.33, 'host.cpu');
+    expect(carriedAbove).toBe(false);
+    expect(
+      transferCheck(4000, { users: 3480, saturated: carried }, { users: 4600, saturated: carriedAbove }).pass,
+    ).toBe(false);
   });
 });

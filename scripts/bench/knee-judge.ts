@@ -3,7 +3,9 @@ import type { ValidationLevel } from '../../simulator/index.ts';
 
 // The goals of `npm run bench:knee` (issue 12, done-when), as pure functions of measured and predicted
 // levels: below the knee the model must match, past it the measurement must show saturation, and the
-// bottleneck the model names must be the resource measured busiest there.
+// bottleneck the model names must be the resource measured busiest there; with --db-cores, the knee
+// predicted for the knee levels' database cores from a calibration on other ones must be measured
+// within 15 % (transferCheck).
 
 /** p95 of every endpoint within this relative error below the knee. */
 export const P95_TOLERANCE = 0.25;
@@ -15,13 +17,28 @@ export const SHORTFALL_FOR_SATURATION = 0.03;
 export const BUSY_FOR_SATURATION = 0.9;
 /** Fractions of the predicted knee the bench runs at; the goals apply to the first three and to 1.1. */
 export const KNEE_FRACTIONS = [0.6, 0.8, 0.9, 1.1, 1.3] as const;
+/** The transfer to another machine size (issue 12 item 6): the measured knee within this of K. */
+export const TRANSFER_TOLERANCE = 0.15;
+/** The level that must carry its load for the transfer to pass: just above K / 1.15 (= 0.8696 K). */
+export const TRANSFER_BELOW = 0.87;
+/** The level that must be saturated for the transfer to pass: 1.15 K. */
+export const TRANSFER_ABOVE = 1.15;
+/**
+ * Fractions of K the bench runs at with --db-cores: 0.6 K (the model below the knee), the two that
+ * bracket the measured knee within 15 % of K (0.87 K and 1.15 K), and 1.3 K (past it).
+ */
+export const TRANSFER_FRACTIONS = [0.6, TRANSFER_BELOW, TRANSFER_ABOVE, 1.3] as const;
 
-/** Servers of each measured resource on a run: pool size, sockets, host cores, one event-loop thread. */
+/**
+ * Servers of each measured resource on a run: pool size, sockets, host cores, one event-loop thread,
+ * and the database server's cores when the run limited them (--db-cores).
+ */
 export interface Servers {
   'db.pool': number;
   'upstream.sockets': number;
   'host.cpu': number;
   'app.loop': number;
+  'db.cpu'?: number;
 }
 
 /** One line of the verdict: what was checked, PASS or FAIL. */
@@ -65,7 +82,7 @@ export function belowKneeChecks(level: ValidationLevel): Check[] {
 export function measuredShares(level: ValidationLevel, servers: Servers): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [r, busy] of Object.entries(level.measured.busy)) {
-    const n = servers[r as keyof Servers];
+    const n = servers[r as keyof Servers] ?? 0;
     if (n > 0) out[r] = busy / n;
   }
   return out;
@@ -91,10 +108,39 @@ export function failedIterationsPerSecond(record: RunRecord): number {
   return (single + (perSync > 0 ? sync / perSync : 0)) / seconds;
 }
 
+/** Whether a run measured saturation, and the figures it rests on. */
+export interface MeasuredSaturation {
+  saturated: boolean;
+  /** Share of the offered iterations not achieved (failed ones counted as not achieved). */
+  shortfall: number;
+  /** The named bottleneck's measured busy share (undefined: not measured). */
+  named: number | undefined;
+}
+
 /**
- * Past the knee (1.1K): saturation measured (achieved, less failed iterations, 3 % or more short of
- * offered, or the named bottleneck 90 % or more busy), and the named bottleneck the busiest measured
- * resource.
+ * Saturation measured on a run: achieved, less failed iterations, 3 % or more short of offered, or the
+ * named bottleneck 90 % or more busy.
+ */
+export function measuredSaturation(
+  level: ValidationLevel,
+  offered: number,
+  bottleneck: string | null,
+  servers: Servers,
+  failedPerSecond = 0,
+): MeasuredSaturation {
+  const served = level.measured.throughput - failedPerSecond;
+  const shortfall = offered > 0 ? 1 - served / offered : 0;
+  const named = bottleneck === null ? undefined : measuredShares(level, servers)[bottleneck];
+  return {
+    saturated: shortfall >= SHORTFALL_FOR_SATURATION || (named !== undefined && named >= BUSY_FOR_SATURATION),
+    shortfall,
+    named,
+  };
+}
+
+/**
+ * Past the knee (1.1K): saturation measured (measuredSaturation), and the named bottleneck the
+ * busiest measured resource.
  */
 export function pastKneeChecks(
   level: ValidationLevel,
@@ -104,9 +150,13 @@ export function pastKneeChecks(
   failedPerSecond = 0,
 ): Check[] {
   const shares = measuredShares(level, servers);
-  const served = level.measured.throughput - failedPerSecond;
-  const shortfall = offered > 0 ? 1 - served / offered : 0;
-  const named = bottleneck === null ? undefined : shares[bottleneck];
+  const { saturated, shortfall, named } = measuredSaturation(
+    level,
+    offered,
+    bottleneck,
+    servers,
+    failedPerSecond,
+  );
   const busiest = Object.entries(shares).sort((a, b) => b[1] - a[1])[0];
   const list = Object.entries(shares)
     .map(([r, s]) => `${r} ${(s * 100).toFixed(0)}%`)
@@ -114,11 +164,35 @@ export function pastKneeChecks(
   return [
     {
       what: `saturated: achieved ${level.measured.throughput.toFixed(2)}${failedPerSecond > 0 ? ` (${failedPerSecond.toFixed(2)} of them failed)` : ''} of ${offered.toFixed(2)} offered (${(shortfall * 100).toFixed(1)}% short), ${bottleneck ?? 'no bottleneck'} ${named === undefined ? 'not measured' : `${(named * 100).toFixed(0)}% busy`}`,
-      pass: shortfall >= SHORTFALL_FOR_SATURATION || (named !== undefined && named >= BUSY_FOR_SATURATION),
+      pass: saturated,
     },
     {
       what: `bottleneck named ${bottleneck ?? 'none'}, busiest measured ${busiest ? busiest[0] : 'none'} (${list})`,
       pass: busiest !== undefined && busiest[0] === bottleneck,
     },
   ];
+}
+
+/** One level of the transfer's judgement: its users and whether it measured saturation. */
+export interface TransferLevel {
+  users: number;
+  saturated: boolean;
+}
+
+/**
+ * The transfer to another machine size (issue 12 item 6: "the one-core calibration predicts the
+ * two-core knee within 15 %"): PASS when the level at 0.87 K carries its load (not saturated) and the
+ * level at 1.15 K is saturated, i.e. the measured knee lies within (K / 1.15, 1.15 K].
+ */
+export function transferCheck(
+  k: number,
+  below: TransferLevel,
+  above: TransferLevel,
+  what = 'transfer',
+): Check {
+  const state = (l: TransferLevel): string => (l.saturated ? 'saturated' : 'not saturated');
+  return {
+    what: `${what}: measured knee within (K/${TRANSFER_ABOVE}, ${TRANSFER_ABOVE}K] = (${Math.round(k / TRANSFER_ABOVE)}, ${Math.round(k * TRANSFER_ABOVE)}] users of K = ${k}: ${TRANSFER_BELOW}K (${below.users} users) ${state(below)}, ${TRANSFER_ABOVE}K (${above.users} users) ${state(above)}`,
+    pass: !below.saturated && above.saturated,
+  };
 }

@@ -186,7 +186,7 @@ export function predictDes(
       `DES: ${result.events} events over ${result.simulatedSeconds} simulated s (first ${opts.warmupSeconds} s discarded)${result.truncated ? '; TRUNCATED: the queue ran away (saturated)' : ''}`,
       ...(cpuSat.saturated
         ? [
-            `${q.cpus.cpuName === 'host.cpu' ? 'host' : 'database'} CPU saturated (${(q.cpu.utilisation * 100).toFixed(0)}%): DES latencies exclude the CPU queue; errors include its excess`,
+            `${q.cpus.db?.saturated ? `database CPU (its ${q.cpus.db.servers} core(s) on the rig) saturated (${(q.cpus.db.utilisation * 100).toFixed(0)}%)` : `${q.cpus.cpuName === 'host.cpu' ? 'host' : 'database'} CPU saturated (${(q.cpu.utilisation * 100).toFixed(0)}%)`}: DES latencies exclude the CPU queue; errors include its excess`,
           ]
         : []),
     ],
