@@ -1,6 +1,7 @@
 import { linearRegression, rSquared } from 'simple-statistics';
 import type { RunRecord } from '../core/run-record.ts';
 import { type CpuWait, processorSharingWait } from './cpu.ts';
+import { fitAmortisedCpu } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 import { type ChainLoad, withRunnableStretch } from './rig-chains.ts';
@@ -21,6 +22,12 @@ export interface CpuFit {
   /** Coefficient of determination over the runs (null with fewer than 3 runs). */
   r2: number | null;
   source: string;
+  /**
+   * The rig's processes whose CPU per request falls as they get busier (wake-ups amortised,
+   * cpu-at-load.ts): cores = fixedCores + λ(msPerRequest + wakeMsPerRequest·(1 − cores))/1000. The rig's
+   * predictions read the process at their load through it; absent: the line above at every load.
+   */
+  amortised?: { fixedCores: number; msPerRequest: number; wakeMsPerRequest: number; source: string };
 }
 
 /**
@@ -194,6 +201,15 @@ export function calibrateCpu(
     "k6's cores against requests/s",
   );
   const otherCores = points.reduce((s, p) => s + p.other, 0) / points.length;
+  // The target's and k6's wake-ups amortised with load (cpu-at-load.ts), where the runs show it.
+  const amortise = (fit: CpuFit, pick: (p: CpuPoint) => number): CpuFit => {
+    const a = fitAmortisedCpu(
+      points.map((p) => ({ requestsPerSecond: p.requestsPerSecond, cores: pick(p) })),
+    );
+    return a ? { ...fit, amortised: a } : fit;
+  };
+  const appAtLoad = amortise(app, (p) => p.target);
+  const loadGeneratorAtLoad = amortise(loadGenerator, (p) => p.loadGenerator);
 
   // Split the target's mean CPU per request over endpoints by their measured time outside the database.
   const totals: Record<string, number> = {};
@@ -212,9 +228,9 @@ export function calibrateCpu(
   return {
     cpu: {
       appMsPerRequest,
-      app,
+      app: appAtLoad,
       database,
-      loadGenerator,
+      loadGenerator: loadGeneratorAtLoad,
       otherCores,
       rigCores: Math.max(...cores),
       appSplit:

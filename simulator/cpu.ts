@@ -1,5 +1,6 @@
 import { baseLatencyAt } from './base-latency.ts';
 import type { Calibration } from './calibration.ts';
+import { cpuCalibrationAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { eventLoopQueue, LOOP_PASSES_PER_REQUEST } from './event-loop.ts';
 import type { Queue } from './queueing.ts';
@@ -97,6 +98,8 @@ export interface CpuQueues {
   loop?: Queue;
   /** Rig: the host as the target's thread competes for it (without its own work; thread-host.ts). */
   thread?: ThreadHost;
+  /** Rig with amortised CPU fits: the calibration with the target's and k6's CPU at this load (cpu-at-load.ts). */
+  atLoad?: Calibration;
   /** Rig whose database server is limited to fewer cores than the host's: its own cores (`db.cpu`), else absent. */
   db?: Queue;
 }
@@ -218,7 +221,7 @@ function rigChainLoad(
  * is also its own queue `db` of that many cores (rig-db-cpu.ts).
  */
 export function cpuQueues(
-  cal: Calibration,
+  calibration: Calibration,
   placement: CpuPlacement,
   requestRates: Record<string, number>,
   statementRates: Record<string, number>,
@@ -227,9 +230,11 @@ export function cpuQueues(
   syncStreams: number[] = [],
   requestsPerSecond = 0,
 ): CpuQueues {
+  const requestCount = Object.values(requestRates).reduce((s, r) => s + r, 0);
+  // On the rig, the target's and k6's CPU per request as it is at this load (cpu-at-load.ts).
+  const cal = placement.kind === 'rig' ? cpuCalibrationAt(calibration, requestCount) : calibration;
   const statementCount = Object.values(statementRates).reduce((s, r) => s + r, 0);
   const dbCores = Object.entries(statementRates).reduce((s, [k, r]) => s + (r * dbCpuMsOf(cal, k)) / 1000, 0);
-  const requestCount = Object.values(requestRates).reduce((s, r) => s + r, 0);
   const appLoad = Object.entries(requestRates).reduce((s, [e, r]) => s + (r * appCpuMsOf(cal, e)) / 1000, 0);
   if (placement.kind === 'rig') {
     const c = cal.cpu;
@@ -272,6 +277,7 @@ export function cpuQueues(
       ...(loop ? { loop } : {}),
       thread,
       ...(db ? { db } : {}),
+      ...(cal !== calibration ? { atLoad: cal } : {}),
     };
   }
   const dbMean = statementCount > 0 ? (dbCores * 1000) / statementCount : dbCpuMsOf(cal, 'default');
@@ -303,9 +309,10 @@ export function cpuWaitsOf(
   statements = 1,
   appEndpoint: string | null = dbKind,
 ): CpuWait[] {
-  const db = dbCpuMsOf(cal, dbKind) * statements;
-  const app = appEndpoint === null ? 0 : appCpuMsOf(cal, appEndpoint);
-  const client = appEndpoint === null ? 0 : clientCpuMsOf(cal);
+  const at = q.atLoad ?? cal;
+  const db = dbCpuMsOf(at, dbKind) * statements;
+  const app = appEndpoint === null ? 0 : appCpuMsOf(at, appEndpoint);
+  const client = appEndpoint === null ? 0 : clientCpuMsOf(at);
   // On the rig a request also waits for the target's event loop on each of its two passes.
   const loop: CpuWait | null =
     q.loop && appEndpoint !== null && !q.loop.saturated && q.loop.probabilityOfWaiting > 0

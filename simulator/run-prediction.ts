@@ -3,6 +3,7 @@ import type { Profile } from '../core/profile.ts';
 import { ACTIVITY_CLASSES, TIERS } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
+import { coresAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { findKnee } from './knee.ts';
 import {
@@ -131,11 +132,10 @@ export function predictRun(run: RunToPredict, ctx: ModelContext, maxVUsCap?: num
   const busy: Record<string, number> = {};
   for (const r of p.resources)
     if (r.arrivalRate > 0 || r.name === 'host.cpu') busy[r.name] = Math.min(r.servers, busyOf(r));
-  // k6's own CPU on the rig (cores): per request and its fixed part, as calibrated.
+  // k6's own CPU on the rig (cores) at the run's requests per second, as calibrated (cpu-at-load.ts).
   const k6 = ctx.calibration.cpu;
   if (k6 && ctx.placement?.kind === 'rig')
-    busy['k6.cpu'] =
-      (p.workload.requestsPerSecond * k6.loadGenerator.perUnit) / 1000 + k6.loadGenerator.fixedCores;
+    busy['k6.cpu'] = coresAt(k6.loadGenerator, p.workload.requestsPerSecond);
   const dropped = outcomes.reduce((s, o) => s + o.droppedPerSecond, 0) * run.durationSeconds;
   return {
     throughput: outcomes.reduce((s, o) => s + o.achievedPerSecond, 0) + health,

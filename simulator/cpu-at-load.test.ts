@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { CpuFit } from './calibrate-cpu.ts';
+import { fitLinearNonNegative } from './calibrate-cpu.ts';
+import { coresAt, cpuCalibrationAt, fitAmortisedCpu, msPerRequestAt } from './cpu-at-load.ts';
+import { defaultCalibration } from './defaults.ts';
+
+const line = (perUnit: number, fixedCores: number): CpuFit => ({
+  perUnit,
+  fixedCores,
+  r2: null,
+  source: 'test',
+});
+
+describe('a process whose wake-ups are amortised with load (cpu-at-load.ts)', () => {
+  // By hand: F 0.05 cores, x 0.1 ms, w 0.4 ms; at 1,000 requests/s C = (0.05 + 0.5)/(1 + 0.4) = 0.392857,
+  // and indeed 0.05 + 1000·(0.1 + 0.4·(1 − 0.392857))/1000 = 0.392857; CPU per request 0.342857 ms.
+  const fit: CpuFit = {
+    ...line(0.3, 0.05),
+    amortised: { fixedCores: 0.05, msPerRequest: 0.1, wakeMsPerRequest: 0.4, source: 'test' },
+  };
+
+  it('cores and CPU per request at a load, by hand', () => {
+    expect(coresAt(fit, 1000)).toBeCloseTo(0.55 / 1.4, 12);
+    expect(msPerRequestAt(fit, 1000)).toBeCloseTo(0.1 + 0.4 * (1 - 0.55 / 1.4), 12);
+    // Idle: every request pays the wake-up; a line stays a line.
+    expect(msPerRequestAt(fit, 0)).toBeCloseTo(0.1 + 0.4 * 0.95, 12);
+    expect(coresAt(line(0.3, 0.05), 1000)).toBeCloseTo(0.35, 12);
+    expect(msPerRequestAt(line(0.3, 0.05), 1000)).toBe(0.3);
+  });
+
+  it('the fit recovers F, x and w from runs made with them, and gives up on a straight line', () => {
+    const runs = [200, 500, 1000, 1500].map((r) => ({ requestsPerSecond: r, cores: coresAt(fit, r) }));
+    const a = fitAmortisedCpu(runs)!;
+    expect(a.fixedCores).toBeCloseTo(0.05, 9);
+    expect(a.msPerRequest).toBeCloseTo(0.1, 9);
+    expect(a.wakeMsPerRequest).toBeCloseTo(0.4, 9);
+    const straight = [200, 500, 1000].map((r) => ({ requestsPerSecond: r, cores: 0.02 + r * 0.0003 }));
+    expect(fitAmortisedCpu(straight)).toBeNull();
+    expect(fitAmortisedCpu(runs.slice(0, 2))).toBeNull();
+  });
+
+  it('the calibration at a load scales every endpoint of the target alike and k6 by its own curve', () => {
+    const cal = defaultCalibration();
+    cal.cpu = {
+      appMsPerRequest: { default: 0.3, 'rest.conversations': 0.9 },
+      app: fit,
+      database: line(0.6, 0.01),
+      loadGenerator: line(0.25, 0.03),
+      otherCores: 0,
+      rigCores: 2,
+      appSplit: 'test',
+    };
+    const at = cpuCalibrationAt(cal, 1000);
+    const eff = 0.1 + 0.4 * (1 - 0.55 / 1.4);
+    expect(at.cpu!.app.perUnit).toBeCloseTo(eff, 12);
+    expect(at.cpu!.app.fixedCores).toBe(0.05);
+    expect(at.cpu!.app.amortised).toBeUndefined();
+    expect(at.cpu!.appMsPerRequest['rest.conversations']).toBeCloseTo(0.9 * (eff / 0.3), 12);
+    expect(at.cpu!.loadGenerator).toEqual(cal.cpu.loadGenerator);
+    cal.cpu.app = line(0.3, 0.05);
+    expect(cpuCalibrationAt(cal, 1000)).toBe(cal);
+  });
+
+  it('measured: fitted on three runs, it carries the target and k6 to the knee where the line overshoots', () => {
+    // bench:knee 2026-12-01 20:08 (full sync, 2-core rig, embedded PostgreSQL): requests/s and the
+    // measured cores of the target and of k6 at the fit levels (1,500, 3,000, 4,500 users) and at
+    // 8,532 users (1,523 requests/s).
+    const fitRuns = [
+      { r: 279, target: 0.15, k6: 0.115 },
+      { r: 537, target: 0.239, k6: 0.21 },
+      { r: 807, target: 0.315, k6: 0.282 },
+    ];
+    const held = { r: 1523, target: 0.449, k6: 0.387 };
+    for (const who of ['target', 'k6'] as const) {
+      const points = fitRuns.map((p) => ({ requestsPerSecond: p.r, cores: p[who] }));
+      const amortised = fitAmortisedCpu(points)!;
+      const l = fitLinearNonNegative(points.map((p) => ({ x: p.requestsPerSecond, y: p.cores })));
+      const straight = l.fixed + l.perUnit * held.r;
+      const curved = coresAt({ ...line(0, 0), amortised }, held.r);
+      // The line overshoots by a fifth or more; the curve by less than half as much, within 15 %.
+      expect(straight / held[who] - 1, `${who} line`).toBeGreaterThan(0.2);
+      expect(Math.abs(curved - held[who]), `${who} amortised`).toBeLessThan(0.5 * (straight - held[who]));
+      expect(Math.abs(curved / held[who] - 1), `${who} amortised`).toBeLessThan(0.15);
+    }
+  });
+});
