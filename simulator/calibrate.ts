@@ -451,6 +451,13 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
     notes.push(
       `CPU per request: target ${c.app.perUnit.toFixed(3)} ms, k6 ${c.loadGenerator.perUnit.toFixed(3)} ms; database CPU ${c.database.perUnit.toFixed(3)} × statement time; other load on the host ${c.otherCores.toFixed(2)} cores (${c.rigCores} cores)`,
     );
+    // The rig reads the target's and k6's CPU at its load when it falls with load (cpu-at-load.ts).
+    for (const [who, fit] of [
+      ['target', c.app],
+      ['k6', c.loadGenerator],
+    ] as const)
+      if (fit.amortised)
+        notes.push(`${who}'s CPU with its wake-ups amortised on the rig: ${fit.amortised.source}`);
   }
 
   // The measured latency distribution (median, p95) of each REST endpoint, flat or fading with load
