@@ -2,6 +2,9 @@ import type { Options } from 'k6/options';
 import { present } from './lib/open-model.ts';
 import { syncOnce, syncScenarios } from './lib/sync-plan.ts';
 
+// k6 logs the load's start from setup(), just before the scenarios start (lib/start-mark.ts).
+export { setup } from './lib/start-mark.ts';
+
 // deltaSync (storage-architecture-analysis.md 1.1): conversations updated since the user's last sync
 // (limit 100), the new messages of those, then the push; per-user last-sync state; the policy's
 // interval per activity class (fixed 30 s, or adaptive 30 s / 5 min / 30 min).

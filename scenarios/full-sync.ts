@@ -2,6 +2,9 @@ import type { Options } from 'k6/options';
 import { present } from './lib/open-model.ts';
 import { syncOnce, syncScenarios } from './lib/sync-plan.ts';
 
+// k6 logs the load's start from setup(), just before the scenarios start (lib/start-mark.ts).
+export { setup } from './lib/start-mark.ts';
+
 // fullSync (storage-architecture-analysis.md section 1): all conversations, then the messages of every
 // conversation one request each, then the push of local changes, every interval for every syncing user.
 

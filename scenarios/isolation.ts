@@ -7,6 +7,9 @@ import { jsonRows, NAMES, restGet, restInsert, restPatch } from './lib/rest.ts';
 import { currentScenario, loadUsers, userOfIteration } from './lib/users.ts';
 import { uuidv4 } from './lib/uuid.ts';
 
+// k6 logs the load's start from setup(), just before the scenarios start (lib/start-mark.ts).
+export { setup } from './lib/start-mark.ts';
+
 // Row-level security under load: every iteration, a user reads and writes another user's profile,
 // conversations and messages. Any success is a breach and fails the run; reading one's own rows must
 // work, so a target that refuses everything does not pass by accident.

@@ -5,6 +5,9 @@ import { arrival, present } from './lib/open-model.ts';
 import { health } from './lib/rest.ts';
 import { SYNC_MODE, syncOnce, syncScenarios } from './lib/sync-plan.ts';
 
+// k6 logs the load's start from setup(), just before the scenarios start (lib/start-mark.ts).
+export { setup } from './lib/start-mark.ts';
+
 // The launch the readiness report describes: syncs (the policy's mode and intervals), /api/message at
 // 2 requests/min per user ("10k users × 2 requests/min = 333 requests/sec") and health checks, at once.
 

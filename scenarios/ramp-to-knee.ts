@@ -5,6 +5,9 @@ import { deltaSync, fullSync } from './lib/sync.ts';
 import { INTERVAL_S, SYNC_MODE, SYNC_USERS } from './lib/sync-plan.ts';
 import { userOfIteration } from './lib/users.ts';
 
+// k6 logs the load's start from setup(), just before the scenarios start (lib/start-mark.ts).
+export { setup } from './lib/start-mark.ts';
+
 // A ramping arrival rate of syncs (the policy's mode) from RAMP_START_RATE to RAMP_END_RATE per second
 // over DURATION_S, stopped early once the latency or error budget breaks. The runner reads the knee
 // (the highest rate sustained within budget) from the per-second series of the run record.

@@ -2,6 +2,9 @@ import type { Options } from 'k6/options';
 import { messageOnce, messageScenarios } from './lib/message-plan.ts';
 import { present } from './lib/open-model.ts';
 
+// k6 logs the load's start from setup(), just before the scenarios start (lib/start-mark.ts).
+export { setup } from './lib/start-mark.ts';
+
 // Per-user rate limits on /api/message (launch-readiness-report.md fix #2): every tier sends at the
 // legitimate rate (2 messages/min per user), and a few free users send far above their limit. Requests
 // carry `class` (legit | abusive) and `tier` tags; the run record counts 429s per class.

@@ -5,6 +5,9 @@ import { deltaSync } from './lib/sync.ts';
 import { SYNC_USERS } from './lib/sync-plan.ts';
 import { userOfIteration } from './lib/users.ts';
 
+// k6 logs the load's start from setup(), just before the scenarios start (lib/start-mark.ts).
+export { setup } from './lib/start-mark.ts';
+
 // Delta-sync latency at a fixed low rate, far from any pool limit, so what changes between runs is the
 // dataset: message count and plain vs partitioned schema (analysis: "~10x slower past 10M rows").
 // The runner seeds each dataset and tags the run with DATASET.

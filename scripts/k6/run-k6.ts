@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { promisify } from 'node:util';
+import { loadStartOf } from './load-start.ts';
 import type { ThresholdSpec } from './thresholds.ts';
 
 const execFileAsync = promisify(execFile);
@@ -86,6 +87,8 @@ export interface K6Process {
   pid: number;
   /** Resolves with k6's exit code when it ends. */
   done: Promise<number>;
+  /** Epoch ms k6 started its scenarios (the load's second 0); null when it ended before (load-start.ts). */
+  loadStarted: Promise<number | null>;
 }
 
 /** Options of {@link startK6}. */
@@ -132,6 +135,7 @@ export function startK6(options: StartK6Options): K6Process {
   const child = spawn(options.k6, args, { env: options.processEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   if (!options.liveOutput) child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
+  const loadStarted = loadStartOf(child.stderr!);
   const done = new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => {
@@ -139,5 +143,5 @@ export function startK6(options: StartK6Options): K6Process {
       resolve(code ?? (signal ? 128 : 1));
     });
   });
-  return { child, pid: child.pid ?? -1, done };
+  return { child, pid: child.pid ?? -1, done, loadStarted };
 }
