@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { LOAD_START_MS, WINDOW_START_MS, warmupRawLines } from '../../test/support/warmup-raw-output.ts';
 import { iterationSummary, mergeRawOutputs } from './aggregate.ts';
 import { parseThresholds } from './thresholds.ts';
 
@@ -144,5 +145,91 @@ describe('merging raw k6 outputs', () => {
 
   it('rejects a threshold k6 would not understand', () => {
     expect(() => parseThresholds({ http_req_duration: ['p95 < 3'] })).toThrow(/not an aggregate/);
+  });
+});
+
+describe("the measured window's cut of one k6 run with a warm-up", () => {
+  const thresholds = parseThresholds({
+    'http_req_duration{name:rest.conversations}': ['p(95)<50'],
+    dropped_iterations: ['count<=2'],
+    http_req_failed: ['rate<0.1'],
+    checks: ['rate>0.9'],
+  });
+  const file = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-cut-'));
+    writeFileSync(join(dir, 'k6-0.json.gz'), gzipSync(warmupRawLines().join('\n') + '\n'));
+    return join(dir, 'k6-0.json.gz');
+  };
+
+  it('leaves every sample before the window out: latencies, iterations, drops, checks, VUs, errors', async () => {
+    const merged = await mergeRawOutputs([file()], thresholds, WINDOW_START_MS);
+    // The window's 20 requests of 1..20 ms, one a 500 (type-7 quantiles: 1 + p·19).
+    expect(merged.endpoints['rest.conversations']).toEqual({
+      count: 20,
+      errorRate: 0.05,
+      statuses: { '200': 19, '500': 1 },
+      mean: 10.5,
+      p50: 10.5,
+      p95: expect.closeTo(19.05, 9),
+      p99: expect.closeTo(19.81, 9),
+      max: 20,
+    });
+    // Iteration durations are d + 1: (1 + ... + 20 + 20) / 20 = 230 / 20.
+    expect(merged.iterations).toEqual({
+      completed: 20,
+      dropped: 2,
+      byScenario: { sync_active: 20 },
+      meanDurationMs: 11.5,
+    });
+    expect(iterationSummary(merged, 10, 2)).toMatchObject({ completed: 20, dropped: 2, rate: 2 });
+    expect([merged.maxVUs, merged.peakVUs]).toEqual([7, 5]);
+    expect(merged.errorsByKind).toEqual({ '5xx': 1 });
+    // Integrity still covers the warm-up's acknowledged messages.
+    expect(merged.ackedMessageIds.sort()).toEqual(['m-warm', 'm-window']);
+    expect([merged.firstMs, merged.lastMs]).toEqual([WINDOW_START_MS, WINDOW_START_MS + 9500]);
+  });
+
+  it("starts the series at the cut: second 0 holds the window's first two requests", async () => {
+    const merged = await mergeRawOutputs([file()], thresholds, WINDOW_START_MS);
+    expect(merged.series).toHaveLength(10);
+    expect(merged.series[0]).toEqual({
+      t: 0,
+      requests: 2,
+      iterations: 2,
+      endpoints: { 'rest.conversations': { count: 2, p50: 1.5, p95: 1.95, errors: 0 } },
+    });
+    // Second 9: requests 19 and 20 (the 500): p95 19 + 0.95.
+    expect(merged.series[9]!.endpoints['rest.conversations']).toEqual({
+      count: 2,
+      p50: 19.5,
+      p95: expect.closeTo(19.95, 9),
+      errors: 1,
+    });
+    expect(merged.series.reduce((n, s) => n + s.requests, 0)).toBe(20);
+  });
+
+  it('judges thresholds on the window: each broken only by the warm-up holds', async () => {
+    const window = await mergeRawOutputs([file()], thresholds, WINDOW_START_MS);
+    expect(window.thresholds).toEqual({
+      'http_req_duration{name:rest.conversations}': [
+        { ok: true, value: expect.closeTo(19.05, 9), expression: 'p(95)<50' },
+      ],
+      dropped_iterations: [{ ok: true, value: 2, expression: 'count<=2' }],
+      http_req_failed: [{ ok: true, value: 0.05, expression: 'rate<0.1' }],
+      checks: [{ ok: true, value: 0.95, expression: 'rate>0.9' }],
+    });
+    // The whole run (as k6 judges it): 23 requests, 1..20 and 100, 200, 300 ms: p95 at rank 1 + 0.95·22
+    // = 21.9, 100 + 0.9·(200 - 100) = 190; 7 dropped; 4 of 23 failed; 19 of 23 checks passed.
+    const whole = await mergeRawOutputs([file()], thresholds, LOAD_START_MS);
+    expect(whole.endpoints['rest.conversations']!.count).toBe(23);
+    expect(whole.thresholds).toEqual({
+      'http_req_duration{name:rest.conversations}': [
+        { ok: false, value: expect.closeTo(190, 9), expression: 'p(95)<50' },
+      ],
+      dropped_iterations: [{ ok: false, value: 7, expression: 'count<=2' }],
+      http_req_failed: [{ ok: false, value: 4 / 23, expression: 'rate<0.1' }],
+      checks: [{ ok: false, value: 19 / 23, expression: 'rate>0.9' }],
+    });
+    expect([whole.iterations.completed, whole.maxVUs, whole.series.length]).toEqual([23, 50, 20]);
   });
 });

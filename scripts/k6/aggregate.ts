@@ -5,7 +5,8 @@ import { compare, type Threshold, ThresholdSink } from './thresholds.ts';
 
 // Reduces one or more k6 raw outputs (one per execution segment or runner) to what a run record holds:
 // per-endpoint summaries and per-second series with exact percentiles over the union of all samples,
-// iterations and dropped iterations summed, thresholds judged on the merged data.
+// iterations and dropped iterations summed, thresholds judged on the merged data. Given the measured
+// window's start, every sample before it (the warm-up of the same k6 run) is left out of all of that.
 
 /** Per-second client-side view: requests and per-endpoint count, p50, p95 and errors. */
 export interface ClientSecond {
@@ -17,7 +18,7 @@ export interface ClientSecond {
 
 /** Everything the merged raw outputs say. */
 export interface MergedK6 {
-  /** Epoch ms of the first and last sample. */
+  /** Epoch ms of the first and last sample counted (at or after the window's start when one is given). */
   firstMs: number;
   lastMs: number;
   endpoints: Record<string, EndpointSummary>;
@@ -38,7 +39,7 @@ export interface MergedK6 {
   thresholds: Record<string, { ok: boolean; value: number; expression: string }[]>;
   /** Failed requests by kind from the scenarios' `atlas_errors` counter (429, 5xx, network, timeout...). */
   errorsByKind: Record<string, number>;
-  /** Ids of messages the target acknowledged with a 2xx (integrity check). */
+  /** Ids of messages the target acknowledged with a 2xx (integrity check): warm-up's included. */
   ackedMessageIds: string[];
   /** Raw request durations (ms) per endpoint, in arrival order. */
   latency: Record<string, number[]>;
@@ -108,7 +109,9 @@ export class RawAggregator {
 
   /**
    * @param thresholds thresholds to judge on the merged samples (from the scenario's options).
-   * @param startMs the run's start (epoch ms) that per-second buckets count from; default first sample.
+   * @param startMs the measured window's start (epoch ms): samples before it (the warm-up) are left
+   *   out of every figure and threshold, and per-second buckets count from it; default: the first
+   *   sample, nothing left out.
    */
   constructor(
     private readonly thresholds: Threshold[] = [],
@@ -146,6 +149,12 @@ export class RawAggregator {
   }
 
   private addPoint(p: RawPoint, source: number): void {
+    if (p.metric === 'atlas_acked_messages') {
+      // Integrity covers every acknowledged message, the warm-up's too: none may be lost.
+      const id = p.metadata?.message_id;
+      if (id) this.acked.add(id);
+    }
+    if (this.startMs !== undefined && p.time < this.startMs) return;
     if (p.time < this.firstMs) this.firstMs = p.time;
     if (p.time > this.lastMs) this.lastMs = p.time;
     for (const sink of this.sinks) if (sink.matches(p)) sink.add(p.value);
@@ -193,11 +202,6 @@ export class RawAggregator {
       case 'atlas_errors': {
         const kind = p.tags.kind ?? 'unknown';
         this.errorsByKind[kind] = (this.errorsByKind[kind] ?? 0) + p.value;
-        break;
-      }
-      case 'atlas_acked_messages': {
-        const id = p.metadata?.message_id;
-        if (id) this.acked.add(id);
         break;
       }
     }
@@ -287,7 +291,10 @@ function guessType(metric: string): MetricType {
   return 'trend';
 }
 
-/** Reads and merges raw outputs (one per segment or runner) into one view. */
+/**
+ * Reads and merges raw outputs (one per segment or runner) into one view; with `startMs` (the measured
+ * window's start) only the samples at or after it count (see {@link RawAggregator}).
+ */
 export async function mergeRawOutputs(
   files: string[],
   thresholds: Threshold[] = [],
