@@ -1,5 +1,5 @@
 import type { Options } from 'k6/options';
-import { DURATION_S, envNumber } from './lib/env.ts';
+import { DURATION_S, envNumber, WARMUP_S } from './lib/env.ts';
 import { integerRate, vusFor } from './lib/open-model.ts';
 import { deltaSync, fullSync } from './lib/sync.ts';
 import { INTERVAL_S, SYNC_MODE, SYNC_USERS } from './lib/sync-plan.ts';
@@ -9,8 +9,9 @@ import { userOfIteration } from './lib/users.ts';
 export { setup } from './lib/start-mark.ts';
 
 // A ramping arrival rate of syncs (the policy's mode) from RAMP_START_RATE to RAMP_END_RATE per second
-// over DURATION_S, stopped early once the latency or error budget breaks. The runner reads the knee
-// (the highest rate sustained within budget) from the per-second series of the run record.
+// over DURATION_S (after WARMUP_S held at the start rate: the warm-up the runner leaves out), stopped
+// early once the latency or error budget breaks. The runner reads the knee (the highest rate sustained
+// within budget) from the per-second series of the run record.
 
 const START = envNumber('RAMP_START_RATE', 1);
 const END = envNumber('RAMP_END_RATE', 200);
@@ -21,15 +22,17 @@ const ERROR_BUDGET = envNumber('ERROR_BUDGET', 0.05);
 const ITER_S = envNumber('SYNC_ITER_S', SYNC_MODE === 'full' ? 1 : 0.1);
 const USERS = [...SYNC_USERS.active, ...SYNC_USERS.recent, ...SYNC_USERS.inactive];
 const unit = integerRate(END);
+const startRate = Math.round(START * Number.parseInt(unit.timeUnit, 10));
+const ramp = { target: unit.rate, duration: `${DURATION_S - WARMUP_S}s` };
 
 export const options: Options = {
   scenarios: {
     ramp: {
       executor: 'ramping-arrival-rate',
       exec: 'sync',
-      startRate: Math.round(START * Number.parseInt(unit.timeUnit, 10)),
+      startRate,
       timeUnit: unit.timeUnit,
-      stages: [{ target: unit.rate, duration: `${DURATION_S}s` }],
+      stages: WARMUP_S > 0 ? [{ target: startRate, duration: `${WARMUP_S}s` }, ramp] : [ramp],
       ...vusFor(END, ITER_S),
       // Bounded wind-down: iterations still running 10 s after the end are interrupted.
       gracefulStop: '10s',

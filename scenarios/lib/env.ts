@@ -19,8 +19,14 @@ export function envNumber(name: string, fallback: number): number {
 /** Base URL of the target (the local target or a Supabase project), without a trailing slash. */
 export const BASE_URL = envString('BASE_URL', 'http://127.0.0.1:8080').replace(/\/+$/, '');
 
-/** Length of the steady part of every scenario, seconds (bounded: every run stops by itself). */
-export const DURATION_S = Math.min(envNumber('DURATION_S', 30), 3600);
+/**
+ * Length of every scenario's load, seconds: the warm-up and the measured window together (each at
+ * most 1 h; bounded: every run stops by itself).
+ */
+export const DURATION_S = Math.min(envNumber('DURATION_S', 30), 7200);
+
+/** The first seconds of DURATION_S the runner leaves out of every figure (its `--warmup`); 0: none. */
+export const WARMUP_S = Math.min(Math.max(envNumber('WARMUP_S', 0), 0), DURATION_S);
 
 /** Upper bound on VUs of any one scenario: the load generator's memory and CPU budget. */
 export const MAX_VUS = envNumber('MAX_VUS', 300);

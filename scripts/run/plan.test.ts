@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import { workloadAt } from '../../simulator/index.ts';
-import { executionSegment, logNormalMeanMs, MAX_ABUSIVE_USERS, planScenario } from './plan.ts';
+import {
+  executionSegment,
+  logNormalMeanMs,
+  MAX_ABUSIVE_USERS,
+  measuredWindowEnv,
+  planScenario,
+} from './plan.ts';
 import { buildSeries, kneeOf, syncWorkFromCounters } from './record.ts';
 
 const profile = loadProfile('ci-smoke');
@@ -32,6 +38,17 @@ describe('open-model plan', () => {
       MAX_ABUSIVE_USERS,
     );
     expect(Number(planScenario('rate-limit', profile, current, 20, 10).env.ABUSIVE_USERS)).toBe(1);
+  });
+
+  it('plans one k6 run of warm-up + window; the window alone is what inspect reads the schedule from', () => {
+    const current = loadPolicy('current');
+    const plain = planScenario('delta-sync', profile, current, 1000, 30);
+    expect([plain.env.DURATION_S, plain.env.WARMUP_S]).toEqual(['30', '0']);
+    // --warmup 10 --duration 30: k6 runs 40 s, the first 10 s left out; the rates are the same.
+    const warm = planScenario('delta-sync', profile, current, 1000, 30, 10);
+    expect([warm.env.DURATION_S, warm.env.WARMUP_S]).toEqual(['40', '10']);
+    expect(warm.arrivalRates).toEqual(plain.arrivalRates);
+    expect(measuredWindowEnv(warm.env)).toEqual(plain.env);
   });
 
   it('names execution segments of one sequence', () => {

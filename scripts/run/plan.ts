@@ -76,20 +76,25 @@ function fixed(value: number): string {
   return String(Number(value.toPrecision(12)));
 }
 
-/** Builds the k6 environment of `scenario` at `users` users (pure). */
+/**
+ * Builds the k6 environment of `scenario` at `users` users (pure): one k6 run of `warmupSeconds` +
+ * `durationSeconds` (DURATION_S), the first `warmupSeconds` (WARMUP_S) left out of every figure.
+ */
 export function planScenario(
   scenario: ScenarioName,
   profile: Profile,
   policy: Policy,
   users: number,
   durationSeconds: number,
+  warmupSeconds = 0,
 ): K6Plan {
   // The same mode simulate --scenario and validate predict with (simulator/scenario-load.ts).
   const mode = scenarioSyncMode(scenario, policy);
   const effective: Policy = { ...policy, sync: { ...policy.sync, mode } };
   const w = workloadAt(profile, effective, users);
   const env: Record<string, string> = {
-    DURATION_S: String(durationSeconds),
+    DURATION_S: String(warmupSeconds + durationSeconds),
+    WARMUP_S: String(warmupSeconds),
     MAX_VUS: String(DEFAULT_MAX_VUS),
     SYNC_TIERS: policy.sync.tiers.join(','),
     SYNC_MODE: mode,
@@ -153,6 +158,15 @@ export function planScenario(
       break;
   }
   return { env, arrivalRates, syncMode };
+}
+
+/**
+ * The `-e` variables of a plan's measured window alone (DURATION_S without the warm-up, WARMUP_S 0):
+ * `k6 inspect` resolves the window's schedule (the rate the record offers) from them.
+ */
+export function measuredWindowEnv(env: Record<string, string>): Record<string, string> {
+  const warmup = Number(env.WARMUP_S ?? 0);
+  return { ...env, DURATION_S: String(Number(env.DURATION_S) - warmup), WARMUP_S: '0' };
 }
 
 /** `--execution-segment` and `--execution-segment-sequence` values of segment `i` of `k`. */
