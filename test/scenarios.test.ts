@@ -9,7 +9,13 @@ import { findK6 } from '../scripts/k6/binary.ts';
 import { bundleScenario } from '../scripts/k6/bundle.ts';
 import { inspectScenario, parseGoDuration } from '../scripts/k6/run-k6.ts';
 import { parseThresholds } from '../scripts/k6/thresholds.ts';
-import { DEFAULT_MAX_VUS, planScenario, SCENARIOS, SCENARIOS_DIR } from '../scripts/run/plan.ts';
+import {
+  DEFAULT_MAX_VUS,
+  measuredWindowEnv,
+  planScenario,
+  SCENARIOS,
+  SCENARIOS_DIR,
+} from '../scripts/run/plan.ts';
 import { needs } from './support/services.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -93,6 +99,45 @@ describe('scenarios', () => {
       expect(await inspectScenario(k6, bundle, env), scenario).toEqual(await inspectScenario(k6, file, env));
     }
   });
+
+  it(
+    'with a warm-up every scenario is one run of W + D s; a ramp holds its start rate through W',
+    withK6,
+    async () => {
+      const profile = loadProfile('ci-smoke');
+      const policy = loadPolicy('current');
+      const inspect = (scenario: (typeof SCENARIOS)[number], env: Record<string, string>) =>
+        inspectScenario(k6, resolve(SCENARIOS_DIR, `${scenario}.ts`), {
+          ...env,
+          USERS_CSV: csv,
+          BASE_URL: 'http://127.0.0.1:9',
+        });
+      for (const scenario of SCENARIOS) {
+        // --warmup 10 --duration 20: 30 s of the same load in one run.
+        const options = await inspect(scenario, planScenario(scenario, profile, policy, 1000, 20, 10).env);
+        for (const s of Object.values(options.scenarios ?? {})) {
+          const length = s.duration
+            ? parseGoDuration(s.duration)
+            : (s.stages ?? []).reduce((n, st) => n + parseGoDuration(st.duration), 0);
+          expect(length, scenario).toBe(30);
+        }
+      }
+      // A 100/s end (1000 per 10 s) and the 1/s start (10 per 10 s): held 10 s, then the ramp over 20 s.
+      const env = {
+        ...planScenario('ramp-to-knee', profile, policy, 1000, 20, 10).env,
+        RAMP_END_RATE: '100',
+      };
+      const ramp = (await inspect('ramp-to-knee', env)).scenarios!['ramp']!;
+      expect([ramp.startRate, ramp.timeUnit]).toEqual([10, '10s']);
+      expect(ramp.stages).toEqual([
+        { target: 10, duration: '10s' },
+        { target: 1000, duration: '20s' },
+      ]);
+      // The window alone (what the runner reads the offered rate from): the ramp without the hold.
+      const window = (await inspect('ramp-to-knee', measuredWindowEnv(env))).scenarios!['ramp']!;
+      expect(window.stages).toEqual([{ target: 1000, duration: '20s' }]);
+    },
+  );
 
   it("sizes VUs by Little's law from the rate and the iteration time", withK6, async () => {
     const plan = planScenario('full-sync', loadProfile('ci-smoke'), loadPolicy('current'), 1000, 20);
