@@ -147,8 +147,16 @@ export const RunRecordSchema = z.object({
   git: z.object({ commit: z.string().nullable(), dirty: z.boolean() }),
   startedAt: z.string(),
   endedAt: z.string(),
+  /**
+   * When the measured window began (ISO time): second 0 of every series; the k6 raw output's samples
+   * before it are the warm-up's, in no figure. Absent in older records and in merged ones.
+   */
+  measuredFrom: z.string().optional(),
   durationSeconds: z.number().min(0),
-  /** Seconds of the same load run before the measured window and left out of every figure (absent: none). */
+  /**
+   * The first W s of the same k6 run (the same load, one k6 process per segment), left out of every
+   * figure and threshold: the measured window is the durationSeconds after them (absent: none).
+   */
   warmupSeconds: z.number().int().min(1).optional(),
   /** Summary per endpoint name (e.g. `rest.conversations`, `api.message`, `healthz`). */
   endpoints: z.record(z.string(), EndpointSummarySchema),

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -23,6 +23,18 @@ function rawDurations(dir: string, endpoint: string): number[] {
     if (!line.includes('"http_req_duration"')) continue;
     const p = JSON.parse(line) as { type: string; data: { value: number; tags: { name?: string } } };
     if (p.type === 'Point' && p.data.tags.name === endpoint) out.push(p.data.value);
+  }
+  return out;
+}
+
+/** Epoch ms (Date.parse: whole ms, floored) of one endpoint's requests in a run's k6.json.gz. */
+function rawTimes(dir: string, endpoint: string): number[] {
+  const text = gunzipSync(readFileSync(join(dir, RUN_FILES.rawK6))).toString('utf8');
+  const out: number[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.includes('"http_req_duration"')) continue;
+    const p = JSON.parse(line) as { type: string; data: { time: string; tags: { name?: string } } };
+    if (p.type === 'Point' && p.data.tags.name === endpoint) out.push(Date.parse(p.data.time));
   }
   return out;
 }
@@ -102,8 +114,23 @@ describe('atlas-cap run on the local target (ci-smoke, 1000 users)', await needs
     expect(
       Math.abs(record.iterations.rate - record.arrivalRates.sync!) / record.arrivalRates.sync!,
     ).toBeLessThan(0.15);
-    expect(record.endpoints['rest.conversations']!.count).toBe(record.iterations.completed);
-    expect(existsSync(join(dir, 'work', 'k6-warmup.json.gz'))).toBe(true);
+    // One k6 run: its raw output holds the warm-up's syncs (~17) before the window's start, which the
+    // record leaves out; it counts exactly the requests from the window's start on.
+    const from = Date.parse(record.measuredFrom!);
+    const times = rawTimes(dir, 'rest.conversations');
+    expect(times.filter((t) => t < from).length).toBeGreaterThan(10);
+    expect(record.endpoints['rest.conversations']!.count).toBe(times.filter((t) => t >= from).length);
+    // A sync straddling the cut has its first request in the warm-up and its end in the window.
+    expect(
+      Math.abs(record.endpoints['rest.conversations']!.count - record.iterations.completed),
+    ).toBeLessThanOrEqual(1);
+    // The per-second series covers the window (10 s and k6's few seconds of graceful stop), not the 5 s
+    // before it; the window starts 5 s after k6's load (its first request), however long k6's start took.
+    const series = JSON.parse(readFileSync(join(dir, RUN_FILES.series), 'utf8')) as SeriesSample[];
+    expect(series.length).toBeGreaterThanOrEqual(10);
+    expect(series.length).toBeLessThanOrEqual(12);
+    expect(from - Math.min(...times)).toBeGreaterThan(4000);
+    expect(from - Math.min(...times)).toBeLessThan(5500);
     expect(record.sync?.mode).toBe('full');
     expect(record.sync!.queriesPerSync).toBeGreaterThanOrEqual(10 * delta.record.sync!.queriesPerSync!);
     expect(record.sync!.requestsPerSync).toBeGreaterThan(profile.conversationsPerUser.mean / 2);

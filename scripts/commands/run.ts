@@ -63,7 +63,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('warmup', {
         type: 'string',
         default: '0',
-        describe: 'the same load first, left out of the record (10, 10s, 1m)',
+        describe: 'first seconds of the same k6 run, left out of the record (10, 10s, 1m)',
       })
       .option('database-url', {
         type: 'string',

@@ -43,11 +43,15 @@ export interface RunParts {
   /** Ctrl-C stopped the load after `ranSeconds` (the planned duration otherwise). */
   interrupted: boolean;
   ranSeconds: number;
+  /** Epoch ms the measured window started (after the warm-up): second 0 of the series. */
+  originMs: number;
 }
 
 /**
  * The run record (core/run-record.ts) from what was measured: load-generator saturation, threshold
  * results, the knee of a ramp and the exit status are decided here, and the record is validated.
+ * Thresholds are judged on the merged samples of the measured window, never by k6's exit code 99
+ * (k6 judges the whole run, the warm-up too); another k6 exit code is the record's exit status.
  */
 export function assembleRecord(parts: RunParts): RunRecord {
   const { options, run, merged, notes, cpu } = parts;
@@ -67,6 +71,10 @@ export function assembleRecord(parts: RunParts): RunRecord {
   );
   const thresholdsOk = Object.values(thresholds).every((t) => t.ok);
   const k6Failed = parts.codes.find((c) => c !== 0 && c !== 99);
+  if (thresholdsOk && parts.codes.includes(99))
+    notes.push(
+      'k6 judged a threshold failed over its whole run, warm-up included; the measured window meets them all',
+    );
   let knee: RunRecord['knee'];
   if (run.scenario === 'ramp-to-knee') {
     const env = parts.plan.env;
@@ -91,6 +99,7 @@ export function assembleRecord(parts: RunParts): RunRecord {
     git: gitInfo(ROOT),
     startedAt: parts.started.toISOString(),
     endedAt: parts.ended.toISOString(),
+    measuredFrom: new Date(parts.originMs).toISOString(),
     durationSeconds: parts.ranSeconds,
     ...(run.warmupSeconds > 0 ? { warmupSeconds: run.warmupSeconds } : {}),
     endpoints: merged.endpoints,
@@ -119,8 +128,9 @@ export interface RunResult {
 }
 
 /**
- * Merges the segments' raw outputs (and keeps them as one k6.json.gz in the run folder), builds the
- * per-second series, the sync work and the fault outcome, and assembles the record.
+ * Merges the segments' raw outputs from the measured window's start on (and keeps them whole, warm-up
+ * included, as one k6.json.gz in the run folder), builds the per-second series, the sync work and the
+ * fault outcome, and assembles the record.
  */
 export async function recordOfRun(
   parts: Omit<
@@ -136,6 +146,7 @@ export async function recordOfRun(
     | 'notMeasured'
     | 'interrupted'
     | 'ranSeconds'
+    | 'originMs'
   >,
   measured: Measurement,
   thresholds: Threshold[],
@@ -191,6 +202,7 @@ export async function recordOfRun(
     notMeasured,
     interrupted: measured.interrupted,
     ranSeconds: measured.ranSeconds,
+    originMs,
   });
   return { record, series, latency: merged.latency };
 }

@@ -20,10 +20,14 @@ async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-/** Injects `fault` at 40% of the run; lasting faults end at 60%. Details go into `info`. */
+/**
+ * Injects `fault` at 40% of the measured window that starts at `originMs` (epoch ms, after the
+ * warm-up); lasting faults end at 60%. Details go into `info`.
+ */
 export async function injectFault(
   fault: FaultName,
   durationSeconds: number,
+  originMs: number,
   db: ResolvedDatabase,
   proxy: TcpProxy | undefined,
   info: Record<string, unknown>,
@@ -37,7 +41,7 @@ export async function injectFault(
     info.lengthSeconds = durationSeconds;
     return; // the target was started with --slow-query-ms: slow reads all run long
   }
-  await sleep(at * 1000 + 1000); // k6 needs about a second to start its VUs
+  await sleep(originMs + at * 1000 - Date.now());
   if (fault === 'connections-cut') {
     info.terminated = await cutConnections(db.url);
     log(`fault: cut ${info.terminated} database connections`);

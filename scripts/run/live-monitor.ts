@@ -7,47 +7,64 @@ import { LiveTally } from './live-tally.ts';
 
 /** Options of {@link startLiveMonitor}. */
 export interface LiveMonitorOptions {
-  /** The measured k6 processes (started with `liveOutput` when `onSnapshot` is set). */
+  /** The run's k6 processes (started with `liveOutput` when `onSnapshot` is set). */
   processes: readonly K6Process[];
-  /** The collector's newest server sample. */
+  /** The collector's newest server sample (undefined before the measured window). */
   latest(): ServerSample | undefined;
   offeredPerSecond: number;
+  /** Seconds of the measured window. */
   totalSeconds: number;
-  /** Epoch ms the measured load started. */
-  originMs: number;
-  /** Called once a second with the run so far; omit for no live line. */
+  /** Called once a second with the measured window so far; omit for no live line. */
   onSnapshot?: ((snapshot: LiveSnapshot) => void) | undefined;
   /** Ctrl-C: each k6 process gets SIGINT (k6 stops its VUs and flushes its output). */
   signal?: AbortSignal | undefined;
 }
 
-/** Follows a run while k6 runs: the live snapshot once a second, and k6 stopped on interrupt. */
-export function startLiveMonitor(options: LiveMonitorOptions): { stop(): void } {
+/** A running {@link startLiveMonitor}. */
+export interface LiveMonitor {
+  /** The measured window starts at `originMs` (epoch ms): the live line counts and ticks from there. */
+  begin(originMs: number): void;
+  stop(): void;
+}
+
+/**
+ * Follows a run from k6's spawn: Ctrl-C stops k6 at any time (warm-up included); k6's streamed output
+ * is read throughout, and the live snapshot is given once a second from the measured window's start.
+ */
+export function startLiveMonitor(options: LiveMonitorOptions): LiveMonitor {
   const unhook = onAbort(options.signal, () => {
     for (const p of options.processes) if (p.child.exitCode === null) p.child.kill('SIGINT');
   });
   const onSnapshot = options.onSnapshot;
-  if (!onSnapshot) return { stop: unhook };
-  const tally = new LiveTally();
+  if (!onSnapshot) return { begin: () => {}, stop: unhook };
+  // Read from the spawn (an unread stdout would fill its pipe and stall k6); counted from the window.
+  let tally: LiveTally | undefined;
   options.processes.forEach((p, i) => {
     if (!p.child.stdout) return;
     createInterface({ input: p.child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) =>
-      tally.addLine(line, i),
+      tally?.addLine(line, i),
     );
   });
-  const snapshot = (): LiveSnapshot => {
-    const server = options.latest();
-    return {
-      elapsedSeconds: Math.min(options.totalSeconds, (Date.now() - options.originMs) / 1000),
-      totalSeconds: options.totalSeconds,
-      offeredPerSecond: options.offeredPerSecond,
-      client: tally.totals(),
-      pool: server?.pool ?? null,
-      upstream: server?.upstream ?? null,
-    };
-  };
-  const timer = setInterval(() => onSnapshot(snapshot()), 1000);
+  let timer: NodeJS.Timeout | undefined;
   return {
+    begin(originMs) {
+      const counting = new LiveTally(originMs);
+      tally = counting;
+      const snapshot = (): LiveSnapshot => {
+        const server = options.latest();
+        return {
+          elapsedSeconds: Math.min(options.totalSeconds, Math.max(0, (Date.now() - originMs) / 1000)),
+          totalSeconds: options.totalSeconds,
+          offeredPerSecond: options.offeredPerSecond,
+          client: counting.totals(),
+          pool: server?.pool ?? null,
+          upstream: server?.upstream ?? null,
+        };
+      };
+      timer = setInterval(() => {
+        if (Date.now() >= originMs) onSnapshot(snapshot());
+      }, 1000);
+    },
     stop() {
       clearInterval(timer);
       unhook();

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyBuckets, LiveTally } from './live-tally.ts';
 
-const point = (metric: string, value: number, tags: Record<string, string> = {}): string =>
-  JSON.stringify({ metric, type: 'Point', data: { time: '2026-12-01T14:24:49.179101391Z', value, tags } });
+const point = (
+  metric: string,
+  value: number,
+  tags: Record<string, string> = {},
+  time = '2026-12-01T14:24:49.179101391Z',
+): string => JSON.stringify({ metric, type: 'Point', data: { time, value, tags } });
 
 describe('LatencyBuckets', () => {
   it('p95 of 1..1000 ms is 950 within the 1% bucket width', () => {
@@ -47,5 +51,25 @@ describe('LiveTally', () => {
     expect(p95ByEndpoint['api.message']).toBeLessThanOrEqual(30.3);
     expect(p95ByEndpoint['rest.conversations']).toBeGreaterThanOrEqual(20);
     expect(p95ByEndpoint['rest.conversations']).toBeLessThanOrEqual(20.2);
+  });
+
+  it('counts nothing sampled before its start (the warm-up)', () => {
+    // Window from 14:24:50.000Z: the samples at 49.999 are the warm-up's, those at 50.000 the window's.
+    const t = new LiveTally(Date.parse('2026-12-01T14:24:50Z'));
+    t.addLine(point('iterations', 1, {}, '2026-12-01T14:24:49.999Z'));
+    t.addLine(point('http_req_duration', 500, { name: 'e', status: '500' }, '2026-12-01T14:24:49.999Z'));
+    t.addLine(point('dropped_iterations', 2, {}, '2026-12-01T14:24:49.5Z'));
+    t.addLine(point('iterations', 1, {}, '2026-12-01T14:24:50Z'));
+    t.addLine(point('http_req_duration', 10, { name: 'e', status: '200' }, '2026-12-01T14:24:50.000001Z'));
+    const { p95ByEndpoint, ...counts } = t.totals();
+    expect(counts).toEqual({
+      iterations: 1,
+      requests: 1,
+      errors: 0,
+      status429: 0,
+      droppedIterations: 0,
+      vus: 0,
+    });
+    expect(p95ByEndpoint.e).toBeLessThanOrEqual(10.1);
   });
 });

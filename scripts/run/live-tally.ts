@@ -1,3 +1,5 @@
+import { parseK6Time } from '../k6/raw-output.ts';
+
 // Counts what k6's streamed JSON output (`--out json=-`, one object per line) says so far, for the live
 // line of a run. Only the few metrics the line shows are parsed; every other line is skipped by a
 // substring test, so the runner's CPU stays small beside k6's.
@@ -48,8 +50,13 @@ export interface ClientTotals {
 
 const WANTED = /"metric":"(http_req_duration|iterations|dropped_iterations|vus)","type":"Point"/;
 
-/** The running tally of one run's k6 processes (each feeds its own lines; VUs add up across them). */
+/**
+ * The running tally of one run's k6 processes (each feeds its own lines; VUs add up across them),
+ * from `fromMs` on: samples of the warm-up before it are not counted.
+ */
 export class LiveTally {
+  constructor(private readonly fromMs = Number.NEGATIVE_INFINITY) {}
+
   private iterations = 0;
   private requests = 0;
   private errors = 0;
@@ -62,12 +69,13 @@ export class LiveTally {
   addLine(line: string, source = 0): void {
     const m = WANTED.exec(line);
     if (!m) return;
-    let point: { data?: { value?: number; tags?: Record<string, string> | null } };
+    let point: { data?: { time?: string; value?: number; tags?: Record<string, string> | null } };
     try {
       point = JSON.parse(line);
     } catch {
       return; // a line cut by a stop: the record reads the complete file, not this stream
     }
+    if (point.data?.time !== undefined && parseK6Time(point.data.time) < this.fromMs) return;
     const value = point.data?.value ?? 0;
     const tags = point.data?.tags ?? {};
     switch (m[1]) {

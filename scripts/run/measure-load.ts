@@ -4,6 +4,7 @@ import { healthy } from './health-probe.ts';
 import { injectFault } from './inject-fault.ts';
 import { type PreparedLoad, startSegments } from './k6-load.ts';
 import { startLiveMonitor } from './live-monitor.ts';
+import { awaitLoadStart, awaitWindowStart, stopAll } from './measured-window.ts';
 import { machineInfo } from './record.ts';
 import { type RunCpuResult, startRunCpuWatch } from './run-cpu-watch.ts';
 import type { RunOptions } from './run-options.ts';
@@ -13,14 +14,14 @@ import type { ValidRun } from './validate-run.ts';
 
 /** What the measured load left behind, before it is merged into a run record. */
 export interface Measurement {
-  /** When k6 started (ms since epoch): second 0 of every series. */
+  /** When the measured window started (ms since epoch): second 0 of every series, after the warm-up. */
   originMs: number;
   ended: Date;
-  /** k6's raw outputs, one per segment, and its exit codes. */
+  /** k6's raw outputs, one per segment (warm-up included: samples before originMs), and its exit codes. */
   rawFiles: string[];
   codes: number[];
   cpu: RunCpuResult;
-  /** The target's /metrics and the database, sampled every second. */
+  /** The target's /metrics and the database, sampled every second of the window. */
   server: Awaited<ReturnType<Collector['stop']>>;
   statements: { before: StatementTotals | null; after: StatementTotals | null };
   database: ReturnType<typeof databaseActivityBetween>;
@@ -32,12 +33,15 @@ export interface Measurement {
   faultInfo: Record<string, unknown>;
   /** Ctrl-C stopped the load early: the figures cover `ranSeconds`, not the planned duration. */
   interrupted: boolean;
+  /** Seconds of the measured window that ran (from originMs; the planned duration unless interrupted). */
   ranSeconds: number;
 }
 
 /**
- * The measured load: database totals before, the collector and CPU sampling, k6's segments with the
- * fault injected beside them, then everything stopped and read again after.
+ * The load: one k6 run (K segments) of warm-up + window; when the warm-up ends (W s after k6 started
+ * its load) the database totals are read, the collector and CPU sampling start and the fault's clock
+ * runs; after k6 everything is stopped and read again. Ctrl-C or a k6 exit during the warm-up: no
+ * measurement (InterruptedError or Error).
  */
 export async function measureLoad(
   load: PreparedLoad,
@@ -49,29 +53,49 @@ export async function measureLoad(
   live: Pick<RunOptions, 'progress' | 'signal'> = {},
 ): Promise<Measurement> {
   const db = held.db;
-  const before = db ? await statementTotals(db.url, db.source === 'embedded') : null;
-  const countersBefore = db ? await readDatabaseCounters(db.url) : null;
-  // A deployment's /metrics is read too when it has one; what it lacks is named in notMeasured.
-  const collector = await startCollector({ metricsUrl: load.env.BASE_URL, databaseUrl: db?.url });
-  const cpuWatch = await startRunCpuWatch(machineInfo().cores, held.target?.child.pid, db?.url);
-  const originMs = Date.now();
+  // The harness's own server preloads pg_stat_statements: its extension is created before the load.
+  if (db?.source === 'embedded') await statementTotals(db.url, true);
   const { rawFiles, processes } = startSegments(load, run.segments, work, live.progress !== undefined);
+  let collector: Collector | undefined;
   const monitor = startLiveMonitor({
     processes,
-    latest: collector.latest,
+    latest: () => collector?.latest(),
     offeredPerSecond: load.targetRate,
     totalSeconds: durationSeconds,
-    originMs,
     onSnapshot: live.progress,
     signal: live.signal,
   });
-  cpuWatch.watchLoadGenerator(processes);
   log(
-    `k6 ${run.scenario}: ${run.segments} process(es), ${load.targetRate.toFixed(3)} iterations/s for ${durationSeconds} s`,
+    `k6 ${run.scenario}: ${run.segments} process(es), ${load.targetRate.toFixed(3)} iterations/s, ` +
+      (run.warmupSeconds > 0 ? `${run.warmupSeconds} s of warm-up (left out), then ` : '') +
+      `${durationSeconds} s measured`,
   );
+  let originMs: number;
+  try {
+    originMs = (await awaitLoadStart(processes, live.signal)) + run.warmupSeconds * 1000;
+    monitor.begin(originMs);
+    await awaitWindowStart(originMs, processes, live.signal);
+  } catch (error) {
+    monitor.stop();
+    throw error;
+  }
+  // The window starts: everything below measures it, not the warm-up (read together: within ms).
+  const [before, countersBefore, started, cpuWatch] = await Promise.all([
+    db ? statementTotals(db.url) : null,
+    db ? readDatabaseCounters(db.url) : null,
+    // A deployment's /metrics is read too when it has one; what it lacks is named in notMeasured.
+    startCollector({ metricsUrl: load.env.BASE_URL, databaseUrl: db?.url }),
+    startRunCpuWatch(machineInfo().cores, held.target?.child.pid, db?.url),
+  ]).catch(async (error: unknown) => {
+    monitor.stop();
+    await stopAll(processes);
+    throw error;
+  });
+  collector = started;
+  cpuWatch.watchLoadGenerator(processes);
   const faultInfo: Record<string, unknown> = {};
   const faultTask = run.fault
-    ? injectFault(run.fault, durationSeconds, db!, held.proxy, faultInfo, log)
+    ? injectFault(run.fault, durationSeconds, originMs, db!, held.proxy, faultInfo, log)
     : undefined;
   const codes = await Promise.all(processes.map((p) => p.done));
   monitor.stop();

@@ -50,8 +50,8 @@ export interface RunOptions {
   profile: Profile;
   durationSeconds: number;
   /**
-   * Seconds of the same load run first and left out of every figure (the target's JIT, its pool's
-   * connections and their caches warm up); default 0.
+   * The first seconds of the same k6 run, left out of every figure (the target's JIT, its pool's
+   * connections and their caches warm up; k6's own start is behind); default 0.
    */
   warmupSeconds?: number;
   databaseUrl?: string | undefined;

@@ -5,7 +5,7 @@ import { isUsageError, UsageError } from '../../core/usage-error.ts';
 import { resolveK6 } from '../k6/binary.ts';
 import { recordOfRun } from './assemble-record.ts';
 import { throwIfInterrupted } from './interrupt.ts';
-import { prepareLoad, warmUp } from './k6-load.ts';
+import { prepareLoad } from './k6-load.ts';
 import { measureLoad } from './measure-load.ts';
 import { planScenario } from './plan.ts';
 import { defaultOutDir, type RunOptions } from './run-options.ts';
@@ -25,8 +25,9 @@ export {
 
 /**
  * Runs one scenario end to end and writes its run record (core/run-record.ts): seeds when needed,
- * starts the target and upstream stub as child processes, runs k6 (K segments), samples the server
- * every second, injects the fault, checks integrity, and returns the folder and the record.
+ * starts the target and upstream stub as child processes, runs k6 (K segments) for the warm-up and
+ * the measured window in one run, samples the server every second of the window, injects the fault,
+ * checks integrity, and returns the folder and the record.
  */
 export async function runScenario(options: RunOptions): Promise<{ dir: string; record: RunRecord }> {
   const environment = options.environment ?? {};
@@ -38,7 +39,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
   const dir = resolve(options.outDir ?? defaultOutDir(run.scenario, users, policy.name, started));
   if (existsSync(join(dir, RUN_FILES.record)))
     throw new UsageError('--out', `${dir} already holds a run record`);
-  const plan = planScenario(run.scenario, run.profile, policy, users, durationSeconds);
+  const plan = planScenario(run.scenario, run.profile, policy, users, durationSeconds, run.warmupSeconds);
   const work = join(dir, 'work');
   const existed = existsSync(dir);
   const held: HeldResources = {};
@@ -53,11 +54,7 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
     held.tokens = await writeUsersWithTokens(target.usersCsv, target.jwtSecret, ttlSeconds);
     const env = { ...plan.env, BASE_URL: target.baseUrl, USERS_CSV: held.tokens.csv };
     const load = await prepareLoad(k6, run.scenario, work, env, target.anonKey);
-    if (run.warmupSeconds > 0) {
-      log(`warm-up: ${run.scenario} for ${run.warmupSeconds} s (not measured)`);
-      await warmUp(load, run.warmupSeconds, work, options.signal);
-    }
-    throwIfInterrupted(options.signal, 'interrupted before the measured run: no run record written');
+    throwIfInterrupted(options.signal, 'interrupted before the load: no run record written');
     const measured = await measureLoad(load, run, durationSeconds, held, work, log, options);
     const { record, series, latency } = await recordOfRun(
       { dir, options, run, plan, baseUrl: target.baseUrl, started, load, notes: [] },
