@@ -12,7 +12,8 @@
 //      predictRun: its traffic, k6's VU bound) and prints measured vs predicted with PASS/FAIL against
 //      the goals (knee-judge.ts): at 0.6-0.9K p95 within 25 % and throughput within 3 %; at 1.1K
 //      saturation measured and the named bottleneck the busiest resource; below K it also prints, not as
-//      the verdict, each level's p95 without its windows' first 4 s (settled-p95.ts).
+//      the verdict, each level's p95 without its windows' first 4 s (settled-p95.ts: since the warm-up
+//      and the window are one k6 run, a check that the window is settled).
 // Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 1500,3000,4500
 //   --fit-launch-mix 300,600,900  --seconds 60  --warmup 10  --replicates 2  --knee N (use N as K instead
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
@@ -32,7 +33,7 @@ import pg from 'pg';
 import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
-import type { LoadedRun } from '../../core/run-record.ts';
+import { type LoadedRun, RUN_FILES } from '../../core/run-record.ts';
 import type { ValidationLevel } from '../../simulator/index.ts';
 import {
   calibrate,
@@ -321,7 +322,13 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
     if (f < 1) {
       const settled = await Promise.all(
         runs.map(async (r) =>
-          settledP95(await readDurations(join(r.dir, 'samples', 'k6.json.gz')), SETTLE_S),
+          settledP95(
+            await readDurations(
+              join(r.dir, RUN_FILES.rawK6),
+              r.record.measuredFrom === undefined ? undefined : Date.parse(r.record.measuredFrom),
+            ),
+            SETTLE_S,
+          ),
         ),
       );
       const line = Object.keys(level.measured.p95Ms)

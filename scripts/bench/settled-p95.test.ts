@@ -1,5 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { settledP95 } from './settled-p95.ts';
+import { LOAD_START_MS, WINDOW_START_MS, warmupRawLines } from '../../test/support/warmup-raw-output.ts';
+import { readDurations, settledP95 } from './settled-p95.ts';
 
 describe("a run's p95 without its first seconds", () => {
   it('leaves out the samples before the settle time, per endpoint (hand-worked)', () => {
@@ -11,5 +16,23 @@ describe("a run's p95 without its first seconds", () => {
     const burst = [...samples, ...[0, 1, 2, 3].map((s) => ({ t: s * 1000 + 500, endpoint: 'e', ms: 100 }))];
     expect(settledP95(burst, 4)).toEqual(settledP95(samples, 4));
     expect(settledP95(burst, 0).e).toBeGreaterThan(50);
+  });
+});
+
+describe('the durations of a raw output with a warm-up', () => {
+  it("are timed from the window's start, the warm-up's left out", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'atlas-settled-')), 'k6.json.gz');
+    writeFileSync(file, gzipSync(warmupRawLines().join('\n') + '\n'));
+    // The window's request i (1..20 ms) at (i - 1)·0.5 s; after 4 s, requests 9..20: p95 9 + 0.95·11.
+    const window = await readDurations(file, WINDOW_START_MS);
+    expect(window).toHaveLength(20);
+    expect(window[0]).toEqual({ t: 0, endpoint: 'rest.conversations', ms: 1 });
+    expect(settledP95(window, 4)['rest.conversations']).toBeCloseTo(19.45, 9);
+    // Without the origin (an older record): from the first sample, the warm-up's 100-300 ms included.
+    // The first request is 1 s after the load's start, the window's first 9 s after it.
+    const whole = await readDurations(file);
+    expect(whole).toHaveLength(23);
+    expect(whole[0]).toEqual({ t: 0, endpoint: 'rest.conversations', ms: 100 });
+    expect(whole.find((d) => d.ms === 1)!.t).toBe(WINDOW_START_MS - (LOAD_START_MS + 1000));
   });
 });
