@@ -232,4 +232,26 @@ describe("the measured window's cut of one k6 run with a warm-up", () => {
     });
     expect([whole.iterations.completed, whole.maxVUs, whole.series.length]).toEqual([23, 50, 20]);
   });
+
+  it('cuts each segment at its own start: one that started its load 0.3 s later keeps its own 10 s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-cut-'));
+    writeFileSync(join(dir, 'k6-0.json'), warmupRawLines().join('\n') + '\n');
+    writeFileSync(join(dir, 'k6-1.json'), warmupRawLines(300).join('\n') + '\n');
+    const files = [join(dir, 'k6-0.json'), join(dir, 'k6-1.json')];
+    const merged = await mergeRawOutputs(files, thresholds, WINDOW_START_MS, [
+      WINDOW_START_MS,
+      WINDOW_START_MS + 300,
+    ]);
+    // Each segment's 20 window requests: 1, 1, 2, 2, ..., 20, 20; p95 at rank 1 + 0.95·39 = 38.05 of 40:
+    // 19 + 0.05·(20 - 19) = 19.05.
+    const e = merged.endpoints['rest.conversations']!;
+    expect([e.count, e.max]).toEqual([40, 20]);
+    expect(e.p95).toBeCloseTo(19.05, 9);
+    expect(merged.iterations).toMatchObject({ completed: 40, dropped: 4 });
+    expect([merged.maxVUs, merged.peakVUs]).toEqual([14, 10]);
+    // Cut at the first segment's start only, the second's last warm-up request (300 ms, 0.299 s into
+    // the window) would count: 41 requests.
+    const once = await mergeRawOutputs(files, thresholds, WINDOW_START_MS);
+    expect(once.endpoints['rest.conversations']!.count).toBe(41);
+  });
 });

@@ -6,7 +6,8 @@ import { compare, type Threshold, ThresholdSink } from './thresholds.ts';
 // Reduces one or more k6 raw outputs (one per execution segment or runner) to what a run record holds:
 // per-endpoint summaries and per-second series with exact percentiles over the union of all samples,
 // iterations and dropped iterations summed, thresholds judged on the merged data. Given the measured
-// window's start, every sample before it (the warm-up of the same k6 run) is left out of all of that.
+// window's start, every sample before it (the warm-up of the same k6 run) is left out of all of that;
+// each segment may have its own start (its load started a little later), its samples cut there.
 
 /** Per-second client-side view: requests and per-endpoint count, p50, p95 and errors. */
 export interface ClientSecond {
@@ -112,10 +113,13 @@ export class RawAggregator {
    * @param startMs the measured window's start (epoch ms): samples before it (the warm-up) are left
    *   out of every figure and threshold, and per-second buckets count from it; default: the first
    *   sample, nothing left out.
+   * @param sourceStartMs the window's start of each source (segment), where it is later than
+   *   `startMs`: that source's samples before it are left out too.
    */
   constructor(
     private readonly thresholds: Threshold[] = [],
     private readonly startMs?: number,
+    private readonly sourceStartMs: readonly number[] = [],
   ) {
     const seen = new Map<string, ThresholdSink>();
     for (const t of thresholds) {
@@ -154,7 +158,8 @@ export class RawAggregator {
       const id = p.metadata?.message_id;
       if (id) this.acked.add(id);
     }
-    if (this.startMs !== undefined && p.time < this.startMs) return;
+    const cut = Math.max(this.startMs ?? Number.NEGATIVE_INFINITY, this.sourceStartMs[source] ?? 0);
+    if (p.time < cut) return;
     if (p.time < this.firstMs) this.firstMs = p.time;
     if (p.time > this.lastMs) this.lastMs = p.time;
     for (const sink of this.sinks) if (sink.matches(p)) sink.add(p.value);
@@ -293,14 +298,16 @@ function guessType(metric: string): MetricType {
 
 /**
  * Reads and merges raw outputs (one per segment or runner) into one view; with `startMs` (the measured
- * window's start) only the samples at or after it count (see {@link RawAggregator}).
+ * window's start) only the samples at or after it count, and at or after `fileStartMs[i]` in file i
+ * (see {@link RawAggregator}).
  */
 export async function mergeRawOutputs(
   files: string[],
   thresholds: Threshold[] = [],
   startMs?: number,
+  fileStartMs: readonly number[] = [],
 ): Promise<MergedK6> {
-  const aggregator = new RawAggregator(thresholds, startMs);
+  const aggregator = new RawAggregator(thresholds, startMs, fileStartMs);
   for (const [i, file] of files.entries()) {
     for await (const line of readRawOutput(file)) aggregator.add(line, i);
   }

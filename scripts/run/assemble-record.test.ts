@@ -34,6 +34,7 @@ async function recordOf(threshold: string, code: number) {
   };
   const measured: Measurement = {
     originMs: WINDOW_START_MS,
+    segmentStartsMs: [WINDOW_START_MS],
     ended: new Date(WINDOW_START_MS + 11_000),
     rawFiles: [raw],
     codes: [code],

@@ -152,7 +152,7 @@ export async function recordOfRun(
   thresholds: Threshold[],
 ): Promise<RunResult> {
   const { originMs, rawFiles, server, cpu } = measured;
-  const merged = await mergeRawOutputs(rawFiles, thresholds, originMs);
+  const merged = await mergeRawOutputs(rawFiles, thresholds, originMs, measured.segmentStartsMs);
   await gzipConcat(rawFiles, join(parts.dir, RUN_FILES.rawK6));
   const series = withCpuSeries(
     buildSeries(merged.series, server.samples, originMs),

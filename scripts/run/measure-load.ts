@@ -4,7 +4,7 @@ import { healthy } from './health-probe.ts';
 import { injectFault } from './inject-fault.ts';
 import { type PreparedLoad, startSegments } from './k6-load.ts';
 import { startLiveMonitor } from './live-monitor.ts';
-import { awaitLoadStart, awaitWindowStart, stopAll } from './measured-window.ts';
+import { awaitLoadStarts, awaitWindowStart, stopAll } from './measured-window.ts';
 import { machineInfo } from './record.ts';
 import { type RunCpuResult, startRunCpuWatch } from './run-cpu-watch.ts';
 import type { RunOptions } from './run-options.ts';
@@ -16,6 +16,8 @@ import type { ValidRun } from './validate-run.ts';
 export interface Measurement {
   /** When the measured window started (ms since epoch): second 0 of every series, after the warm-up. */
   originMs: number;
+  /** Each segment's window start (its load start + W; the first is originMs): its samples count from there. */
+  segmentStartsMs: number[];
   ended: Date;
   /** k6's raw outputs, one per segment (warm-up included: samples before originMs), and its exit codes. */
   rawFiles: string[];
@@ -70,9 +72,12 @@ export async function measureLoad(
       (run.warmupSeconds > 0 ? `${run.warmupSeconds} s of warm-up (left out), then ` : '') +
       `${durationSeconds} s measured`,
   );
+  let segmentStartsMs: number[];
   let originMs: number;
   try {
-    originMs = (await awaitLoadStart(processes, live.signal)) + run.warmupSeconds * 1000;
+    const marks = await awaitLoadStarts(processes, live.signal);
+    segmentStartsMs = marks.map((m) => m + run.warmupSeconds * 1000);
+    originMs = Math.min(...segmentStartsMs);
     monitor.begin(originMs);
     await awaitWindowStart(originMs, processes, live.signal);
   } catch (error) {
@@ -111,6 +116,7 @@ export async function measureLoad(
   const targetHealthy = held.target ? await healthy(held.target.url) : null;
   return {
     originMs,
+    segmentStartsMs,
     ended: new Date(),
     rawFiles,
     codes,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { K6Process } from '../k6/run-k6.ts';
 import { InterruptedError } from './interrupt.ts';
-import { awaitLoadStart, awaitWindowStart } from './measured-window.ts';
+import { awaitLoadStarts, awaitWindowStart } from './measured-window.ts';
 
 /** A stand-in k6 process: started its load at `mark` (null: never), ends on SIGINT or on `exit`. */
 function fakeK6(mark: number | null): K6Process & { signals: string[]; exit(code: number): void } {
@@ -34,14 +34,14 @@ function fakeK6(mark: number | null): K6Process & { signals: string[]; exit(code
 }
 
 describe("the measured window's start", () => {
-  it('is timed from the last segment to start its load', async () => {
-    expect(await awaitLoadStart([fakeK6(1000), fakeK6(1300)], undefined)).toBe(1300);
+  it("waits for every segment's load start", async () => {
+    expect(await awaitLoadStarts([fakeK6(1300), fakeK6(1000)], undefined)).toEqual([1300, 1000]);
   });
 
   it('a k6 that ends before its load starts: the others stopped, an error naming its log', async () => {
     const early = fakeK6(null);
     const other = fakeK6(1000);
-    const waiting = awaitLoadStart([other, early], undefined);
+    const waiting = awaitLoadStarts([other, early], undefined);
     early.exit(107);
     await expect(waiting).rejects.toThrow(
       'k6 (segment 1) exited with 107 before the load started (see work/k6-1.log)',

@@ -3,8 +3,9 @@ import { InterruptedError, onAbort } from './interrupt.ts';
 
 // The measured window of a run starts `--warmup` seconds after k6 started its load (one k6 run holds
 // both): the warm-up is timed from the load's start mark (scripts/k6/load-start.ts), not from the
-// spawn, so however long k6 took to initialise its VUs the window is the run's last D seconds. With
-// K segments (all spawned together) the window starts W seconds after the last of them started.
+// spawn, so however long k6 took to initialise its VUs the window is the run's last D seconds. K
+// segments are spawned together but start their load a few hundred ms apart (their VUs initialise on
+// the same cores): each segment's window starts W s after its own mark, the run's at the first of them.
 
 /** Why the wait for the window ended early: Ctrl-C, or a k6 process that ended. */
 type Stop = { kind: 'aborted' } | { kind: 'ended'; index: number; code: number };
@@ -46,23 +47,24 @@ async function raceStop<T>(
 }
 
 /**
- * Epoch ms the load started: the latest start mark of the k6 processes. Ctrl-C first: k6 is stopped
- * and {@link InterruptedError} thrown (no record); a process ending first: the others stopped, Error.
+ * Epoch ms each k6 process started its load (its start mark), once all have. Ctrl-C first: k6 is
+ * stopped and {@link InterruptedError} thrown (no record); a process ending first: the others stopped,
+ * Error.
  */
-export async function awaitLoadStart(
+export async function awaitLoadStarts(
   processes: readonly K6Process[],
   signal: AbortSignal | undefined,
-): Promise<number> {
+): Promise<number[]> {
   const marks = Promise.all(processes.map((p) => p.loadStarted)).then((all) =>
     // A null mark: that process ended without starting; its `done` wins the race below.
-    all.every((m) => m !== null) ? Math.max(...all) : new Promise<number>(() => {}),
+    all.every((m) => m !== null) ? all : new Promise<number[]>(() => {}),
   );
   return raceStop(marks, processes, signal, 'before the load started');
 }
 
 /**
  * Waits until `originMs` (the measured window's start, after the warm-up); Ctrl-C or a k6 process
- * ending before it: as {@link awaitLoadStart}, and no record.
+ * ending before it: as {@link awaitLoadStarts}, and no record.
  */
 export async function awaitWindowStart(
   originMs: number,

@@ -22,8 +22,13 @@ function declare(name: string, type: string): string {
   return JSON.stringify({ type: 'Metric', metric: name, data: { name, type, contains: 'default' } });
 }
 
-/** The lines of the raw output (k6's `--out json` format), in time order. */
-export function warmupRawLines(): string[] {
+/**
+ * The lines of the raw output (k6's `--out json` format), in time order; `shiftMs` later for a segment
+ * whose load started that much after the first one's.
+ */
+export function warmupRawLines(shiftMs = 0): string[] {
+  const load = LOAD_START_MS + shiftMs;
+  const windowStart = WINDOW_START_MS + shiftMs;
   const lines = [
     declare('http_req_duration', 'trend'),
     declare('http_req_failed', 'rate'),
@@ -42,18 +47,18 @@ export function warmupRawLines(): string[] {
     if (status !== '200') lines.push(point('atlas_errors', ms, 1, { kind: '5xx', ...sync }));
   };
   // Warm-up: VUs 40 of 50, 5 iterations dropped, 3 slow 503s, the last 1 ms before the window.
-  lines.push(point('vus_max', LOAD_START_MS, 50));
-  lines.push(point('vus', LOAD_START_MS, 40));
-  lines.push(point('dropped_iterations', LOAD_START_MS + 2000, 5, sync));
-  lines.push(point('atlas_acked_messages', LOAD_START_MS + 3000, 1, {}, { message_id: 'm-warm' }));
-  request(LOAD_START_MS + 1000, 100, '503');
-  request(LOAD_START_MS + 5000, 200, '503');
-  request(WINDOW_START_MS - 1, 300, '503');
+  lines.push(point('vus_max', load, 50));
+  lines.push(point('vus', load, 40));
+  lines.push(point('dropped_iterations', load + 2000, 5, sync));
+  lines.push(point('atlas_acked_messages', load + 3000, 1, {}, { message_id: 'm-warm' }));
+  request(load + 1000, 100, '503');
+  request(load + 5000, 200, '503');
+  request(windowStart - 1, 300, '503');
   // Window: VUs 5 of 7, 2 dropped at 3 s, request i (1..20) of i ms at (i-1)·0.5 s; the 20th is a 500.
-  lines.push(point('vus_max', WINDOW_START_MS + 1000, 7));
-  lines.push(point('vus', WINDOW_START_MS + 1000, 5));
-  lines.push(point('dropped_iterations', WINDOW_START_MS + 3000, 2, sync));
-  lines.push(point('atlas_acked_messages', WINDOW_START_MS + 4000, 1, {}, { message_id: 'm-window' }));
-  for (let i = 1; i <= 20; i++) request(WINDOW_START_MS + (i - 1) * 500, i, i === 20 ? '500' : '200');
+  lines.push(point('vus_max', windowStart + 1000, 7));
+  lines.push(point('vus', windowStart + 1000, 5));
+  lines.push(point('dropped_iterations', windowStart + 3000, 2, sync));
+  lines.push(point('atlas_acked_messages', windowStart + 4000, 1, {}, { message_id: 'm-window' }));
+  for (let i = 1; i <= 20; i++) request(windowStart + (i - 1) * 500, i, i === 20 ? '500' : '200');
   return lines;
 }
