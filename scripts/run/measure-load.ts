@@ -41,8 +41,8 @@ export interface Measurement {
 
 /**
  * The load: one k6 run (K segments) of warm-up + window; when the warm-up ends (W s after k6 started
- * its load) the database totals are read, the collector and CPU sampling start and the fault's clock
- * runs; after k6 everything is stopped and read again. Ctrl-C or a k6 exit during the warm-up: no
+ * its load; without one, before k6 starts) the database totals are read, the collector and CPU
+ * sampling start and the fault's clock runs; after k6 everything is stopped and read again. Ctrl-C or a k6 exit during the warm-up: no
  * measurement (InterruptedError or Error).
  */
 export async function measureLoad(
@@ -57,6 +57,19 @@ export async function measureLoad(
   const db = held.db;
   // The harness's own server preloads pg_stat_statements: its extension is created before the load.
   if (db?.source === 'embedded') await statementTotals(db.url, true);
+  // What measures the window, read together (within ms): the database totals, the collector (a
+  // deployment's /metrics too when it has one; what it lacks is named in notMeasured), CPU sampling.
+  const startMeasuring = () =>
+    Promise.all([
+      db ? statementTotals(db.url) : null,
+      db ? readDatabaseCounters(db.url) : null,
+      startCollector({ metricsUrl: load.env.BASE_URL, databaseUrl: db?.url }),
+      startRunCpuWatch(machineInfo().cores, held.target?.child.pid, db?.url),
+    ]);
+  // Without a warm-up there is nothing to leave out: measuring starts before k6 does, so no request of
+  // the load's first moments (before the runner has read k6's start mark) escapes the counters.
+  const early = run.warmupSeconds === 0 ? startMeasuring() : undefined;
+  early?.catch(() => {});
   const { rawFiles, processes } = startSegments(load, run.segments, work, live.progress !== undefined);
   let collector: Collector | undefined;
   const monitor = startLiveMonitor({
@@ -82,20 +95,18 @@ export async function measureLoad(
     await awaitWindowStart(originMs, processes, live.signal);
   } catch (error) {
     monitor.stop();
+    // Measuring that had started before k6 stops with it (no record follows).
+    await early?.then(([, , c, w]) => Promise.all([c.stop(), w.stop()])).catch(() => {});
     throw error;
   }
-  // The window starts: everything below measures it, not the warm-up (read together: within ms).
-  const [before, countersBefore, started, cpuWatch] = await Promise.all([
-    db ? statementTotals(db.url) : null,
-    db ? readDatabaseCounters(db.url) : null,
-    // A deployment's /metrics is read too when it has one; what it lacks is named in notMeasured.
-    startCollector({ metricsUrl: load.env.BASE_URL, databaseUrl: db?.url }),
-    startRunCpuWatch(machineInfo().cores, held.target?.child.pid, db?.url),
-  ]).catch(async (error: unknown) => {
-    monitor.stop();
-    await stopAll(processes);
-    throw error;
-  });
+  // The window starts: everything below measures it, not the warm-up.
+  const [before, countersBefore, started, cpuWatch] = await (early ?? startMeasuring()).catch(
+    async (error: unknown) => {
+      monitor.stop();
+      await stopAll(processes);
+      throw error;
+    },
+  );
   collector = started;
   cpuWatch.watchLoadGenerator(processes);
   const faultInfo: Record<string, unknown> = {};
