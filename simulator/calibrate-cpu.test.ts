@@ -226,7 +226,6 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
   function contended(users: number): RunRecord {
     const seconds = 60;
     const conv = users / 300;
-    const rates = { 'rest.conversations': conv, 'rest.messages': conv * 50, 'rest.push': conv };
     const d = { 'rest.conversations': 0.9, 'rest.messages': 0.45, 'rest.push': 0.02 };
     const requests = conv * 52;
     const stmtSeconds = (conv * 0.9 + conv * 50 * 0.45 + conv * 0.02) / 1000;
@@ -242,47 +241,13 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
     const passesPerMs = (2 * requests + 0.02 / 0.05e-3) / 1000;
     const loopWait = (passesPerMs * 2 * pass * pass) / (2 * (1 - passesPerMs * pass));
     const measured = (e: keyof typeof d) => d[e] + (C * 0.6 * d[e]) / (2 - host) + loopWait;
-    const summary = (n: number, mean: number) => ({
-      count: Math.round(n * seconds),
-      errorRate: 0,
-      statuses: { '200': Math.round(n * seconds) },
-      mean,
-      p50: mean * 0.8,
-      p95: mean * 2,
-      p99: mean * 3,
-      max: mean * 4,
-    });
-    const window = 60;
-    const group = (cores: number, what: string) => ({
-      cpuSeconds: cores * window,
-      cpuPercentMean: cores * 100,
-      cpuPercentMax: cores * 150,
-      processes: what,
-    });
-    return syntheticRunRecord({
+    return fullSyncCpuRecord({
       id: `contended-${users}`,
-      scenario: 'full-sync',
       users,
-      durationSeconds: seconds,
-      // Time outside the database 1 ms for every endpoint: the target's CPU splits evenly (0.1 ms each).
-      endpoints: Object.fromEntries(
-        (Object.keys(d) as (keyof typeof d)[]).map((e) => [e, summary(rates[e], measured(e) + 1)]),
-      ),
-      iterations: { completed: 1, dropped: 0, rate: conv, targetRate: conv },
-      queryKinds: {
-        'select.conversations': { calls: conv * seconds, meanMs: measured('rest.conversations') },
-        'select.messages': { calls: conv * 50 * seconds, meanMs: measured('rest.messages') },
-        'insert.messages': { calls: conv * seconds, meanMs: measured('rest.push') },
-      },
-      loadGenerator: { cpuPercentMean: k6 * 100, cpuPercentMax: 50, saturated: false, maxVUs: 10 },
-      cpu: {
-        windowSeconds: window,
-        host: { cpuSeconds: host * window, cpuPercentMean: 0, cpuPercentMax: 0 },
-        target: group(target, 'target'),
-        database: group(database, 'postgres'),
-        loadGenerator: group(k6, 'k6'),
-        runner: null,
-      },
+      seconds,
+      conv,
+      statementMs: measured,
+      cores: { host, target, database, k6 },
     });
   }
 
@@ -314,7 +279,6 @@ describe('a one-core database on the fit runs (--db-cores 1, issue 12 item 6)', 
   function oneCore(users: number, dbCores: number | null = 1): RunRecord {
     const seconds = 60;
     const conv = users / 300;
-    const rates = { 'rest.conversations': conv, 'rest.messages': conv * 50, 'rest.push': conv };
     const d = { 'rest.conversations': 2.0, 'rest.messages': 1.0, 'rest.push': 0.05 };
     const requests = conv * 52;
     const stmtSeconds = (conv * 2.0 + conv * 50 * 1.0 + conv * 0.05) / 1000;
@@ -331,46 +295,14 @@ describe('a one-core database on the fit runs (--db-cores 1, issue 12 item 6)', 
     const passesPerMs = (2 * requests + 0.02 / 0.05e-3) / 1000;
     const loopWait = (passesPerMs * 2 * pass * pass) / (2 * (1 - passesPerMs * pass));
     const measured = (e: keyof typeof d) => d[e] + 0.8 * d[e] * Math.max(onDb, onHost) + loopWait;
-    const summary = (n: number, mean: number) => ({
-      count: Math.round(n * seconds),
-      errorRate: 0,
-      statuses: { '200': Math.round(n * seconds) },
-      mean,
-      p50: mean * 0.8,
-      p95: mean * 2,
-      p99: mean * 3,
-      max: mean * 4,
-    });
-    const group = (cores: number, what: string) => ({
-      cpuSeconds: cores * seconds,
-      cpuPercentMean: cores * 100,
-      cpuPercentMax: cores * 150,
-      processes: what,
-    });
-    return syntheticRunRecord({
+    return fullSyncCpuRecord({
       id: `one-core-${users}`,
-      scenario: 'full-sync',
       users,
-      durationSeconds: seconds,
+      seconds,
+      conv,
+      statementMs: measured,
+      cores: { host, target, database, k6 },
       machine: { cores: 2, memoryBytes: 1e9, cpuModel: 'synthetic', ...(dbCores ? { dbCores } : {}) },
-      endpoints: Object.fromEntries(
-        (Object.keys(d) as (keyof typeof d)[]).map((e) => [e, summary(rates[e], measured(e) + 1)]),
-      ),
-      iterations: { completed: 1, dropped: 0, rate: conv, targetRate: conv },
-      queryKinds: {
-        'select.conversations': { calls: conv * seconds, meanMs: measured('rest.conversations') },
-        'select.messages': { calls: conv * 50 * seconds, meanMs: measured('rest.messages') },
-        'insert.messages': { calls: conv * seconds, meanMs: measured('rest.push') },
-      },
-      loadGenerator: { cpuPercentMean: k6 * 100, cpuPercentMax: 50, saturated: false, maxVUs: 10 },
-      cpu: {
-        windowSeconds: seconds,
-        host: { cpuSeconds: host * seconds, cpuPercentMean: 0, cpuPercentMax: 0 },
-        target: group(target, 'target'),
-        database: group(database, 'postgres'),
-        loadGenerator: group(k6, 'k6'),
-        runner: null,
-      },
     });
   }
 
@@ -398,3 +330,63 @@ describe('a one-core database on the fit runs (--db-cores 1, issue 12 item 6)', 
     expect(unaware.demands['rest.messages']!.meanMs).toBeGreaterThan(1.3);
   });
 });
+
+/**
+ * A synthetic full-sync run record for the CPU calibration's tests: `conv` syncs/s of one conversations,
+ * 50 messages and one push request, each endpoint's latency its statement's time (`statementMs`) + 1 ms
+ * outside the database, and the host's, target's, database's and k6's cores as given.
+ */
+function fullSyncCpuRecord(run: {
+  id: string;
+  users: number;
+  seconds: number;
+  conv: number;
+  statementMs: (endpoint: 'rest.conversations' | 'rest.messages' | 'rest.push') => number;
+  cores: { host: number; target: number; database: number; k6: number };
+  machine?: RunRecord['machine'];
+}): RunRecord {
+  const { seconds, conv, statementMs: measured, cores } = run;
+  const rates = { 'rest.conversations': conv, 'rest.messages': conv * 50, 'rest.push': conv };
+  const summary = (n: number, mean: number) => ({
+    count: Math.round(n * seconds),
+    errorRate: 0,
+    statuses: { '200': Math.round(n * seconds) },
+    mean,
+    p50: mean * 0.8,
+    p95: mean * 2,
+    p99: mean * 3,
+    max: mean * 4,
+  });
+  const group = (c: number, what: string) => ({
+    cpuSeconds: c * seconds,
+    cpuPercentMean: c * 100,
+    cpuPercentMax: c * 150,
+    processes: what,
+  });
+  return syntheticRunRecord({
+    id: run.id,
+    scenario: 'full-sync',
+    users: run.users,
+    durationSeconds: seconds,
+    ...(run.machine ? { machine: run.machine } : {}),
+    // Time outside the database 1 ms for every endpoint: the target's CPU splits evenly.
+    endpoints: Object.fromEntries(
+      (Object.keys(rates) as (keyof typeof rates)[]).map((e) => [e, summary(rates[e], measured(e) + 1)]),
+    ),
+    iterations: { completed: 1, dropped: 0, rate: conv, targetRate: conv },
+    queryKinds: {
+      'select.conversations': { calls: conv * seconds, meanMs: measured('rest.conversations') },
+      'select.messages': { calls: conv * 50 * seconds, meanMs: measured('rest.messages') },
+      'insert.messages': { calls: conv * seconds, meanMs: measured('rest.push') },
+    },
+    loadGenerator: { cpuPercentMean: cores.k6 * 100, cpuPercentMax: 50, saturated: false, maxVUs: 10 },
+    cpu: {
+      windowSeconds: seconds,
+      host: { cpuSeconds: cores.host * seconds, cpuPercentMean: 0, cpuPercentMax: 0 },
+      target: group(cores.target, 'target'),
+      database: group(cores.database, 'postgres'),
+      loadGenerator: group(cores.k6, 'k6'),
+      runner: null,
+    },
+  });
+}
