@@ -78,7 +78,7 @@ const MIN_FREED_SHARE = 0.2;
  * load; when the run limited the database to fewer cores, `machine.dbCores`, the larger of that and
  * processor sharing of the database's measured busy cores on its own cores, rig-db-cpu.ts) and one turn
  * of the event loop (the result's continuation, which stops the target's timer), whose turns last their
- * CPU × the host's stretch (event-loop.ts). ms.
+ * CPU × the stretch the target's thread saw (runThreadHost, event-loop.ts). ms.
  */
 export function statementWaitOnRun(
   record: RunRecord,
@@ -469,29 +469,45 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
   for (const { record } of used) {
     const load = cpuFit?.hostLoad[record.id];
     const requestsPerSecond = runRequestsPerSecond(record);
+    // The run's host as its requests met it, once per run: its chains, the target's thread's view of
+    // it (thread-host.ts) and its event loop's wait per turn.
+    const run =
+      load && cpuFit
+        ? (() => {
+            const chains = chained ? measuredChainLoad(record, rigCpuMs, load.busyCores, load.cores) : null;
+            const loop = runLoopQueue(record, cpuFit.cpu, chains, load);
+            return {
+              load,
+              cpu: cpuFit.cpu,
+              chains,
+              thread: runThreadHost(record, cpuFit.cpu, chains, load),
+              loopWait:
+                loop && !loop.saturated && loop.probabilityOfWaiting > 0
+                  ? { probability: loop.probabilityOfWaiting, meanMs: loop.conditionalWaitMs ?? 0 }
+                  : null,
+            };
+          })()
+        : null;
     for (const [endpoint, s] of Object.entries(record.endpoints)) {
       if (s.count === 0 || !endpoint.startsWith('rest.')) continue;
       let m = { medianMs: s.p50, p95Ms: s.p95 };
-      if (load && cpuFit && s.p95 > s.p50 && s.p50 > 0) {
+      if (run && s.p95 > s.p50 && s.p50 > 0) {
+        const { chains, load: l } = run;
         // The target's part of its CPU waits behind the others' work only (thread-host.ts).
-        const appMs = cpuFit.cpu.appMsPerRequest[endpoint] ?? cpuFit.cpu.appMsPerRequest.default;
+        const appMs = run.cpu.appMsPerRequest[endpoint] ?? run.cpu.appMsPerRequest.default;
         const cpuMs = rigCpuMs(endpoint) - appMs;
         const dbMs = (demands[endpoint] ?? demands.default).meanMs * cpuShareOfDbTime;
-        const chains = chained ? measuredChainLoad(record, rigCpuMs, load.busyCores, load.cores) : null;
         const onHost = (ms: number): CpuWait | null =>
-          chains ? chainCpuWait(chains, ms) : measuredProcessorSharingWait(ms, load.busyCores, load.cores);
+          chains ? chainCpuWait(chains, ms) : measuredProcessorSharingWait(ms, l.busyCores, l.cores);
         // Its statement's CPU on the database's own cores instead, when the run limited them and they
         // stretch it more (rig-db-cpu.ts).
         const cpuWaits = requestCoreWaits(onHost, runDatabaseCoreWait(record, dbMs), cpuMs, dbMs);
-        const threadWait = threadCpuWait(runThreadHost(record, cpuFit.cpu, chains, load), appMs);
+        const threadWait = threadCpuWait(run.thread, appMs);
         // And of its two turns' waits on the target's event loop at the run's load (the model adds
         // them at the load it predicts, so leaving them in would count them twice).
-        const loop = runLoopQueue(record, cpuFit.cpu, chains, load);
-        const loopWait: CpuWait | null =
-          loop && !loop.saturated && loop.probabilityOfWaiting > 0
-            ? { probability: loop.probabilityOfWaiting, meanMs: loop.conditionalWaitMs ?? 0 }
-            : null;
-        const waits = [...cpuWaits, threadWait, loopWait, loopWait].filter((w): w is CpuWait => w !== null);
+        const waits = [...cpuWaits, threadWait, run.loopWait, run.loopWait].filter(
+          (w): w is CpuWait => w !== null,
+        );
         m = withoutCpuWait(m, waits.length > 0 ? waits : null);
       }
       const a = basePoints.get(endpoint) ?? { n: 0, points: [] };
