@@ -60,6 +60,7 @@ import {
   type TransferLevel,
   transferCheck,
 } from './knee-judge.ts';
+import { type PooledP95, pooledP95 } from './pooled-p95.ts';
 import { readDurations, settledP95 } from './settled-p95.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -219,8 +220,11 @@ function heldLevels(dir: string, scenario: Case): number[] {
   return [...new Set(users)].sort((a, b) => a - b);
 }
 
-/** One level's replicates as one: the model's prediction, the medians of the measured figures. */
-function merged(levels: ValidationLevel[]): ValidationLevel {
+/**
+ * One level's replicates as one: the model's prediction, the medians of the measured figures, and each
+ * endpoint's p95 over the replicates' pooled samples (pooled-p95.ts) where the raw output gave one.
+ */
+function merged(levels: ValidationLevel[], pooled: Record<string, PooledP95>): ValidationLevel {
   const first = levels[0]!;
   const med = (xs: (number | null | undefined)[]): number =>
     median(xs.filter((x): x is number => typeof x === 'number'));
@@ -234,7 +238,10 @@ function merged(levels: ValidationLevel[]): ValidationLevel {
       throughput: med(levels.map((l) => l.measured.throughput)),
       droppedIterations: med(levels.map((l) => l.measured.droppedIterations)),
       p95Ms: Object.fromEntries(
-        keys((l) => l.measured.p95Ms).map((e) => [e, med(levels.map((l) => l.measured.p95Ms[e]))]),
+        keys((l) => l.measured.p95Ms).map((e) => [
+          e,
+          pooled[e]?.p95 ?? med(levels.map((l) => l.measured.p95Ms[e])),
+        ]),
       ),
       busy: Object.fromEntries(
         keys((l) => l.measured.busy).map((r) => [r, med(levels.map((l) => l.measured.busy[r]))]),
@@ -295,7 +302,18 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
         policy,
       })),
     );
-    const level = merged(report.levels);
+    // Each replicate's requests over its measured window (the warm-up left out), read once.
+    const windows = await Promise.all(
+      runs.map(async (r) =>
+        readDurations(
+          join(r.dir, RUN_FILES.rawK6),
+          r.record.measuredFrom === undefined ? undefined : Date.parse(r.record.measuredFrom),
+        ),
+      ),
+    );
+    // The level's p95 of each endpoint over its replicates' pooled samples, with its interval.
+    const pooled = pooledP95(windows);
+    const level = merged(report.levels, pooled);
     console.log(`\n${Number(f.toFixed(3))}K = ${users} users`);
     // The level's lines only: the knee lines above the first blank line were printed once already.
     const lines = formatValidation({
@@ -321,17 +339,7 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
     });
     // Beside the verdict (never it): the p95 over each window's second half (settled-p95.ts).
     if (f < 1) {
-      const settled = await Promise.all(
-        runs.map(async (r) =>
-          settledP95(
-            await readDurations(
-              join(r.dir, RUN_FILES.rawK6),
-              r.record.measuredFrom === undefined ? undefined : Date.parse(r.record.measuredFrom),
-            ),
-            r.record.durationSeconds / 2,
-          ),
-        ),
-      );
+      const settled = runs.map((r, i) => settledP95(windows[i]!, r.record.durationSeconds / 2));
       const line = Object.keys(level.measured.p95Ms)
         .filter((e) => e !== 'healthz')
         .sort()
@@ -345,7 +353,7 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
     }
     const checks: Check[] =
       f < 1
-        ? belowKneeChecks(level)
+        ? belowKneeChecks(level, pooled)
         : f < 1.2
           ? pastKneeChecks(level, offered, model.bottleneck, servers, failed)
           : [];

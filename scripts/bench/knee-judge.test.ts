@@ -48,6 +48,18 @@ describe('bench:knee goals', () => {
     expect(belowKneeChecks(bad).map((c) => c.pass)).toEqual([false, false]);
   });
 
+  it("prints a p95's interval beside it and says when the measurement alone spans more than ±25 %", () => {
+    const l = level({ p95Ms: { a: 4, b: 4 } }, { p95Ms: { a: 4.5, b: 4.5 } });
+    // a: [3.1, 4.9] lies within 4 ± 25 % = [3, 5]; b: [2.9, 6] does not. Both pass on the p95 (+12.5 %).
+    const checks = belowKneeChecks(l, {
+      a: { low: 3.1, high: 4.9, samples: 380 },
+      b: { low: 2.9, high: 6, samples: 380 },
+    });
+    expect(checks.map((c) => c.pass)).toEqual([true, true, true]);
+    expect(checks[1]!.what).toBe('p95 a 4.00 ms measured [3.10-4.90, 380 samples], 4.50 predicted (+12.5%)');
+    expect(checks[2]!.what).toContain('[2.90-6.00, 380 samples; the measurement alone is not within ±25%]');
+  });
+
   it('past the knee: saturated by shortfall or by a 90 % busy bottleneck; the bottleneck the busiest', () => {
     const short = level({ throughput: 97, busy: { 'db.pool': 5, 'host.cpu': 1.9 } }, {});
     // 3 % short of 100 offered; host.cpu 95 % is the busiest, pool 50 %.

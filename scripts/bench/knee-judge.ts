@@ -57,8 +57,21 @@ function pct(x: number | null): string {
   return x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 }
 
-/** Below the knee: throughput within 3 % and every measured endpoint's p95 within 25 %. */
-export function belowKneeChecks(level: ValidationLevel): Check[] {
+/** A measured p95's bootstrap interval and the samples it rests on (pooled-p95.ts), printed beside it. */
+export interface P95Interval {
+  low: number;
+  high: number;
+  samples: number;
+}
+
+/**
+ * Below the knee: throughput within 3 % and every measured endpoint's p95 within 25 %; each p95's
+ * interval (when given) is printed beside it, with a warning when it alone is wider than ±25 %.
+ */
+export function belowKneeChecks(
+  level: ValidationLevel,
+  intervals: Record<string, P95Interval> = {},
+): Check[] {
   const t = rel(level.predicted.throughput, level.measured.throughput);
   const checks: Check[] = [
     {
@@ -70,8 +83,14 @@ export function belowKneeChecks(level: ValidationLevel): Check[] {
     if (endpoint === 'healthz' || m === null) continue;
     const p = level.predicted.p95Ms[endpoint];
     const e = rel(p, m);
+    const i = intervals[endpoint];
+    const wide = i !== undefined && (i.low < m * (1 - P95_TOLERANCE) || i.high > m * (1 + P95_TOLERANCE));
+    const interval =
+      i === undefined
+        ? ''
+        : ` [${i.low.toFixed(2)}-${i.high.toFixed(2)}, ${i.samples} samples${wide ? '; the measurement alone is not within ±25%' : ''}]`;
     checks.push({
-      what: `p95 ${endpoint} ${m.toFixed(2)} ms measured, ${p === null || p === undefined ? 'unbounded' : p.toFixed(2)} predicted (${pct(e)})`,
+      what: `p95 ${endpoint} ${m.toFixed(2)} ms measured${interval}, ${p === null || p === undefined ? 'unbounded' : p.toFixed(2)} predicted (${pct(e)})`,
       pass: e !== null && Math.abs(e) <= P95_TOLERANCE,
     });
   }
