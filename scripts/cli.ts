@@ -4,6 +4,7 @@ import { redact } from '../core/redact.ts';
 import { isUsageError, UsageError } from '../core/usage-error.ts';
 import { COMMAND_LOADERS, loadCommands } from './commands/index.ts';
 import { EXIT_INTERRUPTED, InterruptedError } from './run/interrupt.ts';
+import { unknownFlagsMessage } from './unknown-flags.ts';
 
 /** Exit code for bad input: a wrong flag, value or file. */
 const EXIT_USAGE = 2;
@@ -39,7 +40,7 @@ const cli = yargs(argv)
       .split('\n')
       .map((line) => line.trim())
       .filter(Boolean);
-    fail(text.join(' '), EXIT_USAGE);
+    fail(unknownFlagsMessage(text.join(' '), argv), EXIT_USAGE);
   });
 
 /**
