@@ -58,7 +58,7 @@ export function demandMs(
 export interface DataSizePoint {
   run: string;
   schema: 'plain' | 'partitioned';
-  /** Messages in the seeded dataset (profile users × conversations × messages per conversation, means). */
+  /** Messages in the seeded dataset (the run's users × conversations × messages per conversation, means). */
   messages: number;
   dbTimeMsPerSync: number;
   /** Pages the database read into shared buffers per sync (run.json database.blocksRead / syncs). */
@@ -89,10 +89,19 @@ export function profileMessages(
   return users * conversations * perConversation;
 }
 
+/**
+ * Messages a run seeded: its users (`--users`, what the runner seeds; the record's profile keeps the
+ * profile file's own count) × conversations × messages per conversation (means).
+ */
+export function seededMessages(record: RunRecord): number | null {
+  const perUser = profileMessages({ ...record.profile, users: 1 } as RunRecord['profile']);
+  return perUser === null ? null : record.users * perUser;
+}
+
 /** The data-size point of a table-size run record, or why it has none. */
 export function dataSizePoint(record: RunRecord, run: string): DataSizePoint | string {
   if (record.scenario !== 'table-size') return `${run}: scenario ${record.scenario}, not table-size`;
-  const messages = profileMessages(record.profile);
+  const messages = seededMessages(record);
   if (messages === null) return `${run}: its profile gives no message count`;
   const dbTime = record.sync?.dbTimeMsPerSync ?? null;
   if (dbTime === null) return `${run}: no database time per sync measured`;
