@@ -182,7 +182,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     });
   }
   const runs = latestRuns(sameProfile);
-  const fitRuns = calibrationRuns(found, profile.name);
+  const calRuns = calibrationRuns(found, profile.name);
   // Table-size runs of every profile: the data-size fit and factor compare datasets of different sizes.
   const points = dataSizePoints(found.map((r) => ({ name: basename(r.dir), record: r.record })));
 
@@ -194,10 +194,10 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     assumptions,
     // The same pipeline as `simulate` (scripts/inputs/model-inputs.ts): steady runs of this profile, newest
     // per scenario/users/policy; base verdicts carry no abusive traffic (the stress rows below do).
-    calibration: calibrate(fitRuns),
+    calibration: calibrate(calRuns),
     // Predictions at the data size the profile stands for (the same input as `simulate`).
     dataSize: dataSizeInputOf(
-      fitRuns.map((r) => ({ name: basename(r.dir), record: r.record })),
+      calRuns.map((r) => ({ name: basename(r.dir), record: r.record })),
       points,
     ),
   };
