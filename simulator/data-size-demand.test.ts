@@ -93,6 +93,12 @@ describe('demands at a profile data size', () => {
     expect(cal.baseLatency!['rest.messages']!.p95Ms).toBeCloseTo(7.19, 12);
     expect(cal.demands['rest.messages']!.source).toMatch(/at tiny's data size: 1 ms on the seed/);
     expect(cal.notes.at(-1)).toMatch(/^data size: tiny stands for 1,000 messages \(10 users × 5/);
+
+    // A negative slope set to 0 is said so: only the rows count, 1 + 0.09 = 1.09 ms.
+    const clamped = { ...input, fit: { baseMs: 1, missMsPerPage: 0, points: 2, clamped: true } };
+    const c = calibrationAtDataSize(calibrated(), clamped, tiny, full, { bytes: 500_000, source: 'test' });
+    expect(c.demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
+    expect(c.notes.at(-1)).toMatch(/fitted slope was negative, set to 0/);
   });
 
   it('takes away the misses the seed already paid on its own buffers', () => {

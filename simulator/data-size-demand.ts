@@ -199,7 +199,7 @@ export function calibrationAtDataSize(
   const note =
     `data size: ${size}, ${gb(refBytes)} scaled from ${n(seeded.messages)} seeded in ${gb(seeded.bytes)} (${seeded.run}); ` +
     `seed on ${mb(seeded.memoryBytes)} shared_buffers (measured), reference on ${mb(memory.bytes)} (${memory.source}); ` +
-    `${n(fit.missMsPerPage)} ms per page read from table-size runs ${input.fitRuns.join(', ')}; ${MS_PER_ROW.value} ms per row (${MS_PER_ROW.source}, ${MS_PER_ROW.range.low}-${MS_PER_ROW.range.high}): ` +
+    `${n(fit.missMsPerPage)} ms per page read from table-size runs ${input.fitRuns.join(', ')}${fit.clamped ? " (their fitted slope was negative, set to 0: the runs' page reads do not explain their database time)" : ''}; ${MS_PER_ROW.value} ms per row (${MS_PER_ROW.source}, ${MS_PER_ROW.range.low}-${MS_PER_ROW.range.high}): ` +
     changes.join('; ');
   return {
     ...cal,

@@ -39,6 +39,8 @@ export interface DataSizeFit {
   missMsPerPage: number;
   /** Run records the fit rests on. */
   points: number;
+  /** True when the fitted slope was negative (more reads, less time) and missMsPerPage was set to 0. */
+  clamped?: boolean;
 }
 
 /** Database time (ms) of one statement (base `baseMs` when all in memory) returning `rowsReturned` rows. */
@@ -122,15 +124,20 @@ export function dataSizePoint(record: RunRecord, run: string): DataSizePoint | s
 
 /**
  * Fits baseMs and missMsPerPage by least squares of database time per sync on page reads per sync.
- * Needs two or more points with different reads; with none that differ, baseMs is their mean and the
- * miss cost unknown (null).
+ * Needs two or more points with different reads (else null); a negative slope is set to 0 and marked
+ * `clamped`.
  */
 export function fitDataSize(points: DataSizePoint[]): DataSizeFit | null {
   if (points.length === 0) return null;
   const reads = new Set(points.map((p) => p.readsPerSync));
   if (points.length < 2 || reads.size < 2) return null;
   const { m, b } = linearRegression(points.map((p) => [p.readsPerSync, p.dbTimeMsPerSync]));
-  return { baseMs: b, missMsPerPage: Math.max(0, m), points: points.length };
+  return {
+    baseMs: b,
+    missMsPerPage: Math.max(0, m),
+    points: points.length,
+    ...(m < 0 ? { clamped: true } : {}),
+  };
 }
 
 /**
