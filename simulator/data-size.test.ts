@@ -58,6 +58,11 @@ describe('data-size model', () => {
     expect(fit?.baseMs).toBeCloseTo(2, 12);
     expect(fit?.missMsPerPage).toBeCloseTo(0.1, 12);
     expect(fit?.points).toBe(2);
+    expect(fit?.clamped).toBeUndefined();
+    // (0 reads, 3 ms) and (10 reads, 2 ms): slope −0.1, set to 0 and marked.
+    const down = fitDataSize([point({ dbTimeMsPerSync: 3 }), point({ readsPerSync: 10 })]);
+    expect(down?.missMsPerPage).toBe(0);
+    expect(down?.clamped).toBe(true);
     expect(fitDataSize([point({})])).toBeNull();
     expect(fitDataSize([point({}), point({ dbTimeMsPerSync: 5 })])).toBeNull();
   });

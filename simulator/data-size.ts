@@ -39,6 +39,8 @@ export interface DataSizeFit {
   missMsPerPage: number;
   /** Run records the fit rests on. */
   points: number;
+  /** True when the fitted slope was negative (more reads, less time) and missMsPerPage was set to 0. */
+  clamped?: boolean;
 }
 
 /** Database time (ms) of one statement (base `baseMs` when all in memory) returning `rowsReturned` rows. */
@@ -58,7 +60,7 @@ export function demandMs(
 export interface DataSizePoint {
   run: string;
   schema: 'plain' | 'partitioned';
-  /** Messages in the seeded dataset (profile users × conversations × messages per conversation, means). */
+  /** Messages in the seeded dataset (the run's users × conversations × messages per conversation, means). */
   messages: number;
   dbTimeMsPerSync: number;
   /** Pages the database read into shared buffers per sync (run.json database.blocksRead / syncs). */
@@ -89,10 +91,19 @@ export function profileMessages(
   return users * conversations * perConversation;
 }
 
+/**
+ * Messages a run seeded: its users (`--users`, what the runner seeds; the record's profile keeps the
+ * profile file's own count) × conversations × messages per conversation (means).
+ */
+export function seededMessages(record: RunRecord): number | null {
+  const perUser = profileMessages({ ...record.profile, users: 1 } as RunRecord['profile']);
+  return perUser === null ? null : record.users * perUser;
+}
+
 /** The data-size point of a table-size run record, or why it has none. */
 export function dataSizePoint(record: RunRecord, run: string): DataSizePoint | string {
   if (record.scenario !== 'table-size') return `${run}: scenario ${record.scenario}, not table-size`;
-  const messages = profileMessages(record.profile);
+  const messages = seededMessages(record);
   if (messages === null) return `${run}: its profile gives no message count`;
   const dbTime = record.sync?.dbTimeMsPerSync ?? null;
   if (dbTime === null) return `${run}: no database time per sync measured`;
@@ -113,15 +124,20 @@ export function dataSizePoint(record: RunRecord, run: string): DataSizePoint | s
 
 /**
  * Fits baseMs and missMsPerPage by least squares of database time per sync on page reads per sync.
- * Needs two or more points with different reads; with none that differ, baseMs is their mean and the
- * miss cost unknown (null).
+ * Needs two or more points with different reads (else null); a negative slope is set to 0 and marked
+ * `clamped`.
  */
 export function fitDataSize(points: DataSizePoint[]): DataSizeFit | null {
   if (points.length === 0) return null;
   const reads = new Set(points.map((p) => p.readsPerSync));
   if (points.length < 2 || reads.size < 2) return null;
   const { m, b } = linearRegression(points.map((p) => [p.readsPerSync, p.dbTimeMsPerSync]));
-  return { baseMs: b, missMsPerPage: Math.max(0, m), points: points.length };
+  return {
+    baseMs: b,
+    missMsPerPage: Math.max(0, m),
+    points: points.length,
+    ...(m < 0 ? { clamped: true } : {}),
+  };
 }
 
 /**

@@ -34,6 +34,15 @@ export type { CheapestResult, CostItem, CostPrediction } from './cost.ts';
 export { cheapestConfiguration } from './cost.ts';
 export type { DataSizeFit, DataSizePoint } from './data-size.ts';
 export { dataSizePoints, demandMs, fitDataSize, missRatio, syncDemandAt } from './data-size.ts';
+export type { DatabaseMemory, DataSizeAssumption, DataSizeInput, SeededDataset } from './data-size-demand.ts';
+export {
+  calibrationAtDataSize,
+  dataSizeInputOf,
+  MS_PER_ROW,
+  pagesRead,
+  rowsPerStatement,
+  SHARED_BUFFERS_SHARE,
+} from './data-size-demand.ts';
 export type { DecisionInputs, DecisionResult, Verdict } from './decide.ts';
 export { decide } from './decide.ts';
 export type { DecisionModel, Dial, DialValues, KneeHint, KneeValue } from './decision-model.ts';

@@ -5,6 +5,12 @@ import { predictAnalytic } from './analytic.ts';
 import type { Assumptions } from './assumptions.ts';
 import type { Calibration } from './calibration.ts';
 import { cheapestConfiguration, computeForPolicy, policyCost } from './cost.ts';
+import {
+  calibrationAtDataSize,
+  type DatabaseMemory,
+  type DataSizeInput,
+  SHARED_BUFFERS_SHARE,
+} from './data-size-demand.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
 import type { DesPattern } from './des/patterns.ts';
 import { predictDes } from './des/predict.ts';
@@ -48,6 +54,11 @@ export interface SimulateInput {
    * the host, cores (default: the calibration's, measured in its runs). Default: a deployment.
    */
   rig?: { cores: number; otherCores?: number };
+  /**
+   * Carry the calibration's demands from the seeded dataset its runs measured to the data size the
+   * profile stands for (data-size-demand.ts; deployments only, never `rig`). Absent: demands as measured.
+   */
+  dataSize?: DataSizeInput;
   /** DES: arrival pattern, simulated seconds per point (default 120), warm-up discarded (default 20), sample spacing (default 1 s). */
   des?: {
     pattern?: DesPattern;
@@ -86,6 +97,20 @@ export function contextFor(input: SimulateInput, policy: Policy): ModelContext {
   };
 }
 
+/** RAM of a database when no pricing names the plan: Supabase Micro's 1 GB (fixtures/pricing/supabase.yaml). */
+export const DEFAULT_DATABASE_RAM_GB = 1;
+
+/** The database memory of a policy's deployment: its compute size's RAM × the shared_buffers share. */
+export function databaseMemoryFor(input: SimulateInput, policy: Policy): DatabaseMemory {
+  const compute = input.pricing ? computeForPolicy(input.pricing, policy) : null;
+  const ramGb = compute ? compute.ramGb : DEFAULT_DATABASE_RAM_GB;
+  const share = SHARED_BUFFERS_SHARE.value;
+  return {
+    bytes: ramGb * 2 ** 30 * share,
+    source: `${compute ? `${compute.name}'s` : 'Micro (no pricing)'} ${ramGb} GB RAM × ${share} shared_buffers share (${SHARED_BUFFERS_SHARE.source}; ${SHARED_BUFFERS_SHARE.range.low}-${SHARED_BUFFERS_SHARE.range.high})`,
+  };
+}
+
 /** What the model reads for one policy: profile and policy with the load assumptions applied, and its context. */
 export interface PolicyModel {
   profile: Profile;
@@ -93,12 +118,24 @@ export interface PolicyModel {
   ctx: ModelContext;
 }
 
-/** Applies the input's assumptions (if any) to its profile and one policy, and builds the context. */
+/**
+ * Applies the input's assumptions (if any) to its profile and one policy, and builds the context; with
+ * `dataSize` (and not the rig), the calibration carried to the profile's data size on the policy's database memory.
+ */
 export function modelFor(input: SimulateInput, policy: Policy): PolicyModel {
   const applied = input.assumptions
     ? applyLoad(input.profile, policy, input.assumptions)
     : { profile: input.profile, policy };
-  return { ...applied, ctx: contextFor(input, applied.policy) };
+  const ctx = contextFor(input, applied.policy);
+  if (input.dataSize && !input.rig)
+    ctx.calibration = calibrationAtDataSize(
+      ctx.calibration,
+      input.dataSize,
+      applied.profile,
+      applied.policy,
+      databaseMemoryFor(input, applied.policy),
+    );
+  return { ...applied, ctx };
 }
 
 /** One point: the prediction of a policy at N users, with its cost and the cheapest accepted configuration. */

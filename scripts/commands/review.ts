@@ -12,6 +12,7 @@ import {
   analyseUncertainty,
   analyticDecisionModel,
   calibrate,
+  dataSizeInputOf,
   dataSizePoints,
   decide,
   evaluateClaims,
@@ -181,6 +182,9 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     });
   }
   const runs = latestRuns(sameProfile);
+  const calRuns = calibrationRuns(found, profile.name);
+  // Table-size runs of every profile: the data-size fit and factor compare datasets of different sizes.
+  const points = dataSizePoints(found.map((r) => ({ name: basename(r.dir), record: r.record })));
 
   const input: SimulateInput = {
     profile,
@@ -190,7 +194,12 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     assumptions,
     // The same pipeline as `simulate` (scripts/inputs/model-inputs.ts): steady runs of this profile, newest
     // per scenario/users/policy; base verdicts carry no abusive traffic (the stress rows below do).
-    calibration: calibrate(calibrationRuns(found, profile.name)),
+    calibration: calibrate(calRuns),
+    // Predictions at the data size the profile stands for (the same input as `simulate`).
+    dataSize: dataSizeInputOf(
+      calRuns.map((r) => ({ name: basename(r.dir), record: r.record })),
+      points,
+    ),
   };
   const simulation = simulate(input);
   const stress: StressRow[] = policies.flatMap((policy) =>
@@ -230,8 +239,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     policies: byName,
     pricing,
     modelFor: (p) => modelFor(input, p),
-    // Table-size runs of every profile: the data-size factor compares datasets of different sizes.
-    dataSizePoints: dataSizePoints(found.map((r) => ({ name: basename(r.dir), record: r.record }))),
+    dataSizePoints: points,
   });
 
   const extraAssumptions: Assumption[] = [

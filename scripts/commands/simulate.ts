@@ -14,6 +14,7 @@ import type {
 import {
   calibrate,
   DIURNAL_RAMP,
+  dataSizeInputOf,
   dataSizePoints,
   evaluateClaims,
   formatClaims,
@@ -117,6 +118,8 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
     throw new UsageError('--rig', 'needs --calibration runs that measured CPU (run records with `cpu`)');
   const readiness = loadReadinessClaims();
   const claimsList = flags.claims ? readiness : null;
+  // Table-size runs of every profile (as review): the data-size fit compares datasets of different sizes.
+  const points = dataSizePoints(read.map((r) => ({ name: basename(r.dir), record: r.record })));
   const input = {
     profile,
     policies,
@@ -128,6 +131,15 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
     calibration,
     // The rig is the measuring machine, not something to price.
     ...(flags.rig && calibration.cpu ? { rig: { cores: calibration.cpu.rigCores } } : { pricing }),
+    // A profile's workload at the data size it stands for; a scenario's traffic is the run's, on its seed.
+    ...(scenario === null
+      ? {
+          dataSize: dataSizeInputOf(
+            runs.map((r) => ({ name: basename(r.dir), record: r.record })),
+            points,
+          ),
+        }
+      : {}),
     seed,
     des: {
       pattern: PATTERNS[flags.pattern],
@@ -145,7 +157,7 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
       policies: byName,
       pricing,
       modelFor: (p) => modelFor(input, p),
-      dataSizePoints: dataSizePoints(runs.map((r) => ({ name: basename(r.dir), record: r.record }))),
+      dataSizePoints: points,
     });
   }
   return { result, claims, seedCosts: seedCostEstimates(readiness) };
