@@ -118,5 +118,18 @@ describe('data-size model', () => {
       'b: scenario full-sync, not table-size',
     );
     expect(dataSizePoint({ ...record, database: undefined }, 'c')).toMatch(/no database activity/);
+    // Statements counted but none read messages (a delta window that held nothing new): no point.
+    const noReads = {
+      'select.conversations': { calls: 200, meanMs: 1.2 },
+      'insert.messages': { calls: 8, meanMs: 5 },
+    };
+    expect(dataSizePoint({ ...record, queryKinds: noReads }, 'd')).toBe(
+      'd: read no messages (no select.messages statement among its select.conversations, insert.messages)',
+    );
+    const reads = { ...noReads, 'select.messages': { calls: 200, meanMs: 0.4 } };
+    expect(dataSizePoint({ ...record, queryKinds: reads }, 'e')).toMatchObject({
+      run: 'e',
+      messages: 200_000,
+    });
   });
 });

@@ -100,6 +100,9 @@ export function seededMessages(record: RunRecord): number | null {
   return perUser === null ? null : record.users * perUser;
 }
 
+/** The statement kind (run.json queryKinds) that reads messages. */
+export const MESSAGE_READ_KIND = 'select.messages';
+
 /** The data-size point of a table-size run record, or why it has none. */
 export function dataSizePoint(record: RunRecord, run: string): DataSizePoint | string {
   if (record.scenario !== 'table-size') return `${run}: scenario ${record.scenario}, not table-size`;
@@ -110,6 +113,12 @@ export function dataSizePoint(record: RunRecord, run: string): DataSizePoint | s
   if (!record.database) return `${run}: no database activity measured (buffer reads)`;
   const syncs = record.iterations.completed;
   if (syncs <= 0) return `${run}: no sync completed`;
+  // The claim is about reading messages: a run that read none (its delta windows held nothing new,
+  // as table-size runs did before they read a conversation's page) says nothing about it.
+  // (A record without statement counts, queryKinds empty, cannot tell and is kept.)
+  const kinds = record.queryKinds ?? {};
+  if (Object.keys(kinds).length > 0 && !((kinds[MESSAGE_READ_KIND]?.calls ?? 0) > 0))
+    return `${run}: read no messages (no ${MESSAGE_READ_KIND} statement among its ${Object.keys(kinds).join(', ')})`;
   return {
     run,
     schema: record.target.schema ?? 'plain',
