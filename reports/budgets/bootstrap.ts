@@ -1,4 +1,4 @@
-import { percentileSorted } from '../../core/percentile.ts';
+import { percentileOfCounts, percentileSorted } from '../../core/percentile.ts';
 import { seededRandom } from '../../core/seeded-random.ts';
 
 /** Options of {@link bootstrapQuantileRatio}. */
@@ -29,25 +29,6 @@ export function sortedFinite(values: readonly number[]): number[] {
   return values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
 }
 
-/**
- * The `q` quantile (core/percentile.ts's definition, type 7) of a resample of `sorted`
- * described by how often each element was drawn: walks the counts instead of sorting the resample,
- * so one resample costs O(n) rather than O(n log n).
- */
-function resampleQuantile(sorted: readonly number[], counts: Uint32Array, q: number): number {
-  const position = (sorted.length - 1) * q;
-  const lowerRank = Math.floor(position);
-  const upperRank = Math.ceil(position);
-  let seen = 0;
-  let lower = Number.NaN;
-  for (let i = 0; i < counts.length; i++) {
-    seen += counts[i]!;
-    if (Number.isNaN(lower) && seen > lowerRank) lower = sorted[i]!;
-    if (seen > upperRank) return lower + (position - lowerRank) * (sorted[i]! - lower);
-  }
-  return sorted[sorted.length - 1]!;
-}
-
 function drawQuantile(
   sorted: readonly number[],
   q: number,
@@ -57,7 +38,7 @@ function drawQuantile(
   counts.fill(0);
   const n = sorted.length;
   for (let i = 0; i < n; i++) counts[Math.floor(random() * n)]! += 1;
-  return resampleQuantile(sorted, counts, q);
+  return percentileOfCounts(sorted, counts, q);
 }
 
 /**

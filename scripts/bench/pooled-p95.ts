@@ -1,4 +1,4 @@
-import { percentileSorted } from '../../core/percentile.ts';
+import { percentileOfCounts, percentileSorted } from '../../core/percentile.ts';
 import { seededRandom } from '../../core/seeded-random.ts';
 import type { DurationSample } from './settled-p95.ts';
 
@@ -37,20 +37,42 @@ export const KNEE_POOLED_P95: PooledP95Options = {
   seed: 12,
 };
 
-/** The samples of one replicate of one endpoint, grouped into blocks by time. */
-function blocksOf(samples: readonly DurationSample[], endpoint: string, blockMs: number): number[][] {
-  const blocks = new Map<number, number[]>();
-  for (const s of samples) {
-    if (s.endpoint !== endpoint) continue;
-    const b = Math.floor(s.t / blockMs);
-    const xs = blocks.get(b) ?? [];
-    xs.push(s.ms);
-    blocks.set(b, xs);
-  }
-  return [...blocks.values()];
+/** One endpoint's samples sorted once, each with the (replicate, block) it came from. */
+interface SortedSamples {
+  ms: Float64Array;
+  /** Index into the block list of each sorted sample. */
+  block: Uint32Array;
+  /** Blocks per replicate: [first block index, block count]. */
+  replicates: Array<[number, number]>;
 }
 
-const p95Of = (xs: number[]): number => percentileSorted(Float64Array.from(xs).sort(), 0.95);
+function sortedSamplesOf(
+  replicates: readonly (readonly DurationSample[])[],
+  endpoint: string,
+  blockMs: number,
+): SortedSamples {
+  const all: Array<{ ms: number; block: number }> = [];
+  const spans: Array<[number, number]> = [];
+  let blocks = 0;
+  for (const r of replicates) {
+    const ids = new Map<number, number>();
+    for (const s of r) {
+      if (s.endpoint !== endpoint) continue;
+      const key = Math.floor(s.t / blockMs);
+      const id = ids.get(key) ?? blocks + ids.size;
+      ids.set(key, id);
+      all.push({ ms: s.ms, block: id });
+    }
+    if (ids.size > 0) spans.push([blocks, ids.size]);
+    blocks += ids.size;
+  }
+  all.sort((a, b) => a.ms - b.ms);
+  return {
+    ms: Float64Array.from(all, (x) => x.ms),
+    block: Uint32Array.from(all, (x) => x.block),
+    replicates: spans,
+  };
+}
 
 /**
  * p95 per endpoint over the pooled samples of `replicates` (each one run's window, pure), with a
@@ -64,25 +86,32 @@ export function pooledP95(
   const blockMs = options.blockSeconds * 1000;
   const out: Record<string, PooledP95> = {};
   for (const endpoint of endpoints) {
-    const perReplicate = replicates.map((r) => blocksOf(r, endpoint, blockMs)).filter((b) => b.length > 0);
-    const all = perReplicate.flat(2);
+    const sorted = sortedSamplesOf(replicates, endpoint, blockMs);
+    const blockCount = sorted.replicates.reduce((n, [, k]) => n + k, 0);
+    const drawn = new Uint32Array(blockCount);
+    const counts = new Uint32Array(sorted.ms.length);
     const random = seededRandom(options.seed);
     const draws = new Float64Array(options.resamples);
     for (let i = 0; i < options.resamples; i++) {
-      const resample: number[] = [];
-      for (const blocks of perReplicate)
-        for (let j = 0; j < blocks.length; j++) {
-          for (const x of blocks[Math.floor(random() * blocks.length)]!) resample.push(x);
-        }
-      draws[i] = p95Of(resample);
+      // Per replicate, as many of its blocks as it has, drawn with replacement; a sample counts as
+      // often as its block was drawn, and the resample's p95 is read off the sorted samples.
+      drawn.fill(0);
+      for (const [first, k] of sorted.replicates)
+        for (let j = 0; j < k; j++) drawn[first + Math.floor(random() * k)]! += 1;
+      let total = 0;
+      for (let j = 0; j < counts.length; j++) {
+        counts[j] = drawn[sorted.block[j]!]!;
+        total += counts[j]!;
+      }
+      draws[i] = percentileOfCounts(sorted.ms, counts, 0.95, total);
     }
     draws.sort();
     const tail = (1 - options.confidence) / 2;
     out[endpoint] = {
-      p95: p95Of(all),
+      p95: percentileSorted(sorted.ms, 0.95),
       low: percentileSorted(draws, tail),
       high: percentileSorted(draws, 1 - tail),
-      samples: all.length,
+      samples: sorted.ms.length,
     };
   }
   return out;
