@@ -17,6 +17,20 @@ import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './dist
 import { latency, latencyQuantile, queue } from './queueing.ts';
 
 /** A run record with the CPU the runner measures, from a known linear truth. */
+/** An endpoint's summary for `perSecond` requests a second over `seconds`, latencies from `mean`. */
+function endpointSummary(perSecond: number, seconds: number, mean: number) {
+  return {
+    count: Math.round(perSecond * seconds),
+    errorRate: 0,
+    statuses: { '200': Math.round(perSecond * seconds) },
+    mean,
+    p50: mean * 0.8,
+    p95: mean * 2,
+    p99: mean * 3,
+    max: mean * 4,
+  };
+}
+
 function record(users: number, cpu: boolean): RunRecord {
   const seconds = 60;
   const conv = users / 300; // requests/s
@@ -24,16 +38,7 @@ function record(users: number, cpu: boolean): RunRecord {
   const push = conv;
   const requests = conv + msgs + push;
   const statementMsPerSecond = conv * 0.9 + msgs * 0.45 + push * 0.02;
-  const summary = (n: number, mean: number) => ({
-    count: Math.round(n * seconds),
-    errorRate: 0,
-    statuses: { '200': Math.round(n * seconds) },
-    mean,
-    p50: mean * 0.8,
-    p95: mean * 2,
-    p99: mean * 3,
-    max: mean * 4,
-  });
+  const summary = (n: number, mean: number) => endpointSummary(n, seconds, mean);
   // Truth: target 0.02 cores + 0.4 ms/request, database 0.01 + 0.6 × statement time, k6 0.3 ms/request,
   // 0.1 cores of other work on the host.
   const target = 0.02 + (requests * 0.4) / 1000;
@@ -347,16 +352,7 @@ function fullSyncCpuRecord(run: {
 }): RunRecord {
   const { seconds, conv, statementMs: measured, cores } = run;
   const rates = { 'rest.conversations': conv, 'rest.messages': conv * 50, 'rest.push': conv };
-  const summary = (n: number, mean: number) => ({
-    count: Math.round(n * seconds),
-    errorRate: 0,
-    statuses: { '200': Math.round(n * seconds) },
-    mean,
-    p50: mean * 0.8,
-    p95: mean * 2,
-    p99: mean * 3,
-    max: mean * 4,
-  });
+  const summary = (n: number, mean: number) => endpointSummary(n, seconds, mean);
   const group = (c: number, what: string) => ({
     cpuSeconds: c * seconds,
     cpuPercentMean: c * 100,
