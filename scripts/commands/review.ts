@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicy, type Policy } from '../../core/policy.ts';
 import { loadProfile, type Profile } from '../../core/profile.ts';
@@ -12,8 +12,6 @@ import {
   analyseUncertainty,
   analyticDecisionModel,
   calibrate,
-  dataSizeInputOf,
-  dataSizePoints,
   decide,
   evaluateClaims,
   loadSentence,
@@ -24,7 +22,7 @@ import {
   seedCostEstimates,
   simulate,
 } from '../../simulator/index.ts';
-import { calibrationRuns, resolveAssumptions } from '../inputs/model-inputs.ts';
+import { calibrationRuns, dataSizeInputs, resolveAssumptions } from '../inputs/model-inputs.ts';
 import { compactTime } from '../lib/compact-time.ts';
 import { throwIfInterrupted } from '../run/interrupt.ts';
 import type { LiveSnapshot } from '../run/live-line.ts';
@@ -183,8 +181,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   }
   const runs = latestRuns(sameProfile);
   const calRuns = calibrationRuns(found, profile.name);
-  // Table-size runs of every profile: the data-size fit and factor compare datasets of different sizes.
-  const points = dataSizePoints(found.map((r) => ({ name: basename(r.dir), record: r.record })));
+  const { points, input: dataSize } = dataSizeInputs(calRuns, found);
 
   const input: SimulateInput = {
     profile,
@@ -196,10 +193,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     // per scenario/users/policy; base verdicts carry no abusive traffic (the stress rows below do).
     calibration: calibrate(calRuns),
     // Predictions at the data size the profile stands for (the same input as `simulate`).
-    dataSize: dataSizeInputOf(
-      calRuns.map((r) => ({ name: basename(r.dir), record: r.record })),
-      points,
-    ),
+    dataSize,
   };
   const simulation = simulate(input);
   const stress: StressRow[] = policies.flatMap((policy) =>

@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Policy } from '../../core/policy.ts';
 import { loadPolicy } from '../../core/policy.ts';
@@ -14,8 +13,6 @@ import type {
 import {
   calibrate,
   DIURNAL_RAMP,
-  dataSizeInputOf,
-  dataSizePoints,
   evaluateClaims,
   formatClaims,
   formatSimulation,
@@ -28,7 +25,7 @@ import {
   simulateScenario,
   THUNDERING_HERD,
 } from '../../simulator/index.ts';
-import { calibrationRuns, resolveAssumptions } from '../inputs/model-inputs.ts';
+import { calibrationRuns, dataSizeInputs, resolveAssumptions } from '../inputs/model-inputs.ts';
 import { loadPricing } from '../inputs/pricing.ts';
 import { loadReadinessClaims } from '../inputs/readiness-claims.ts';
 import { readRunRecords } from '../inputs/run-records.ts';
@@ -118,8 +115,7 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
     throw new UsageError('--rig', 'needs --calibration runs that measured CPU (run records with `cpu`)');
   const readiness = loadReadinessClaims();
   const claimsList = flags.claims ? readiness : null;
-  // Table-size runs of every profile (as review): the data-size fit compares datasets of different sizes.
-  const points = dataSizePoints(read.map((r) => ({ name: basename(r.dir), record: r.record })));
+  const { points, input: dataSize } = dataSizeInputs(runs, read);
   const input = {
     profile,
     policies,
@@ -132,14 +128,7 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
     // The rig is the measuring machine, not something to price.
     ...(flags.rig && calibration.cpu ? { rig: { cores: calibration.cpu.rigCores } } : { pricing }),
     // A profile's workload at the data size it stands for; a scenario's traffic is the run's, on its seed.
-    ...(scenario === null
-      ? {
-          dataSize: dataSizeInputOf(
-            runs.map((r) => ({ name: basename(r.dir), record: r.record })),
-            points,
-          ),
-        }
-      : {}),
+    ...(scenario === null ? { dataSize } : {}),
     seed,
     des: {
       pattern: PATTERNS[flags.pattern],

@@ -1,11 +1,15 @@
+import { basename } from 'node:path';
 import type { Profile } from '../../core/profile.ts';
+import type { LoadedRun } from '../../core/run-record.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import { STEADY_SCENARIOS } from '../../reports/index.ts';
-import type { Assumptions, Pricing } from '../../simulator/index.ts';
+import type { Assumptions, DataSizeInput, DataSizePoint, Pricing } from '../../simulator/index.ts';
 import {
   AssumptionError,
   applyAssignments,
   checkLoadAssumptions,
+  dataSizeInputOf,
+  dataSizePoints,
   defaultAssumptions,
 } from '../../simulator/index.ts';
 
@@ -67,4 +71,19 @@ export function calibrationRuns<R extends RunLike>(runs: readonly R[], profile: 
     if (!seen || seen.record.startedAt < r.startedAt) byKey.set(key, run);
   }
   return [...byKey.values()].filter((r) => STEADY_SCENARIOS.includes(r.record.scenario) && !r.record.faults);
+}
+
+/**
+ * What simulate and review read of data size: the table-size points of every run read (all profiles:
+ * the fit compares datasets of different sizes) and the input that carries the calibration runs'
+ * demands to the profile's size (data-size-demand.ts).
+ */
+export function dataSizeInputs(
+  calibrationRuns: readonly LoadedRun[],
+  allRuns: readonly LoadedRun[],
+): { points: DataSizePoint[]; input: DataSizeInput } {
+  const named = (runs: readonly LoadedRun[]) =>
+    runs.map((r) => ({ name: basename(r.dir), record: r.record }));
+  const points = dataSizePoints(named(allRuns));
+  return { points, input: dataSizeInputOf(named(calibrationRuns), points) };
 }
