@@ -144,6 +144,20 @@ describe('CPU calibration', () => {
     expect(otherCoresOf(record(3000, false))).toBeNull();
   });
 
+  it('the stolen cores are apart from the other load: their median is the machine usual', () => {
+    // Each run's other load is 0.1 cores, of which 0.04, 0.10 and 0.06 stolen: other processes 0.06, 0
+    // and 0.04 (mean 1/30), stolen median 0.06.
+    const stolen = [0.04, 0.1, 0.06];
+    const runs = [1500, 3000, 4500].map((users, i) => {
+      const r = record(users, true);
+      const w = r.cpu!.windowSeconds;
+      return { ...r, cpu: { ...r.cpu!, host: { ...r.cpu!.host, stealSeconds: stolen[i]! * w } } };
+    });
+    const c = calibrateCpu(runs, {}, workloadKind)!.cpu;
+    expect(c.otherCores).toBeCloseTo(0.1 / 3, 9);
+    expect(c.stolenCores).toBeCloseTo(0.06, 9);
+  });
+
   it('old records without `cpu` give no CPU calibration', () => {
     expect(calibrateCpu([record(1500, false)], {}, workloadKind)).toBeNull();
   });

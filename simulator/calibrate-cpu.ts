@@ -1,4 +1,4 @@
-import { linearRegression, rSquared } from 'simple-statistics';
+import { linearRegression, median, rSquared } from 'simple-statistics';
 import type { RunRecord } from '../core/run-record.ts';
 import { type CpuWait, processorSharingWait } from './cpu.ts';
 import { fitAmortisedCpu } from './cpu-at-load.ts';
@@ -44,8 +44,13 @@ export interface CpuCalibration {
   database: CpuFit;
   /** k6's cores against requests per second (ms per request). */
   loadGenerator: CpuFit;
-  /** Host CPU in use by anything else (other processes, the runner), cores, mean over the runs. */
+  /** Host CPU in use by anything else (other processes, the runner), cores, mean over the runs; stolen time apart. */
   otherCores: number;
+  /**
+   * Cores the hypervisor stole from the host (another guest's load), median over the runs: the machine's
+   * usual; a run predicted as it was run uses its own (validate.ts runContext). Absent: counted in otherCores.
+   */
+  stolenCores?: number;
   /** Cores of the host the runs measured on (the rig). */
   rigCores: number;
   /** Per endpoint: how the app CPU was split (the assumption). */
@@ -121,8 +126,10 @@ interface CpuPoint {
   target: number;
   database: number;
   loadGenerator: number;
-  /** The host's cores spent on none of the three (otherCoresOf). */
+  /** The host's cores spent on none of the three (otherCoresOf), stolen time apart. */
   other: number;
+  /** Cores stolen by the hypervisor (stolenCoresOf; 0 when not recorded). */
+  stolen: number;
 }
 
 function pointOf(record: RunRecord, isWorkloadKind: (kind: string) => boolean): CpuPoint | null {
@@ -148,7 +155,8 @@ function pointOf(record: RunRecord, isWorkloadKind: (kind: string) => boolean): 
     target: c.target.cpuSeconds / w,
     database: c.database.cpuSeconds / w,
     loadGenerator: c.loadGenerator.cpuSeconds / w,
-    other: otherCoresOf(record) ?? 0,
+    other: Math.max(0, (otherCoresOf(record) ?? 0) - (stolenCoresOf(record) ?? 0)),
+    stolen: stolenCoresOf(record) ?? 0,
   };
 }
 
@@ -201,6 +209,7 @@ export function calibrateCpu(
     "k6's cores against requests/s",
   );
   const otherCores = points.reduce((s, p) => s + p.other, 0) / points.length;
+  const stolenCores = median(points.map((p) => p.stolen));
   // The target's and k6's wake-ups amortised with load (cpu-at-load.ts), where the runs show it.
   const amortise = (fit: CpuFit, pick: (p: CpuPoint) => number): CpuFit => {
     const a = fitAmortisedCpu(
@@ -232,6 +241,7 @@ export function calibrateCpu(
       database,
       loadGenerator: loadGeneratorAtLoad,
       otherCores,
+      stolenCores,
       rigCores: Math.max(...cores),
       appSplit:
         weighted > 0

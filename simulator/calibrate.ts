@@ -17,6 +17,7 @@ import type { Calibration, ServiceDemand } from './calibration.ts';
 import type { CpuWait } from './cpu.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
+import { withoutDisturbedRuns } from './disturbed-runs.ts';
 import { eventLoopQueue } from './event-loop.ts';
 import type { Queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
@@ -283,10 +284,17 @@ export type HostWait = 'chains' | 'processor-sharing';
  * requests waiting for a connection) so they are service, not waits; with none, from every run.
  * With no runs, the defaults (assumptions with named sources).
  */
-export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}): Calibration {
+export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {}): Calibration {
   const base = defaultCalibration();
-  if (runs.length === 0) return base;
+  if (given.length === 0) return base;
   const notes: string[] = [];
+  // Runs measured on a disturbed machine are set aside (disturbed-runs.ts).
+  const { kept: runs, setAside, disturbedThroughout } = withoutDisturbedRuns(given);
+  for (const d of setAside) notes.push(`set aside ${d.id}: ${d.reason}`);
+  if (disturbedThroughout)
+    notes.push(
+      'every run was measured on a disturbed machine (stolen time or CPU per request above its replicates): all kept, the fits carry the disturbance',
+    );
   const uncontended = runs.filter((r) => meanWaiting(r.series) <= CONTENDED_WAITING);
   const used = uncontended.length > 0 ? uncontended : runs;
   if (uncontended.length === 0)
@@ -449,7 +457,7 @@ export function calibrate(runs: CalibrationRun[], options: CalibrateOptions = {}
   if (cpuFit) {
     const c = cpuFit.cpu;
     notes.push(
-      `CPU per request: target ${c.app.perUnit.toFixed(3)} ms, k6 ${c.loadGenerator.perUnit.toFixed(3)} ms; database CPU ${c.database.perUnit.toFixed(3)} × statement time; other load on the host ${c.otherCores.toFixed(2)} cores (${c.rigCores} cores)`,
+      `CPU per request: target ${c.app.perUnit.toFixed(3)} ms, k6 ${c.loadGenerator.perUnit.toFixed(3)} ms; database CPU ${c.database.perUnit.toFixed(3)} × statement time; other load on the host ${c.otherCores.toFixed(2)} cores and ${(c.stolenCores ?? 0).toFixed(2)} stolen by the hypervisor (median over the runs; a run predicted as run uses its own) (${c.rigCores} cores)`,
     );
     // The rig reads the target's and k6's CPU at its load when it falls with load (cpu-at-load.ts).
     for (const [who, fit] of [

@@ -42,7 +42,14 @@ export type CpuPlacement =
    * The measuring rig: target, database, k6 and everything else share `cores` (processor sharing); with
    * `dbCores` below `cores`, the database server is limited to that many of them (`--db-cores`).
    */
-  | { kind: 'rig'; cores: number; dbCores?: number; otherCores?: number };
+  | {
+      kind: 'rig';
+      cores: number;
+      dbCores?: number;
+      otherCores?: number;
+      /** Cores the hypervisor took during the run predicted (its record's); absent: the calibration's usual. */
+      stolenCores?: number;
+    };
 
 /** A wait that happens with some probability and is then exponential with a mean (the latency model's term). */
 export interface CpuWait {
@@ -244,8 +251,9 @@ export function cpuQueues(
       database: dbCores + c.database.fixedCores,
       loadGenerator: (requestCount * c.loadGenerator.perUnit) / 1000 + c.loadGenerator.fixedCores,
       other: placement.otherCores ?? c.otherCores,
+      stolen: placement.stolenCores ?? c.stolenCores ?? 0,
     };
-    const load = parts.target + parts.database + parts.loadGenerator + parts.other;
+    const load = parts.target + parts.database + parts.loadGenerator + parts.other + parts.stolen;
     // One arrival per request; the fixed parts and other processes ride on them as extra work (they
     // compete for the same slices). With no requests, the fixed load alone as one arrival per second.
     const rate = requestCount > 0 ? requestCount : 1;

@@ -10,7 +10,7 @@ import { defaultCalibration, defaultTargets } from './defaults.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 import { largerWait, limitsDatabase, requestCoreWaits } from './rig-db-cpu.ts';
 import { saturationKnee } from './run-prediction.ts';
-import { measuredFigures, runContext } from './validate.ts';
+import { machineContext, measuredFigures, runContext } from './validate.ts';
 
 /**
  * Numbers chosen, not measured: statements of 0.5 (conversations, messages) and 1.0 ms (push), 0.6 of
@@ -155,6 +155,12 @@ describe('the rig with the database server on fewer cores (--db-cores)', () => {
       });
     expect(runContext(c, record(1)).placement).toEqual({ kind: 'rig', cores: 2, dbCores: 1 });
     expect(runContext(c, record()).placement).toEqual({ kind: 'rig', cores: 2 });
+    // A run that recorded stolen time is predicted with it (6 s of 60 stolen: 0.1 cores); the machine
+    // as it usually is (what a knee is predicted on) without.
+    const stolen = record();
+    const withSteal = { ...stolen, cpu: { ...stolen.cpu!, host: { ...stolen.cpu!.host, stealSeconds: 6 } } };
+    expect(runContext(c, withSteal).placement).toEqual({ kind: 'rig', cores: 2, stolenCores: 0.1 });
+    expect(machineContext(c, withSteal).placement).toEqual({ kind: 'rig', cores: 2 });
     expect(measuredFigures(record(1), []).busy['db.cpu']).toBeCloseTo(0.45, 12);
     expect(measuredFigures(record(2), []).busy['db.cpu']).toBeUndefined();
   });

@@ -50,10 +50,11 @@ export interface SimulateInput {
   appCores?: number;
   /**
    * Predict the measuring rig instead of a deployment: target, database, k6 and the host's other load
-   * share `cores` (one `host.cpu` resource; needs a CPU calibration). `otherCores`: the other load on
-   * the host, cores (default: the calibration's, measured in its runs). Default: a deployment.
+   * share `cores` (one `host.cpu` resource; needs a CPU calibration). `otherCores`: the other processes'
+   * load on the host, cores, and `stolenCores` the hypervisor's (default: the calibration's, measured in
+   * its runs). Default: a deployment.
    */
-  rig?: { cores: number; otherCores?: number };
+  rig?: { cores: number; otherCores?: number; stolenCores?: number };
   /**
    * Carry the calibration's demands from the seeded dataset its runs measured to the data size the
    * profile stands for (data-size-demand.ts; deployments only, never `rig`). Absent: demands as measured.
@@ -169,6 +170,8 @@ export function simulate(input: SimulateInput): SimulationResult {
     throw new RangeError('predicting the rig needs a calibration from run records with CPU measurements');
   if (input.rig?.otherCores !== undefined && !(input.rig.otherCores >= 0))
     throw new RangeError(`rig other load must be >= 0 cores, got ${input.rig.otherCores}`);
+  if (input.rig?.stolenCores !== undefined && !(input.rig.stolenCores >= 0))
+    throw new RangeError(`rig stolen time must be >= 0 cores, got ${input.rig.stolenCores}`);
   if (input.appCores !== undefined && !(input.appCores >= 1))
     throw new RangeError(`app cores must be at least 1, got ${input.appCores}`);
   const predictions: Prediction[] = [];

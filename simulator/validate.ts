@@ -2,6 +2,7 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import type { RunRecord, SeriesSample } from '../core/run-record.ts';
 import type { ModelContext } from './analytic.ts';
+import { stolenCoresOf } from './calibrate-cpu.ts';
 import type { Calibration } from './calibration.ts';
 import { defaultTargets } from './defaults.ts';
 import type { ResourceName } from './prediction.ts';
@@ -92,10 +93,11 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
 }
 
 /**
- * The model context of a run's machine: the rig's cores (and the database server's, when the run limited
- * it: `machine.dbCores`) when the calibration measured CPU, else database cores.
+ * The model context of a run's machine as it usually is: the rig's cores (and the database server's,
+ * when the run limited it: `machine.dbCores`) when the calibration measured CPU, with the calibration's
+ * usual stolen time; else database cores. What a knee of that machine is predicted on.
  */
-export function runContext(cal: Calibration, record: RunRecord): ModelContext {
+export function machineContext(cal: Calibration, record: RunRecord): ModelContext {
   const { cores, dbCores } = record.machine;
   return {
     calibration: cal,
@@ -107,6 +109,19 @@ export function runContext(cal: Calibration, record: RunRecord): ModelContext {
       : { kind: 'deployment' },
     appCores: null,
   };
+}
+
+/**
+ * The model context of a run as it was run: its machine (machineContext) with the cores the hypervisor
+ * stole during that run, when it recorded them (another guest's load: outside the system under test,
+ * like the machine's cores), in place of the calibration's usual stolen time.
+ */
+export function runContext(cal: Calibration, record: RunRecord): ModelContext {
+  const ctx = machineContext(cal, record);
+  const stolen = stolenCoresOf(record);
+  return ctx.placement?.kind === 'rig' && stolen !== null
+    ? { ...ctx, placement: { ...ctx.placement, stolenCores: stolen } }
+    : ctx;
 }
 
 /** Predicted figures of a run prediction, in the report's shape. */
@@ -149,13 +164,13 @@ export function validateRuns(cal: Calibration, heldOut: HeldOutRun[]): Validatio
     first.profile,
     first.policy,
     first.record.users,
-    runContext(cal, first.record),
+    machineContext(cal, first.record),
   );
   const saturation = saturationKnee(
     first.record.scenario,
     first.profile,
     first.policy,
-    runContext(cal, first.record),
+    machineContext(cal, first.record),
   );
   return { knee, saturation, placement: cal.cpu ? 'rig' : 'deployment', levels };
 }

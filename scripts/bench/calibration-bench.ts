@@ -277,7 +277,11 @@ async function main(): Promise<void> {
       const per = level.map((r) => {
         const q = simulate({
           ...input,
-          rig: { cores: cal.cpu!.rigCores, otherCores: otherCoresOf(r.record)! },
+          rig: {
+            cores: cal.cpu!.rigCores,
+            otherCores: Math.max(0, otherCoresOf(r.record)! - (stolenCoresOf(r.record) ?? 0)),
+            stolenCores: stolenCoresOf(r.record) ?? 0,
+          },
           users: [users],
         }).predictions[0]!;
         return new Map(q.endpoints.map((e) => [e.endpoint, e.p95Ms]));
