@@ -15,7 +15,7 @@
 //      the verdict, each level's p95 over its windows' second halves (settled-p95.ts: a check that the
 //      window is settled; the warm-up and the window are one k6 run).
 // Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 1500,3000,4500
-//   --fit-launch-mix 300,600,900  --seconds 60  --warmup 30  --replicates 2  --knee N (use N as K instead
+//   --fit-launch-mix 400,800,1200  --seconds 60  --warmup 30  --replicates 2 (held levels)  --fit-replicates 3  --knee N (use N as K instead
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
 //   --db-cores F:H (another machine size, issue 12 item 6: the fit runs with the database server limited
 //   to F cores, the knee levels to H; on a scratch database of the embedded PostgreSQL, the harness's own
@@ -38,7 +38,7 @@ import type { ValidationLevel } from '../../simulator/index.ts';
 import {
   calibrate,
   formatValidation,
-  runContext,
+  machineContext,
   saturationKnee,
   scenarioKnee,
   validateRuns,
@@ -81,13 +81,19 @@ const { values: flags } = (() => {
       options: {
         case: { type: 'string', default: 'both' },
         'fit-full-sync': { type: 'string', default: '1500,3000,4500' },
-        'fit-launch-mix': { type: 'string', default: '300,600,900' },
+        // Both cases fit up to about half their knee (full sync 4,500 of ~9,000; launch-mix 1,200 of
+        // ~2,400): until 2026-12-02 launch-mix stopped at 900 (0.38 K), extrapolating its CPU lines
+        // and base latencies from runs further below the levels they judge.
+        'fit-launch-mix': { type: 'string', default: '400,800,1200' },
         seconds: { type: 'string', default: '60' },
         // 30 s, not 10: near the knee the host drains a start-up backlog slowly (at 0.8K on 2026-12-01
         // 20:58 the pool held all 10 connections with 13-37 requests waiting for the first 22 s of the
         // window after a 10 s warm-up of the same k6 run, then settled at p95s a fifth of those).
         warmup: { type: 'string', default: '30' },
         replicates: { type: 'string', default: '2' },
+        // Three at each fit level, so a replicate of a disturbed machine can be told from the usual one
+        // and set aside by the calibration (simulator/disturbed-runs.ts).
+        'fit-replicates': { type: 'string', default: '3' },
         knee: { type: 'string' },
         reuse: { type: 'string' },
         'db-cores': { type: 'string' },
@@ -121,6 +127,7 @@ const fitLevels: Record<Case, number[]> = {
 const seconds = whole('seconds', flags.seconds!, 1);
 const warmup = whole('warmup', flags.warmup!, 0);
 const replicates = whole('replicates', flags.replicates!, 1);
+const fitReplicates = whole('fit-replicates', flags['fit-replicates']!, 1);
 const kneeOverride = flags.knee === undefined ? null : whole('knee', flags.knee, 1);
 const reuse = flags.reuse === undefined ? null : resolve(flags.reuse);
 if (reuse !== null && !existsSync(reuse)) refuse(`--reuse: ${reuse} does not exist`);
@@ -167,6 +174,7 @@ async function runLevel(
   scenario: Case,
   users: number,
   cores: number | undefined,
+  count: number,
 ) {
   await seedDatabase({
     profile: loadProfile(PROFILE),
@@ -178,7 +186,7 @@ async function runLevel(
     log: (line) => process.stderr.write(`  [${users}u] ${line}\n`),
   });
   await withAdmin(databaseUrl, (c) => c.query('vacuum (analyze)'));
-  for (let r = 1; r <= replicates; r++) {
+  for (let r = 1; r <= count; r++) {
     await withAdmin(databaseUrl, (c) => c.query('checkpoint'));
     const { record } = await runScenario({
       scenario,
@@ -252,15 +260,17 @@ function merged(levels: ValidationLevel[], pooled: Record<string, PooledP95>): V
 
 async function benchCase(scenario: Case, dir: string, databaseUrl: string | null): Promise<boolean> {
   const fit = fitLevels[scenario];
-  if (databaseUrl) for (const u of fit) await runLevel(databaseUrl, dir, 'fit', scenario, u, dbCores?.fit);
+  if (databaseUrl)
+    for (const u of fit) await runLevel(databaseUrl, dir, 'fit', scenario, u, dbCores?.fit, fitReplicates);
   const fitRuns = runsOf(dir, `fit-${scenario}-`);
   if (fitRuns.length === 0) throw new Error(`no fit runs of ${scenario} in ${dir}`);
   const cal = calibrate(fitRuns.map((r) => ({ record: r.record, series: r.series })));
+  for (const note of cal.notes.filter((n) => n.startsWith('set aside '))) console.log(note);
   const policy = loadPolicy(POLICY);
   const profile = loadProfile(PROFILE);
   // With --db-cores the knee is predicted for the knee levels' database cores (H), not the fit runs' (F):
   // the transfer to another machine size.
-  const fitCtx = runContext(cal, fitRuns[0]!.record);
+  const fitCtx = machineContext(cal, fitRuns[0]!.record);
   const ctx =
     dbCores && fitCtx.placement?.kind === 'rig'
       ? { ...fitCtx, placement: { ...fitCtx.placement, dbCores: dbCores.held } }
@@ -285,7 +295,8 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       `note: the runs in ${dir} are not at this K's levels; each is judged at its own fraction of K (a re-judgement, not a verdict)`,
     );
   if (databaseUrl)
-    for (const { users } of at) await runLevel(databaseUrl, dir, 'held', scenario, users, dbCores?.held);
+    for (const { users } of at)
+      await runLevel(databaseUrl, dir, 'held', scenario, users, dbCores?.held, replicates);
   let pass = true;
   // Measured saturation of the two levels that bracket the knee for the transfer (--db-cores).
   const bracket = new Map<number, TransferLevel>();
@@ -380,7 +391,7 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
 
 async function main(): Promise<void> {
   console.log(
-    `bench:knee: ${cases.join(', ')}; ${reuse ? `the runs in ${reuse}` : `${replicates} replicate(s) of ${seconds} s after ${warmup} s of warm-up`}; ${cpus().length} cores, load ${loadavg()
+    `bench:knee: ${cases.join(', ')}; ${reuse ? `the runs in ${reuse}` : `${fitReplicates} replicate(s) at each fit level, ${replicates} at each knee level, of ${seconds} s after ${warmup} s of warm-up`}; ${cpus().length} cores, load ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')}`,
   );
