@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile, type Profile } from '../core/profile.ts';
+import { loadPricing } from '../scripts/inputs/pricing.ts';
 import { predictAnalytic } from './analytic.ts';
 import type { Calibration } from './calibration.ts';
-import { contextAtUsers, DEFAULT_DATABASE_RAM_GB, databaseMemoryOf } from './data-size-context.ts';
+import {
+  contextAtUsers,
+  contextOnCompute,
+  DEFAULT_DATABASE_RAM_GB,
+  databaseMemoryOf,
+} from './data-size-context.ts';
 import type { DataSizeInput } from './data-size-demand.ts';
 import { defaultCalibration } from './defaults.ts';
 import { findKnee } from './knee.ts';
@@ -107,5 +113,49 @@ describe('the data size of the users a prediction is for', () => {
     // the load's, several times higher.
     const { dataSize: _carry, ...asBefore } = m.ctx;
     expect(findKnee(m.profile, m.policy, asBefore).users!).toBeGreaterThan(3 * 2684);
+  });
+
+  it('tries each compute size of the cheapest-configuration search on its own RAM', () => {
+    const pricing = loadPricing();
+    const size = (name: string) => pricing.supabase.compute.find((c) => c.name === name)!;
+    // fixtures/pricing/supabase.yaml: Micro 1 GB, Small 2 GB (2 cores, 20% sustained).
+    const micro = size('micro');
+    const small = size('small');
+    // 10 users: 1,000 messages; the seed's 300,000 bytes a message make 300,000,000 bytes. Micro's buffers
+    // 1 × 2³⁰ × 0.25 = 268,435,456 miss 1 − 268,435,456 / 300,000,000 = 0.1052 of the pages; a page read
+    // at 1,000 ms puts the messages statement at (3 + 20) × 0.1052 × 1,000 ≈ 2,420 ms: over the 500 ms
+    // p95 target. Small's 536,870,912 hold it all: 1.09 ms.
+    const input: DataSizeInput = {
+      fit: { baseMs: 1, missMsPerPage: 1000, points: 2 },
+      fitRuns: ['a', 'b'],
+      seeded: { messages: 100, bytes: 30_000_000, memoryBytes: 1e12, run: 'seed' },
+    };
+    const base = {
+      profile: tiny,
+      policies: [full],
+      users: [10],
+      calibration: calibrated(),
+      pricing,
+      dataSize: input,
+    };
+    const m = modelFor(base, full);
+    expect(m.ctx.dataSize!.memory.bytes).toBe(micro.ramGb * 2 ** 30 * 0.25);
+    const onSmall = contextOnCompute(m.ctx, small);
+    expect(onSmall.cores).toBeCloseTo(2 * 0.2, 12);
+    expect(onSmall.dataSize!.memory.bytes).toBe(536_870_912);
+    expect(contextAtUsers(onSmall, 10).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
+    // 300,000,000 / 8,192 → 36,622 pages, depth 3: 23 × (1 − 268,435,456 / 300,000,000) × 1,000 + 1.09.
+    expect(contextAtUsers(m.ctx, 10).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(
+      23 * (1 - 268_435_456 / 300_000_000) * 1000 + 1.09,
+      9,
+    );
+    // The policy's own Micro fails; the search finds Small, the cheapest size whose RAM holds the data
+    // (on Micro's memory every size would miss as Micro does, and none would be found).
+    const p = simulate(base).predictions[0]!;
+    expect(p.cost!.meetsTargets).toBe(false);
+    expect(p.cheapest?.compute).toBe('small');
+    // Without a data-size carry the context on a size keeps no memory.
+    const { dataSize: _carry, ...noCarry } = m.ctx;
+    expect(contextOnCompute(noCarry, small).dataSize).toBeUndefined();
   });
 });

@@ -1,11 +1,12 @@
 import type { ModelContext, PredictionDetail } from './analytic.ts';
 import { type DatabaseMemory, SHARED_BUFFERS_SHARE } from './data-size-demand.ts';
+import { sustainedCores } from './monthly-usage.ts';
 import type { ComputeSize } from './pricing.ts';
 
 // The data size a prediction runs at follows the prediction, not the profile file: at N users the
 // database holds N users' messages, on the memory of the compute size the prediction is for. A model
 // context with a data-size carry (simulate.ts modelFor, deployments only) is resolved here for each N
-// (predictAnalytic, predictDes).
+// (predictAnalytic, predictDes) and for each compute size the cheapest-configuration search tries.
 
 /** RAM of a database when no pricing names the plan: Supabase Micro's 1 GB (fixtures/pricing/supabase.yaml). */
 export const DEFAULT_DATABASE_RAM_GB = 1;
@@ -31,4 +32,13 @@ export function contextAtUsers(
 ): ModelContext {
   if (!ctx.dataSize) return ctx;
   return { ...ctx, calibration: ctx.dataSize.carry.at(users, ctx.dataSize.memory, detail) };
+}
+
+/** The context on another compute size: its sustained cores and, with a data-size carry, its RAM's buffers. */
+export function contextOnCompute(ctx: ModelContext, compute: ComputeSize): ModelContext {
+  return {
+    ...ctx,
+    cores: sustainedCores(compute),
+    ...(ctx.dataSize ? { dataSize: { ...ctx.dataSize, memory: databaseMemoryOf(compute) } } : {}),
+  };
 }
