@@ -189,6 +189,8 @@ describe('demands at a profile data size', () => {
       touchesPerSync: 10,
       sizeBytes: 1,
       sharedBuffersBytes: 1,
+      messagesP95Ms: null,
+      messageReadMs: null,
     });
     const got = dataSizeInputOf(
       [
