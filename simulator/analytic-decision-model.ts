@@ -36,7 +36,8 @@ export const POOL_SCALE: Dial = {
 /**
  * The assumptions as dials: every one with a range except the stress case (abuse is a separate row,
  * never in a base verdict), and the pool choice of the what-if. monthlyActiveShare scales the load
- * exactly (users × share: nothing else reads it), so the knee goes as 1 / share.
+ * exactly (users × share: nothing else reads it), so the knee goes as 1 / share; with a data-size carry
+ * only nearly, since the data follows the registered users, not the share (docs/simulator.md "Data size").
  */
 export function assumptionDials(assumptions: Assumptions): Dial[] {
   const dials: Dial[] = ASSUMPTION_NAMES.map((n) => assumptions[n])
@@ -125,7 +126,8 @@ export function analyticDecisionModel(model: AnalyticModelInput): DecisionModel 
   };
   const loadsOf = (v: DialValues, name: string): Record<string, number> => {
     // Utilisation per registered user of each queue, as a share of the ceiling (1 / users at it):
-    // the queues at one user, with no waits (linear in users below saturation).
+    // the queues at one user, with no waits (linear in users below saturation), on the demands of the
+    // context (with a data-size carry: at the profile file's users' data, not at the knee's).
     const { profile, policy, ctx } = resolve(v, name);
     const w = workloadAt(profile, policy, 1);
     const limits = rateLimitOutcomes(policy, w, messagesPerMinuteByTierOf(profile), ctx.abuse);

@@ -5,6 +5,8 @@ import { baseLatencyAt } from './base-latency.ts';
 import type { Calibration } from './calibration.ts';
 import type { CpuPlacement } from './cpu.ts';
 import { cpuSaturation, cpuWaitsOf, statementCpuWait } from './cpu.ts';
+import { contextAtUsers } from './data-size-context.ts';
+import type { DataSizeContext } from './data-size-demand.ts';
 import {
   logNormalFromMedianP95,
   logNormalMean,
@@ -56,6 +58,12 @@ export interface ModelContext {
   llm?: LlmLoad;
   /** The assumptions the prediction's load came from (costs read the daily profile and caps). */
   assumptions?: Assumptions;
+  /**
+   * Carries `calibration` to the data size of each prediction's users (data-size-context.ts
+   * contextAtUsers; deployments only). `calibration` itself is then the carry at the profile's own
+   * users, for what reads the context without a number of users (the per-user loads of a knee surface).
+   */
+  dataSize?: DataSizeContext;
 }
 
 /** Latency, error and timeout shares of one database statement of a kind. */
@@ -130,9 +138,11 @@ export function predictAnalytic(
   profile: Profile,
   policy: Policy,
   users: number,
-  ctx: ModelContext,
+  context: ModelContext,
   detail: PredictionDetail = 'full',
 ): Prediction {
+  // The demands at the data these users hold (unchanged without a data-size carry).
+  const ctx = contextAtUsers(context, users, detail);
   const full = detail === 'full';
   const median = (l: Latency): number => (full ? latencyQuantile(l, 0.5) : Number.NaN);
   const cal = ctx.calibration;

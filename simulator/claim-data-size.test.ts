@@ -46,6 +46,8 @@ const point = (
   touchesPerSync: 100,
   sizeBytes: messages * 1000,
   sharedBuffersBytes: 128e6,
+  messagesP95Ms: null,
+  messageReadMs: null,
   ...over,
 });
 

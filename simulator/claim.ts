@@ -36,6 +36,7 @@ export const ClaimSchema = z.object({
     'database-cost',
     'egress-cost',
     'data-size-factor',
+    'data-size-latency',
     'not-modelled',
   ]),
   claimed: numberOrRange,
@@ -97,7 +98,7 @@ export interface ClaimsContext {
    */
   modelFor: (policy: Policy) => PolicyModel;
   pricing?: Pricing;
-  /** Table-size run records reduced to data-size points (data-size-factor claims; absent: none given). */
+  /** Table-size run records reduced to data-size points (data-size-factor and -latency claims; absent: none given). */
   dataSizePoints?: DataSizePoint[];
 }
 
@@ -135,4 +136,26 @@ export function claimIdentity(
 ): Pick<ClaimEvaluation, 'id' | 'document' | 'line' | 'quote' | 'unit' | 'claimed'> {
   const { id, document, line, quote, unit, claimed } = claim;
   return { id, document, line, quote, unit, claimed };
+}
+
+/** True when `value` matches the claim within tolerance (ranges overlap; atLeast: value >= claim). */
+export function matchesClaim(
+  claimed: number | [number, number],
+  value: number | [number, number],
+  tolerance: number,
+  atLeast = false,
+): boolean {
+  const [clo, chi] = Array.isArray(claimed) ? claimed : [claimed, claimed];
+  const [vlo, vhi] = Array.isArray(value) ? value : [value, value];
+  if (atLeast) return vhi >= clo * (1 - tolerance);
+  return vhi >= clo * (1 - tolerance) && vlo <= chi * (1 + tolerance);
+}
+
+/** Relative difference of `value` from the claim: 0 inside a claimed range, else from its nearer end (null: none). */
+export function claimDifference(claimed: number | [number, number], value: number | null): number | null {
+  if (value === null) return null;
+  const [lo, hi] = Array.isArray(claimed) ? claimed : [claimed, claimed];
+  if (value >= lo && value <= hi) return 0;
+  const nearest = value < lo ? lo : hi;
+  return nearest !== 0 ? (value - nearest) / nearest : null;
 }

@@ -1,6 +1,7 @@
 import type { Claim, ClaimEvaluation, ClaimsContext, ClaimVerdict } from './claim.ts';
-import { claimIdentity, fmt, fmtRange, num } from './claim.ts';
+import { claimDifference, claimIdentity, fmt, fmtRange, matchesClaim, num } from './claim.ts';
 import { evaluateDataSizeClaim } from './claim-data-size.ts';
+import { evaluateDataSizeLatencyClaim } from './claim-data-size-latency.ts';
 import { ownSide } from './claim-own-side.ts';
 import { profileSide } from './claim-profile-side.ts';
 
@@ -8,31 +9,11 @@ import { profileSide } from './claim-profile-side.ts';
 // under its own assumptions (is the arithmetic right?) and under the chosen profile and policy (does it
 // hold for Atlas as modelled?).
 
-/** True when `value` matches the claim within tolerance (ranges overlap; atLeast: value >= claim). */
-export function matchesClaim(
-  claimed: number | [number, number],
-  value: number | [number, number],
-  tolerance: number,
-  atLeast = false,
-): boolean {
-  const [clo, chi] = Array.isArray(claimed) ? claimed : [claimed, claimed];
-  const [vlo, vhi] = Array.isArray(value) ? value : [value, value];
-  if (atLeast) return vhi >= clo * (1 - tolerance);
-  return vhi >= clo * (1 - tolerance) && vlo <= chi * (1 + tolerance);
-}
-
-function relDiff(claimed: number | [number, number], value: number | null): number | null {
-  if (value === null) return null;
-  const [lo, hi] = Array.isArray(claimed) ? claimed : [claimed, claimed];
-  if (value >= lo && value <= hi) return 0;
-  const nearest = value < lo ? lo : hi;
-  return nearest !== 0 ? (value - nearest) / nearest : null;
-}
-
 /** Evaluates one claim under its own assumptions and under the profile. */
 export function evaluateClaim(claim: Claim, ctx: ClaimsContext): ClaimEvaluation {
   const policyName = claim.policy;
   if (claim.kind === 'data-size-factor') return evaluateDataSizeClaim(claim, ctx);
+  if (claim.kind === 'data-size-latency') return evaluateDataSizeLatencyClaim(claim, ctx);
   if (claim.kind === 'not-modelled') {
     return {
       ...claimIdentity(claim),
@@ -83,7 +64,7 @@ export function evaluateClaim(claim: Claim, ctx: ClaimsContext): ClaimEvaluation
       working: prof.working,
       matches: profMatches,
     },
-    difference: relDiff(claim.claimed, prof.value),
+    difference: claimDifference(claim.claimed, prof.value),
     verdict,
     reason,
   };

@@ -3,6 +3,7 @@ import type { Profile } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
 import type { Assumptions } from './assumptions.ts';
+import { contextOnCompute } from './data-size-context.ts';
 import { judge } from './decision-rule.ts';
 import { monthlyActiveUsers, sustainedCores, usageItems } from './monthly-usage.ts';
 import type { NoConfiguration, Prediction } from './prediction.ts';
@@ -233,7 +234,8 @@ export interface CheapestResult {
 /**
  * The cheapest configuration meeting the targets at N users under a policy: upstream sockets sized to
  * the target utilisation, then every compute size from the cheapest up whose recommended maximum
- * database size holds the database, with the database pool raised (up to the size's connections minus
+ * database size holds the database, each on its own sustained cores and (with a data-size carry) its own
+ * RAM's buffers, with the database pool raised (up to the size's connections minus
  * the reserved ones) until the decision rule accepts it. When none does: `cheapest` null and `none`
  * names the largest size tried and the resource that fails on it (never a failing "cheapest").
  */
@@ -265,12 +267,14 @@ export function cheapestConfiguration(
       };
       continue;
     }
+    // The size's own cores and, for the data size, its own RAM's buffers (not the policy's).
+    const onCompute = contextOnCompute(ctx, compute);
     for (const poolSize of pools) {
       const variant: Policy = {
         ...withSockets,
         database: { ...policy.database, poolSize, maxConnections: compute.maxDirectConnections },
       };
-      const p = predictAnalytic(profile, variant, users, { ...ctx, cores: sustainedCores(compute) }, 'rule');
+      const p = predictAnalytic(profile, variant, users, onCompute, 'rule');
       const rule = judge(p, ctx.targets);
       if (rule.accepted) {
         const cost = monthlyCost(

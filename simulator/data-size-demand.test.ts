@@ -3,15 +3,17 @@ import { loadPolicy } from '../core/policy.ts';
 import { loadProfile, type Profile } from '../core/profile.ts';
 import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import type { Calibration } from './calibration.ts';
+import { DEFAULT_DATABASE_RAM_GB } from './data-size-context.ts';
 import {
   calibrationAtDataSize,
   type DataSizeInput,
+  dataSizeCarry,
   dataSizeInputOf,
   pagesRead,
   rowsPerStatement,
 } from './data-size-demand.ts';
 import { defaultCalibration } from './defaults.ts';
-import { DEFAULT_DATABASE_RAM_GB, databaseMemoryFor, modelFor } from './simulate.ts';
+import { databaseMemoryFor, modelFor } from './simulate.ts';
 
 // Every expected figure below is worked by hand in the comment beside it.
 
@@ -91,8 +93,10 @@ describe('demands at a profile data size', () => {
     // The base latency moves by the same 1.19 ms.
     expect(cal.baseLatency!['rest.messages']!.medianMs).toBeCloseTo(4.19, 12);
     expect(cal.baseLatency!['rest.messages']!.p95Ms).toBeCloseTo(7.19, 12);
-    expect(cal.demands['rest.messages']!.source).toMatch(/at tiny's data size: 1 ms on the seed/);
-    expect(cal.notes.at(-1)).toMatch(/^data size: tiny stands for 1,000 messages \(10 users × 5/);
+    expect(cal.demands['rest.messages']!.source).toMatch(/at the data size of 10 users: 1 ms on the seed/);
+    expect(cal.notes.at(-1)).toMatch(
+      /^data size: 10 users of tiny hold 1,000 messages \(10 × 5 conversations × 20/,
+    );
 
     // A negative slope set to 0 is said so: only the rows count, 1 + 0.09 = 1.09 ms.
     const clamped = { ...input, fit: { baseMs: 1, missMsPerPage: 0, points: 2, clamped: true } };
@@ -101,9 +105,42 @@ describe('demands at a profile data size', () => {
     expect(c.notes.at(-1)).toMatch(/fitted slope was negative, set to 0/);
   });
 
+  it('carries to the data of the users asked for, not the profile file users', () => {
+    // 40 users × 5 × 20 = 4,000 messages → 4,000,000 bytes on 500,000: miss ratio 1 − 1/8 = 0.875;
+    // 4,000,000 / 8,192 = 488.3 → 489 pages, depth 1 + ⌈log₂₅₆ 489 = 1.12⌉ = 3.
+    const carry = dataSizeCarry(calibrated(), input, tiny, full);
+    const memory = { bytes: 500_000, source: 'test' };
+    const at40 = carry.at(40, memory);
+    // rest.messages: (3 + 20) × 0.875 = 20.125 pages: 1 + 0.09 + 2.0125 = 3.1025 ms.
+    expect(at40.demands['rest.messages']!.meanMs).toBeCloseTo(3.1025, 12);
+    // rest.conversations: (3 + 5) × 0.875 = 7 pages: 0.5 + 0.7 = 1.2 ms.
+    expect(at40.demands['rest.conversations']!.meanMs).toBeCloseTo(1.2, 12);
+    // Writes: a descent of 3 × 0.875 = 2.625 pages: 0.2 + 0.2625, 0.3 + 0.2625.
+    expect(at40.demands['rest.push']!.meanMs).toBeCloseTo(0.4625, 12);
+    expect(at40.demands['api.message']!.meanMs).toBeCloseTo(0.5625, 12);
+    expect(at40.notes.at(-1)).toMatch(
+      /^data size: 40 users of tiny hold 4,000 messages \(40 × 5 conversations × 20/,
+    );
+    expect(at40.demands['rest.messages']!.source).toMatch(/at the data size of 40 users: /);
+    // 5 users: 500 messages, 500,000 bytes: they fit, only the rows count: 1 + 0.09 = 1.09 ms.
+    expect(carry.at(5, memory).demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
+    expect(carry.at(5, memory).demands['rest.conversations']!.meanMs).toBe(0.5);
+    // The same users on more memory: 4,000,000 bytes on 4,000,000 fit.
+    expect(carry.at(40, { bytes: 4_000_000, source: 't' }).demands['rest.messages']!.meanMs).toBeCloseTo(
+      1.09,
+      12,
+    );
+    // Asked again, the carry gives the same calibration (kept, not worked out again).
+    expect(carry.at(40, memory)).toBe(at40);
+    // calibrationAtDataSize is the carry at the users given (default: the profile's).
+    expect(
+      calibrationAtDataSize(calibrated(), input, tiny, full, memory, 40).demands['rest.messages']!.meanMs,
+    ).toBeCloseTo(3.1025, 12);
+  });
+
   it('takes away the misses the seed already paid on its own buffers', () => {
-    // Seed 100,000 bytes on 50,000 of buffers: 0.5 miss; depth 1 (13 pages), 2 rows → 3 × 0.5 = 1.5
-    // pages; reference as above 11 pages: 1 + 0.09 + 0.1 × (11 − 1.5) = 2.04 ms.
+    // Seed 100,000 bytes on 50,000 of buffers: 0.5 miss; 13 pages, depth 1 + ⌈log₂₅₆ 13⌉ = 2, 2 rows →
+    // 4 × 0.5 = 2 pages; reference as above 11 pages: 1 + 0.09 + 0.1 × (11 − 2) = 1.99 ms.
     const seededTight = { ...input, seeded: { ...input.seeded!, memoryBytes: 50_000 } };
     const cal = calibrationAtDataSize(calibrated(), seededTight, tiny, full, { bytes: 500_000, source: 't' });
     expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo(1.99, 12);
@@ -116,7 +153,7 @@ describe('demands at a profile data size', () => {
     });
     expect(none.demands).toEqual(calibrated().demands);
     expect(none.notes).toEqual([
-      'data size not calibrated: demands as measured on the seed (no plain table-size runs at two or more sizes to fit the cost of a page read); tiny stands for 1,000 messages (10 users × 5 conversations × 20, the reference)',
+      'data size not calibrated: demands as measured on the seed (no plain table-size runs at two or more sizes to fit the cost of a page read); 10 users of tiny hold 1,000 messages (10 × 5 conversations × 20, the reference)',
     ]);
     const noSeed = calibrationAtDataSize(calibrated(), { ...input, seeded: null }, tiny, full, {
       bytes: 1,
@@ -152,6 +189,8 @@ describe('demands at a profile data size', () => {
       touchesPerSync: 10,
       sizeBytes: 1,
       sharedBuffersBytes: 1,
+      messagesP95Ms: null,
+      messageReadMs: null,
     });
     const got = dataSizeInputOf(
       [

@@ -2,6 +2,7 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import { ACTIVITY_CLASSES } from '../core/profile.ts';
 import type { RunRecord } from '../core/run-record.ts';
+import type { PredictionDetail } from './analytic.ts';
 import type { Calibration } from './calibration.ts';
 import {
   type DataSizeFit,
@@ -9,13 +10,13 @@ import {
   fitDataSize,
   missRatio,
   pagesTouched,
-  profileMessages,
   seededMessages,
 } from './data-size.ts';
 import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, workloadAt } from './workload.ts';
 
-// The calibration carried from the seeded dataset its runs measured to the data size a profile stands
-// for (issue 12, item 3): users × conversations × the analysis's reference messages per conversation.
+// The calibration carried from the seeded dataset its runs measured to the data size of the users a
+// prediction is for (issue 12, item 3): N users × conversations × the analysis's reference messages per
+// conversation (at 1k, 10k and 100k users the database holds 1k, 10k and 100k users' messages).
 // Per statement kind, the demand measured on the seed gains
 //   msPerRow × (rows returned at the reference − on the seed)
 //   + missMsPerPage × (pages read at the reference − pages read on the seed)
@@ -74,6 +75,12 @@ export interface DataSizeInput {
 export interface DatabaseMemory {
   bytes: number;
   source: string;
+}
+
+/** What a model context holds to give each prediction its own data size: the carry, and the memory it runs on. */
+export interface DataSizeContext {
+  carry: DataSizeCarry;
+  memory: DatabaseMemory;
 }
 
 /**
@@ -141,22 +148,40 @@ export function pagesRead(rows: number, bytes: number, memoryBytes: number): num
 
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
 const gb = (b: number): string => `${(b / 1e9).toFixed(1)} GB`;
-const n = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+// One formatter for every figure: Number.toLocaleString builds a new one per call, and the carry runs
+// once per number of users a search tries.
+const figures = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const n = (x: number): string => figures.format(x);
+
+/** The carry of one calibration to the data size of any number of users (built once by {@link dataSizeCarry}). */
+export interface DataSizeCarry {
+  /**
+   * The calibration carried to the data `users` registered users hold, on `memory` of database buffers.
+   * `rule`: the demands and base latencies alone, sources and notes left as on the seed (for searches
+   * that keep the verdict alone: writing out the working costs more than the carry).
+   */
+  at(users: number, memory: DatabaseMemory, detail?: PredictionDetail): Calibration;
+}
+
+/** Carried calibrations a carry keeps (a search asks again for the same users on each compute size). */
+const CARRY_CACHE_ENTRIES = 64;
 
 /**
- * The calibration with every statement kind's demand (and base latency, shifted by the same ms) carried
- * from the seeded dataset to `profile`'s data size on `memory` (pure); a note says what was carried, or
- * "data size not calibrated" and why when there is no table-size fit or no seeded dataset measured.
+ * Prepares the carry of `cal` for `profile` under `policy` (pure): the rows per statement and the
+ * seed's page reads do not depend on the number of users, so they are worked out once; `at(users,
+ * memory)` then carries every statement kind's demand (and base latency, shifted by the same ms) to
+ * users × conversations × the reference messages per conversation, on `memory`. A note says what was
+ * carried, or "data size not calibrated" and why when there is no table-size fit or no seeded dataset.
  */
-export function calibrationAtDataSize(
+export function dataSizeCarry(
   cal: Calibration,
   input: DataSizeInput,
   profile: Profile,
   policy: Policy,
-  memory: DatabaseMemory,
-): Calibration {
-  const reference = profileMessages(profile as unknown as RunRecord['profile'], 'reference') ?? 0;
-  const size = `${profile.name} stands for ${n(reference)} messages (${n(profile.users)} users × ${n(profile.conversationsPerUser.mean)} conversations × ${n(profile.messagesPerConversation.reference)}, the reference)`;
+): DataSizeCarry {
+  const perUser = profile.conversationsPerUser.mean * profile.messagesPerConversation.reference;
+  const size = (users: number): string =>
+    `${n(users)} users of ${profile.name} hold ${n(users * perUser)} messages (${n(users)} × ${n(profile.conversationsPerUser.mean)} conversations × ${n(profile.messagesPerConversation.reference)}, the reference)`;
   const why = !cal.calibrated
     ? 'no calibration runs'
     : input.seeded === null
@@ -164,47 +189,97 @@ export function calibrationAtDataSize(
       : input.fit === null
         ? 'no plain table-size runs at two or more sizes to fit the cost of a page read'
         : null;
+  const cache = new Map<string, Calibration>();
+  const memoised =
+    (carry: (users: number, memory: DatabaseMemory, text: boolean) => Calibration) =>
+    (users: number, memory: DatabaseMemory, detail: PredictionDetail = 'full'): Calibration => {
+      const key = `${users}|${memory.bytes}|${memory.source}|${detail}`;
+      const hit = cache.get(key);
+      if (hit) return hit;
+      if (cache.size >= CARRY_CACHE_ENTRIES) cache.clear();
+      const out = carry(users, memory, detail === 'full');
+      cache.set(key, out);
+      return out;
+    };
   if (why !== null || input.seeded === null || input.fit === null)
     return {
-      ...cal,
-      notes: [...cal.notes, `data size not calibrated: demands as measured on the seed (${why}); ${size}`],
+      at: memoised((users, _memory, text) =>
+        text
+          ? {
+              ...cal,
+              notes: [
+                ...cal.notes,
+                `data size not calibrated: demands as measured on the seed (${why}); ${size(users)}`,
+              ],
+            }
+          : cal,
+      ),
     };
   const seeded = input.seeded;
   const fit = input.fit;
-  const refBytes = (seeded.bytes * reference) / seeded.messages;
   const rowsSeed = rowsPerStatement(profile, policy, profile.messagesPerConversation.mean);
   const rowsRef = rowsPerStatement(profile, policy, profile.messagesPerConversation.reference);
-  const demands = { ...cal.demands };
-  const baseLatency = cal.baseLatency ? { ...cal.baseLatency } : undefined;
-  const changes: string[] = [];
-  for (const [kind, d] of Object.entries(cal.demands)) {
-    if (kind === 'default') continue;
-    const rs = rowsSeed[kind] ?? 0;
-    const rr = rowsRef[kind] ?? 0;
-    const readSeed = pagesRead(rs, seeded.bytes, seeded.memoryBytes);
-    const readRef = pagesRead(rr, refBytes, memory.bytes);
-    const delta = MS_PER_ROW.value * (rr - rs) + fit.missMsPerPage * (readRef - readSeed);
-    const meanMs = Math.max(0, d.meanMs + delta);
-    const working = `${n(d.meanMs)} ms on the seed + ${n(MS_PER_ROW.value)} ms × (${n(rr)} − ${n(rs)}) rows + ${n(fit.missMsPerPage)} ms × (${n(readRef)} − ${n(readSeed)}) pages read = ${n(meanMs)} ms`;
-    demands[kind] = { ...d, meanMs, source: `${d.source}; at ${profile.name}'s data size: ${working}` };
-    const b = baseLatency?.[kind];
-    if (baseLatency && b)
-      baseLatency[kind] = {
-        ...b,
-        medianMs: Math.max(0, b.medianMs + meanMs - d.meanMs),
-        p95Ms: Math.max(0, b.p95Ms + meanMs - d.meanMs),
-      };
-    changes.push(`${kind} ${working}`);
-  }
-  const note =
-    `data size: ${size}, ${gb(refBytes)} scaled from ${n(seeded.messages)} seeded in ${gb(seeded.bytes)} (${seeded.run}); ` +
-    `seed on ${mb(seeded.memoryBytes)} shared_buffers (measured), reference on ${mb(memory.bytes)} (${memory.source}); ` +
-    `${n(fit.missMsPerPage)} ms per page read from table-size runs ${input.fitRuns.join(', ')}${fit.clamped ? " (their fitted slope was negative, set to 0: the runs' page reads do not explain their database time)" : ''}; ${MS_PER_ROW.value} ms per row (${MS_PER_ROW.source}, ${MS_PER_ROW.range.low}-${MS_PER_ROW.range.high}): ` +
-    changes.join('; ');
+  const kinds = Object.keys(cal.demands)
+    .filter((k) => k !== 'default')
+    .map((kind) => {
+      const rs = rowsSeed[kind] ?? 0;
+      return { kind, rs, rr: rowsRef[kind] ?? 0, readSeed: pagesRead(rs, seeded.bytes, seeded.memoryBytes) };
+    });
+  const fitText = `${n(fit.missMsPerPage)} ms per page read from table-size runs ${input.fitRuns.join(', ')}${fit.clamped ? " (their fitted slope was negative, set to 0: the runs' page reads do not explain their database time)" : ''}; ${MS_PER_ROW.value} ms per row (${MS_PER_ROW.source}, ${MS_PER_ROW.range.low}-${MS_PER_ROW.range.high})`;
   return {
-    ...cal,
-    demands,
-    ...(baseLatency ? { baseLatency } : {}),
-    notes: [...cal.notes, note],
+    at: memoised((users, memory, text) => {
+      const refBytes = (seeded.bytes * users * perUser) / seeded.messages;
+      const demands = { ...cal.demands };
+      const baseLatency = cal.baseLatency ? { ...cal.baseLatency } : undefined;
+      const changes: string[] = [];
+      for (const { kind, rs, rr, readSeed } of kinds) {
+        const d = cal.demands[kind]!;
+        const readRef = pagesRead(rr, refBytes, memory.bytes);
+        const delta = MS_PER_ROW.value * (rr - rs) + fit.missMsPerPage * (readRef - readSeed);
+        const meanMs = Math.max(0, d.meanMs + delta);
+        const working = text
+          ? `${n(d.meanMs)} ms on the seed + ${n(MS_PER_ROW.value)} ms × (${n(rr)} − ${n(rs)}) rows + ${n(fit.missMsPerPage)} ms × (${n(readRef)} − ${n(readSeed)}) pages read = ${n(meanMs)} ms`
+          : '';
+        demands[kind] = {
+          ...d,
+          meanMs,
+          ...(text ? { source: `${d.source}; at the data size of ${n(users)} users: ${working}` } : {}),
+        };
+        const b = baseLatency?.[kind];
+        if (baseLatency && b)
+          baseLatency[kind] = {
+            ...b,
+            medianMs: Math.max(0, b.medianMs + meanMs - d.meanMs),
+            p95Ms: Math.max(0, b.p95Ms + meanMs - d.meanMs),
+          };
+        if (text) changes.push(`${kind} ${working}`);
+      }
+      if (!text) return { ...cal, demands, ...(baseLatency ? { baseLatency } : {}) };
+      const note =
+        `data size: ${size(users)}, ${gb(refBytes)} scaled from ${n(seeded.messages)} seeded in ${gb(seeded.bytes)} (${seeded.run}); ` +
+        `seed on ${mb(seeded.memoryBytes)} shared_buffers (measured), reference on ${mb(memory.bytes)} (${memory.source}); ` +
+        `${fitText}: ${changes.join('; ')}`;
+      return {
+        ...cal,
+        demands,
+        ...(baseLatency ? { baseLatency } : {}),
+        notes: [...cal.notes, note],
+      };
+    }),
   };
+}
+
+/**
+ * The calibration carried to the data size of `users` (default: the profile's own) on `memory`: one
+ * use of {@link dataSizeCarry}.
+ */
+export function calibrationAtDataSize(
+  cal: Calibration,
+  input: DataSizeInput,
+  profile: Profile,
+  policy: Policy,
+  memory: DatabaseMemory,
+  users: number = profile.users,
+): Calibration {
+  return dataSizeCarry(cal, input, profile, policy).at(users, memory);
 }

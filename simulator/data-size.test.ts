@@ -24,6 +24,8 @@ const point = (over: Partial<DataSizePoint>): DataSizePoint => ({
   touchesPerSync: 100,
   sizeBytes: 1000,
   sharedBuffersBytes: 1000,
+  messagesP95Ms: null,
+  messageReadMs: null,
   ...over,
 });
 
@@ -113,6 +115,9 @@ describe('data-size model', () => {
       touchesPerSync: 5,
       sizeBytes: 5e8,
       sharedBuffersBytes: 1.28e8,
+      // No rest.messages endpoint and no statement counts: neither measured.
+      messagesP95Ms: null,
+      messageReadMs: null,
     });
     expect(dataSizePoint({ ...record, scenario: 'full-sync' }, 'b')).toBe(
       'b: scenario full-sync, not table-size',
@@ -130,6 +135,21 @@ describe('data-size model', () => {
     expect(dataSizePoint({ ...record, queryKinds: reads }, 'e')).toMatchObject({
       run: 'e',
       messages: 200_000,
+      messageReadMs: 0.4,
+    });
+    // The messages query's p95 is the client's, from the run's endpoint summary.
+    const messages = {
+      count: 200,
+      errorRate: 0,
+      statuses: { '200': 200 },
+      mean: 3,
+      p50: 2,
+      p95: 6.5,
+      p99: 9,
+      max: 12,
+    };
+    expect(dataSizePoint({ ...record, endpoints: { 'rest.messages': messages } }, 'f')).toMatchObject({
+      messagesP95Ms: 6.5,
     });
   });
 });

@@ -1,5 +1,6 @@
 import { linearRegression } from 'simple-statistics';
 import type { RunRecord } from '../core/run-record.ts';
+import { ENDPOINTS } from './workload.ts';
 
 // Service demand as a function of data size (issue 12, item 3). A statement's database time is a part
 // that does not depend on how big the tables are (parse, plan, the rows it returns, found in memory)
@@ -69,6 +70,10 @@ export interface DataSizePoint {
   touchesPerSync: number;
   sizeBytes: number;
   sharedBuffersBytes: number;
+  /** p95 of the messages query as the client saw it (run.json endpoints `rest.messages`), ms; null: none sent. */
+  messagesP95Ms: number | null;
+  /** Mean database time of one messages statement (run.json queryKinds `select.messages`), ms; null: not counted. */
+  messageReadMs: number | null;
 }
 
 type Shape = {
@@ -128,6 +133,8 @@ export function dataSizePoint(record: RunRecord, run: string): DataSizePoint | s
     touchesPerSync: (record.database.blocksHit + record.database.blocksRead) / syncs,
     sizeBytes: record.database.sizeBytes,
     sharedBuffersBytes: record.database.sharedBuffersBytes,
+    messagesP95Ms: record.endpoints[ENDPOINTS.messages]?.p95 ?? null,
+    messageReadMs: kinds[MESSAGE_READ_KIND]?.meanMs ?? null,
   };
 }
 

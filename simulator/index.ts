@@ -34,9 +34,18 @@ export type { CheapestResult, CostItem, CostPrediction } from './cost.ts';
 export { cheapestConfiguration } from './cost.ts';
 export type { DataSizeFit, DataSizePoint } from './data-size.ts';
 export { dataSizePoints, demandMs, fitDataSize, missRatio, syncDemandAt } from './data-size.ts';
-export type { DatabaseMemory, DataSizeAssumption, DataSizeInput, SeededDataset } from './data-size-demand.ts';
+export { contextAtUsers, databaseMemoryOf } from './data-size-context.ts';
+export type {
+  DatabaseMemory,
+  DataSizeAssumption,
+  DataSizeCarry,
+  DataSizeContext,
+  DataSizeInput,
+  SeededDataset,
+} from './data-size-demand.ts';
 export {
   calibrationAtDataSize,
+  dataSizeCarry,
   dataSizeInputOf,
   MS_PER_ROW,
   pagesRead,

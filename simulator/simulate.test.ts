@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
 import { predictAnalytic } from './analytic.ts';
-import { matchesClaim } from './claims.ts';
+import { matchesClaim } from './claim.ts';
 import { judge } from './decision-rule.ts';
 import { PricingSchema } from './pricing.ts';
 import { modelFor, simulate } from './simulate.ts';

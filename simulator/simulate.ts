@@ -5,12 +5,8 @@ import { predictAnalytic } from './analytic.ts';
 import type { Assumptions } from './assumptions.ts';
 import type { Calibration } from './calibration.ts';
 import { cheapestConfiguration, computeForPolicy, policyCost } from './cost.ts';
-import {
-  calibrationAtDataSize,
-  type DatabaseMemory,
-  type DataSizeInput,
-  SHARED_BUFFERS_SHARE,
-} from './data-size-demand.ts';
+import { databaseMemoryOf } from './data-size-context.ts';
+import { type DatabaseMemory, type DataSizeInput, dataSizeCarry } from './data-size-demand.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
 import type { DesPattern } from './des/patterns.ts';
 import { predictDes } from './des/predict.ts';
@@ -56,8 +52,9 @@ export interface SimulateInput {
    */
   rig?: { cores: number; otherCores?: number; stolenCores?: number };
   /**
-   * Carry the calibration's demands from the seeded dataset its runs measured to the data size the
-   * profile stands for (data-size-demand.ts; deployments only, never `rig`). Absent: demands as measured.
+   * Carry the calibration's demands from the seeded dataset its runs measured to the data size of each
+   * prediction's users (N users × conversations × the reference messages per conversation;
+   * data-size-demand.ts; deployments only, never `rig`). Absent: demands as measured.
    */
   dataSize?: DataSizeInput;
   /** DES: arrival pattern, simulated seconds per point (default 120), warm-up discarded (default 20), sample spacing (default 1 s). */
@@ -98,18 +95,9 @@ export function contextFor(input: SimulateInput, policy: Policy): ModelContext {
   };
 }
 
-/** RAM of a database when no pricing names the plan: Supabase Micro's 1 GB (fixtures/pricing/supabase.yaml). */
-export const DEFAULT_DATABASE_RAM_GB = 1;
-
 /** The database memory of a policy's deployment: its compute size's RAM × the shared_buffers share. */
 export function databaseMemoryFor(input: SimulateInput, policy: Policy): DatabaseMemory {
-  const compute = input.pricing ? computeForPolicy(input.pricing, policy) : null;
-  const ramGb = compute ? compute.ramGb : DEFAULT_DATABASE_RAM_GB;
-  const share = SHARED_BUFFERS_SHARE.value;
-  return {
-    bytes: ramGb * 2 ** 30 * share,
-    source: `${compute ? `${compute.name}'s` : 'Micro (no pricing)'} ${ramGb} GB RAM × ${share} shared_buffers share (${SHARED_BUFFERS_SHARE.source}; ${SHARED_BUFFERS_SHARE.range.low}-${SHARED_BUFFERS_SHARE.range.high})`,
-  };
+  return databaseMemoryOf(input.pricing ? computeForPolicy(input.pricing, policy) : null);
 }
 
 /** What the model reads for one policy: profile and policy with the load assumptions applied, and its context. */
@@ -121,21 +109,20 @@ export interface PolicyModel {
 
 /**
  * Applies the input's assumptions (if any) to its profile and one policy, and builds the context; with
- * `dataSize` (and not the rig), the calibration carried to the profile's data size on the policy's database memory.
+ * `dataSize` (and not the rig), the carry that gives each prediction the data size of its own users on
+ * the policy's database memory (the context's calibration: the carry at the profile's own users).
  */
 export function modelFor(input: SimulateInput, policy: Policy): PolicyModel {
   const applied = input.assumptions
     ? applyLoad(input.profile, policy, input.assumptions)
     : { profile: input.profile, policy };
   const ctx = contextFor(input, applied.policy);
-  if (input.dataSize && !input.rig)
-    ctx.calibration = calibrationAtDataSize(
-      ctx.calibration,
-      input.dataSize,
-      applied.profile,
-      applied.policy,
-      databaseMemoryFor(input, applied.policy),
-    );
+  if (input.dataSize && !input.rig) {
+    const carry = dataSizeCarry(ctx.calibration, input.dataSize, applied.profile, applied.policy);
+    const memory = databaseMemoryFor(input, applied.policy);
+    ctx.dataSize = { carry, memory };
+    ctx.calibration = carry.at(applied.profile.users, memory);
+  }
   return { ...applied, ctx };
 }
 

@@ -192,7 +192,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     // The same pipeline as `simulate` (scripts/inputs/model-inputs.ts): steady runs of this profile, newest
     // per scenario/users/policy; base verdicts carry no abusive traffic (the stress rows below do).
     calibration: calibrate(calRuns),
-    // Predictions at the data size the profile stands for (the same input as `simulate`).
+    // Predictions at the data size of their users (the same input as `simulate`).
     dataSize,
   };
   const simulation = simulate(input);

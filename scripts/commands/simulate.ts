@@ -127,7 +127,7 @@ export function runSimulate(args: SimulateArgs): SimulateOutput {
     calibration,
     // The rig is the measuring machine, not something to price.
     ...(flags.rig && calibration.cpu ? { rig: { cores: calibration.cpu.rigCores } } : { pricing }),
-    // A profile's workload at the data size it stands for; a scenario's traffic is the run's, on its seed.
+    // N users' workload at the data size N users hold; a scenario's traffic is the run's, on its seed.
     ...(scenario === null ? { dataSize } : {}),
     seed,
     des: {

@@ -76,7 +76,7 @@ export function calibrationRuns<R extends RunLike>(runs: readonly R[], profile: 
 /**
  * What simulate and review read of data size: the table-size points of every run read (all profiles:
  * the fit compares datasets of different sizes) and the input that carries the calibration runs'
- * demands to the profile's size (data-size-demand.ts).
+ * demands to the data size of each prediction's users (data-size-demand.ts).
  */
 export function dataSizeInputs(
   calibrationRuns: readonly LoadedRun[],

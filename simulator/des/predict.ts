@@ -2,6 +2,7 @@ import type { Policy } from '../../core/policy.ts';
 import type { Profile } from '../../core/profile.ts';
 import type { ModelContext } from '../analytic.ts';
 import { cpuSaturation } from '../cpu.ts';
+import { contextAtUsers } from '../data-size-context.ts';
 import { llmResources } from '../llm.ts';
 import { buildQueues, cpuResources } from '../model-queues.ts';
 import type { EndpointPrediction, Prediction, ResourcePrediction } from '../prediction.ts';
@@ -42,9 +43,11 @@ export function predictDes(
   profile: Profile,
   policy: Policy,
   users: number,
-  ctx: ModelContext,
+  context: ModelContext,
   options: Partial<DesOptions> = {},
 ): Prediction {
+  // The demands at the data these users hold (unchanged without a data-size carry).
+  const ctx = contextAtUsers(context, users);
   const opts: DesOptions = {
     seed: options.seed ?? 1,
     durationSeconds: options.durationSeconds ?? 120,

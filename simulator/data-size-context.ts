@@ -1,0 +1,44 @@
+import type { ModelContext, PredictionDetail } from './analytic.ts';
+import { type DatabaseMemory, SHARED_BUFFERS_SHARE } from './data-size-demand.ts';
+import { sustainedCores } from './monthly-usage.ts';
+import type { ComputeSize } from './pricing.ts';
+
+// The data size a prediction runs at follows the prediction, not the profile file: at N users the
+// database holds N users' messages, on the memory of the compute size the prediction is for. A model
+// context with a data-size carry (simulate.ts modelFor, deployments only) is resolved here for each N
+// (predictAnalytic, predictDes) and for each compute size the cheapest-configuration search tries.
+
+/** RAM of a database when no pricing names the plan: Supabase Micro's 1 GB (fixtures/pricing/supabase.yaml). */
+export const DEFAULT_DATABASE_RAM_GB = 1;
+
+/** The database memory of a compute size (null: no pricing, Micro): its RAM × the shared_buffers share. */
+export function databaseMemoryOf(compute: ComputeSize | null): DatabaseMemory {
+  const ramGb = compute ? compute.ramGb : DEFAULT_DATABASE_RAM_GB;
+  const share = SHARED_BUFFERS_SHARE.value;
+  return {
+    bytes: ramGb * 2 ** 30 * share,
+    source: `${compute ? `${compute.name}'s` : 'Micro (no pricing)'} ${ramGb} GB RAM × ${share} shared_buffers share (${SHARED_BUFFERS_SHARE.source}; ${SHARED_BUFFERS_SHARE.range.low}-${SHARED_BUFFERS_SHARE.range.high})`,
+  };
+}
+
+/**
+ * The context of a prediction at `users`: with a data-size carry, its calibration carried to those
+ * users' data (`rule`: the figures alone, DataSizeCarry.at).
+ */
+export function contextAtUsers(
+  ctx: ModelContext,
+  users: number,
+  detail: PredictionDetail = 'full',
+): ModelContext {
+  if (!ctx.dataSize) return ctx;
+  return { ...ctx, calibration: ctx.dataSize.carry.at(users, ctx.dataSize.memory, detail) };
+}
+
+/** The context on another compute size: its sustained cores and, with a data-size carry, its RAM's buffers. */
+export function contextOnCompute(ctx: ModelContext, compute: ComputeSize): ModelContext {
+  return {
+    ...ctx,
+    cores: sustainedCores(compute),
+    ...(ctx.dataSize ? { dataSize: { ...ctx.dataSize, memory: databaseMemoryOf(compute) } } : {}),
+  };
+}
