@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
-import { loadProfile, type Profile } from '../core/profile.ts';
 import { loadPricing } from '../scripts/inputs/pricing.ts';
+import { tinyProfile } from '../test/support/tiny-profile.ts';
 import { predictAnalytic } from './analytic.ts';
 import type { Calibration } from './calibration.ts';
 import {
@@ -17,14 +17,8 @@ import { modelFor, simulate } from './simulate.ts';
 
 // Every expected figure below is worked by hand in the comment beside it.
 
-// 10 users × 5 conversations × 20 reference messages: 100 messages per user at the reference.
-const tiny: Profile = {
-  ...loadProfile('ci-smoke'),
-  name: 'tiny',
-  users: 10,
-  conversationsPerUser: { mean: 5, max: 10 },
-  messagesPerConversation: { mean: 2, max: 4, reference: 20 },
-};
+// 10 users × 5 conversations × 2 messages seeded (100), 20 at the reference (1,000; 100 per user).
+const tiny = tinyProfile;
 const current = loadPolicy('current'); // full sync every 30 s
 // Sockets enough that the language model's is not the first limit (the knee test's limit is the data).
 const full = { ...current, upstream: { ...current.upstream, maxSockets: 1000 } };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
-import { loadProfile, type Profile } from '../core/profile.ts';
 import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
+import { tinyProfile } from '../test/support/tiny-profile.ts';
 import type { Calibration } from './calibration.ts';
 import { DEFAULT_DATABASE_RAM_GB } from './data-size-context.ts';
 import {
@@ -17,14 +17,8 @@ import { databaseMemoryFor, modelFor } from './simulate.ts';
 
 // Every expected figure below is worked by hand in the comment beside it.
 
-// A tiny profile: 10 users × 5 conversations × 2 messages seeded (100), 20 at the reference (1,000).
-const tiny: Profile = {
-  ...loadProfile('ci-smoke'),
-  name: 'tiny',
-  users: 10,
-  conversationsPerUser: { mean: 5, max: 10 },
-  messagesPerConversation: { mean: 2, max: 4, reference: 20 },
-};
+// 10 users × 5 conversations × 2 messages seeded (100), 20 at the reference (1,000; 100 per user).
+const tiny = tinyProfile;
 const full = loadPolicy('current'); // full sync every 30 s
 
 const calibrated = (): Calibration => {

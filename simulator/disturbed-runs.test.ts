@@ -103,7 +103,7 @@ describe('replicates of a disturbed machine', () => {
     expect(setAside).toEqual([
       {
         id: 'a',
-        reason: '0.45 of its 2 cores stolen by the hypervisor (23%, over 10%): a disturbed machine',
+        reason: '0.45 of its 2 cores stolen by the hypervisor (22.5%, over 10%): a disturbed machine',
       },
     ]);
     expect(disturbedThroughout).toBe(false);

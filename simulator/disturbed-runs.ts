@@ -63,7 +63,7 @@ function stolenReason(record: RunRecord): string | null {
   const stolen = stolenCoresOf(record);
   const share = stolen === null ? 0 : stolen / record.machine.cores;
   return share > MAX_STOLEN_SHARE
-    ? `${stolen!.toFixed(2)} of its ${record.machine.cores} cores stolen by the hypervisor (${(share * 100).toFixed(0)}%, over ${(MAX_STOLEN_SHARE * 100).toFixed(0)}%): a disturbed machine`
+    ? `${stolen!.toFixed(2)} of its ${record.machine.cores} cores stolen by the hypervisor (${(share * 100).toFixed(1)}%, over ${(MAX_STOLEN_SHARE * 100).toFixed(0)}%): a disturbed machine`
     : null;
 }
 
