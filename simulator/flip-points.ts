@@ -69,7 +69,8 @@ function bisect(
   return { value: (lo + hi) / 2, below: va, above: vb };
 }
 
-function fmt(v: number): string {
+/** A flip point's value as the flip tables write it: three significant digits (2990, 0.373). */
+export function flipValue(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }
 
@@ -117,8 +118,8 @@ export function flipPoints(model: DecisionModel, known: readonly Tornado[] = [])
           flips,
           summary:
             flips.length === 0
-              ? `never within ${fmt(dial.low)}–${fmt(dial.high)}`
-              : flips.map((f) => `${f.below} below ${fmt(f.value)}, ${f.above} above`).join('; '),
+              ? `never within ${flipValue(dial.low)}–${flipValue(dial.high)}`
+              : flips.map((f) => `${f.below} below ${flipValue(f.value)}, ${f.above} above`).join('; '),
         });
       }
     }

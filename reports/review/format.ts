@@ -1,3 +1,5 @@
+import { flipValue } from '../../simulator/flip-points.ts';
+
 // Number formatting shared by the review's decisions, HTML and Markdown, so both say the same thing.
 
 /** `1k`, `10k`, `100k`, `2.5k`, or the number itself under 1000. */
@@ -20,14 +22,68 @@ export function kneeQuantile(users: number): string {
   return users <= 0 ? '0 (none passes)' : num(users);
 }
 
+/** The part of a flip point the note under a knee band reads (simulator/flip-points.ts FlipPoint). */
+export interface FlipForNote {
+  dial: string;
+  policy: string;
+  users: number;
+  flips: readonly { value: number; below: string; above: string }[];
+}
+
+/**
+ * The assumptions that break a policy at any load: the dial turns the verdict at the smallest reviewed
+ * scale already, once, and at the same value (within 1%) at every scale where it turns it, e.g.
+ * `upstreamP95Ms NO-GO above 2,990`: a budget that does not depend on the number of users.
+ */
+export function loadIndependentFlips(
+  policy: string,
+  scales: readonly number[],
+  flips: readonly FlipForNote[],
+): string[] {
+  const out: string[] = [];
+  const smallest = Math.min(...scales);
+  const ofPolicy = flips.filter((f) => f.policy === policy && f.flips.length > 0);
+  for (const dial of [...new Set(ofPolicy.map((f) => f.dial))]) {
+    const at = ofPolicy.filter((f) => f.dial === dial);
+    const first = at.find((f) => f.users === smallest)?.flips;
+    if (first?.length !== 1) continue;
+    const x = first[0]!;
+    const same = at.every(
+      (f) =>
+        f.flips.length === 1 &&
+        f.flips[0]!.below === x.below &&
+        f.flips[0]!.above === x.above &&
+        Math.abs(f.flips[0]!.value - x.value) <= 0.01 * Math.abs(x.value),
+    );
+    if (same) out.push(`${dial} NO-GO ${x.above === 'NO-GO' ? 'above' : 'below'} ${flipValue(x.value)}`);
+  }
+  return out;
+}
+
 /**
  * The sentence under a knee band whose P10 (or more) is 0, else null: in those draws a budget breaks at
- * any load, so an assumption alone decides (the flip points name it).
+ * any load, so an assumption alone decides; with the flip points, it names the assumptions that turn the
+ * verdict at the same value at every scale (the ones that can break a budget at any load).
  */
-export function noKneeNote(knees: readonly { policy: string; p10: number }[]): string | null {
+export function noKneeNote(
+  knees: readonly { policy: string; p10: number }[],
+  flipPoints: readonly FlipForNote[] = [],
+  scales: readonly number[] = [],
+): string | null {
   const none = knees.filter((k) => k.p10 <= 0).map((k) => k.policy);
   if (none.length === 0) return null;
-  return `P10 of 0 (${none.join(', ')}): in at least 10% of the draws a budget breaks at any number of users, so an assumption alone decides there (the flip points below name which, and where).`;
+  const head = `P10 of 0 (${none.join(', ')}): in at least 10% of the draws a budget breaks at any number of users, so an assumption alone decides there`;
+  const named =
+    scales.length > 0 ? none.map((p) => ({ p, dials: loadIndependentFlips(p, scales, flipPoints) })) : [];
+  if (named.length === 0 || named.some((n) => n.dials.length === 0))
+    return `${head} (the flip points below name which, and where).`;
+  const groups = new Map<string, string[]>();
+  for (const n of named) {
+    const key = n.dials.join('; ');
+    groups.set(key, [...(groups.get(key) ?? []), n.p]);
+  }
+  const parts = [...groups].map(([dials, policies]) => `${dials} (${policies.join(', ')})`);
+  return `${head}: ${parts.join('; ')}, from the smallest scale reviewed on and at the same value at every scale it turns, so whatever the load (flip points below).`;
 }
 
 /** How the Monte Carlo's knee per draw was found, in one sentence (surface or exact; the surface's error). */

@@ -45,7 +45,7 @@ export function openingHtml(review: Review, svgs: Record<string, string>): strin
     ? `<figure class="chart" id="chart-${e(band.id)}">${svgs[band.id] ?? ''}<figcaption>${e(band.caption)}</figcaption></figure>`
     : '';
   const mc = review.uncertainty?.monteCarlo;
-  const note = mc ? noKneeNote(mc.knees) : null;
+  const note = mc ? noKneeNote(mc.knees, review.uncertainty?.flipPoints ?? [], review.scales) : null;
   return `${figure}${note ? `<p class="opening">${e(note)}</p>` : ''}<p class="opening" id="calibration"><strong>Calibration.</strong> ${e(review.calibrationSentence)}</p>`;
 }
 

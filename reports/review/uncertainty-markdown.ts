@@ -29,7 +29,7 @@ export function openingMarkdown(review: Review, table: Table): string[] {
       ),
       '',
     );
-    const note = noKneeNote(mc.knees);
+    const note = noKneeNote(mc.knees, review.uncertainty?.flipPoints ?? [], review.scales);
     if (note) out.push(note, '');
   }
   out.push(`**Calibration.** ${review.calibrationSentence}`, '');
