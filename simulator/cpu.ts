@@ -1,13 +1,6 @@
 import { baseLatencyAt } from './base-latency.ts';
 import type { Calibration } from './calibration.ts';
 import { cpuCalibrationAt } from './cpu-at-load.ts';
-import {
-  STALL_WAKES_PER_HOLD,
-  STALL_WAKES_PER_REQUEST,
-  stallHoldMs,
-  stallShare,
-  stallWaits,
-} from './cpu-stalls.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { eventLoopQueue, LOOP_PASSES_PER_REQUEST } from './event-loop.ts';
 import type { Queue } from './queueing.ts';
@@ -116,8 +109,6 @@ export interface CpuQueues {
   atLoad?: Calibration;
   /** Rig whose database server is limited to fewer cores than the host's: its own cores (`db.cpu`), else absent. */
   db?: Queue;
-  /** Rig: the share of the time a vCPU is stalled by the hypervisor (cpu-stalls.ts); deployment 0. */
-  stallShare: number;
 }
 
 /** The wait for a core of `cpuMs` of CPU on `q.cpu`: under chain load when modelled, else processor sharing. */
@@ -295,7 +286,6 @@ export function cpuQueues(
       thread,
       ...(db ? { db } : {}),
       ...(cal !== calibration ? { atLoad: cal } : {}),
-      stallShare: stallShare(parts.stolen, cores),
     };
   }
   const dbMean = statementCount > 0 ? (dbCores * 1000) / statementCount : dbCpuMsOf(cal, 'default');
@@ -309,7 +299,6 @@ export function cpuQueues(
     app,
     cpuName: 'db.cpu',
     loadParts: { database: dbCores },
-    stallShare: 0,
   };
 }
 
@@ -350,9 +339,6 @@ export function cpuWaitsOf(
           ),
           q.thread ? threadCpuWait(q.thread, app) : hostCpuWait(q, app),
           ...Array.from({ length: LOOP_PASSES_PER_REQUEST }, () => loop),
-          // Wakes that find their vCPU stalled by the hypervisor (cpu-stalls.ts): a request's, or
-          // a statement's inside its connection's hold.
-          ...stallWaits(q.stallShare, appEndpoint !== null ? STALL_WAKES_PER_REQUEST : STALL_WAKES_PER_HOLD),
         ]
       : [processorSharingWait(q.cpu, db), q.app ? processorSharingWait(q.app, app) : null];
   return waits.filter((w): w is CpuWait => w !== null);
@@ -365,7 +351,7 @@ export function cpuWaitsOf(
 export function statementCpuWaitMs(q: CpuQueues, cal: Calibration, kind: string): number {
   const w = statementCpuWait(q, dbCpuMsOf(cal, kind));
   // Layered: the connection is released only once the result's turn on the event loop has come.
-  return (w ? w.probability * w.meanMs : 0) + (q.loop?.meanWaitMs ?? 0) + stallHoldMs(q.stallShare);
+  return (w ? w.probability * w.meanMs : 0) + (q.loop?.meanWaitMs ?? 0);
 }
 
 /** True when a CPU resource on the path is saturated; with its excess share (the work never served). */
