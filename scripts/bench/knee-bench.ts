@@ -41,6 +41,7 @@ import {
   machineContext,
   saturationKnee,
   scenarioKnee,
+  stolenCoresOf,
   validateRuns,
 } from '../../simulator/index.ts';
 import { readRunRecords } from '../inputs/run-records.ts';
@@ -60,6 +61,7 @@ import {
   type TransferLevel,
   transferCheck,
 } from './knee-judge.ts';
+import { machineLine } from './machine-drift.ts';
 import { type PooledP95, pooledP95 } from './pooled-p95.ts';
 import { readDurations, settledP95 } from './settled-p95.ts';
 
@@ -298,6 +300,8 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
     for (const { users } of at)
       await runLevel(databaseUrl, dir, 'held', scenario, users, dbCores?.held, replicates);
   let pass = true;
+  // Levels whose machine moved from the fit's (machine-drift.ts).
+  const drifted: string[] = [];
   // Measured saturation of the two levels that bracket the knee for the transfer (--db-cores).
   const bracket = new Map<number, TransferLevel>();
   for (const { f, users } of at) {
@@ -362,6 +366,13 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
         .join(', ');
       console.log(`  p95 over each window's second half (is it settled? not the verdict): ${line}`);
     }
+    // Beside the verdict (never it): the level's machine against the fit's (machine-drift.ts).
+    const machine = machineLine(
+      runs.map((r) => stolenCoresOf(r.record)),
+      cal.cpu?.stolenCores ?? null,
+    );
+    console.log(machine.line);
+    if (machine.drifted) drifted.push(`${Number(f.toFixed(3))}K`);
     const checks: Check[] =
       f < 1
         ? belowKneeChecks(level, pooled)
@@ -385,6 +396,10 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       pass = false;
     }
   }
+  if (drifted.length > 0)
+    console.log(
+      `\nthe machine moved between the fit and ${drifted.join(', ')} (stolen time, above): those levels' p95s read another machine than the model was fitted on`,
+    );
   console.log(`${scenario}: ${pass ? 'PASS' : 'FAIL'}\n`);
   return pass;
 }
