@@ -64,7 +64,7 @@ export { DIURNAL_RAMP, JITTERED_TIMERS, POISSON, predictDes, THUNDERING_HERD } f
 export type { LogNormal } from './distributions.ts';
 export { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 export type { Flip, FlipPoint } from './flip-points.ts';
-export { FLIP_PRECISION, flipPoints, verdictFromKnee } from './flip-points.ts';
+export { FLIP_PRECISION, flipPoints, flipValue, verdictFromKnee } from './flip-points.ts';
 export { formatClaims, formatSimulation } from './format.ts';
 export type { Knee } from './knee.ts';
 export { findKnee } from './knee.ts';

@@ -1,4 +1,4 @@
-import { flipValue } from '../../simulator/flip-points.ts';
+import { flipValue } from '../../simulator/index.ts';
 
 // Number formatting shared by the review's decisions, HTML and Markdown, so both say the same thing.
 
