@@ -68,20 +68,14 @@ describe('atlas-cap run on the local target (ci-smoke, 1000 users)', await needs
     expect(RunRecordSchema.parse(JSON.parse(readFileSync(join(dir, RUN_FILES.record), 'utf8')))).toEqual(
       record,
     );
-    const implied = workloadAt(
-      profile,
-      { ...current, sync: { ...current.sync, mode: 'delta' } },
-      1000,
-    ).syncsPerSecond;
+    const workload = workloadAt(profile, { ...current, sync: { ...current.sync, mode: 'delta' } }, 1000);
+    const implied = workload.syncsPerSecond;
     expect(record.arrivalRates.sync).toBeCloseTo(implied, 9);
     expect(record.iterations.dropped).toBe(0);
     // k6 runs one constant-arrival-rate stream per activity class; each schedules its rate × 15 s
     // iterations to within one at the window's edges (where its first and last fall): 50 ± 3 here, so
     // a share (5 % = 2.5 iterations) would fail on the edges alone.
-    const streams = Object.values(
-      workloadAt(profile, { ...current, sync: { ...current.sync, mode: 'delta' } }, 1000)
-        .syncsPerSecondByClass,
-    ).filter((r) => r > 0).length;
+    const streams = Object.values(workload.syncsPerSecondByClass).filter((r) => r > 0).length;
     expect(streams).toBe(3);
     expect(Math.abs(record.iterations.completed - implied * 15)).toBeLessThanOrEqual(streams);
     const series = JSON.parse(readFileSync(join(dir, RUN_FILES.series), 'utf8')) as SeriesSample[];

@@ -35,7 +35,7 @@ describe('the note names an assumption that breaks a budget at any load', () => 
     dial: 'upstreamP95Ms',
     policy,
     users,
-    flips: [{ value, below: 'GO', above: 'NO-GO' }],
+    flips: [{ value, below: 'GO' as const, above: 'NO-GO' as const }],
   });
   const scales = [1000, 10_000, 100_000];
 
@@ -48,7 +48,7 @@ describe('the note names an assumption that breaks a budget at any load', () => 
         dial: 'monthlyActiveShare',
         policy: 'current',
         users: 100_000,
-        flips: [{ value: 0.373, below: 'GO', above: 'NO-GO' }],
+        flips: [{ value: 0.373, below: 'GO' as const, above: 'NO-GO' as const }],
       },
       up('fixed', 1000, 2990),
       up('fixed', 10_000, 2990),

@@ -1,4 +1,4 @@
-import { flipValue } from '../../simulator/index.ts';
+import { type FlipPoint, flipValue } from '../../simulator/index.ts';
 
 // Number formatting shared by the review's decisions, HTML and Markdown, so both say the same thing.
 
@@ -22,18 +22,13 @@ export function kneeQuantile(users: number): string {
   return users <= 0 ? '0 (none passes)' : num(users);
 }
 
-/** The part of a flip point the note under a knee band reads (simulator/flip-points.ts FlipPoint). */
-export interface FlipForNote {
-  dial: string;
-  policy: string;
-  users: number;
-  flips: readonly { value: number; below: string; above: string }[];
-}
+/** The part of a flip point the note under a knee band reads. */
+export type FlipForNote = Pick<FlipPoint, 'dial' | 'policy' | 'users' | 'flips'>;
 
 /**
  * The assumptions that break a policy at any load: the dial turns the verdict at the smallest reviewed
  * scale already, once, and at the same value (within 1%) at every scale where it turns it, e.g.
- * `upstreamP95Ms NO-GO above 2,990`: a budget that does not depend on the number of users.
+ * `upstreamP95Ms NO-GO above 2990`: a budget that does not depend on the number of users.
  */
 export function loadIndependentFlips(
   policy: string,
