@@ -35,6 +35,12 @@ export interface LevelFigures {
   p95Ms: Record<string, number | null>;
   busy: Record<string, number>;
   droppedIterations: number;
+  /**
+   * Iterations in flight, i.e. k6's busy VUs: measured as the iteration rate × mean iteration duration
+   * (null when the record has no duration), predicted as the streams' busy VUs. Near the knee a run's
+   * syncs in flight stray far above the model's (docs/simulator.md, "Session 12").
+   */
+  iterationsInFlight: number | null;
 }
 
 /** One held-out run: measured beside predicted. */
@@ -89,6 +95,10 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
     p95Ms,
     busy,
     droppedIterations: record.iterations.dropped,
+    iterationsInFlight:
+      record.iterations.meanDurationMs === undefined
+        ? null
+        : (record.iterations.rate * record.iterations.meanDurationMs) / 1000,
   };
 }
 
@@ -132,6 +142,7 @@ function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
     p95Ms: p.p95Ms,
     busy: p.busy,
     droppedIterations: p.droppedIterations,
+    iterationsInFlight: p.streams.reduce((sum, o) => sum + o.busyVUs, 0),
     saturated: p.saturated,
   };
 }
@@ -221,6 +232,9 @@ export function formatValidation(report: ValidationReport): string {
       );
     lines.push(
       `  dropped iterations measured ${String(l.measured.droppedIterations).padStart(8)}  predicted ${num(l.predicted.droppedIterations, 0).padStart(9)}`,
+    );
+    lines.push(
+      `  in flight (k6 VUs) measured ${num(l.measured.iterationsInFlight).padStart(9)}  predicted ${num(l.predicted.iterationsInFlight).padStart(9)}  iterations`,
     );
   }
   return `${lines.join('\n')}\n`;

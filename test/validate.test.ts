@@ -41,6 +41,20 @@ describe('atlas-cap validate', () => {
     expect(r.stdout).toMatch(/p95 rest\.conversations +measured +21\.58/);
     expect(r.stdout).toMatch(/busy db\.pool +measured/);
     expect(r.stdout).toMatch(/dropped iterations measured +0/);
+    // The fixture records no iteration duration: its syncs in flight are not measured.
+    expect(r.stdout).toMatch(/in flight \(k6 VUs\) measured +n\/a +predicted +\d+\.\d\d +iterations/);
+  });
+
+  it('measures the iterations in flight as rate × mean duration (k6 busy VUs) beside the prediction', () => {
+    // 3.33 syncs/s lasting 120 ms each: 0.3996 in flight.
+    const timed = variant(FULL, 'full-sync-timed', (rec) => {
+      (rec.iterations as Record<string, unknown>).meanDurationMs = 120;
+    });
+    const r = cli('--fit', FULL, '--held-out', timed, '--json');
+    expect(r.stderr).toBe('');
+    const l = JSON.parse(r.stdout).levels[0];
+    expect(l.measured.iterationsInFlight).toBeCloseTo(0.3996, 10);
+    expect(l.predicted.iterationsInFlight).toBeGreaterThan(0);
   });
 
   it('prints the JSON shape of the issue with --json', () => {

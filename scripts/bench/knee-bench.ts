@@ -247,6 +247,9 @@ function merged(levels: ValidationLevel[], pooled: Record<string, PooledP95>): V
     measured: {
       throughput: med(levels.map((l) => l.measured.throughput)),
       droppedIterations: med(levels.map((l) => l.measured.droppedIterations)),
+      iterationsInFlight: levels.some((l) => l.measured.iterationsInFlight !== null)
+        ? med(levels.map((l) => l.measured.iterationsInFlight))
+        : null,
       p95Ms: Object.fromEntries(
         keys((l) => l.measured.p95Ms).map((e) => [
           e,
