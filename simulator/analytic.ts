@@ -16,7 +16,14 @@ import {
 import type { LlmLoad } from './llm.ts';
 import { llmResources } from './llm.ts';
 import type { ModelQueues } from './model-queues.ts';
-import { buildQueues, cpuResources, demandOf, overheadOf, resource } from './model-queues.ts';
+import {
+  buildQueues,
+  connectionShareOf,
+  cpuResources,
+  demandOf,
+  overheadOf,
+  resource,
+} from './model-queues.ts';
 import type { EndpointPrediction, Prediction } from './prediction.ts';
 import type { Latency } from './queueing.ts';
 import {
@@ -64,6 +71,19 @@ export interface ModelContext {
    * users, for what reads the context without a number of users (the per-user loads of a knee surface).
    */
   dataSize?: DataSizeContext;
+  /** Syncs per second times this, the users unchanged (a state of the rig's sync population; default 1). */
+  syncRateScale?: number;
+}
+
+/** Each prediction's endpoint latencies as distributions (population-mixture.ts mixes them over states). */
+const latenciesOf = new WeakMap<Prediction, Record<string, Latency>>();
+
+/**
+ * The latency distribution of each endpoint of an analytic prediction whose p95 it gives (left out:
+ * endpoints bounded by a timeout or unbounded, and the composite sync); undefined for other predictions.
+ */
+export function endpointLatencies(p: Prediction): Record<string, Latency> | undefined {
+  return latenciesOf.get(p);
 }
 
 /** Latency, error and timeout shares of one database statement of a kind. */
@@ -82,11 +102,16 @@ function statementOutcome(
   cal: Calibration,
   kind: string,
   overheadMs: number,
+  connectionShare = 1,
 ): StatementOutcome {
   const d = demandOf(cal, kind);
   const waits = [];
+  // Only the requests that take a connection can wait for one (connectionShareOf).
   if (!q.pool.saturated)
-    waits.push({ probability: q.pool.probabilityOfWaiting, meanMs: q.pool.conditionalWaitMs ?? 0 });
+    waits.push({
+      probability: q.pool.probabilityOfWaiting * connectionShare,
+      meanMs: q.pool.conditionalWaitMs ?? 0,
+    });
   // One statement; a REST request's own app-tier CPU is on its path too (/api/message adds its once).
   waits.push(...cpuWaitsOf(q.cpus, cal, kind, 1, kind === ENDPOINTS.message ? null : kind));
   // Calibrated: the measured uncontended latency distribution; else a constant overhead plus the statement.
@@ -101,7 +126,7 @@ function statementOutcome(
   const stmt = policy.database.statementTimeoutMs;
   // Timeouts in a stable queue: the wait for a connection beyond acquireTimeoutMs (503), and the
   // statement (CPU wait + execution) beyond statement_timeout.
-  let timeout = q.pool.saturated ? 0 : waitSurvival(q.pool, acquire);
+  let timeout = q.pool.saturated ? 0 : waitSurvival(q.pool, acquire) * connectionShare;
   if (stmt !== null && !q.cpu.saturated) {
     const w = statementCpuWait(q.cpus, d.meanMs * cal.cpuShareOfDbTime);
     const exec = latency(0, w ? [w] : [], d.meanMs, d.scv);
@@ -146,7 +171,12 @@ export function predictAnalytic(
   const full = detail === 'full';
   const median = (l: Latency): number => (full ? latencyQuantile(l, 0.5) : Number.NaN);
   const cal = ctx.calibration;
-  const workload = workloadAt(profile, policy, users);
+  const workload = workloadAt(
+    profile,
+    policy,
+    users,
+    ctx.syncRateScale === undefined ? {} : { syncRateScale: ctx.syncRateScale },
+  );
   const rateLimits = rateLimitOutcomes(policy, workload, messagesPerMinuteByTierOf(profile), ctx.abuse);
   const admitted = rateLimits.reduce((s, r) => s + r.admittedRate, 0);
   const q = buildQueues(policy, workload, ctx, admitted);
@@ -169,7 +199,14 @@ export function predictAnalytic(
   const endpoints: EndpointPrediction[] = [];
   const outcomes: Record<string, StatementOutcome> = {};
   for (const kind of SYNC_ENDPOINTS) {
-    const o = statementOutcome(policy, q, cal, kind, overheadOf(cal, kind));
+    const o = statementOutcome(
+      policy,
+      q,
+      cal,
+      kind,
+      overheadOf(cal, kind),
+      connectionShareOf(cal, ctx, kind),
+    );
     outcomes[kind] = o;
     endpoints.push({
       endpoint: kind,
@@ -283,7 +320,7 @@ export function predictAnalytic(
       `pool ${policy.database.poolSize} exceeds the plan's ${policy.database.maxConnections} connections`,
     );
   }
-  return {
+  const out: Prediction = {
     users,
     profile: profile.name,
     policy: policy.name,
@@ -303,4 +340,12 @@ export function predictAnalytic(
     extrapolation: extrapolation(cal, workload.queriesPerSecond),
     assumptions,
   };
+  const latencies: Record<string, Latency> = {};
+  for (const kind of SYNC_ENDPOINTS) {
+    const o = outcomes[kind]!;
+    if (!o.unbounded && o.boundedP95Ms === null) latencies[kind] = o.latency;
+  }
+  if (!msgUnbounded) latencies[ENDPOINTS.message] = msgLatency;
+  latenciesOf.set(out, latencies);
+  return out;
 }

@@ -274,6 +274,9 @@ describe('calibrate from target counters', () => {
       { record: b, series: [] },
     ]);
     expect(cal.demands['rest.push']!.meanMs).toBeCloseTo((6 * 3) / 100, 12);
+    // 6 of the 100 pushes ran a statement: the rig's pool checks out only those (model-queues.ts).
+    expect(cal.statementShare?.['rest.push']?.share).toBeCloseTo(6 / 100, 12);
+    expect(cal.statementShare?.['rest.messages']).toBeUndefined();
     expect(cal.demands['api.message']!.meanMs).toBeCloseTo((4 * 3 + 4 * 1) / 8, 12);
     expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo((1000 * 0.5 + 3000 * 0.7) / 4000, 12);
     expect(cal.connectionOverheadMs).toBe(0);

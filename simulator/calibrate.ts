@@ -321,6 +321,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     current.set(key, r);
   };
   let pushRequests = 0;
+  let pushStatements = 0;
   for (const { record } of used) {
     current = new Map();
     perRun.set(record.id, current);
@@ -343,6 +344,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     }
     if (push && push.count > 0) pushRequests += push.count;
     else pushRequests += pushCalls;
+    pushStatements += pushCalls;
   }
   const pushAcc = acc.get(ENDPOINTS.push);
   if (pushAcc && pushRequests > 0) pushAcc.calls = pushRequests;
@@ -591,8 +593,15 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   notes.push(
     "statement times are the target's (round trip to the database included): no connection overhead added",
   );
+  const statementShare: NonNullable<Calibration['statementShare']> = {};
+  if (pushRequests > 0 && pushStatements < pushRequests)
+    statementShare[ENDPOINTS.push] = {
+      share: pushStatements / pushRequests,
+      source: `calibrated: ${Math.round(pushStatements)} write statements for ${Math.round(pushRequests)} push requests in runs ${ids} (an empty batch runs none)`,
+    };
   return {
     demands,
+    ...(Object.keys(statementShare).length > 0 ? { statementShare } : {}),
     // The target times each statement around client.query, so its round trip is already in the demand.
     connectionOverheadMs: 0,
     requestOverheadMs: overhead,

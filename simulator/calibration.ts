@@ -26,6 +26,12 @@ export interface Calibration {
    * statement demand stand in.
    */
   baseLatency?: Record<string, BaseLatency>;
+  /**
+   * Share of an endpoint's requests that run a statement on the measured target, where below 1: the
+   * reference backend answers an empty push batch without the database (backend/rest/rest-route.ts), so
+   * most pushes never take a connection; its demand is per request. The rig's pool reads it (model-queues.ts).
+   */
+  statementShare?: Record<string, { share: number; source: string }>;
   /** Share of database time that is CPU (the rest waits on I/O and does not occupy a core). */
   cpuShareOfDbTime: number;
   /** Where it comes from (an assumption, or the runs' database CPU against their statement time). */

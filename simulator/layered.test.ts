@@ -3,6 +3,7 @@ import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
 import { predictAnalytic } from './analytic.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
+import { connectionShareOf } from './model-queues.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 
 // The layers solved together, worked by hand (docs/simulator.md, "Layered resources"): a pooled
@@ -42,5 +43,19 @@ describe('a connection held across the CPU queue (deployment, one database core)
     const a = (statements * hold) / 1000;
     expect(pool.offeredLoad).toBeCloseTo(a, 9);
     expect(pool.probabilityOfWaiting).toBeCloseTo((a * a) / (a * a + (2 - a) * (1 + a)), 9);
+  });
+});
+
+describe('connectionShareOf (requests that take a connection)', () => {
+  it("is the calibrated statement share on the rig, 1 for a deployment's PostgREST or without one", () => {
+    const cal = {
+      ...defaultCalibration(),
+      statementShare: { 'rest.push': { share: 81 / 1605, source: 'test' } },
+    };
+    const rig = { placement: { kind: 'rig' as const, cores: 2 } };
+    expect(connectionShareOf(cal, rig, 'rest.push')).toBeCloseTo(0.0505, 4);
+    expect(connectionShareOf(cal, rig, 'rest.messages')).toBe(1);
+    expect(connectionShareOf(cal, { placement: { kind: 'deployment' } }, 'rest.push')).toBe(1);
+    expect(connectionShareOf(cal, {}, 'rest.push')).toBe(1);
   });
 });

@@ -47,6 +47,20 @@ export function overheadOf(calibration: Calibration, endpoint: string): number {
   return calibration.requestOverheadMs[endpoint] ?? calibration.requestOverheadMs.default;
 }
 
+/**
+ * Share of a kind's requests that take a pool connection: on the rig the calibrated statement share
+ * (an empty push batch runs no statement on the reference backend), else 1 (PostgREST runs one).
+ */
+export function connectionShareOf(
+  cal: Calibration,
+  ctx: Pick<ModelContext, 'placement'>,
+  kind: string,
+): number {
+  if (ctx.placement?.kind !== 'rig') return 1;
+  const s = cal.statementShare?.[kind]?.share;
+  return s !== undefined && s > 0 && s < 1 ? s : 1;
+}
+
 /** Mean and scv of a mixture of service times weighted by rate. */
 function mixture(parts: Array<{ rate: number; mean: number; scv: number }>): {
   rate: number;
@@ -86,12 +100,17 @@ export function buildQueues(
     workload.requestsPerSecond,
   );
   const cpu = cpus.cpu;
+  // A kind whose requests take a connection only sometimes (connectionShareOf) checks out that share of
+  // them, each holding the statement its demand (per request) comes from: demand / share.
   const holdMix = mixture(
-    kinds.map((k) => ({
-      rate: statementRates[k]!,
-      mean: cal.connectionOverheadMs + statementCpuWaitMs(cpus, cal, k) + demandOf(cal, k).meanMs,
-      scv: demandOf(cal, k).scv,
-    })),
+    kinds.map((k) => {
+      const share = connectionShareOf(cal, ctx, k);
+      return {
+        rate: statementRates[k]! * share,
+        mean: cal.connectionOverheadMs + (statementCpuWaitMs(cpus, cal, k) + demandOf(cal, k).meanMs) / share,
+        scv: demandOf(cal, k).scv,
+      };
+    }),
   );
   const pool = queue(policy.database.poolSize, holdMix.rate, holdMix.mean, holdMix.scv);
   const up = policy.upstream.latencyMs;

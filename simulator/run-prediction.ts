@@ -2,7 +2,7 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import { ACTIVITY_CLASSES, TIERS } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
-import { predictAnalytic } from './analytic.ts';
+import { endpointLatencies, predictAnalytic } from './analytic.ts';
 import { coresAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { findKnee } from './knee.ts';
@@ -15,6 +15,7 @@ import {
   sustainableShare,
   syncIterationEstimateSeconds,
 } from './load-generator.ts';
+import { type ModelState, type PopulationMixture, populationMixture } from './population-mixture.ts';
 import type { Prediction, ResourceName, ResourcePrediction } from './prediction.ts';
 import { scenarioLoad } from './scenario-load.ts';
 import { ENDPOINTS } from './workload.ts';
@@ -46,6 +47,12 @@ export interface RunPrediction {
   streams: StreamOutcome[];
   /** The model's prediction at the achieved load (all figures). */
   prediction: Prediction;
+  /**
+   * On the rig with syncs run as chains, carried by the mean-value model: the syncs in flight as a
+   * population (population-mixture.ts), whose mixture gives the sync endpoints' p95, the busy servers,
+   * the syncs dropped and `busyVUs` of the sync streams. Absent otherwise (and in knee searches).
+   */
+  population?: PopulationMixture;
 }
 
 /**
@@ -108,13 +115,48 @@ function iterationTimes(
   });
 }
 
+/** Busy servers per resource as a run measures them (busyOf), at most the servers, of every resource in use. */
+function measuredBusy(p: Prediction): Record<string, number> {
+  const busy: Record<string, number> = {};
+  for (const r of p.resources)
+    if (r.arrivalRate > 0 || r.name === 'host.cpu') busy[r.name] = Math.min(r.servers, busyOf(r));
+  return busy;
+}
+
+/** Resources a sync's requests do not use: the upstream sockets and the language-model provider's limits. */
+function offSyncPath(resource: string): boolean {
+  return resource === 'upstream.sockets' || resource.startsWith('llm.');
+}
+
+/** A prediction as one state of the syncs' population (population-mixture.ts); `gapMs`: k6's gap per request. */
+function modelState(p: Prediction, gapMs: number): ModelState {
+  const sync = p.endpoints.find((e) => e.endpoint === 'sync');
+  const w = p.workload;
+  const perSync = w.syncsPerSecond > 0 ? w.requestsPerSecond / w.syncsPerSecond : 0;
+  return {
+    saturated: p.resources.some((r) => r.saturated && !offSyncPath(r.name)),
+    syncsPerSecond: w.syncsPerSecond,
+    syncSeconds: !sync || sync.meanMs === null ? null : (sync.meanMs + perSync * gapMs) / 1000,
+    latencies: endpointLatencies(p),
+    busy: measuredBusy(p),
+    servers: Object.fromEntries(p.resources.map((r) => [r.name, r.servers])),
+  };
+}
+
 /**
  * Predicts what a run of `run.scenario` measured: the scenario's traffic at its users, k6's VU bound
  * closing the loop (the achieved share φ is found where every stream's busy VUs fit), and the figures
- * at φ. `maxVUsCap`: k6's cap per scenario (default the runner's 200). Throws a RangeError for a
- * scenario that is not a workload (scenario-load.ts).
+ * at φ; on the rig, with syncs as chains and the load carried, the figures over the syncs' population
+ * (population-mixture.ts) unless `population` is false (a knee search reads the saturation alone).
+ * `maxVUsCap`: k6's cap per scenario (default the runner's 200). Throws a RangeError for a scenario
+ * that is not a workload (scenario-load.ts).
  */
-export function predictRun(run: RunToPredict, ctx: ModelContext, maxVUsCap?: number): RunPrediction {
+export function predictRun(
+  run: RunToPredict,
+  ctx: ModelContext,
+  maxVUsCap?: number,
+  population = true,
+): RunPrediction {
   const load = scenarioLoad(run.scenario, run.profile, run.policy, run.users);
   if (!load)
     throw new RangeError(`scenario ${run.scenario} sends no workload the model predicts (probes only)`);
@@ -127,26 +169,59 @@ export function predictRun(run: RunToPredict, ctx: ModelContext, maxVUsCap?: num
   const p = share === 1 ? full : at(share);
   const outcomes = streamOutcomes(streams, iterationTimes(p, streams, gap));
   const health = run.scenario === 'launch-mix' ? LAUNCH_MIX_HEALTH_RATE : 0;
+  const saturated = share < 1 || full.resources.some((r) => r.saturated);
+  // Syncs run as chains on the rig (a chain calibration): their population, below the knee and past it.
+  const chains = ctx.calibration.cpu?.chains !== undefined && full.workload.syncsPerSecond > 0;
+  const mixture =
+    population && chains && ctx.placement?.kind === 'rig'
+      ? populationMixture(
+          full.workload.syncsPerSecond,
+          (scale) =>
+            modelState(
+              predictAnalytic(load.profile, load.policy, run.users, { ...c, syncRateScale: scale }),
+              gap,
+            ),
+          streams.filter((s) => s.name.startsWith('sync_')).reduce((sum, s) => sum + s.maxVUs, 0),
+        )
+      : null;
   const p95Ms: Record<string, number | null> = {};
-  for (const e of p.endpoints) if (e.endpoint !== 'sync' && e.ratePerSecond > 0) p95Ms[e.endpoint] = e.p95Ms;
-  const busy: Record<string, number> = {};
-  for (const r of p.resources)
-    if (r.arrivalRate > 0 || r.name === 'host.cpu') busy[r.name] = Math.min(r.servers, busyOf(r));
+  for (const e of p.endpoints)
+    if (e.endpoint !== 'sync' && e.ratePerSecond > 0)
+      p95Ms[e.endpoint] = mixture?.p95Ms[e.endpoint] ?? e.p95Ms;
+  const busy = mixture ? { ...measuredBusy(p), ...mixture.busy } : measuredBusy(p);
   // k6's own CPU on the rig (cores) at the run's requests per second, as calibrated (cpu-at-load.ts).
   const k6 = ctx.calibration.cpu;
   if (k6 && ctx.placement?.kind === 'rig')
     busy['k6.cpu'] = coresAt(k6.loadGenerator, p.workload.requestsPerSecond);
-  const dropped = outcomes.reduce((s, o) => s + o.droppedPerSecond, 0) * run.durationSeconds;
+  // The population's drops and busy VUs take the sync streams' place (shared by their asked rates).
+  const syncAsked = outcomes
+    .filter((o) => o.name.startsWith('sync_'))
+    .reduce((sum, o) => sum + o.askedPerSecond, 0);
+  const withPopulation = mixture
+    ? outcomes.map((o) => {
+        if (!o.name.startsWith('sync_') || syncAsked <= 0) return o;
+        const part = o.askedPerSecond / syncAsked;
+        const droppedPerSecond = o.askedPerSecond * mixture.droppedShare;
+        return {
+          ...o,
+          achievedPerSecond: o.askedPerSecond - droppedPerSecond,
+          droppedPerSecond,
+          busyVUs: mixture.meanInFlight * part,
+        };
+      })
+    : outcomes;
+  const dropped = withPopulation.reduce((s, o) => s + o.droppedPerSecond, 0) * run.durationSeconds;
   return {
-    throughput: outcomes.reduce((s, o) => s + o.achievedPerSecond, 0) + health,
-    askedThroughput: outcomes.reduce((s, o) => s + o.askedPerSecond, 0) + health,
+    throughput: withPopulation.reduce((s, o) => s + o.achievedPerSecond, 0) + health,
+    askedThroughput: withPopulation.reduce((s, o) => s + o.askedPerSecond, 0) + health,
     p95Ms,
     busy,
-    saturated: share < 1 || full.resources.some((r) => r.saturated),
+    saturated,
     droppedIterations: dropped,
     achievedShare: share,
-    streams: outcomes,
+    streams: withPopulation,
     prediction: p,
+    ...(mixture ? { population: mixture } : {}),
   };
 }
 
@@ -161,6 +236,9 @@ export interface SaturationKnee {
   /** What stops the load being carried just past it: a saturated resource or k6's VUs. */
   limitedBy: string;
 }
+
+/** Where past the knee a run's busiest resource names the bottleneck, × the knee (with the syncs' population). */
+const PAST_THE_KNEE = 1.1;
 
 /** The users bisection of {@link saturationKnee} stops at (relative width of the bracket). */
 const SATURATION_TOLERANCE = 0.005;
@@ -179,7 +257,7 @@ export function saturationKnee(
   maxVUsCap?: number,
 ): SaturationKnee {
   const carries = (users: number): boolean =>
-    !predictRun({ scenario, users, profile, policy, durationSeconds: 60 }, ctx, maxVUsCap).saturated;
+    !predictRun({ scenario, users, profile, policy, durationSeconds: 60 }, ctx, maxVUsCap, false).saturated;
   const max = 10_000_000;
   if (!carries(1)) return { users: null, bottleneck: null, utilisation: 0, limitedBy: 'saturated at 1 user' };
   if (carries(max))
@@ -193,6 +271,34 @@ export function saturationKnee(
   }
   const load = scenarioLoad(scenario, profile, policy, hi);
   if (!load) throw new RangeError(`scenario ${scenario} sends no workload the model predicts (probes only)`);
+  const limitedBy = (names: string[]): string =>
+    names.length > 0
+      ? `${names.join(', ')} saturated at ${Math.ceil(hi)} users`
+      : `k6's VUs run out at ${Math.ceil(hi)} users (iterations dropped)`;
+  // With the syncs' population (the rig's chains): past the knee it piles up towards k6's VUs and the
+  // pool's connections, held for the waits, fill; named as a run a tenth past it measures it (busy
+  // over servers; just past it the pile-up has barely begun).
+  const run = predictRun(
+    { scenario, users: lo * PAST_THE_KNEE, profile, policy, durationSeconds: 60 },
+    ctx,
+    maxVUsCap,
+  );
+  if (run.population) {
+    const servers = new Map(run.prediction.resources.map((r) => [r.name, r.servers]));
+    const busiest = Object.entries(run.busy)
+      .filter(([name]) => (servers.get(name as ResourceName) ?? 0) > 0 && !name.startsWith('llm.'))
+      .map(([name, busy]) => ({
+        name: name as ResourceName,
+        u: busy / (servers.get(name as ResourceName) ?? 1),
+      }))
+      .sort((a, b) => b.u - a.u)[0];
+    return {
+      users: Math.floor(lo),
+      bottleneck: busiest?.name ?? null,
+      utilisation: busiest?.u ?? 0,
+      limitedBy: limitedBy(run.prediction.resources.filter((r) => r.saturated).map((r) => r.name)),
+    };
+  }
   const past = predictAnalytic(load.profile, load.policy, hi, { ...ctx, abuse: load.abuse });
   // Named as a run would find it: the busiest by what a run measures (busyOf; a loop stretched past
   // its thread's CPU by the host is the host's contention, and the host reads busiest).
@@ -205,10 +311,7 @@ export function saturationKnee(
     users: Math.floor(lo),
     bottleneck: busiest?.r.name ?? null,
     utilisation: busiest?.u ?? 0,
-    limitedBy:
-      saturated.length > 0
-        ? `${saturated.join(', ')} saturated at ${Math.ceil(hi)} users`
-        : `k6's VUs run out at ${Math.ceil(hi)} users (iterations dropped)`,
+    limitedBy: limitedBy(saturated),
   };
 }
 

@@ -136,6 +136,11 @@ export interface WorkloadOptions {
    * measures); pass profile.messagesPerConversation.reference for the analysis's production size.
    */
   messagesPerConversation?: number;
+  /**
+   * Syncs per second of every class times this (default 1): the same users syncing faster or slower,
+   * a state of the rig's sync population (population-mixture.ts).
+   */
+  syncRateScale?: number;
 }
 
 /** Peak /api/message sends per online user per minute of a tier (per-tier rate when the profile has one). */
@@ -253,7 +258,10 @@ export function workloadAt(
   const syncingUsers = TIERS.reduce((sum, tier) => sum + (syncTiers.has(tier) ? onlineByTier[tier] : 0), 0);
   const syncingByClass = byClass((cls) => syncingUsers * profile.activity[cls].share);
   const intervalSecondsByClass = byClass((cls) => syncIntervalSeconds(policy, cls));
-  const syncsPerSecondByClass = byClass((cls) => syncingByClass[cls] / intervalSecondsByClass[cls]);
+  const syncRateScale = options.syncRateScale ?? 1;
+  const syncsPerSecondByClass = byClass(
+    (cls) => (syncingByClass[cls] / intervalSecondsByClass[cls]) * syncRateScale,
+  );
   const syncCostByClass = byClass((cls) => syncCost(profile, policy, intervalSecondsByClass[cls], options));
   const syncsPerSecond = ACTIVITY_CLASSES.reduce((sum, cls) => sum + syncsPerSecondByClass[cls], 0);
 

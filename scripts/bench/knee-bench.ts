@@ -14,7 +14,7 @@
 //      saturation measured and the named bottleneck the busiest resource; below K it also prints, not as
 //      the verdict, each level's p95 over its windows' second halves (settled-p95.ts: a check that the
 //      window is settled; the warm-up and the window are one k6 run).
-// Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 1500,3000,4500
+// Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 2000,3500,5000
 //   --fit-launch-mix 400,800,1200  --seconds 60  --warmup 30  --replicates 2 (held levels)  --fit-replicates 3  --knee N (use N as K instead
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
 //   --db-cores F:H (another machine size, issue 12 item 6: the fit runs with the database server limited
@@ -82,7 +82,7 @@ const { values: flags } = (() => {
     return parseArgs({
       options: {
         case: { type: 'string', default: 'both' },
-        'fit-full-sync': { type: 'string', default: '1500,3000,4500' },
+        'fit-full-sync': { type: 'string', default: '2000,3500,5000' },
         // Both cases fit up to about half their knee (full sync 4,500 of ~9,000; launch-mix 1,200 of
         // ~2,400): until 2026-12-02 launch-mix stopped at 900 (0.38 K), extrapolating its CPU lines
         // and base latencies from runs further below the levels they judge.

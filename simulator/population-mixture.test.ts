@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { type ModelState, populationMixture } from './population-mixture.ts';
+import { latency } from './queueing.ts';
+
+// A rig whose mean-value model is known in closed form: at r syncs a second, a = r·D0 cores of work on
+// two cores, a sync lasts D(r) = D0 / (1 − a/2) (so n = a / (1 − a/2) in flight), its one request's
+// latency is exponential with that mean, and the host is a busy. Read backwards, n in flight finish
+// at μ(n) = (2/D0)·n/(n + 2), so the birth-death population at λ is π(n) ∝ ρ^n (n+1)(n+2)/2 with
+// ρ = λ·D0/2: a negative binomial of 3, E[n] = 3ρ/(1 − ρ), and a sync with n in flight lasts
+// D0·(1 + n/2). The oracles below are sums over that π, not the code under test.
+const D0 = 0.1;
+const LAMBDA = 16; // ρ = 0.8: E[n] = 12, where the mean-value fixed point has n = a/(1 − a/2) = 4.
+
+function closedFormRig(scale: number): ModelState {
+  const r = scale * LAMBDA;
+  const a = r * D0;
+  if (a >= 2)
+    return {
+      saturated: true,
+      syncsPerSecond: r,
+      syncSeconds: null,
+      latencies: undefined,
+      busy: {},
+      servers: {},
+    };
+  const d = D0 / (1 - a / 2);
+  return {
+    saturated: false,
+    syncsPerSecond: r,
+    syncSeconds: d,
+    latencies: { 'rest.x': latency(0, [{ probability: 1, meanMs: d * 1000 }], 0, 1) },
+    busy: { 'host.cpu': a },
+    servers: { 'host.cpu': 2 },
+  };
+}
+
+/** π(n) of the negative binomial (n+1)(n+2)/2 · ρ^n (1 − ρ)^3. */
+function pi(n: number, rho: number): number {
+  return (((n + 1) * (n + 2)) / 2) * rho ** n * (1 - rho) ** 3;
+}
+
+describe('populationMixture (the flow-equivalent population over the mean-value model)', () => {
+  const rho = (LAMBDA * D0) / 2;
+  const m = populationMixture(LAMBDA, closedFormRig, 2000)!;
+
+  it('finds the population of the closed form: E[n] = 3ρ/(1 − ρ) = 12, not the fixed point 4', () => {
+    expect(m.saturationSyncsPerSecond).toBeCloseTo(2 / D0, 3);
+    expect(m.meanInFlight).toBeCloseTo((3 * rho) / (1 - rho), 1);
+    expect(m.droppedShare).toBeLessThan(1e-12);
+  });
+
+  it('time-averages the busy cores over the population: Σ π(n)·2n/(n + 2)', () => {
+    let busy = 0;
+    for (let n = 0; n < 2000; n++) busy += pi(n, rho) * ((2 * n) / (n + 2));
+    // Every sync started is done: the mean busy is λ·D0 = 1.6 whatever the spread.
+    expect(busy).toBeCloseTo(LAMBDA * D0, 6);
+    expect(m.busy['host.cpu']).toBeCloseTo(busy, 2);
+  });
+
+  it("mixes the requests' latencies weighted by the requests each state issues, π(n)·μ(n)", () => {
+    // Oracle: P(latency > t) = Σ π(n) μ(n) e^{−t / D(n)} / Σ π(n) μ(n), D(n) = D0 (1 + n/2); p95 by bisection.
+    const mu = (n: number): number => ((2 / D0) * n) / (n + 2);
+    const tail = (tMs: number): number => {
+      let s = 0;
+      let w = 0;
+      for (let n = 1; n < 2000; n++) {
+        const x = pi(n, rho) * mu(n);
+        s += x * Math.exp(-tMs / (D0 * 1000 * (1 + n / 2)));
+        w += x;
+      }
+      return s / w;
+    };
+    let lo = 0;
+    let hi = 1e5;
+    for (let i = 0; i < 100; i++) {
+      const mid = (lo + hi) / 2;
+      if (tail(mid) > 0.05) lo = mid;
+      else hi = mid;
+    }
+    expect(m.p95Ms['rest.x']! / lo).toBeCloseTo(1, 2);
+    // The mean-value state alone (n = 4, D = 0.3 s) puts the p95 at 300·ln 20 = 899 ms; the mixture far above.
+    expect(lo).toBeGreaterThan(1.5 * 300 * Math.log(20));
+  });
+
+  it("drops syncs at k6's VUs: with 5 VUs the chain stops at 5", () => {
+    const few = populationMixture(LAMBDA, closedFormRig, 5)!;
+    let norm = 0;
+    for (let n = 0; n <= 5; n++) norm += pi(n, rho);
+    // Within half a per cent: μ is interpolated between the model's states at small n.
+    expect(few.droppedShare / (pi(5, rho) / norm)).toBeCloseTo(1, 2);
+  });
+
+  it('is null when the model has no state below its saturation', () => {
+    const never = (): ModelState => ({
+      saturated: true,
+      syncsPerSecond: 1,
+      syncSeconds: null,
+      latencies: undefined,
+      busy: {},
+      servers: {},
+    });
+    expect(populationMixture(LAMBDA, never, 100)).toBeNull();
+  });
+});
