@@ -48,8 +48,8 @@ export interface RunPrediction {
   /** The model's prediction at the achieved load (all figures). */
   prediction: Prediction;
   /**
-   * On the rig with syncs run as chains, carried by the mean-value model: the syncs in flight as a
-   * population (population-mixture.ts), whose mixture gives the sync endpoints' p95, the busy servers,
+   * On the rig with syncs run as chains, below the knee and past it: the syncs in flight as a
+   * population (population-mixture.ts), whose mixture gives the endpoints' p95s, the busy servers,
    * the syncs dropped and `busyVUs` of the sync streams. Absent otherwise (and in knee searches).
    */
   population?: PopulationMixture;
@@ -146,7 +146,7 @@ function modelState(p: Prediction, gapMs: number): ModelState {
 /**
  * Predicts what a run of `run.scenario` measured: the scenario's traffic at its users, k6's VU bound
  * closing the loop (the achieved share φ is found where every stream's busy VUs fit), and the figures
- * at φ; on the rig, with syncs as chains and the load carried, the figures over the syncs' population
+ * at φ; on the rig, with syncs as chains (below the knee and past it), the figures over the syncs' population
  * (population-mixture.ts) unless `population` is false (a knee search reads the saturation alone).
  * `maxVUsCap`: k6's cap per scenario (default the runner's 200). Throws a RangeError for a scenario
  * that is not a workload (scenario-load.ts).
