@@ -11,7 +11,7 @@ import { syncPopulation } from './sync-population.ts';
 // the rate at which n syncs in flight finish, the flow-equivalent server of the whole rig (Chandy,
 // Herzog and Woo's decomposition: a subnetwork replaced by a server whose rate depends on its
 // population). The population then follows the birth-death process at the asked λ with k6's VUs as
-// its ceiling (sync-population.ts), and each figure a run measures is the model's at the population's
+// its ceiling (sync-population.ts; k6 starts syncs on an even schedule: half a Poisson chain's variability), and each figure a run measures is the model's at the population's
 // state, mixed over the states:
 //   p95 of a sync endpoint   the p95 of the mixture of the states' latencies, each state weighted by the
 //                            requests it issues, π(n)·μ(n) (a request of /api/message, which does not
@@ -85,13 +85,15 @@ interface State {
 
 /**
  * The population mixture of a rig run asking `syncsPerSecond` (λ > 0): `at(s)` is the model with the
- * syncs at s·λ (users and other traffic unchanged), `capacity` k6's VUs for the syncs. Null when no
- * state below s_K has a bounded sync duration and latencies.
+ * syncs at s·λ (users and other traffic unchanged), `capacity` k6's VUs for the syncs, `variability`
+ * the births' and deaths' (c_a² + c_s²)/2 (sync-population.ts; 1: Poisson). Null when no state below s_K
+ * has a bounded sync duration and latencies.
  */
 export function populationMixture(
   syncsPerSecond: number,
   at: (scale: number) => ModelState,
   capacity: number,
+  variability = 1,
 ): PopulationMixture | null {
   if (!(syncsPerSecond > 0)) return null;
   const carries = (s: number): boolean => !at(s).saturated;
@@ -156,7 +158,12 @@ export function populationMixture(
       f * (states[j]!.completionsPerSecond - states[i]!.completionsPerSecond)
     );
   };
-  const population = syncPopulation(syncsPerSecond, completionsAt, Math.max(1, Math.round(capacity)));
+  const population = syncPopulation(
+    syncsPerSecond,
+    completionsAt,
+    Math.max(1, Math.round(capacity)),
+    variability,
+  );
   const pi = population.probabilities;
   // Past the last state a sync lasts n/μ: how much more than the last state's its wait is.
   const uncontended = first.durationSeconds;

@@ -18,6 +18,7 @@ import {
 import { type ModelState, type PopulationMixture, populationMixture } from './population-mixture.ts';
 import type { Prediction, ResourceName, ResourcePrediction } from './prediction.ts';
 import { scenarioLoad } from './scenario-load.ts';
+import { K6_SCHEDULE_VARIABILITY } from './sync-population.ts';
 import { ENDPOINTS } from './workload.ts';
 
 // A prediction of one run as it was run: its scenario's traffic only (scenario-load.ts), its users,
@@ -182,6 +183,7 @@ export function predictRun(
               gap,
             ),
           streams.filter((s) => s.name.startsWith('sync_')).reduce((sum, s) => sum + s.maxVUs, 0),
+          K6_SCHEDULE_VARIABILITY,
         )
       : null;
   const p95Ms: Record<string, number | null> = {};

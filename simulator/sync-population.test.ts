@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syncPopulation } from './sync-population.ts';
+import { K6_SCHEDULE_VARIABILITY, syncPopulation } from './sync-population.ts';
 
 describe('syncPopulation (birth-death over syncs in flight)', () => {
   it('is Poisson when a sync lasts the same however many are in flight: E[n] = λ·D', () => {
@@ -43,7 +43,22 @@ describe('syncPopulation (birth-death over syncs in flight)', () => {
     expect(p.meanInFlight).toBeGreaterThan(190);
   });
 
+  it("is half as variable on k6's even schedule: one server at ρ = 0.8 holds ρ²/(1 − ρ²), not ρ/(1 − ρ)", () => {
+    // μ(n) = 1, λ = 0.8. Poisson births: π(n) ∝ 0.8^n, E[n] = 0.8/0.2 = 4. Births on a schedule
+    // (c_a² = 0) with Poisson deaths (c_s² = 1): v = 1/2, π(n) ∝ (0.8^n)^2 = 0.64^n, E[n] = 0.64/0.36.
+    expect(syncPopulation(0.8, () => 1, 2000).meanInFlight).toBeCloseTo(4, 6);
+    const even = syncPopulation(0.8, () => 1, 2000, K6_SCHEDULE_VARIABILITY);
+    expect(even.meanInFlight).toBeCloseTo(0.64 / 0.36, 6);
+    expect(even.probabilities[0]).toBeCloseTo(0.36, 9);
+    // Balanced births and deaths (λ = μ) stay uniform over 0..3 VUs however variable they are.
+    expect(syncPopulation(1, () => 1, 3, 0.5).droppedShare).toBeCloseTo(0.25, 12);
+    // Past capacity (λ = 2, μ = 1, 3 VUs) the even schedule piles up faster: π ∝ 4^n, not 2^n.
+    expect(syncPopulation(2, () => 1, 3, 0.5).droppedShare).toBeCloseTo(64 / 85, 12);
+    expect(syncPopulation(2, () => 1, 3).droppedShare).toBeCloseTo(8 / 15, 12);
+  });
+
   it('refuses a rate that is not positive, a rate of completions that is not, and a fractional capacity', () => {
+    expect(() => syncPopulation(1, () => 1, 5, 0)).toThrow(/variability/);
     expect(() => syncPopulation(0, () => 1, 5)).toThrow(/positive/);
     expect(() => syncPopulation(1, () => 0, 5)).toThrow(/positive/);
     expect(() => syncPopulation(1, () => 1, 2.5)).toThrow(/whole number/);

@@ -7,13 +7,28 @@
 // population strays from it; near the host's capacity it strays far: a slow second leaves more syncs
 // in flight, which makes the next second slower (bench:knee 2026-12-02 09:00, full sync on a quiet
 // 2-core machine: the measured syncs in flight, rate × mean duration, were 1.4, 2.8-3.1, 8-20 and 9-27
-// at 0.6, 0.8, 0.9 and 1.1 K, where the fixed point gave 1.4, 2.2, 2.9 and 11). Births are taken as
-// Poisson (the schedule is even, but the syncs' lengths vary with their users' conversation counts, so
-// which are still in flight is close to random) and deaths at μ(n): π(n) ∝ Π_{k≤n} λ/μ(k), the M/M/c
-// shape when μ(n) = min(n, c)/D0. k6 has `capacity` VUs for the syncs: with all of them busy a sync
-// due is dropped (k6's dropped_iterations), so the chain stops there and the share dropped is π(capacity)
-// (Poisson arrivals see the time average). The mean population gives the mean duration by Little:
-// D = E[n] / (λ·(1 − dropped)).
+// at 0.6, 0.8, 0.9 and 1.1 K, where the fixed point gave 1.4, 2.2, 2.9 and 11).
+//
+// How far it strays depends on how variable the births and deaths are. With Poisson births and
+// deaths at μ(n), π(n) ∝ Π_{k≤n} λ/μ(k) (the M/M/c shape when μ(n) = min(n, c)/D0). k6's
+// constant-arrival-rate executor starts syncs on a fixed schedule, not at random: the births' squared
+// coefficient of variation c_a² is 0 (over the long run; three even streams superposed), while the
+// deaths stay as random as the syncs' lengths make them (c_s² taken as 1, the assumption the model made
+// for births and deaths alike until 2026-12-02). The diffusion approximation of a birth-death process
+// (drift λ − μ(n), variance λ·c_a² + μ(n)·c_s²; Kingman's (c_a² + c_s²)/2 for one queue) gives, near
+// balance, π(n)/π(n−1) = (λ/μ(n))^(1/v) with v = (c_a² + c_s²)/2, the `variability`: 1 is the
+// Poisson chain exactly, 1/2 k6's schedule (one server at ρ: E[n] = ρ²/(1 − ρ²) instead of ρ/(1 − ρ)).
+// Measured on bench:knee 2026-12-02 15:58 (full sync, quiet 2-core machine, K 8,292 users): syncs in
+// flight 1.86 / 3.31 at 0.6 / 0.8 K, where the Poisson chain gave 2.30 / 5.06 and the fixed point alone
+// 1.50 / 2.34. k6 has `capacity` VUs for the syncs: with all of them busy a sync due is dropped (k6's
+// dropped_iterations), so the chain stops there and the share dropped is π(capacity) (the syncs due see
+// the time average). The mean population gives the mean duration by Little: D = E[n] / (λ·(1 − dropped)).
+
+/**
+ * (c_a² + c_s²)/2 of the rig's syncs: k6 starts them on a fixed schedule (c_a² = 0, constant-arrival-rate),
+ * they end as randomly as Poisson deaths (c_s² = 1, assumption; range 0.5-1.5 gives 0.25-0.75).
+ */
+export const K6_SCHEDULE_VARIABILITY = 0.5;
 
 /** The stationary population of syncs in flight. */
 export interface SyncPopulation {
@@ -29,16 +44,19 @@ export interface SyncPopulation {
 
 /**
  * The population of syncs in flight at `syncsPerSecond` (λ > 0) when n of them finish at
- * `completionsAt(n)` a second (n ≥ 1, positive) and k6 has `capacity` VUs (≥ 1) to run them.
+ * `completionsAt(n)` a second (n ≥ 1, positive) and k6 has `capacity` VUs (≥ 1) to run them;
+ * `variability` (c_a² + c_s²)/2 > 0 of births and deaths, 1 for the Poisson chain (the default).
  */
 export function syncPopulation(
   syncsPerSecond: number,
   completionsAt: (inFlight: number) => number,
   capacity: number,
+  variability = 1,
 ): SyncPopulation {
   if (!(syncsPerSecond > 0)) throw new RangeError(`syncs per second must be positive, got ${syncsPerSecond}`);
   if (!(capacity >= 1) || !Number.isInteger(capacity))
     throw new RangeError(`capacity must be a whole number of VUs >= 1, got ${capacity}`);
+  if (!(variability > 0)) throw new RangeError(`variability must be positive, got ${variability}`);
   // log π(n) up the chain, normalised at the end against the largest (no overflow either side).
   const logWeights = new Float64Array(capacity + 1);
   let logP = 0;
@@ -47,7 +65,7 @@ export function syncPopulation(
     const mu = completionsAt(n);
     if (!(mu > 0) || !Number.isFinite(mu))
       throw new RangeError(`completions at ${n} in flight must be positive`);
-    logP += Math.log(syncsPerSecond / mu);
+    logP += Math.log(syncsPerSecond / mu) / variability;
     logWeights[n] = logP;
     if (logP > logMax) logMax = logP;
   }
