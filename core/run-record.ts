@@ -71,6 +71,21 @@ export const ProcessCpuSchema = z.object({
 });
 
 /**
+ * The machine's speed for system calls during a run (scripts/run/syscall-probe.ts): µs of the runner's
+ * CPU per one-byte read of /dev/zero, timed once a second. On a shared VM it moves with what the host's
+ * neighbours do, without stolen time to show it; the simulator reads a run's CPU demands at it.
+ */
+export const SyscallProbeSchema = z.object({
+  /** µs of CPU per call: the mean of the samples with the dearest tenth left out. */
+  usPerCall: z.number().positive(),
+  samples: z.number().int().positive(),
+  /** How it was measured. */
+  method: z.string(),
+});
+/** The machine's speed for system calls during a run. */
+export type SyscallProbe = z.infer<typeof SyscallProbeSchema>;
+
+/**
  * Where a run's CPU went (from /proc/stat and /proc/<pid>/stat, once a second, over the window k6 ran).
  * Optional: older records and runs off Linux have none.
  */
@@ -97,6 +112,8 @@ export const RunCpuSchema = z.object({
   loadGenerator: ProcessCpuSchema.nullable(),
   /** The runner (atlas-cap run: collector, sampler). */
   runner: ProcessCpuSchema.nullable(),
+  /** The machine's syscall speed over the run (optional: older records have none). */
+  syscallProbe: SyscallProbeSchema.optional(),
 });
 
 /**

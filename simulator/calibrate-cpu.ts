@@ -61,6 +61,11 @@ export interface CpuCalibration {
    * CPU wait is that of independent Poisson requests (processor sharing, M/M/c).
    */
   chains?: { gapMsPerRequest: number; source: string };
+  /**
+   * What a system call cost the fit runs, µs, mean of their `cpu.syscallProbe` (machine-speed.ts): the
+   * machine's speed the fits stand for. Absent when a fit run did not record it.
+   */
+  syscallProbeUs?: number;
 }
 
 /** Endpoints whose requests reach the target (health checks are not workload). */
@@ -209,6 +214,9 @@ export function calibrateCpu(
     "k6's cores against requests/s",
   );
   const otherCores = points.reduce((s, p) => s + p.other, 0) / points.length;
+  const probes = records.flatMap((r) => (r.cpu?.syscallProbe ? [r.cpu.syscallProbe.usPerCall] : []));
+  const syscallProbeUs =
+    probes.length === records.length ? probes.reduce((s, x) => s + x, 0) / probes.length : undefined;
   const stolenCores = median(points.map((p) => p.stolen));
   // The target's and k6's wake-ups amortised with load (cpu-at-load.ts), where the runs show it.
   const amortise = (fit: CpuFit, pick: (p: CpuPoint) => number): CpuFit => {
@@ -242,6 +250,7 @@ export function calibrateCpu(
       loadGenerator: loadGeneratorAtLoad,
       otherCores,
       stolenCores,
+      ...(syscallProbeUs !== undefined ? { syscallProbeUs } : {}),
       rigCores: Math.max(...cores),
       appSplit:
         weighted > 0

@@ -5,6 +5,7 @@ import type { ModelContext } from './analytic.ts';
 import { stolenCoresOf } from './calibrate-cpu.ts';
 import type { Calibration } from './calibration.ts';
 import { defaultTargets } from './defaults.ts';
+import { atMachineSpeed, speedRatioOf } from './machine-speed.ts';
 import type { ResourceName } from './prediction.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
@@ -122,12 +123,15 @@ export function machineContext(cal: Calibration, record: RunRecord): ModelContex
 }
 
 /**
- * The model context of a run as it was run: its machine (machineContext) with the cores the hypervisor
- * stole during that run, when it recorded them (another guest's load: outside the system under test,
- * like the machine's cores), in place of the calibration's usual stolen time.
+ * The model context of a run as it was run: its machine (machineContext) at the speed its system calls
+ * showed (machine-speed.ts: the calibration's durations stretched by the run's syscall probe over the
+ * fit runs'), with the cores the hypervisor stole during that run, when it recorded them (another
+ * guest's load: outside the system under test, like the machine's cores), in place of the
+ * calibration's usual stolen time.
  */
 export function runContext(cal: Calibration, record: RunRecord): ModelContext {
-  const ctx = machineContext(cal, record);
+  const ratio = speedRatioOf(cal, record);
+  const ctx = machineContext(ratio === null ? cal : atMachineSpeed(cal, ratio), record);
   const stolen = stolenCoresOf(record);
   return ctx.placement?.kind === 'rig' && stolen !== null
     ? { ...ctx, placement: { ...ctx.placement, stolenCores: stolen } }

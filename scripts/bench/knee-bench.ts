@@ -61,7 +61,7 @@ import {
   type TransferLevel,
   transferCheck,
 } from './knee-judge.ts';
-import { machineLine } from './machine-drift.ts';
+import { machineLine, speedLine } from './machine-drift.ts';
 import { type PooledP95, pooledP95 } from './pooled-p95.ts';
 import { readDurations, settledP95 } from './settled-p95.ts';
 
@@ -375,6 +375,12 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       cal.cpu?.stolenCores ?? null,
     );
     console.log(machine.line);
+    console.log(
+      speedLine(
+        runs.map((r) => r.record.cpu?.syscallProbe?.usPerCall ?? null),
+        cal.cpu?.syscallProbeUs ?? null,
+      ),
+    );
     if (machine.drifted) drifted.push(`${Number(f.toFixed(3))}K`);
     const checks: Check[] =
       f < 1

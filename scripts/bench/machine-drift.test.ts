@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { machineLine } from './machine-drift.ts';
+import { machineLine, speedLine } from './machine-drift.ts';
 
 describe("a level's machine against the fit's", () => {
   it('names each replicate and the fit, and says when the mean moved by more than 0.1 cores', () => {
@@ -17,5 +17,15 @@ describe("a level's machine against the fit's", () => {
   it('says nothing of drift when the records have no stolen time', () => {
     expect(machineLine([null, null], 0.1).drifted).toBe(false);
     expect(machineLine([0.2], null).line).toContain('not recorded');
+  });
+});
+
+describe("a level's machine speed against the fit's", () => {
+  it('prints each replicate’s probe and its ratio to the fit’s', () => {
+    expect(speedLine([0.2, 0.27], 0.2)).toBe(
+      "  machine speed: a system call cost 0.200 µs (×1.00), 0.270 µs (×1.35) against the fit runs' 0.200 µs; each replicate is predicted at its own",
+    );
+    expect(speedLine([null], 0.2)).toContain('not recorded');
+    expect(speedLine([0.2], null)).toContain('not recorded');
   });
 });

@@ -8,6 +8,7 @@ import {
   runCpuOf,
   startHostCpuSampler,
 } from './host-cpu-sampler.ts';
+import { startSyscallProbe } from './syscall-probe.ts';
 
 /** Where the CPU of a run went, once it stopped. */
 export interface RunCpuResult {
@@ -26,7 +27,8 @@ export interface RunCpuWatch {
 }
 
 /**
- * Where the CPU goes (host, target, database, k6, this runner): the simulator's rig model reads it.
+ * Where the CPU goes (host, target, database, k6, this runner) and what a system call cost meanwhile
+ * (syscall-probe.ts): the simulator's rig model reads both.
  * Without /proc (not Linux) only k6's own CPU is measured, with pidusage.
  */
 export async function startRunCpuWatch(
@@ -35,6 +37,7 @@ export async function startRunCpuWatch(
   databaseUrl: string | undefined,
 ): Promise<RunCpuWatch> {
   const hostCpu = startHostCpuSampler(cores);
+  const probe = hostCpu.available ? startSyscallProbe() : null;
   const k6Cpu = hostCpu.available ? null : startCpuSampler();
   const processes: Partial<Record<CpuGroup, string>> = { runner: `runner pid ${process.pid}` };
   hostCpu.watch('runner', process.pid, false);
@@ -57,7 +60,10 @@ export async function startRunCpuWatch(
     },
     stop() {
       const summary = hostCpu.stop();
-      const runCpu = summary ? runCpuOf(summary, processes) : null;
+      const syscallProbe = probe?.stop() ?? null;
+      const runCpu = summary
+        ? { ...runCpuOf(summary, processes), ...(syscallProbe ? { syscallProbe } : {}) }
+        : null;
       const fromHost = runCpu?.loadGenerator;
       const loadGenerator = fromHost
         ? { mean: fromHost.cpuPercentMean, max: fromHost.cpuPercentMax }

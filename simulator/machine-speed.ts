@@ -1,0 +1,99 @@
+import type { RunRecord } from '../core/run-record.ts';
+import type { BaseLatency } from './base-latency.ts';
+import type { CpuFit } from './calibrate-cpu.ts';
+import type { Calibration } from './calibration.ts';
+
+// The machine's speed as a run context (issue 12, session 15). On the shared 2-core VM the same work
+// costs two amounts of CPU in turn, minutes at a time, with no stolen time to show it: in bench:knee
+// runs of 2026-12-02 the host's CPU per full sync was 69-73 ms at every fit level of one bench
+// (2,000-5,000 users) and 45-54 ms at every knee level after it (5,400-11,700 users), and in another
+// 51 ms at 3,000, 4,500, 5,500 and 6,500 users but 70 ms at 4,000, the target's, the database's and
+// k6's alike (+37 % each). A C loop of getppid calls cost 19.4 µs per 100 in one state and 26-27 in
+// the other, idle or under load, and followed the runs. So every run records what a system call cost
+// it (core/run-record.ts `cpu.syscallProbe`), the calibration what its fit runs' cost on average, and
+// a run predicted as it was run has every duration of the calibration stretched by the ratio raised to
+// SPEED_EXPONENT: the statements' times, the target's and k6's CPU per request, the base
+// latencies, the fixed CPU of the processes. Loopback work is CPU work, so all of it; waits on I/O
+// would not stretch, and the rig has next to none. Pure.
+
+/**
+ * How a run's CPU per request moves with its syscall probe: cost ∝ probe^SPEED_EXPONENT. Measured,
+ * 2026-12-02, as the slope of log(host CPU per sync) on log(probe): 0.42 over seven full-sync runs of
+ * 4,200-9,100 users (probe 0.69-1.03 µs, host 53-66 ms per sync; r 0.85; the database's alone 0.87,
+ * the target's 0.23, k6's 0.45), and 0.78 from the one run caught wholly in the slow state (4,000
+ * users: CPU per sync ×1.37 beside its neighbours, where a C getppid loop read ×1.37 and this probe
+ * reads ×1.5 between the states). 0.6, range 0.4-0.8: a system call is dearer in the slow state than
+ * the rest of the work.
+ */
+export const SPEED_EXPONENT = 0.6;
+
+/** A run's syscall probe over its calibration's (how much dearer its CPU was), or null when either is missing. */
+export function speedRatioOf(cal: Calibration, record: RunRecord): number | null {
+  const ref = cal.cpu?.syscallProbeUs;
+  const run = record.cpu?.syscallProbe?.usPerCall;
+  if (!ref || !run || !(ref > 0) || !(run > 0)) return null;
+  return run / ref;
+}
+
+function scaledFit(fit: CpuFit, k: number, msField: boolean): CpuFit {
+  const a = fit.amortised;
+  return {
+    ...fit,
+    perUnit: msField ? fit.perUnit * k : fit.perUnit,
+    fixedCores: fit.fixedCores * k,
+    ...(a
+      ? {
+          amortised: {
+            ...a,
+            fixedCores: a.fixedCores * k,
+            msPerRequest: a.msPerRequest * k,
+            wakeMsPerRequest: a.wakeMsPerRequest * k,
+          },
+        }
+      : {}),
+  };
+}
+
+function scaledBase(b: BaseLatency, k: number): BaseLatency {
+  return {
+    ...b,
+    medianMs: b.medianMs * k,
+    p95Ms: b.p95Ms * k,
+    ...(b.fade ? { fade: { ...b.fade, medianMs: b.fade.medianMs * k, p95Ms: b.fade.p95Ms * k } } : {}),
+  };
+}
+
+function scaledRecord<T>(r: Record<string, T>, f: (x: T) => T): Record<string, T> {
+  return Object.fromEntries(Object.entries(r).map(([key, x]) => [key, f(x)]));
+}
+
+/**
+ * The calibration on a machine whose system calls cost `ratio` times its fit runs' (ratio^SPEED_EXPONENT
+ * on every duration and CPU figure; the database's CPU share of statement time, the queries per sync and
+ * the hypervisor's stolen cores unchanged). The same calibration at a ratio of 1.
+ */
+export function atMachineSpeed(cal: Calibration, ratio: number): Calibration {
+  const k = ratio ** SPEED_EXPONENT;
+  if (!(k > 0) || k === 1) return cal;
+  const c = cal.cpu;
+  return {
+    ...cal,
+    demands: scaledRecord(cal.demands, (d) => ({ ...d, meanMs: d.meanMs * k })) as Calibration['demands'],
+    connectionOverheadMs: cal.connectionOverheadMs * k,
+    requestOverheadMs: scaledRecord(cal.requestOverheadMs, (x) => x * k) as Calibration['requestOverheadMs'],
+    ...(cal.baseLatency ? { baseLatency: scaledRecord(cal.baseLatency, (b) => scaledBase(b, k)) } : {}),
+    ...(c
+      ? {
+          cpu: {
+            ...c,
+            appMsPerRequest: scaledRecord(c.appMsPerRequest, (x) => x * k) as typeof c.appMsPerRequest,
+            app: scaledFit(c.app, k, true),
+            database: scaledFit(c.database, k, false),
+            loadGenerator: scaledFit(c.loadGenerator, k, true),
+            otherCores: c.otherCores * k,
+            ...(c.chains ? { chains: { ...c.chains, gapMsPerRequest: c.chains.gapMsPerRequest * k } } : {}),
+          },
+        }
+      : {}),
+  };
+}
