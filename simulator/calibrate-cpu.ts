@@ -3,6 +3,7 @@ import type { RunRecord } from '../core/run-record.ts';
 import { type CpuWait, processorSharingWait } from './cpu.ts';
 import { fitAmortisedCpu } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
+import { loadAdjustedProbeUs } from './machine-speed.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 import { type ChainLoad, withRunnableStretch } from './rig-chains.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
@@ -62,8 +63,9 @@ export interface CpuCalibration {
    */
   chains?: { gapMsPerRequest: number; source: string };
   /**
-   * What a system call cost the fit runs, µs, mean of their `cpu.syscallProbe` (machine-speed.ts): the
-   * machine's speed the fits stand for. Absent when a fit run did not record it.
+   * What a system call cost the fit runs, µs, mean of their `cpu.syscallProbe` each taken back to an
+   * idle host (machine-speed.ts loadAdjustedProbeUs): the machine's speed the fits stand for. Absent
+   * when a fit run did not record it.
    */
   syscallProbeUs?: number;
 }
@@ -214,7 +216,10 @@ export function calibrateCpu(
     "k6's cores against requests/s",
   );
   const otherCores = points.reduce((s, p) => s + p.other, 0) / points.length;
-  const probes = records.flatMap((r) => (r.cpu?.syscallProbe ? [r.cpu.syscallProbe.usPerCall] : []));
+  const probes = records.flatMap((r) => {
+    const p = loadAdjustedProbeUs(r);
+    return p === null ? [] : [p];
+  });
   const syscallProbeUs =
     probes.length === records.length ? probes.reduce((s, x) => s + x, 0) / probes.length : undefined;
   const stolenCores = median(points.map((p) => p.stolen));

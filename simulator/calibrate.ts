@@ -18,7 +18,7 @@ import type { CpuWait } from './cpu.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { withoutDisturbedRuns } from './disturbed-runs.ts';
-import { eventLoopQueue } from './event-loop.ts';
+import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
 import type { Queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
 import { largerWait, requestCoreWaits } from './rig-db-cpu.ts';
@@ -346,6 +346,12 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     else pushRequests += pushCalls;
     pushStatements += pushCalls;
   }
+  const statementShare: NonNullable<Calibration['statementShare']> = {};
+  if (pushRequests > 0 && pushStatements < pushRequests)
+    statementShare[ENDPOINTS.push] = {
+      share: pushStatements / pushRequests,
+      source: `calibrated: ${Math.round(pushStatements)} write statements for ${Math.round(pushRequests)} push requests in runs ${ids} (an empty batch runs none)`,
+    };
   const pushAcc = acc.get(ENDPOINTS.push);
   if (pushAcc && pushRequests > 0) pushAcc.calls = pushRequests;
   else if (!pushAcc && pushRequests > 0 && acc.has('all'))
@@ -513,9 +519,14 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
         // stretch it more (rig-db-cpu.ts).
         const cpuWaits = requestCoreWaits(onHost, runDatabaseCoreWait(record, dbMs), cpuMs, dbMs);
         const threadWait = threadCpuWait(run.thread, appMs);
-        // And of its two turns' waits on the target's event loop at the run's load (the model adds
-        // them at the load it predicts, so leaving them in would count them twice).
-        const waits = [...cpuWaits, threadWait, run.loopWait, run.loopWait].filter(
+        // And of its turns' waits on the target's event loop at the run's load (the model adds them
+        // at the load it predicts, so leaving them in would count them twice): its own, and its
+        // statement result's when it runs one (event-loop.ts loopPassesOf).
+        const resultPass = run.loopWait && {
+          ...run.loopWait,
+          probability: run.loopWait.probability * (loopPassesOf({ statementShare }, endpoint) - 1),
+        };
+        const waits = [...cpuWaits, threadWait, run.loopWait, resultPass].filter(
           (w): w is CpuWait => w !== null,
         );
         m = withoutCpuWait(m, waits.length > 0 ? waits : null);
@@ -593,12 +604,6 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   notes.push(
     "statement times are the target's (round trip to the database included): no connection overhead added",
   );
-  const statementShare: NonNullable<Calibration['statementShare']> = {};
-  if (pushRequests > 0 && pushStatements < pushRequests)
-    statementShare[ENDPOINTS.push] = {
-      share: pushStatements / pushRequests,
-      source: `calibrated: ${Math.round(pushStatements)} write statements for ${Math.round(pushRequests)} push requests in runs ${ids} (an empty batch runs none)`,
-    };
   return {
     demands,
     ...(Object.keys(statementShare).length > 0 ? { statementShare } : {}),

@@ -2,7 +2,7 @@ import { baseLatencyAt } from './base-latency.ts';
 import type { Calibration } from './calibration.ts';
 import { cpuCalibrationAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
-import { eventLoopQueue, LOOP_PASSES_PER_REQUEST } from './event-loop.ts';
+import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait, withRunnableStretch } from './rig-chains.ts';
@@ -158,7 +158,14 @@ function rigChainLoad(
     const baseMs = base ? logNormalMean(logNormalFromMedianP95(base.medianMs, base.p95Ms)) : 0;
     const appMs = appCpuMsOf(cal, e);
     const dbMs = dbCpuMsOf(cal, e);
-    return { perSync: (requestRates[e] ?? 0) / syncs, cpuMs: rigRequestCpuMs(cal, e), appMs, dbMs, baseMs };
+    return {
+      perSync: (requestRates[e] ?? 0) / syncs,
+      cpuMs: rigRequestCpuMs(cal, e),
+      appMs,
+      dbMs,
+      baseMs,
+      loopPasses: loopPassesOf(cal, e),
+    };
   });
   if (parts.some((p) => p.perSync > 0 && p.baseMs <= 0)) return null;
   const chainCores = parts.reduce((s, p) => s + (p.perSync * syncs * p.cpuMs) / 1000, 0);
@@ -176,7 +183,7 @@ function rigChainLoad(
       backgroundCores: Math.max(0, hostLoad - chainCores),
       cores,
     });
-  // A request's two turns on the target's event loop are in the sync's duration too: the loop's
+  // A request's turns on the target's event loop (two, one for an empty push) are in the sync's duration too: the loop's
   // turns last its CPU × the stretch its thread sees (the others' work, thread-host.ts), so a busier
   // host lengthens the syncs through the loop as well (layered; event-loop.ts). Its M/G/1 wait is read
   // with the utilisation held below 1 (LOOP_RHO_CAP) so that the duration rises monotonically with the
@@ -186,8 +193,7 @@ function rigChainLoad(
     const loop = eventLoopQueue(cal, requestRates, threadStretch(view));
     if (!loop) return 0;
     const rho = Math.min(LOOP_RHO_CAP, loop.utilisation);
-    const wait = (rho / (1 - rho)) * loop.serviceTimeMs * ((1 + loop.serviceScv) / 2);
-    return wait * LOOP_PASSES_PER_REQUEST;
+    return (rho / (1 - rho)) * loop.serviceTimeMs * ((1 + loop.serviceScv) / 2);
   };
   const durationSeconds = (load: ChainLoad | null): number => {
     const view = load ? thread(load) : null;
@@ -202,7 +208,7 @@ function rigChainLoad(
         const t = view ? threadCpuWait(view, p.appMs) : null;
         const waits =
           w.reduce((x, v) => x + v.probability * v.meanMs, 0) + (t ? t.probability * t.meanMs : 0);
-        return s + p.perSync * (p.baseMs + loop + waits);
+        return s + p.perSync * (p.baseMs + loop * p.loopPasses + waits);
       }, requests * gap) / 1000
     );
   };
@@ -321,7 +327,8 @@ export function cpuWaitsOf(
   const db = dbCpuMsOf(at, dbKind) * statements;
   const app = appEndpoint === null ? 0 : appCpuMsOf(at, appEndpoint);
   const client = appEndpoint === null ? 0 : clientCpuMsOf(at);
-  // On the rig a request also waits for the target's event loop on each of its two passes.
+  // On the rig a request also waits for the target's event loop on each of its passes: its own, and its
+  // statement result's when it runs one (event-loop.ts loopPassesOf).
   const loop: CpuWait | null =
     q.loop && appEndpoint !== null && !q.loop.saturated && q.loop.probabilityOfWaiting > 0
       ? { probability: q.loop.probabilityOfWaiting, meanMs: q.loop.conditionalWaitMs ?? 0 }
@@ -338,7 +345,10 @@ export function cpuWaitsOf(
             db,
           ),
           q.thread ? threadCpuWait(q.thread, app) : hostCpuWait(q, app),
-          ...Array.from({ length: LOOP_PASSES_PER_REQUEST }, () => loop),
+          loop,
+          loop && appEndpoint !== null
+            ? { ...loop, probability: loop.probability * (loopPassesOf(cal, appEndpoint) - 1) }
+            : null,
         ]
       : [processorSharingWait(q.cpu, db), q.app ? processorSharingWait(q.app, app) : null];
   return waits.filter((w): w is CpuWait => w !== null);

@@ -19,6 +19,16 @@ import { queue } from './queueing.ts';
 /** Passes through the loop per request (the request, then its statement's result). */
 export const LOOP_PASSES_PER_REQUEST = 2;
 
+/**
+ * Passes through the loop of one request of an endpoint on average: the request's own, and its
+ * statement result's for the share of its requests that run one (calibration.ts `statementShare`: an
+ * empty push batch runs none on the reference backend and answers in the request's own pass).
+ */
+export function loopPassesOf(cal: Pick<Calibration, 'statementShare'>, endpoint: string): number {
+  const s = cal.statementShare?.[endpoint]?.share;
+  return 1 + (s !== undefined && s >= 0 && s < 1 ? s : 1);
+}
+
 /** A CPU's mean over rates (weights) and its squared coefficient of variation, each part exponential. */
 function mixture(parts: Array<{ rate: number; meanMs: number }>): { meanMs: number; scv: number } {
   const rate = parts.reduce((s, p) => s + p.rate, 0);
@@ -29,12 +39,13 @@ function mixture(parts: Array<{ rate: number; meanMs: number }>): { meanMs: numb
 }
 
 /**
- * The event loop's queue at a load: passes per second (two per request), each half the request's
+ * The event loop's queue at a load: passes per second (two per request, one for an empty push:
+ * loopPassesOf), each an equal share of the request's
  * target CPU (`cal.cpu.appMsPerRequest`) stretched by `hostStretch` (wall time per CPU time on the
  * host, >= 1). Null without a CPU calibration or requests.
  */
 export function eventLoopQueue(
-  cal: Pick<Calibration, 'cpu'>,
+  cal: Pick<Calibration, 'cpu' | 'statementShare'>,
   requestRates: Record<string, number>,
   hostStretch: number,
 ): Queue | null {
@@ -42,10 +53,13 @@ export function eventLoopQueue(
   if (!c) return null;
   const parts = Object.entries(requestRates)
     .filter(([, r]) => r > 0)
-    .map(([e, r]) => ({
-      rate: r * LOOP_PASSES_PER_REQUEST,
-      meanMs: ((c.appMsPerRequest[e] ?? c.appMsPerRequest.default) / LOOP_PASSES_PER_REQUEST) * hostStretch,
-    }));
+    .map(([e, r]) => {
+      const passes = loopPassesOf(cal, e);
+      return {
+        rate: r * passes,
+        meanMs: ((c.appMsPerRequest[e] ?? c.appMsPerRequest.default) / passes) * hostStretch,
+      };
+    });
   const requestPasses = parts.reduce((s, p) => s + p.rate, 0);
   if (requestPasses <= 0) return null;
   // The target's CPU that is not per request (its fixed cores: timers, the metrics sampler, garbage

@@ -3,7 +3,14 @@ import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import type { Calibration } from './calibration.ts';
 import { cpuQueues } from './cpu.ts';
 import { defaultCalibration } from './defaults.ts';
-import { atMachineSpeed, SPEED_EXPONENT, speedRatioOf } from './machine-speed.ts';
+import {
+  atMachineSpeed,
+  hostBusyShareOf,
+  loadAdjustedProbeUs,
+  PROBE_LOAD_SLOPE,
+  SPEED_EXPONENT,
+  speedRatioOf,
+} from './machine-speed.ts';
 import { machineContext, runContext } from './validate.ts';
 
 /** Numbers chosen, not measured: the rig-db-cpu test's calibration, fitted where a call cost 0.2 µs. */
@@ -74,19 +81,26 @@ describe("the machine's speed (syscall probe) as a run context", () => {
 
   it("a run's probe over the fit's: its prediction's host load grows with it; the usual machine (the knee's) does not", () => {
     const c = cal();
-    expect(speedRatioOf(c, record(0.27))).toBeCloseTo(1.35, 12);
+    // The record's host: 30 CPU seconds over 60 s on 2 cores, a busy share of 0.25; its probe taken back
+    // to an idle host is probe / (1 + 0.55 · 0.25) = probe / 1.1375, the fit's 0.2 µs already is.
+    expect(PROBE_LOAD_SLOPE).toBe(0.55);
+    expect(hostBusyShareOf(record(0.27))).toBeCloseTo(0.25, 12);
+    expect(loadAdjustedProbeUs(record(0.27))).toBeCloseTo(0.27 / 1.1375, 12);
+    expect(loadAdjustedProbeUs(record())).toBeNull();
+    expect(speedRatioOf(c, record(0.27 * 1.1375))).toBeCloseTo(1.35, 12);
     expect(speedRatioOf(c, record())).toBeNull();
     const { syscallProbeUs: _, ...noRef } = c.cpu!;
     expect(speedRatioOf({ ...c, cpu: noRef }, record(0.27))).toBeNull();
     // By hand (rig-db-cpu.test.ts's load): 1,040 requests/s of 0.05 ms at the target and k6 plus the
     // statements' CPU and 0.05 other: 0.532 cores at the fit's speed, every part × 1.35^0.6 = 1.197
-    // at 0.27 µs (k6's amortised curve moves with it, not quite in proportion).
+    // at 0.27 µs idle (k6's amortised curve moves with it, not quite in proportion).
     const requests = { 'rest.conversations': 20, 'rest.messages': 1000, 'rest.push': 20 };
     const load = (calibration: Calibration) =>
       cpuQueues(calibration, { kind: 'rig', cores: 2 }, requests, requests, 2, null).cpu.offeredLoad;
-    const usual = load(machineContext(c, record(0.27)).calibration);
-    const asRun = load(runContext(c, record(0.27)).calibration);
-    expect(load(runContext(c, record(0.2)).calibration)).toBeCloseTo(usual, 12);
+    const slow = record(0.27 * 1.1375);
+    const usual = load(machineContext(c, slow).calibration);
+    const asRun = load(runContext(c, slow).calibration);
+    expect(load(runContext(c, record(0.2 * 1.1375)).calibration)).toBeCloseTo(usual, 12);
     expect(asRun).toBeGreaterThan(usual * 1.17);
     expect(asRun).toBeLessThan(usual * 1.2);
   });

@@ -10,7 +10,8 @@ import type { Calibration } from './calibration.ts';
 // 51 ms at 3,000, 4,500, 5,500 and 6,500 users but 70 ms at 4,000, the target's, the database's and
 // k6's alike (+37 % each). A C loop of getppid calls cost 19.4 µs per 100 in one state and 26-27 in
 // the other, idle or under load, and followed the runs. So every run records what a system call cost
-// it (core/run-record.ts `cpu.syscallProbe`), the calibration what its fit runs' cost on average, and
+// it (core/run-record.ts `cpu.syscallProbe`), the calibration what its fit runs' cost on average (each
+// probe taken back to an idle host: the probe rises with the host's own load, PROBE_LOAD_SLOPE), and
 // a run predicted as it was run has every duration of the calibration stretched by the ratio raised to
 // SPEED_EXPONENT: the statements' times, the target's and k6's CPU per request, the base
 // latencies, the fixed CPU of the processes. Loopback work is CPU work, so all of it; waits on I/O
@@ -27,11 +28,44 @@ import type { Calibration } from './calibration.ts';
  */
 export const SPEED_EXPONENT = 0.6;
 
-/** A run's syscall probe over its calibration's (how much dearer its CPU was), or null when either is missing. */
+/**
+ * How much the probe itself rises with the host's own load: probe ∝ 1 + PROBE_LOAD_SLOPE · u, u the
+ * host's busy share of its cores over the run. Measured, 2026-12-03 (bench:knee sweep of full sync,
+ * 2,000-11,700 users on one machine whose state did not move: a C loop of 100,000 getppid calls beside
+ * it read 18-22 ms throughout, +10 % under the load): the runner's probe rose from 0.54-0.58 µs at
+ * u 0.27-0.40 to 0.69-0.74 at u 0.43-0.88, while the host's CPU per sync stayed at 46-52 ms. Compared
+ * raw, the knee levels read as a machine ×1.2 slower than the fit's and were predicted 10 % dearer
+ * (p95s +40 to +73 % where the unscaled model was within −26 to +28 %). 0.55, range 0.3-0.8
+ * (assumption beyond that one sweep: seven runs, least squares of probe on u without the first run).
+ */
+export const PROBE_LOAD_SLOPE = 0.55;
+
+/** The host's busy share of its cores over a run (0-1), or null without a CPU record. */
+export function hostBusyShareOf(record: RunRecord): number | null {
+  const c = record.cpu;
+  if (!c || !(c.windowSeconds > 0) || !(record.machine.cores > 0)) return null;
+  return Math.min(1, c.host.cpuSeconds / (c.windowSeconds * record.machine.cores));
+}
+
+/**
+ * A run's syscall probe as an idle host would have read it (µs): its probe over 1 + PROBE_LOAD_SLOPE ·
+ * its host's busy share; null when it recorded none.
+ */
+export function loadAdjustedProbeUs(record: RunRecord): number | null {
+  const probe = record.cpu?.syscallProbe?.usPerCall;
+  const busy = hostBusyShareOf(record);
+  if (!probe || !(probe > 0) || busy === null) return null;
+  return probe / (1 + PROBE_LOAD_SLOPE * busy);
+}
+
+/**
+ * A run's load-adjusted syscall probe over its calibration's (how much dearer its CPU was), or null
+ * when either is missing.
+ */
 export function speedRatioOf(cal: Calibration, record: RunRecord): number | null {
   const ref = cal.cpu?.syscallProbeUs;
-  const run = record.cpu?.syscallProbe?.usPerCall;
-  if (!ref || !run || !(ref > 0) || !(run > 0)) return null;
+  const run = loadAdjustedProbeUs(record);
+  if (!ref || run === null || !(ref > 0)) return null;
   return run / ref;
 }
 

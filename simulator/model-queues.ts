@@ -202,7 +202,7 @@ export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePredict
       ...resource(
         'app.loop',
         cpus.loop,
-        "rig: the target's event loop (one thread, two passes per request, each half its target CPU × the host's stretch, and the target's fixed CPU; event-loop.ts)",
+        "rig: the target's event loop (one thread, two passes per request (one for an empty push), each an equal share of its target CPU × the host's stretch, and the target's fixed CPU; event-loop.ts)",
       ),
       threadCpuCores: cpus.loadParts.target ?? 0,
     });

@@ -43,18 +43,42 @@ describe('syncPopulation (birth-death over syncs in flight)', () => {
     expect(p.meanInFlight).toBeGreaterThan(190);
   });
 
-  it("is half as variable on k6's even schedule: one server at ρ = 0.8 holds ρ²/(1 − ρ²), not ρ/(1 − ρ)", () => {
+  it("is half as variable on k6's even schedule: one server at ρ = 0.8, the tail (ρ²)^n, the idle time 1 − ρ", () => {
     // μ(n) = 1, λ = 0.8. Poisson births: π(n) ∝ 0.8^n, E[n] = 0.8/0.2 = 4. Births on a schedule
-    // (c_a² = 0) with Poisson deaths (c_s² = 1): v = 1/2, π(n) ∝ (0.8^n)^2 = 0.64^n, E[n] = 0.64/0.36.
+    // (c_a² = 0) with Poisson deaths (c_s² = 1): v = 1/2, π(n)/π(n − 1) = 0.8² = 0.64 for n ≥ 2, and
+    // π(0) = 1 − 0.8 (the server finishes 0.8 a second, as many as start): E[n] = 0.8/(1 − 0.64).
     expect(syncPopulation(0.8, () => 1, 2000).meanInFlight).toBeCloseTo(4, 6);
     const even = syncPopulation(0.8, () => 1, 2000, K6_SCHEDULE_VARIABILITY);
-    expect(even.meanInFlight).toBeCloseTo(0.64 / 0.36, 6);
-    expect(even.probabilities[0]).toBeCloseTo(0.36, 9);
+    expect(even.probabilities[0]).toBeCloseTo(0.2, 9);
+    expect(even.probabilities[2]! / even.probabilities[1]!).toBeCloseTo(0.64, 9);
+    expect(even.meanInFlight).toBeCloseTo(0.8 / 0.36, 6);
+    // D/M/1 exactly (GI/M/1: σ = e^{−(1 − σ)/ρ}, time-average L = ρ/(1 − σ) = 2.154): within 5 %.
+    let sigma = 0.5;
+    for (let i = 0; i < 200; i++) sigma = Math.exp(-(1 - sigma) / 0.8);
+    expect(sigma).toBeCloseTo(0.6286, 3);
+    expect(Math.abs(even.meanInFlight / (0.8 / (1 - sigma)) - 1)).toBeLessThan(0.05);
     // Balanced births and deaths (λ = μ) stay uniform over 0..3 VUs however variable they are.
     expect(syncPopulation(1, () => 1, 3, 0.5).droppedShare).toBeCloseTo(0.25, 12);
-    // Past capacity (λ = 2, μ = 1, 3 VUs) the even schedule piles up faster: π ∝ 4^n, not 2^n.
-    expect(syncPopulation(2, () => 1, 3, 0.5).droppedShare).toBeCloseTo(64 / 85, 12);
+    // Past capacity (λ = 2, μ = 1, 3 VUs) the even schedule piles up faster: w ∝ 1, 4, 16 over n = 1..3,
+    // scaled so the 2·(1 − π(3)) started finish at π(1) + π(2) + π(3): π = (11, 2, 8, 32)/53.
+    expect(syncPopulation(2, () => 1, 3, 0.5).droppedShare).toBeCloseTo(32 / 53, 12);
     expect(syncPopulation(2, () => 1, 3).droppedShare).toBeCloseTo(8 / 15, 12);
+  });
+
+  it('finishes the syncs as fast as they start, whatever the variability (flow balance)', () => {
+    // Two cores, a sync of 0.1 s alone: μ(n) = 20·n/(n + 2) (population-mixture.ts's example), λ = 12.
+    const mu = (n: number): number => (20 * n) / (n + 2);
+    for (const v of [0.25, 0.5, 1]) {
+      const p = syncPopulation(12, mu, 400, v);
+      let finished = 0;
+      for (let n = 1; n < p.probabilities.length; n++) finished += p.probabilities[n]! * mu(n);
+      expect(finished).toBeCloseTo(12 * (1 - p.droppedShare), 9);
+      expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    }
+    // Less variable births hold fewer syncs in flight, never fewer than one schedule's worth.
+    const [a, b, c] = [0.25, 0.5, 1].map((v) => syncPopulation(12, mu, 400, v).meanInFlight);
+    expect(a!).toBeLessThan(b!);
+    expect(b!).toBeLessThan(c!);
   });
 
   it('refuses a rate that is not positive, a rate of completions that is not, and a fractional capacity', () => {

@@ -57,30 +57,69 @@ export function syncPopulation(
   if (!(capacity >= 1) || !Number.isInteger(capacity))
     throw new RangeError(`capacity must be a whole number of VUs >= 1, got ${capacity}`);
   if (!(variability > 0)) throw new RangeError(`variability must be positive, got ${variability}`);
-  // log π(n) up the chain, normalised at the end against the largest (no overflow either side).
-  const logWeights = new Float64Array(capacity + 1);
-  let logP = 0;
-  let logMax = 0;
+  const completions = new Float64Array(capacity + 1);
   for (let n = 1; n <= capacity; n++) {
     const mu = completionsAt(n);
     if (!(mu > 0) || !Number.isFinite(mu))
       throw new RangeError(`completions at ${n} in flight must be positive`);
-    logP += Math.log(syncsPerSecond / mu) / variability;
-    logWeights[n] = logP;
-    if (logP > logMax) logMax = logP;
+    completions[n] = mu;
   }
+  // π(0), the time with no sync in flight, from the flow balance: the syncs finish as fast as they
+  // start, Σ_{n≥1} π(n)·μ(n) = λ·(1 − π(capacity)), over the shape π(n)/π(n − 1) = (λ/μ(n))^(1/v) for
+  // n ≥ 2. For Poisson births and deaths (v = 1) this is the chain's own π(0) (its cut equations sum to
+  // it); for v ≠ 1 the shape alone would not carry λ (one server at ρ = 0.8 and v = ½ would finish 0.64
+  // a second) where GI/M/1 does: π(0) = 1 − ρ below a geometric tail (D/M/1 at ρ = 0.8: ratio 0.629
+  // exactly, 0.64 here). Where no π(0) ≥ 0 carries λ (a sync alone slower than the schedule, μ(1) < λ,
+  // with the shape held low), a sync is always in flight: π(0) = 0 and the shape's births rise above λ
+  // until it does (bisection), or to the VUs past capacity.
   const probabilities = new Float64Array(capacity + 1);
-  let total = 0;
-  for (let n = 0; n <= capacity; n++) {
-    const w = Math.exp(logWeights[n]! - logMax);
-    probabilities[n] = w;
-    total += w;
+  const shaped = (births: number): { shape: number; finished: number; top: number } => {
+    // log w(n) from w(1) = 1, normalised against the largest at the end (no overflow either side).
+    let logP = 0;
+    let logMax = 0;
+    for (let n = 1; n <= capacity; n++) {
+      if (n > 1) logP += Math.log(births / completions[n]!) / variability;
+      probabilities[n] = logP;
+      if (logP > logMax) logMax = logP;
+    }
+    let shape = 0;
+    let finished = 0;
+    for (let n = 1; n <= capacity; n++) {
+      const w = Math.exp(probabilities[n]! - logMax);
+      probabilities[n] = w;
+      shape += w;
+      finished += w * completions[n]!;
+    }
+    return { shape, finished, top: probabilities[capacity]! };
+  };
+  const at = shaped(syncsPerSecond);
+  const idleScale = syncsPerSecond / (at.finished + syncsPerSecond * at.top);
+  if (at.shape * idleScale <= 1) {
+    for (let n = 1; n <= capacity; n++) probabilities[n]! *= idleScale;
+    probabilities[0] = Math.max(0, 1 - at.shape * idleScale);
+  } else {
+    // Never idle: the births of the shape that balance the flow with π(0) = 0 (the balance rises with them).
+    const gap = (births: number): number => {
+      const x = shaped(births);
+      return x.finished / x.shape - syncsPerSecond * (1 - x.top / x.shape);
+    };
+    let lo = syncsPerSecond;
+    let hi = syncsPerSecond * 2;
+    for (let i = 0; i < 60 && gap(hi) < 0; i++) {
+      lo = hi;
+      hi *= 2;
+    }
+    for (let i = 0; i < 100 && hi - lo > 1e-12 * hi; i++) {
+      const mid = (lo + hi) / 2;
+      if (gap(mid) < 0) lo = mid;
+      else hi = mid;
+    }
+    const x = shaped(hi);
+    for (let n = 1; n <= capacity; n++) probabilities[n]! /= x.shape;
+    probabilities[0] = 0;
   }
   let mean = 0;
-  for (let n = 0; n <= capacity; n++) {
-    probabilities[n]! /= total;
-    mean += n * probabilities[n]!;
-  }
+  for (let n = 1; n <= capacity; n++) mean += n * probabilities[n]!;
   const droppedShare = probabilities[capacity]!;
   const started = syncsPerSecond * (1 - droppedShare);
   return {

@@ -38,6 +38,7 @@ import type { ValidationLevel } from '../../simulator/index.ts';
 import {
   calibrate,
   formatValidation,
+  loadAdjustedProbeUs,
   machineContext,
   saturationKnee,
   scenarioKnee,
@@ -377,7 +378,10 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
     console.log(machine.line);
     console.log(
       speedLine(
-        runs.map((r) => r.record.cpu?.syscallProbe?.usPerCall ?? null),
+        runs.map((r) => ({
+          probe: r.record.cpu?.syscallProbe?.usPerCall ?? null,
+          idle: loadAdjustedProbeUs(r.record),
+        })),
         cal.cpu?.syscallProbeUs ?? null,
       ),
     );

@@ -21,11 +21,19 @@ describe("a level's machine against the fit's", () => {
 });
 
 describe("a level's machine speed against the fit's", () => {
-  it('prints each replicate’s probe and its ratio to the fit’s', () => {
-    expect(speedLine([0.2, 0.27], 0.2)).toBe(
-      "  machine speed: a system call cost 0.200 µs (×1.00), 0.270 µs (×1.35) against the fit runs' 0.200 µs; each replicate is predicted at its own",
+  it('prints each replicate’s probe, as read and at an idle host, and its ratio to the fit’s', () => {
+    expect(
+      speedLine(
+        [
+          { probe: 0.24, idle: 0.2 },
+          { probe: 0.3, idle: 0.27 },
+        ],
+        0.2,
+      ),
+    ).toBe(
+      "  machine speed: a system call cost 0.240 µs (0.200 idle, ×1.00), 0.300 µs (0.270 idle, ×1.35) against the fit runs' 0.200 µs idle; each replicate is predicted at its own",
     );
-    expect(speedLine([null], 0.2)).toContain('not recorded');
-    expect(speedLine([0.2], null)).toContain('not recorded');
+    expect(speedLine([{ probe: null, idle: null }], 0.2)).toContain('not recorded');
+    expect(speedLine([{ probe: 0.2, idle: 0.2 }], null)).toContain('not recorded');
   });
 });

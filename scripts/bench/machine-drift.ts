@@ -26,12 +26,20 @@ export function machineLine(
 
 /**
  * One level's syscall probes against the fit's (machine-speed.ts), in one line: what a system call cost
- * each replicate and the fit runs, and the ratio each replicate is predicted at.
+ * each replicate, as read and taken back to an idle host, beside the fit runs' (idle-host) figure, and
+ * the ratio each replicate is predicted at.
  */
-export function speedLine(levelProbes: readonly (number | null)[], fitProbe: number | null): string {
-  const known = levelProbes.filter((x): x is number => x !== null);
+export function speedLine(
+  levelProbes: readonly { probe: number | null; idle: number | null }[],
+  fitProbe: number | null,
+): string {
+  const known = levelProbes.filter(
+    (x): x is { probe: number; idle: number } => x.probe !== null && x.idle !== null,
+  );
   if (known.length === 0 || fitProbe === null)
     return '  machine speed: syscall probe not recorded (predicted at the fit runs’ speed)';
-  const each = known.map((x) => `${x.toFixed(3)} µs (×${(x / fitProbe).toFixed(2)})`).join(', ');
-  return `  machine speed: a system call cost ${each} against the fit runs' ${fitProbe.toFixed(3)} µs; each replicate is predicted at its own`;
+  const each = known
+    .map((x) => `${x.probe.toFixed(3)} µs (${x.idle.toFixed(3)} idle, ×${(x.idle / fitProbe).toFixed(2)})`)
+    .join(', ');
+  return `  machine speed: a system call cost ${each} against the fit runs' ${fitProbe.toFixed(3)} µs idle; each replicate is predicted at its own`;
 }
