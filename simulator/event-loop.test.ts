@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Calibration } from './calibration.ts';
 import { cpuQueues, cpuWaitsOf, statementCpuWaitMs } from './cpu.ts';
 import { defaultCalibration } from './defaults.ts';
-import { eventLoopQueue, loopPassWaitMs } from './event-loop.ts';
+import { eventLoopQueue, loopPassesOf, loopPassWaitMs } from './event-loop.ts';
 
 function withCpu(): Calibration {
   const c = defaultCalibration();
@@ -69,5 +69,27 @@ describe("the target's event loop", () => {
     expect(
       mean(cpuWaitsOf(rig, cal, 'rest.messages')) - mean(cpuWaitsOf(noLoop, cal, 'rest.messages')),
     ).toBeCloseTo(2 * loopWait, 12);
+  });
+
+  it('gives an empty push one pass: 1 + its statement share passes, the result pass only when it ran one', () => {
+    // 81 of 1,605 pushes ran a statement (session 12's run): 1.0505 passes a push, 2 for a read.
+    const cal = { ...withCpu(), statementShare: { 'rest.push': { share: 81 / 1605, source: 'test' } } };
+    expect(loopPassesOf(cal, 'rest.push')).toBeCloseTo(1 + 81 / 1605, 12);
+    expect(loopPassesOf(cal, 'rest.messages')).toBe(2);
+    expect(loopPassesOf(withCpu(), 'rest.push')).toBe(2);
+    // On the loop: 100 pushes/s of 0.5 ms at stretch 1 are 105.05 passes/s of 0.5/1.0505 ms (ρ 0.05).
+    const q = eventLoopQueue(cal, { 'rest.push': 100 }, 1)!;
+    expect(q.utilisation).toBeCloseTo(0.05, 12);
+    expect(q.serviceTimeMs).toBeCloseTo(0.5 / (1 + 81 / 1605), 12);
+    // On its path: one pass's wait, and the result pass's with probability 81/1,605.
+    const requests = { 'rest.conversations': 100, 'rest.messages': 500, 'rest.push': 100 };
+    const rig = cpuQueues(cal, { kind: 'rig', cores: 2 }, requests, requests, 2, null);
+    const noLoop = { ...rig, loop: undefined };
+    const mean = (ws: { probability: number; meanMs: number }[]) =>
+      ws.reduce((s, w) => s + w.probability * w.meanMs, 0);
+    expect(mean(cpuWaitsOf(rig, cal, 'rest.push')) - mean(cpuWaitsOf(noLoop, cal, 'rest.push'))).toBeCloseTo(
+      (1 + 81 / 1605) * rig.loop!.meanWaitMs!,
+      12,
+    );
   });
 });
