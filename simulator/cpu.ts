@@ -183,9 +183,9 @@ function rigChainLoad(
       backgroundCores: Math.max(0, hostLoad - chainCores),
       cores,
     });
-  // A request's turns on the target's event loop (two, one for an empty push) are in the sync's duration too: the loop's
-  // turns last its CPU × the stretch its thread sees (the others' work, thread-host.ts), so a busier
-  // host lengthens the syncs through the loop as well (layered; event-loop.ts). Its M/G/1 wait is read
+  // A request's turns on the target's event loop (two, one for an empty push: loopPassesOf) are in the
+  // sync's duration too: the loop's turns last its CPU × the stretch its thread sees (the others' work,
+  // thread-host.ts), so a busier host lengthens the syncs through the loop as well (layered; event-loop.ts). Its M/G/1 wait is read
   // with the utilisation held below 1 (LOOP_RHO_CAP) so that the duration rises monotonically with the
   // stretch and the iteration stays finite; a loop at or over 1 is reported saturated by the queue built at the solved stretch.
   const loopWaitMs = (view: ThreadHost | null): number => {

@@ -26,7 +26,7 @@ export const LOOP_PASSES_PER_REQUEST = 2;
  */
 export function loopPassesOf(cal: Pick<Calibration, 'statementShare'>, endpoint: string): number {
   const s = cal.statementShare?.[endpoint]?.share;
-  return 1 + (s !== undefined && s >= 0 && s < 1 ? s : 1);
+  return s !== undefined && s >= 0 && s < 1 ? 1 + s : LOOP_PASSES_PER_REQUEST;
 }
 
 /** A CPU's mean over rates (weights) and its squared coefficient of variation, each part exponential. */
