@@ -12,7 +12,7 @@ import type { Calibration } from './calibration.ts';
 // the other, idle or under load, and followed the runs. So every run records what a system call cost
 // it (core/run-record.ts `cpu.syscallProbe`), the calibration what its fit runs' cost on average (each
 // probe taken back to an idle host: the probe rises with the host's own load, PROBE_LOAD_SLOPE), and
-// a run predicted as it was run has every duration of the calibration stretched by the ratio raised to
+// a run predicted as it was run, when its probe left the probe's own noise (PROBE_NOISE_BAND), has every duration of the calibration stretched by the ratio raised to
 // SPEED_EXPONENT: the statements' times, the target's and k6's CPU per request, the base
 // latencies, the fixed CPU of the processes. Loopback work is CPU work, so all of it; waits on I/O
 // would not stretch, and the rig has next to none. Pure.
@@ -59,14 +59,31 @@ export function loadAdjustedProbeUs(record: RunRecord): number | null {
 }
 
 /**
- * A run's load-adjusted syscall probe over its calibration's (how much dearer its CPU was), or null
- * when either is missing.
+ * The probe's own noise between runs of one machine state: the span within which a probe ratio says
+ * nothing about the machine. Measured, 2026-12-03: the load-adjusted probe of 27 bench:knee runs on one
+ * machine whose CPU per sync did not move (a C getppid loop beside them within 10 %) spread ×0.79-1.2
+ * of their fit runs'; applied as a speed, that spread alone put the knee levels' predictions 7-12 %
+ * low in host busy cores (bench 1 of session 17). The slow state of 2026-12-02 read ×1.37-1.5, beyond
+ * it. 1.2, range 1.1-1.3 (assumption beyond those runs).
+ */
+export const PROBE_NOISE_BAND = 1.2;
+
+/** A raw probe ratio with the probe's noise taken out: 1 within PROBE_NOISE_BAND, else moved back by it. */
+export function deadBandedRatio(raw: number): number {
+  if (raw > PROBE_NOISE_BAND) return raw / PROBE_NOISE_BAND;
+  if (raw < 1 / PROBE_NOISE_BAND) return raw * PROBE_NOISE_BAND;
+  return 1;
+}
+
+/**
+ * How much dearer a run's CPU was than its calibration's: its load-adjusted syscall probe over the
+ * calibration's, with the probe's noise taken out (deadBandedRatio), or null when either is missing.
  */
 export function speedRatioOf(cal: Calibration, record: RunRecord): number | null {
   const ref = cal.cpu?.syscallProbeUs;
   const run = loadAdjustedProbeUs(record);
   if (!ref || run === null || !(ref > 0)) return null;
-  return run / ref;
+  return deadBandedRatio(run / ref);
 }
 
 function scaledFit(fit: CpuFit, k: number, msField: boolean): CpuFit {
