@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Calibration } from './calibration.ts';
 import { cpuQueues, cpuWaitsOf, statementCpuWaitMs } from './cpu.ts';
 import { defaultCalibration } from './defaults.ts';
-import { eventLoopQueue, loopPassesOf, loopPassWaitMs } from './event-loop.ts';
+import { eventLoopQueue, loopPassesOf, loopPassWaitMs, MESSAGE_LOOP_PASSES } from './event-loop.ts';
 
 function withCpu(): Calibration {
   const c = defaultCalibration();
@@ -91,5 +91,23 @@ describe("the target's event loop", () => {
       (1 + 81 / 1605) * rig.loop!.meanWaitMs!,
       12,
     );
+  });
+  it("spreads an /api/message's CPU over its seven turns, so the reads wait less behind it (hand-worked)", () => {
+    // 1000 messages/s (0.2 ms, two passes of 0.1) and 10 /api/message/s of 2.1 ms (default share 0.5
+    // here, so 2.1 set by hand): seven passes of 0.3 ms. Passes 2000/s of 0.1 and 70/s of 0.3: ρ = 0.2 +
+    // 0.021 = 0.221; E[S²] = (2000·2·0.01 + 70·2·0.09)/2070 = (40 + 12.6)/2070 = 0.025411 ms²;
+    // W = 2.07·0.025411/(2·0.779) = 0.033763 ms. As two passes of 1.05 ms it would be 20/s of 1.05:
+    // E[S²] = (40 + 20·2·1.1025)/2020 = 84.1/2020 = 0.041634, W = 2.02·0.041634/(2·0.779) = 0.053981 ms.
+    expect(MESSAGE_LOOP_PASSES).toBe(7);
+    const base = withCpu();
+    const cal = {
+      ...base,
+      cpu: { ...base.cpu!, appMsPerRequest: { ...base.cpu!.appMsPerRequest, 'api.message': 2.1 } },
+    };
+    expect(loopPassesOf(cal, 'api.message')).toBe(7);
+    const q = eventLoopQueue(cal, { 'rest.messages': 1000, 'api.message': 10 }, 1)!;
+    expect(q.utilisation).toBeCloseTo(0.221, 12);
+    expect(loopPassWaitMs(q)).toBeCloseTo((2.07 * (52.6 / 2070)) / (2 * 0.779), 9);
+    expect(loopPassWaitMs(q)).toBeCloseTo(0.033763, 5);
   });
 });

@@ -1,6 +1,7 @@
 import type { Calibration } from './calibration.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
+import { ENDPOINTS } from './workload.ts';
 
 // The local target's event loop: a software resource layered over the host's cores (issue 12).
 //
@@ -11,13 +12,25 @@ import { queue } from './queueing.ts';
 // statement's result (parse the rows, serialise, answer, release the connection). The connection is
 // checked out across the second pass (backend/db-pool.ts times `client.query` until its continuation
 // runs and releases after it), so a statement's hold includes one wait for the loop; the request's
-// latency includes two. Each pass is modelled as half the request's target CPU, M/G/1 (Pollaczek–
-// Khinchine through queue(): exact mean for one server with Poisson passes; k6's schedule and the
-// chains make arrivals smoother than Poisson, so it is an upper bound at low load, where it is small).
+// latency includes two (an /api/message one per I/O it awaits, MESSAGE_LOOP_PASSES). Each pass is
+// modelled as an equal share of the request's target CPU, M/G/1 (Pollaczek–Khinchine through queue():
+// exact mean for one server with Poisson passes; k6's schedule and the chains make arrivals smoother
+// than Poisson, so it is an upper bound at low load, where it is small).
 // Deployments have no such loop on the REST path (PostgREST is multi-threaded): rig only.
 
 /** Passes through the loop per request (the request, then its statement's result). */
 export const LOOP_PASSES_PER_REQUEST = 2;
+
+/**
+ * Passes through the loop of one /api/message on the reference backend (backend/message-route.ts): the
+ * request's own, then one per I/O it awaits: the tier, the rate limiter's store (Redis), the monthly
+ * usage, the user's message, the language model's answer, the reply's statement. Its CPU is spread
+ * over those turns, not two: measured 2026-12-03 (bench:knee launch-mix, 1,429-2,144 users), with two
+ * passes of 1.08 ms each the REST requests queued behind them and their p95s were predicted +39 to
+ * +79 % where they measured flat from the fit levels up; with seven, +5 to +21 % (messages and push;
+ * diagnosis on those runs). 7, range 6-7 (6 with the in-memory rate-limit store).
+ */
+export const MESSAGE_LOOP_PASSES = 7;
 
 /**
  * Passes through the loop of one request of an endpoint on average: the request's own, and its
@@ -25,6 +38,7 @@ export const LOOP_PASSES_PER_REQUEST = 2;
  * empty push batch runs none on the reference backend and answers in the request's own pass).
  */
 export function loopPassesOf(cal: Pick<Calibration, 'statementShare'>, endpoint: string): number {
+  if (endpoint === ENDPOINTS.message) return MESSAGE_LOOP_PASSES;
   const s = cal.statementShare?.[endpoint]?.share;
   return s !== undefined && s >= 0 && s < 1 ? 1 + s : LOOP_PASSES_PER_REQUEST;
 }
