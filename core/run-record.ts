@@ -53,6 +53,8 @@ export const SeriesSampleSchema = z.object({
   cpu: z
     .object({
       host: z.number().min(0),
+      /** Of `host`, percent of one core stolen by the hypervisor (absent in records before 2026-12-03). */
+      steal: z.number().min(0).optional(),
       target: z.number().min(0).nullable(),
       database: z.number().min(0).nullable(),
       loadGenerator: z.number().min(0).nullable(),

@@ -38,6 +38,7 @@ import type { ValidationLevel } from '../../simulator/index.ts';
 import {
   calibrate,
   formatValidation,
+  interferenceStates,
   loadAdjustedProbeUs,
   machineContext,
   saturationKnee,
@@ -62,7 +63,13 @@ import {
   type TransferLevel,
   transferCheck,
 } from './knee-judge.ts';
-import { machineLine, speedLine } from './machine-drift.ts';
+import {
+  calmAndEpisodeLine,
+  calmAndEpisodeP95,
+  episodeLine,
+  machineLine,
+  speedLine,
+} from './machine-drift.ts';
 import { type PooledP95, pooledP95 } from './pooled-p95.ts';
 import { readDurations, settledP95 } from './settled-p95.ts';
 
@@ -383,6 +390,16 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
           idle: loadAdjustedProbeUs(r.record),
         })),
         cal.cpu?.syscallProbeUs ?? null,
+      ),
+    );
+    console.log(episodeLine(runs.map((r) => interferenceStates(r.series))));
+    console.log(
+      calmAndEpisodeLine(
+        calmAndEpisodeP95(
+          windows,
+          runs.map((r) => r.series),
+        ),
+        level.predicted.p95Ms,
       ),
     );
     if (machine.drifted) drifted.push(`${Number(f.toFixed(3))}K`);

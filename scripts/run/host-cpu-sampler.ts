@@ -25,6 +25,8 @@ export type CpuGroup = 'target' | 'database' | 'loadGenerator' | 'runner';
 export interface CpuSample {
   atMs: number;
   host: number;
+  /** Of `host`, percent of one core stolen by the hypervisor over the second. */
+  steal: number;
   groups: Partial<Record<CpuGroup, number>>;
 }
 
@@ -116,8 +118,9 @@ export function startHostCpuSampler(cores: number, intervalMs = 1000): HostCpuSa
         }
         const host = hostBusyPercent(last.host, now.host, cores);
         hostTicks += (host / 100) * seconds;
-        stealSeconds += (hostStealPercent(last.host, now.host, cores) / 100) * seconds;
-        samples.push({ atMs: now.atMs, host, groups });
+        const steal = hostStealPercent(last.host, now.host, cores);
+        stealSeconds += (steal / 100) * seconds;
+        samples.push({ atMs: now.atMs, host, steal, groups });
       }
     }
     first ??= now;
@@ -221,7 +224,7 @@ export function withCpuSeries(
   return series.map((s) => {
     const c = bySecond.get(s.t);
     if (!c) return s;
-    const cpu = { host: c.host } as NonNullable<SeriesSample['cpu']>;
+    const cpu = { host: c.host, steal: c.steal } as NonNullable<SeriesSample['cpu']>;
     for (const g of GROUPS) cpu[g] = c.groups[g] ?? null;
     return { ...s, cpu };
   });

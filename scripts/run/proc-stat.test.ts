@@ -96,10 +96,10 @@ describe('run record CPU', () => {
     cores: 2,
     windowSeconds: 4,
     samples: [
-      { atMs: 2000, host: 120, groups: { target: 50, database: 20 } },
-      { atMs: 3000, host: 150, groups: { target: 70, database: 30 } },
-      { atMs: 4000, host: 90, groups: { target: 30, database: 10 } },
-      { atMs: 5000, host: 100, groups: { target: 50, database: 20 } },
+      { atMs: 2000, host: 120, steal: 10, groups: { target: 50, database: 20 } },
+      { atMs: 3000, host: 150, steal: 20, groups: { target: 70, database: 30 } },
+      { atMs: 4000, host: 90, steal: 0, groups: { target: 30, database: 10 } },
+      { atMs: 5000, host: 100, steal: 0, groups: { target: 50, database: 20 } },
     ],
     hostCpuSeconds: 4.6,
     stealSeconds: 0.3,
@@ -135,7 +135,15 @@ describe('run record CPU', () => {
       rateLimited: null,
     }));
     const out = withCpuSeries(series, summary.samples, 1000);
-    expect(out[0]!.cpu).toEqual({ host: 120, target: 50, database: 20, loadGenerator: null, runner: null });
+    expect(out[0]!.cpu).toEqual({
+      host: 120,
+      steal: 10,
+      target: 50,
+      database: 20,
+      loadGenerator: null,
+      runner: null,
+    });
+    expect(out[1]!.cpu!.steal).toBe(20);
     expect(out[3]!.cpu!.host).toBe(100);
     expect(out[4]!.cpu).toBeUndefined();
   });
