@@ -21,6 +21,13 @@ describe('interference states', () => {
     expect(outsideCoresOf({ t: 0, requests: 1, endpoints: {} } as unknown as SeriesSample)).toBeNull();
   });
 
+  it("takes the second's stolen time where the series recorded it", () => {
+    // 140 % busy less 95 % would be 0.45 cores; 60 % of a core was stolen (part of it charged to the processes).
+    const s = second(0, 140, 10);
+    expect(outsideCoresOf({ ...s, cpu: { ...s.cpu!, steal: 60 } })).toBeCloseTo(0.6, 12);
+    expect(outsideCoresOf({ ...s, cpu: { ...s.cpu!, steal: 0 } })).toBe(0);
+  });
+
   it('groups the seconds by tenths of a core, each weighted by its requests', () => {
     // Outside: 0.05, 0.07, 0.42, 0.05 cores; requests 100, 100, 50, 150.
     const states = interferenceStates([

@@ -8,7 +8,8 @@ import type { SeriesSample } from '../core/run-record.ts';
 // busy in /proc/stat) for its first 14 s, with all 10 pooled connections in use and p50s of 25-40 ms,
 // and 0.05-0.15 for the other 46 s, at p50s of 1-2 ms. Its mean (0.18 cores) is the only interference
 // the model is given (validate.ts runContext), and a p95 over the whole window is set by the episode.
-// These states are what the window was made of: the seconds whose outside cores fall in one bin of
+// These states are what the window was made of: the seconds whose cores taken from outside (the
+// stolen ones where recorded, outsideCoresOf) fall in one bin of
 // INTERFERENCE_BIN_CORES, with their share of the requests. bench:knee prints them beside each level
 // (machine-drift.ts episodeLine); predicting a run as the mixture of its states is docs/simulator.md's
 // open question (session 19: it needs a model of a stolen core that the fit runs can calibrate).
@@ -27,12 +28,18 @@ export interface InterferenceState {
 }
 
 /**
- * Cores in use outside the target, the database and k6 in one second (the runner's and the stolen
- * ones included, as in calibrate-cpu.ts otherCoresOf); null without its CPU sample.
+ * Cores taken from the system under test in one second: the hypervisor's stolen time where the series
+ * recorded it (`cpu.steal`, since 2026-12-03), else the host's busy cores less the target's, the
+ * database's and k6's (the runner's and the stolen ones included, as in calibrate-cpu.ts otherCoresOf).
+ * Stolen time is the direct figure: a process's CPU as /proc/<pid>/stat gives it can include time its
+ * vCPU was stolen while it ran (session 19's episodes: 0.42-0.67 cores stolen in seconds where the host
+ * less the three read 0.30-0.50), so the difference reads the episodes low. Null without a CPU sample.
  */
 export function outsideCoresOf(sample: SeriesSample): number | null {
   const c = sample.cpu;
-  if (!c || c.target === null || c.database === null || c.loadGenerator === null) return null;
+  if (!c) return null;
+  if (c.steal !== undefined) return Math.max(0, c.steal / 100);
+  if (c.target === null || c.database === null || c.loadGenerator === null) return null;
   const busy = c.host - c.target - c.database - c.loadGenerator;
   return Number.isFinite(busy) ? Math.max(0, busy / 100) : null;
 }

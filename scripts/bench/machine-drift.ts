@@ -72,7 +72,7 @@ export function episodeLine(levelStates: readonly (readonly InterferenceState[] 
     const total = states.reduce((sum, s) => sum + s.seconds, 0);
     return `${seconds} of ${total} s (${(share * 100).toFixed(0)} % of the requests)`;
   });
-  return `  episodes (${EPISODE_CORES} cores or more taken outside the target, the database and k6 in a second): ${each.join(', ')}`;
+  return `  episodes (${EPISODE_CORES} cores or more taken from the target, the database and k6 in a second: stolen, or the host less the three where steal was not recorded): ${each.join(', ')}`;
 }
 
 /** An endpoint's p95 over a level's requests of calm seconds and of episode seconds, ms (null: none). */
