@@ -1,7 +1,6 @@
 import { percentile } from '../../core/percentile.ts';
 import type { SeriesSample } from '../../core/run-record.ts';
-import type { InterferenceState } from '../../simulator/index.ts';
-import { outsideCoresOf } from '../../simulator/index.ts';
+import { type InterferenceState, outsideCoresOf } from '../../simulator/index.ts';
 import type { DurationSample } from './settled-p95.ts';
 
 // Whether the machine a bench's levels ran on was the machine its fit ran on. On a shared VM the
