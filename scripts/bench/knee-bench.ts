@@ -41,6 +41,8 @@ import {
   interferenceStates,
   loadAdjustedProbeUs,
   machineContext,
+  predictRun,
+  runContext,
   saturationKnee,
   scenarioKnee,
   stolenCoresOf,
@@ -71,6 +73,8 @@ import {
   speedLine,
 } from './machine-drift.ts';
 import { type PooledP95, pooledP95 } from './pooled-p95.ts';
+import { fitCpuSpread, sensitivityLine } from './prediction-sensitivity.ts';
+import { replicateSpreadLine, replicateSpreads } from './replicate-spread.ts';
 import { readDurations, settledP95 } from './settled-p95.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -279,6 +283,12 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   if (fitRuns.length === 0) throw new Error(`no fit runs of ${scenario} in ${dir}`);
   const cal = calibrate(fitRuns.map((r) => ({ record: r.record, series: r.series })));
   for (const note of cal.notes.filter((n) => n.startsWith('set aside '))) console.log(note);
+  // How precisely the fit knows this machine's CPU per request (prediction-sensitivity.ts).
+  const cpuSpread = fitCpuSpread(fitRuns.map((r) => r.record));
+  if (cpuSpread !== null)
+    console.log(
+      `the fit replicates' CPU per iteration (host less stolen) differs by ±${(cpuSpread * 100).toFixed(1)} % within a level (median over the fit levels)`,
+    );
   const policy = loadPolicy(POLICY);
   const profile = loadProfile(PROFILE);
   // With --db-cores the knee is predicted for the knee levels' database cores (H), not the fit runs' (F):
@@ -402,6 +412,35 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
         level.predicted.p95Ms,
       ),
     );
+    if (f < 1) {
+      // Beside the verdict (never it): how far the replicates lie from each other, and how far the
+      // prediction moves with the fit's own spread of CPU per request.
+      console.log(replicateSpreadLine(replicateSpreads(windows)));
+      if (cpuSpread !== null) {
+        const first = runs[0]!.record;
+        const ctx0 = runContext(cal, first);
+        const at = (scale: number) =>
+          predictRun(
+            {
+              scenario,
+              users: Math.round(users * scale),
+              profile,
+              policy,
+              durationSeconds: first.durationSeconds,
+            },
+            ctx0,
+          ).p95Ms;
+        console.log(
+          sensitivityLine(
+            cpuSpread,
+            at(1 - cpuSpread),
+            level.predicted.p95Ms,
+            at(1 + cpuSpread),
+            level.measured.p95Ms,
+          ),
+        );
+      }
+    }
     if (machine.drifted) drifted.push(`${Number(f.toFixed(3))}K`);
     const checks: Check[] =
       f < 1

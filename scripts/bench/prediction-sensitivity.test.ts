@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../core/run-record.ts';
+import { cpuPerIteration, fitCpuSpread, sensitivityLine } from './prediction-sensitivity.ts';
+
+/** The fields the module reads of a fit run: users, iterations/s and the host's CPU over a window. */
+function run(users: number, rate: number, cpuSeconds: number, stealSeconds = 0): RunRecord {
+  return {
+    users,
+    iterations: { completed: 0, dropped: 0, rate, targetRate: rate },
+    cpu: { windowSeconds: 100, host: { cpuSeconds, cpuPercentMean: 0, cpuPercentMax: 0, stealSeconds } },
+  } as unknown as RunRecord;
+}
+
+describe("the fit replicates' spread of CPU per iteration", () => {
+  it('reads host busy less stolen, per second, per iteration', () => {
+    // (120 − 20) CPU-s over 100 s = 1 core, at 20 iterations/s: 0.05 CPU-s per iteration.
+    expect(cpuPerIteration(run(2000, 20, 120, 20))).toBeCloseTo(0.05, 12);
+    expect(cpuPerIteration(run(2000, 0, 120))).toBeNull();
+  });
+
+  it('takes half the range over the mean within a level, the median over levels', () => {
+    const records = [
+      // 2,000 users: 0.9, 1.0, 1.1 cores at 20/s: per iteration 0.045-0.055, mean 0.05: ±10 %.
+      run(2000, 20, 90),
+      run(2000, 20, 100),
+      run(2000, 20, 110),
+      // 3,500 users: 1.2 and 1.3 cores at 25/s: 0.048 and 0.052, mean 0.05: ±4 %.
+      run(3500, 25, 120),
+      run(3500, 25, 130),
+      // 5,000 users: 1.4 and 1.6 cores at 40/s: 0.035 and 0.04, mean 0.0375: ±6.67 %.
+      run(5000, 40, 140),
+      run(5000, 40, 160),
+      // One replicate alone tells nothing of the spread.
+      run(6000, 40, 150),
+    ];
+    expect(fitCpuSpread(records)).toBeCloseTo(0.0025 / 0.0375, 12);
+    expect(fitCpuSpread([run(2000, 20, 90)])).toBeNull();
+  });
+});
+
+describe('the prediction with the fit’s spread of CPU per request', () => {
+  it('prints low / as fitted / high per endpoint and whether the measurement lies inside', () => {
+    const line = sensitivityLine(
+      0.05,
+      { 'rest.messages': 4, 'rest.push': 3, healthz: 1 },
+      { 'rest.messages': 5, 'rest.push': 3.5, healthz: 1 },
+      { 'rest.messages': 7, 'rest.push': null, healthz: 1 },
+      { 'rest.messages': 8, 'rest.push': 40 },
+    );
+    expect(line).toContain('5.0 % less / as fitted / 5.0 % more');
+    expect(line).toContain('rest.messages 4.00 / 5.00 / 7.00 (measured 8.00: outside)');
+    // Unbounded at the high end: any measurement above the low end is inside.
+    expect(line).toContain('rest.push 3.00 / 3.50 / unbounded (measured 40.00: inside)');
+    expect(line).not.toContain('healthz');
+  });
+});

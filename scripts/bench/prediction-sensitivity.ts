@@ -1,0 +1,68 @@
+import { median } from 'simple-statistics';
+import type { RunRecord } from '../../core/run-record.ts';
+
+// How much a level's predicted p95 rests on the precision of its calibration. Near the knee a p95 moves
+// many times faster than the load: a few per cent more CPU per request is a few per cent nearer the
+// knee. The fit's replicates show how precisely this machine's CPU per request is known: the runs of one
+// fit level, back to back, differ by some per cent, and the held levels' machine varies at least as much.
+// Predicting the level at users × (1 − δ) and × (1 + δ), δ that spread, is predicting it with that much
+// less or more CPU per request (every CPU on the rig, k6's included, scales with the requests). Printed
+// beside the verdict, never part of it. Pure.
+
+/** A fit run's users and its own CPU-seconds per iteration (host busy less stolen), or null. */
+export function cpuPerIteration(record: RunRecord): number | null {
+  const cpu = record.cpu;
+  const rate = record.iterations.rate;
+  if (!cpu || cpu.windowSeconds <= 0 || rate <= 0) return null;
+  const own = cpu.host.cpuSeconds - (cpu.host.stealSeconds ?? 0);
+  return own / cpu.windowSeconds / rate;
+}
+
+/**
+ * The relative spread of CPU per iteration between the replicates of one fit level (half their range
+ * over their mean), the median over the fit levels with two replicates or more; null when none has.
+ */
+export function fitCpuSpread(records: readonly RunRecord[]): number | null {
+  const byUsers = new Map<number, number[]>();
+  for (const r of records) {
+    const x = cpuPerIteration(r);
+    if (x === null) continue;
+    byUsers.set(r.users, [...(byUsers.get(r.users) ?? []), x]);
+  }
+  const spreads = [...byUsers.values()]
+    .filter((xs) => xs.length >= 2)
+    .map((xs) => (Math.max(...xs) - Math.min(...xs)) / 2 / (xs.reduce((a, b) => a + b, 0) / xs.length));
+  return spreads.length === 0 ? null : median(spreads);
+}
+
+function ms(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? 'unbounded' : x.toFixed(2);
+}
+
+/**
+ * One line: each endpoint's predicted p95 at users × (1 − δ), as predicted, and at × (1 + δ), and the
+ * measured p95 marked inside or outside that band.
+ */
+export function sensitivityLine(
+  delta: number,
+  low: Record<string, number | null>,
+  mid: Record<string, number | null>,
+  high: Record<string, number | null>,
+  measured: Record<string, number | null>,
+): string {
+  const each = Object.keys(mid)
+    .filter((e) => e !== 'healthz')
+    .sort()
+    .map((e) => {
+      const m = measured[e];
+      const lo = low[e];
+      const hi = high[e];
+      // Unbounded above (the level saturates at × (1 + δ)) holds any measurement above the low end.
+      const inside =
+        typeof m === 'number' && typeof lo === 'number' && m >= lo && (typeof hi !== 'number' || m <= hi);
+      return `${e} ${ms(lo)} / ${ms(mid[e])} / ${ms(hi)}${typeof m === 'number' ? ` (measured ${m.toFixed(2)}: ${inside ? 'inside' : 'outside'})` : ''}`;
+    })
+    .join(', ');
+  const pct = (delta * 100).toFixed(1);
+  return `  p95 predicted with ${pct} % less / as fitted / ${pct} % more CPU per request (the fit replicates' own spread; not the verdict): ${each}`;
+}
