@@ -73,7 +73,7 @@ import {
   speedLine,
 } from './machine-drift.ts';
 import { type PooledP95, pooledP95 } from './pooled-p95.ts';
-import { fitCpuSpread, sensitivityLine } from './prediction-sensitivity.ts';
+import { fitCpuSpread, fixedPointLine, sensitivityLine } from './prediction-sensitivity.ts';
 import { replicateSpreadLine, replicateSpreads } from './replicate-spread.ts';
 import { readDurations, settledP95 } from './settled-p95.ts';
 
@@ -416,20 +416,32 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       // Beside the verdict (never it): how far the replicates lie from each other, and how far the
       // prediction moves with the fit's own spread of CPU per request.
       console.log(replicateSpreadLine(replicateSpreads(windows)));
+      const first = runs[0]!.record;
+      const ctx0 = runContext(cal, first);
+      const run = (scale: number, population: boolean) =>
+        predictRun(
+          {
+            scenario,
+            users: Math.round(users * scale),
+            profile,
+            policy,
+            durationSeconds: first.durationSeconds,
+          },
+          ctx0,
+          undefined,
+          population,
+        );
+      const fixedPoint = run(1, false);
+      console.log(
+        fixedPointLine(
+          fixedPoint.p95Ms,
+          fixedPoint.streams.reduce((sum, o) => sum + o.busyVUs, 0),
+          level.measured.p95Ms,
+          level.measured.iterationsInFlight,
+        ),
+      );
       if (cpuSpread !== null) {
-        const first = runs[0]!.record;
-        const ctx0 = runContext(cal, first);
-        const at = (scale: number) =>
-          predictRun(
-            {
-              scenario,
-              users: Math.round(users * scale),
-              profile,
-              policy,
-              durationSeconds: first.durationSeconds,
-            },
-            ctx0,
-          ).p95Ms;
+        const at = (scale: number) => run(scale, true).p95Ms;
         console.log(
           sensitivityLine(
             cpuSpread,

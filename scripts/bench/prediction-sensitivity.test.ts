@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../core/run-record.ts';
-import { cpuPerIteration, fitCpuSpread, sensitivityLine } from './prediction-sensitivity.ts';
+import { cpuPerIteration, fitCpuSpread, fixedPointLine, sensitivityLine } from './prediction-sensitivity.ts';
 
 /** The fields the module reads of a fit run: users, iterations/s and the host's CPU over a window. */
 function run(users: number, rate: number, cpuSeconds: number, stealSeconds = 0): RunRecord {
@@ -52,5 +52,22 @@ describe('the prediction with the fit’s spread of CPU per request', () => {
     // Unbounded at the high end: any measurement above the low end is inside.
     expect(line).toContain('rest.push 3.00 / 3.50 / unbounded (measured 40.00: inside)');
     expect(line).not.toContain('healthz');
+  });
+});
+
+describe('the mean-value fixed point beside the measurement', () => {
+  it('prints each endpoint off the measured p95 and the syncs in flight beside the measured', () => {
+    // 2026-12-03 13:27, 0.9K of full sync: the fixed point 4.36 ms where 4.14 was measured (+5.3 %).
+    const line = fixedPointLine(
+      { 'rest.conversations': 4.36, 'rest.push': null, healthz: 1 },
+      2.71,
+      { 'rest.conversations': 4.14, 'rest.push': 2.91 },
+      2.69,
+    );
+    expect(line).toContain('rest.conversations 4.36 (+5.3%)');
+    expect(line).toContain('rest.push unbounded');
+    expect(line).toContain('in flight 2.71 (measured 2.69)');
+    expect(line).not.toContain('healthz');
+    expect(fixedPointLine({}, 1, {}, null)).toMatch(/; in flight 1\.00$/);
   });
 });

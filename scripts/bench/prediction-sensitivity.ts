@@ -66,3 +66,31 @@ export function sensitivityLine(
   const pct = (delta * 100).toFixed(1);
   return `  p95 predicted with ${pct} % less / as fitted / ${pct} % more CPU per request (the fit replicates' own spread; not the verdict): ${each}`;
 }
+
+/**
+ * One line: each endpoint's p95 and the syncs in flight as the mean-value fixed point alone predicts
+ * them (predictRun without the syncs' population), beside what was measured: which of the model's two
+ * layers a level's error comes from.
+ */
+export function fixedPointLine(
+  fixedPoint: Record<string, number | null>,
+  fixedPointInFlight: number,
+  measured: Record<string, number | null>,
+  measuredInFlight: number | null,
+): string {
+  const each = Object.keys(fixedPoint)
+    .filter((e) => e !== 'healthz')
+    .sort()
+    .map((e) => {
+      const p = fixedPoint[e];
+      const m = measured[e];
+      const off =
+        typeof p === 'number' && typeof m === 'number' && m > 0
+          ? ` (${p >= m ? '+' : ''}${(((p - m) / m) * 100).toFixed(1)}%)`
+          : '';
+      return `${e} ${ms(p)}${off}`;
+    })
+    .join(', ');
+  const inFlight = `in flight ${fixedPointInFlight.toFixed(2)}${measuredInFlight === null ? '' : ` (measured ${measuredInFlight.toFixed(2)})`}`;
+  return `  p95 of the mean-value fixed point alone, without the syncs' population (not the verdict): ${each}; ${inFlight}`;
+}
