@@ -35,6 +35,13 @@ export function fitCpuSpread(records: readonly RunRecord[]): number | null {
   return spreads.length === 0 ? null : median(spreads);
 }
 
+/** The endpoints of a p95 table the goal judges (the health probe left out), sorted. */
+function judgedEndpoints(p95Ms: Record<string, unknown>): string[] {
+  return Object.keys(p95Ms)
+    .filter((e) => e !== 'healthz')
+    .sort();
+}
+
 function ms(x: number | null | undefined): string {
   return x === null || x === undefined || !Number.isFinite(x) ? 'unbounded' : x.toFixed(2);
 }
@@ -50,9 +57,7 @@ export function sensitivityLine(
   high: Record<string, number | null>,
   measured: Record<string, number | null>,
 ): string {
-  const each = Object.keys(mid)
-    .filter((e) => e !== 'healthz')
-    .sort()
+  const each = judgedEndpoints(mid)
     .map((e) => {
       const m = measured[e];
       const lo = low[e];
@@ -78,9 +83,7 @@ export function fixedPointLine(
   measured: Record<string, number | null>,
   measuredInFlight: number | null,
 ): string {
-  const each = Object.keys(fixedPoint)
-    .filter((e) => e !== 'healthz')
-    .sort()
+  const each = judgedEndpoints(fixedPoint)
     .map((e) => {
       const p = fixedPoint[e];
       const m = measured[e];
