@@ -162,6 +162,11 @@ export const RunRecordSchema = z.object({
     cpuModel: z.string(),
     /** Cores the database server was limited to (atlas-cap run --db-cores); absent: not limited. */
     dbCores: z.number().int().positive().optional(),
+    /**
+     * Spinners at the idle scheduling class that kept this many cores from idling during the run
+     * (scripts/run/busy-cores.ts): a measurement of CPU per request on busy cores, never a fit run.
+     */
+    busyCores: z.number().int().positive().optional(),
   }),
   git: z.object({ commit: z.string().nullable(), dirty: z.boolean() }),
   startedAt: z.string(),

@@ -291,6 +291,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   // Runs measured on a disturbed machine are set aside (disturbed-runs.ts).
   const { kept: runs, setAside, disturbedThroughout } = withoutDisturbedRuns(given);
   for (const d of setAside) notes.push(`set aside ${d.id}: ${d.reason}`);
+  if (runs.length === 0) return { ...base, notes: [...base.notes, ...notes] };
   if (disturbedThroughout)
     notes.push(
       'every run was measured on a disturbed machine (stolen time or CPU per request above its replicates): all kept, the fits carry the disturbance',

@@ -128,3 +128,29 @@ describe('replicates of a disturbed machine', () => {
     expect(cal.notes.filter((n) => n.startsWith('set aside 900-r2: host CPU 4.32 ms'))).toHaveLength(1);
   });
 });
+
+describe('runs whose cores were kept busy', () => {
+  /** A replicate whose cores idle-class spinners kept busy (machine.busyCores). */
+  function busy(id: string, users: number): { record: RunRecord } {
+    const r = replicate(id, users, 2);
+    return { record: { ...r.record, machine: { ...r.record.machine, busyCores: 2 } } };
+  }
+
+  it('are set aside whatever their CPU, and the plain runs judged among themselves', () => {
+    // Three plain replicates at 1.0 cores and a busy-core one at 2.0: the busy one is out, and the
+    // median of the three plain ones is theirs, so none of them is set aside.
+    const runs = [replicate('a', 2000, 1), replicate('b', 2000, 1), replicate('c', 2000, 1), busy('d', 2000)];
+    const { kept, setAside, disturbedThroughout } = withoutDisturbedRuns(runs);
+    expect(kept.map((r) => r.record.id)).toEqual(['a', 'b', 'c']);
+    expect(setAside).toHaveLength(1);
+    expect(setAside[0]!.id).toBe('d');
+    expect(setAside[0]!.reason).toContain('kept from idling (2 spinner(s) at SCHED_IDLE)');
+    expect(disturbedThroughout).toBe(false);
+  });
+
+  it('never calibrate alone: the defaults, with a note of each run set aside', () => {
+    const cal = calibrate([busy('d', 2000), busy('e', 3500)].map((r) => ({ ...r, series: [] })));
+    expect(cal.cpu).toBeUndefined();
+    expect(cal.notes.filter((n) => n.startsWith('set aside '))).toHaveLength(2);
+  });
+});

@@ -20,7 +20,9 @@ import { runRequestsPerSecond, stolenCoresOf } from './calibrate-cpu.ts';
 //   CPU per request exceeds it by more than DISTURBED_MARGIN is set aside. With two, neither can be
 //   told from the other: both kept.
 // When the rules would leave no run at all, every run is kept (and the notes say the machine was
-// disturbed throughout).
+// disturbed throughout). A run whose cores were kept busy by idle-class spinners (machine.busyCores,
+// scripts/run/busy-cores.ts) is always set aside: it measures CPU per request on busy cores and its
+// host reads every core busy, so it is never a fit run.
 
 /** Share of a run's cores stolen by the hypervisor above which the run is set aside. */
 export const MAX_STOLEN_SHARE = 0.1;
@@ -75,6 +77,20 @@ function stolenReason(record: RunRecord): string | null {
  * when none would be.
  */
 export function withoutDisturbedRuns<T extends { record: RunRecord }>(
+  runs: readonly T[],
+): { kept: T[]; setAside: DisturbedRun[]; disturbedThroughout: boolean } {
+  const busy = runs.filter((r) => r.record.machine.busyCores !== undefined);
+  const busyAside = busy.map((run) => ({
+    id: run.record.id,
+    reason: `its cores were kept from idling (${run.record.machine.busyCores} spinner(s) at SCHED_IDLE): a measurement of CPU per request on busy cores, not a fit run`,
+  }));
+  const plain = runs.filter((r) => r.record.machine.busyCores === undefined);
+  const rest = withoutDisturbedPlainRuns(plain);
+  return { ...rest, setAside: [...busyAside, ...rest.setAside] };
+}
+
+/** withoutDisturbedRuns on runs none of whose cores were kept busy. */
+function withoutDisturbedPlainRuns<T extends { record: RunRecord }>(
   runs: readonly T[],
 ): { kept: T[]; setAside: DisturbedRun[]; disturbedThroughout: boolean } {
   const aside = new Map<T, string>();

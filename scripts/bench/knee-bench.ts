@@ -3,7 +3,9 @@
 //   upstream sockets), on a scratch database of the machine's PostgreSQL (DATABASE_URL or
 //   postgres://postgres@127.0.0.1:5432/postgres; created here, dropped at the end):
 //   1. runs the fit levels (seeded once per level, vacuumed, checkpointed before each replicate, warm-up
-//      left out: as bench:calibration does) and calibrates on them;
+//      left out: as bench:calibration does) and calibrates on them; the top fit level runs once more
+//      with every core kept from idling (`busy-` runs, never fit: busy-core-cpu.ts prints its CPU per
+//      iteration beside the plain replicates');
 //   2. predicts the knee K of the case's traffic on this machine (the rig: target, PostgreSQL and k6 on
 //      its cores): the saturation knee, the largest users whose run the model says still carries its
 //      offered load (no resource saturated, k6's VUs keeping up), and the bottleneck just past it; the
@@ -52,6 +54,7 @@ import { readRunRecords } from '../inputs/run-records.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { seedDatabase } from '../seed/index.ts';
+import { busyCoreLine } from './busy-core-cpu.ts';
 import {
   belowKneeChecks,
   type Check,
@@ -180,7 +183,10 @@ async function scratchDatabase(adminUrl: string): Promise<{ url: string; done: (
   };
 }
 
-/** Runs `scenario` at `users` (seeded, vacuumed, replicates checkpointed), records under `dir`/`tag`. */
+/**
+ * Runs `scenario` at `users` (seeded, vacuumed, replicates checkpointed), records under `dir`/`tag`;
+ * with `busyCores`, one more run with that many cores kept from idling, under `busy-` (never a fit run).
+ */
 async function runLevel(
   databaseUrl: string,
   dir: string,
@@ -189,6 +195,7 @@ async function runLevel(
   users: number,
   cores: number | undefined,
   count: number,
+  busyCores?: number,
 ) {
   await seedDatabase({
     profile: loadProfile(PROFILE),
@@ -200,7 +207,11 @@ async function runLevel(
     log: (line) => process.stderr.write(`  [${users}u] ${line}\n`),
   });
   await withAdmin(databaseUrl, (c) => c.query('vacuum (analyze)'));
-  for (let r = 1; r <= count; r++) {
+  const runs = [
+    ...Array.from({ length: count }, (_, i) => ({ tag, r: i + 1, busy: undefined })),
+    ...(busyCores === undefined ? [] : [{ tag: 'busy', r: 1, busy: busyCores }]),
+  ];
+  for (const { tag, r, busy } of runs) {
     await withAdmin(databaseUrl, (c) => c.query('checkpoint'));
     const { record } = await runScenario({
       scenario,
@@ -211,6 +222,7 @@ async function runLevel(
       warmupSeconds: warmup,
       databaseUrl,
       dbCores: cores,
+      busyCores: busy,
       target: 'local',
       outDir: join(dir, `${tag}-${scenario}-${users}u-r${r}`),
       log: (line) => process.stderr.write(`  [${users}u r${r}] ${line}\n`),
@@ -278,11 +290,34 @@ function merged(levels: ValidationLevel[], pooled: Record<string, PooledP95>): V
 async function benchCase(scenario: Case, dir: string, databaseUrl: string | null): Promise<boolean> {
   const fit = fitLevels[scenario];
   if (databaseUrl)
-    for (const u of fit) await runLevel(databaseUrl, dir, 'fit', scenario, u, dbCores?.fit, fitReplicates);
+    for (const u of fit)
+      await runLevel(
+        databaseUrl,
+        dir,
+        'fit',
+        scenario,
+        u,
+        dbCores?.fit,
+        fitReplicates,
+        // The top fit level once more with every core kept from idling (busy-core-cpu.ts).
+        !dbCores && u === Math.max(...fit) ? cpus().length : undefined,
+      );
   const fitRuns = runsOf(dir, `fit-${scenario}-`);
   if (fitRuns.length === 0) throw new Error(`no fit runs of ${scenario} in ${dir}`);
   const cal = calibrate(fitRuns.map((r) => ({ record: r.record, series: r.series })));
   for (const note of cal.notes.filter((n) => n.startsWith('set aside '))) console.log(note);
+  // The top fit level's CPU per iteration with no core idling, beside its plain replicates.
+  const busyRuns = runsOf(dir, `busy-${scenario}-`);
+  if (busyRuns.length > 0) {
+    const at = busyRuns[0]!.record.users;
+    console.log(
+      busyCoreLine(
+        at,
+        fitRuns.filter((r) => r.record.users === at).map((r) => r.record),
+        busyRuns.map((r) => r.record),
+      ),
+    );
+  }
   // How precisely the fit knows this machine's CPU per request (prediction-sensitivity.ts).
   const cpuSpread = fitCpuSpread(fitRuns.map((r) => r.record));
   if (cpuSpread !== null)

@@ -23,6 +23,7 @@ interface RunArgs {
   segments: string;
   schema: string;
   dbCores?: string;
+  busyCores?: string;
   fault?: string;
   redisUrl?: string;
   out?: string;
@@ -88,6 +89,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('db-cores', {
         type: 'string',
         describe: 'limit the embedded database server to this many cores (taskset; not with --database-url)',
+      })
+      .option('busy-cores', {
+        type: 'string',
+        describe:
+          'keep this many cores from idling during the run (spinners at the idle scheduling class): CPU per request on busy cores; never a fit run',
       })
       .option('fault', {
         type: 'string',

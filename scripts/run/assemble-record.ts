@@ -95,7 +95,11 @@ export function assembleRecord(parts: RunParts): RunRecord {
     arrivalRates: parts.plan.arrivalRates,
     target: { kind: run.local ? 'local' : 'remote', url: maskUrl(parts.baseUrl), schema: run.schema },
     k6: { version: K6_VERSION, segments: run.segments },
-    machine: run.dbCores === undefined ? machine : { ...machine, dbCores: run.dbCores },
+    machine: {
+      ...machine,
+      ...(run.dbCores === undefined ? {} : { dbCores: run.dbCores }),
+      ...(options.busyCores === undefined ? {} : { busyCores: options.busyCores }),
+    },
     git: gitInfo(ROOT),
     startedAt: parts.started.toISOString(),
     endedAt: parts.ended.toISOString(),

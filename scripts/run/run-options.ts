@@ -64,6 +64,8 @@ export interface RunOptions {
   schema?: 'plain' | 'partitioned';
   /** Limit the embedded database server to this many cores (taskset); absent: not limited. */
   dbCores?: number | undefined;
+  /** Keep this many cores from idling during the run (busy-cores.ts: spinners at SCHED_IDLE); absent: none. */
+  busyCores?: number | undefined;
   /** Use Redis for the target's rate-limit counters; redis-down implies it. */
   redisUrl?: string | undefined;
   /** The environment as the CLI read it; none when absent (a library caller passes what it wants). */

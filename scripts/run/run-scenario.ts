@@ -4,6 +4,7 @@ import { RUN_FILES, type RunRecord } from '../../core/run-record.ts';
 import { isUsageError, UsageError } from '../../core/usage-error.ts';
 import { resolveK6 } from '../k6/binary.ts';
 import { recordOfRun } from './assemble-record.ts';
+import { startBusyCores } from './busy-cores.ts';
 import { throwIfInterrupted } from './interrupt.ts';
 import { prepareLoad } from './k6-load.ts';
 import { measureLoad } from './measure-load.ts';
@@ -55,6 +56,10 @@ export async function runScenario(options: RunOptions): Promise<{ dir: string; r
     const env = { ...plan.env, BASE_URL: target.baseUrl, USERS_CSV: held.tokens.csv };
     const load = await prepareLoad(k6, run.scenario, work, env, target.anonKey);
     throwIfInterrupted(options.signal, 'interrupted before the load: no run record written');
+    if (options.busyCores !== undefined) {
+      held.busyCores = startBusyCores(options.busyCores);
+      log(`${options.busyCores} core(s) kept from idling (spinners at SCHED_IDLE): not a fit run`);
+    }
     const measured = await measureLoad(load, run, durationSeconds, held, work, log, options);
     const { record, series, latency } = await recordOfRun(
       { dir, options, run, plan, baseUrl: target.baseUrl, started, load, notes: [] },

@@ -7,6 +7,7 @@ import { UsageError } from '../../core/usage-error.ts';
 import { type ResolvedDatabase, resolveDatabase } from '../lib/database.ts';
 import { EMBEDDED_DATA_DIR } from '../lib/embedded-postgres.ts';
 import { readSeedInfo } from '../seed/index.ts';
+import type { BusyCores } from './busy-cores.ts';
 import { isEmbeddedUrl, limitServerCores } from './db-cores.ts';
 import { ensureSeeded } from './ensure-seeded.ts';
 import { SLOW_QUERY } from './faults.ts';
@@ -21,6 +22,8 @@ export interface HeldResources {
   db?: ResolvedDatabase;
   /** Sets the database server back to every core (--db-cores). */
   unlimitDb?: () => void;
+  /** Spinners keeping cores from idling (busy-cores.ts). */
+  busyCores?: BusyCores;
   target?: TargetProcess;
   proxy?: TcpProxy;
   /** Private copy of the users export with tokens (scripts/run/tokens.ts). */
@@ -38,6 +41,7 @@ export interface LoadTarget {
 
 /** Stops and releases, in reverse order of starting, whatever `held` holds. */
 export async function releaseAll(held: HeldResources): Promise<void> {
+  held.busyCores?.stop();
   held.tokens?.remove();
   await held.target?.stop();
   await held.proxy?.close();

@@ -128,6 +128,10 @@ describe('the other flags name themselves and what is allowed', () => {
     expect(refusal(RUN_FLAGS, { ...RUN, segments: '17' })).toBe(
       "--segments: must be a whole number from 1 to 16, got '17'",
     );
+    expect(parseFlags(RUN_FLAGS, { ...RUN, busyCores: '1' }).busyCores).toBe(1);
+    expect(refusal(RUN_FLAGS, { ...RUN, busyCores: '0' })).toMatch(
+      /^--busy-cores: must be a whole number from 1 to \d+, got '0'$/,
+    );
     expect(refusal(RUN_FLAGS, { ...RUN, fault: 'meteor' })).toBe(
       "--fault: must be one of connections-cut, restart-db, redis-down, slow-queries, got 'meteor'",
     );

@@ -23,6 +23,8 @@ export const RUN_FLAGS = RUN_NUMBERS.extend({
   schema: oneOf(['plain', 'partitioned']),
   /** Cores the embedded database server is limited to (taskset); this machine's cores at most. */
   dbCores: wholeNumber(1, availableParallelism()).optional(),
+  /** Cores kept from idling during the run (spinners at SCHED_IDLE, busy-cores.ts); this machine's at most. */
+  busyCores: wholeNumber(1, availableParallelism()).optional(),
   fault: oneOf(FAULTS).optional(),
   redisUrl: z.string().optional(),
   out: z.string().optional(),

@@ -1,0 +1,45 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+
+// Cores kept from idling during a run (issue 12, session 20). On the 2-core VM a fifth of a sync's CPU at
+// light load is the cost of waking work onto an idle vCPU (its halt and the wake-up's interrupt, billed
+// to the processes on either side), and it goes as the cores stop idling: with two spinners at the
+// idle scheduling class beside a run of full sync, the target, the database and k6 used 66.9 ms of CPU
+// per sync at 2,000 users against 84.3 and 85.4 without, and 59.6 against 71.1 and 70.5 at 5,000.
+// A spinner of SCHED_IDLE runs only when nothing else wants its core, so the run's own processes keep
+// the cores as before while the vCPUs never halt. What a run with them measures is each process's CPU
+// per request on busy cores; its host CPU reads every core busy, so it is never a fit run
+// (simulator/disturbed-runs.ts sets it aside).
+
+/** Spinners running at the idle scheduling class; `stop` ends them (idempotent). */
+export interface BusyCores {
+  count: number;
+  stop(): void;
+}
+
+/** The command that runs one spinner at SCHED_IDLE (util-linux chrt, then a shell's empty loop). */
+export const SPINNER_COMMAND = ['chrt', '--idle', '0', 'sh', '-c', 'while :; do :; done'] as const;
+
+/**
+ * Starts `count` spinners at the idle scheduling class (SPINNER_COMMAND). Throws a RangeError for a
+ * count that is not a positive integer, and an Error when chrt cannot run (not Linux, or no util-linux).
+ */
+export function startBusyCores(count: number): BusyCores {
+  if (!Number.isInteger(count) || count < 1)
+    throw new RangeError(`busy cores must be a positive integer, got ${count}`);
+  const [command, ...args] = SPINNER_COMMAND;
+  const probe = spawnSync(command, ['--idle', '0', 'true'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0)
+    throw new Error(
+      `keeping cores busy needs ${command} (util-linux) and the idle scheduling class: ${probe.error?.message ?? `exit ${probe.status}`}`,
+    );
+  const children: ChildProcess[] = Array.from({ length: count }, () =>
+    spawn(command, args, { stdio: 'ignore' }),
+  );
+  const stop = () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    process.off('exit', stop);
+  };
+  // Never leave a spinner behind when the caller dies first.
+  process.on('exit', stop);
+  return { count, stop };
+}
