@@ -207,11 +207,12 @@ async function runLevel(
     log: (line) => process.stderr.write(`  [${users}u] ${line}\n`),
   });
   await withAdmin(databaseUrl, (c) => c.query('vacuum (analyze)'));
-  const runs = [
-    ...Array.from({ length: count }, (_, i) => ({ tag, r: i + 1, busy: undefined })),
-    ...(busyCores === undefined ? [] : [{ tag: 'busy', r: 1, busy: busyCores }]),
+  // The plain replicates under `tag`, then the busy-core run (if any) under `busy`.
+  const runs: Array<{ folder: string; r: number; busy?: number }> = [
+    ...Array.from({ length: count }, (_, i) => ({ folder: tag, r: i + 1 })),
+    ...(busyCores === undefined ? [] : [{ folder: 'busy', r: 1, busy: busyCores }]),
   ];
-  for (const { tag, r, busy } of runs) {
+  for (const { folder, r, busy } of runs) {
     await withAdmin(databaseUrl, (c) => c.query('checkpoint'));
     const { record } = await runScenario({
       scenario,
@@ -224,7 +225,7 @@ async function runLevel(
       dbCores: cores,
       busyCores: busy,
       target: 'local',
-      outDir: join(dir, `${tag}-${scenario}-${users}u-r${r}`),
+      outDir: join(dir, `${folder}-${scenario}-${users}u-r${r}`),
       log: (line) => process.stderr.write(`  [${users}u r${r}] ${line}\n`),
     });
     process.stderr.write(

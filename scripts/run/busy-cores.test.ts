@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startBusyCores } from './busy-cores.ts';
+import { checkCanKeepCoresBusy, startBusyCores } from './busy-cores.ts';
 
 /** The scheduling policy of a process (/proc/<pid>/sched: 5 is SCHED_IDLE), or null once it is gone. */
 function policyOf(pid: number): number | null {
@@ -28,27 +30,51 @@ function spinnerPids(): number[] {
   });
 }
 
-describe.runIf(process.platform === 'linux')('cores kept busy during a run', () => {
-  it('starts that many spinners at the idle scheduling class and stops them', async () => {
-    const busy = startBusyCores(2);
-    try {
-      // chrt sets the class and execs the shell: wait until both shells are there.
-      let pids: number[] = [];
-      for (let i = 0; i < 50 && pids.length < 2; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        pids = spinnerPids().filter((pid) => policyOf(pid) === 5);
+// Linux only (chrt, /proc); under CI=true it runs everywhere, so a CI machine without them fails here.
+describe.runIf(process.platform === 'linux' || process.env.CI === 'true')(
+  'cores kept busy during a run',
+  () => {
+    it('starts that many spinners at the idle scheduling class and stops them', async () => {
+      const busy = startBusyCores(2);
+      try {
+        // chrt sets the class and execs the shell: wait until both shells are there.
+        let pids: number[] = [];
+        for (let i = 0; i < 50 && pids.length < 2; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          pids = spinnerPids().filter((pid) => policyOf(pid) === 5);
+        }
+        expect(pids).toHaveLength(2);
+        busy.stop();
+        await new Promise((r) => setTimeout(r, 100));
+        expect(spinnerPids()).toEqual([]);
+      } finally {
+        busy.stop();
       }
-      expect(pids).toHaveLength(2);
-      busy.stop();
-      await new Promise((r) => setTimeout(r, 100));
-      expect(spinnerPids()).toEqual([]);
-    } finally {
-      busy.stop();
-    }
-  });
+    });
 
-  it('refuses a count that is not a positive integer', () => {
-    expect(() => startBusyCores(0)).toThrow(RangeError);
-    expect(() => startBusyCores(1.5)).toThrow('positive integer');
-  });
-});
+    it('finds this machine able to run a spinner at the idle class', () => {
+      expect(() => checkCanKeepCoresBusy()).not.toThrow();
+    });
+
+    it('refuses --busy-cores in one line when chrt refuses the idle class', () => {
+      const bin = mkdtempSync(join(tmpdir(), 'no-chrt-'));
+      const path = process.env.PATH;
+      try {
+        writeFileSync(join(bin, 'chrt'), '#!/bin/sh\nexit 1\n');
+        chmodSync(join(bin, 'chrt'), 0o755);
+        process.env.PATH = `${bin}:${path}`;
+        expect(() => checkCanKeepCoresBusy()).toThrow(
+          '--busy-cores: needs chrt (util-linux) and the idle scheduling class on this machine: chrt exited 1',
+        );
+      } finally {
+        process.env.PATH = path;
+        rmSync(bin, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a count that is not a positive integer', () => {
+      expect(() => startBusyCores(0)).toThrow(RangeError);
+      expect(() => startBusyCores(1.5)).toThrow('positive integer');
+    });
+  },
+);

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { UsageError } from '../../core/usage-error.ts';
 
 // Cores kept from idling during a run (issue 12, session 20). On the 2-core VM a fifth of a sync's CPU at
 // light load is the cost of waking work onto an idle vCPU (its halt and the wake-up's interrupt, billed
@@ -20,18 +21,27 @@ export interface BusyCores {
 export const SPINNER_COMMAND = ['chrt', '--idle', '0', 'sh', '-c', 'while :; do :; done'] as const;
 
 /**
- * Starts `count` spinners at the idle scheduling class (SPINNER_COMMAND). Throws a RangeError for a
- * count that is not a positive integer, and an Error when chrt cannot run (not Linux, or no util-linux).
+ * Refuses `--busy-cores` before anything starts when this machine cannot run a spinner at the idle
+ * scheduling class (not Linux, no util-linux chrt, or the class refused): a UsageError naming the flag.
+ */
+export function checkCanKeepCoresBusy(): void {
+  const [command] = SPINNER_COMMAND;
+  const probe = spawnSync(command, ['--idle', '0', 'true'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0)
+    throw new UsageError(
+      '--busy-cores',
+      `needs ${command} (util-linux) and the idle scheduling class on this machine: ${probe.error?.message ?? `${command} exited ${probe.status}`}`,
+    );
+}
+
+/**
+ * Starts `count` spinners at the idle scheduling class (SPINNER_COMMAND; checkCanKeepCoresBusy first).
+ * Throws a RangeError for a count that is not a positive integer.
  */
 export function startBusyCores(count: number): BusyCores {
   if (!Number.isInteger(count) || count < 1)
     throw new RangeError(`busy cores must be a positive integer, got ${count}`);
   const [command, ...args] = SPINNER_COMMAND;
-  const probe = spawnSync(command, ['--idle', '0', 'true'], { stdio: 'ignore' });
-  if (probe.error || probe.status !== 0)
-    throw new Error(
-      `keeping cores busy needs ${command} (util-linux) and the idle scheduling class: ${probe.error?.message ?? `exit ${probe.status}`}`,
-    );
   const children: ChildProcess[] = Array.from({ length: count }, () =>
     spawn(command, args, { stdio: 'ignore' }),
   );

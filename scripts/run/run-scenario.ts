@@ -4,7 +4,7 @@ import { RUN_FILES, type RunRecord } from '../../core/run-record.ts';
 import { isUsageError, UsageError } from '../../core/usage-error.ts';
 import { resolveK6 } from '../k6/binary.ts';
 import { recordOfRun } from './assemble-record.ts';
-import { startBusyCores } from './busy-cores.ts';
+import { checkCanKeepCoresBusy, startBusyCores } from './busy-cores.ts';
 import { throwIfInterrupted } from './interrupt.ts';
 import { prepareLoad } from './k6-load.ts';
 import { measureLoad } from './measure-load.ts';
@@ -33,6 +33,7 @@ export {
 export async function runScenario(options: RunOptions): Promise<{ dir: string; record: RunRecord }> {
   const environment = options.environment ?? {};
   const run = validateRun(options, environment);
+  if (options.busyCores !== undefined) checkCanKeepCoresBusy();
   const { users, durationSeconds, policy } = options;
   const log = options.log ?? (() => {});
   const k6 = resolveK6();
