@@ -128,7 +128,7 @@ function statementOutcome(
   // statement (CPU wait + execution) beyond statement_timeout.
   let timeout = q.pool.saturated ? 0 : waitSurvival(q.pool, acquire) * connectionShare;
   if (stmt !== null && !q.cpu.saturated) {
-    const w = statementCpuWait(q.cpus, d.meanMs * cal.cpuShareOfDbTime);
+    const w = statementCpuWait(q.cpus, d.meanMs * (q.cpus.atLoad ?? cal).cpuShareOfDbTime);
     const exec = latency(0, w ? [w] : [], d.meanMs, d.scv);
     timeout = 1 - (1 - timeout) * (1 - latencySurvival(exec, stmt));
   }

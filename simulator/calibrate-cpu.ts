@@ -3,6 +3,7 @@ import type { RunRecord } from '../core/run-record.ts';
 import { type CpuWait, processorSharingWait } from './cpu.ts';
 import { fitAmortisedCpu } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
+import { type IdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import { loadAdjustedProbeUs } from './machine-speed.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 import { type ChainLoad, withRunnableStretch } from './rig-chains.ts';
@@ -62,6 +63,12 @@ export interface CpuCalibration {
    * CPU wait is that of independent Poisson requests (processor sharing, M/M/c).
    */
   chains?: { gapMsPerRequest: number; source: string };
+  /**
+   * The rig's processes' CPU spent waking work onto an idle vCPU (idle-vcpu-wake.ts), measured by a
+   * busy-core run beside the plain runs of its level; the fits above stand for `fitIdleShare`. Absent:
+   * each process's CPU per request is the fit's at every host load.
+   */
+  idleWake?: IdleWake;
   /**
    * What a system call cost the fit runs, µs, mean of their `cpu.syscallProbe` each taken back to an
    * idle host (machine-speed.ts loadAdjustedProbeUs): the machine's speed the fits stand for. Absent
@@ -139,7 +146,11 @@ interface CpuPoint {
   stolen: number;
 }
 
-function pointOf(record: RunRecord, isWorkloadKind: (kind: string) => boolean): CpuPoint | null {
+function pointOf(
+  record: RunRecord,
+  isWorkloadKind: (kind: string) => boolean,
+  idleWake: IdleWake | null,
+): CpuPoint | null {
   const c = record.cpu;
   if (!(c?.target && c.database && c.loadGenerator) || c.windowSeconds <= 0) return null;
   const d = Math.max(1e-9, record.durationSeconds);
@@ -159,9 +170,10 @@ function pointOf(record: RunRecord, isWorkloadKind: (kind: string) => boolean): 
     statementMsPerSecond: statementMs / d,
     requestsByEndpoint,
     host: c.host.cpuSeconds / w,
-    target: c.target.cpuSeconds / w,
-    database: c.database.cpuSeconds / w,
-    loadGenerator: c.loadGenerator.cpuSeconds / w,
+    // Each process's CPU taken to the fits' idle share (idle-vcpu-wake.ts; as measured without it).
+    target: toFitIdleShare(record, 'target', c.target.cpuSeconds / w, idleWake),
+    database: toFitIdleShare(record, 'database', c.database.cpuSeconds / w, idleWake),
+    loadGenerator: toFitIdleShare(record, 'loadGenerator', c.loadGenerator.cpuSeconds / w, idleWake),
     other: Math.max(0, (otherCoresOf(record) ?? 0) - (stolenCoresOf(record) ?? 0)),
     stolen: stolenCoresOf(record) ?? 0,
   };
@@ -180,14 +192,18 @@ export interface CpuCalibrationResult {
  * Fits the CPU per request of the target, per ms of statement time of the database, and per request
  * of k6 over the runs with `cpu`; the target's per-request CPU is split over endpoints in proportion
  * to each endpoint's time outside the database (`overheadMs`, measured; the assumption: on a loopback
- * rig that time is mostly the target's CPU work for the request, HTTP, JWT, JSON).
+ * rig that time is mostly the target's CPU work for the request, HTTP, JWT, JSON). With `idleWake`
+ * each run's CPU is first taken to the fits' idle share (idle-vcpu-wake.ts).
  */
 export function calibrateCpu(
   records: RunRecord[],
   overheadMs: Record<string, number>,
   isWorkloadKind: (kind: string) => boolean,
+  idleWake: IdleWake | null = null,
 ): CpuCalibrationResult | null {
-  const points = records.map((r) => pointOf(r, isWorkloadKind)).filter((p): p is CpuPoint => p !== null);
+  const points = records
+    .map((r) => pointOf(r, isWorkloadKind, idleWake))
+    .filter((p): p is CpuPoint => p !== null);
   if (points.length === 0) return null;
   const ids = points.map((p) => p.id).join(', ');
   const fitCpu = (pick: (p: CpuPoint) => { x: number; y: number }, unitMs: number, what: string): CpuFit => {
@@ -257,6 +273,7 @@ export function calibrateCpu(
       stolenCores,
       ...(syscallProbeUs !== undefined ? { syscallProbeUs } : {}),
       rigCores: Math.max(...cores),
+      ...(idleWake ? { idleWake } : {}),
       appSplit:
         weighted > 0
           ? "assumption: the target's CPU per request split over endpoints in proportion to each one's measured time outside the database"

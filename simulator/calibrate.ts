@@ -19,6 +19,7 @@ import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { withoutDisturbedRuns } from './disturbed-runs.ts';
 import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
+import { calibrateIdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import type { Queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
 import { largerWait, requestCoreWaits } from './rig-db-cpu.ts';
@@ -181,7 +182,11 @@ function uncontendedDemands(
         .filter(([key]) => key !== 'all')
         .reduce((s, [key, a]) => s + a.calls * meanOf(key), 0) / 1000;
     const c = record.cpu!;
-    return { x: x / Math.max(1e-9, record.durationSeconds), y: c.database!.cpuSeconds / c.windowSeconds };
+    const cores = c.database!.cpuSeconds / c.windowSeconds;
+    return {
+      x: x / Math.max(1e-9, record.durationSeconds),
+      y: toFitIdleShare(record, 'database', cores, cpuFit.cpu.idleWake),
+    };
   });
   const fit = fitLinearNonNegative(points);
   // CPU of one statement of a key, ms: CPU per ms of (mean) statement time × its mean time.
@@ -421,10 +426,18 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
 
   // CPU per request where it runs (runs with CPU measurements, all of them: CPU per request does not
   // depend on contention), and the database's CPU share of its statement time.
+  // The cost of waking work onto an idle vCPU, from the busy-core runs (set aside above) against the
+  // kept plain runs of their level (idle-vcpu-wake.ts).
+  const idleWake = calibrateIdleWake(
+    [...given.filter((r) => r.record.machine.busyCores !== undefined), ...runs].map((r) => r.record),
+    runs.map((r) => r.record),
+  );
+  if (idleWake) notes.push(`idle-vCPU wake-ups: ${idleWake.source}`);
   const cpuFit = calibrateCpu(
     runs.map((r) => r.record),
     overhead,
     (k) => demandKeyOf(k) !== null,
+    idleWake,
   );
   let cpuShareOfDbTime = cpuFit?.cpuShareOfDbTime ?? base.cpuShareOfDbTime;
   // The request's CPU on the path on the measuring host: the target's, its statement's, k6's.

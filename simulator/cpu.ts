@@ -3,6 +3,7 @@ import type { Calibration } from './calibration.ts';
 import { cpuCalibrationAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
+import { cpuCalibrationAtIdleShare, solveIdleShare } from './idle-vcpu-wake.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait, withRunnableStretch } from './rig-chains.ts';
@@ -245,20 +246,40 @@ export function cpuQueues(
 ): CpuQueues {
   const requestCount = Object.values(requestRates).reduce((s, r) => s + r, 0);
   // On the rig, the target's and k6's CPU per request as it is at this load (cpu-at-load.ts).
-  const cal = placement.kind === 'rig' ? cpuCalibrationAt(calibration, requestCount) : calibration;
+  const atLoad = placement.kind === 'rig' ? cpuCalibrationAt(calibration, requestCount) : calibration;
   const statementCount = Object.values(statementRates).reduce((s, r) => s + r, 0);
-  const dbCores = Object.entries(statementRates).reduce((s, [k, r]) => s + (r * dbCpuMsOf(cal, k)) / 1000, 0);
-  const appLoad = Object.entries(requestRates).reduce((s, [e, r]) => s + (r * appCpuMsOf(cal, e)) / 1000, 0);
+  const dbCoresOf = (c: Calibration): number =>
+    Object.entries(statementRates).reduce((s, [k, r]) => s + (r * dbCpuMsOf(c, k)) / 1000, 0);
+  const appLoadOf = (c: Calibration): number =>
+    Object.entries(requestRates).reduce((s, [e, r]) => s + (r * appCpuMsOf(c, e)) / 1000, 0);
   if (placement.kind === 'rig') {
-    const c = cal.cpu;
-    if (!c) throw new RangeError('predicting the rig needs a CPU calibration (run records with `cpu`)');
-    const parts = {
-      target: appLoad + c.app.fixedCores,
-      database: dbCores + c.database.fixedCores,
+    if (!atLoad.cpu)
+      throw new RangeError('predicting the rig needs a CPU calibration (run records with `cpu`)');
+    const processCores = (c: NonNullable<Calibration['cpu']>, at: Calibration) => ({
+      target: appLoadOf(at) + c.app.fixedCores,
+      database: dbCoresOf(at) + c.database.fixedCores,
       loadGenerator: (requestCount * c.loadGenerator.perUnit) / 1000 + c.loadGenerator.fixedCores,
-      other: placement.otherCores ?? c.otherCores,
-      stolen: placement.stolenCores ?? c.stolenCores ?? 0,
+    });
+    const others = {
+      other: placement.otherCores ?? atLoad.cpu.otherCores,
+      stolen: placement.stolenCores ?? atLoad.cpu.stolenCores ?? 0,
     };
+    // Each process's CPU with its wake-ups onto idle vCPUs as they are at the host's own load, found
+    // with it (idle-vcpu-wake.ts).
+    const wake = atLoad.cpu.idleWake;
+    const cal = wake
+      ? cpuCalibrationAtIdleShare(
+          atLoad,
+          solveIdleShare(
+            wake,
+            placement.cores,
+            processCores(atLoad.cpu, atLoad),
+            others.other + others.stolen,
+          ).idleShare,
+        )
+      : atLoad;
+    const c = cal.cpu!;
+    const parts = { ...processCores(c, cal), ...others };
     const load = parts.target + parts.database + parts.loadGenerator + parts.other + parts.stolen;
     // One arrival per request; the fixed parts and other processes ride on them as extra work (they
     // compete for the same slices). With no requests, the fixed load alone as one arrival per second.
@@ -294,6 +315,9 @@ export function cpuQueues(
       ...(cal !== calibration ? { atLoad: cal } : {}),
     };
   }
+  const cal = atLoad;
+  const dbCores = dbCoresOf(cal);
+  const appLoad = appLoadOf(cal);
   const dbMean = statementCount > 0 ? (dbCores * 1000) / statementCount : dbCpuMsOf(cal, 'default');
   const app =
     appCores !== null && cal.cpu && requestCount > 0
@@ -359,7 +383,7 @@ export function cpuWaitsOf(
  * that releases its connection (added to its connection hold), ms.
  */
 export function statementCpuWaitMs(q: CpuQueues, cal: Calibration, kind: string): number {
-  const w = statementCpuWait(q, dbCpuMsOf(cal, kind));
+  const w = statementCpuWait(q, dbCpuMsOf(q.atLoad ?? cal, kind));
   // Layered: the connection is released only once the result's turn on the event loop has come.
   return (w ? w.probability * w.meanMs : 0) + (q.loop?.meanWaitMs ?? 0);
 }

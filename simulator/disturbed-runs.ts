@@ -22,7 +22,8 @@ import { runRequestsPerSecond, stolenCoresOf } from './calibrate-cpu.ts';
 // When the rules would leave no run at all, every run is kept (and the notes say the machine was
 // disturbed throughout). A run whose cores were kept busy by idle-class spinners (machine.busyCores,
 // scripts/run/busy-cores.ts) is always set aside: it measures CPU per request on busy cores and its
-// host reads every core busy, so it is never a fit run.
+// host reads every core busy, so it is never a fit run (idle-vcpu-wake.ts reads it beside the plain
+// runs of its level for the CPU a wake-up onto an idle vCPU costs).
 
 /** Share of a run's cores stolen by the hypervisor above which the run is set aside. */
 export const MAX_STOLEN_SHARE = 0.1;

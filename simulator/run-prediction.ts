@@ -5,6 +5,7 @@ import type { ModelContext } from './analytic.ts';
 import { endpointLatencies, predictAnalytic } from './analytic.ts';
 import { coresAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
+import { idleShare, wakeFactor } from './idle-vcpu-wake.ts';
 import { findKnee } from './knee.ts';
 import {
   type GeneratorStream,
@@ -193,8 +194,14 @@ export function predictRun(
   const busy = mixture ? { ...measuredBusy(p), ...mixture.busy } : measuredBusy(p);
   // k6's own CPU on the rig (cores) at the run's requests per second, as calibrated (cpu-at-load.ts).
   const k6 = ctx.calibration.cpu;
-  if (k6 && ctx.placement?.kind === 'rig')
-    busy['k6.cpu'] = coresAt(k6.loadGenerator, p.workload.requestsPerSecond);
+  if (k6 && ctx.placement?.kind === 'rig') {
+    // With its wake-ups onto idle vCPUs at the host's predicted load (idle-vcpu-wake.ts).
+    const host = p.resources.find((r) => r.name === 'host.cpu');
+    const w = k6.idleWake;
+    const wake =
+      w && host ? wakeFactor(w.loadGenerator, w.fitIdleShare, idleShare(host.servers, host.offeredLoad)) : 1;
+    busy['k6.cpu'] = coresAt(k6.loadGenerator, p.workload.requestsPerSecond) * wake;
+  }
   // The population's drops and busy VUs take the sync streams' place (shared by their asked rates).
   const syncAsked = outcomes
     .filter((o) => o.name.startsWith('sync_'))

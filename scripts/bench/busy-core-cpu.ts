@@ -4,8 +4,8 @@ import type { RunRecord } from '../../core/run-record.ts';
 // What a fit level's CPU per iteration becomes when no core idles (scripts/run/busy-cores.ts): the run
 // with the cores kept busy beside the level's plain replicates, process by process. Near the knee the
 // cores stop idling by themselves, and the CPU a wake-up onto an idle vCPU costs goes with it (session
-// 20: a fifth of a sync's CPU at 2,000 users); the fit levels alone cannot show it. Printed beside the
-// verdict, never part of it: the model does not read it yet. Pure.
+// 20: a fifth of a sync's CPU at 2,000 users); the fit levels alone cannot show it. The calibration
+// reads these runs for that cost (simulator/idle-vcpu-wake.ts); this line shows them. Pure.
 
 /** The processes whose CPU the line compares, as the run record names them, and how it prints them. */
 const PROCESSES = [
@@ -30,7 +30,7 @@ export function processCpuPerIteration(record: RunRecord): Record<string, number
  * plain replicates, and the three together; says so when either side is missing.
  */
 export function busyCoreLine(users: number, plain: readonly RunRecord[], busy: readonly RunRecord[]): string {
-  const head = `  CPU per iteration with every core kept from idling (${users} users; not a fit run, not the verdict)`;
+  const head = `  CPU per iteration with every core kept from idling (${users} users; not a fit run: read for the idle-vCPU wake cost)`;
   if (plain.length === 0 || busy.length === 0)
     return `${head}: no ${busy.length === 0 ? 'busy-core' : 'plain'} run`;
   const of = (runs: readonly RunRecord[], name: string): number | null => {

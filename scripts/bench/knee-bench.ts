@@ -3,9 +3,10 @@
 //   upstream sockets), on a scratch database of the machine's PostgreSQL (DATABASE_URL or
 //   postgres://postgres@127.0.0.1:5432/postgres; created here, dropped at the end):
 //   1. runs the fit levels (seeded once per level, vacuumed, checkpointed before each replicate, warm-up
-//      left out: as bench:calibration does) and calibrates on them; the top fit level runs once more
-//      with every core kept from idling (`busy-` runs, never fit: busy-core-cpu.ts prints its CPU per
-//      iteration beside the plain replicates');
+//      left out: as bench:calibration does) and calibrates on them; each fit level runs once more
+//      with every core kept from idling (`busy-` runs, never fit: the calibration reads from them each
+//      process's CPU spent waking work onto an idle vCPU, simulator/idle-vcpu-wake.ts, and busy-core-cpu.ts
+//      prints their CPU per iteration beside the plain replicates');
 //   2. predicts the knee K of the case's traffic on this machine (the rig: target, PostgreSQL and k6 on
 //      its cores): the saturation knee, the largest users whose run the model says still carries its
 //      offered load (no resource saturated, k6's VUs keeping up), and the bottleneck just past it; the
@@ -300,25 +301,26 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
         u,
         dbCores?.fit,
         fitReplicates,
-        // The top fit level once more with every core kept from idling (busy-core-cpu.ts).
-        !dbCores && u === Math.max(...fit) ? cpus().length : undefined,
+        // Each fit level once more with every core kept from idling (simulator/idle-vcpu-wake.ts).
+        !dbCores ? cpus().length : undefined,
       );
   const fitRuns = runsOf(dir, `fit-${scenario}-`);
   if (fitRuns.length === 0) throw new Error(`no fit runs of ${scenario} in ${dir}`);
-  const cal = calibrate(fitRuns.map((r) => ({ record: r.record, series: r.series })));
-  for (const note of cal.notes.filter((n) => n.startsWith('set aside '))) console.log(note);
-  // The top fit level's CPU per iteration with no core idling, beside its plain replicates.
+  // The busy-core run is never fitted: the calibration reads from it the CPU its processes spend
+  // waking work onto an idle vCPU (simulator/idle-vcpu-wake.ts).
   const busyRuns = runsOf(dir, `busy-${scenario}-`);
-  if (busyRuns.length > 0) {
-    const at = busyRuns[0]!.record.users;
+  const cal = calibrate([...fitRuns, ...busyRuns].map((r) => ({ record: r.record, series: r.series })));
+  for (const note of cal.notes.filter((n) => n.startsWith('set aside ') || n.startsWith('idle-vCPU')))
+    console.log(note);
+  // Each fit level's CPU per iteration with no core idling, beside its plain replicates.
+  for (const at of [...new Set(busyRuns.map((r) => r.record.users))].sort((a, b) => a - b))
     console.log(
       busyCoreLine(
         at,
         fitRuns.filter((r) => r.record.users === at).map((r) => r.record),
-        busyRuns.map((r) => r.record),
+        busyRuns.filter((r) => r.record.users === at).map((r) => r.record),
       ),
     );
-  }
   // How precisely the fit knows this machine's CPU per request (prediction-sensitivity.ts).
   const cpuSpread = fitCpuSpread(fitRuns.map((r) => r.record));
   if (cpuSpread !== null)
