@@ -51,12 +51,11 @@ export function ownBusyCores(record: RunRecord): number | null {
   return Math.max(0, (c.host.cpuSeconds - (c.host.stealSeconds ?? 0)) / c.windowSeconds);
 }
 
-/** A process's CPU per iteration of a run, ms; null when not measured. */
-function msPerIteration(record: RunRecord, p: WakeProcess): number | null {
+/** A process's CPU per iteration of a run (its mean share of a core over the iterations per second), ms; null when not measured. */
+export function processMsPerIteration(record: RunRecord, p: WakeProcess): number | null {
   const c = record.cpu?.[p];
   const rate = record.iterations.rate;
-  if (!c || !record.cpu || record.cpu.windowSeconds <= 0 || !(rate > 0)) return null;
-  return (c.cpuSeconds / record.cpu.windowSeconds / rate) * 1000;
+  return c && rate > 0 ? (c.cpuPercentMean / 100 / rate) * 1000 : null;
 }
 
 /** What makes a busy-core run and plain runs one level: the same traffic on the same machine. */
@@ -85,8 +84,8 @@ export function calibrateIdleWake(records: RunRecord[], fitRecords: RunRecord[])
     const idle = idleShare(b.machine.cores, median(hosts));
     const ratio: Partial<Record<WakeProcess, number>> = {};
     for (const p of WAKE_PROCESSES) {
-      const mine = msPerIteration(b, p);
-      const theirs = level.map((r) => msPerIteration(r, p)).filter((x): x is number => x !== null);
+      const mine = processMsPerIteration(b, p);
+      const theirs = level.map((r) => processMsPerIteration(r, p)).filter((x): x is number => x !== null);
       if (mine !== null && mine > 0 && theirs.length > 0) ratio[p] = median(theirs) / mine - 1;
     }
     if (!(idle > 0) || WAKE_PROCESSES.some((p) => ratio[p] === undefined)) continue;

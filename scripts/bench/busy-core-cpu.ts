@@ -1,5 +1,6 @@
 import { median } from 'simple-statistics';
 import type { RunRecord } from '../../core/run-record.ts';
+import { processMsPerIteration } from '../../simulator/idle-vcpu-wake.ts';
 
 // What a fit level's CPU per iteration becomes when no core idles (scripts/run/busy-cores.ts): the run
 // with the cores kept busy beside the level's plain replicates, process by process. Near the knee the
@@ -17,11 +18,7 @@ const PROCESSES = [
 /** A run's CPU per iteration of each process, ms (null where the record did not follow it). */
 export function processCpuPerIteration(record: RunRecord): Record<string, number | null> {
   const out: Record<string, number | null> = {};
-  const rate = record.iterations.rate;
-  for (const [key, name] of PROCESSES) {
-    const p = record.cpu?.[key];
-    out[name] = p && rate > 0 ? (p.cpuPercentMean / 100 / rate) * 1000 : null;
-  }
+  for (const [key, name] of PROCESSES) out[name] = processMsPerIteration(record, key);
   return out;
 }
 

@@ -27,6 +27,7 @@
 //   passes when 0.87K carries its load and 1.15K is saturated: the measured knee within 15 % of K, judged
 //   by knee-judge.ts transferCheck; give it again with --reuse)  --embedded (the harness's own embedded
 //   PostgreSQL, unpinned: the database's CPU is then this bench's alone).
+// Exit code: 0 when every goal passed, 1 when one failed (or the bench could not finish), 2 on bad input.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -561,6 +562,8 @@ async function main(): Promise<void> {
   await embedded?.stop();
   console.log(`runs: ${dir}`);
   console.log(`overall: ${all ? 'PASS' : 'FAIL'}`);
+  // A caller can gate on the verdict: 1 when any goal failed (2 is bad input, as everywhere).
+  if (!all) process.exitCode = 1;
 }
 
 main().catch((error) => {
