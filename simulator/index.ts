@@ -66,6 +66,7 @@ export { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 export type { Flip, FlipPoint } from './flip-points.ts';
 export { FLIP_PRECISION, flipPoints, flipValue, verdictFromKnee } from './flip-points.ts';
 export { formatClaims, formatSimulation } from './format.ts';
+export { processMsPerIteration } from './idle-vcpu-wake.ts';
 export type { InterferenceState } from './interference-states.ts';
 export { INTERFERENCE_BIN_CORES, interferenceStates, outsideCoresOf } from './interference-states.ts';
 export type { Knee } from './knee.ts';

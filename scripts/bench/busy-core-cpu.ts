@@ -1,6 +1,6 @@
 import { median } from 'simple-statistics';
 import type { RunRecord } from '../../core/run-record.ts';
-import { processMsPerIteration } from '../../simulator/idle-vcpu-wake.ts';
+import { processMsPerIteration } from '../../simulator/index.ts';
 
 // What a fit level's CPU per iteration becomes when no core idles (scripts/run/busy-cores.ts): the run
 // with the cores kept busy beside the level's plain replicates, process by process. Near the knee the
