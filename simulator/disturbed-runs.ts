@@ -1,6 +1,7 @@
 import { median } from 'simple-statistics';
 import type { RunRecord } from '../core/run-record.ts';
 import { runRequestsPerSecond, stolenCoresOf } from './calibrate-cpu.ts';
+import { runLevelKey } from './run-level.ts';
 
 // Fit runs measured on a disturbed machine, set aside before anything is fitted (issue 12; session 10).
 //
@@ -48,19 +49,6 @@ export function hostCpuMsPerRequest(record: RunRecord): number | null {
   return (c.host.cpuSeconds / c.windowSeconds / rate) * 1000;
 }
 
-/** What makes runs replicates of one level: the same traffic on the same machine. */
-function levelKey(r: RunRecord): string {
-  return [
-    r.scenario,
-    r.users,
-    r.policy.name,
-    r.profile.name,
-    r.machine.cores,
-    r.machine.dbCores ?? '',
-    r.durationSeconds,
-  ].join('|');
-}
-
 /** Why a run's stolen time sets it aside, or null. */
 function stolenReason(record: RunRecord): string | null {
   const stolen = stolenCoresOf(record);
@@ -103,7 +91,7 @@ function withoutDisturbedPlainRuns<T extends { record: RunRecord }>(
   for (const run of runs) {
     const ms = hostCpuMsPerRequest(run.record);
     if (ms === null || aside.has(run)) continue;
-    const key = levelKey(run.record);
+    const key = runLevelKey(run.record);
     levels.set(key, [...(levels.get(key) ?? []), { run, ms }]);
   }
   for (const level of levels.values()) {

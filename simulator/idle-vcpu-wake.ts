@@ -2,6 +2,7 @@ import { median } from 'simple-statistics';
 import type { RunRecord } from '../core/run-record.ts';
 import type { Calibration } from './calibration.ts';
 import { erlangC } from './erlang-c.ts';
+import { runLevelKey } from './run-level.ts';
 
 // The CPU a rig's process spends waking its work onto an idle vCPU (issue 12; sessions 20-21). Pure.
 //
@@ -58,13 +59,6 @@ export function processMsPerIteration(record: RunRecord, p: WakeProcess): number
   return c && rate > 0 ? (c.cpuPercentMean / 100 / rate) * 1000 : null;
 }
 
-/** What makes a busy-core run and plain runs one level: the same traffic on the same machine. */
-function levelOf(r: RunRecord): string {
-  return [r.scenario, r.users, r.policy.name, r.profile.name, r.machine.cores, r.machine.dbCores ?? ''].join(
-    '|',
-  );
-}
-
 /**
  * k per process from the busy-core runs among `records` against the plain runs of their level (medians
  * of each): least squares through the origin of plain / busy − 1 on the plain runs' idle share over the
@@ -78,7 +72,7 @@ export function calibrateIdleWake(records: RunRecord[], fitRecords: RunRecord[])
   const pairs: Array<{ idle: number; ratio: Record<WakeProcess, number> }> = [];
   const used: string[] = [];
   for (const b of busy) {
-    const level = plain.filter((r) => levelOf(r) === levelOf(b));
+    const level = plain.filter((r) => runLevelKey(r) === runLevelKey(b));
     const hosts = level.map(ownBusyCores).filter((x): x is number => x !== null);
     if (hosts.length === 0) continue;
     const idle = idleShare(b.machine.cores, median(hosts));

@@ -9,7 +9,8 @@ import { UsageError } from '../../core/usage-error.ts';
 // A spinner of SCHED_IDLE runs only when nothing else wants its core, so the run's own processes keep
 // the cores as before while the vCPUs never halt. What a run with them measures is each process's CPU
 // per request on busy cores; its host CPU reads every core busy, so it is never a fit run
-// (simulator/disturbed-runs.ts sets it aside).
+// (simulator/disturbed-runs.ts sets it aside), but the calibration reads it beside the plain runs of its
+// level for the CPU a wake-up onto an idle vCPU costs (simulator/idle-vcpu-wake.ts).
 
 /** Spinners running at the idle scheduling class; `stop` ends them (idempotent). */
 export interface BusyCores {
