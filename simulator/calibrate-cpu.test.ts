@@ -13,6 +13,7 @@ import {
   syncStreamsOf,
   withoutCpuWait,
 } from './calibrate-cpu.ts';
+import { coresAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 
@@ -156,6 +157,68 @@ describe('CPU calibration', () => {
     const c = calibrateCpu(runs, {}, workloadKind)!.cpu;
     expect(c.otherCores).toBeCloseTo(0.1 / 3, 9);
     expect(c.stolenCores).toBeCloseTo(0.06, 9);
+  });
+
+  it("a knee probe joins the target's and k6's curves only: the database's line and the split stay the fit's", () => {
+    const fitRuns = [1500, 3000, 4500].map((u) => record(u, true));
+    const overhead = { 'rest.conversations': 1.1, 'rest.messages': 0.3, 'rest.push': 0.43 };
+    // On the truth's line the fit runs alone give no curve (a line); a probe on the same line keeps it:
+    // F 0.02 cores and 0.4 ms a request for the target, 0.3 ms for k6, no wake-up part.
+    const onLine = calibrateCpu(fitRuns, overhead, workloadKind, null, [record(9000, true)])!.cpu;
+    expect(calibrateCpu(fitRuns, overhead, workloadKind)!.cpu.app.amortised).toBeUndefined();
+    expect(onLine.app.amortised).toMatchObject({ wakeMsPerRequest: 0 });
+    expect(onLine.app.amortised!.fixedCores).toBeCloseTo(0.02, 9);
+    expect(onLine.app.amortised!.msPerRequest).toBeCloseTo(0.4, 9);
+    expect(onLine.loadGenerator.amortised!.msPerRequest).toBeCloseTo(0.3, 9);
+    // A probe whose target and k6 use a fifth less than the line there, and whose statements took three
+    // times as long (contended): the database's share, the split and the other load are the fit's.
+    const probe = record(9000, true);
+    const c = probe.cpu!;
+    const less = (g: NonNullable<typeof c.target>) => ({ ...g, cpuSeconds: g.cpuSeconds * 0.8 });
+    const slow = Object.fromEntries(
+      Object.entries(probe.queryKinds).map(([k, v]) => [k, { ...v, meanMs: v.meanMs * 3 }]),
+    );
+    const lower = {
+      ...probe,
+      queryKinds: slow,
+      cpu: { ...c, target: less(c.target!), loadGenerator: less(c.loadGenerator!) },
+    };
+    const without = calibrateCpu(fitRuns, overhead, workloadKind)!;
+    const withProbe = calibrateCpu(fitRuns, overhead, workloadKind, null, [lower])!;
+    expect(withProbe.cpu.database).toEqual(without.cpu.database);
+    expect(withProbe.cpuShareOfDbTime).toBe(without.cpuShareOfDbTime);
+    expect(withProbe.cpu.appMsPerRequest).toEqual(without.cpu.appMsPerRequest);
+    expect(withProbe.cpu.otherCores).toBeCloseTo(0.1, 9);
+    expect(withProbe.cpu.app.amortised!.source).toMatch(/1 knee probe\(s\) \(cpu-9000\)/);
+    // Four loads, three of them on a line, cannot all lie on one curve of three parameters: at the
+    // probe's load the curve lies between the line (the truth, 0.02 + 0.4·λ) and the probe's 0.8 of it.
+    const lambda = (9000 / 300) * 52;
+    const line = 0.02 + (lambda * 0.4) / 1000;
+    const curve = coresAt(withProbe.cpu.app, lambda);
+    expect(curve).toBeLessThan(line);
+    expect(curve).toBeGreaterThan(line * 0.8);
+  });
+
+  it('calibrate() reads a knee probe for the CPU curves alone: its contended statement times are not demands', () => {
+    const fitRuns = [1500, 3000, 4500].map((u) => ({ record: record(u, true), series: [] }));
+    const probe = record(9000, true);
+    const slow = Object.fromEntries(
+      Object.entries(probe.queryKinds).map(([k, v]) => [k, { ...v, meanMs: v.meanMs * 3 }]),
+    );
+    const without = calibrate(fitRuns);
+    const cal = calibrate([
+      ...fitRuns,
+      { record: { ...probe, queryKinds: slow }, series: [], kneeProbe: true },
+    ]);
+    expect(cal.demands).toEqual(without.demands);
+    expect(cal.requestOverheadMs).toEqual(without.requestOverheadMs);
+    expect(cal.cpu!.database).toEqual(without.cpu!.database);
+    expect(without.cpu!.app.amortised).toBeUndefined();
+    expect(cal.cpu!.app.amortised).toBeDefined();
+    expect(cal.notes).toContain("knee probes: cpu-9000 join the target's and k6's CPU-at-load curves only");
+    // The same run as a fit run enters the statement times.
+    const asFit = calibrate([...fitRuns, { record: { ...probe, queryKinds: slow }, series: [] }]);
+    expect(asFit.demands).not.toEqual(without.demands);
   });
 
   it('old records without `cpu` give no CPU calibration', () => {

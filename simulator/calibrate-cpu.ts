@@ -8,6 +8,7 @@ import { loadAdjustedProbeUs } from './machine-speed.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 import { type ChainLoad, withRunnableStretch } from './rig-chains.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
+import { runLevelKey } from './run-level.ts';
 
 import { ENDPOINTS, SYNC_ENDPOINTS } from './workload.ts';
 
@@ -132,6 +133,8 @@ export function stolenCoresOf(record: RunRecord): number | null {
 /** Per-run inputs of the CPU fits: loads (x) and CPU in cores (y). */
 interface CpuPoint {
   id: string;
+  /** The run's level (run-level.ts): its replicates share it. */
+  level: string;
   cores: number;
   requestsPerSecond: number;
   statementMsPerSecond: number;
@@ -165,6 +168,7 @@ function pointOf(
     .reduce((s, [, v]) => s + v.calls * v.meanMs, 0);
   return {
     id: record.id,
+    level: runLevelKey(record),
     cores: record.machine.cores,
     requestsPerSecond: runRequestsPerSecond(record),
     statementMsPerSecond: statementMs / d,
@@ -193,18 +197,25 @@ export interface CpuCalibrationResult {
  * of k6 over the runs with `cpu`; the target's per-request CPU is split over endpoints in proportion
  * to each endpoint's time outside the database (`overheadMs`, measured; the assumption: on a loopback
  * rig that time is mostly the target's CPU work for the request, HTTP, JWT, JSON). With `idleWake`
- * each run's CPU is first taken to the fits' idle share (idle-vcpu-wake.ts).
+ * each run's CPU is first taken to the fits' idle share (idle-vcpu-wake.ts). `kneeProbes` (runs near
+ * the predicted knee: bench:knee's knee probe) join the target's and k6's CPU-at-load curves only, so
+ * those are read between measured loads rather than carried past the fit's; every other figure is the
+ * fit runs'.
  */
 export function calibrateCpu(
   records: RunRecord[],
   overheadMs: Record<string, number>,
   isWorkloadKind: (kind: string) => boolean,
   idleWake: IdleWake | null = null,
+  kneeProbes: RunRecord[] = [],
 ): CpuCalibrationResult | null {
   const points = records
     .map((r) => pointOf(r, isWorkloadKind, idleWake))
     .filter((p): p is CpuPoint => p !== null);
   if (points.length === 0) return null;
+  const probePoints = kneeProbes
+    .map((r) => pointOf(r, isWorkloadKind, idleWake))
+    .filter((p): p is CpuPoint => p !== null);
   const ids = points.map((p) => p.id).join(', ');
   const fitCpu = (pick: (p: CpuPoint) => { x: number; y: number }, unitMs: number, what: string): CpuFit => {
     const f = fitLinearNonNegative(points.map(pick));
@@ -239,12 +250,27 @@ export function calibrateCpu(
   const syscallProbeUs =
     probes.length === records.length ? probes.reduce((s, x) => s + x, 0) / probes.length : undefined;
   const stolenCores = median(points.map((p) => p.stolen));
-  // The target's and k6's wake-ups amortised with load (cpu-at-load.ts), where the runs show it.
+  // The target's and k6's wake-ups amortised with load (cpu-at-load.ts), where the runs show it; with
+  // knee probes, over them too (each load level weighed once, however many replicates it ran), and
+  // kept as a line when no amortising shows, so the probes are never dropped.
+  const curvePoints = [...points, ...probePoints];
+  const perLevel = new Map<string, number>();
+  for (const p of curvePoints) perLevel.set(p.level, (perLevel.get(p.level) ?? 0) + 1);
   const amortise = (fit: CpuFit, pick: (p: CpuPoint) => number): CpuFit => {
     const a = fitAmortisedCpu(
-      points.map((p) => ({ requestsPerSecond: p.requestsPerSecond, cores: pick(p) })),
+      curvePoints.map((p) => ({
+        requestsPerSecond: p.requestsPerSecond,
+        cores: pick(p),
+        weight: 1 / perLevel.get(p.level)!,
+      })),
+      probePoints.length > 0,
     );
-    return a ? { ...fit, amortised: a } : fit;
+    if (!a) return fit;
+    const probed =
+      probePoints.length > 0
+        ? `; with ${probePoints.length} knee probe(s) (${probePoints.map((p) => p.id).join(', ')}), each load level weighed once`
+        : '';
+    return { ...fit, amortised: { ...a, source: `${a.source}${probed}` } };
   };
   const appAtLoad = amortise(app, (p) => p.target);
   const loadGeneratorAtLoad = amortise(loadGenerator, (p) => p.loadGenerator);

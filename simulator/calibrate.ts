@@ -42,6 +42,12 @@ import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS } from './workload.ts';
 export interface CalibrationRun {
   record: RunRecord;
   series: SeriesSample[];
+  /**
+   * A run near the predicted knee (bench:knee's knee probe): its target's and k6's CPU join their
+   * CPU-at-load curves, nothing else (statement times, latencies, the database's share and the other
+   * load stay the fit runs').
+   */
+  kneeProbe?: boolean;
 }
 
 /** The target's label of /api/message's user-message insert (backend/message-route.ts), shared with pushed rows. */
@@ -293,9 +299,25 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   const base = defaultCalibration();
   if (given.length === 0) return base;
   const notes: string[] = [];
-  // Runs measured on a disturbed machine are set aside (disturbed-runs.ts).
-  const { kept: runs, setAside, disturbedThroughout } = withoutDisturbedRuns(given);
+  // Runs measured on a disturbed machine are set aside (disturbed-runs.ts); knee probes apart.
+  const {
+    kept: runs,
+    setAside,
+    disturbedThroughout,
+  } = withoutDisturbedRuns(given.filter((r) => !r.kneeProbe));
   for (const d of setAside) notes.push(`set aside ${d.id}: ${d.reason}`);
+  const probed = withoutDisturbedRuns(given.filter((r) => r.kneeProbe));
+  for (const d of probed.setAside) notes.push(`set aside ${d.id}: ${d.reason}`);
+  // Probes all measured on a disturbed machine are dropped, unless the fit runs were too.
+  const kneeProbes = probed.disturbedThroughout && !disturbedThroughout ? [] : probed.kept;
+  if (probed.kept.length > 0 && kneeProbes.length === 0)
+    notes.push(
+      `set aside every knee probe (${probed.kept.map((r) => r.record.id).join(', ')}): measured on a disturbed machine`,
+    );
+  if (kneeProbes.length > 0)
+    notes.push(
+      `knee probes: ${kneeProbes.map((r) => r.record.id).join(', ')} join the target's and k6's CPU-at-load curves only`,
+    );
   if (runs.length === 0) return { ...base, notes: [...base.notes, ...notes] };
   if (disturbedThroughout)
     notes.push(
@@ -438,6 +460,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     overhead,
     (k) => demandKeyOf(k) !== null,
     idleWake,
+    kneeProbes.map((r) => r.record),
   );
   let cpuShareOfDbTime = cpuFit?.cpuShareOfDbTime ?? base.cpuShareOfDbTime;
   // The request's CPU on the path on the measuring host: the target's, its statement's, k6's.

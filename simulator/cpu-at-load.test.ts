@@ -37,6 +37,27 @@ describe('a process whose wake-ups are amortised with load (cpu-at-load.ts)', ()
     const straight = [200, 500, 1000].map((r) => ({ requestsPerSecond: r, cores: 0.02 + r * 0.0003 }));
     expect(fitAmortisedCpu(straight)).toBeNull();
     expect(fitAmortisedCpu(runs.slice(0, 2))).toBeNull();
+    // Kept as a line when asked (a knee probe among the points): F 0.02 cores, 0.3 ms a request.
+    const kept = fitAmortisedCpu(straight, true)!;
+    expect(kept.fixedCores).toBeCloseTo(0.02, 9);
+    expect(kept.msPerRequest).toBeCloseTo(0.0003 * 1000, 9);
+    expect(kept.wakeMsPerRequest).toBe(0);
+  });
+
+  it('a point of weight 2 counts as that point twice', () => {
+    const noisy = [
+      { requestsPerSecond: 200, cores: 0.16 },
+      { requestsPerSecond: 500, cores: 0.27 },
+      { requestsPerSecond: 1000, cores: 0.41 },
+      { requestsPerSecond: 1500, cores: 0.5 },
+    ];
+    const twice = fitAmortisedCpu([...noisy, noisy[3]!])!;
+    const weighted = fitAmortisedCpu([...noisy.slice(0, 3), { ...noisy[3]!, weight: 2 }])!;
+    expect(weighted.fixedCores).toBeCloseTo(twice.fixedCores, 9);
+    expect(weighted.msPerRequest).toBeCloseTo(twice.msPerRequest, 9);
+    expect(weighted.wakeMsPerRequest).toBeCloseTo(twice.wakeMsPerRequest, 9);
+    // And it moves the fit: the same points unweighted give another curve.
+    expect(fitAmortisedCpu(noisy)!.wakeMsPerRequest).not.toBeCloseTo(twice.wakeMsPerRequest, 6);
   });
 
   it('the calibration at a load scales every endpoint of the target alike and k6 by its own curve', () => {

@@ -81,11 +81,14 @@ function solve(m: number[][], b: number[]): number[] | null {
  * Fits C = F + λ(x + w(1 − C))/1000 to runs' (requests/s, cores) by least squares on the columns 1, λ,
  * λ(1 − C) with F, w >= 0 and C rising with λ (x + w > F·w/1000; x alone may come out below 0 on a few
  * noisy runs: it is the slope the curve tends to, not a measured part); every subset of the three
- * solved, the best feasible taken. Null below 3 runs or without a spread of loads, or when w comes out
- * 0 (a line: the linear fit stands).
+ * solved, the best feasible taken. Each point counts with its `weight` (1 when absent): the calibration
+ * weighs each load level once, however many replicates it ran. Null below 3 runs or without a spread of
+ * loads, or when w comes out 0 (a line: the linear fit stands) unless `keepLine`: then the line, w = 0
+ * (the calibration keeps it when a knee probe joined the points, which the linear fit does not see).
  */
 export function fitAmortisedCpu(
-  points: Array<{ requestsPerSecond: number; cores: number }>,
+  points: Array<{ requestsPerSecond: number; cores: number; weight?: number }>,
+  keepLine = false,
 ): NonNullable<CpuFit['amortised']> | null {
   if (points.length < 3) return null;
   const loads = points.map((p) => p.requestsPerSecond);
@@ -99,9 +102,9 @@ export function fitAmortisedCpu(
   for (let mask = 1; mask < 8; mask++) {
     const used = [0, 1, 2].filter((i) => mask & (1 << i));
     const m = used.map((i) =>
-      used.map((j) => points.reduce((s, p) => s + columns[i]!(p) * columns[j]!(p), 0)),
+      used.map((j) => points.reduce((s, p) => s + (p.weight ?? 1) * columns[i]!(p) * columns[j]!(p), 0)),
     );
-    const b = used.map((i) => points.reduce((s, p) => s + columns[i]!(p) * p.cores, 0));
+    const b = used.map((i) => points.reduce((s, p) => s + (p.weight ?? 1) * columns[i]!(p) * p.cores, 0));
     const sol = solve(m, b);
     if (!sol || sol.some((x, k) => x < 0 && used[k] !== 1)) continue;
     const v = [0, 0, 0];
@@ -110,12 +113,12 @@ export function fitAmortisedCpu(
     });
     if (!(v[1]! + v[2]! > v[0]! * v[2]!)) continue;
     const sse = points.reduce(
-      (s, p) => s + (p.cores - columns.reduce((t, c, i) => t + v[i]! * c(p), 0)) ** 2,
+      (s, p) => s + (p.weight ?? 1) * (p.cores - columns.reduce((t, c, i) => t + v[i]! * c(p), 0)) ** 2,
       0,
     );
     if (!best || sse < best.sse - 1e-15) best = { v, sse };
   }
-  if (!best || best.v[2]! <= 0) return null;
+  if (!best || (best.v[2]! <= 0 && !keepLine)) return null;
   const [fixedCores, msPerRequest, wakeMsPerRequest] = best.v as [number, number, number];
   return {
     fixedCores,

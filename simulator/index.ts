@@ -25,13 +25,14 @@ export {
 export type { BaseLatencyShape } from './base-latency.ts';
 export type { CalibrationRun, HostWait } from './calibrate.ts';
 export { calibrate, runQueriesPerSecond } from './calibrate.ts';
-export { otherCoresOf, stolenCoresOf } from './calibrate-cpu.ts';
+export { otherCoresOf, runRequestsPerSecond, stolenCoresOf } from './calibrate-cpu.ts';
 export type { Calibration } from './calibration.ts';
 export type { Claim, ClaimEvaluation } from './claim.ts';
 export { ReadinessSchema } from './claim.ts';
 export { evaluateClaims } from './claims.ts';
 export type { CheapestResult, CostItem, CostPrediction } from './cost.ts';
 export { cheapestConfiguration } from './cost.ts';
+export { coresAt } from './cpu-at-load.ts';
 export type { DataSizeFit, DataSizePoint } from './data-size.ts';
 export { dataSizePoints, demandMs, fitDataSize, missRatio, syncDemandAt } from './data-size.ts';
 export { contextAtUsers, databaseMemoryOf } from './data-size-context.ts';

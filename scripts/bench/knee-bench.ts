@@ -7,7 +7,11 @@
 //      with every core kept from idling (`busy-` runs, never fit: the calibration reads from them each
 //      process's CPU spent waking work onto an idle vCPU, simulator/idle-vcpu-wake.ts, and busy-core-cpu.ts
 //      prints their CPU per iteration beside the plain replicates');
-//   2. predicts the knee K of the case's traffic on this machine (the rig: target, PostgreSQL and k6 on
+//   2. predicts the knee K₀ from the fit levels and runs the knee probe there (`probe-` runs,
+//      --probe-replicates): their target's and k6's CPU join those two processes' CPU-at-load curves
+//      (nothing else: statement times, latencies and the database's share stay the fit runs'), since
+//      both keep falling per request past the fit levels (session 21; never with --knee or --db-cores); then it
+//      predicts the knee K of the case's traffic on this machine (the rig: target, PostgreSQL and k6 on
 //      its cores): the saturation knee, the largest users whose run the model says still carries its
 //      offered load (no resource saturated, k6's VUs keeping up), and the bottleneck just past it; the
 //      decision rule's knee (80 % headroom) is printed beside;
@@ -18,7 +22,8 @@
 //      the verdict, each level's p95 over its windows' second halves (settled-p95.ts: a check that the
 //      window is settled; the warm-up and the window are one k6 run).
 // Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 2000,3500,5000
-//   --fit-launch-mix 400,800,1200  --seconds 60  --warmup 30  --replicates 2 (held levels)  --fit-replicates 3  --knee N (use N as K instead
+//   --fit-launch-mix 400,800,1200  --seconds 60  --warmup 30  --replicates 2 (held levels)  --fit-replicates 3
+//   --probe-replicates 2 (0: no knee probe, K from the fit levels alone)  --knee N (use N as K instead
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
 //   --db-cores F:H (another machine size, issue 12 item 6: the fit runs with the database server limited
 //   to F cores, the knee levels to H; on a scratch database of the embedded PostgreSQL, the harness's own
@@ -70,6 +75,7 @@ import {
   type TransferLevel,
   transferCheck,
 } from './knee-judge.ts';
+import { kneeProbeLine } from './knee-probe-line.ts';
 import {
   calmAndEpisodeLine,
   calmAndEpisodeP95,
@@ -113,6 +119,8 @@ const { values: flags } = (() => {
         // Three at each fit level, so a replicate of a disturbed machine can be told from the usual one
         // and set aside by the calibration (simulator/disturbed-runs.ts).
         'fit-replicates': { type: 'string', default: '3' },
+        // Replicates of the knee probe at the fit levels' K₀ (0: none, the fit levels alone).
+        'probe-replicates': { type: 'string', default: '2' },
         knee: { type: 'string' },
         reuse: { type: 'string' },
         'db-cores': { type: 'string' },
@@ -147,6 +155,7 @@ const seconds = whole('seconds', flags.seconds!, 1);
 const warmup = whole('warmup', flags.warmup!, 0);
 const replicates = whole('replicates', flags.replicates!, 1);
 const fitReplicates = whole('fit-replicates', flags['fit-replicates']!, 1);
+const probeReplicates = whole('probe-replicates', flags['probe-replicates']!, 0);
 const kneeOverride = flags.knee === undefined ? null : whole('knee', flags.knee, 1);
 const reuse = flags.reuse === undefined ? null : resolve(flags.reuse);
 if (reuse !== null && !existsSync(reuse)) refuse(`--reuse: ${reuse} does not exist`);
@@ -310,8 +319,8 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   // The busy-core run is never fitted: the calibration reads from it the CPU its processes spend
   // waking work onto an idle vCPU (simulator/idle-vcpu-wake.ts).
   const busyRuns = runsOf(dir, `busy-${scenario}-`);
-  const cal = calibrate([...fitRuns, ...busyRuns].map((r) => ({ record: r.record, series: r.series })));
-  for (const note of cal.notes.filter((n) => n.startsWith('set aside ') || n.startsWith('idle-vCPU')))
+  const fitCal = calibrate([...fitRuns, ...busyRuns].map((r) => ({ record: r.record, series: r.series })));
+  for (const note of fitCal.notes.filter((n) => n.startsWith('set aside ') || n.startsWith('idle-vCPU')))
     console.log(note);
   // Each fit level's CPU per iteration with no core idling, beside its plain replicates.
   for (const at of [...new Set(busyRuns.map((r) => r.record.users))].sort((a, b) => a - b))
@@ -332,14 +341,45 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   const profile = loadProfile(PROFILE);
   // With --db-cores the knee is predicted for the knee levels' database cores (H), not the fit runs' (F):
   // the transfer to another machine size.
-  const fitCtx = machineContext(cal, fitRuns[0]!.record);
-  const ctx =
-    dbCores && fitCtx.placement?.kind === 'rig'
+  const contextOf = (c: typeof fitCal) => {
+    const fitCtx = machineContext(c, fitRuns[0]!.record);
+    return dbCores && fitCtx.placement?.kind === 'rig'
       ? { ...fitCtx, placement: { ...fitCtx.placement, dbCores: dbCores.held } }
       : fitCtx;
+  };
   // K is where the run as it is run stops carrying its load (the saturation knee); the decision
   // rule's knee (80 % headroom, budgets) is printed beside it, not used.
-  const model = saturationKnee(scenario, profile, policy, ctx);
+  const fitModel = saturationKnee(scenario, profile, policy, contextOf(fitCal));
+  // The knee probe: replicates at the fit levels' K₀, whose target's and k6's CPU join those curves
+  // (simulator/calibrate.ts kneeProbe), so the knee reads them between measured loads instead of
+  // carrying the fit levels' past them. Never with --knee (plumbing) or --db-cores (the transfer is
+  // judged on a calibration of the other machine size alone).
+  const probing = kneeOverride === null && !dbCores && probeReplicates > 0 && fitModel.users !== null;
+  if (probing && databaseUrl)
+    await runLevel(databaseUrl, dir, 'probe', scenario, fitModel.users!, undefined, probeReplicates);
+  const probeRuns = probing ? runsOf(dir, `probe-${scenario}-`) : [];
+  const cal =
+    probeRuns.length === 0
+      ? fitCal
+      : calibrate([
+          ...[...fitRuns, ...busyRuns].map((r) => ({ record: r.record, series: r.series })),
+          ...probeRuns.map((r) => ({ record: r.record, series: r.series, kneeProbe: true })),
+        ]);
+  // What the probes added: a probe set aside (stolen time) or all of them (a disturbed machine).
+  for (const note of cal.notes.filter((n) => n.startsWith('set aside ') && !fitCal.notes.includes(n)))
+    console.log(note);
+  const ctx = contextOf(cal);
+  const model = probeRuns.length === 0 ? fitModel : saturationKnee(scenario, profile, policy, ctx);
+  if (probing)
+    console.log(
+      kneeProbeLine(
+        probeRuns.map((r) => r.record),
+        fitCal,
+        cal,
+        fitModel.users,
+        model.users,
+      ),
+    );
   const rule = scenarioKnee(scenario, profile, policy, fit[0]!, ctx);
   const k = kneeOverride ?? model.users;
   console.log(
