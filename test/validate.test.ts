@@ -89,6 +89,19 @@ describe('atlas-cap validate', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('reads --knee-probe runs, and refuses a missing one or one of another machine', () => {
+    expect(cli('--fit', FULL, '--held-out', FULL, '--knee-probe', FULL).code).toBe(0);
+    const missing = cli('--fit', FULL, '--held-out', FULL, '--knee-probe', join(scratch, 'nope'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^atlas-cap: --knee-probe: no such folder: .*nope\n$/);
+    const other = variant(FULL, 'probe-four-cores', (r) => {
+      (r.machine as { cores: number }).cores = 4;
+    });
+    const mixed = cli('--fit', FULL, '--held-out', FULL, '--knee-probe', other);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/^atlas-cap: --knee-probe: .*probe-four-cores ran on 4 cores.*\n$/);
+  });
+
   it('refuses a record of another profile than asked', () => {
     const r = cli('--fit', FULL, '--held-out', FULL, '--profile', 'launch-10k');
     expect(r.code).toBe(2);

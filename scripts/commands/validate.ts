@@ -12,6 +12,7 @@ import { readRunRecords } from '../inputs/run-records.ts';
 interface ValidateArgs {
   fit: string[];
   'held-out': string[];
+  'knee-probe'?: string[];
   profile?: string;
   'mixed-machines': boolean;
   json: boolean;
@@ -46,9 +47,12 @@ export function runValidate(args: ValidateArgs): ValidationReport {
     throw new UsageError('--held-out', 'name at least one run folder to predict');
   const fit = readRunRecords(args.fit, '--fit');
   const held = readRunRecords(args['held-out'], '--held-out');
+  const probes =
+    (args['knee-probe'] ?? []).length > 0 ? readRunRecords(args['knee-probe']!, '--knee-probe') : [];
   const all: Array<[LoadedRun, string]> = [
     ...fit.map((r): [LoadedRun, string] => [r, '--fit']),
     ...held.map((r): [LoadedRun, string] => [r, '--held-out']),
+    ...probes.map((r): [LoadedRun, string] => [r, '--knee-probe']),
   ];
   if (args.profile !== undefined)
     for (const [r, flag] of all)
@@ -75,7 +79,10 @@ export function runValidate(args: ValidateArgs): ValidationReport {
       );
     return { name: basename(r.dir), record: r.record, series: r.series, ...inputs };
   });
-  const cal = calibrate(fit.map((r) => ({ record: r.record, series: r.series })));
+  const cal = calibrate([
+    ...fit.map((r) => ({ record: r.record, series: r.series })),
+    ...probes.map((r) => ({ record: r.record, series: r.series, kneeProbe: true })),
+  ]);
   return validateRuns(cal, heldOut);
 }
 
@@ -96,6 +103,12 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         array: true,
         demandOption: true,
         describe: 'Run folders (or folders of them) to predict',
+      })
+      .option('knee-probe', {
+        type: 'string',
+        array: true,
+        describe:
+          "Run folders near the knee whose target's and k6's CPU join those CPU-at-load curves only (bench:knee's probe)",
       })
       .option('profile', { type: 'string', describe: 'Refuse runs of any other profile' })
       .option('mixed-machines', {
