@@ -7,10 +7,11 @@
 //      with every core kept from idling (`busy-` runs, never fit: the calibration reads from them each
 //      process's CPU spent waking work onto an idle vCPU, simulator/idle-vcpu-wake.ts, and busy-core-cpu.ts
 //      prints their CPU per iteration beside the plain replicates');
-//   2. predicts the knee K₀ from the fit levels and runs the knee probe there (`probe-` runs,
-//      --probe-replicates): their target's and k6's CPU join those two processes' CPU-at-load curves
-//      (nothing else: statement times, latencies and the database's share stay the fit runs'), since
-//      both keep falling per request past the fit levels (session 21; never with --knee or --db-cores); then it
+//   2. with --probe-replicates N (0 by default), predicts the knee K₀ from the fit levels and runs
+//      the knee probe there (`probe-` runs): their target's and k6's CPU join those two processes'
+//      CPU-at-load curves (nothing else: statement times, latencies and the database's share stay the
+//      fit runs'), since both keep falling per request past the fit levels (session 21; never with
+//      --knee or --db-cores; session 22's bench of it in docs/simulator.md); then it
 //      predicts the knee K of the case's traffic on this machine (the rig: target, PostgreSQL and k6 on
 //      its cores): the saturation knee, the largest users whose run the model says still carries its
 //      offered load (no resource saturated, k6's VUs keeping up), and the bottleneck just past it; the
@@ -23,7 +24,7 @@
 //      window is settled; the warm-up and the window are one k6 run).
 // Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 2000,3500,5000
 //   --fit-launch-mix 400,800,1200  --seconds 60  --warmup 30  --replicates 2 (held levels)  --fit-replicates 3
-//   --probe-replicates 2 (0: no knee probe, K from the fit levels alone)  --knee N (use N as K instead
+//   --probe-replicates 0 (N: the knee probe's replicates at K₀)  --knee N (use N as K instead
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
 //   --db-cores F:H (another machine size, issue 12 item 6: the fit runs with the database server limited
 //   to F cores, the knee levels to H; on a scratch database of the embedded PostgreSQL, the harness's own
@@ -119,8 +120,11 @@ const { values: flags } = (() => {
         // Three at each fit level, so a replicate of a disturbed machine can be told from the usual one
         // and set aside by the calibration (simulator/disturbed-runs.ts).
         'fit-replicates': { type: 'string', default: '3' },
-        // Replicates of the knee probe at the fit levels' K₀ (0: none, the fit levels alone).
-        'probe-replicates': { type: 'string', default: '2' },
+        // Replicates of the knee probe at the fit levels' K₀ (0: none, the fit levels alone). 0 by
+        // default since session 22's bench: with the target's and k6's CPU right at the knee, full
+        // sync's K came out 12 % high and its p95s 30-80 % low (the pool fills sooner than the model's
+        // hold says); the fit levels' over-reading of that CPU had been hiding it.
+        'probe-replicates': { type: 'string', default: '0' },
         knee: { type: 'string' },
         reuse: { type: 'string' },
         'db-cores': { type: 'string' },
