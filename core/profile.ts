@@ -6,6 +6,13 @@ const positive = z.number().positive();
 const count = z.number().int().min(0);
 
 /** User tiers of Atlas (storage-architecture-analysis.md, profiles.subscription_tier). */
+/**
+ * Shape (σ) of the seeded conversations per user, log-normal around the profile's mean: an assumption
+ * (the seeds give only the mean; range 0.3-1.0). The seeder draws with it and the simulator reads a
+ * sync's spread from it (simulator/sync-duration-cv.ts).
+ */
+export const CONVERSATIONS_PER_USER_SIGMA = 0.5;
+
 export const TIERS = ['free', 'core', 'studio'] as const;
 /** One of Atlas's subscription tiers. */
 export type Tier = (typeof TIERS)[number];

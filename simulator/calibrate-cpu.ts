@@ -9,6 +9,7 @@ import { latency, latencyQuantile, queue } from './queueing.ts';
 import { type ChainLoad, withRunnableStretch } from './rig-chains.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
 import { runLevelKey } from './run-level.ts';
+import { syncDurationCv } from './sync-duration-cv.ts';
 
 import { ENDPOINTS, SYNC_ENDPOINTS } from './workload.ts';
 
@@ -395,6 +396,7 @@ export function measuredChainLoad(
     chainCores,
     backgroundCores: Math.max(0, busyCores - chainCores),
     cores,
+    syncCv: syncDurationCv(record.sync?.requestsPerSync ?? 0),
   });
 }
 

@@ -8,6 +8,7 @@ import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait, withRunnableStretch } from './rig-chains.ts';
 import { largerWait, limitsDatabase, requestCoreWaits, rigDatabaseQueue } from './rig-db-cpu.ts';
+import { syncDurationCv } from './sync-duration-cv.ts';
 import {
   chainsWithoutThread,
   processorSharingWithoutThread,
@@ -174,6 +175,9 @@ function rigChainLoad(
   const thread = (load: ChainLoad): ThreadHost =>
     chainsWithoutThread(load, threadChainCores, Math.max(0, targetCores - threadChainCores));
   const requests = parts.reduce((s, p) => s + p.perSync, 0);
+  // Syncs last as long as their users' conversations make them (sync-duration-cv.ts): the count of
+  // chains in flight spreads around its mean (stream-in-flight.ts).
+  const syncCv = syncDurationCv(requests);
   // Layered: each duration's chains are solved for their runnable stretch (rig-chains.ts), so a longer
   // sync (more chains in flight) and a longer wait on the run queue are found together.
   const at = (syncSeconds: number): ChainLoad =>
@@ -183,6 +187,7 @@ function rigChainLoad(
       chainCores,
       backgroundCores: Math.max(0, hostLoad - chainCores),
       cores,
+      syncCv,
     });
   // A request's turns on the target's event loop (two, one for an empty push: loopPassesOf) are in the
   // sync's duration too: the loop's turns last its CPU × the stretch its thread sees (the others' work,

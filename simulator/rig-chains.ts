@@ -1,4 +1,5 @@
 import type { CpuWait } from './cpu.ts';
+import { type Counts, streamInFlight } from './stream-in-flight.ts';
 
 // The measuring rig's CPU wait when its load is syncs run as chains. Pure.
 //
@@ -41,10 +42,13 @@ export interface ChainLoad {
    * runnable too. Absent: 1 (the snapshot of session 5). Solved by `withRunnableStretch`.
    */
   runnableStretch?: number;
+  /**
+   * Coefficient of variation of one sync's duration (sync-duration-cv.ts). Present: a stream's chains
+   * in flight are its past starts still running, each as long as its own sync (stream-in-flight.ts).
+   * Absent: every sync lasts the mean, so floor or ceil of rate × duration.
+   */
+  syncCv?: number;
 }
-
-/** A distribution over counts: count → probability (sparse: the counts here sit on a few values). */
-type Counts = Map<number, number>;
 
 /** A count with mean x ≥ 0 that is floor(x) or ceil(x). */
 function floorOrCeil(x: number): Counts {
@@ -85,6 +89,34 @@ function onCore(count: Counts, f: number): Counts {
   return out;
 }
 
+const othersCache = new Map<string, Counts>();
+
+/**
+ * The other chains in flight beside a request, averaged over the stream its chain belongs to (weighted
+ * by its rate): its own stream's others and every other stream's count (independent phases). Memoised
+ * on its inputs (the runnable stretch's iteration asks for the same ones again and again).
+ */
+function othersInFlight(streams: number[], syncSeconds: number, cv: number | undefined): Counts {
+  const key = `${streams.join(',')}|${syncSeconds}|${cv ?? ''}`;
+  const cached = othersCache.get(key);
+  if (cached) return cached;
+  const total = streams.reduce((s, r) => s + r, 0);
+  const count = (r: number, own: boolean): Counts =>
+    cv === undefined || cv <= 0
+      ? floorOrCeil(r * syncSeconds - (own ? 1 : 0))
+      : streamInFlight(r, syncSeconds, cv, own);
+  const mixed: Counts = new Map();
+  for (const [s, rate] of streams.entries()) {
+    if (rate <= 0) continue;
+    let d = count(rate, true);
+    for (const [i, r] of streams.entries()) if (i !== s && r > 0) d = convolve(d, count(r, false));
+    for (const [k, p] of d) mixed.set(k, (mixed.get(k) ?? 0) + (p * rate) / total);
+  }
+  if (othersCache.size > 4096) othersCache.clear();
+  othersCache.set(key, mixed);
+  return mixed;
+}
+
 /** Mean number of chains in flight (syncs per second × sync duration, over all streams). */
 export function chainsInFlight(load: ChainLoad): number {
   return load.streams.reduce((s, r) => s + r, 0) * load.syncSeconds;
@@ -109,15 +141,7 @@ export function runnableDistribution(load: ChainLoad): number[] {
   let others: Counts = new Map([[0, 1]]);
   if (total > 0) {
     // Averaged over the stream the request's chain belongs to (weighted by its rate).
-    const mixed: Counts = new Map();
-    for (const [s, rate] of load.streams.entries()) {
-      if (rate <= 0) continue;
-      let d = floorOrCeil(rate * load.syncSeconds - 1);
-      for (const [i, r] of load.streams.entries())
-        if (i !== s) d = convolve(d, floorOrCeil(r * load.syncSeconds));
-      for (const [k, p] of d) mixed.set(k, (mixed.get(k) ?? 0) + (p * rate) / total);
-    }
-    others = mixed;
+    others = othersInFlight(load.streams, load.syncSeconds, load.syncCv);
   }
   const runnable = convolve(
     convolve(onCore(others, f), floorOrCeil(load.backgroundCores)),

@@ -1,4 +1,4 @@
-import type { ActivityClass, Tier } from '../../core/profile.ts';
+import { type ActivityClass, CONVERSATIONS_PER_USER_SIGMA, type Tier } from '../../core/profile.ts';
 import type { SeedContext } from './context.ts';
 import { Prng, STREAM } from './prng.ts';
 import { uuidFrom } from './uuid.ts';
@@ -8,8 +8,6 @@ const HOUR = 3600 * SECOND;
 const DAY = 24 * HOUR;
 /** The sync interval of the analysis ("every 30 seconds"): the window changeSharePer30s is about. */
 export const SYNC_WINDOW_MS = 30 * SECOND;
-/** Shape of the conversations-per-user log-normal: an assumption (the seeds give only the mean). */
-const CONVERSATIONS_SIGMA = 0.5;
 
 /** One conversation of a user: its id, its time span and how many messages it holds. */
 export interface ConversationPlan {
@@ -63,7 +61,7 @@ export function planUser(ctx: SeedContext, index: number): UserPlan {
   const convMax = profile.conversationsPerUser.max;
   const convCount = Math.min(
     convMax,
-    Math.max(1, Math.round(prng.logNormal(profile.conversationsPerUser.mean, CONVERSATIONS_SIGMA))),
+    Math.max(1, Math.round(prng.logNormal(profile.conversationsPerUser.mean, CONVERSATIONS_PER_USER_SIGMA))),
   );
   const msgMean = profile.messagesPerConversation.mean;
   const msgMax = profile.messagesPerConversation.max;
