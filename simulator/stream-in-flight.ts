@@ -19,6 +19,12 @@ export type Counts = Map<number, number>;
 /** Phases of the schedule averaged over (the moment looked at, within one start interval). */
 const PHASES = 16;
 
+/** Probability below which a count at either end of the distribution is dropped (the rest renormalised). */
+const TRIM = 1e-12;
+
+/** A start older than the mean and still running with less than this probability ends the sum. */
+const DONE = 1e-7;
+
 /**
  * The count of a stream's syncs in flight at a moment (`sizeBiased`: the others beside one of them),
  * for starts `rate` per second and log-normal durations of mean `meanSeconds` and coefficient of
@@ -31,20 +37,25 @@ export function streamInFlight(rate: number, meanSeconds: number, cv: number, si
   let total = 0;
   for (let h = 0; h < PHASES; h++) {
     const u = (h + 0.5) / PHASES;
-    // Poisson-binomial over the past starts, oldest last, until they are all but surely done.
-    let dist = [1];
+    // Poisson-binomial over the past starts, oldest last, until they are all but surely done: the
+    // count n has probability buf[n] for a ≤ n < b, its negligible ends trimmed as it grows.
+    const buf = [1];
+    let a = 0;
+    let b = 1;
     for (let j = 0; ; j++) {
       const p = logNormalSurvival(d, (j + u) * period);
-      if (p < 1e-9 && (j + u) * period > meanSeconds) break;
-      const next = new Array<number>(dist.length + 1).fill(0);
-      for (const [k, q] of dist.entries()) {
-        next[k]! += q * (1 - p);
-        next[k + 1]! += q * p;
+      if (p < DONE && (j + u) * period > meanSeconds) break;
+      buf[b] = 0;
+      for (let k = b - 1; k >= a; k--) {
+        buf[k + 1]! += buf[k]! * p;
+        buf[k]! *= 1 - p;
       }
-      dist = next;
+      b++;
+      while (a < b - 1 && buf[a]! < TRIM) a++;
+      while (b - 1 > a && buf[b - 1]! < TRIM) b--;
     }
-    for (const [k, q] of dist.entries()) {
-      const w = sizeBiased ? q * k : q;
+    for (let k = a; k < b; k++) {
+      const w = sizeBiased ? buf[k]! * k : buf[k]!;
       if (w <= 0) continue;
       const key = sizeBiased ? k - 1 : k;
       out.set(key, (out.get(key) ?? 0) + w);
