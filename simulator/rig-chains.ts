@@ -105,11 +105,14 @@ function othersInFlight(streams: number[], syncSeconds: number, cv: number | und
     cv === undefined || cv <= 0
       ? floorOrCeil(r * syncSeconds - (own ? 1 : 0))
       : streamInFlight(r, syncSeconds, cv, own);
+  // Each stream's count once: as its own chains see it, and as the other streams' chains do.
+  const own = streams.map((r) => (r > 0 ? count(r, true) : null));
+  const seen = streams.map((r) => (r > 0 ? count(r, false) : null));
   const mixed: Counts = new Map();
   for (const [s, rate] of streams.entries()) {
     if (rate <= 0) continue;
-    let d = count(rate, true);
-    for (const [i, r] of streams.entries()) if (i !== s && r > 0) d = convolve(d, count(r, false));
+    let d = own[s]!;
+    for (const [i, c] of seen.entries()) if (i !== s && c) d = convolve(d, c);
     for (const [k, p] of d) mixed.set(k, (mixed.get(k) ?? 0) + (p * rate) / total);
   }
   if (othersCache.size > 4096) othersCache.clear();
