@@ -7,6 +7,7 @@ import type { CpuPlacement } from './cpu.ts';
 import { cpuSaturation, cpuWaitsOf, statementCpuWait } from './cpu.ts';
 import { contextAtUsers } from './data-size-context.ts';
 import type { DataSizeContext } from './data-size-demand.ts';
+import { congestionFactor } from './db-congestion.ts';
 import {
   logNormalFromMedianP95,
   logNormalMean,
@@ -73,6 +74,14 @@ export interface ModelContext {
   dataSize?: DataSizeContext;
   /** Syncs per second times this, the users unchanged (a state of the rig's sync population; default 1). */
   syncRateScale?: number;
+}
+
+/** The rig's congestion cost at the solved busy connections (db-congestion.ts), for the pool's source line; '' without. */
+function congestionNote(q: ModelQueues): string {
+  const c = q.calibration.cpu?.dbCongestion;
+  if (!c || q.busyConnections === undefined) return '';
+  const f = congestionFactor(c.perBusyConnection, q.busyConnections);
+  return `; the database's CPU per statement × ${f.toFixed(3)} at ${q.busyConnections.toFixed(2)} busy connections (1 + ${c.perBusyConnection} per busy connection: ${c.source})`;
 }
 
 /** Each prediction's endpoint latencies as distributions (population-mixture.ts mixes them over states). */
@@ -170,7 +179,6 @@ export function predictAnalytic(
   const ctx = contextAtUsers(context, users, detail);
   const full = detail === 'full';
   const median = (l: Latency): number => (full ? latencyQuantile(l, 0.5) : Number.NaN);
-  const cal = ctx.calibration;
   const workload = workloadAt(
     profile,
     policy,
@@ -180,12 +188,14 @@ export function predictAnalytic(
   const rateLimits = rateLimitOutcomes(policy, workload, messagesPerMinuteByTierOf(profile), ctx.abuse);
   const admitted = rateLimits.reduce((s, r) => s + r.admittedRate, 0);
   const q = buildQueues(policy, workload, ctx, admitted);
+  // The calibration at this load (on the rig, the database's CPU at its solved busy connections).
+  const cal = q.calibration;
   const defaultSource = (kind: string): string => demandOf(cal, kind).source;
   const resources = [
     resource(
       'db.pool',
       q.pool,
-      `connection hold = ${cal.connectionOverheadMs} ms + CPU wait + statement time (${defaultSource('default')})`,
+      `connection hold = ${cal.connectionOverheadMs} ms + CPU wait + statement time (${defaultSource('default')})${congestionNote(q)}`,
     ),
     resource(
       'upstream.sockets',

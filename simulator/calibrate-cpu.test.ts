@@ -305,14 +305,21 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
   // request of 0.05 ms × the stretch its one thread sees, s = 1 + C'/(2 − A') at the others' load
   // A' = A − the target's cores (its turns queue on the loop, not for cores; thread-host.ts), and the
   // target's fixed CPU as more such passes, M/G/1 with exponential passes, W = λ·2S²/(2(1 − λS)).
-  function contended(users: number): RunRecord {
+  // With `congestion` (κ, and the run's busy connections B): each statement's CPU is × (1 + κB) and
+  // the statement lasts that much longer (db-congestion.ts).
+  function contended(users: number, congestion = { kappa: 0, busy: 0 }): RunRecord {
     const seconds = 60;
     const conv = users / 300;
-    const d = { 'rest.conversations': 0.9, 'rest.messages': 0.45, 'rest.push': 0.02 };
+    const f = 1 + congestion.kappa * congestion.busy;
+    const d = {
+      'rest.conversations': 0.9 * (1 + 0.6 * (f - 1)),
+      'rest.messages': 0.45 * (1 + 0.6 * (f - 1)),
+      'rest.push': 0.02 * (1 + 0.6 * (f - 1)),
+    };
     const requests = conv * 52;
     const stmtSeconds = (conv * 0.9 + conv * 50 * 0.45 + conv * 0.02) / 1000;
     const target = 0.02 + (requests * 0.1) / 1000;
-    const database = 0.01 + 0.6 * stmtSeconds;
+    const database = 0.01 + 0.6 * stmtSeconds * f;
     const k6 = (requests * 0.3) / 1000;
     const host = target + database + k6 + 0.1;
     const C = (host * host) / (2 + host);
@@ -322,7 +329,8 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
     // The target's fixed 0.02 cores run on the same thread: 0.02 / 0.05 ms = 400 more passes a second.
     const passesPerMs = (2 * requests + 0.02 / 0.05e-3) / 1000;
     const loopWait = (passesPerMs * 2 * pass * pass) / (2 * (1 - passesPerMs * pass));
-    const measured = (e: keyof typeof d) => d[e] + (C * 0.6 * d[e]) / (2 - host) + loopWait;
+    const measured = (e: keyof typeof d) =>
+      d[e] + (C * 0.6 * f * (d[e] / (1 + 0.6 * (f - 1)))) / (2 - host) + loopWait;
     return fullSyncCpuRecord({
       id: `contended-${users}`,
       users,
@@ -347,6 +355,34 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
     expect(cal.cpuShareOfDbTime).toBeCloseTo(0.6, 2);
     expect(cal.cpu!.database.fixedCores).toBeCloseTo(0.01, 3);
     expect(cal.demands['rest.messages']!.source).toMatch(/freed of each fit run's own waits/);
+  });
+
+  it("takes each run's database CPU and statements back to no busy connection by its measured pool (db-congestion.ts)", () => {
+    // κ 0.04; the runs' pools had 1, 3 and 6 connections busy: CPU per statement × 1.04, 1.12, 1.24.
+    const busy = [1, 3, 6];
+    const runs = [3000, 6000, 9000].map((u, i) => ({
+      record: contended(u, { kappa: 0.04, busy: busy[i]! }),
+      series: [0, 1].map((t) => ({
+        t,
+        requests: 0,
+        endpoints: {},
+        // Mean in use over the samples: busy (one second above it, one below).
+        pool: { total: 10, inUse: busy[i]! + (t === 0 ? 0.5 : -0.5), idle: 0, waiting: 0 },
+        dbConnections: null,
+        upstream: null,
+        rateLimited: null,
+      })),
+    }));
+    const cal = calibrate(runs, { dbCongestion: 0.04 });
+    expect(cal.cpu!.dbCongestion!.perBusyConnection).toBe(0.04);
+    expect(cal.cpuShareOfDbTime).toBeCloseTo(0.6, 2);
+    expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo(0.45, 2);
+    expect(cal.demands['rest.conversations']!.meanMs).toBeCloseTo(0.9, 2);
+    // Without it, the congested runs' extra CPU reads as a dearer statement at every load.
+    const unaware = calibrate(runs, { dbCongestion: 0 });
+    expect(unaware.cpu!.dbCongestion).toBeUndefined();
+    const cpuOf = (c: typeof cal) => c.cpuShareOfDbTime * c.demands['rest.messages']!.meanMs;
+    expect(cpuOf(unaware) / cpuOf(cal)).toBeGreaterThan(1.05);
   });
 });
 

@@ -2,6 +2,7 @@ import { linearRegression, median, rSquared } from 'simple-statistics';
 import type { RunRecord } from '../core/run-record.ts';
 import { type CpuWait, processorSharingWait } from './cpu.ts';
 import { fitAmortisedCpu } from './cpu-at-load.ts';
+import type { DbCongestion } from './db-congestion.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { type IdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import { loadAdjustedProbeUs } from './machine-speed.ts';
@@ -71,6 +72,11 @@ export interface CpuCalibration {
    * each process's CPU per request is the fit's at every host load.
    */
   idleWake?: IdleWake;
+  /**
+   * The rig's database CPU per statement growing with its busy connections (db-congestion.ts): the
+   * fits above stand for none busy. Absent: the same CPU per statement at every load.
+   */
+  dbCongestion?: DbCongestion;
   /**
    * What a system call cost the fit runs, µs, mean of their `cpu.syscallProbe` each taken back to an
    * idle host (machine-speed.ts loadAdjustedProbeUs): the machine's speed the fits stand for. Absent

@@ -15,6 +15,7 @@ import {
 } from './calibrate-cpu.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
 import type { CpuWait } from './cpu.ts';
+import { congestionFactor, DB_CONGESTION_PER_BUSY_CONNECTION } from './db-congestion.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { withoutDisturbedRuns } from './disturbed-runs.ts';
@@ -23,6 +24,7 @@ import { calibrateIdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import type { Queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
 import { largerWait, requestCoreWaits } from './rig-db-cpu.ts';
+import { seriesMean } from './series-mean.ts';
 import {
   chainsWithoutThread,
   processorSharingWithoutThread,
@@ -76,6 +78,9 @@ export function demandKeyOf(kind: string): string | null {
   if (/^(insert|upsert|update)\./.test(kind)) return ENDPOINTS.push;
   return 'default';
 }
+
+/** Requests waiting for a connection, in the mean over a run, above which the run was congested. */
+const CONGESTED_WAITING = 0.1;
 
 /** A freed demand keeps at least this share of its measured time (a wait model gone wrong cannot zero it). */
 const MIN_FREED_SHARE = 0.2;
@@ -156,8 +161,9 @@ export function runLoopQueue(
  * mean time over the fit runs (so CPU follows the statements run, not their contended times, which
  * grow with the load beside them and bent the old fit: fewer ms of CPU per ms, a larger fixed part);
  * each kind's demand is then its statements' mean time less the wait the model gives each run's
- * measured load, and the CPU share = that CPU over the freed time. Changes `demands` and `cpuFit`
- * in place; notes the change.
+ * measured load, and the CPU share = that CPU over the freed time. With a congestion cost
+ * (db-congestion.ts), each run's CPU and statement times are first taken back to no busy connection by
+ * its own mean busy connections (its series). Changes `demands` and `cpuFit` in place; notes the change.
  */
 function uncontendedDemands(
   used: CalibrationRun[],
@@ -182,11 +188,22 @@ function uncontendedDemands(
     const t = timed.get(key);
     return t && t.calls > 0 ? t.ms / t.calls : 0;
   };
+  // Each run's database CPU per statement as it was at its own busy connections (db-congestion.ts):
+  // the fit is taken back to none busy.
+  const kappa = cpuFit.cpu.dbCongestion?.perBusyConnection ?? 0;
+  const factorOf = new Map(
+    runs.map(({ record, series }) => [
+      record.id,
+      congestionFactor(kappa, seriesMean(series, (s) => s.pool?.inUse) ?? 0),
+    ]),
+  );
   const points = runs.map(({ record }) => {
     const x =
-      [...perRun.get(record.id)!]
+      ([...perRun.get(record.id)!]
         .filter(([key]) => key !== 'all')
-        .reduce((s, [key, a]) => s + a.calls * meanOf(key), 0) / 1000;
+        .reduce((s, [key, a]) => s + a.calls * meanOf(key), 0) /
+        1000) *
+      factorOf.get(record.id)!;
     const c = record.cpu!;
     const cores = c.database!.cpuSeconds / c.windowSeconds;
     return {
@@ -197,20 +214,23 @@ function uncontendedDemands(
   const fit = fitLinearNonNegative(points);
   // CPU of one statement of a key, ms: CPU per ms of (mean) statement time × its mean time.
   const cpuMsOf = (key: string): number => fit.perUnit * meanOf(key);
-  const rigCpuMs = (endpoint: string): number =>
-    (cpuFit.cpu.appMsPerRequest[endpoint] ?? cpuFit.cpu.appMsPerRequest.default) +
-    cpuMsOf(timed.has(endpoint) ? endpoint : 'all') +
-    cpuFit.cpu.loadGenerator.perUnit;
   const freed = new Map<string, { calls: number; ms: number }>();
   for (const { record } of runs) {
     const host = cpuFit.hostLoad[record.id]!;
+    const factor = factorOf.get(record.id)!;
+    const rigCpuMs = (endpoint: string): number =>
+      (cpuFit.cpu.appMsPerRequest[endpoint] ?? cpuFit.cpu.appMsPerRequest.default) +
+      cpuMsOf(timed.has(endpoint) ? endpoint : 'all') * factor +
+      cpuFit.cpu.loadGenerator.perUnit;
     for (const [key, a] of perRun.get(record.id)!) {
       if (a.calls <= 0) continue;
-      const wait = statementWaitOnRun(record, cpuFit.cpu, rigCpuMs, cpuMsOf(key), host);
+      const wait = statementWaitOnRun(record, cpuFit.cpu, rigCpuMs, cpuMsOf(key) * factor, host);
       const t = a.ms / a.calls;
+      // The statement's extra CPU at the run's busy connections is taken off with its wait.
+      const extra = cpuMsOf(key) * (factor - 1);
       const f = freed.get(key) ?? { calls: 0, ms: 0 };
       f.calls += a.calls;
-      f.ms += a.calls * Math.max(t * MIN_FREED_SHARE, t - wait);
+      f.ms += a.calls * Math.max(t * MIN_FREED_SHARE, t - wait - extra);
       freed.set(key, f);
     }
   }
@@ -285,6 +305,11 @@ export interface CalibrateOptions {
    * processor sharing) or `processor-sharing` (independent Poisson requests, M/M/c). Default `chains`.
    */
   hostWait?: HostWait;
+  /**
+   * κ, the share by which the rig's database CPU per statement grows per busy pool connection
+   * (db-congestion.ts); 0 turns it off. Default DB_CONGESTION_PER_BUSY_CONNECTION.value.
+   */
+  dbCongestion?: number;
 }
 
 /** How the rig's requests wait for the host's cores (CalibrateOptions.hostWait). */
@@ -450,8 +475,20 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   // depend on contention), and the database's CPU share of its statement time.
   // The cost of waking work onto an idle vCPU, from the busy-core runs (set aside above) against the
   // kept plain runs of their level (idle-vcpu-wake.ts).
+  // A busy-core run whose requests queued for a connection was congested: its CPU per request holds
+  // the congestion's cost (db-congestion.ts; on 2026-12-04 a 5,000-user one had the pool at 4.5 busy
+  // and 0.7 waiting, its database's CPU per sync 63 % over the plain run's), not the wake-ups' saving
+  // alone, so it is not read for them.
+  const busyRuns = given.filter((r) => r.record.machine.busyCores !== undefined);
+  const congested = busyRuns.filter(
+    ({ series }) => (seriesMean(series, (s) => s.pool?.waiting) ?? 0) > CONGESTED_WAITING,
+  );
+  for (const { record, series } of congested)
+    notes.push(
+      `not read for the idle-vCPU wake cost: ${record.id}, congested (${(seriesMean(series, (s) => s.pool?.waiting) ?? 0).toFixed(2)} requests waiting for a connection in the mean)`,
+    );
   const idleWake = calibrateIdleWake(
-    [...given.filter((r) => r.record.machine.busyCores !== undefined), ...runs].map((r) => r.record),
+    [...busyRuns.filter((r) => !congested.includes(r)), ...runs].map((r) => r.record),
     runs.map((r) => r.record),
   );
   if (idleWake) notes.push(`idle-vCPU wake-ups: ${idleWake.source}`);
@@ -495,6 +532,15 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   // freed of the waits the model gives that run's measured load, and the database's CPU share is
   // refitted on the freed times (CPU per ms of uncontended statement): else the demands grow with the
   // fit levels' contention and the CPU share shrinks, and a prediction counts the waits twice.
+  const kappa = options.dbCongestion ?? DB_CONGESTION_PER_BUSY_CONNECTION.value;
+  if (cpuFit && kappa > 0)
+    cpuFit.cpu.dbCongestion = {
+      perBusyConnection: kappa,
+      source:
+        options.dbCongestion === undefined
+          ? DB_CONGESTION_PER_BUSY_CONNECTION.source
+          : `set: ${kappa} per busy connection`,
+    };
   if (cpuFit && acc.size > 0) {
     uncontendedDemands(used, perRun, demands, cpuFit, notes);
     cpuShareOfDbTime = cpuFit.cpuShareOfDbTime;

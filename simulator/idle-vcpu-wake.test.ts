@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../core/run-record.ts';
 import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
+import { calibrate } from './calibrate.ts';
 import type { Calibration } from './calibration.ts';
 import { defaultCalibration } from './defaults.ts';
 import {
@@ -153,5 +154,37 @@ describe('the wake cost at a load', () => {
     const { idleWake: _, ...without } = cal.cpu!;
     const plain = { ...cal, cpu: without };
     expect(cpuCalibrationAtIdleShare(plain, 0)).toBe(plain);
+  });
+});
+
+describe('calibrate() reads busy-core runs for the wake cost only when they carried their load uncongested', () => {
+  it('a busy-core run whose requests queued for a connection is not read (its CPU holds the congestion)', () => {
+    const series = (waiting: number) =>
+      [0, 1, 2].map((t) => ({
+        t,
+        requests: 0,
+        endpoints: {},
+        pool: { total: 10, inUse: 2, idle: 0, waiting },
+        dbConnections: null,
+        upstream: null,
+        rateLimited: null,
+      }));
+    const plain = [run('plain-a', 1000, 0.7, [20, 20, 20]), run('plain-b', 3000, 1.4, [16, 18, 14])];
+    const calm = run('busy-a', 1000, 2, [18, 18, 19], 2);
+    const congested = run('busy-b', 3000, 2, [16, 30, 14], 2);
+    const runs = [
+      ...plain.map((record) => ({ record, series: series(0) })),
+      { record: calm, series: series(0.05) },
+      { record: congested, series: series(0.7) },
+    ];
+    const cal = calibrate(runs);
+    expect(
+      cal.notes.some((n) => n.startsWith('not read for the idle-vCPU wake cost: busy-b, congested')),
+    ).toBe(true);
+    const wake = cal.cpu!.idleWake!;
+    expect(wake.source).toMatch(/busy-a against/);
+    expect(wake.source).not.toMatch(/busy-b against/);
+    // The calm pair alone: plain over busy 20/18 − 1 on the database, at the plain run's idle share.
+    expect(wake.database).toBeCloseTo((20 / 18 - 1) / idleShare(2, 0.7), 6);
   });
 });

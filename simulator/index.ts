@@ -53,6 +53,7 @@ export {
   rowsPerStatement,
   SHARED_BUFFERS_SHARE,
 } from './data-size-demand.ts';
+export { DB_CONGESTION_PER_BUSY_CONNECTION } from './db-congestion.ts';
 export type { DecisionInputs, DecisionResult, Verdict } from './decide.ts';
 export { decide } from './decide.ts';
 export type { DecisionModel, Dial, DialValues, KneeHint, KneeValue } from './decision-model.ts';

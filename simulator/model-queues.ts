@@ -3,6 +3,7 @@ import type { ModelContext } from './analytic.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
 import type { CpuQueues } from './cpu.ts';
 import { cpuQueues, statementCpuWaitMs } from './cpu.ts';
+import { calibrationAtBusyConnections } from './db-congestion.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import type { ResourceName, ResourcePrediction } from './prediction.ts';
 import type { Queue } from './queueing.ts';
@@ -24,6 +25,13 @@ import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS } from './workload.ts';
 
 /** The queues of one prediction, kept for the DES and for composing latencies. */
 export interface ModelQueues {
+  /**
+   * The calibration the queues were built on: the context's, or on the rig with the database's CPU per
+   * statement at the solved busy connections (db-congestion.ts). Latencies read this one.
+   */
+  calibration: Calibration;
+  /** Rig with a congestion cost: the busy connections it was solved at. */
+  busyConnections?: number;
   /** The CPU queue on the statements' path: the database's cores, or the rig's shared host. */
   cpu: Queue;
   /** All CPU resources (database or host, and the app tier) and how a request waits for them. */
@@ -82,6 +90,35 @@ export function buildQueues(
   admittedMessagesPerSecond: number,
 ): ModelQueues {
   const cal = ctx.calibration;
+  // On the rig the database's CPU per statement grows with its busy connections (db-congestion.ts),
+  // which the pool's hold (CPU wait and statement) sets in turn: solved together from none busy, the
+  // iteration rising to the lowest fixed point (bounded by the pool's size).
+  if (ctx.placement?.kind !== 'rig' || cal.cpu?.dbCongestion === undefined)
+    return queuesAt(policy, workload, ctx, admittedMessagesPerSecond, cal);
+  let busy = 0;
+  let q = queuesAt(policy, workload, ctx, admittedMessagesPerSecond, cal);
+  for (let i = 0; i < MAX_CONGESTION_ITERATIONS; i++) {
+    const next = Math.min(policy.database.poolSize, q.pool.offeredLoad);
+    if (Math.abs(next - busy) <= CONGESTION_TOLERANCE) break;
+    busy = next;
+    q = queuesAt(policy, workload, ctx, admittedMessagesPerSecond, calibrationAtBusyConnections(cal, busy));
+  }
+  return { ...q, busyConnections: busy };
+}
+
+/** Iterations of the congestion fixed point at most (each rebuilds the queues). */
+const MAX_CONGESTION_ITERATIONS = 60;
+/** Busy connections within which the congestion fixed point has converged. */
+const CONGESTION_TOLERANCE = 1e-3;
+
+/** The queues of a workload on one calibration (the database's CPU per statement fixed). */
+function queuesAt(
+  policy: Policy,
+  workload: Workload,
+  ctx: ModelContext,
+  admittedMessagesPerSecond: number,
+  cal: Calibration,
+): ModelQueues {
   const statementRates: Record<string, number> = {};
   for (const kind of SYNC_ENDPOINTS) statementRates[kind] = workload.requestsPerSecondByEndpoint[kind] ?? 0;
   // Every /api/message runs its statements, even when the upstream call is then refused a socket;
@@ -119,6 +156,7 @@ export function buildQueues(
   const upScv = logNormalVariance(ln) / (upMean * upMean);
   const upstream = queue(policy.upstream.maxSockets, admittedMessagesPerSecond, upMean, upScv);
   return {
+    calibration: cal,
     cpu,
     cpus,
     pool,

@@ -16,6 +16,7 @@ import {
   saturationKnee,
   scenarioKnee,
 } from './run-prediction.ts';
+import { seriesMean } from './series-mean.ts';
 
 // `atlas-cap validate`: a calibration from some runs, judged on others it was not fitted on, each
 // predicted as it was run (run-prediction.ts). Pure: the CLI reads the records and prints.
@@ -61,15 +62,6 @@ export interface ValidationReport {
   saturation?: SaturationKnee;
   placement: 'rig' | 'deployment';
   levels: ValidationLevel[];
-}
-
-/** Mean of a per-second series figure over the samples that have it (null: none has). */
-function seriesMean(
-  series: SeriesSample[],
-  pick: (s: SeriesSample) => number | null | undefined,
-): number | null {
-  const xs = series.map(pick).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 /** What a run measured: iterations/s, p95 per endpoint, busy pool, sockets, host, k6, target (and limited database) cores, dropped. */

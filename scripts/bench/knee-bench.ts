@@ -24,7 +24,8 @@
 //      window is settled; the warm-up and the window are one k6 run).
 // Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 2000,3500,5000
 //   --fit-launch-mix 400,800,1200  --seconds 60  --warmup 30  --replicates 2 (held levels)  --fit-replicates 3
-//   --probe-replicates 0 (N: the knee probe's replicates at K₀)  --knee N (use N as K instead
+//   --probe-replicates 0 (N: the knee probe's replicates at K₀)  --db-congestion κ (the rig's database
+//   CPU per statement per busy connection, simulator/db-congestion.ts; 0 turns it off)  --knee N (use N as K instead
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
 //   --db-cores F:H (another machine size, issue 12 item 6: the fit runs with the database server limited
 //   to F cores, the knee levels to H; on a scratch database of the embedded PostgreSQL, the harness's own
@@ -128,6 +129,7 @@ const { values: flags } = (() => {
         knee: { type: 'string' },
         reuse: { type: 'string' },
         'db-cores': { type: 'string' },
+        'db-congestion': { type: 'string' },
         embedded: { type: 'boolean', default: false },
       },
       strict: true,
@@ -161,6 +163,15 @@ const replicates = whole('replicates', flags.replicates!, 1);
 const fitReplicates = whole('fit-replicates', flags['fit-replicates']!, 1);
 const probeReplicates = whole('probe-replicates', flags['probe-replicates']!, 0);
 const kneeOverride = flags.knee === undefined ? null : whole('knee', flags.knee, 1);
+// κ of simulator/db-congestion.ts (the database's CPU per statement per busy connection); default its constant.
+const congestion = (() => {
+  const v = flags['db-congestion'];
+  if (v === undefined) return {};
+  const k = Number(v);
+  if (!/^\d*\.?\d+$/.test(v) || k > 0.5)
+    refuse(`--db-congestion must be a share per busy connection from 0 to 0.5, got '${v}'`);
+  return { dbCongestion: k };
+})();
 const reuse = flags.reuse === undefined ? null : resolve(flags.reuse);
 if (reuse !== null && !existsSync(reuse)) refuse(`--reuse: ${reuse} does not exist`);
 const dbCores = (() => {
@@ -323,8 +334,14 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   // The busy-core run is never fitted: the calibration reads from it the CPU its processes spend
   // waking work onto an idle vCPU (simulator/idle-vcpu-wake.ts).
   const busyRuns = runsOf(dir, `busy-${scenario}-`);
-  const fitCal = calibrate([...fitRuns, ...busyRuns].map((r) => ({ record: r.record, series: r.series })));
-  for (const note of fitCal.notes.filter((n) => n.startsWith('set aside ') || n.startsWith('idle-vCPU')))
+  const fitCal = calibrate(
+    [...fitRuns, ...busyRuns].map((r) => ({ record: r.record, series: r.series })),
+    congestion,
+  );
+  for (const note of fitCal.notes.filter(
+    (n) =>
+      n.startsWith('set aside ') || n.startsWith('idle-vCPU') || n.startsWith('not read for the idle-vCPU'),
+  ))
     console.log(note);
   // Each fit level's CPU per iteration with no core idling, beside its plain replicates.
   for (const at of [...new Set(busyRuns.map((r) => r.record.users))].sort((a, b) => a - b))
@@ -365,10 +382,13 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   const cal =
     probeRuns.length === 0
       ? fitCal
-      : calibrate([
-          ...[...fitRuns, ...busyRuns].map((r) => ({ record: r.record, series: r.series })),
-          ...probeRuns.map((r) => ({ record: r.record, series: r.series, kneeProbe: true })),
-        ]);
+      : calibrate(
+          [
+            ...[...fitRuns, ...busyRuns].map((r) => ({ record: r.record, series: r.series })),
+            ...probeRuns.map((r) => ({ record: r.record, series: r.series, kneeProbe: true })),
+          ],
+          congestion,
+        );
   // What the probes added: a probe set aside (stolen time) or all of them (a disturbed machine).
   for (const note of cal.notes.filter((n) => n.startsWith('set aside ') && !fitCal.notes.includes(n)))
     console.log(note);

@@ -5,7 +5,13 @@ import { type Profile, ProfileSchema } from '../../core/profile.ts';
 import type { LoadedRun, RunRecord } from '../../core/run-record.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import type { HeldOutRun, ValidationReport } from '../../simulator/index.ts';
-import { calibrate, formatValidation, scenarioLoad, validateRuns } from '../../simulator/index.ts';
+import {
+  calibrate,
+  DB_CONGESTION_PER_BUSY_CONNECTION,
+  formatValidation,
+  scenarioLoad,
+  validateRuns,
+} from '../../simulator/index.ts';
 import { readRunRecords } from '../inputs/run-records.ts';
 
 /** Flags of `atlas-cap validate`. */
@@ -15,6 +21,7 @@ interface ValidateArgs {
   'knee-probe'?: string[];
   profile?: string;
   'mixed-machines': boolean;
+  'db-congestion'?: number;
   json: boolean;
 }
 
@@ -79,10 +86,19 @@ export function runValidate(args: ValidateArgs): ValidationReport {
       );
     return { name: basename(r.dir), record: r.record, series: r.series, ...inputs };
   });
-  const cal = calibrate([
-    ...fit.map((r) => ({ record: r.record, series: r.series })),
-    ...probes.map((r) => ({ record: r.record, series: r.series, kneeProbe: true })),
-  ]);
+  const kappa = args['db-congestion'];
+  if (kappa !== undefined && !(Number.isFinite(kappa) && kappa >= 0 && kappa <= 0.5))
+    throw new UsageError(
+      '--db-congestion',
+      `must be a share per busy connection from 0 to 0.5, got '${kappa}'`,
+    );
+  const cal = calibrate(
+    [
+      ...fit.map((r) => ({ record: r.record, series: r.series })),
+      ...probes.map((r) => ({ record: r.record, series: r.series, kneeProbe: true })),
+    ],
+    kappa === undefined ? {} : { dbCongestion: kappa },
+  );
   return validateRuns(cal, heldOut);
 }
 
@@ -111,6 +127,10 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
           "Run folders near the knee whose target's and k6's CPU join those CPU-at-load curves only (bench:knee's probe)",
       })
       .option('profile', { type: 'string', describe: 'Refuse runs of any other profile' })
+      .option('db-congestion', {
+        type: 'number',
+        describe: `The rig's database CPU per statement grows by this share per busy pool connection (0 turns it off; default ${DB_CONGESTION_PER_BUSY_CONNECTION.value}, range ${DB_CONGESTION_PER_BUSY_CONNECTION.range.low}-${DB_CONGESTION_PER_BUSY_CONNECTION.range.high})`,
+      })
       .option('mixed-machines', {
         type: 'boolean',
         default: false,

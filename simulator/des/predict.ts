@@ -55,13 +55,14 @@ export function predictDes(
     pattern: options.pattern ?? POISSON,
     sampleEverySeconds: options.sampleEverySeconds ?? 1,
   };
-  const cal = ctx.calibration;
   const workload = workloadAt(profile, policy, users);
   const rateLimits = rateLimitOutcomes(policy, workload, messagesPerMinuteByTierOf(profile), ctx.abuse);
   const admitted = rateLimits.reduce((s, r) => s + r.admittedRate, 0);
   // The CPU is not a DES resource: its queue is computed analytically and its mean wait joins each hold.
   const q = buildQueues(policy, workload, ctx, admitted);
-  const config = desConfigFor(policy, workload, ctx, admitted, opts, q.cpus);
+  // The calibration at this load (on the rig, the database's CPU at its solved busy connections).
+  const cal = q.calibration;
+  const config = desConfigFor(policy, workload, { ...ctx, calibration: cal }, admitted, opts, q.cpus);
   const result = runDes(config);
   const fromDes = (i: number, name: 'db.pool' | 'upstream.sockets', source: string): ResourcePrediction => {
     const r = result.resources[i]!;

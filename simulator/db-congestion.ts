@@ -1,0 +1,60 @@
+import type { Calibration } from './calibration.ts';
+
+// The rig's database spending more CPU per statement the more of its connections are busy (issue 12).
+//
+// Measured on the 2-core rig, runs of one load level, the congested against the calm (each run's
+// database CPU over its work):
+//   session 9  (2026-12-02, full sync 0.9K): 0.55 ms a request in the seconds with the pool at 8-10 in
+//              use, 0.37-0.42 in the others (0-5 in use);
+//   session 14 (2026-12-02, full sync 0.9K): 31.9 ms a sync in the replicate with 31 syncs in flight,
+//              25.2 in the one with 5.2;
+//   session 22 (2026-12-03, full sync 0.9K): 21.5 ms a sync in the congested replicate, 18.0 in the calm
+//              (about 8.5 and 2.5 connections busy).
+// With the CPU per statement x0·(1 + κ·B) at B busy connections, those give κ of 0.063, 0.042 and 0.035
+// per busy connection. The mechanism is PostgreSQL's backends on a host with fewer cores than busy
+// processes: a busy backend is preempted mid-statement and others spin for what it holds (its
+// lightweight locks, buffer pins), and each switch refills caches; the more backends are busy the more
+// CPU a statement takes. It feeds itself: more CPU per statement holds each connection longer, which
+// keeps more busy. The model solves B and the CPU together (model-queues.ts buildQueues), at the
+// lowest fixed point (the calm state; near the knee there is none below the pool's size, and the pool
+// saturates there). Applied on the rig only: a deployment's database has its cores to itself, where
+// this has not been measured. The fit runs' database CPU is taken back to no busy connection by their
+// own measured B (calibrate.ts) so that the calibration's CPU per statement is x0.
+
+/** κ: the database's CPU per statement grows by this share per busy pool connection (rig). */
+export const DB_CONGESTION_PER_BUSY_CONNECTION = {
+  value: 0.04,
+  range: { low: 0.02, high: 0.07 },
+  source:
+    "calibrated on earlier benches (sessions 9, 14 and 22, full sync at 0.9K: the congested run's or seconds' database CPU per unit of work against the calm one's gives 0.063, 0.042, 0.035 per busy connection); range 0.02-0.07",
+} as const;
+
+/** The rig's congestion cost as a calibration carries it: κ per busy connection and where it comes from. */
+export interface DbCongestion {
+  /** Share by which a statement's CPU grows per busy pool connection. */
+  perBusyConnection: number;
+  source: string;
+}
+
+/** The factor on the database's CPU per statement at `busyConnections` busy (1 at none). */
+export function congestionFactor(perBusyConnection: number, busyConnections: number): number {
+  return 1 + Math.max(0, perBusyConnection) * Math.max(0, busyConnections);
+}
+
+/**
+ * The calibration with the database's CPU per statement as it is at `busyConnections` busy: each
+ * demand's CPU (meanMs × cpuShareOfDbTime) times the factor, its other time unchanged, so a statement
+ * lasts longer by its extra CPU and that extra is CPU. The same calibration without a congestion cost.
+ */
+export function calibrationAtBusyConnections(cal: Calibration, busyConnections: number): Calibration {
+  const kappa = cal.cpu?.dbCongestion?.perBusyConnection;
+  if (kappa === undefined) return cal;
+  const f = congestionFactor(kappa, busyConnections);
+  if (f === 1) return cal;
+  const share = cal.cpuShareOfDbTime;
+  // meanMs' = meanMs·(1 + share(f − 1)) and share' = share·f/(1 + share(f − 1)): CPU' = CPU·f.
+  const stretch = 1 + share * (f - 1);
+  const demands = { ...cal.demands };
+  for (const k of Object.keys(demands)) demands[k] = { ...demands[k]!, meanMs: demands[k]!.meanMs * stretch };
+  return { ...cal, demands, cpuShareOfDbTime: (share * f) / stretch };
+}
