@@ -2,7 +2,7 @@ import type { Policy } from '../core/policy.ts';
 import type { ModelContext } from './analytic.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
 import type { CpuQueues } from './cpu.ts';
-import { cpuQueues, statementCpuWaitMs } from './cpu.ts';
+import { cpuQueues, cpuSaturation, statementCpuWaitMs } from './cpu.ts';
 import { calibrationAtBusyConnections } from './db-congestion.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import type { ResourceName, ResourcePrediction } from './prediction.ts';
@@ -95,21 +95,45 @@ export function buildQueues(
   // iteration rising to the lowest fixed point (bounded by the pool's size).
   if (ctx.placement?.kind !== 'rig' || cal.cpu?.dbCongestion === undefined)
     return queuesAt(policy, workload, ctx, admittedMessagesPerSecond, cal);
+  const poolSize = policy.database.poolSize;
+  const at = (b: number): ModelQueues =>
+    queuesAt(policy, workload, ctx, admittedMessagesPerSecond, calibrationAtBusyConnections(cal, b));
+  // A saturated CPU holds every connection without bound (its waits are not in the hold: the queue
+  // reports saturation instead), so the pool is then all busy. The sequence only rises (monotone).
+  const nextOf = (b: number, queues: ModelQueues): number =>
+    cpuSaturation(queues.cpus).saturated
+      ? poolSize
+      : Math.max(b, Math.min(poolSize, queues.pool.offeredLoad));
   let busy = 0;
-  let q = queuesAt(policy, workload, ctx, admittedMessagesPerSecond, cal);
+  let q = at(0);
+  let lastStep: number | null = null;
   for (let i = 0; i < MAX_CONGESTION_ITERATIONS; i++) {
-    const next = Math.min(policy.database.poolSize, q.pool.offeredLoad);
-    if (Math.abs(next - busy) <= CONGESTION_TOLERANCE) break;
-    busy = next;
-    q = queuesAt(policy, workload, ctx, admittedMessagesPerSecond, calibrationAtBusyConnections(cal, busy));
+    const next = nextOf(busy, q);
+    const step = next - busy;
+    if (step <= CONGESTION_TOLERANCE) break;
+    // Near the knee the steps shrink slowly (by a ratio r near 1) and each costs a rebuild: a run of
+    // shrinking steps is taken to its geometric limit (Aitken), busy + step/(1 − r), kept only where the
+    // CPU is not saturated there (else the plain step).
+    const r = lastStep !== null ? step / lastStep : 1;
+    const guess = r < 0.95 ? Math.min(poolSize, busy + step / (1 - r)) : next;
+    lastStep = step;
+    const jumped = guess > next ? at(guess) : null;
+    if (jumped && !cpuSaturation(jumped.cpus).saturated) {
+      busy = guess;
+      q = jumped;
+      lastStep = null;
+    } else {
+      busy = next;
+      q = at(next);
+    }
   }
   return { ...q, busyConnections: busy };
 }
 
 /** Iterations of the congestion fixed point at most (each rebuilds the queues). */
-const MAX_CONGESTION_ITERATIONS = 60;
+const MAX_CONGESTION_ITERATIONS = 30;
 /** Busy connections within which the congestion fixed point has converged. */
-const CONGESTION_TOLERANCE = 1e-3;
+const CONGESTION_TOLERANCE = 0.01;
 
 /** The queues of a workload on one calibration (the database's CPU per statement fixed). */
 function queuesAt(
