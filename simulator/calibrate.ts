@@ -479,16 +479,19 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   // the congestion's cost (db-congestion.ts; on 2026-12-04 a 5,000-user one had the pool at 4.5 busy
   // and 0.7 waiting, its database's CPU per sync 63 % over the plain run's), not the wake-ups' saving
   // alone, so it is not read for them.
-  const busyRuns = given.filter((r) => r.record.machine.busyCores !== undefined);
-  const congested = busyRuns.filter(
-    ({ series }) => (seriesMean(series, (s) => s.pool?.waiting) ?? 0) > CONGESTED_WAITING,
-  );
-  for (const { record, series } of congested)
-    notes.push(
-      `not read for the idle-vCPU wake cost: ${record.id}, congested (${(seriesMean(series, (s) => s.pool?.waiting) ?? 0).toFixed(2)} requests waiting for a connection in the mean)`,
-    );
+  const busyRuns = given
+    .filter((r) => r.record.machine.busyCores !== undefined)
+    .map((r) => ({ record: r.record, waiting: seriesMean(r.series, (s) => s.pool?.waiting) ?? 0 }));
+  for (const { record, waiting } of busyRuns)
+    if (waiting > CONGESTED_WAITING)
+      notes.push(
+        `not read for the idle-vCPU wake cost: ${record.id}, congested (${waiting.toFixed(2)} requests waiting for a connection in the mean)`,
+      );
   const idleWake = calibrateIdleWake(
-    [...busyRuns.filter((r) => !congested.includes(r)), ...runs].map((r) => r.record),
+    [
+      ...busyRuns.filter((r) => r.waiting <= CONGESTED_WAITING).map((r) => r.record),
+      ...runs.map((r) => r.record),
+    ],
     runs.map((r) => r.record),
   );
   if (idleWake) notes.push(`idle-vCPU wake-ups: ${idleWake.source}`);
