@@ -7,7 +7,6 @@ import type { CpuPlacement } from './cpu.ts';
 import { cpuSaturation, cpuWaitsOf, statementCpuWait } from './cpu.ts';
 import { contextAtUsers } from './data-size-context.ts';
 import type { DataSizeContext } from './data-size-demand.ts';
-import { congestionFactor } from './db-congestion.ts';
 import {
   logNormalFromMedianP95,
   logNormalMean,
@@ -79,9 +78,9 @@ export interface ModelContext {
 /** The rig's congestion cost at the solved busy connections (db-congestion.ts), for the pool's source line; '' without. */
 function congestionNote(q: ModelQueues): string {
   const c = q.calibration.cpu?.dbCongestion;
-  if (!c || q.busyConnections === undefined) return '';
-  const f = congestionFactor(c.perBusyConnection, q.busyConnections);
-  return `; the database's CPU per statement × ${f.toFixed(3)} at ${q.busyConnections.toFixed(2)} busy connections (1 + ${c.perBusyConnection} per busy connection: ${c.source})`;
+  if (!c || q.congestion === undefined) return '';
+  const { busyConnections, databaseCores, factor } = q.congestion;
+  return `; the database's CPU per statement × ${factor.toFixed(3)} at ${busyConnections.toFixed(2)} busy connections on ${databaseCores} core(s) (1 + ${c.perBusyConnection} per busy connection past the cores: ${c.source})`;
 }
 
 /** Each prediction's endpoint latencies as distributions (population-mixture.ts mixes them over states). */

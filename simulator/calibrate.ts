@@ -15,7 +15,7 @@ import {
 } from './calibrate-cpu.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
 import type { CpuWait } from './cpu.ts';
-import { congestionFactor, DB_CONGESTION_PER_BUSY_CONNECTION } from './db-congestion.ts';
+import { congestionFactor, DB_CONGESTION_PER_BUSY_CONNECTION, rigDatabaseCores } from './db-congestion.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { withoutDisturbedRuns } from './disturbed-runs.ts';
@@ -194,7 +194,11 @@ function uncontendedDemands(
   const factorOf = new Map(
     runs.map(({ record, series }) => [
       record.id,
-      congestionFactor(kappa, seriesMean(series, (s) => s.pool?.inUse) ?? 0),
+      congestionFactor(
+        kappa,
+        seriesMean(series, (s) => s.pool?.inUse) ?? 0,
+        rigDatabaseCores(record.machine.cores, record.machine.dbCores),
+      ),
     ]),
   );
   const points = runs.map(({ record }) => {
@@ -542,7 +546,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
       source:
         options.dbCongestion === undefined
           ? DB_CONGESTION_PER_BUSY_CONNECTION.source
-          : `set: ${kappa} per busy connection`,
+          : `set: ${kappa} per busy connection past the cores`,
     };
   if (cpuFit && acc.size > 0) {
     uncontendedDemands(used, perRun, demands, cpuFit, notes);

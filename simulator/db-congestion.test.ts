@@ -32,11 +32,11 @@ function rig(kappa?: number): Calibration {
 
 const profile = { ...loadProfile('ci-smoke'), messagesPerUserPerMinute: 0 };
 const base = loadPolicy('current');
-// A pool of 3: busy enough at a few thousand users for the congestion to matter.
+// A pool of 6: more busy connections than the 2 cores at 10,000 users, where the congestion matters.
 const policy = {
   ...base,
   sync: { ...base.sync, mode: 'full' as const },
-  database: { ...base.database, poolSize: 3 },
+  database: { ...base.database, poolSize: 6 },
 };
 
 const context = (calibration: Calibration): ModelContext => ({
@@ -50,29 +50,40 @@ const pool = (p: Prediction) => p.resources.find((r) => r.name === 'db.pool')!;
 const host = (p: Prediction) => p.resources.find((r) => r.name === 'host.cpu')!;
 
 describe('the database CPU per statement at its busy connections (db-congestion.ts)', () => {
-  it('by hand: κ 0.04 at 5 busy is × 1.2 on the CPU; the statement lasts its extra CPU longer', () => {
-    expect(congestionFactor(0.04, 5)).toBeCloseTo(1.2, 12);
-    expect(congestionFactor(0.04, -1)).toBe(1);
+  it('by hand: κ 0.04 at 5 busy on 2 cores is × 1.12 on the CPU; the statement lasts its extra CPU longer', () => {
+    // 3 busy past the 2 cores: 1 + 0.04 × 3.
+    expect(congestionFactor(0.04, 5, 2)).toBeCloseTo(1.12, 12);
+    // On one core, 4 past it.
+    expect(congestionFactor(0.04, 5, 1)).toBeCloseTo(1.16, 12);
+    // Up to the cores no backend is preempted by another: no cost.
+    expect(congestionFactor(0.04, 2, 2)).toBe(1);
+    expect(congestionFactor(0.04, -1, 2)).toBe(1);
     const cal = rig(0.04);
-    const at = calibrationAtBusyConnections(cal, 5);
-    // 2 ms of conversations, 1.2 of it CPU: the CPU 1.44, the statement 2 + 0.24 = 2.24 ms.
-    expect(dbCpuMsOf(at, 'rest.conversations')).toBeCloseTo(1.44, 12);
-    expect(at.demands['rest.conversations']!.meanMs).toBeCloseTo(2.24, 12);
-    expect(dbCpuMsOf(at, 'rest.messages')).toBeCloseTo(0.36, 12);
-    // Without a congestion cost, or at none busy: the same calibration.
-    expect(calibrationAtBusyConnections(rig(), 5)).toEqual(rig());
-    expect(calibrationAtBusyConnections(cal, 0)).toBe(cal);
+    const at = calibrationAtBusyConnections(cal, 5, 2);
+    // 2 ms of conversations, 1.2 of it CPU: the CPU 1.344, the statement 2 + 0.144 = 2.144 ms.
+    expect(dbCpuMsOf(at, 'rest.conversations')).toBeCloseTo(1.344, 12);
+    expect(at.demands['rest.conversations']!.meanMs).toBeCloseTo(2.144, 12);
+    expect(dbCpuMsOf(at, 'rest.messages')).toBeCloseTo(0.336, 12);
+    // Without a congestion cost, or within the cores: the same calibration.
+    expect(calibrationAtBusyConnections(rig(), 5, 2)).toEqual(rig());
+    expect(calibrationAtBusyConnections(cal, 1.5, 2)).toBe(cal);
   });
 
   it('the rig solves its busy connections and the CPU together: a fixed point of the model at that CPU', () => {
-    const users = 8000;
+    // At 8,000 users 1.56 connections are busy, fewer than the cores: no cost, the same prediction.
+    const calm = predictAnalytic(profile, policy, 8000, context(rig(0.04)));
+    expect(pool(calm).offeredLoad).toBeLessThan(2);
+    expect(pool(calm).offeredLoad).toBe(
+      pool(predictAnalytic(profile, policy, 8000, context(rig()))).offeredLoad,
+    );
+    const users = 10000;
     const p = predictAnalytic(profile, policy, users, context(rig(0.04)));
     const busy = pool(p).offeredLoad;
     const plain = predictAnalytic(profile, policy, users, context(rig()));
     expect(busy).toBeGreaterThan(pool(plain).offeredLoad * 1.02);
     expect(host(p).offeredLoad).toBeGreaterThan(host(plain).offeredLoad);
     // The same model with the CPU per statement held at that many busy connections gives them back.
-    const held = calibrationAtBusyConnections(rig(0.04), busy);
+    const held = calibrationAtBusyConnections(rig(0.04), busy, 2);
     held.cpu = { ...held.cpu!, dbCongestion: undefined };
     delete held.cpu.dbCongestion;
     const again = predictAnalytic(profile, policy, users, context(held));

@@ -10,46 +10,61 @@ import type { Calibration } from './calibration.ts';
 //              25.2 in the one with 5.2;
 //   session 22 (2026-12-03, full sync 0.9K): 21.5 ms a sync in the congested replicate, 18.0 in the calm
 //              (about 8.5 and 2.5 connections busy).
-// With the CPU per statement x0·(1 + κ·B) at B busy connections, those give κ of 0.063, 0.042 and 0.035
-// per busy connection. The mechanism is PostgreSQL's backends on a host with fewer cores than busy
-// processes: a busy backend is preempted mid-statement and others spin for what it holds (its
-// lightweight locks, buffer pins), and each switch refills caches; the more backends are busy the more
-// CPU a statement takes. It feeds itself: more CPU per statement holds each connection longer, which
-// keeps more busy. The model solves B and the CPU together (model-queues.ts buildQueues), at the
-// lowest fixed point (the calm state; near the knee there is none below the pool's size, and the pool
-// saturates there). Applied on the rig only: a deployment's database has its cores to itself, where
-// this has not been measured. The fit runs' database CPU is taken back to no busy connection by their
-// own measured B (calibrate.ts) so that the calibration's CPU per statement is x0.
+// The mechanism is PostgreSQL's backends on a host with fewer cores than busy processes: a busy backend
+// is preempted mid-statement and others spin for what it holds (its lightweight locks, buffer pins),
+// and each switch refills caches. It needs more busy backends than the database has cores: below that
+// none of them is preempted by another. So the CPU per statement is x0·(1 + κ·max(0, B − c)) at B busy
+// connections on c database cores (session 25; sessions 22-24 had x0·(1 + κB), which charged a calm
+// pool of 2-3.5 busy 8-14 % more CPU that the runs did not show: their held levels below the knee came
+// out within −22 to +9 % without the cost and up to +71 % with it). With c = 2, the three measurements
+// above give κ of 0.056 (B 9 against 2), 0.039 (about 10 against 3: that session counted syncs in flight,
+// 31 against 5.2, the pool then full against calm) and 0.033 (8.5 against 2.5) per busy
+// connection past the cores (the linear form gave 0.063, 0.042, 0.035). It feeds itself: more CPU per
+// statement holds each connection longer, which keeps more busy. The model solves B and the CPU
+// together (model-queues.ts buildQueues), at the lowest fixed point (the calm state; near the knee there
+// is none below the pool's size, and the pool saturates there). Applied on the rig only: a deployment's
+// database has its cores to itself, where this has not been measured. The fit runs' database CPU is
+// taken back to no congestion by their own measured B (calibrate.ts) so that the calibration's CPU per
+// statement is x0.
 
-/** κ: the database's CPU per statement grows by this share per busy pool connection (rig). */
+/** κ: the database's CPU per statement grows by this share per busy pool connection past its cores (rig). */
 export const DB_CONGESTION_PER_BUSY_CONNECTION = {
   value: 0.04,
-  range: { low: 0.02, high: 0.07 },
+  range: { low: 0.03, high: 0.06 },
   source:
-    "calibrated on earlier benches (sessions 9, 14 and 22, full sync at 0.9K: the congested run's or seconds' database CPU per unit of work against the calm one's gives 0.063, 0.042, 0.035 per busy connection); range 0.02-0.07",
+    "calibrated on earlier benches (sessions 9, 14 and 22, full sync at 0.9K on 2 cores: the congested run's or seconds' database CPU per unit of work against the calm one's gives 0.056, 0.039, 0.033 per busy connection past the cores); range 0.03-0.06",
 } as const;
 
-/** The rig's congestion cost as a calibration carries it: κ per busy connection and where it comes from. */
+/** The rig's congestion cost as a calibration carries it: κ per busy connection past the cores and where it comes from. */
 export interface DbCongestion {
-  /** Share by which a statement's CPU grows per busy pool connection. */
+  /** Share by which a statement's CPU grows per busy pool connection past the database's cores. */
   perBusyConnection: number;
   source: string;
 }
 
-/** The factor on the database's CPU per statement at `busyConnections` busy (1 at none). */
-export function congestionFactor(perBusyConnection: number, busyConnections: number): number {
-  return 1 + Math.max(0, perBusyConnection) * Math.max(0, busyConnections);
+/** The factor on the database's CPU per statement at `busyConnections` busy on `databaseCores` (1 up to the cores). */
+export function congestionFactor(
+  perBusyConnection: number,
+  busyConnections: number,
+  databaseCores: number,
+): number {
+  return 1 + Math.max(0, perBusyConnection) * Math.max(0, busyConnections - Math.max(1, databaseCores));
 }
 
 /**
- * The calibration with the database's CPU per statement as it is at `busyConnections` busy: each
+ * The calibration with the database's CPU per statement as it is at `busyConnections` busy on
+ * `databaseCores`: each
  * demand's CPU (meanMs × cpuShareOfDbTime) times the factor, its other time unchanged, so a statement
  * lasts longer by its extra CPU and that extra is CPU. The same calibration without a congestion cost.
  */
-export function calibrationAtBusyConnections(cal: Calibration, busyConnections: number): Calibration {
+export function calibrationAtBusyConnections(
+  cal: Calibration,
+  busyConnections: number,
+  databaseCores: number,
+): Calibration {
   const kappa = cal.cpu?.dbCongestion?.perBusyConnection;
   if (kappa === undefined) return cal;
-  const f = congestionFactor(kappa, busyConnections);
+  const f = congestionFactor(kappa, busyConnections, databaseCores);
   if (f === 1) return cal;
   const share = cal.cpuShareOfDbTime;
   // meanMs' = meanMs·(1 + share(f − 1)) and share' = share·f/(1 + share(f − 1)): CPU' = CPU·f.
@@ -57,4 +72,9 @@ export function calibrationAtBusyConnections(cal: Calibration, busyConnections: 
   const demands = { ...cal.demands };
   for (const k of Object.keys(demands)) demands[k] = { ...demands[k]!, meanMs: demands[k]!.meanMs * stretch };
   return { ...cal, demands, cpuShareOfDbTime: (share * f) / stretch };
+}
+
+/** The database's cores on the rig: the host's, or fewer when its server was limited (`dbCores`). */
+export function rigDatabaseCores(cores: number, dbCores: number | undefined): number {
+  return Math.max(1, Math.min(Math.round(cores), Math.round(dbCores ?? cores)));
 }

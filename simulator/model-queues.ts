@@ -3,7 +3,7 @@ import type { ModelContext } from './analytic.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
 import type { CpuQueues } from './cpu.ts';
 import { cpuQueues, cpuSaturation, statementCpuWaitMs } from './cpu.ts';
-import { calibrationAtBusyConnections } from './db-congestion.ts';
+import { calibrationAtBusyConnections, congestionFactor, rigDatabaseCores } from './db-congestion.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import type { ResourceName, ResourcePrediction } from './prediction.ts';
 import type { Queue } from './queueing.ts';
@@ -30,8 +30,8 @@ export interface ModelQueues {
    * statement at the solved busy connections (db-congestion.ts). Latencies read this one.
    */
   calibration: Calibration;
-  /** Rig with a congestion cost: the busy connections it was solved at. */
-  busyConnections?: number;
+  /** Rig with a congestion cost: the busy connections it was solved at and the factor on the CPU there. */
+  congestion?: { busyConnections: number; databaseCores: number; factor: number };
   /** The CPU queue on the statements' path: the database's cores, or the rig's shared host. */
   cpu: Queue;
   /** All CPU resources (database or host, and the app tier) and how a request waits for them. */
@@ -93,11 +93,19 @@ export function buildQueues(
   // On the rig the database's CPU per statement grows with its busy connections (db-congestion.ts),
   // which the pool's hold (CPU wait and statement) sets in turn: solved together from none busy, the
   // iteration rising to the lowest fixed point (bounded by the pool's size).
-  if (ctx.placement?.kind !== 'rig' || cal.cpu?.dbCongestion === undefined)
+  const congestion = cal.cpu?.dbCongestion;
+  if (ctx.placement?.kind !== 'rig' || congestion === undefined)
     return queuesAt(policy, workload, ctx, admittedMessagesPerSecond, cal);
   const poolSize = policy.database.poolSize;
+  const databaseCores = rigDatabaseCores(ctx.placement.cores, ctx.placement.dbCores);
   const at = (b: number): ModelQueues =>
-    queuesAt(policy, workload, ctx, admittedMessagesPerSecond, calibrationAtBusyConnections(cal, b));
+    queuesAt(
+      policy,
+      workload,
+      ctx,
+      admittedMessagesPerSecond,
+      calibrationAtBusyConnections(cal, b, databaseCores),
+    );
   // A saturated CPU holds every connection without bound (its waits are not in the hold: the queue
   // reports saturation instead), so the pool is then all busy. The sequence only rises (monotone).
   const nextOf = (b: number, queues: ModelQueues): number =>
@@ -127,7 +135,8 @@ export function buildQueues(
       q = at(next);
     }
   }
-  return { ...q, busyConnections: busy };
+  const factor = congestionFactor(congestion.perBusyConnection, busy, databaseCores);
+  return { ...q, congestion: { busyConnections: busy, databaseCores, factor } };
 }
 
 /** Iterations of the congestion fixed point at most (each rebuilds the queues). */

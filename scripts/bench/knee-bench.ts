@@ -25,7 +25,7 @@
 // Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 2000,3500,5000
 //   --fit-launch-mix 400,800,1200  --seconds 60  --warmup 30  --replicates 2 (held levels)  --fit-replicates 3
 //   --probe-replicates 0 (N: the knee probe's replicates at K₀)  --db-congestion κ (the rig's database
-//   CPU per statement per busy connection, simulator/db-congestion.ts; 0 turns it off)  --knee N (use N as K instead
+//   CPU per statement per busy connection past its cores, simulator/db-congestion.ts; 0 turns it off)  --knee N (use N as K instead
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
 //   --db-cores F:H (another machine size, issue 12 item 6: the fit runs with the database server limited
 //   to F cores, the knee levels to H; on a scratch database of the embedded PostgreSQL, the harness's own
@@ -163,7 +163,7 @@ const replicates = whole('replicates', flags.replicates!, 1);
 const fitReplicates = whole('fit-replicates', flags['fit-replicates']!, 1);
 const probeReplicates = whole('probe-replicates', flags['probe-replicates']!, 0);
 const kneeOverride = flags.knee === undefined ? null : whole('knee', flags.knee, 1);
-// κ of simulator/db-congestion.ts (the database's CPU per statement per busy connection); default its constant.
+// κ of simulator/db-congestion.ts (the database's CPU per statement per busy connection past its cores); default its constant.
 const congestion = (() => {
   const v = flags['db-congestion'];
   if (v === undefined) return {};

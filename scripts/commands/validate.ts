@@ -129,7 +129,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('profile', { type: 'string', describe: 'Refuse runs of any other profile' })
       .option('db-congestion', {
         type: 'number',
-        describe: `The rig's database CPU per statement grows by this share per busy pool connection (0 turns it off; default ${DB_CONGESTION_PER_BUSY_CONNECTION.value}, range ${DB_CONGESTION_PER_BUSY_CONNECTION.range.low}-${DB_CONGESTION_PER_BUSY_CONNECTION.range.high})`,
+        describe: `The rig's database CPU per statement grows by this share per busy pool connection past its cores (0 turns it off; default ${DB_CONGESTION_PER_BUSY_CONNECTION.value}, range ${DB_CONGESTION_PER_BUSY_CONNECTION.range.low}-${DB_CONGESTION_PER_BUSY_CONNECTION.range.high})`,
       })
       .option('mixed-machines', {
         type: 'boolean',
