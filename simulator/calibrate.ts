@@ -15,7 +15,7 @@ import {
 } from './calibrate-cpu.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
 import type { CpuWait } from './cpu.ts';
-import { congestionFactor, DB_CONGESTION_PER_BUSY_CONNECTION, rigDatabaseCores } from './db-congestion.ts';
+import { congestionFactor, DB_CONGESTION_PER_BUSY_CONNECTION } from './db-congestion.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { withoutDisturbedRuns } from './disturbed-runs.ts';
@@ -23,7 +23,7 @@ import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
 import { calibrateIdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import type { Queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
-import { largerWait, requestCoreWaits } from './rig-db-cpu.ts';
+import { largerWait, requestCoreWaits, rigDatabaseCores } from './rig-db-cpu.ts';
 import { seriesMean } from './series-mean.ts';
 import {
   chainsWithoutThread,

@@ -14,7 +14,7 @@ import type { Calibration } from './calibration.ts';
 // is preempted mid-statement and others spin for what it holds (its lightweight locks, buffer pins),
 // and each switch refills caches. It needs more busy backends than the database has cores: below that
 // none of them is preempted by another. So the CPU per statement is x0·(1 + κ·max(0, B − c)) at B busy
-// connections on c database cores (session 25; sessions 22-24 had x0·(1 + κB), which charged a calm
+// connections on c database cores (session 25; session 24 had x0·(1 + κB), which charged a calm
 // pool of 2-3.5 busy 8-14 % more CPU that the runs did not show: their held levels below the knee came
 // out within −22 to +9 % without the cost and up to +71 % with it). With c = 2, the three measurements
 // above give κ of 0.056 (B 9 against 2), 0.039 (about 10 against 3: that session counted syncs in flight,
@@ -72,9 +72,4 @@ export function calibrationAtBusyConnections(
   const demands = { ...cal.demands };
   for (const k of Object.keys(demands)) demands[k] = { ...demands[k]!, meanMs: demands[k]!.meanMs * stretch };
   return { ...cal, demands, cpuShareOfDbTime: (share * f) / stretch };
-}
-
-/** The database's cores on the rig: the host's, or fewer when its server was limited (`dbCores`). */
-export function rigDatabaseCores(cores: number, dbCores: number | undefined): number {
-  return Math.max(1, Math.min(Math.round(cores), Math.round(dbCores ?? cores)));
 }

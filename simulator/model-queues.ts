@@ -3,12 +3,13 @@ import type { ModelContext } from './analytic.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
 import type { CpuQueues } from './cpu.ts';
 import { cpuQueues, cpuSaturation, statementCpuWaitMs } from './cpu.ts';
-import { calibrationAtBusyConnections, congestionFactor, rigDatabaseCores } from './db-congestion.ts';
+import { calibrationAtBusyConnections, congestionFactor } from './db-congestion.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import type { ResourceName, ResourcePrediction } from './prediction.ts';
 import type { Queue } from './queueing.ts';
 import { queue, waitQuantile } from './queueing.ts';
 import { chainCpuWait, chainsInFlight } from './rig-chains.ts';
+import { rigDatabaseCores } from './rig-db-cpu.ts';
 import type { Workload } from './workload.ts';
 import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS } from './workload.ts';
 

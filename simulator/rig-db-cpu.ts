@@ -24,6 +24,11 @@ export function rigDatabaseQueue(dbCores: number, loadCores: number, statementsP
   return queue(Math.max(1, Math.round(dbCores)), rate, (Math.max(0, loadCores) * 1000) / rate, 1);
 }
 
+/** The database's cores on the rig: the host's, or fewer when its server was limited (`dbCores`). */
+export function rigDatabaseCores(cores: number, dbCores: number | undefined): number {
+  return Math.max(1, Math.min(Math.round(cores), Math.round(dbCores ?? cores)));
+}
+
 /** True when `dbCores` limits the database to fewer cores than the host's `cores` (absent: not limited). */
 export function limitsDatabase(cores: number, dbCores: number | undefined): dbCores is number {
   return dbCores !== undefined && Math.round(dbCores) < Math.max(1, Math.round(cores));
