@@ -7,7 +7,7 @@
 //      with every core kept from idling (`busy-` runs, never fit: the calibration reads from them each
 //      process's CPU spent waking work onto an idle vCPU, simulator/idle-vcpu-wake.ts, and busy-core-cpu.ts
 //      prints their CPU per iteration beside the plain replicates');
-//   2. with --probe-replicates N (0 by default), predicts the knee K₀ from the fit levels and runs
+//   2. with --probe-replicates N (2 by default; 0: none), predicts the knee K₀ from the fit levels and runs
 //      the knee probe there (`probe-` runs): their target's and k6's CPU join those two processes'
 //      CPU-at-load curves (nothing else: statement times, latencies and the database's share stay the
 //      fit runs'), since both keep falling per request past the fit levels (session 21; never with
@@ -24,7 +24,7 @@
 //      window is settled; the warm-up and the window are one k6 run).
 // Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 2000,3500,5000
 //   --fit-launch-mix 400,800,1200  --seconds 60  --warmup 30  --replicates 2 (held levels)  --fit-replicates 3
-//   --probe-replicates 0 (N: the knee probe's replicates at K₀)  --db-congestion κ (the rig's database
+//   --probe-replicates 2 (N: the knee probe's replicates at K₀; 0 turns it off)  --db-congestion κ (the rig's database
 //   CPU per statement per busy connection past its cores, simulator/db-congestion.ts; 0 turns it off)  --knee N (use N as K instead
 //   of the model's: plumbing checks only)  --reuse DIR (judge the runs of an earlier bench)
 //   --db-cores F:H (another machine size, issue 12 item 6: the fit runs with the database server limited
@@ -121,11 +121,12 @@ const { values: flags } = (() => {
         // Three at each fit level, so a replicate of a disturbed machine can be told from the usual one
         // and set aside by the calibration (simulator/disturbed-runs.ts).
         'fit-replicates': { type: 'string', default: '3' },
-        // Replicates of the knee probe at the fit levels' K₀ (0: none, the fit levels alone). 0 by
-        // default since session 22's bench: with the target's and k6's CPU right at the knee, full
-        // sync's K came out 12 % high and its p95s 30-80 % low (the pool fills sooner than the model's
-        // hold says); the fit levels' over-reading of that CPU had been hiding it.
-        'probe-replicates': { type: 'string', default: '0' },
+        // Replicates of the knee probe at the fit levels' K₀ (0: none, the fit levels alone). 2 by
+        // default since session 28: the fit levels (up to half the knee) cannot see the target's and
+        // k6's CPU per request falling past them (session 27: the host's CPU per sync 54.5 ms at the
+        // fit levels, 38 at 1.3K, K a quarter low); session 22's bench of the probe put K 12 % high on a
+        // rig that congested, before the congestion cost (db-congestion.ts) was in the model.
+        'probe-replicates': { type: 'string', default: '2' },
         knee: { type: 'string' },
         reuse: { type: 'string' },
         'db-cores': { type: 'string' },
