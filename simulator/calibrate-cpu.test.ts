@@ -15,6 +15,7 @@ import {
 } from './calibrate-cpu.ts';
 import { coresAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
+import { atKneeProbeSpeed } from './machine-speed.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 
 /** A run record with the CPU the runner measures, from a known linear truth. */
@@ -197,6 +198,53 @@ describe('CPU calibration', () => {
     const curve = coresAt(withProbe.cpu.app, lambda);
     expect(curve).toBeLessThan(line);
     expect(curve).toBeGreaterThan(line * 0.8);
+  });
+
+  it("a knee probe on a faster machine state joins the curves at the fit's speed; the knee reads them at the probe's", () => {
+    // Each run's syscall probe as read at its host's busy share u: an idle-host figure × (1 + 0.55·u)
+    // (machine-speed.ts PROBE_LOAD_SLOPE), so the fit runs' idle figure is 1 µs and the probe's 0.5.
+    const probed = (r: RunRecord, idleUs: number): RunRecord => {
+      const u = r.cpu!.host.cpuSeconds / (r.cpu!.windowSeconds * r.machine.cores);
+      return {
+        ...r,
+        cpu: { ...r.cpu!, syscallProbe: { usPerCall: idleUs * (1 + 0.55 * u), samples: 5, method: 'test' } },
+      };
+    };
+    const fitRuns = [1500, 3000, 4500].map((u) => probed(record(u, true), 1));
+    // At 0.5 of the fit's speed, out of the ×1.2 noise band, the ratio is 0.5 × 1.2 = 0.6, and every
+    // duration scales by 0.6^0.6 = 0.73602: the probe's target and k6 measured at that much of the line.
+    const k = 0.6 ** 0.6;
+    const truth = probed(record(9000, true), 0.5);
+    const c = truth.cpu!;
+    const scaled = (g: NonNullable<typeof c.target>) => ({ ...g, cpuSeconds: g.cpuSeconds * k });
+    const probe = {
+      ...truth,
+      cpu: { ...c, target: scaled(c.target!), loadGenerator: scaled(c.loadGenerator!) },
+    };
+    const cal = calibrateCpu(fitRuns, {}, workloadKind, null, [probe])!.cpu;
+    expect(cal.syscallProbeUs).toBeCloseTo(1, 9);
+    expect(cal.kneeProbeSpeedRatio).toBeCloseTo(0.6, 9);
+    // Taken back to the fit's speed the probe lies on the line: 0.02 cores + 0.4 ms a request, k6 0.3.
+    expect(cal.app.amortised!.wakeMsPerRequest).toBeCloseTo(0, 6);
+    expect(cal.app.amortised!.msPerRequest).toBeCloseTo(0.4, 6);
+    expect(cal.loadGenerator.amortised!.msPerRequest).toBeCloseTo(0.3, 6);
+    // Read at the probes' speed, the curve gives back what the probe measured at its load.
+    const lambda = (9000 / 300) * 52;
+    const full = calibrate([
+      ...fitRuns.map((record) => ({ record, series: [] })),
+      { record: probe, series: [], kneeProbe: true },
+    ]);
+    const atKnee = atKneeProbeSpeed(full).cpu!;
+    expect(coresAt(atKnee.app, lambda)).toBeCloseTo((0.02 + (lambda * 0.4) / 1000) * k, 6);
+    // Without syscall probes nothing is taken back and the knee is read as calibrated.
+    const plain = calibrateCpu(
+      [1500, 3000, 4500].map((u) => record(u, true)),
+      {},
+      workloadKind,
+      null,
+      [record(9000, true)],
+    )!.cpu;
+    expect(plain.kneeProbeSpeedRatio).toBeUndefined();
   });
 
   it('calibrate() reads a knee probe for the CPU curves alone: its contended statement times are not demands', () => {

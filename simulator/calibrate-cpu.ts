@@ -5,7 +5,7 @@ import { fitAmortisedCpu } from './cpu-at-load.ts';
 import type { DbCongestion } from './db-congestion.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { type IdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
-import { loadAdjustedProbeUs } from './machine-speed.ts';
+import { deadBandedRatio, loadAdjustedProbeUs, SPEED_EXPONENT } from './machine-speed.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 import { type ChainLoad, withRunnableStretch } from './rig-chains.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
@@ -83,6 +83,12 @@ export interface CpuCalibration {
    * when a fit run did not record it.
    */
   syscallProbeUs?: number;
+  /**
+   * The knee probes' machine speed against the fit runs' (machine-speed.ts speedRatioOf, their mean):
+   * the probes' CPU joins the curves taken back to the fits' speed, and the knee is read at this one
+   * (atKneeProbeSpeed). Absent without probes or syscall probes.
+   */
+  kneeProbeSpeedRatio?: number;
 }
 
 /** Endpoints whose requests reach the target (health checks are not workload). */
@@ -220,9 +226,27 @@ export function calibrateCpu(
     .map((r) => pointOf(r, isWorkloadKind, idleWake))
     .filter((p): p is CpuPoint => p !== null);
   if (points.length === 0) return null;
-  const probePoints = kneeProbes
-    .map((r) => pointOf(r, isWorkloadKind, idleWake))
-    .filter((p): p is CpuPoint => p !== null);
+  const probes = records.flatMap((r) => {
+    const p = loadAdjustedProbeUs(r);
+    return p === null ? [] : [p];
+  });
+  const syscallProbeUs =
+    probes.length === records.length ? probes.reduce((s, x) => s + x, 0) / probes.length : undefined;
+  // Each knee probe's target and k6 taken back to the fit runs' machine speed (its syscall probe over
+  // theirs, the noise band taken out), so a held run predicted at its own speed is not charged twice.
+  const probeSpeeds: number[] = [];
+  const probePoints = kneeProbes.flatMap((r) => {
+    const p = pointOf(r, isWorkloadKind, idleWake);
+    if (p === null) return [];
+    const own = loadAdjustedProbeUs(r);
+    if (syscallProbeUs === undefined || own === null) return [p];
+    const ratio = deadBandedRatio(own / syscallProbeUs);
+    probeSpeeds.push(ratio);
+    const k = ratio ** SPEED_EXPONENT;
+    return [{ ...p, target: p.target / k, loadGenerator: p.loadGenerator / k }];
+  });
+  const kneeProbeSpeedRatio =
+    probeSpeeds.length > 0 ? probeSpeeds.reduce((s, x) => s + x, 0) / probeSpeeds.length : undefined;
   const ids = points.map((p) => p.id).join(', ');
   const fitCpu = (pick: (p: CpuPoint) => { x: number; y: number }, unitMs: number, what: string): CpuFit => {
     const f = fitLinearNonNegative(points.map(pick));
@@ -250,12 +274,6 @@ export function calibrateCpu(
     "k6's cores against requests/s",
   );
   const otherCores = points.reduce((s, p) => s + p.other, 0) / points.length;
-  const probes = records.flatMap((r) => {
-    const p = loadAdjustedProbeUs(r);
-    return p === null ? [] : [p];
-  });
-  const syscallProbeUs =
-    probes.length === records.length ? probes.reduce((s, x) => s + x, 0) / probes.length : undefined;
   const stolenCores = median(points.map((p) => p.stolen));
   // The target's and k6's wake-ups amortised with load (cpu-at-load.ts), where the runs show it; with
   // knee probes, over them too (each load level weighed once, however many replicates it ran), and
@@ -305,6 +323,7 @@ export function calibrateCpu(
       otherCores,
       stolenCores,
       ...(syscallProbeUs !== undefined ? { syscallProbeUs } : {}),
+      ...(kneeProbeSpeedRatio !== undefined ? { kneeProbeSpeedRatio } : {}),
       rigCores: Math.max(...cores),
       ...(idleWake ? { idleWake } : {}),
       appSplit:

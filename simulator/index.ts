@@ -97,7 +97,7 @@ export {
   messageIterationEstimateSeconds,
   syncIterationEstimateSeconds,
 } from './load-generator.ts';
-export { loadAdjustedProbeUs } from './machine-speed.ts';
+export { atKneeProbeSpeed, loadAdjustedProbeUs } from './machine-speed.ts';
 export type { MonteCarloOptions, MonteCarloResult, Spread } from './monte-carlo.ts';
 export { drawValues, monteCarlo, triangularQuantile, WITHIN_RANGE } from './monte-carlo.ts';
 export {

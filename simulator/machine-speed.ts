@@ -148,3 +148,12 @@ export function atMachineSpeed(cal: Calibration, ratio: number): Calibration {
       : {}),
   };
 }
+
+/**
+ * The calibration where its knee is read: at its knee probes' machine speed (cpu.kneeProbeSpeedRatio,
+ * the speed the probes' CPU was taken back from), or as it is without probes.
+ */
+export function atKneeProbeSpeed(cal: Calibration): Calibration {
+  const ratio = cal.cpu?.kneeProbeSpeedRatio;
+  return ratio === undefined ? cal : atMachineSpeed(cal, ratio);
+}

@@ -5,7 +5,7 @@ import type { ModelContext } from './analytic.ts';
 import { stolenCoresOf } from './calibrate-cpu.ts';
 import type { Calibration } from './calibration.ts';
 import { defaultTargets } from './defaults.ts';
-import { atMachineSpeed, speedRatioOf } from './machine-speed.ts';
+import { atKneeProbeSpeed, atMachineSpeed, speedRatioOf } from './machine-speed.ts';
 import type { ResourceName } from './prediction.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
@@ -166,18 +166,19 @@ export function validateRuns(cal: Calibration, heldOut: HeldOutRun[]): Validatio
     };
   });
   const first = heldOut[0]!;
+  const kneeCal = atKneeProbeSpeed(cal);
   const knee = scenarioKnee(
     first.record.scenario,
     first.profile,
     first.policy,
     first.record.users,
-    machineContext(cal, first.record),
+    machineContext(kneeCal, first.record),
   );
   const saturation = saturationKnee(
     first.record.scenario,
     first.profile,
     first.policy,
-    machineContext(cal, first.record),
+    machineContext(kneeCal, first.record),
   );
   return { knee, saturation, placement: cal.cpu ? 'rig' : 'deployment', levels };
 }

@@ -47,6 +47,7 @@ import { loadProfile } from '../../core/profile.ts';
 import { type LoadedRun, RUN_FILES } from '../../core/run-record.ts';
 import type { ValidationLevel } from '../../simulator/index.ts';
 import {
+  atKneeProbeSpeed,
   calibrate,
   formatValidation,
   interferenceStates,
@@ -393,14 +394,16 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   // What the probes added: a probe set aside (stolen time) or all of them (a disturbed machine).
   for (const note of cal.notes.filter((n) => n.startsWith('set aside ') && !fitCal.notes.includes(n)))
     console.log(note);
-  const ctx = contextOf(cal);
+  // With probes the knee is read at their machine speed (their CPU joined the curves taken back to
+  // the fit runs' speed: simulator/machine-speed.ts atKneeProbeSpeed).
+  const ctx = contextOf(atKneeProbeSpeed(cal));
   const model = probeRuns.length === 0 ? fitModel : saturationKnee(scenario, profile, policy, ctx);
   if (probing)
     console.log(
       kneeProbeLine(
         probeRuns.map((r) => r.record),
         fitCal,
-        cal,
+        atKneeProbeSpeed(cal),
         fitModel.users,
         model.users,
       ),

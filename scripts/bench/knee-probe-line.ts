@@ -52,5 +52,10 @@ export function kneeProbeLine(
     return `${name} ${ms(measured)} ms (the fit's curve ${ms(fit)}, with the probe ${ms(probed)})`;
   });
   const users = [...new Set(probes.map((r) => r.users))].join(', ');
-  return `  knee probe at ${users} users (${probes.length} run(s)), CPU per iteration: ${each.join(', ')}; K ${kneeBefore ?? 'none'} from the fit levels, ${kneeAfter ?? 'none'} with the probe`;
+  const speed = after.cpu?.kneeProbeSpeedRatio;
+  const at =
+    speed === undefined
+      ? ''
+      : ` (the probed curve at the probes' machine speed, ×${speed.toFixed(2)} the fit's)`;
+  return `  knee probe at ${users} users (${probes.length} run(s)), CPU per iteration: ${each.join(', ')}${at}; K ${kneeBefore ?? 'none'} from the fit levels, ${kneeAfter ?? 'none'} with the probe`;
 }
