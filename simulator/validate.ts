@@ -193,6 +193,29 @@ function rel(predicted: number | null | undefined, measured: number | null | und
   return ` (${r >= 0 ? '+' : ''}${(r * 100).toFixed(1)}%)`;
 }
 
+/**
+ * A level's host CPU and connection hold per iteration, ms, measured and predicted: each busy figure
+ * over its throughput (host.cpu and db.pool), so a miss shows whether the work or its wait moved.
+ * Null when the level has neither.
+ */
+export function perIterationLine(l: ValidationLevel): string | null {
+  const per = (f: ValidationLevel['measured'], r: string): number | null => {
+    const b = f.busy[r];
+    return b === undefined || b === null || !(f.throughput > 0) ? null : (b / f.throughput) * 1000;
+  };
+  const parts = (
+    [
+      ['host.cpu', 'host CPU'],
+      ['db.pool', 'a connection held'],
+    ] as const
+  ).flatMap(([r, name]) => {
+    const m = per(l.measured, r);
+    const p = per(l.predicted, r);
+    return m === null && p === null ? [] : [`${name} measured ${num(m)}  predicted ${num(p)}${rel(p, m)} ms`];
+  });
+  return parts.length === 0 ? null : `  per iteration      ${parts.join('; ')}`;
+}
+
 /** The table `validate` prints (a string: measurement and output never mix). */
 export function formatValidation(report: ValidationReport): string {
   const k = report.knee;
@@ -227,6 +250,8 @@ export function formatValidation(report: ValidationReport): string {
       lines.push(
         `  busy ${r.padEnd(19)}measured ${num(l.measured.busy[r]).padStart(9)}  predicted ${num(l.predicted.busy[r]).padStart(9)}`,
       );
+    const perIteration = perIterationLine(l);
+    if (perIteration) lines.push(perIteration);
     lines.push(
       `  dropped iterations measured ${String(l.measured.droppedIterations).padStart(8)}  predicted ${num(l.predicted.droppedIterations, 0).padStart(9)}`,
     );

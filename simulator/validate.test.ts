@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { perIterationLine, type ValidationLevel } from './validate.ts';
+
+// The per-iteration line of validate's table (and bench:knee's): busy figures over throughput, by hand.
+
+function level(measuredBusy: Record<string, number>, predictedBusy: Record<string, number>): ValidationLevel {
+  const figures = { p95Ms: {}, droppedIterations: 0, iterationsInFlight: null };
+  return {
+    run: 'held-full-sync-10346u-r1',
+    scenario: 'full-sync',
+    users: 10346,
+    measured: { ...figures, throughput: 34.5, busy: measuredBusy },
+    predicted: { ...figures, throughput: 30, busy: predictedBusy, saturated: false, askedThroughput: 34.5 },
+  };
+}
+
+describe('perIterationLine', () => {
+  it("gives the host's CPU and a connection's hold per iteration, measured and predicted", () => {
+    // 1.38 cores at 34.5 syncs/s is 40 ms a sync; 1.5 at 30 is 50 (+25 %). The pool: 1.035 busy at
+    // 34.5/s holds 30 ms a sync, 2.4 at 30/s 80 (+166.7 %).
+    const line = perIterationLine(
+      level({ 'host.cpu': 1.38, 'db.pool': 1.035 }, { 'host.cpu': 1.5, 'db.pool': 2.4 }),
+    );
+    expect(line).toBe(
+      '  per iteration      host CPU measured 40.00  predicted 50.00 (+25.0%) ms; a connection held measured 30.00  predicted 80.00 (+166.7%) ms',
+    );
+  });
+
+  it('says n/a where one side has no figure, and nothing when neither resource is there', () => {
+    expect(perIterationLine(level({ 'host.cpu': 0.69 }, {}))).toBe(
+      '  per iteration      host CPU measured 20.00  predicted n/a ms',
+    );
+    expect(perIterationLine(level({ 'upstream.sockets': 3 }, { 'upstream.sockets': 3 }))).toBeNull();
+  });
+});
