@@ -1,11 +1,11 @@
-import { linearRegression, median, rSquared } from 'simple-statistics';
+import { linearRegression, mean, median, rSquared } from 'simple-statistics';
 import type { RunRecord } from '../core/run-record.ts';
 import { type CpuWait, processorSharingWait } from './cpu.ts';
 import { fitAmortisedCpu } from './cpu-at-load.ts';
 import type { DbCongestion } from './db-congestion.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { type IdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
-import { deadBandedRatio, loadAdjustedProbeUs, SPEED_EXPONENT } from './machine-speed.ts';
+import { durationScale, loadAdjustedProbeUs, speedRatioAgainst } from './machine-speed.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 import { type ChainLoad, withRunnableStretch } from './rig-chains.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
@@ -230,23 +230,20 @@ export function calibrateCpu(
     const p = loadAdjustedProbeUs(r);
     return p === null ? [] : [p];
   });
-  const syscallProbeUs =
-    probes.length === records.length ? probes.reduce((s, x) => s + x, 0) / probes.length : undefined;
+  const syscallProbeUs = probes.length === records.length ? mean(probes) : undefined;
   // Each knee probe's target and k6 taken back to the fit runs' machine speed (its syscall probe over
   // theirs, the noise band taken out), so a held run predicted at its own speed is not charged twice.
   const probeSpeeds: number[] = [];
   const probePoints = kneeProbes.flatMap((r) => {
     const p = pointOf(r, isWorkloadKind, idleWake);
     if (p === null) return [];
-    const own = loadAdjustedProbeUs(r);
-    if (syscallProbeUs === undefined || own === null) return [p];
-    const ratio = deadBandedRatio(own / syscallProbeUs);
+    const ratio = speedRatioAgainst(syscallProbeUs, r);
+    if (ratio === null) return [p];
     probeSpeeds.push(ratio);
-    const k = ratio ** SPEED_EXPONENT;
+    const k = durationScale(ratio);
     return [{ ...p, target: p.target / k, loadGenerator: p.loadGenerator / k }];
   });
-  const kneeProbeSpeedRatio =
-    probeSpeeds.length > 0 ? probeSpeeds.reduce((s, x) => s + x, 0) / probeSpeeds.length : undefined;
+  const kneeProbeSpeedRatio = probeSpeeds.length > 0 ? mean(probeSpeeds) : undefined;
   const ids = points.map((p) => p.id).join(', ');
   const fitCpu = (pick: (p: CpuPoint) => { x: number; y: number }, unitMs: number, what: string): CpuFit => {
     const f = fitLinearNonNegative(points.map(pick));

@@ -80,10 +80,22 @@ export function deadBandedRatio(raw: number): number {
  * calibration's, with the probe's noise taken out (deadBandedRatio), or null when either is missing.
  */
 export function speedRatioOf(cal: Calibration, record: RunRecord): number | null {
-  const ref = cal.cpu?.syscallProbeUs;
+  return speedRatioAgainst(cal.cpu?.syscallProbeUs, record);
+}
+
+/**
+ * How much dearer a run's CPU was than a reference idle-host probe (µs): its load-adjusted syscall
+ * probe over it, with the probe's noise taken out (deadBandedRatio), or null when either is missing.
+ */
+export function speedRatioAgainst(refUs: number | undefined, record: RunRecord): number | null {
   const run = loadAdjustedProbeUs(record);
-  if (!ref || run === null || !(ref > 0)) return null;
-  return deadBandedRatio(run / ref);
+  if (!refUs || run === null || !(refUs > 0)) return null;
+  return deadBandedRatio(run / refUs);
+}
+
+/** The factor every duration and CPU figure scales by on a machine `ratio` times as dear for system calls. */
+export function durationScale(ratio: number): number {
+  return ratio ** SPEED_EXPONENT;
 }
 
 function scaledFit(fit: CpuFit, k: number, msField: boolean): CpuFit {
@@ -124,7 +136,7 @@ function scaledRecord<T>(r: Record<string, T>, f: (x: T) => T): Record<string, T
  * the hypervisor's stolen cores unchanged). The same calibration at a ratio of 1.
  */
 export function atMachineSpeed(cal: Calibration, ratio: number): Calibration {
-  const k = ratio ** SPEED_EXPONENT;
+  const k = durationScale(ratio);
   if (!(k > 0) || k === 1) return cal;
   const c = cal.cpu;
   return {

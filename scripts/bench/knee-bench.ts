@@ -396,14 +396,15 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
     console.log(note);
   // With probes the knee is read at their machine speed (their CPU joined the curves taken back to
   // the fit runs' speed: simulator/machine-speed.ts atKneeProbeSpeed).
-  const ctx = contextOf(atKneeProbeSpeed(cal));
+  const kneeCal = atKneeProbeSpeed(cal);
+  const ctx = contextOf(kneeCal);
   const model = probeRuns.length === 0 ? fitModel : saturationKnee(scenario, profile, policy, ctx);
   if (probing)
     console.log(
       kneeProbeLine(
         probeRuns.map((r) => r.record),
         fitCal,
-        atKneeProbeSpeed(cal),
+        kneeCal,
         fitModel.users,
         model.users,
       ),
