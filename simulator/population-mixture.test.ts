@@ -90,6 +90,40 @@ describe('populationMixture (the flow-equivalent population over the mean-value 
     expect(few.droppedShare / (pi(5, rho) / norm)).toBeCloseTo(1, 2);
   });
 
+  it('says how much of the population lies past the last state the model carries, and its rate there', () => {
+    // The closed form cut off at a = 1.8 cores (a resource saturating before the host): the last state
+    // has n = 1.8/(1 − 0.9) = 18 in flight finishing 18 a second, and past it the mixture holds that rate.
+    const capped = (scale: number): ModelState =>
+      scale * LAMBDA * D0 >= 1.8 ? closedFormRig(10) : closedFormRig(scale);
+    const c = populationMixture(LAMBDA, capped, 2000)!;
+    expect(c.lastState.inFlight).toBeCloseTo(18, 1);
+    expect(c.lastState.inFlight).toBeLessThan(18);
+    expect(c.lastState.syncsPerSecond).toBeCloseTo(18, 2);
+    // Oracle: the Poisson chain π(n) ∝ Π λ/μ(k), μ(k) = 20k/(k + 2) up to the last state (a hair
+    // below 18: s_K is found by bisection and the last state lies 2^−14 of it below) and 18 past it.
+    const cut = c.lastState.inFlight;
+    const mu = (k: number): number => (k <= cut ? (20 * k) / (k + 2) : 18);
+    let w = 1;
+    let total = 1;
+    let beyond = 0;
+    let requests = 0;
+    let beyondRequests = 0;
+    for (let n = 1; n < 2000; n++) {
+      w *= LAMBDA / mu(n);
+      total += w;
+      requests += w * mu(n);
+      if (n > cut) {
+        beyond += w;
+        beyondRequests += w * mu(n);
+      }
+    }
+    expect(c.beyondLastState.timeShare / (beyond / total)).toBeCloseTo(1, 2);
+    expect(c.beyondLastState.requestShare / (beyondRequests / requests)).toBeCloseTo(1, 2);
+    // Far below the cut the population never reaches it.
+    const calm = populationMixture(4, capped, 2000)!;
+    expect(calm.beyondLastState.timeShare).toBeLessThan(1e-6);
+  });
+
   it('is null when the model has no state below its saturation', () => {
     const never = (): ModelState => ({
       saturated: true,

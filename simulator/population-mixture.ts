@@ -55,6 +55,16 @@ export interface PopulationMixture {
   saturationSyncsPerSecond: number;
   /** How many model states the mixture rests on. */
   states: number;
+  /**
+   * The last state the mean-value model carries: its syncs in flight and the syncs per second it
+   * finishes (the flow-equivalent server's highest rate; past it the mixture holds that rate).
+   */
+  lastState: { inFlight: number; syncsPerSecond: number };
+  /**
+   * Share of the time the population lies past the last state, and of the sync requests issued
+   * there (π(n)·μ(n)): how much of the mixture rests on that held rate and its stretched waits.
+   */
+  beyondLastState: { timeShare: number; requestShare: number };
 }
 
 /** What the mean-value model gives at one rate of syncs (predictRun builds it from a prediction). */
@@ -165,6 +175,17 @@ export function populationMixture(
     variability,
   );
   const pi = population.probabilities;
+  let beyondTime = 0;
+  let beyondRequests = 0;
+  let requests = 0;
+  for (let n = 1; n < pi.length; n++) {
+    const r = pi[n]! * completionsAt(n);
+    requests += r;
+    if (n > last.inFlight) {
+      beyondTime += pi[n]!;
+      beyondRequests += r;
+    }
+  }
   // Past the last state a sync lasts n/μ: how much more than the last state's its wait is.
   const uncontended = first.durationSeconds;
   const stretchBeyond = (n: number): number =>
@@ -229,5 +250,7 @@ export function populationMixture(
     busy,
     saturationSyncsPerSecond: knee * syncsPerSecond,
     states: states.length,
+    lastState: { inFlight: last.inFlight, syncsPerSecond: last.completionsPerSecond },
+    beyondLastState: { timeShare: beyondTime, requestShare: requests > 0 ? beyondRequests / requests : 0 },
   };
 }

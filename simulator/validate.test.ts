@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { perIterationLine, type ValidationLevel } from './validate.ts';
+import { perIterationLine, populationLine, type ValidationLevel } from './validate.ts';
 
 // The per-iteration line of validate's table (and bench:knee's): busy figures over throughput, by hand.
 
@@ -31,5 +31,20 @@ describe('perIterationLine', () => {
       '  per iteration      host CPU measured 20.00  predicted n/a ms',
     );
     expect(perIterationLine(level({ 'upstream.sockets': 3 }, { 'upstream.sockets': 3 }))).toBeNull();
+  });
+});
+
+describe('populationLine', () => {
+  it("gives the model's last carried state and the population's share past it", () => {
+    const l = level({}, {});
+    expect(populationLine(l)).toBeNull();
+    l.predicted.population = {
+      lastState: { inFlight: 6.123, syncsPerSecond: 49.734 },
+      beyondLastState: { timeShare: 0.4012, requestShare: 0.0456 },
+    };
+    // Shares of 10 % or more in whole per cent, smaller ones to a tenth.
+    expect(populationLine(l)).toBe(
+      "  syncs' population  the model carries up to 6.12 in flight finishing 49.73 syncs/s (asked 34.50); past that, where it holds that rate: 40 % of the time, 4.6 % of the sync requests",
+    );
   });
 });

@@ -51,7 +51,19 @@ export interface ValidationLevel {
   scenario: string;
   users: number;
   measured: LevelFigures;
-  predicted: LevelFigures & { saturated: boolean; askedThroughput: number };
+  predicted: LevelFigures & {
+    saturated: boolean;
+    askedThroughput: number;
+    /**
+     * Rig with syncs as chains: the last state the mean-value model carries (syncs in flight, syncs per
+     * second) and the share of the time and of the sync requests its population spends past it, where
+     * the mixture holds that rate (population-mixture.ts).
+     */
+    population?: {
+      lastState: { inFlight: number; syncsPerSecond: number };
+      beyondLastState: { timeShare: number; requestShare: number };
+    };
+  };
 }
 
 /** The whole validation: the knee of the first held-out run's traffic and every level. */
@@ -140,6 +152,14 @@ function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
     droppedIterations: p.droppedIterations,
     iterationsInFlight: p.streams.reduce((sum, o) => sum + o.busyVUs, 0),
     saturated: p.saturated,
+    ...(p.population
+      ? {
+          population: {
+            lastState: p.population.lastState,
+            beyondLastState: p.population.beyondLastState,
+          },
+        }
+      : {}),
   };
 }
 
@@ -216,6 +236,18 @@ export function perIterationLine(l: ValidationLevel): string | null {
   return parts.length === 0 ? null : `  per iteration      ${parts.join('; ')}`;
 }
 
+/**
+ * A level's line on the syncs' population: the last state the mean-value model carries and how much
+ * of the population (time, sync requests) lies past it, where the mixture holds that state's rate and
+ * stretches the waits. Null without a population.
+ */
+export function populationLine(l: ValidationLevel): string | null {
+  const p = l.predicted.population;
+  if (!p) return null;
+  const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`;
+  return `  syncs' population  the model carries up to ${num(p.lastState.inFlight)} in flight finishing ${num(p.lastState.syncsPerSecond)} syncs/s (asked ${num(l.predicted.askedThroughput)}); past that, where it holds that rate: ${pct(p.beyondLastState.timeShare)} of the time, ${pct(p.beyondLastState.requestShare)} of the sync requests`;
+}
+
 /** The table `validate` prints (a string: measurement and output never mix). */
 export function formatValidation(report: ValidationReport): string {
   const k = report.knee;
@@ -258,6 +290,8 @@ export function formatValidation(report: ValidationReport): string {
     lines.push(
       `  in flight (k6 VUs) measured ${num(l.measured.iterationsInFlight).padStart(9)}  predicted ${num(l.predicted.iterationsInFlight).padStart(9)}  iterations`,
     );
+    const population = populationLine(l);
+    if (population) lines.push(population);
   }
   return `${lines.join('\n')}\n`;
 }
