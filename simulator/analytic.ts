@@ -73,6 +73,12 @@ export interface ModelContext {
   dataSize?: DataSizeContext;
   /** Syncs per second times this, the users unchanged (a state of the rig's sync population; default 1). */
   syncRateScale?: number;
+  /**
+   * The rig's syncs in flight are a state of their population (predictRun mixes over it,
+   * population-mixture.ts): the chains' count is held at the state's mean instead of spread by the
+   * syncs' durations (cpu.ts cpuQueues), so the spread is not counted twice. Default false.
+   */
+  populationState?: boolean;
 }
 
 /** The rig's congestion cost at the solved busy connections (db-congestion.ts), for the pool's source line; '' without. */

@@ -155,6 +155,24 @@ describe('CPU placement', () => {
       waitOf('rest.push') +
       52 * (0.5 + loopWait);
     expect(c.syncSeconds * 1000).toBeCloseTo(self, 6);
+    // The syncs' durations spread the count in flight (a 52-request sync: CV 0.533 × 50/52).
+    expect(c.syncCv).toBeCloseTo(0.51244, 5);
+    // A state of the syncs' population holds its count: no spread, floor or ceil of each stream's mean
+    // (population-mixture.ts is the spread). Less spread, less wait (the wait is convex in the count).
+    const state = cpuQueues(
+      chained,
+      { kind: 'rig', cores: 2 },
+      requests,
+      statements,
+      8,
+      null,
+      [4, 6],
+      520,
+      false,
+    );
+    expect(state.chains!.syncCv).toBeUndefined();
+    expect(state.chains!.syncSeconds).toBeLessThan(c.syncSeconds);
+    expect(state.chains!.syncSeconds * 1000).toBeGreaterThanOrEqual(noWait - 1e-9);
     // Without streams (no syncs), or without the chain calibration: the M/M/c processor-sharing wait.
     expect(
       cpuQueues(chained, { kind: 'rig', cores: 2 }, requests, statements, 8, null).chains,

@@ -151,6 +151,7 @@ function rigChainLoad(
   requestsPerSecond: number,
   targetCores: number,
   db?: Queue,
+  durationSpread = true,
 ): { chains: ChainLoad; thread: ThreadHost } | null {
   const gap = cal.cpu?.chains?.gapMsPerRequest;
   const syncs = streams.reduce((s, r) => s + r, 0);
@@ -176,8 +177,9 @@ function rigChainLoad(
     chainsWithoutThread(load, threadChainCores, Math.max(0, targetCores - threadChainCores));
   const requests = parts.reduce((s, p) => s + p.perSync, 0);
   // Syncs last as long as their users' conversations make them (sync-duration-cv.ts): the count of
-  // chains in flight spreads around its mean (stream-in-flight.ts).
-  const syncCv = syncDurationCv(requests);
+  // chains in flight spreads around its mean (stream-in-flight.ts). Not in a state of the syncs'
+  // population (`durationSpread` false): the population is that spread, so a state holds its count.
+  const syncCv = durationSpread ? syncDurationCv(requests) : undefined;
   // Layered: each duration's chains are solved for their runnable stretch (rig-chains.ts), so a longer
   // sync (more chains in flight) and a longer wait on the run queue are found together.
   const at = (syncSeconds: number): ChainLoad =>
@@ -187,7 +189,7 @@ function rigChainLoad(
       chainCores,
       backgroundCores: Math.max(0, hostLoad - chainCores),
       cores,
-      syncCv,
+      ...(syncCv === undefined ? {} : { syncCv }),
     });
   // A request's turns on the target's event loop (two, one for an empty push: loopPassesOf) are in the
   // sync's duration too: the loop's turns last its CPU × the stretch its thread sees (the others' work,
@@ -237,7 +239,9 @@ function rigChainLoad(
  * (syncs per second by k6 scenario) and a chain calibration (`cal.cpu.chains`), a request waits for a
  * core as in chains (rig-chains.ts; `requestsPerSecond` reaching the target sets the base latency);
  * with `placement.dbCores` below the rig's cores, the database's CPU (statements and its fixed part)
- * is also its own queue `db` of that many cores (rig-db-cpu.ts).
+ * is also its own queue `db` of that many cores (rig-db-cpu.ts). `durationSpread` false: the chains
+ * in flight are a state of the syncs' population (population-mixture.ts), their count held at its mean
+ * (floor or ceil per stream) instead of spread by the syncs' durations (the population is that spread).
  */
 export function cpuQueues(
   calibration: Calibration,
@@ -248,6 +252,7 @@ export function cpuQueues(
   appCores: number | null,
   syncStreams: number[] = [],
   requestsPerSecond = 0,
+  durationSpread = true,
 ): CpuQueues {
   const requestCount = Object.values(requestRates).reduce((s, r) => s + r, 0);
   // On the rig, the target's and k6's CPU per request as it is at this load (cpu-at-load.ts).
@@ -297,7 +302,17 @@ export function cpuQueues(
     // Below saturation only: at or above it the host's queue grows without bound (reported apart).
     const chained =
       load < cores
-        ? rigChainLoad(cal, syncStreams, requestRates, load, cores, requestsPerSecond, parts.target, db)
+        ? rigChainLoad(
+            cal,
+            syncStreams,
+            requestRates,
+            load,
+            cores,
+            requestsPerSecond,
+            parts.target,
+            db,
+            durationSpread,
+          )
         : null;
     const chains = chained?.chains;
     const host = queue(cores, rate, (load * 1000) / rate, 1);

@@ -169,6 +169,7 @@ function queuesAt(
     ctx.appCores ?? null,
     Object.values(workload.syncsPerSecondByClass),
     workload.requestsPerSecond,
+    ctx.populationState !== true,
   );
   const cpu = cpus.cpu;
   // A kind whose requests take a connection only sometimes (connectionShareOf) checks out that share of

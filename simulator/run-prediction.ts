@@ -162,7 +162,9 @@ export function predictRun(
   const load = scenarioLoad(run.scenario, run.profile, run.policy, run.users);
   if (!load)
     throw new RangeError(`scenario ${run.scenario} sends no workload the model predicts (probes only)`);
-  const c: ModelContext = { ...ctx, abuse: load.abuse };
+  // Every figure here is a state of the syncs' population or its mixture (population-mixture.ts), so
+  // each state holds its chains' count (ModelContext.populationState), with or without the mixture.
+  const c: ModelContext = { ...ctx, abuse: load.abuse, populationState: true };
   const at = (share: number): Prediction => predictAnalytic(load.profile, load.policy, run.users * share, c);
   const full = at(1);
   const streams = generatorStreams(load.profile, load.policy, full, maxVUsCap);
