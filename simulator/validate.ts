@@ -6,6 +6,7 @@ import { stolenCoresOf } from './calibrate-cpu.ts';
 import type { Calibration } from './calibration.ts';
 import { defaultTargets } from './defaults.ts';
 import { atKneeProbeSpeed, atMachineSpeed, speedRatioOf } from './machine-speed.ts';
+import type { PopulationMixture } from './population-mixture.ts';
 import type { ResourceName } from './prediction.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
@@ -59,10 +60,7 @@ export interface ValidationLevel {
      * second) and the share of the time and of the sync requests its population spends past it, where
      * the mixture holds that rate (population-mixture.ts).
      */
-    population?: {
-      lastState: { inFlight: number; syncsPerSecond: number };
-      beyondLastState: { timeShare: number; requestShare: number };
-    };
+    population?: Pick<PopulationMixture, 'lastState' | 'beyondLastState'>;
   };
 }
 
@@ -153,12 +151,7 @@ function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
     iterationsInFlight: p.streams.reduce((sum, o) => sum + o.busyVUs, 0),
     saturated: p.saturated,
     ...(p.population
-      ? {
-          population: {
-            lastState: p.population.lastState,
-            beyondLastState: p.population.beyondLastState,
-          },
-        }
+      ? { population: { lastState: p.population.lastState, beyondLastState: p.population.beyondLastState } }
       : {}),
   };
 }
