@@ -116,6 +116,22 @@ export const RunCpuSchema = z.object({
   runner: ProcessCpuSchema.nullable(),
   /** The machine's syscall speed over the run (optional: older records have none). */
   syscallProbe: SyscallProbeSchema.optional(),
+  /**
+   * The target's main thread, its event loop (local target only), from /proc/<pid>/task/<pid>/schedstat
+   * over the window: the CPU it ran and the time it was runnable waiting for a core. Their sum over the
+   * window is the loop's wall share, what the model's `app.loop` utilisation predicts. Optional: older
+   * records, remote targets and kernels without schedstat have none.
+   */
+  targetThread: z
+    .object({
+      /** Seconds from its first reading (just after the window's) to the window's end. */
+      windowSeconds: z.number().positive(),
+      cpuSeconds: z.number().min(0),
+      runQueueSeconds: z.number().min(0),
+      /** Times the thread was put on a core (wake-ups and preemptions). */
+      timeslices: z.number().min(0),
+    })
+    .optional(),
 });
 
 /**

@@ -140,7 +140,7 @@ export type {
   UncertaintyOptions,
 } from './uncertainty.ts';
 export { analyseUncertainty } from './uncertainty.ts';
-export type { HeldOutRun, LevelFigures, ValidationLevel, ValidationReport } from './validate.ts';
+export type { HeldOutRun, LevelFigures, LoopFigures, ValidationLevel, ValidationReport } from './validate.ts';
 export { formatValidation, machineContext, measuredFigures, runContext, validateRuns } from './validate.ts';
 export type { GridAxis, GridRow, WhatIfGrid } from './what-if-grid.ts';
 export { gridLevels, whatIfGrid } from './what-if-grid.ts';

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { perIterationLine, populationLine, type ValidationLevel } from './validate.ts';
+import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
+import {
+  loopLine,
+  measuredFigures,
+  perIterationLine,
+  populationLine,
+  type ValidationLevel,
+} from './validate.ts';
 
 // The per-iteration line of validate's table (and bench:knee's): busy figures over throughput, by hand.
 
@@ -46,5 +53,42 @@ describe('populationLine', () => {
     expect(populationLine(l)).toBe(
       "  syncs' population  the model carries up to 6.12 in flight finishing 49.73 syncs/s (asked 34.50); past that, where it holds that rate: 40 % of the time, 4.6 % of the sync requests",
     );
+  });
+});
+
+describe('the event loop line', () => {
+  it("reads the loop's wall share from its thread's schedstat: CPU plus the wait for a core, per second", () => {
+    const record = syntheticRunRecord({
+      id: 'r',
+      scenario: 'full-sync',
+      users: 3000,
+      endpoints: {},
+      cpu: {
+        windowSeconds: 60,
+        host: { cpuSeconds: 90, cpuPercentMean: 150, cpuPercentMax: 160 },
+        target: null,
+        database: null,
+        loadGenerator: null,
+        runner: null,
+        // 24 s of CPU and 18 s on the run queue over 60 s: 0.4 cores, busy 0.7 of the time, ×1.75.
+        targetThread: { windowSeconds: 60, cpuSeconds: 24, runQueueSeconds: 18, timeslices: 90000 },
+      },
+    });
+    const loop = measuredFigures(record, []).loop!;
+    expect(loop.wallShare).toBeCloseTo(0.7, 12);
+    expect(loop.cpuCores).toBeCloseTo(0.4, 12);
+    expect(loop.stretch).toBeCloseTo(1.75, 12);
+    const l = level({}, {});
+    expect(loopLine(l)).toBeNull();
+    l.measured.loop = loop;
+    l.predicted.loop = { wallShare: 0.5, cpuCores: 0.42, stretch: 0.5 / 0.42 };
+    expect(loopLine(l)).toBe(
+      '  event loop         wall share measured 0.70 (CPU 0.40 × stretch 1.75)  predicted 0.50 (CPU 0.42 × stretch 1.19), at the fixed point of the achieved rate',
+    );
+  });
+
+  it('has no loop figures for a record without its thread', () => {
+    const record = syntheticRunRecord({ id: 'r', scenario: 'full-sync', users: 3000, endpoints: {} });
+    expect(measuredFigures(record, []).loop).toBeUndefined();
   });
 });

@@ -44,6 +44,21 @@ export interface LevelFigures {
    * syncs in flight stray far above the model's (docs/simulator.md, "Session 12").
    */
   iterationsInFlight: number | null;
+  /**
+   * Rig: the target's event loop. Measured from its main thread's schedstat (run record
+   * `cpu.targetThread`), predicted as `app.loop` at the mean-value fixed point of the achieved rate.
+   */
+  loop?: LoopFigures;
+}
+
+/** The event loop's share of the wall clock it is busy or waiting for a core, its CPU, and their ratio. */
+export interface LoopFigures {
+  /** CPU plus run-queue wait per second: the loop's utilisation as a one-server queue sees it. */
+  wallShare: number;
+  /** Cores of CPU the thread ran (measured: its main thread; predicted: the target's CPU). */
+  cpuCores: number;
+  /** Wall time per CPU time of the thread (wallShare / cpuCores). */
+  stretch: number;
 }
 
 /** One held-out run: measured beside predicted. */
@@ -93,10 +108,20 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
     if (cpu.database && limitsDatabase(record.machine.cores, record.machine.dbCores))
       busy['db.cpu'] = cpu.database.cpuSeconds / cpu.windowSeconds;
   }
+  const thread = cpu?.targetThread;
+  const loop =
+    thread && thread.cpuSeconds > 0
+      ? {
+          wallShare: (thread.cpuSeconds + thread.runQueueSeconds) / thread.windowSeconds,
+          cpuCores: thread.cpuSeconds / thread.windowSeconds,
+          stretch: (thread.cpuSeconds + thread.runQueueSeconds) / thread.cpuSeconds,
+        }
+      : null;
   return {
     throughput: record.iterations.rate,
     p95Ms,
     busy,
+    ...(loop ? { loop } : {}),
     droppedIterations: record.iterations.dropped,
     iterationsInFlight:
       record.iterations.meanDurationMs === undefined
@@ -142,7 +167,12 @@ export function runContext(cal: Calibration, record: RunRecord): ModelContext {
 
 /** Predicted figures of a run prediction, in the report's shape. */
 function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
+  const loop = p.prediction.resources.find((r) => r.name === 'app.loop');
+  const cpu = loop?.threadCpuCores;
   return {
+    ...(loop && cpu && cpu > 0
+      ? { loop: { wallShare: loop.utilisation, cpuCores: cpu, stretch: loop.utilisation / cpu } }
+      : {}),
     throughput: p.throughput,
     askedThroughput: p.askedThroughput,
     p95Ms: p.p95Ms,
@@ -241,6 +271,19 @@ export function populationLine(l: ValidationLevel): string | null {
   return `  syncs' population  the model carries up to ${num(p.lastState.inFlight)} in flight finishing ${num(p.lastState.syncsPerSecond)} syncs/s (asked ${num(l.predicted.askedThroughput)}); past that, where it holds that rate: ${pct(p.beyondLastState.timeShare)} of the time, ${pct(p.beyondLastState.requestShare)} of the sync requests`;
 }
 
+/**
+ * A level's event-loop line: the loop's wall share (CPU and wait for a core), measured from its
+ * thread's schedstat and predicted at the mean-value fixed point. Null when neither side has it.
+ */
+export function loopLine(l: ValidationLevel): string | null {
+  const m = l.measured.loop;
+  const p = l.predicted.loop;
+  if (!m && !p) return null;
+  const side = (f: LoopFigures | undefined): string =>
+    f ? `${num(f.wallShare)} (CPU ${num(f.cpuCores)} × stretch ${num(f.stretch)})` : 'n/a';
+  return `  event loop         wall share measured ${side(m)}  predicted ${side(p)}, at the fixed point of the achieved rate`;
+}
+
 /** The table `validate` prints (a string: measurement and output never mix). */
 export function formatValidation(report: ValidationReport): string {
   const k = report.knee;
@@ -283,6 +326,8 @@ export function formatValidation(report: ValidationReport): string {
     lines.push(
       `  in flight (k6 VUs) measured ${num(l.measured.iterationsInFlight).padStart(9)}  predicted ${num(l.predicted.iterationsInFlight).padStart(9)}  iterations`,
     );
+    const loop = loopLine(l);
+    if (loop) lines.push(loop);
     const population = populationLine(l);
     if (population) lines.push(population);
   }

@@ -11,6 +11,8 @@ import {
   type ProcessTicks,
   parseHostTicks,
   parseProcessTicks,
+  parseSchedstat,
+  type ThreadSchedstat,
   ticksBetween,
 } from './proc-stat.ts';
 
@@ -42,6 +44,8 @@ export interface HostCpuSummary {
   stealSeconds: number;
   /** CPU-seconds of each watched group over the window. */
   groupCpuSeconds: Partial<Record<CpuGroup, number>>;
+  /** The watched thread (watchThread) from when it was first read: its CPU and run-queue wait, s; absent when unread. */
+  thread?: ThreadWindow;
 }
 
 /** Samples host and process-group CPU from /proc once a second. */
@@ -50,6 +54,8 @@ export interface HostCpuSampler {
   readonly available: boolean;
   /** Follows `pid` (and its descendants unless `children` is false) as part of `group` from the next reading on. */
   watch(group: CpuGroup, pid: number, children?: boolean): void;
+  /** Follows the main thread of `pid` (its schedstat) from the next reading on: the target's event loop. */
+  watchThread(pid: number): void;
   /** Stops; null when /proc is not readable (not Linux) or nothing was sampled. */
   stop(): HostCpuSummary | null;
 }
@@ -73,15 +79,51 @@ interface Reading {
   uptimeTicks: number;
   host: HostTicks;
   processes: Map<number, ProcessTicks>;
+  /** The watched thread's schedstat (null: none watched, or unreadable). */
+  thread: ThreadSchedstat | null;
 }
 
-function read(): Reading {
+/** The main thread's schedstat of `pid`, or null (no such process, or a kernel without schedstat). */
+function readThread(pid: number | null): ThreadSchedstat | null {
+  if (pid === null) return null;
+  try {
+    return parseSchedstat(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function read(threadPid: number | null): Reading {
   const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(/\s+/)[0]);
   return {
     atMs: Date.now(),
     uptimeTicks: uptime * CLOCK_TICKS_PER_SECOND,
     host: parseHostTicks(readFileSync('/proc/stat', 'utf8')),
     processes: readProcesses(),
+    thread: readThread(threadPid),
+  };
+}
+
+/** A thread's scheduler accounting over a window of `windowSeconds`. */
+export interface ThreadWindow {
+  windowSeconds: number;
+  cpuSeconds: number;
+  runQueueSeconds: number;
+  timeslices: number;
+}
+
+/** A thread's CPU and run-queue wait between two readings of it `windowSeconds` apart (null unless both were read). */
+export function threadBetween(
+  first: ThreadSchedstat | null,
+  last: ThreadSchedstat | null,
+  windowSeconds: number,
+): ThreadWindow | null {
+  if (!first || !last || last.cpuNs < first.cpuNs || !(windowSeconds > 0)) return null;
+  return {
+    windowSeconds,
+    cpuSeconds: (last.cpuNs - first.cpuNs) / 1e9,
+    runQueueSeconds: Math.max(0, last.runQueueNs - first.runQueueNs) / 1e9,
+    timeslices: Math.max(0, last.timeslices - first.timeslices),
   };
 }
 
@@ -95,10 +137,13 @@ export function startHostCpuSampler(cores: number, intervalMs = 1000): HostCpuSa
   let stealSeconds = 0;
   let first: Reading | null = null;
   let last: Reading | null = null;
+  let threadPid: number | null = null;
+  // The watched thread's first reading (it may start being watched after the sampler's first reading).
+  let threadFirst: { atTicks: number; stat: ThreadSchedstat } | null = null;
   const tick = (): void => {
     let now: Reading;
     try {
-      now = read();
+      now = read(threadPid);
     } catch {
       return; // /proc unreadable this second: no sample
     }
@@ -124,6 +169,7 @@ export function startHostCpuSampler(cores: number, intervalMs = 1000): HostCpuSa
       }
     }
     first ??= now;
+    if (now.thread && !threadFirst) threadFirst = { atTicks: now.uptimeTicks, stat: now.thread };
     last = now;
   };
   if (available) tick();
@@ -136,12 +182,28 @@ export function startHostCpuSampler(cores: number, intervalMs = 1000): HostCpuSa
       set.set(pid, children);
       roots.set(group, set);
     },
+    watchThread(pid) {
+      if (!(pid > 0) || !available) return;
+      threadPid = pid;
+      // Read now, so its window starts with the sampler's (watched right after it started).
+      const stat = readThread(pid);
+      const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(/\s+/)[0]);
+      if (stat) threadFirst = { atTicks: uptime * CLOCK_TICKS_PER_SECOND, stat };
+    },
     stop() {
       if (timer) clearInterval(timer);
       if (!available) return null;
       tick();
       if (!first || !last || samples.length === 0) return null;
+      const thread = threadFirst
+        ? threadBetween(
+            threadFirst.stat,
+            last.thread,
+            (last.uptimeTicks - threadFirst.atTicks) / CLOCK_TICKS_PER_SECOND,
+          )
+        : null;
       return {
+        ...(thread ? { thread } : {}),
         cores,
         windowSeconds: (last.uptimeTicks - first.uptimeTicks) / CLOCK_TICKS_PER_SECOND,
         samples,
@@ -206,6 +268,7 @@ export function runCpuOf(summary: HostCpuSummary, processes: Partial<Record<CpuG
     database: group('database'),
     loadGenerator: group('loadGenerator'),
     runner: group('runner'),
+    ...(summary.thread && processes.target !== undefined ? { targetThread: summary.thread } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeriesSample } from '../../core/run-record.ts';
-import { runCpuOf, withCpuSeries } from './host-cpu-sampler.ts';
+import { runCpuOf, threadBetween, withCpuSeries } from './host-cpu-sampler.ts';
 import {
   descendantsOf,
   hostBusyPercent,
@@ -8,6 +8,7 @@ import {
   type ProcessTicks,
   parseHostTicks,
   parseProcessTicks,
+  parseSchedstat,
   ticksBetween,
 } from './proc-stat.ts';
 
@@ -146,5 +147,48 @@ describe('run record CPU', () => {
     expect(out[1]!.cpu!.steal).toBe(20);
     expect(out[3]!.cpu!.host).toBe(100);
     expect(out[4]!.cpu).toBeUndefined();
+  });
+});
+
+describe('thread schedstat', () => {
+  it('parses ns on a core, ns on a run queue and timeslices, and refuses anything else', () => {
+    expect(parseSchedstat('195023428 13703502 366\n')).toEqual({
+      cpuNs: 195023428,
+      runQueueNs: 13703502,
+      timeslices: 366,
+    });
+    expect(() => parseSchedstat('1 2')).toThrow(/bad schedstat/);
+    expect(() => parseSchedstat('1 x 3')).toThrow(/bad schedstat/);
+  });
+
+  it("gives a thread's CPU and run-queue wait between two readings, in seconds", () => {
+    const first = { cpuNs: 1e9, runQueueNs: 5e8, timeslices: 100 };
+    const last = { cpuNs: 25e9, runQueueNs: 18.5e9, timeslices: 90100 };
+    expect(threadBetween(first, last, 60)).toEqual({
+      windowSeconds: 60,
+      cpuSeconds: 24,
+      runQueueSeconds: 18,
+      timeslices: 90000,
+    });
+    // A thread read once, a counter that went back (another thread reused the id), or no window: none.
+    expect(threadBetween(first, null, 60)).toBeNull();
+    expect(threadBetween(last, first, 60)).toBeNull();
+    expect(threadBetween(first, last, 0)).toBeNull();
+  });
+
+  it("puts the target's thread in the record only when the target was followed", () => {
+    const summary = {
+      cores: 2,
+      windowSeconds: 4,
+      samples: [{ atMs: 2000, host: 120, steal: 0, groups: { target: 50 } }],
+      hostCpuSeconds: 4.8,
+      stealSeconds: 0,
+      groupCpuSeconds: { target: 2 },
+    };
+    const thread = { windowSeconds: 4, cpuSeconds: 1, runQueueSeconds: 0.5, timeslices: 10 };
+    const withThread = { ...summary, thread };
+    expect(runCpuOf(withThread, { target: 'target pid 1' }).targetThread).toEqual(thread);
+    expect(runCpuOf(withThread, {}).targetThread).toBeUndefined();
+    expect(runCpuOf(summary, { target: 'target pid 1' }).targetThread).toBeUndefined();
   });
 });

@@ -128,3 +128,21 @@ function shareOfTicks(
   const part = pick(after) - pick(before);
   return Math.max(0, Math.min(1, part / total)) * cores * 100;
 }
+
+/** One thread's scheduler accounting (/proc/<pid>/task/<tid>/schedstat), nanoseconds and a count. */
+export interface ThreadSchedstat {
+  /** Time the thread ran on a core. */
+  cpuNs: number;
+  /** Time the thread was runnable, waiting on a run queue for a core. */
+  runQueueNs: number;
+  /** Times it was put on a core. */
+  timeslices: number;
+}
+
+/** Parses a schedstat line: `<ns on a core> <ns waiting on a run queue> <timeslices>` (sched-stats.rst). */
+export function parseSchedstat(text: string): ThreadSchedstat {
+  const f = text.trim().split(/\s+/).map(Number);
+  if (f.length !== 3 || f.some((x) => !Number.isFinite(x) || x < 0))
+    throw new Error(`bad schedstat: ${text.slice(0, 60)}`);
+  return { cpuNs: f[0]!, runQueueNs: f[1]!, timeslices: f[2]! };
+}

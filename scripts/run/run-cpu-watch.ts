@@ -43,6 +43,8 @@ export async function startRunCpuWatch(
   hostCpu.watch('runner', process.pid, false);
   if (targetPid) {
     hostCpu.watch('target', targetPid);
+    // Its main thread is its event loop: its CPU and its wait for a core (the loop's wall share).
+    hostCpu.watchThread(targetPid);
     processes.target = `target pid ${targetPid} and its children`;
   }
   const pgServer = databaseUrl ? await localPostgresServerPid(databaseUrl) : null;
