@@ -7,7 +7,7 @@ import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './dist
 import { type IdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import { durationScale, loadAdjustedProbeUs, speedRatioAgainst } from './machine-speed.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
-import { type ChainLoad, withRunnableStretch } from './rig-chains.ts';
+import { type ChainLoad, rigChainProcesses, withRunnableStretch } from './rig-chains.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
 import { runLevelKey } from './run-level.ts';
 import { syncDurationCv } from './sync-duration-cv.ts';
@@ -395,22 +395,31 @@ export function chainGapMsOf(record: RunRecord): number | null {
 /**
  * A run's load as chains (rig-chains.ts), as measured: its sync streams and mean sync duration, the
  * chains' CPU (sync requests per second × `cpuMsOf` each) and the rest of the host's busy cores
- * outside them; null when the run did not record its iterations' streams and durations.
+ * outside them; null when the run did not record its iterations' streams and durations. With `cpu`,
+ * the target's and k6's parts of the chains' CPU are capped at their threads (rigChainProcesses), as
+ * the model's chains are.
  */
 export function measuredChainLoad(
   record: RunRecord,
   cpuMsOf: (endpoint: string) => number,
   busyCores: number,
   cores: number,
+  cpu?: Pick<CpuCalibration, 'appMsPerRequest' | 'loadGenerator'>,
 ): ChainLoad | null {
   const streams = syncStreamsOf(record);
   const d = record.iterations.meanDurationMs;
   if (!streams || d === undefined) return null;
   const seconds = Math.max(1e-9, record.durationSeconds);
-  const chainCores = SYNC_ENDPOINTS.reduce(
-    (s, e) => s + ((record.endpoints[e]?.count ?? 0) / seconds) * (cpuMsOf(e) / 1000),
-    0,
-  );
+  const coresOf = (msOf: (endpoint: string) => number): number =>
+    SYNC_ENDPOINTS.reduce((s, e) => s + ((record.endpoints[e]?.count ?? 0) / seconds) * (msOf(e) / 1000), 0);
+  const chainCores = coresOf(cpuMsOf);
+  const processes = cpu
+    ? rigChainProcesses(
+        coresOf((e) => cpu.appMsPerRequest[e] ?? cpu.appMsPerRequest.default),
+        coresOf(() => cpu.loadGenerator.perUnit),
+        cores,
+      )
+    : undefined;
   // The measured duration already holds the waits; the runnable stretch is solved at that duration.
   return withRunnableStretch({
     streams,
@@ -419,6 +428,7 @@ export function measuredChainLoad(
     backgroundCores: Math.max(0, busyCores - chainCores),
     cores,
     syncCv: syncDurationCv(record.sync?.requestsPerSync ?? 0),
+    ...(processes ? { processes } : {}),
   });
 }
 

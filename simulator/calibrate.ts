@@ -100,7 +100,7 @@ export function statementWaitOnRun(
   dbCpuMs: number,
   host: { busyCores: number; cores: number },
 ): number {
-  const chains = cpu.chains ? measuredChainLoad(record, rigCpuMs, host.busyCores, host.cores) : null;
+  const chains = cpu.chains ? measuredChainLoad(record, rigCpuMs, host.busyCores, host.cores, cpu) : null;
   const onHost = chains
     ? chainCpuWait(chains, dbCpuMs)
     : measuredProcessorSharingWait(dbCpuMs, host.busyCores, host.cores);
@@ -580,7 +580,9 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     const run =
       load && cpuFit
         ? (() => {
-            const chains = chained ? measuredChainLoad(record, rigCpuMs, load.busyCores, load.cores) : null;
+            const chains = chained
+              ? measuredChainLoad(record, rigCpuMs, load.busyCores, load.cores, cpuFit.cpu)
+              : null;
             const loop = runLoopQueue(record, cpuFit.cpu, chains, load);
             return {
               load,

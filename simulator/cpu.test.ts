@@ -125,7 +125,18 @@ describe('CPU placement', () => {
     // The target's part of a request's CPU runs on its one thread, which competes with the chains'
     // other work only: the chains without the target's CPU for the sync requests (10 × 1.2 + 500 × 0.3
     // + 10 × 0.4 ms/s = 0.166 cores) and the load outside them without its fixed 0.02 cores.
-    const view = { ...c, chainCores: c.chainCores - 0.166, backgroundCores: c.backgroundCores - 0.02 };
+    // The target's part runs on its one thread and k6's (0.25 ms a request, 520/s) on two (rig-chains.ts);
+    // the thread's view leaves its own process out.
+    expect(c.processes).toEqual([
+      { name: 'target', cores: expect.closeTo(0.166, 12), threads: 1 },
+      { name: 'k6', cores: expect.closeTo(0.13, 12), threads: 2 },
+    ]);
+    const view = {
+      ...c,
+      chainCores: c.chainCores - 0.166,
+      backgroundCores: c.backgroundCores - 0.02,
+      processes: [c.processes![1]!],
+    };
     if (q.thread?.kind !== 'chains') throw new Error('expected the thread to see the chains');
     expect(q.thread.chains.chainCores).toBeCloseTo(view.chainCores, 12);
     expect(q.thread.chains.backgroundCores).toBeCloseTo(view.backgroundCores, 12);

@@ -6,7 +6,7 @@ import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
 import { cpuCalibrationAtIdleShare, solveIdleShare } from './idle-vcpu-wake.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
-import { type ChainLoad, chainCpuWait, withRunnableStretch } from './rig-chains.ts';
+import { type ChainLoad, chainCpuWait, rigChainProcesses, withRunnableStretch } from './rig-chains.ts';
 import { largerWait, limitsDatabase, requestCoreWaits, rigDatabaseQueue } from './rig-db-cpu.ts';
 import { syncDurationCv } from './sync-duration-cv.ts';
 import {
@@ -173,6 +173,13 @@ function rigChainLoad(
   if (parts.some((p) => p.perSync > 0 && p.baseMs <= 0)) return null;
   const chainCores = parts.reduce((s, p) => s + (p.perSync * syncs * p.cpuMs) / 1000, 0);
   const threadChainCores = parts.reduce((s, p) => s + (p.perSync * syncs * p.appMs) / 1000, 0);
+  const clientChainCores = parts.reduce(
+    (s, p) => s + (p.perSync * syncs * (p.cpuMs - p.appMs - p.dbMs)) / 1000,
+    0,
+  );
+  // The target's part of the chains runs on its one thread, k6's on its Go scheduler's threads (one
+  // per core): each counts for at most that many runnable (rig-chains.ts); the database's is not capped.
+  const processes = rigChainProcesses(threadChainCores, clientChainCores, cores);
   const thread = (load: ChainLoad): ThreadHost =>
     chainsWithoutThread(load, threadChainCores, Math.max(0, targetCores - threadChainCores));
   const requests = parts.reduce((s, p) => s + p.perSync, 0);
@@ -189,6 +196,7 @@ function rigChainLoad(
       chainCores,
       backgroundCores: Math.max(0, hostLoad - chainCores),
       cores,
+      processes,
       ...(syncCv === undefined ? {} : { syncCv }),
     });
   // A request's turns on the target's event loop (two, one for an empty push: loopPassesOf) are in the

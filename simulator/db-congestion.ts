@@ -26,13 +26,17 @@ import type { Calibration } from './calibration.ts';
 // database has its cores to itself, where this has not been measured. The fit runs' database CPU is
 // taken back to no congestion by their own measured B (calibrate.ts) so that the calibration's CPU per
 // statement is x0.
+// Session 30 (bench:knee full sync 2026-12-04 19:58, one machine state, across levels): the database's
+// CPU a sync was 12.4 ms with 2.0 connections busy, 12.1 with 8.3 and 9.3, 10.2 with 9.7: none of the
+// cost. The three above compared replicates of one level, where a slower machine state makes both more
+// CPU a statement and a fuller pool, so κ is 0 by default now (an assumption, range 0-0.06; a dial).
 
 /** κ: the database's CPU per statement grows by this share per busy pool connection past its cores (rig). */
 export const DB_CONGESTION_PER_BUSY_CONNECTION = {
-  value: 0.04,
-  range: { low: 0.03, high: 0.06 },
+  value: 0,
+  range: { low: 0, high: 0.06 },
   source:
-    "calibrated on earlier benches (sessions 9, 14 and 22, full sync at 0.9K on 2 cores: the congested run's or seconds' database CPU per unit of work against the calm one's gives 0.056, 0.039, 0.033 per busy connection past the cores); range 0.03-0.06",
+    "assumption: none (session 30, bench:knee full sync of 2026-12-04 19:58 on 2 cores: the database's CPU a sync 12.4 ms with 2.0 connections busy, 12.1 with 8.3 and 9.3, 10.2 with 9.7, in one machine state; the congested replicates of sessions 9, 14 and 22, at one level against a calm one, gave 0.056, 0.039, 0.033 per busy connection past the cores, where a slower machine state makes both more CPU a statement and a fuller pool); range 0-0.06",
 } as const;
 
 /** The rig's congestion cost as a calibration carries it: κ per busy connection past the cores and where it comes from. */

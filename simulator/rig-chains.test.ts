@@ -6,11 +6,14 @@ import {
   type ChainLoad,
   chainCpuWait,
   chainsInFlight,
+  LOAD_GENERATOR_PROCESS,
   meanStretch,
   runnableDistribution,
+  TARGET_PROCESS,
   withRunnableStretch,
 } from './rig-chains.ts';
 import { conversationsCv } from './sync-duration-cv.ts';
+import { chainsWithoutThread } from './thread-host.ts';
 
 const load = (over: Partial<ChainLoad>): ChainLoad => ({
   streams: [10],
@@ -236,3 +239,74 @@ function simulateChains(
   }
   return { meanWaitMs: waits / bursts, syncMs: syncMs / syncs };
 }
+
+describe('processes of few threads', () => {
+  // One stream of 10 syncs a second lasting 0.4 s: 4 in flight, so 3 others beside a request's chain,
+  // each on a core 0.75 × 1 / 4 = 0.1875 of its life (runnable stretch 1).
+  const base = {
+    streams: [10],
+    syncSeconds: 0.4,
+    chainCores: 0.75,
+    backgroundCores: 0,
+    cores: 2,
+    runnableStretch: 1,
+  };
+
+  it('count the chains on a core in them for at most their threads', () => {
+    const f = 0.1875;
+    const q = 1 - f;
+    // Uncapped: 1 (itself) + Binomial(3, f).
+    const free = runnableDistribution(base);
+    expect(free[1]).toBeCloseTo(q ** 3, 12);
+    expect(free[2]).toBeCloseTo(3 * f * q * q, 12);
+    expect(free[3]).toBeCloseTo(3 * f * f * q, 12);
+    expect(free[4]).toBeCloseTo(f ** 3, 12);
+    // All of the chains' CPU in one process of one thread: 1 + min(1, Binomial(3, f)).
+    const one = runnableDistribution({ ...base, processes: [{ name: 'target', cores: 0.75, threads: 1 }] });
+    expect(one.length).toBe(3);
+    expect(one[1]).toBeCloseTo(q ** 3, 12);
+    expect(one[2]).toBeCloseTo(1 - q ** 3, 12);
+    // No third runnable, so no wait on two cores; uncapped, 3 or 4 runnable stretch by 1.5 and 2.
+    expect(meanStretch({ ...base, processes: [{ name: 'target', cores: 0.75, threads: 1 }] })).toBeCloseTo(
+      1,
+      12,
+    );
+    expect(meanStretch(base)).toBeCloseTo(1 + 3 * f * f * q * 0.5 + f ** 3 * 1, 12);
+  });
+
+  it('leave the rest of the chains uncapped, drawn apart from the capped part', () => {
+    // A third of the CPU in a one-thread process (f 0.0625), the rest free (f 0.125):
+    // 1 + min(1, Binomial(3, 0.0625)) + Binomial(3, 0.125).
+    const d = runnableDistribution({ ...base, processes: [{ name: 'target', cores: 0.25, threads: 1 }] });
+    const capped = [0.9375 ** 3, 1 - 0.9375 ** 3];
+    const free = [0.875 ** 3, 3 * 0.125 * 0.875 ** 2, 3 * 0.125 ** 2 * 0.875, 0.125 ** 3];
+    for (let k = 0; k <= 4; k++) {
+      let p = 0;
+      for (let i = 0; i < 2; i++) if (k - i >= 0 && k - i < 4) p += capped[i]! * free[k - i]!;
+      expect(d[k + 1]).toBeCloseTo(p, 12);
+    }
+  });
+});
+
+describe("the target's thread's view of the chains", () => {
+  it("takes its own process out of the capped ones with its CPU, and keeps k6's", () => {
+    const load: ChainLoad = {
+      streams: [10],
+      syncSeconds: 0.4,
+      chainCores: 0.75,
+      backgroundCores: 0.2,
+      cores: 2,
+      runnableStretch: 1.2,
+      processes: [
+        { name: TARGET_PROCESS, cores: 0.25, threads: 1 },
+        { name: LOAD_GENERATOR_PROCESS, cores: 0.2, threads: 2 },
+      ],
+    };
+    const view = chainsWithoutThread(load, 0.25, 0.05);
+    expect(view.kind).toBe('chains');
+    if (view.kind !== 'chains') return;
+    expect(view.chains.chainCores).toBeCloseTo(0.5, 12);
+    expect(view.chains.backgroundCores).toBeCloseTo(0.15, 12);
+    expect(view.chains.processes).toEqual([{ name: LOAD_GENERATOR_PROCESS, cores: 0.2, threads: 2 }]);
+  });
+});

@@ -48,6 +48,45 @@ export interface ChainLoad {
    * Absent: every sync lasts the mean, so floor or ceil of rate × duration.
    */
   syncCv?: number;
+  /**
+   * The chains' CPU by the process it runs in, where that process runs on at most `threads` cores at
+   * once (the target's one event-loop thread, k6's Go scheduler): the chains on a core in it count for
+   * at most that many runnable (its other steps wait in its own queue, not on the cores' run queue).
+   * The chains' CPU outside these (the database's backends) is not capped. Absent: none capped.
+   */
+  processes?: CappedProcess[];
+}
+
+/** The target's process in `ChainLoad.processes`: its JavaScript runs on one thread (event-loop.ts). */
+export const TARGET_PROCESS = 'target';
+/** k6's process: Go runs its goroutines on GOMAXPROCS threads, one per core unless set (k6 leaves it). */
+export const LOAD_GENERATOR_PROCESS = 'k6';
+
+/** A process whose share of the chains' CPU runs on at most `threads` cores at once. */
+export interface CappedProcess {
+  name: string;
+  /** Cores of the chains' CPU that run in it. */
+  cores: number;
+  threads: number;
+}
+
+/**
+ * The rig's capped processes: the target's part of the chains' CPU (`targetCores`) on its one thread,
+ * k6's (`loadGeneratorCores`) on one thread per core of the host's `cores` (Go's GOMAXPROCS default).
+ */
+export function rigChainProcesses(
+  targetCores: number,
+  loadGeneratorCores: number,
+  cores: number,
+): CappedProcess[] {
+  return [
+    { name: TARGET_PROCESS, cores: Math.max(0, targetCores), threads: 1 },
+    {
+      name: LOAD_GENERATOR_PROCESS,
+      cores: Math.max(0, loadGeneratorCores),
+      threads: Math.max(1, Math.round(cores)),
+    },
+  ];
 }
 
 /** A count with mean x ≥ 0 that is floor(x) or ceil(x). */
@@ -85,6 +124,31 @@ function onCore(count: Counts, f: number): Counts {
       out.set(k, (out.get(k) ?? 0) + p * pk);
       pk = (pk * (n - k) * f) / ((k + 1) * (1 - f));
     }
+  }
+  return out;
+}
+
+/**
+ * The other chains on a core when part of their CPU runs in processes of few threads: for each count n
+ * of others in flight, the uncapped part's Binomial(n, f) and each capped process's Binomial(n, f_p)
+ * held at its threads, summed. The parts are drawn apart (a chain's steps in two processes at once are
+ * not excluded): exact in the mean, and near enough when each share is small, as below saturation.
+ */
+function cappedOnCore(count: Counts, f: number, capped: Array<{ f: number; threads: number }>): Counts {
+  const out: Counts = new Map();
+  for (const [n, p] of count) {
+    if (p === 0) continue;
+    const one: Counts = new Map([[n, 1]]);
+    let d = onCore(one, f);
+    for (const c of capped) {
+      const held: Counts = new Map();
+      for (const [k, q] of onCore(one, c.f)) {
+        const at = Math.min(k, Math.max(0, c.threads));
+        held.set(at, (held.get(at) ?? 0) + q);
+      }
+      d = convolve(d, held);
+    }
+    for (const [k, q] of d) out.set(k, (out.get(k) ?? 0) + p * q);
   }
   return out;
 }
@@ -140,16 +204,24 @@ export function runnableDistribution(load: ChainLoad): number[] {
   // Share of its life a chain is runnable: the chains' CPU per second over the chains in flight, times
   // the stretch of that CPU by waiting for a core (a chain waiting for a core is runnable).
   const stretch = Math.max(1, load.runnableStretch ?? 1);
-  const f = inFlight > 0 ? Math.min(1, (Math.max(0, load.chainCores) * stretch) / inFlight) : 0;
+  const share = (cores: number): number =>
+    inFlight > 0 ? Math.min(1, (Math.max(0, cores) * stretch) / inFlight) : 0;
   let others: Counts = new Map([[0, 1]]);
   if (total > 0) {
     // Averaged over the stream the request's chain belongs to (weighted by its rate).
     others = othersInFlight(load.streams, load.syncSeconds, load.syncCv);
   }
-  const runnable = convolve(
-    convolve(onCore(others, f), floorOrCeil(load.backgroundCores)),
-    new Map([[1, 1]]),
-  );
+  const capped = load.processes ?? [];
+  const cappedCores = capped.reduce((s, p) => s + Math.max(0, p.cores), 0);
+  const chainsOnCore =
+    capped.length === 0
+      ? onCore(others, share(load.chainCores))
+      : cappedOnCore(
+          others,
+          share(Math.max(0, load.chainCores - cappedCores)),
+          capped.map((p) => ({ f: share(p.cores), threads: p.threads })),
+        );
+  const runnable = convolve(convolve(chainsOnCore, floorOrCeil(load.backgroundCores)), new Map([[1, 1]]));
   const dense = new Array<number>(Math.max(...runnable.keys()) + 1).fill(0);
   for (const [k, p] of runnable) dense[k] = p;
   runnableCache.set(load, dense);

@@ -1,7 +1,7 @@
 import { type CpuWait, processorSharingWait } from './cpu.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
-import { type ChainLoad, chainCpuWait, meanStretch } from './rig-chains.ts';
+import { type ChainLoad, chainCpuWait, meanStretch, TARGET_PROCESS } from './rig-chains.ts';
 
 // The host's cores as the target's one JavaScript thread competes for them (rig only; issue 12).
 //
@@ -35,6 +35,8 @@ export function chainsWithoutThread(
       ...load,
       chainCores: Math.max(0, load.chainCores - ownChainCores),
       backgroundCores: Math.max(0, load.backgroundCores - ownBackgroundCores),
+      // The thread's own process leaves the capped ones (its part of the chains is taken out above).
+      ...(load.processes ? { processes: load.processes.filter((p) => p.name !== TARGET_PROCESS) } : {}),
     },
   };
 }
