@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkCanKeepCoresBusy, startBusyCores } from './busy-cores.ts';
+import { checkCanKeepCoresBusy, SPINNER_LOOP, startBusyCores } from './busy-cores.ts';
 
 /** The scheduling policy of a process (/proc/<pid>/sched: 5 is SCHED_IDLE), or null once it is gone. */
 function policyOf(pid: number): number | null {
@@ -14,7 +15,7 @@ function policyOf(pid: number): number | null {
   }
 }
 
-/** Pids of this process's children running `sh -c while :; do :; done`. */
+/** Pids of this process's children running the spinner's loop (SPINNER_LOOP). */
 function spinnerPids(): number[] {
   const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')
     .trim()
@@ -23,7 +24,7 @@ function spinnerPids(): number[] {
     .map(Number);
   return children.filter((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('while :; do :; done');
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(SPINNER_LOOP);
     } catch {
       return false;
     }
@@ -51,6 +52,30 @@ describe.runIf(process.platform === 'linux' || process.env.CI === 'true')(
       } finally {
         busy.stop();
       }
+    });
+
+    it('ends a spinner whose starter died without stopping it (a SIGKILL runs no exit handler)', async () => {
+      // A shell starts the loop (at the normal class, so a busy machine cannot starve it) and exits.
+      const starter = spawn('sh', ['-c', `sh -c '${SPINNER_LOOP}' & echo $!; sleep 0.2`], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let out = '';
+      starter.stdout.on('data', (d) => {
+        out += String(d);
+      });
+      await new Promise((r) => starter.on('exit', r));
+      const pid = Number(out.trim());
+      expect(pid).toBeGreaterThan(0);
+      const alive = (): boolean => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 250 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(alive()).toBe(false);
     });
 
     it('finds this machine able to run a spinner at the idle class', () => {

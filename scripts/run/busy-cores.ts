@@ -18,8 +18,15 @@ export interface BusyCores {
   stop(): void;
 }
 
-/** The command that runs one spinner at SCHED_IDLE (util-linux chrt, then a shell's empty loop). */
-export const SPINNER_COMMAND = ['chrt', '--idle', '0', 'sh', '-c', 'while :; do :; done'] as const;
+/**
+ * The loop a spinner runs: as long as the process that started it lives (the shell's $PPID, checked
+ * each turn), so a caller killed with SIGKILL, whose exit handler never runs, leaves none behind
+ * (session 30: two orphaned spinners from a killed bench read as two busy cores to the next bench).
+ */
+export const SPINNER_LOOP = 'while kill -0 $PPID 2>/dev/null; do :; done';
+
+/** The command that runs one spinner at SCHED_IDLE (util-linux chrt, then the shell's SPINNER_LOOP). */
+export const SPINNER_COMMAND = ['chrt', '--idle', '0', 'sh', '-c', SPINNER_LOOP] as const;
 
 /**
  * Refuses `--busy-cores` before anything starts when this machine cannot run a spinner at the idle
@@ -50,7 +57,7 @@ export function startBusyCores(count: number): BusyCores {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     process.off('exit', stop);
   };
-  // Never leave a spinner behind when the caller dies first.
+  // Never leave a spinner behind when the caller exits first (and when it is killed: SPINNER_LOOP).
   process.on('exit', stop);
   return { count, stop };
 }
