@@ -312,6 +312,16 @@ function merged(levels: ValidationLevel[], pooled: Record<string, PooledP95>): V
       busy: Object.fromEntries(
         keys((l) => l.measured.busy).map((r) => [r, med(levels.map((l) => l.measured.busy[r]))]),
       ),
+      // The event loop's figures, each the median over the replicates that recorded its thread.
+      ...(levels.some((l) => l.measured.loop)
+        ? {
+            loop: {
+              wallShare: med(levels.map((l) => l.measured.loop?.wallShare)),
+              cpuCores: med(levels.map((l) => l.measured.loop?.cpuCores)),
+              stretch: med(levels.map((l) => l.measured.loop?.stretch)),
+            },
+          }
+        : {}),
     },
   };
 }
