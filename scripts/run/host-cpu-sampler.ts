@@ -93,11 +93,15 @@ function readThread(pid: number | null): ThreadSchedstat | null {
   }
 }
 
+/** Clock ticks since boot, from /proc/uptime. */
+function uptimeTicks(): number {
+  return Number(readFileSync('/proc/uptime', 'utf8').split(/\s+/)[0]) * CLOCK_TICKS_PER_SECOND;
+}
+
 function read(threadPid: number | null): Reading {
-  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(/\s+/)[0]);
   return {
     atMs: Date.now(),
-    uptimeTicks: uptime * CLOCK_TICKS_PER_SECOND,
+    uptimeTicks: uptimeTicks(),
     host: parseHostTicks(readFileSync('/proc/stat', 'utf8')),
     processes: readProcesses(),
     thread: readThread(threadPid),
@@ -187,8 +191,7 @@ export function startHostCpuSampler(cores: number, intervalMs = 1000): HostCpuSa
       threadPid = pid;
       // Read now, so its window starts with the sampler's (watched right after it started).
       const stat = readThread(pid);
-      const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(/\s+/)[0]);
-      if (stat) threadFirst = { atTicks: uptime * CLOCK_TICKS_PER_SECOND, stat };
+      if (stat) threadFirst = { atTicks: uptimeTicks(), stat };
     },
     stop() {
       if (timer) clearInterval(timer);
