@@ -11,6 +11,7 @@ import { type ChainLoad, rigChainProcesses, withRunnableStretch } from './rig-ch
 import { limitsDatabase } from './rig-db-cpu.ts';
 import { runLevelKey } from './run-level.ts';
 import { syncDurationCv } from './sync-duration-cv.ts';
+import type { ThreadWake } from './thread-wake.ts';
 
 import { ENDPOINTS, SYNC_ENDPOINTS } from './workload.ts';
 
@@ -89,6 +90,11 @@ export interface CpuCalibration {
    * (atKneeProbeSpeed). Absent without probes or syscall probes.
    */
   kneeProbeSpeedRatio?: number;
+  /**
+   * The rig's event-loop thread: its run-queue time per unit of CPU beyond processor sharing
+   * (thread-wake.ts), from the fit runs' `cpu.targetThread`. Absent: none (runs without it).
+   */
+  threadWake?: ThreadWake;
 }
 
 /** Endpoints whose requests reach the target (health checks are not workload). */

@@ -22,19 +22,19 @@ import { withoutDisturbedRuns } from './disturbed-runs.ts';
 import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
 import { calibrateIdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import type { Queue } from './queueing.ts';
-import { type ChainLoad, chainCpuWait } from './rig-chains.ts';
+import { chainCpuWait } from './rig-chains.ts';
 import { largerWait, requestCoreWaits, rigDatabaseCores } from './rig-db-cpu.ts';
 import { seriesMean } from './series-mean.ts';
 import {
-  chainsWithoutThread,
   processorSharingWithoutThread,
   type ThreadHost,
   threadCpuWait,
   threadStretch,
 } from './thread-host.ts';
+import { calibrateThreadWake, type ThreadWake, type ThreadWakeRun } from './thread-wake.ts';
 import type { UslFit } from './usl.ts';
 import { fitUsl } from './usl.ts';
-import { ENDPOINTS, QUERIES_PER_MESSAGE, SYNC_ENDPOINTS } from './workload.ts';
+import { ENDPOINTS, QUERIES_PER_MESSAGE } from './workload.ts';
 
 // Calibration from run records (core/run-record.ts): service demand per statement kind, the time a
 // request spends outside the database, queries per sync, and a USL curve of throughput against the
@@ -105,20 +105,18 @@ export function statementWaitOnRun(
     ? chainCpuWait(chains, dbCpuMs)
     : measuredProcessorSharingWait(dbCpuMs, host.busyCores, host.cores);
   const w = largerWait(onHost, runDatabaseCoreWait(record, dbCpuMs));
-  const loop = runLoopQueue(record, cpu, chains, host);
+  const loop = runLoopQueue(record, cpu, host);
   const loopWait = loop && !loop.saturated ? (loop.meanWaitMs ?? 0) : 0;
   return (w ? w.probability * w.meanMs : 0) + loopWait;
 }
 
 /**
- * The host as the target's thread saw it on a fit run (thread-host.ts): the run's chains without the
- * target's CPU (its CPU for the sync requests by the calibration, the rest of its measured CPU outside
- * them), else processor sharing at the run's host load less the target's measured (or fitted) CPU.
+ * The host as the target's thread saw it on a fit run (thread-host.ts): processor sharing at the run's
+ * host load less the target's measured (or fitted) CPU, with the calibration's wake-up share.
  */
 export function runThreadHost(
   record: RunRecord,
   cpu: CpuCalibration,
-  chains: ChainLoad | null,
   host: { busyCores: number; cores: number },
 ): ThreadHost {
   const seconds = Math.max(1e-9, record.durationSeconds);
@@ -128,13 +126,36 @@ export function runThreadHost(
     Object.entries(record.endpoints)
       .filter(([e, s]) => e !== 'healthz' && s.count > 0)
       .reduce((sum, [e, s]) => sum + (s.count / seconds) * (appMs(e) / 1000), 0) + cpu.app.fixedCores;
-  const target = measured ?? fitted;
-  if (!chains) return processorSharingWithoutThread(host.busyCores, target, host.cores);
-  const inChains = SYNC_ENDPOINTS.reduce(
-    (sum, e) => sum + ((record.endpoints[e]?.count ?? 0) / seconds) * (appMs(e) / 1000),
-    0,
+  return processorSharingWithoutThread(
+    host.busyCores,
+    measured ?? fitted,
+    host.cores,
+    cpu.threadWake?.stretch ?? 0,
   );
-  return chainsWithoutThread(chains, inChains, Math.max(0, target - inChains));
+}
+
+/**
+ * The thread's wake-up share over the fit runs that recorded the target's main thread
+ * (`cpu.targetThread`): each run's CPU and run-queue shares beside the stretch processor sharing gives
+ * it at the run's load (runThreadHost without a wake-up share; thread-wake.ts). Null when none did.
+ */
+function threadWakeOfRuns(
+  records: RunRecord[],
+  cpuFit: NonNullable<ReturnType<typeof calibrateCpu>>,
+): ThreadWake | null {
+  const { threadWake: _, ...withoutWake } = cpuFit.cpu;
+  const points: ThreadWakeRun[] = [];
+  for (const record of records) {
+    const thread = record.cpu?.targetThread;
+    const host = cpuFit.hostLoad[record.id];
+    if (!thread || !host || thread.windowSeconds <= 0) continue;
+    points.push({
+      cpuShare: thread.cpuSeconds / thread.windowSeconds,
+      runQueueShare: thread.runQueueSeconds / thread.windowSeconds,
+      competitionStretch: threadStretch(runThreadHost(record, withoutWake, host)),
+    });
+  }
+  return calibrateThreadWake(points);
 }
 
 /**
@@ -144,10 +165,9 @@ export function runThreadHost(
 export function runLoopQueue(
   record: RunRecord,
   cpu: CpuCalibration,
-  chains: ChainLoad | null,
   host: { busyCores: number; cores: number },
 ): Queue | null {
-  const stretch = threadStretch(runThreadHost(record, cpu, chains, host));
+  const stretch = threadStretch(runThreadHost(record, cpu, host));
   const seconds = Math.max(1e-9, record.durationSeconds);
   const rates: Record<string, number> = {};
   for (const [e, s] of Object.entries(record.endpoints))
@@ -534,6 +554,18 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     notes.push(
       'host CPU wait as processor sharing of independent requests: the runs did not all record their sync streams and durations',
     );
+  // The event loop's thread's wake-up share (thread-wake.ts), from the fit runs' measured main
+  // thread: before the demands and base latencies are freed of the thread's waits on those runs.
+  if (cpuFit) {
+    const wake = threadWakeOfRuns(
+      runs.map((r) => r.record),
+      cpuFit,
+    );
+    if (wake) {
+      cpuFit.cpu.threadWake = wake;
+      notes.push(`event loop's thread beyond processor sharing: ${wake.source}`);
+    }
+  }
   // Uncontended demands (issue 12): a fit run's statement times hold the waits of its own load (the
   // database's CPU waiting for a core, the result waiting for the event loop's turn), so they are
   // freed of the waits the model gives that run's measured load, and the database's CPU share is
@@ -583,12 +615,12 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
             const chains = chained
               ? measuredChainLoad(record, rigCpuMs, load.busyCores, load.cores, cpuFit.cpu)
               : null;
-            const loop = runLoopQueue(record, cpuFit.cpu, chains, load);
+            const loop = runLoopQueue(record, cpuFit.cpu, load);
             return {
               load,
               cpu: cpuFit.cpu,
               chains,
-              thread: runThreadHost(record, cpuFit.cpu, chains, load),
+              thread: runThreadHost(record, cpuFit.cpu, load),
               loopWait:
                 loop && !loop.saturated && loop.probabilityOfWaiting > 0
                   ? { probability: loop.probabilityOfWaiting, meanMs: loop.conditionalWaitMs ?? 0 }

@@ -10,7 +10,6 @@ import { type ChainLoad, chainCpuWait, rigChainProcesses, withRunnableStretch } 
 import { largerWait, limitsDatabase, requestCoreWaits, rigDatabaseQueue } from './rig-db-cpu.ts';
 import { syncDurationCv } from './sync-duration-cv.ts';
 import {
-  chainsWithoutThread,
   processorSharingWithoutThread,
   type ThreadHost,
   threadCpuWait,
@@ -82,6 +81,11 @@ export function appCpuMsOf(cal: Calibration, endpoint: string): number {
  */
 export function clientCpuMsOf(cal: Calibration): number {
   return cal.cpu?.loadGenerator.perUnit ?? 0;
+}
+
+/** The rig's event-loop thread's wake-up share of its CPU (thread-wake.ts); 0 when not calibrated. */
+function threadWakeOf(cal: Calibration): number {
+  return cal.cpu?.threadWake?.stretch ?? 0;
 }
 
 /** The event loop's utilisation at most, when a sync's duration reads its wait (rigChainLoad). */
@@ -180,8 +184,9 @@ function rigChainLoad(
   // The target's part of the chains runs on its one thread, k6's on its Go scheduler's threads (one
   // per core): each counts for at most that many runnable (rig-chains.ts); the database's is not capped.
   const processes = rigChainProcesses(threadChainCores, clientChainCores, cores);
-  const thread = (load: ChainLoad): ThreadHost =>
-    chainsWithoutThread(load, threadChainCores, Math.max(0, targetCores - threadChainCores));
+  // The target's thread sees processor sharing at the host's load less its own, and its wake-up share
+  // (thread-host.ts): the same at every sync duration.
+  const thread = processorSharingWithoutThread(hostLoad, targetCores, cores, threadWakeOf(cal));
   const requests = parts.reduce((s, p) => s + p.perSync, 0);
   // Syncs last as long as their users' conversations make them (sync-duration-cv.ts): the count of
   // chains in flight spreads around its mean (stream-in-flight.ts). Not in a state of the syncs'
@@ -212,7 +217,7 @@ function rigChainLoad(
     return (rho / (1 - rho)) * loop.serviceTimeMs * ((1 + loop.serviceScv) / 2);
   };
   const durationSeconds = (load: ChainLoad | null): number => {
-    const view = load ? thread(load) : null;
+    const view = load ? thread : null;
     const loop = loopWaitMs(view);
     return (
       parts.reduce((s, p) => {
@@ -235,7 +240,7 @@ function rigChainLoad(
     load = at(next);
     if (done) break;
   }
-  return { chains: load, thread: thread(load) };
+  return { chains: load, thread };
 }
 
 /**
@@ -325,9 +330,10 @@ export function cpuQueues(
     const chains = chained?.chains;
     const host = queue(cores, rate, (load * 1000) / rate, 1);
     // The event loop's thread runs at the pace the others' work leaves it (thread-host.ts): its turns
-    // last the target's CPU times that stretch (under the chains, or processor sharing's 1 + C/(c − A)
-    // at the host's load less the target's).
-    const thread = chained?.thread ?? processorSharingWithoutThread(load, parts.target, cores);
+    // last the target's CPU times that stretch (processor sharing's 1 + C/(c − A) at the host's load
+    // less the target's, plus its wake-up share).
+    const thread =
+      chained?.thread ?? processorSharingWithoutThread(load, parts.target, cores, threadWakeOf(cal));
     const stretch = threadStretch(thread);
     const loop = Number.isFinite(stretch) ? eventLoopQueue(cal, requestRates, stretch) : null;
     return {

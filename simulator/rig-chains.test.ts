@@ -6,14 +6,11 @@ import {
   type ChainLoad,
   chainCpuWait,
   chainsInFlight,
-  LOAD_GENERATOR_PROCESS,
   meanStretch,
   runnableDistribution,
-  TARGET_PROCESS,
   withRunnableStretch,
 } from './rig-chains.ts';
 import { conversationsCv } from './sync-duration-cv.ts';
-import { chainsWithoutThread } from './thread-host.ts';
 
 const load = (over: Partial<ChainLoad>): ChainLoad => ({
   streams: [10],
@@ -285,28 +282,5 @@ describe('processes of few threads', () => {
       for (let i = 0; i < 2; i++) if (k - i >= 0 && k - i < 4) p += capped[i]! * free[k - i]!;
       expect(d[k + 1]).toBeCloseTo(p, 12);
     }
-  });
-});
-
-describe("the target's thread's view of the chains", () => {
-  it("takes its own process out of the capped ones with its CPU, and keeps k6's", () => {
-    const load: ChainLoad = {
-      streams: [10],
-      syncSeconds: 0.4,
-      chainCores: 0.75,
-      backgroundCores: 0.2,
-      cores: 2,
-      runnableStretch: 1.2,
-      processes: [
-        { name: TARGET_PROCESS, cores: 0.25, threads: 1 },
-        { name: LOAD_GENERATOR_PROCESS, cores: 0.2, threads: 2 },
-      ],
-    };
-    const view = chainsWithoutThread(load, 0.25, 0.05);
-    expect(view.kind).toBe('chains');
-    if (view.kind !== 'chains') return;
-    expect(view.chains.chainCores).toBeCloseTo(0.5, 12);
-    expect(view.chains.backgroundCores).toBeCloseTo(0.15, 12);
-    expect(view.chains.processes).toEqual([{ name: LOAD_GENERATOR_PROCESS, cores: 0.2, threads: 2 }]);
   });
 });

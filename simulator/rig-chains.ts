@@ -58,9 +58,9 @@ export interface ChainLoad {
 }
 
 /** The target's process in `ChainLoad.processes`: its JavaScript runs on one thread (event-loop.ts). */
-export const TARGET_PROCESS = 'target';
+const TARGET_PROCESS = 'target';
 /** k6's process: Go runs its goroutines on GOMAXPROCS threads, one per core unless set (k6 leaves it). */
-export const LOAD_GENERATOR_PROCESS = 'k6';
+const LOAD_GENERATOR_PROCESS = 'k6';
 
 /** A process whose share of the chains' CPU runs on at most `threads` cores at once. */
 export interface CappedProcess {

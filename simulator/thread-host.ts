@@ -1,7 +1,6 @@
 import { type CpuWait, processorSharingWait } from './cpu.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
-import { type ChainLoad, chainCpuWait, meanStretch, TARGET_PROCESS } from './rig-chains.ts';
 
 // The host's cores as the target's one JavaScript thread competes for them (rig only; issue 12).
 //
@@ -12,57 +11,53 @@ import { type ChainLoad, chainCpuWait, meanStretch, TARGET_PROCESS } from './rig
 // the loop look saturated where it was not: at 1.1 K of full sync on the 2-core rig (bench:knee
 // 2026-12-01 20:08) the host was 78 % busy, the loop's thread 0.45 of a core, and the model had the loop
 // saturated (0.49 × a stretch of ~2.5); the measured run carried its load with p95s a half to a third of
-// the prediction, and saturated only at 1.3 K. The thread's view: the chains without the target's part
-// of their CPU and the load outside them without the target's fixed part (chain model), or processor
-// sharing at the host's load less the target's (M/M/c).
+// the prediction, and saturated only at 1.3 K. The thread's view is processor sharing (M/M/c) at the
+// host's load less the target's, plus its wake-up share (thread-wake.ts). Session 31: the runs' own
+// schedstat of the thread (bench:knee 2026-12-04 23:06) put its stretch at that plus 0.31 from 2,000
+// users to past the knee, where the chains' view (the other chains' runnable count, rig-chains.ts)
+// that stood here from session 8 to 30 gave 1.35-1.42 where 1.65-1.97 was measured: the others'
+// runnable work the thread finds is not bounded by the chains in flight (each process runs several
+// threads, and PostgreSQL's backends and k6's goroutines wake independently of the syncs' steps).
 
-/** The host as the target's thread sees it: under chains (rig-chains.ts) or processor sharing. */
-export type ThreadHost = { kind: 'chains'; chains: ChainLoad } | { kind: 'ps'; cpu: Queue };
-
-/**
- * The chain load without the thread's own work: `ownChainCores` of the chains' CPU (the target's CPU
- * for the sync requests) and `ownBackgroundCores` outside them (its fixed part, its CPU for other
- * requests). The chains' solved runnable stretch is kept: the other chains' non-target work waits as long.
- */
-export function chainsWithoutThread(
-  load: ChainLoad,
-  ownChainCores: number,
-  ownBackgroundCores: number,
-): ThreadHost {
-  return {
-    kind: 'chains',
-    chains: {
-      ...load,
-      chainCores: Math.max(0, load.chainCores - ownChainCores),
-      backgroundCores: Math.max(0, load.backgroundCores - ownBackgroundCores),
-      // The thread's own process leaves the capped ones (its part of the chains is taken out above).
-      ...(load.processes ? { processes: load.processes.filter((p) => p.name !== TARGET_PROCESS) } : {}),
-    },
-  };
+/** The host as the target's thread sees it: processor sharing at the others' load, and its wake-up share. */
+export interface ThreadHost {
+  /** The host's cores at the load of everything but the thread. */
+  cpu: Queue;
+  /** Run-queue time per unit of the thread's CPU beyond processor sharing (thread-wake.ts); 0: none. */
+  wakeStretch: number;
 }
 
 /**
  * Processor sharing on `cores` at `hostCores` busy less the thread's own `ownCores` (held just below
- * saturation when a measured load reaches every core, as calibrate-cpu.ts does).
+ * saturation when a measured load reaches every core, as calibrate-cpu.ts does), with the thread's
+ * wake-up share `wakeStretch`.
  */
 export function processorSharingWithoutThread(
   hostCores: number,
   ownCores: number,
   cores: number,
+  wakeStretch = 0,
 ): ThreadHost {
   const c = Math.max(1, Math.round(cores));
   const others = Math.min(Math.max(0, hostCores - ownCores), c * 0.98);
-  return { kind: 'ps', cpu: queue(c, 1, others * 1000, 1) };
+  return { cpu: queue(c, 1, others * 1000, 1), wakeStretch: Math.max(0, wakeStretch) };
 }
 
-/** Wall time per CPU time of the thread's work (>= 1): E[max(1, K/c)] under chains, 1 + C/(c − A) under PS. */
+/** Wall time per CPU time of the thread's work (>= 1): 1 + C/(c − A) + its wake-up share. */
 export function threadStretch(host: ThreadHost): number {
-  if (host.kind === 'chains') return meanStretch(host.chains);
   const q = host.cpu;
-  return q.saturated ? Number.POSITIVE_INFINITY : 1 + q.probabilityOfWaiting / (q.servers - q.offeredLoad);
+  return q.saturated
+    ? Number.POSITIVE_INFINITY
+    : 1 + q.probabilityOfWaiting / (q.servers - q.offeredLoad) + host.wakeStretch;
 }
 
-/** The wait for a core of `cpuMs` of the thread's CPU (null: none). */
+/**
+ * The wait for a core of `cpuMs` of the thread's CPU (null: none): processor sharing's, and its
+ * wake-up share, which every turn pays (so it waits with probability 1 when that share is above 0).
+ */
 export function threadCpuWait(host: ThreadHost, cpuMs: number): CpuWait | null {
-  return host.kind === 'chains' ? chainCpuWait(host.chains, cpuMs) : processorSharingWait(host.cpu, cpuMs);
+  const shared = processorSharingWait(host.cpu, cpuMs);
+  if (host.wakeStretch <= 0 || cpuMs <= 0) return shared;
+  const mean = (shared ? shared.probability * shared.meanMs : 0) + cpuMs * host.wakeStretch;
+  return { probability: 1, meanMs: mean };
 }
