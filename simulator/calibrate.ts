@@ -26,10 +26,10 @@ import { chainCpuWait } from './rig-chains.ts';
 import { largerWait, requestCoreWaits, rigDatabaseCores } from './rig-db-cpu.ts';
 import { seriesMean } from './series-mean.ts';
 import {
+  competitionStretch,
   processorSharingWithoutThread,
   type ThreadHost,
   threadCpuWait,
-  threadStretch,
 } from './thread-host.ts';
 import { calibrateThreadWake, type ThreadWake, type ThreadWakeRun } from './thread-wake.ts';
 import type { UslFit } from './usl.ts';
@@ -152,7 +152,7 @@ function threadWakeOfRuns(
     points.push({
       cpuShare: thread.cpuSeconds / thread.windowSeconds,
       runQueueShare: thread.runQueueSeconds / thread.windowSeconds,
-      competitionStretch: threadStretch(runThreadHost(record, withoutWake, host)),
+      competitionStretch: competitionStretch(runThreadHost(record, withoutWake, host)),
     });
   }
   return calibrateThreadWake(points);
@@ -167,12 +167,12 @@ export function runLoopQueue(
   cpu: CpuCalibration,
   host: { busyCores: number; cores: number },
 ): Queue | null {
-  const stretch = threadStretch(runThreadHost(record, cpu, host));
+  const thread = runThreadHost(record, cpu, host);
   const seconds = Math.max(1e-9, record.durationSeconds);
   const rates: Record<string, number> = {};
   for (const [e, s] of Object.entries(record.endpoints))
     if (e !== 'healthz' && s.count > 0) rates[e] = s.count / seconds;
-  return eventLoopQueue({ cpu }, rates, stretch);
+  return eventLoopQueue({ cpu }, rates, competitionStretch(thread), thread.wakeStretch);
 }
 
 /**

@@ -2,7 +2,7 @@ import { baseLatencyAt } from './base-latency.ts';
 import type { Calibration } from './calibration.ts';
 import { cpuCalibrationAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
-import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
+import { eventLoopQueue, loopPassesOf, loopWaitBelowMs } from './event-loop.ts';
 import { cpuCalibrationAtIdleShare, solveIdleShare } from './idle-vcpu-wake.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
@@ -10,10 +10,10 @@ import { type ChainLoad, chainCpuWait, rigChainProcesses, withRunnableStretch } 
 import { largerWait, limitsDatabase, requestCoreWaits, rigDatabaseQueue } from './rig-db-cpu.ts';
 import { syncDurationCv } from './sync-duration-cv.ts';
 import {
+  competitionStretch,
   processorSharingWithoutThread,
   type ThreadHost,
   threadCpuWait,
-  threadStretch,
 } from './thread-host.ts';
 import { SYNC_ENDPOINTS } from './workload.ts';
 
@@ -211,10 +211,10 @@ function rigChainLoad(
   // stretch and the iteration stays finite; a loop at or over 1 is reported saturated by the queue built at the solved stretch.
   const loopWaitMs = (view: ThreadHost | null): number => {
     if (!view) return 0;
-    const loop = eventLoopQueue(cal, requestRates, threadStretch(view));
-    if (!loop) return 0;
-    const rho = Math.min(LOOP_RHO_CAP, loop.utilisation);
-    return (rho / (1 - rho)) * loop.serviceTimeMs * ((1 + loop.serviceScv) / 2);
+    return loopWaitBelowMs(
+      eventLoopQueue(cal, requestRates, competitionStretch(view), view.wakeStretch),
+      LOOP_RHO_CAP,
+    );
   };
   const durationSeconds = (load: ChainLoad | null): number => {
     const view = load ? thread : null;
@@ -334,8 +334,10 @@ export function cpuQueues(
     // less the target's, plus its wake-up share).
     const thread =
       chained?.thread ?? processorSharingWithoutThread(load, parts.target, cores, threadWakeOf(cal));
-    const stretch = threadStretch(thread);
-    const loop = Number.isFinite(stretch) ? eventLoopQueue(cal, requestRates, stretch) : null;
+    const stretch = competitionStretch(thread);
+    const loop = Number.isFinite(stretch)
+      ? eventLoopQueue(cal, requestRates, stretch, thread.wakeStretch)
+      : null;
     return {
       placement,
       cpu: host,

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Calibration } from './calibration.ts';
 import { cpuQueues, cpuWaitsOf, statementCpuWaitMs } from './cpu.ts';
 import { defaultCalibration } from './defaults.ts';
-import { eventLoopQueue, loopPassesOf, loopPassWaitMs, MESSAGE_LOOP_PASSES } from './event-loop.ts';
+import {
+  eventLoopQueue,
+  loopPassesOf,
+  loopPassWaitMs,
+  loopWaitBelowMs,
+  MESSAGE_LOOP_PASSES,
+} from './event-loop.ts';
 
 function withCpu(): Calibration {
   const c = defaultCalibration();
@@ -42,6 +48,30 @@ describe("the target's event loop", () => {
     expect(q.utilisation).toBeCloseTo(0.3, 12);
     expect(loopPassWaitMs(q)).toBeCloseTo(0.06 / 1.4, 9);
     expect(loopPassWaitMs(eventLoopQueue(withCpu(), { 'rest.messages': 1000 }, 1))).toBeCloseTo(0.025, 9);
+  });
+
+  it("adds the thread's wake-up share to its wall share and once to each pass's wait (hand-worked)", () => {
+    // The first case with a wake-up share of 0.3: the thread's CPU is 0.6 / 1.5 = 0.4 cores, so its
+    // wall share is 0.6 + 0.3 · 0.4 = 0.72; each pass waits the M/G/1 0.675 ms and 0.3 × its mean CPU
+    // (0.25 / 1.5 ms) = 0.05 ms more; the work's own utilisation and service stay 0.6 and 0.25 ms.
+    const rates = { 'rest.conversations': 200, 'rest.messages': 1000 };
+    const q = eventLoopQueue(withCpu(), rates, 1.5, 0.3)!;
+    expect(q.utilisation).toBeCloseTo(0.72, 12);
+    expect(q.workUtilisation).toBeCloseTo(0.6, 12);
+    expect(q.workServiceMs).toBeCloseTo(0.25, 12);
+    expect(q.wakeDelayMs).toBeCloseTo(0.05, 12);
+    expect(loopPassWaitMs(q)).toBeCloseTo(0.725, 9);
+    // Read with the work's utilisation held at 0.5: 0.5/0.5 · 0.25 · 1.125 + 0.05 (E[S²]/(2E[S]) = 0.225/0.5).
+    expect(loopWaitBelowMs(q, 0.5)).toBeCloseTo(0.25 * (0.225 / 0.25 / 0.25 / 2) + 0.05, 9);
+    // Saturated once the wall share reaches 1, below the work's own 1: 0.8 / 1.5 cores of CPU at 1.5
+    // is work 0.8 and wall 0.8 + 0.4 · 0.5333 = 1.013.
+    const full = eventLoopQueue(withCpu(), { 'rest.conversations': 400 }, 1.5, 0.4)!;
+    expect(full.workUtilisation).toBeCloseTo(0.6, 12);
+    const past = eventLoopQueue(withCpu(), { 'rest.conversations': 534 }, 1.5, 0.4)!;
+    expect(past.workUtilisation).toBeLessThan(1);
+    expect(past.utilisation).toBeGreaterThan(1);
+    expect(past.saturated).toBe(true);
+    expect(loopPassWaitMs(past)).toBeNull();
   });
 
   it('saturates when the stretched CPU of the requests outgrows one thread', () => {

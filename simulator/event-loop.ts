@@ -62,7 +62,8 @@ export function eventLoopQueue(
   cal: Pick<Calibration, 'cpu' | 'statementShare'>,
   requestRates: Record<string, number>,
   hostStretch: number,
-): Queue | null {
+  wakeStretch = 0,
+): LoopQueue | null {
   const c = cal.cpu;
   if (!c) return null;
   const parts = Object.entries(requestRates)
@@ -85,7 +86,66 @@ export function eventLoopQueue(
     parts.push({ rate: (fixed * 1000 * hostStretch) / meanPass, meanMs: meanPass });
   const rate = parts.reduce((s, p) => s + p.rate, 0);
   const m = mixture(parts);
-  return queue(1, rate, m.meanMs, m.scv);
+  return withWakeShare(queue(1, rate, m.meanMs, m.scv), hostStretch, wakeStretch);
+}
+
+/**
+ * The loop's queue: its utilisation is the thread's wall share (CPU × the competition's stretch, and
+ * its wake-up share of the CPU, thread-wake.ts), and its wait per pass the M/G/1 wait of the passes'
+ * work (CPU × the competition's stretch) plus the wake-up share of a pass's CPU.
+ */
+export type LoopQueue = Queue & {
+  /** The passes' work's utilisation and mean service, ms (CPU × the competition's stretch). */
+  workUtilisation: number;
+  workServiceMs: number;
+  /** What each pass waits for the thread's wake-ups, ms (the share × its mean CPU). */
+  wakeDelayMs: number;
+};
+
+/**
+ * The M/G/1 queue of the passes' work with the thread's wake-up share added (session 31): the thread
+ * waits on the run queue that share of its CPU beyond its competitors' work, mostly as it wakes with
+ * a batch of ready events, so each pass waits its share once and it is not queued behind as work;
+ * the thread's wall share is the work's utilisation plus the share × its CPU, and at 1 the loop is
+ * saturated (the thread never sleeps and still cannot keep up).
+ */
+function withWakeShare(q: Queue, competition: number, wake: number): LoopQueue {
+  const parts = {
+    workUtilisation: q.utilisation,
+    workServiceMs: q.serviceTimeMs,
+    wakeDelayMs: (Math.max(0, wake) * q.serviceTimeMs) / Math.max(1, competition),
+  };
+  if (!(wake > 0)) return { ...q, ...parts };
+  const wall = q.utilisation + (wake * q.utilisation) / Math.max(1, competition);
+  const sized = {
+    ...q,
+    ...parts,
+    utilisation: wall,
+    offeredLoad: wall,
+    serviceTimeMs: q.arrivalRate > 0 ? (wall * 1000) / q.arrivalRate : q.serviceTimeMs,
+    capacityPerSecond: wall > 0 ? q.arrivalRate / wall : q.capacityPerSecond,
+  };
+  if (wall >= 1 || q.saturated)
+    return {
+      ...sized,
+      saturated: true,
+      probabilityOfWaiting: 1,
+      conditionalWaitMs: null,
+      meanWaitMs: null,
+      excessShare: 1 - 1 / wall,
+    };
+  const mean = (q.meanWaitMs ?? 0) + parts.wakeDelayMs;
+  return { ...sized, probabilityOfWaiting: 1, conditionalWaitMs: mean, meanWaitMs: mean };
+}
+
+/**
+ * The loop's mean wait per pass with its work's utilisation held at most `rhoCap` (an iteration that
+ * must stay finite reads it so), ms; 0 without a loop.
+ */
+export function loopWaitBelowMs(loop: LoopQueue | null, rhoCap: number): number {
+  if (!loop) return 0;
+  const rho = Math.min(rhoCap, loop.workUtilisation);
+  return (rho / (1 - rho)) * loop.workServiceMs * ((1 + loop.serviceScv) / 2) + loop.wakeDelayMs;
 }
 
 /** Mean wait of one pass through the loop, ms (0 when there is no loop; null when saturated). */

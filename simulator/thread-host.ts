@@ -43,12 +43,10 @@ export function processorSharingWithoutThread(
   return { cpu: queue(c, 1, others * 1000, 1), wakeStretch: Math.max(0, wakeStretch) };
 }
 
-/** Wall time per CPU time of the thread's work (>= 1): 1 + C/(c − A) + its wake-up share. */
-export function threadStretch(host: ThreadHost): number {
+/** Wall time per CPU time of the thread's work under its competitors' alone (>= 1): 1 + C/(c − A). */
+export function competitionStretch(host: ThreadHost): number {
   const q = host.cpu;
-  return q.saturated
-    ? Number.POSITIVE_INFINITY
-    : 1 + q.probabilityOfWaiting / (q.servers - q.offeredLoad) + host.wakeStretch;
+  return q.saturated ? Number.POSITIVE_INFINITY : 1 + q.probabilityOfWaiting / (q.servers - q.offeredLoad);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { processorSharingWithoutThread, threadCpuWait, threadStretch } from './thread-host.ts';
+import { competitionStretch, processorSharingWithoutThread, threadCpuWait } from './thread-host.ts';
 import { calibrateThreadWake, wakeStretchOfRun } from './thread-wake.ts';
 
 describe("the event-loop thread's wait beyond processor sharing", () => {
@@ -29,14 +29,14 @@ describe("the event-loop thread's wait beyond processor sharing", () => {
     expect(calibrateThreadWake([])).toBeNull();
   });
 
-  it("adds the share to the thread's stretch and to every turn's wait (by hand)", () => {
+  it("adds the share to the thread's stretch and to every turn's own wait (by hand)", () => {
     // Host 1.3 cores busy of 2, the thread's own 0.5: others A' = 0.8, C' = 0.64 / 2.8, stretch
     // 1 + C'/(2 − 0.8) = 1.190476; with a share of 0.3, 1.490476.
     const plain = processorSharingWithoutThread(1.3, 0.5, 2);
     const woken = processorSharingWithoutThread(1.3, 0.5, 2, 0.3);
     const c = 0.64 / 2.8;
-    expect(threadStretch(plain)).toBeCloseTo(1 + c / 1.2, 12);
-    expect(threadStretch(woken)).toBeCloseTo(1.3 + c / 1.2, 12);
+    expect(competitionStretch(plain)).toBeCloseTo(1 + c / 1.2, 12);
+    expect(competitionStretch(woken) + woken.wakeStretch).toBeCloseTo(1.3 + c / 1.2, 12);
     // A turn of 0.2 ms: processor sharing's C' × 0.2 / 1.2 on average, plus 0.3 × 0.2 every time.
     const w = threadCpuWait(woken, 0.2)!;
     expect(w.probability).toBe(1);
