@@ -50,12 +50,9 @@ export function competitionStretch(host: ThreadHost): number {
 }
 
 /**
- * The wait for a core of `cpuMs` of the thread's CPU (null: none): processor sharing's, and its
- * wake-up share, which every turn pays (so it waits with probability 1 when that share is above 0).
+ * The wait for a core of `cpuMs` of the thread's CPU, under its competitors' work (null: none). Its
+ * wake-up share is not in it: the loop's queue has each pass wait that once (event-loop.ts).
  */
 export function threadCpuWait(host: ThreadHost, cpuMs: number): CpuWait | null {
-  const shared = processorSharingWait(host.cpu, cpuMs);
-  if (host.wakeStretch <= 0 || cpuMs <= 0) return shared;
-  const mean = (shared ? shared.probability * shared.meanMs : 0) + cpuMs * host.wakeStretch;
-  return { probability: 1, meanMs: mean };
+  return processorSharingWait(host.cpu, cpuMs);
 }
