@@ -352,7 +352,10 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   );
   for (const note of fitCal.notes.filter(
     (n) =>
-      n.startsWith('set aside ') || n.startsWith('idle-vCPU') || n.startsWith('not read for the idle-vCPU'),
+      n.startsWith('set aside ') ||
+      n.startsWith('idle-vCPU') ||
+      n.startsWith('not read for the idle-vCPU') ||
+      n.startsWith("event loop's thread"),
   ))
     console.log(note);
   // Each fit level's CPU per iteration with no core idling, beside its plain replicates.
