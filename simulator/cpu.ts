@@ -206,29 +206,27 @@ function rigChainLoad(
     });
   // A request's turns on the target's event loop (two, one for an empty push: loopPassesOf) are in the
   // sync's duration too: the loop's turns last its CPU × the stretch its thread sees (the others' work,
-  // thread-host.ts), so a busier host lengthens the syncs through the loop as well (layered; event-loop.ts). Its M/G/1 wait is read
-  // with the utilisation held below 1 (LOOP_RHO_CAP) so that the duration rises monotonically with the
-  // stretch and the iteration stays finite; a loop at or over 1 is reported saturated by the queue built at the solved stretch.
-  const loopWaitMs = (view: ThreadHost | null): number => {
-    if (!view) return 0;
-    return loopWaitBelowMs(
-      eventLoopQueue(cal, requestRates, competitionStretch(view), view.wakeStretch),
-      LOOP_RHO_CAP,
-    );
-  };
+  // thread-host.ts), the same at every duration, so its wait is read once. Its M/G/1 wait is read with
+  // the work's utilisation held below 1 (LOOP_RHO_CAP) so that the iteration stays finite; a loop at or
+  // over 1 is reported saturated by the queue built at the same stretch.
+  const loopWait = loopWaitBelowMs(
+    eventLoopQueue(cal, requestRates, competitionStretch(thread), thread.wakeStretch),
+    LOOP_RHO_CAP,
+  );
+  // The target's part of each request's CPU waits behind the others' work only (thread-host.ts).
+  const threadWaits = parts.map((p) => {
+    const t = threadCpuWait(thread, p.appMs);
+    return t ? t.probability * t.meanMs : 0;
+  });
   const durationSeconds = (load: ChainLoad | null): number => {
-    const view = load ? thread : null;
-    const loop = loopWaitMs(view);
+    const loop = load ? loopWait : 0;
     return (
-      parts.reduce((s, p) => {
-        // The target's part of the request's CPU waits behind the others' work only (thread-host.ts);
-        // with the database on its own cores, its statement's CPU waits for the larger stretch.
+      parts.reduce((s, p, k) => {
+        // With the database on its own cores, the statement's CPU waits for the larger stretch.
         const host = (ms: number): CpuWait | null => (load ? chainCpuWait(load, ms) : null);
         const onDb = db ? processorSharingWait(db, p.dbMs) : null;
         const w = requestCoreWaits(host, onDb, p.cpuMs - p.appMs, p.dbMs);
-        const t = view ? threadCpuWait(view, p.appMs) : null;
-        const waits =
-          w.reduce((x, v) => x + v.probability * v.meanMs, 0) + (t ? t.probability * t.meanMs : 0);
+        const waits = w.reduce((x, v) => x + v.probability * v.meanMs, 0) + (load ? threadWaits[k]! : 0);
         return s + p.perSync * (p.baseMs + loop * p.loopPasses + waits);
       }, requests * gap) / 1000
     );
