@@ -1,5 +1,6 @@
 import type { RunRecord } from '../../core/run-record.ts';
 import type { ValidationLevel } from '../../simulator/index.ts';
+import { widerThanTolerance } from './pooled-p95.ts';
 
 // The goals of `npm run bench:knee` (issue 12, done-when), as pure functions of measured and predicted
 // levels: below the knee the model must match, past it the measurement must show saturation, and the
@@ -84,7 +85,7 @@ export function belowKneeChecks(
     const p = level.predicted.p95Ms[endpoint];
     const e = rel(p, m);
     const i = intervals[endpoint];
-    const wide = i !== undefined && (i.low < m * (1 - P95_TOLERANCE) || i.high > m * (1 + P95_TOLERANCE));
+    const wide = i !== undefined && widerThanTolerance(i, m, P95_TOLERANCE);
     const interval =
       i === undefined
         ? ''

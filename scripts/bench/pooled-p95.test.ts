@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pooledP95 } from './pooled-p95.ts';
+import { pooledP95, undecidedEndpoints, widerThanTolerance } from './pooled-p95.ts';
 import type { DurationSample } from './settled-p95.ts';
 
 const opts = { blockSeconds: 10, resamples: 400, confidence: 0.9, seed: 1 };
@@ -42,5 +42,32 @@ describe("a level's pooled p95", () => {
     expect(Object.keys(p)).toEqual(['a', 'b']);
     expect(p.a!.p95).toBeCloseTo(1 + 0.95 * 2, 12);
     expect(p.b!.p95).toBe(7);
+  });
+});
+
+describe('whether the measurement alone can decide a 25 % goal', () => {
+  const of = (p95: number, low: number, high: number) => ({ p95, low, high, samples: 100 });
+
+  it('is wide when either end of the interval reaches past ±25 % of the p95, not when it touches it', () => {
+    // p95 10 ms: the goal's band is [7.5, 12.5].
+    expect(widerThanTolerance({ low: 7.5, high: 12.5 }, 10, 0.25)).toBe(false);
+    expect(widerThanTolerance({ low: 7.4, high: 10 }, 10, 0.25)).toBe(true);
+    expect(widerThanTolerance({ low: 10, high: 12.6 }, 10, 0.25)).toBe(true);
+  });
+
+  it('names the endpoints whose interval is wider, sorted, healthz left out', () => {
+    const pooled = {
+      'rest.push': of(10, 9, 12.6),
+      'rest.conversations': of(10, 7, 11),
+      'rest.messages': of(4, 3.5, 4.8),
+      healthz: of(1, 0.1, 5),
+    };
+    expect(undecidedEndpoints(pooled, 0.25)).toEqual(['rest.conversations', 'rest.push']);
+    expect(undecidedEndpoints({ 'rest.messages': of(4, 3.5, 4.8) }, 0.25)).toEqual([]);
+  });
+
+  it("reads a slow episode's level as undecided: the interval [1, 100] of the episode case above", () => {
+    const r = Array.from({ length: 60 }, (_, i) => at(i * 1000, Math.floor(i / 10) === 3 ? 100 : 1));
+    expect(undecidedEndpoints(pooledP95([r], opts), 0.25)).toEqual(['e']);
   });
 });

@@ -116,3 +116,31 @@ export function pooledP95(
   }
   return out;
 }
+
+/**
+ * Whether a measured p95's interval reaches beyond ±`tolerance` of the p95 itself: the measurement
+ * alone cannot then tell a prediction within that tolerance from one outside it.
+ */
+export function widerThanTolerance(
+  interval: { low: number; high: number },
+  p95: number,
+  tolerance: number,
+): boolean {
+  return interval.low < p95 * (1 - tolerance) || interval.high > p95 * (1 + tolerance);
+}
+
+/**
+ * The endpoints (sorted; `skip` left out) whose pooled p95's interval is wider than ±`tolerance` of
+ * itself. It reads the measurement alone, never a prediction, so a bench that adds replicates while it
+ * is not empty cannot lean toward any verdict.
+ */
+export function undecidedEndpoints(
+  pooled: Record<string, PooledP95>,
+  tolerance: number,
+  skip: readonly string[] = ['healthz'],
+): string[] {
+  return Object.entries(pooled)
+    .filter(([e, p]) => !skip.includes(e) && widerThanTolerance(p, p.p95, tolerance))
+    .map(([e]) => e)
+    .sort();
+}

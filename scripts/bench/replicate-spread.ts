@@ -1,4 +1,5 @@
 import { percentile } from '../../core/percentile.ts';
+import { P95_TOLERANCE } from './knee-judge.ts';
 import type { DurationSample } from './settled-p95.ts';
 
 // How far a level's replicates lie from each other: each replicate's own p95 per endpoint, printed beside
@@ -6,9 +7,6 @@ import type { DurationSample } from './settled-p95.ts';
 // the best prediction of each other any model could make; when their p95s differ by more than the
 // goal's 25 %, one taken as the prediction of the other fails the goal, and the level's verdict says as
 // much about the machine as about the model. Pure.
-
-/** The goal's p95 tolerance (issue 12): a prediction within 25 % of the measured p95. */
-export const P95_TOLERANCE = 0.25;
 
 /** One endpoint's p95 in each replicate, and the larger over the smaller, less one. */
 export interface ReplicateSpread {
