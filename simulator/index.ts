@@ -107,6 +107,8 @@ export {
   storageGrowthGbPerMonth,
   sustainedCores,
 } from './monthly-usage.ts';
+export type { LevelAtRunSpeeds } from './pooled-prediction.ts';
+export { pooledPredictedP95, predictLevelAtRunSpeeds } from './pooled-prediction.ts';
 export type { NoConfiguration, Prediction, ResourceName, SimulationMode } from './prediction.ts';
 export type { Pricing } from './pricing.ts';
 export { PricingSchema } from './pricing.ts';
@@ -140,7 +142,14 @@ export type {
   UncertaintyOptions,
 } from './uncertainty.ts';
 export { analyseUncertainty } from './uncertainty.ts';
-export type { HeldOutRun, LevelFigures, LoopFigures, ValidationLevel, ValidationReport } from './validate.ts';
+export type {
+  HeldOutRun,
+  LevelFigures,
+  LoopFigures,
+  RunSpeed,
+  ValidationLevel,
+  ValidationReport,
+} from './validate.ts';
 export { formatValidation, machineContext, measuredFigures, runContext, validateRuns } from './validate.ts';
 export type { GridAxis, GridRow, WhatIfGrid } from './what-if-grid.ts';
 export { gridLevels, whatIfGrid } from './what-if-grid.ts';

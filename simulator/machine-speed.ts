@@ -136,7 +136,15 @@ function scaledRecord<T>(r: Record<string, T>, f: (x: T) => T): Record<string, T
  * the hypervisor's stolen cores unchanged). The same calibration at a ratio of 1.
  */
 export function atMachineSpeed(cal: Calibration, ratio: number): Calibration {
-  const k = durationScale(ratio);
+  return atDurationScale(cal, durationScale(ratio));
+}
+
+/**
+ * The calibration with every duration and CPU figure `k` times its own (the database's CPU share of
+ * statement time, the queries per sync and the hypervisor's stolen cores unchanged). The same
+ * calibration at k = 1 (or a k that is not a positive number).
+ */
+export function atDurationScale(cal: Calibration, k: number): Calibration {
   if (!(k > 0) || k === 1) return cal;
   const c = cal.cpu;
   return {

@@ -49,6 +49,8 @@ export interface PopulationMixture {
   droppedShare: number;
   /** p95 per endpoint mixed over the states (endpoints every state gives a latency of). */
   p95Ms: Record<string, number>;
+  /** P(latency > t ms) per endpoint of `p95Ms`, mixed over the states: what a pool of runs mixes again. */
+  survival: Record<string, (ms: number) => number>;
   /** Busy servers per resource, time-averaged over the states. */
   busy: Record<string, number>;
   /** Syncs per second at which the mean-value model saturates the syncs' path (s_K·λ). */
@@ -204,6 +206,7 @@ export function populationMixture(
     busy[r] = sum;
   }
   const p95Ms: Record<string, number> = {};
+  const survivals: Record<string, (ms: number) => number> = {};
   for (const endpoint of Object.keys(last.latencies)) {
     if (!states.every((s) => s.latencies[endpoint])) continue;
     const fromSyncs = endpoint.startsWith('rest.');
@@ -242,11 +245,13 @@ export function populationMixture(
       else high = mid;
     }
     p95Ms[endpoint] = (low + high) / 2;
+    survivals[endpoint] = survival;
   }
   return {
     meanInFlight: population.meanInFlight,
     droppedShare: population.droppedShare,
     p95Ms,
+    survival: survivals,
     busy,
     saturationSyncsPerSecond: knee * syncsPerSecond,
     states: states.length,

@@ -10,6 +10,7 @@ import type { PopulationMixture } from './population-mixture.ts';
 import type { ResourceName } from './prediction.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
+import { atRunCpuSpeed, hostMsPerIteration } from './run-cpu-speed.ts';
 import {
   predictRun,
   type RunPrediction,
@@ -76,6 +77,11 @@ export interface ValidationLevel {
      * the mixture holds that rate (population-mixture.ts).
      */
     population?: Pick<PopulationMixture, 'lastState' | 'beyondLastState'>;
+    /**
+     * Predicted at the run's own CPU speed (RunSpeed `run-cpu`): the factor on the calibration's
+     * durations that makes its host CPU per iteration the measured one.
+     */
+    cpuScale?: number;
   };
 }
 
@@ -186,26 +192,46 @@ function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
   };
 }
 
+/**
+ * The machine speed a held-out run is predicted at: `probe`, its syscall probe's (runContext); or
+ * `run-cpu`, the speed its own host CPU per iteration shows (run-cpu-speed.ts), on top of the probe's.
+ */
+export type RunSpeed = 'probe' | 'run-cpu';
+
 /** Predicts every held-out run under `cal` and sets it beside what it measured. */
-export function validateRuns(cal: Calibration, heldOut: HeldOutRun[]): ValidationReport {
+export function validateRuns(
+  cal: Calibration,
+  heldOut: HeldOutRun[],
+  speed: RunSpeed = 'probe',
+): ValidationReport {
   if (heldOut.length === 0) throw new RangeError('validate needs at least one held-out run');
   const levels = heldOut.map((h): ValidationLevel => {
-    const p = predictRun(
-      {
-        scenario: h.record.scenario,
-        users: h.record.users,
-        profile: h.profile,
-        policy: h.policy,
-        durationSeconds: h.record.durationSeconds,
-      },
-      runContext(cal, h.record),
-    );
+    const measured = measuredFigures(h.record, h.series);
+    const predict = (ctx: ModelContext) =>
+      predictRun(
+        {
+          scenario: h.record.scenario,
+          users: h.record.users,
+          profile: h.profile,
+          policy: h.policy,
+          durationSeconds: h.record.durationSeconds,
+        },
+        ctx,
+      );
+    const ctx = runContext(cal, h.record);
+    const at =
+      speed === 'run-cpu'
+        ? atRunCpuSpeed(ctx, hostMsPerIteration(measured), predict)
+        : { prediction: predict(ctx), scale: 1 };
     return {
       run: h.name,
       scenario: h.record.scenario,
       users: h.record.users,
-      measured: measuredFigures(h.record, h.series),
-      predicted: predictedFigures(p),
+      measured,
+      predicted: {
+        ...predictedFigures(at.prediction),
+        ...(speed === 'run-cpu' ? { cpuScale: at.scale } : {}),
+      },
     };
   });
   const first = heldOut[0]!;
@@ -320,6 +346,10 @@ export function formatValidation(report: ValidationReport): string {
       );
     const perIteration = perIterationLine(l);
     if (perIteration) lines.push(perIteration);
+    if (l.predicted.cpuScale !== undefined)
+      lines.push(
+        `  at the run's CPU   durations ×${l.predicted.cpuScale.toFixed(3)} of the calibration's, so its host CPU per iteration is the measured (--speed run-cpu)`,
+      );
     lines.push(
       `  dropped iterations measured ${String(l.measured.droppedIterations).padStart(8)}  predicted ${num(l.predicted.droppedIterations, 0).padStart(9)}`,
     );

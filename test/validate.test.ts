@@ -10,6 +10,7 @@ const CLI = join(import.meta.dirname, '..', 'bin', 'atlas-cap.js');
 const RUNS = join(import.meta.dirname, 'fixtures', 'review', 'runs');
 const FULL = join(RUNS, 'full-sync-1000u-current-fixture');
 const DELTA = join(RUNS, 'delta-sync-1000u-fixed-fixture');
+const RIG = join(import.meta.dirname, 'fixtures', 'rig-runs');
 const scratch = mkdtempSync(join(tmpdir(), 'atlas-validate-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -120,5 +121,37 @@ describe('atlas-cap validate', () => {
     expect(r.stderr).toMatch(/^atlas-cap: --held-out: .*four-cores ran on 4 cores.*--mixed-machines/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(cli('--fit', FULL, '--held-out', other, '--mixed-machines').code).toBe(0);
+  });
+
+  it('predicts each held-out run at the speed its own host CPU per iteration shows with --speed run-cpu', () => {
+    // Real rig runs (bench:knee full sync, 2026-12-05 05:10, test/fixtures/rig-runs): three fit levels,
+    // and two replicates of 9,755 users whose host CPU per iteration differed (53.6 and 48.5 ms).
+    const fit = ['2000', '3500', '5000'].map((u) => join(RIG, `fit-full-sync-${u}u-r1`));
+    const held = ['r1', 'r2'].map((r) => join(RIG, `held-full-sync-9755u-${r}`));
+    const args = ['--fit', ...fit, '--held-out', ...held, '--json'];
+    const probe = JSON.parse(cli(...args).stdout).levels;
+    const r = cli(...args, '--speed', 'run-cpu');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const levels = JSON.parse(r.stdout).levels;
+    const perIteration = (f: { busy: Record<string, number>; throughput: number }) =>
+      f.busy['host.cpu']! / f.throughput;
+    for (const [i, l] of levels.entries()) {
+      expect(probe[i].predicted.cpuScale).toBeUndefined();
+      // Its host CPU per iteration is the measured one, within the half per cent the search stops at.
+      expect(Math.abs(perIteration(l.predicted) / perIteration(l.measured) - 1)).toBeLessThan(0.006);
+    }
+    // The dearer replicate is predicted on a slower machine, and slower.
+    expect(perIteration(levels[0].measured)).toBeGreaterThan(perIteration(levels[1].measured) * 1.05);
+    expect(levels[0].predicted.cpuScale).toBeGreaterThan(levels[1].predicted.cpuScale);
+    for (const e of ['rest.conversations', 'rest.messages', 'rest.push'])
+      expect(levels[0].predicted.p95Ms[e]).toBeGreaterThan(levels[1].predicted.p95Ms[e]);
+    const text = cli('--fit', ...fit, '--held-out', held[0]!, '--speed', 'run-cpu').stdout;
+    expect(text).toMatch(/at the run's CPU +durations ×\d\.\d{3} of the calibration's/);
+    const bad = cli('--fit', ...fit, '--held-out', held[0]!, '--speed', 'fast');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/speed/);
+    expect(bad.stdout).toBe('');
   });
 });

@@ -55,6 +55,7 @@ import {
   interferenceStates,
   loadAdjustedProbeUs,
   machineContext,
+  predictLevelAtRunSpeeds,
   predictRun,
   runContext,
   saturationKnee,
@@ -92,6 +93,7 @@ import {
 import { type PooledP95, pooledP95, undecidedEndpoints } from './pooled-p95.ts';
 import { fitCpuSpread, fixedPointLine, sensitivityLine } from './prediction-sensitivity.ts';
 import { replicateSpreadLine, replicateSpreads } from './replicate-spread.ts';
+import { runSpeedLine } from './run-speed-line.ts';
 import { type DurationSample, readDurations, settledP95 } from './settled-p95.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -520,16 +522,14 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   for (const { f, users } of at) {
     const runs = runsOf(dir, `held-${scenario}-${users}u-`);
     if (runs.length === 0) throw new Error(`no ${scenario} run at ${users} users in ${dir}`);
-    const report = validateRuns(
-      cal,
-      runs.map((r) => ({
-        name: r.dir.split('/').pop()!,
-        record: r.record,
-        series: r.series,
-        profile: { ...profile },
-        policy,
-      })),
-    );
+    const heldOut = runs.map((r) => ({
+      name: r.dir.split('/').pop()!,
+      record: r.record,
+      series: r.series,
+      profile: { ...profile },
+      policy,
+    }));
+    const report = validateRuns(cal, heldOut);
     const windows = await measuredWindows(runs);
     // The level's p95 of each endpoint over its replicates' pooled samples, with its interval.
     const pooled = pooledP95(windows);
@@ -600,6 +600,13 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       // Beside the verdict (never it): how far the replicates lie from each other, and how far the
       // prediction moves with the fit's own spread of CPU per request.
       console.log(replicateSpreadLine(replicateSpreads(windows)));
+      console.log(
+        runSpeedLine(
+          predictLevelAtRunSpeeds(cal, heldOut),
+          level.measured.p95Ms,
+          'each replicate at its own host CPU per iteration, pooled (--speed run-cpu; not the verdict)',
+        ),
+      );
       const first = runs[0]!.record;
       const ctx0 = runContext(cal, first);
       const run = (scale: number, population: boolean) =>
@@ -671,7 +678,7 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
 
 async function main(): Promise<boolean> {
   console.log(
-    `bench:knee: ${cases.join(', ')}; ${reuse ? `the runs in ${reuse}` : `${fitReplicates} replicate(s) at each fit level, ${replicates} at each knee level, of ${seconds} s after ${warmup} s of warm-up`}; ${cpus().length} cores, load ${loadavg()
+    `bench:knee: ${cases.join(', ')}; ${reuse ? `the runs in ${reuse}` : `${fitReplicates} replicate(s) at each fit level, ${replicates} at each knee level (up to ${maxReplicates} below K while a p95 is undecided), of ${seconds} s after ${warmup} s of warm-up`}; ${cpus().length} cores, load ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')}`,
   );

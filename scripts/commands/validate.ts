@@ -4,7 +4,7 @@ import { type Policy, PolicySchema } from '../../core/policy.ts';
 import { type Profile, ProfileSchema } from '../../core/profile.ts';
 import type { LoadedRun, RunRecord } from '../../core/run-record.ts';
 import { UsageError } from '../../core/usage-error.ts';
-import type { HeldOutRun, ValidationReport } from '../../simulator/index.ts';
+import type { HeldOutRun, RunSpeed, ValidationReport } from '../../simulator/index.ts';
 import {
   calibrate,
   DB_CONGESTION_PER_BUSY_CONNECTION,
@@ -22,6 +22,7 @@ interface ValidateArgs {
   profile?: string;
   'mixed-machines': boolean;
   'db-congestion'?: number;
+  speed: RunSpeed;
   json: boolean;
 }
 
@@ -99,7 +100,7 @@ export function runValidate(args: ValidateArgs): ValidationReport {
     ],
     kappa === undefined ? {} : { dbCongestion: kappa },
   );
-  return validateRuns(cal, heldOut);
+  return validateRuns(cal, heldOut, args.speed);
 }
 
 /** `atlas-cap validate`: Calibrate on some runs and predict others as they were run. */
@@ -130,6 +131,12 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('db-congestion', {
         type: 'number',
         describe: `The rig's database CPU per statement grows by this share per busy pool connection past its cores (0 turns it off; default ${DB_CONGESTION_PER_BUSY_CONNECTION.value}, range ${DB_CONGESTION_PER_BUSY_CONNECTION.range.low}-${DB_CONGESTION_PER_BUSY_CONNECTION.range.high})`,
+      })
+      .option('speed', {
+        choices: ['probe', 'run-cpu'] as const,
+        default: 'probe' as const,
+        describe:
+          "The machine speed each held-out run is predicted at: its syscall probe's (probe), or also the one its own host CPU per iteration shows (run-cpu: its demand, never its latency)",
       })
       .option('mixed-machines', {
         type: 'boolean',
