@@ -1,8 +1,6 @@
 import { median } from 'simple-statistics';
 import type { Calibration } from './calibration.ts';
-import { atRunCpuSpeed, hostMsPerIteration } from './run-cpu-speed.ts';
-import { predictRun } from './run-prediction.ts';
-import { type HeldOutRun, measuredFigures, runContext } from './validate.ts';
+import { type HeldOutRun, predictHeldOut } from './validate.ts';
 
 // The p95 a set of replicates is predicted to give when their samples are pooled (issue 12, session
 // 33). Pure.
@@ -66,22 +64,7 @@ export interface LevelAtRunSpeeds {
  * shows (run-cpu-speed.ts atRunCpuSpeed), and pools them as bench:knee pools their samples.
  */
 export function predictLevelAtRunSpeeds(cal: Calibration, heldOut: HeldOutRun[]): LevelAtRunSpeeds {
-  const each = heldOut.map((h) => {
-    const measured = measuredFigures(h.record, h.series);
-    const at = atRunCpuSpeed(runContext(cal, h.record), hostMsPerIteration(measured), (ctx) =>
-      predictRun(
-        {
-          scenario: h.record.scenario,
-          users: h.record.users,
-          profile: h.profile,
-          policy: h.policy,
-          durationSeconds: h.record.durationSeconds,
-        },
-        ctx,
-      ),
-    );
-    return { record: h.record, prediction: at.prediction, scale: at.scale };
-  });
+  const each = heldOut.map((h) => ({ record: h.record, ...predictHeldOut(cal, h, 'run-cpu') }));
   const endpoints = [...new Set(each.flatMap((r) => Object.keys(r.prediction.p95Ms)))];
   const p95Ms: Record<string, number | null> = {};
   for (const e of endpoints)

@@ -198,6 +198,38 @@ function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
  */
 export type RunSpeed = 'probe' | 'run-cpu';
 
+/** A held-out run's measured figures beside its prediction at `speed`, and the CPU scale applied. */
+export interface HeldOutPrediction {
+  measured: LevelFigures;
+  prediction: RunPrediction;
+  /** The factor on the calibration's durations from the run's own CPU (1 at `probe` speed). */
+  scale: number;
+}
+
+/** Predicts one held-out run as it was run, at `speed` (RunSpeed), beside its measured figures. */
+export function predictHeldOut(
+  cal: Calibration,
+  h: HeldOutRun,
+  speed: RunSpeed = 'probe',
+): HeldOutPrediction {
+  const measured = measuredFigures(h.record, h.series);
+  const predict = (ctx: ModelContext) =>
+    predictRun(
+      {
+        scenario: h.record.scenario,
+        users: h.record.users,
+        profile: h.profile,
+        policy: h.policy,
+        durationSeconds: h.record.durationSeconds,
+      },
+      ctx,
+    );
+  const ctx = runContext(cal, h.record);
+  if (speed === 'probe') return { measured, prediction: predict(ctx), scale: 1 };
+  const at = atRunCpuSpeed(ctx, hostMsPerIteration(measured), predict);
+  return { measured, prediction: at.prediction, scale: at.scale };
+}
+
 /** Predicts every held-out run under `cal` and sets it beside what it measured. */
 export function validateRuns(
   cal: Calibration,
@@ -206,31 +238,15 @@ export function validateRuns(
 ): ValidationReport {
   if (heldOut.length === 0) throw new RangeError('validate needs at least one held-out run');
   const levels = heldOut.map((h): ValidationLevel => {
-    const measured = measuredFigures(h.record, h.series);
-    const predict = (ctx: ModelContext) =>
-      predictRun(
-        {
-          scenario: h.record.scenario,
-          users: h.record.users,
-          profile: h.profile,
-          policy: h.policy,
-          durationSeconds: h.record.durationSeconds,
-        },
-        ctx,
-      );
-    const ctx = runContext(cal, h.record);
-    const at =
-      speed === 'run-cpu'
-        ? atRunCpuSpeed(ctx, hostMsPerIteration(measured), predict)
-        : { prediction: predict(ctx), scale: 1 };
+    const { measured, prediction, scale } = predictHeldOut(cal, h, speed);
     return {
       run: h.name,
       scenario: h.record.scenario,
       users: h.record.users,
       measured,
       predicted: {
-        ...predictedFigures(at.prediction),
-        ...(speed === 'run-cpu' ? { cpuScale: at.scale } : {}),
+        ...predictedFigures(prediction),
+        ...(speed === 'run-cpu' ? { cpuScale: scale } : {}),
       },
     };
   });
