@@ -26,15 +26,22 @@ export const RUN_CPU_MAX_ROUNDS = 4;
 /** The range a run's CPU scale is held to: a run costing outside ×0.5-2 of its prediction is not a speed. */
 export const RUN_CPU_SCALE_RANGE = { low: 0.5, high: 2 } as const;
 
+/** A busy figure of a level per iteration, ms: `resource`'s busy servers over throughput (null without both). */
+export function busyMsPerIteration(
+  figures: { throughput: number; busy: Record<string, number | null | undefined> },
+  resource: string,
+): number | null {
+  const b = figures.busy[resource];
+  return typeof b === 'number' && figures.throughput > 0 ? (b / figures.throughput) * 1000 : null;
+}
+
 /** Host CPU per iteration of a level's figures, ms: its busy host cores over its throughput (null without both). */
 export function hostMsPerIteration(figures: {
   throughput: number;
   busy: Record<string, number | null | undefined>;
 }): number | null {
-  const host = figures.busy['host.cpu'];
-  return typeof host === 'number' && host > 0 && figures.throughput > 0
-    ? (host / figures.throughput) * 1000
-    : null;
+  const ms = busyMsPerIteration(figures, 'host.cpu');
+  return ms !== null && ms > 0 ? ms : null;
 }
 
 /** The outcome of reading a run's speed from its CPU: the context predicted at, its scale and rounds. */

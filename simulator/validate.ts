@@ -10,7 +10,7 @@ import type { PopulationMixture } from './population-mixture.ts';
 import type { ResourceName } from './prediction.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
-import { atRunCpuSpeed, hostMsPerIteration } from './run-cpu-speed.ts';
+import { atRunCpuSpeed, busyMsPerIteration, hostMsPerIteration } from './run-cpu-speed.ts';
 import {
   predictRun,
   type RunPrediction,
@@ -284,18 +284,14 @@ function rel(predicted: number | null | undefined, measured: number | null | und
  * Null when the level has neither.
  */
 export function perIterationLine(l: ValidationLevel): string | null {
-  const per = (f: ValidationLevel['measured'], r: string): number | null => {
-    const b = f.busy[r];
-    return b === undefined || b === null || !(f.throughput > 0) ? null : (b / f.throughput) * 1000;
-  };
   const parts = (
     [
       ['host.cpu', 'host CPU'],
       ['db.pool', 'a connection held'],
     ] as const
   ).flatMap(([r, name]) => {
-    const m = per(l.measured, r);
-    const p = per(l.predicted, r);
+    const m = busyMsPerIteration(l.measured, r);
+    const p = busyMsPerIteration(l.predicted, r);
     return m === null && p === null ? [] : [`${name} measured ${num(m)}  predicted ${num(p)}${rel(p, m)} ms`];
   });
   return parts.length === 0 ? null : `  per iteration      ${parts.join('; ')}`;
