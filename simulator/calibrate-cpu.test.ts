@@ -263,10 +263,60 @@ describe('CPU calibration', () => {
     expect(cal.cpu!.database).toEqual(without.cpu!.database);
     expect(without.cpu!.app.amortised).toBeUndefined();
     expect(cal.cpu!.app.amortised).toBeDefined();
-    expect(cal.notes).toContain("knee probes: cpu-9000 join the target's and k6's CPU-at-load curves only");
+    expect(cal.notes).toContain(
+      "knee probes: cpu-9000 join the target's and k6's CPU-at-load curves (and, uncontended, the REST base latencies)",
+    );
     // The same run as a fit run enters the statement times.
     const asFit = calibrate([...fitRuns, { record: { ...probe, queryKinds: slow }, series: [] }]);
     expect(asFit.demands).not.toEqual(without.demands);
+  });
+
+  it('an uncontended knee probe joins the REST base latencies; one with requests waiting for a connection does not', () => {
+    // Fit runs whose messages p95 is 1.5 ms at every load (flat: no fade), and a probe at 9,000 users
+    // measuring 1.2 ms (p50 0.5). No CPU records, so no wait is taken out: the points are as measured.
+    const fitRuns = [1500, 3000, 4500].map((u) => ({ record: record(u, false), series: [] }));
+    const probeRecord = record(9000, false);
+    const probe = {
+      ...probeRecord,
+      endpoints: {
+        ...probeRecord.endpoints,
+        'rest.messages': { ...probeRecord.endpoints['rest.messages']!, p50: 0.5, p95: 1.2 },
+      },
+    };
+    const without = calibrate(fitRuns);
+    expect(without.baseLatency!['rest.messages']!.medianMs).toBeCloseTo(0.6, 12);
+    expect(without.baseLatency!['rest.messages']!.p95Ms).toBeCloseTo(1.5, 12);
+    expect(without.baseLatency!['rest.messages']!.fade).toBeUndefined();
+    // Requests reaching the target: 52 per sync at users/300 syncs a second (260, 520, 780, 1560 a second);
+    // p95 = floor + fade / r by least squares over the four runs, written out.
+    const xs = [260, 520, 780, 1560].map((r) => 1 / r);
+    const ys = [1.5, 1.5, 1.5, 1.2];
+    const mx = xs.reduce((a, b) => a + b) / 4;
+    const my = ys.reduce((a, b) => a + b) / 4;
+    const fade =
+      xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+    const floor = my - fade * mx;
+    const cal = calibrate([...fitRuns, { record: probe, series: [], kneeProbe: true }]);
+    const b = cal.baseLatency!['rest.messages']!;
+    expect(b.p95Ms).toBeCloseTo(floor, 9);
+    expect(b.fade!.p95Ms).toBeCloseTo(fade, 9);
+    expect(b.fade!.maxRequestsPerSecond).toBeCloseTo(1560, 9);
+    expect(b.source).toContain('cpu-9000');
+    expect(cal.notes).toContain(
+      'knee probes cpu-9000 join the REST base latencies (no requests waiting for a connection)',
+    );
+    // The same probe with 2 requests waiting for a connection in the mean keeps the fit runs' base.
+    const waiting = [0, 1, 2].map((t) => ({
+      t,
+      requests: 100,
+      endpoints: {},
+      pool: { total: 10, inUse: 10, idle: 0, waiting: 2 },
+      dbConnections: null,
+      upstream: null,
+      rateLimited: null,
+    }));
+    const contended = calibrate([...fitRuns, { record: probe, series: waiting, kneeProbe: true }]);
+    expect(contended.baseLatency).toEqual(without.baseLatency);
   });
 
   it('old records without `cpu` give no CPU calibration', () => {

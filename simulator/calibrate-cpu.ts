@@ -207,8 +207,10 @@ export interface CpuCalibrationResult {
   cpu: CpuCalibration;
   cpuShareOfDbTime: number;
   cpuShareSource: string;
-  /** Per run id: the host's measured busy cores and its cores (for de-contending latencies). */
+  /** Per run id (fit runs and knee probes): the host's measured busy cores and its cores (for de-contending latencies). */
   hostLoad: Record<string, { busyCores: number; cores: number }>;
+  /** Per knee probe id: the factor its durations were taken back by to the fit runs' machine speed (1 within the probe's noise). */
+  probeDurationScale: Record<string, number>;
 }
 
 /**
@@ -240,10 +242,14 @@ export function calibrateCpu(
   // Each knee probe's target and k6 taken back to the fit runs' machine speed (its syscall probe over
   // theirs, the noise band taken out), so a held run predicted at its own speed is not charged twice.
   const probeSpeeds: number[] = [];
+  const probeDurationScale: Record<string, number> = {};
+  const probeHosts: CpuPoint[] = [];
   const probePoints = kneeProbes.flatMap((r) => {
     const p = pointOf(r, isWorkloadKind, idleWake);
     if (p === null) return [];
+    probeHosts.push(p);
     const ratio = speedRatioAgainst(syscallProbeUs, r);
+    probeDurationScale[p.id] = ratio === null ? 1 : durationScale(ratio);
     if (ratio === null) return [p];
     probeSpeeds.push(ratio);
     const k = durationScale(ratio);
@@ -315,7 +321,7 @@ export function calibrateCpu(
       weighted > 0 ? (app.perUnit * Math.max(0, overheadMs[e] ?? 0) * count) / weighted : app.perUnit;
   }
   const hostLoad: CpuCalibrationResult['hostLoad'] = {};
-  for (const p of points) hostLoad[p.id] = { busyCores: p.host, cores: p.cores };
+  for (const p of [...points, ...probeHosts]) hostLoad[p.id] = { busyCores: p.host, cores: p.cores };
   const cores = [...new Set(points.map((p) => p.cores))];
   return {
     cpu: {
@@ -337,6 +343,7 @@ export function calibrateCpu(
     cpuShareOfDbTime: database.perUnit,
     cpuShareSource: database.source,
     hostLoad,
+    probeDurationScale,
   };
 }
 

@@ -46,8 +46,9 @@ export interface CalibrationRun {
   series: SeriesSample[];
   /**
    * A run near the predicted knee (bench:knee's knee probe): its target's and k6's CPU join their
-   * CPU-at-load curves, nothing else (statement times, latencies, the database's share and the other
-   * load stay the fit runs').
+   * CPU-at-load curves and, when no requests waited for a connection, its REST latencies join the base
+   * latencies' fit; nothing else (statement times, the database's share and the other load stay the
+   * fit runs').
    */
   kneeProbe?: boolean;
 }
@@ -365,7 +366,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     );
   if (kneeProbes.length > 0)
     notes.push(
-      `knee probes: ${kneeProbes.map((r) => r.record.id).join(', ')} join the target's and k6's CPU-at-load curves only`,
+      `knee probes: ${kneeProbes.map((r) => r.record.id).join(', ')} join the target's and k6's CPU-at-load curves (and, uncontended, the REST base latencies)`,
     );
   if (runs.length === 0) return { ...base, notes: [...base.notes, ...notes] };
   if (disturbedThroughout)
@@ -603,8 +604,17 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   // host's cores at that run's measured load (the wait of the request's CPU under the run's chains,
   // rig-chains.ts, or processor sharing, cpu.ts), so the base is the latency with no core wait and the
   // model adds the wait of the load it predicts.
+  // Knee probes join them when they too had no requests waiting for a connection (session 34): the
+  // base is then read between measured loads, not carried past the fit's, as the CPU curves are; each
+  // probe's figures taken back to the fit runs' machine speed as its CPU is.
+  const baseProbes = kneeProbes.filter((r) => meanWaiting(r.series) <= CONTENDED_WAITING);
+  if (baseProbes.length > 0)
+    notes.push(
+      `knee probes ${baseProbes.map((r) => r.record.id).join(', ')} join the REST base latencies (no requests waiting for a connection)`,
+    );
   const basePoints = new Map<string, { n: number; points: BaseLatencyPoint[] }>();
-  for (const { record } of used) {
+  for (const { record } of [...used, ...baseProbes]) {
+    const speedScale = cpuFit?.probeDurationScale[record.id] ?? 1;
     const load = cpuFit?.hostLoad[record.id];
     const requestsPerSecond = runRequestsPerSecond(record);
     // The run's host as its requests met it, once per run: its chains, the target's thread's view of
@@ -655,6 +665,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
         );
         m = withoutCpuWait(m, waits.length > 0 ? waits : null);
       }
+      if (speedScale !== 1) m = { medianMs: m.medianMs / speedScale, p95Ms: m.p95Ms / speedScale };
       const a = basePoints.get(endpoint) ?? { n: 0, points: [] };
       a.n += s.count;
       a.points.push({ requestsPerSecond, ...m });
@@ -675,7 +686,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     const b = fitBaseLatency(
       a.points,
       shape,
-      `calibrated: median and p95 of ${Math.round(a.n)} requests in runs ${ids}${cpuFit ? ", each without its run's wait for the host's cores" : ''}`,
+      `calibrated: median and p95 of ${Math.round(a.n)} requests in runs ${[ids, ...baseProbes.map((r) => r.record.id)].join(', ')}${cpuFit ? ", each without its run's wait for the host's cores" : ''}`,
     );
     if (b.fade || (b.medianMs > 0 && b.p95Ms > b.medianMs)) baseLatency[endpoint] = b;
   }
