@@ -5,6 +5,7 @@ import { fitAmortisedCpu } from './cpu-at-load.ts';
 import type { DbCongestion } from './db-congestion.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { type IdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
+import type { LoopThreadShare } from './loop-thread-share.ts';
 import { durationScale, loadAdjustedProbeUs, speedRatioAgainst } from './machine-speed.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 import { type ChainLoad, rigChainProcesses, withRunnableStretch } from './rig-chains.ts';
@@ -95,6 +96,8 @@ export interface CpuCalibration {
    * (thread-wake.ts), from the fit runs' `cpu.targetThread`. Absent: none (runs without it).
    */
   threadWake?: ThreadWake;
+  /** The share of the target's CPU its event-loop thread runs (loop-thread-share.ts); absent, all of it. */
+  loopThread?: LoopThreadShare;
 }
 
 /** Endpoints whose requests reach the target (health checks are not workload). */

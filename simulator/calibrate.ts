@@ -21,6 +21,7 @@ import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { withoutDisturbedRuns } from './disturbed-runs.ts';
 import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
 import { calibrateIdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
+import { calibrateLoopThreadShare, loopShareOf } from './loop-thread-share.ts';
 import type { Queue } from './queueing.ts';
 import { chainCpuWait } from './rig-chains.ts';
 import { largerWait, requestCoreWaits, rigDatabaseCores } from './rig-db-cpu.ts';
@@ -127,12 +128,13 @@ export function runThreadHost(
     Object.entries(record.endpoints)
       .filter(([e, s]) => e !== 'healthz' && s.count > 0)
       .reduce((sum, [e, s]) => sum + (s.count / seconds) * (appMs(e) / 1000), 0) + cpu.app.fixedCores;
-  return processorSharingWithoutThread(
-    host.busyCores,
-    measured ?? fitted,
-    host.cores,
-    cpu.threadWake?.stretch ?? 0,
-  );
+  // The thread's own CPU: as measured (schedstat), else its share of the process's (loop-thread-share.ts).
+  const thread = record.cpu?.targetThread;
+  const threadCores =
+    thread && thread.windowSeconds > 0 && thread.cpuSeconds > 0
+      ? thread.cpuSeconds / thread.windowSeconds
+      : (measured ?? fitted) * loopShareOf(cpu);
+  return processorSharingWithoutThread(host.busyCores, threadCores, host.cores, cpu.threadWake?.stretch ?? 0);
 }
 
 /**
@@ -527,6 +529,13 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     idleWake,
     kneeProbes.map((r) => r.record),
   );
+  // The share of the target's CPU its event loop runs (loop-thread-share.ts), before anything reads
+  // the loop: the fit runs' freed waits and the thread's wake-up share use it as the model does.
+  const loopThread = cpuFit ? calibrateLoopThreadShare(runs.map((r) => r.record)) : null;
+  if (cpuFit && loopThread) {
+    cpuFit.cpu.loopThread = loopThread;
+    notes.push(`event loop's share of the target's CPU: ${loopThread.source}`);
+  }
   let cpuShareOfDbTime = cpuFit?.cpuShareOfDbTime ?? base.cpuShareOfDbTime;
   // The request's CPU on the path on the measuring host: the target's, its statement's, k6's.
   const rigCpuMs = (endpoint: string): number =>

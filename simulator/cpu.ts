@@ -4,6 +4,7 @@ import { cpuCalibrationAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { eventLoopQueue, loopPassesOf, loopWaitBelowMs } from './event-loop.ts';
 import { cpuCalibrationAtIdleShare, solveIdleShare } from './idle-vcpu-wake.ts';
+import { loopShareOf } from './loop-thread-share.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait, rigChainProcesses, withRunnableStretch } from './rig-chains.ts';
@@ -186,7 +187,12 @@ function rigChainLoad(
   const processes = rigChainProcesses(threadChainCores, clientChainCores, cores);
   // The target's thread sees processor sharing at the host's load less its own, and its wake-up share
   // (thread-host.ts): the same at every sync duration.
-  const thread = processorSharingWithoutThread(hostLoad, targetCores, cores, threadWakeOf(cal));
+  const thread = processorSharingWithoutThread(
+    hostLoad,
+    targetCores * loopShareOf(cal.cpu ?? {}),
+    cores,
+    threadWakeOf(cal),
+  );
   const requests = parts.reduce((s, p) => s + p.perSync, 0);
   // Syncs last as long as their users' conversations make them (sync-duration-cv.ts): the count of
   // chains in flight spreads around its mean (stream-in-flight.ts). Not in a state of the syncs'
@@ -331,7 +337,13 @@ export function cpuQueues(
     // last the target's CPU times that stretch (processor sharing's 1 + C/(c − A) at the host's load
     // less the target's, plus its wake-up share).
     const thread =
-      chained?.thread ?? processorSharingWithoutThread(load, parts.target, cores, threadWakeOf(cal));
+      chained?.thread ??
+      processorSharingWithoutThread(
+        load,
+        parts.target * loopShareOf(cal.cpu ?? {}),
+        cores,
+        threadWakeOf(cal),
+      );
     const stretch = competitionStretch(thread);
     const loop = Number.isFinite(stretch)
       ? eventLoopQueue(cal, requestRates, stretch, thread.wakeStretch)

@@ -50,6 +50,21 @@ describe("the target's event loop", () => {
     expect(loopPassWaitMs(eventLoopQueue(withCpu(), { 'rest.messages': 1000 }, 1))).toBeCloseTo(0.025, 9);
   });
 
+  it("runs its thread's share of the target's CPU, the fixed part included (hand-worked)", () => {
+    // The case above with the loop's thread running half the target's CPU (loop-thread-share.ts):
+    // 2000 passes/s of 0.05 ms and 0.05 fixed cores as 1000 passes/s of 0.05 ms; ρ = 3000 · 0.05e-3 =
+    // 0.15, E[S²] = 2 · 0.05² = 0.005 ms², W = 3/ms · 0.005 / (2 · 0.85) = 0.0088235 ms.
+    const c = withCpu();
+    c.cpu = {
+      ...c.cpu!,
+      app: { ...c.cpu!.app, fixedCores: 0.1 },
+      loopThread: { share: 0.5, source: 'test' },
+    };
+    const q = eventLoopQueue(c, { 'rest.messages': 1000 }, 1)!;
+    expect(q.utilisation).toBeCloseTo(0.15, 12);
+    expect(loopPassWaitMs(q)).toBeCloseTo(0.015 / 1.7, 9);
+  });
+
   it("adds the thread's wake-up share to its wall share and once to each pass's wait (hand-worked)", () => {
     // The first case with a wake-up share of 0.3: the thread's CPU is 0.6 / 1.5 = 0.4 cores, so its
     // wall share is 0.6 + 0.3 · 0.4 = 0.72; each pass waits the M/G/1 0.675 ms and 0.3 × its mean CPU

@@ -1,4 +1,5 @@
 import type { Calibration } from './calibration.ts';
+import { loopShareOf } from './loop-thread-share.ts';
 import type { Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
 import { ENDPOINTS } from './workload.ts';
@@ -66,13 +67,16 @@ export function eventLoopQueue(
 ): LoopQueue | null {
   const c = cal.cpu;
   if (!c) return null;
+  // The loop runs its thread's share of the target's CPU (loop-thread-share.ts); the rest runs on the
+  // process's other threads.
+  const share = loopShareOf(c);
   const parts = Object.entries(requestRates)
     .filter(([, r]) => r > 0)
     .map(([e, r]) => {
       const passes = loopPassesOf(cal, e);
       return {
         rate: r * passes,
-        meanMs: ((c.appMsPerRequest[e] ?? c.appMsPerRequest.default) / passes) * hostStretch,
+        meanMs: (((c.appMsPerRequest[e] ?? c.appMsPerRequest.default) * share) / passes) * hostStretch,
       };
     });
   const requestPasses = parts.reduce((s, p) => s + p.rate, 0);
@@ -80,7 +84,7 @@ export function eventLoopQueue(
   // The target's CPU that is not per request (its fixed cores: timers, the metrics sampler, garbage
   // collection of the requests' objects) runs on the same thread: turns of the mean pass's size that
   // take the thread as often as that work needs.
-  const fixed = Math.max(0, c.app.fixedCores);
+  const fixed = Math.max(0, c.app.fixedCores) * share;
   const meanPass = mixture(parts).meanMs;
   if (fixed > 0 && meanPass > 0)
     parts.push({ rate: (fixed * 1000 * hostStretch) / meanPass, meanMs: meanPass });

@@ -5,6 +5,7 @@ import type { CpuQueues } from './cpu.ts';
 import { cpuQueues, cpuSaturation, statementCpuWaitMs } from './cpu.ts';
 import { calibrationAtBusyConnections, congestionFactor } from './db-congestion.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
+import { loopShareOf } from './loop-thread-share.ts';
 import type { ResourceName, ResourcePrediction } from './prediction.ts';
 import type { Queue } from './queueing.ts';
 import { queue, waitQuantile } from './queueing.ts';
@@ -275,9 +276,10 @@ export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePredict
       ...resource(
         'app.loop',
         cpus.loop,
-        "rig: the target's event loop (one thread, two passes per request (one for an empty push), each an equal share of its target CPU × the host's stretch, and the target's fixed CPU; event-loop.ts)",
+        "rig: the target's event loop (one thread, two passes per request (one for an empty push), each an equal share of its thread's part of the target CPU × the host's stretch, and that part of the target's fixed CPU; event-loop.ts, loop-thread-share.ts)",
       ),
       threadCpuCores: cpus.loadParts.target ?? 0,
+      loopCpuCores: (cpus.loadParts.target ?? 0) * (cal.cpu ? loopShareOf(cal.cpu) : 1),
     });
   return out;
 }

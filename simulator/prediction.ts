@@ -54,6 +54,8 @@ export interface ResourcePrediction {
    * a core), which is what a run measures of it (the target process's CPU); else absent.
    */
   threadCpuCores?: number;
+  /** The rig's event loop: its thread's own share of that CPU (loop-thread-share.ts), cores; else absent. */
+  loopCpuCores?: number;
 }
 
 /** Latency and outcomes of one endpoint. */

@@ -174,7 +174,7 @@ export function runContext(cal: Calibration, record: RunRecord): ModelContext {
 /** Predicted figures of a run prediction, in the report's shape. */
 function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
   const loop = p.prediction.resources.find((r) => r.name === 'app.loop');
-  const cpu = loop?.threadCpuCores;
+  const cpu = loop?.loopCpuCores ?? loop?.threadCpuCores;
   return {
     ...(loop && cpu && cpu > 0
       ? { loop: { wallShare: loop.utilisation, cpuCores: cpu, stretch: loop.utilisation / cpu } }
