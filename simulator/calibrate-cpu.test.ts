@@ -13,7 +13,7 @@ import {
   syncStreamsOf,
   withoutCpuWait,
 } from './calibrate-cpu.ts';
-import { coresAt } from './cpu-at-load.ts';
+import { coresAt, cpuCalibrationAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { atKneeProbeSpeed } from './machine-speed.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
@@ -247,7 +247,7 @@ describe('CPU calibration', () => {
     expect(plain.kneeProbeSpeedRatio).toBeUndefined();
   });
 
-  it('calibrate() reads a knee probe for the CPU curves alone: its contended statement times are not demands', () => {
+  it('calibrate() reads a knee probe for the CPU curves alone: its contended statement times are neither demands nor database CPU', () => {
     const fitRuns = [1500, 3000, 4500].map((u) => ({ record: record(u, true), series: [] }));
     const probe = record(9000, true);
     const slow = Object.fromEntries(
@@ -260,11 +260,17 @@ describe('CPU calibration', () => {
     ]);
     expect(cal.demands).toEqual(without.demands);
     expect(cal.requestOverheadMs).toEqual(without.requestOverheadMs);
-    expect(cal.cpu!.database).toEqual(without.cpu!.database);
+    // The database's line is the fit runs'; the probe joins its curve by its statements' count at the
+    // fit runs' mean times, not its contended times, so on the truth's line the curve is that line.
+    const { amortised: dbCurve, ...dbLine } = cal.cpu!.database;
+    expect(dbLine).toEqual(without.cpu!.database);
+    expect(dbCurve!.wakeMsPerRequest).toBe(0);
+    expect(dbCurve!.fixedCores).toBeCloseTo(without.cpu!.database.fixedCores, 9);
+    expect(dbCurve!.msPerRequest).toBeCloseTo(without.cpu!.database.perUnit, 9);
     expect(without.cpu!.app.amortised).toBeUndefined();
     expect(cal.cpu!.app.amortised).toBeDefined();
     expect(cal.notes).toContain(
-      "knee probes: cpu-9000 join the target's and k6's CPU-at-load curves (and, uncontended, the REST base latencies)",
+      'knee probes: cpu-9000 join the CPU-at-load curves (and, uncontended, the REST base latencies)',
     );
     // The same run as a fit run enters the statement times.
     const asFit = calibrate([...fitRuns, { record: { ...probe, queryKinds: slow }, series: [] }]);
@@ -405,7 +411,11 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
   // target's fixed CPU as more such passes, M/G/1 with exponential passes, W = λ·2S²/(2(1 − λS)).
   // With `congestion` (κ, and the run's busy connections B): each statement's CPU is × (1 + κ(B − 2)),
   // B past the 2 cores, and the statement lasts that much longer (db-congestion.ts).
-  function contended(users: number, congestion = { kappa: 0, busy: 0 }): RunRecord {
+  function contended(
+    users: number,
+    congestion = { kappa: 0, busy: 0 },
+    databaseCores?: (statementSecondsPerSecond: number) => number,
+  ): RunRecord {
     const seconds = 60;
     const conv = users / 300;
     const f = 1 + congestion.kappa * Math.max(0, congestion.busy - 2);
@@ -417,7 +427,7 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
     const requests = conv * 52;
     const stmtSeconds = (conv * 0.9 + conv * 50 * 0.45 + conv * 0.02) / 1000;
     const target = 0.02 + (requests * 0.1) / 1000;
-    const database = 0.01 + 0.6 * stmtSeconds * f;
+    const database = databaseCores ? databaseCores(stmtSeconds) : 0.01 + 0.6 * stmtSeconds * f;
     const k6 = (requests * 0.3) / 1000;
     const host = target + database + k6 + 0.1;
     const C = (host * host) / (2 + host);
@@ -453,6 +463,47 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
     expect(cal.cpuShareOfDbTime).toBeCloseTo(0.6, 2);
     expect(cal.cpu!.database.fixedCores).toBeCloseTo(0.01, 3);
     expect(cal.demands['rest.messages']!.source).toMatch(/freed of each fit run's own waits/);
+    // On a line the database's CPU has no wake-up to amortise.
+    expect(cal.cpu!.database.amortised).toBeUndefined();
+  });
+
+  it("fits the database's CPU per ms of statement falling with load, and reads it at a load (cpu-at-load.ts)", () => {
+    // Truth: cores = (0.01 + λ(0.3 + 0.5))/(1 + 0.5λ), λ in s of statement per s: 0.3 ms of CPU a ms
+    // of statement on a busy database, 0.5 more onto an idle one (falls from 0.79 to 0.66 here).
+    const truth = (λ: number): number => (0.01 + λ * 0.8) / (1 + 0.5 * λ);
+    const runs = [3000, 6000, 9000].map((u) => ({ record: contended(u, undefined, truth), series: [] }));
+    const cal = calibrate(runs);
+    const a = cal.cpu!.database.amortised!;
+    expect(a.wakeMsPerRequest).toBeGreaterThan(0.3);
+    expect(a.source).toMatch(/ms of statement time per second/);
+    // The rig at 12,000 users: the model's statement time a second at the freed demands, its database
+    // cores at its share there against the truth at the same statements (the line overshoots).
+    const conv = 12000 / 300;
+    const rates = { 'rest.conversations': conv, 'rest.messages': conv * 50, 'rest.push': conv };
+    const stmtMs = Object.entries(rates).reduce((s, [k, r]) => s + r * cal.demands[k]!.meanMs, 0);
+    const at = cpuCalibrationAt(cal, conv * 52, stmtMs);
+    const cores = (stmtMs * at.cpuShareOfDbTime) / 1000 + at.cpu!.database.fixedCores;
+    const trueCores = truth((conv * 0.9 + conv * 50 * 0.45 + conv * 0.02) / 1000);
+    const lineCores = (stmtMs * cal.cpuShareOfDbTime) / 1000 + cal.cpu!.database.fixedCores;
+    expect(Math.abs(cores / trueCores - 1)).toBeLessThan(0.02);
+    expect(lineCores / trueCores - 1).toBeGreaterThan(0.05);
+  });
+
+  it("a knee probe whose database spent less CPU a statement than the line joins the database's curve", () => {
+    const fitRuns = [3000, 6000, 9000].map((u) => ({ record: contended(u), series: [] }));
+    const probe = contended(15000);
+    const c = probe.cpu!;
+    const lighter = {
+      ...probe,
+      cpu: { ...c, database: { ...c.database!, cpuSeconds: c.database!.cpuSeconds * 0.85 } },
+    };
+    expect(calibrate(fitRuns).cpu!.database.amortised).toBeUndefined();
+    const cal = calibrate([...fitRuns, { record: lighter, series: [], kneeProbe: true }]);
+    const a = cal.cpu!.database.amortised!;
+    expect(a.wakeMsPerRequest).toBeGreaterThan(0);
+    expect(a.source).toMatch(/1 knee probe/);
+    // The linear share stays the fit runs'.
+    expect(cal.cpuShareOfDbTime).toBeCloseTo(calibrate(fitRuns).cpuShareOfDbTime, 9);
   });
 
   it("takes each run's database CPU and statements back to no busy connection by its measured pool (db-congestion.ts)", () => {

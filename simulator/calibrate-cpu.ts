@@ -222,9 +222,9 @@ export interface CpuCalibrationResult {
  * to each endpoint's time outside the database (`overheadMs`, measured; the assumption: on a loopback
  * rig that time is mostly the target's CPU work for the request, HTTP, JWT, JSON). With `idleWake`
  * each run's CPU is first taken to the fits' idle share (idle-vcpu-wake.ts). `kneeProbes` (runs near
- * the predicted knee: bench:knee's knee probe) join the target's and k6's CPU-at-load curves only, so
- * those are read between measured loads rather than carried past the fit's; every other figure is the
- * fit runs'.
+ * the predicted knee: bench:knee's knee probe) join the target's and k6's CPU-at-load curves only
+ * here (the database's curve is fitted with the freed statement times, calibrate.ts), so those are read
+ * between measured loads rather than carried past the fit's; every other figure is the fit runs'.
  */
 export function calibrateCpu(
   records: RunRecord[],

@@ -15,6 +15,7 @@ import {
 } from './calibrate-cpu.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
 import type { CpuWait } from './cpu.ts';
+import { fitAmortisedCpu } from './cpu-at-load.ts';
 import { congestionFactor, DB_CONGESTION_PER_BUSY_CONNECTION } from './db-congestion.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
@@ -25,6 +26,7 @@ import { calibrateLoopThreadShare, loopShareOf } from './loop-thread-share.ts';
 import type { Queue } from './queueing.ts';
 import { chainCpuWait } from './rig-chains.ts';
 import { largerWait, requestCoreWaits, rigDatabaseCores } from './rig-db-cpu.ts';
+import { runLevelKey } from './run-level.ts';
 import { seriesMean } from './series-mean.ts';
 import {
   competitionStretch,
@@ -46,16 +48,51 @@ export interface CalibrationRun {
   record: RunRecord;
   series: SeriesSample[];
   /**
-   * A run near the predicted knee (bench:knee's knee probe): its target's and k6's CPU join their
-   * CPU-at-load curves and, when no requests waited for a connection, its REST latencies join the base
-   * latencies' fit; nothing else (statement times, the database's share and the other load stay the
-   * fit runs').
+   * A run near the predicted knee (bench:knee's knee probe): its target's, k6's and the database's CPU
+   * join their CPU-at-load curves and, when no requests waited for a connection, its REST latencies join
+   * the base latencies' fit; nothing else (statement times, the database's linear share and the other
+   * load stay the fit runs').
    */
   kneeProbe?: boolean;
 }
 
 /** The target's label of /api/message's user-message insert (backend/message-route.ts), shared with pushed rows. */
 const MESSAGE_WRITE_KIND = 'insert.messages';
+
+/** One run's statements by demand key (runStatements): `all` holds every workload statement once more. */
+interface RunStatementEntry {
+  key: string;
+  kind: string;
+  calls: number;
+  ms: number;
+}
+
+/**
+ * A run's workload statements by the simulator's demand key (demandKeyOf), with their total time. The
+ * target labels the user message of /api/message `insert.messages` like a pushed row, so in runs with
+ * /api/message that many writes are the message's; the rest are the push's (`pushCalls`).
+ */
+function runStatements(record: RunRecord): { entries: RunStatementEntry[]; pushCalls: number } {
+  const entries: RunStatementEntry[] = [];
+  const message = record.endpoints[ENDPOINTS.message];
+  let messageWrites = message ? message.count * (1 - message.errorRate) : 0;
+  let pushCalls = 0;
+  for (const [kind, v] of Object.entries(record.queryKinds)) {
+    const key = demandKeyOf(kind);
+    if (key === null || v.calls <= 0) continue;
+    entries.push({ key: 'all', kind, calls: v.calls, ms: v.calls * v.meanMs });
+    if (key === ENDPOINTS.push) {
+      const toMessage = kind === MESSAGE_WRITE_KIND ? Math.min(v.calls, messageWrites) : 0;
+      messageWrites -= toMessage;
+      if (toMessage > 0)
+        entries.push({ key: ENDPOINTS.message, kind, calls: toMessage, ms: toMessage * v.meanMs });
+      const rest = v.calls - toMessage;
+      pushCalls += rest;
+      if (rest > 0) entries.push({ key: ENDPOINTS.push, kind, calls: rest, ms: rest * v.meanMs });
+    } else entries.push({ key, kind, calls: v.calls, ms: v.calls * v.meanMs });
+  }
+  return { entries, pushCalls };
+}
 
 /** Mean of the waiting requests above which a run counts as contended (its statement times include waits). */
 const CONTENDED_WAITING = 0.5;
@@ -194,6 +231,7 @@ function uncontendedDemands(
   demands: Calibration['demands'],
   cpuFit: NonNullable<ReturnType<typeof calibrateCpu>>,
   notes: string[],
+  kneeProbes: CalibrationRun[] = [],
 ): void {
   const runs = used.filter(({ record }) => cpuFit.hostLoad[record.id] && perRun.has(record.id));
   if (runs.length === 0) return;
@@ -214,30 +252,33 @@ function uncontendedDemands(
   // Each run's database CPU per statement as it was at its own busy connections (db-congestion.ts):
   // the fit is taken back to none busy.
   const kappa = cpuFit.cpu.dbCongestion?.perBusyConnection ?? 0;
-  const factorOf = new Map(
-    runs.map(({ record, series }) => [
-      record.id,
-      congestionFactor(
-        kappa,
-        seriesMean(series, (s) => s.pool?.inUse) ?? 0,
-        rigDatabaseCores(record.machine.cores, record.machine.dbCores),
-      ),
-    ]),
-  );
-  const points = runs.map(({ record }) => {
+  const factorFor = ({ record, series }: CalibrationRun): number =>
+    congestionFactor(
+      kappa,
+      seriesMean(series, (s) => s.pool?.inUse) ?? 0,
+      rigDatabaseCores(record.machine.cores, record.machine.dbCores),
+    );
+  const factorOf = new Map(runs.map((r) => [r.record.id, factorFor(r)]));
+  // A run's database cores against its statements' time per second, each kind at the fit runs' mean
+  // time (so CPU follows the statements run), taken to the fits' idle share and back to no busy
+  // connection.
+  const pointOf = (
+    record: RunRecord,
+    byKey: Iterable<[string, { calls: number }]>,
+    factor: number,
+  ): { x: number; y: number } => {
     const x =
-      ([...perRun.get(record.id)!]
-        .filter(([key]) => key !== 'all')
-        .reduce((s, [key, a]) => s + a.calls * meanOf(key), 0) /
+      ([...byKey].filter(([key]) => key !== 'all').reduce((s, [key, a]) => s + a.calls * meanOf(key), 0) /
         1000) *
-      factorOf.get(record.id)!;
+      factor;
     const c = record.cpu!;
     const cores = c.database!.cpuSeconds / c.windowSeconds;
     return {
       x: x / Math.max(1e-9, record.durationSeconds),
       y: toFitIdleShare(record, 'database', cores, cpuFit.cpu.idleWake),
     };
-  });
+  };
+  const points = runs.map(({ record }) => pointOf(record, perRun.get(record.id)!, factorOf.get(record.id)!));
   const fit = fitLinearNonNegative(points);
   // CPU of one statement of a key, ms: CPU per ms of (mean) statement time × its mean time.
   const cpuMsOf = (key: string): number => fit.perUnit * meanOf(key);
@@ -294,6 +335,39 @@ function uncontendedDemands(
   notes.push(
     `statement demands freed of the fit runs' own waits (${changes.join(', ')}); database CPU share ${share.toFixed(3)}`,
   );
+  // Its wake-ups amortised with load (cpu-at-load.ts), as the target's and k6's are, where the runs
+  // show it: over the fit runs and the knee probes (each probe's CPU taken back to the fit runs'
+  // machine speed), each load level weighed once, and kept as a line (w = 0) when a probe joined, so
+  // the probe is never dropped. The curve's unit is a ms of statement time at the
+  // fit runs' means; × share / fit.perUnit, a ms of the freed (uncontended) time the model predicts.
+  const probeRuns = kneeProbes.filter(({ record }) => cpuFit.hostLoad[record.id] && record.cpu?.database);
+  const probePoints = probeRuns.map((run) => {
+    const byKey = new Map<string, { calls: number }>();
+    for (const e of runStatements(run.record).entries)
+      byKey.set(e.key, { calls: (byKey.get(e.key)?.calls ?? 0) + e.calls });
+    const p = pointOf(run.record, byKey, factorFor(run));
+    return { ...p, y: p.y / (cpuFit.probeDurationScale[run.record.id] ?? 1) };
+  });
+  const levels = [...runs, ...probeRuns].map((r) => runLevelKey(r.record));
+  const perLevel = new Map<string, number>();
+  for (const l of levels) perLevel.set(l, (perLevel.get(l) ?? 0) + 1);
+  const amortised = fitAmortisedCpu(
+    [...points, ...probePoints].map((p, i) => ({
+      requestsPerSecond: p.x * 1000,
+      cores: p.y,
+      weight: 1 / perLevel.get(levels[i]!)!,
+    })),
+    probePoints.length > 0,
+  );
+  if (amortised && fit.perUnit > 0) {
+    const r = share / fit.perUnit;
+    cpuFit.cpu.database.amortised = {
+      fixedCores: amortised.fixedCores,
+      msPerRequest: amortised.msPerRequest * r,
+      wakeMsPerRequest: amortised.wakeMsPerRequest * r,
+      source: `calibrated: cores = F + λ(x + w(1 − cores)), λ the ms of statement time per second (each kind at the fit runs' mean), over ${levels.length} run(s)${probePoints.length > 0 ? ` with ${probePoints.length} knee probe(s)` : ''}, each load level weighed once, least squares with F, w >= 0: F ${amortised.fixedCores.toFixed(3)} cores, x ${(amortised.msPerRequest * r).toFixed(3)} and w ${(amortised.wakeMsPerRequest * r).toFixed(3)} ms of CPU per ms of uncontended statement time`,
+    };
+  }
 }
 
 /** Mean of values, 0 for none. */
@@ -368,7 +442,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     );
   if (kneeProbes.length > 0)
     notes.push(
-      `knee probes: ${kneeProbes.map((r) => r.record.id).join(', ')} join the target's and k6's CPU-at-load curves (and, uncontended, the REST base latencies)`,
+      `knee probes: ${kneeProbes.map((r) => r.record.id).join(', ')} join the CPU-at-load curves (and, uncontended, the REST base latencies)`,
     );
   if (runs.length === 0) return { ...base, notes: [...base.notes, ...notes] };
   if (disturbedThroughout)
@@ -405,23 +479,9 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   for (const { record } of used) {
     current = new Map();
     perRun.set(record.id, current);
-    const message = record.endpoints[ENDPOINTS.message];
-    let messageWrites = message ? message.count * (1 - message.errorRate) : 0;
+    const { entries, pushCalls } = runStatements(record);
+    for (const e of entries) add(e.key, e.calls, e.ms, e.kind);
     const push = record.endpoints[ENDPOINTS.push];
-    let pushCalls = 0;
-    for (const [kind, v] of Object.entries(record.queryKinds)) {
-      const key = demandKeyOf(kind);
-      if (key === null || v.calls <= 0) continue;
-      add('all', v.calls, v.calls * v.meanMs, kind);
-      if (key === ENDPOINTS.push) {
-        const toMessage = kind === MESSAGE_WRITE_KIND ? Math.min(v.calls, messageWrites) : 0;
-        messageWrites -= toMessage;
-        if (toMessage > 0) add(ENDPOINTS.message, toMessage, toMessage * v.meanMs, kind);
-        const rest = v.calls - toMessage;
-        pushCalls += rest;
-        if (rest > 0) add(ENDPOINTS.push, rest, rest * v.meanMs, kind);
-      } else add(key, v.calls, v.calls * v.meanMs, kind);
-    }
     if (push && push.count > 0) pushRequests += push.count;
     else pushRequests += pushCalls;
     pushStatements += pushCalls;
@@ -591,7 +651,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
           : `set: ${kappa} per busy connection past the cores`,
     };
   if (cpuFit && acc.size > 0) {
-    uncontendedDemands(used, perRun, demands, cpuFit, notes);
+    uncontendedDemands(used, perRun, demands, cpuFit, notes, kneeProbes);
     cpuShareOfDbTime = cpuFit.cpuShareOfDbTime;
   }
   if (cpuFit) {
@@ -599,10 +659,12 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     notes.push(
       `CPU per request: target ${c.app.perUnit.toFixed(3)} ms, k6 ${c.loadGenerator.perUnit.toFixed(3)} ms; database CPU ${c.database.perUnit.toFixed(3)} × statement time; other load on the host ${c.otherCores.toFixed(2)} cores and ${(c.stolenCores ?? 0).toFixed(2)} stolen by the hypervisor (median over the runs; a run predicted as run uses its own) (${c.rigCores} cores)`,
     );
-    // The rig reads the target's and k6's CPU at its load when it falls with load (cpu-at-load.ts).
+    // The rig reads the target's, k6's and the database's CPU at its load when it falls with load
+    // (cpu-at-load.ts).
     for (const [who, fit] of [
       ['target', c.app],
       ['k6', c.loadGenerator],
+      ['the database', c.database],
     ] as const)
       if (fit.amortised)
         notes.push(`${who}'s CPU with its wake-ups amortised on the rig: ${fit.amortised.source}`);

@@ -82,6 +82,59 @@ describe('a process whose wake-ups are amortised with load (cpu-at-load.ts)', ()
     expect(cpuCalibrationAt(cal, 1000)).toBe(cal);
   });
 
+  it("the calibration at a load reads the database's share of statement time at its statement load, by hand", () => {
+    const cal = defaultCalibration();
+    // Per ms of statement time: F 0.01 cores, x 0.3 and w 0.4 ms; at 500 ms of statements a second
+    // C = (0.01 + 0.5·0.7)/(1 + 0.2) = 0.3, so 0.3 + 0.4·0.7 = 0.58 ms a ms; the line said 0.6.
+    cal.cpuShareOfDbTime = 0.6;
+    cal.cpu = {
+      appMsPerRequest: { default: 0.3 },
+      app: line(0.3, 0.05),
+      database: {
+        ...line(0.6, 0.01),
+        amortised: { fixedCores: 0.01, msPerRequest: 0.3, wakeMsPerRequest: 0.4, source: 'test' },
+      },
+      loadGenerator: line(0.25, 0.03),
+      otherCores: 0,
+      rigCores: 2,
+      appSplit: 'test',
+    };
+    const at = cpuCalibrationAt(cal, 1000, 500);
+    expect(at.cpuShareOfDbTime).toBeCloseTo(0.58, 12);
+    expect(at.cpu!.database.perUnit).toBeCloseTo(0.58, 12);
+    expect(at.cpu!.database.fixedCores).toBe(0.01);
+    expect(at.cpu!.database.amortised).toBeUndefined();
+    expect(at.cpu!.app).toEqual(cal.cpu.app);
+    // A share that carries a congestion cost (db-congestion.ts) moves by the same ratio.
+    expect(cpuCalibrationAt({ ...cal, cpuShareOfDbTime: 0.66 }, 1000, 500).cpuShareOfDbTime).toBeCloseTo(
+      0.66 * (0.58 / 0.6),
+      12,
+    );
+  });
+
+  it('measured: the database of launch-mix, fitted on three levels and the knee probe, carried to 0.9K', () => {
+    // bench:knee 2026-12-05 11:27 (launch-mix, 2-core rig): statements per second and the database's
+    // cores, each level's replicates averaged: fit levels 400, 800 and 1,200 users, the knee probe at
+    // 2,382, and the held 0.9K (2,144 users).
+    const fitLevels = [
+      { r: 127, cores: (0.072 + 0.071 + 0.071) / 3 },
+      { r: 247, cores: (0.135 + 0.152 + 0.134) / 3 },
+      { r: 375, cores: (0.213 + 0.183 + 0.194) / 3 },
+    ];
+    const probe = { r: 740, cores: (0.317 + 0.37) / 2 };
+    const held = { r: 660, cores: (0.283 + 0.301) / 2 };
+    const l = fitLinearNonNegative(fitLevels.map((p) => ({ x: p.r, y: p.cores })));
+    const straight = l.fixed + l.perUnit * held.r;
+    const amortised = fitAmortisedCpu(
+      [...fitLevels, probe].map((p) => ({ requestsPerSecond: p.r, cores: p.cores })),
+    )!;
+    const curved = coresAt({ ...line(0, 0), amortised }, held.r);
+    // The line through the fit levels overshoots by more than 15 %; the curve is within 8 %.
+    expect(straight / held.cores - 1).toBeGreaterThan(0.15);
+    expect(amortised.wakeMsPerRequest).toBeGreaterThan(0);
+    expect(Math.abs(curved / held.cores - 1)).toBeLessThan(0.08);
+  });
+
   it('measured: fitted on three runs, it carries the target and k6 to the knee where the line overshoots', () => {
     // bench:knee 2026-12-01 20:08 (full sync, 2-core rig, embedded PostgreSQL): requests/s and the
     // measured cores of the target and of k6 at the fit levels (1,500, 3,000, 4,500 users) and at

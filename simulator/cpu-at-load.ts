@@ -13,8 +13,10 @@ import type { Calibration } from './calibration.ts';
 // (the model until session 7) carried the low levels' wake-ups to the knee: at 28.5 syncs/s it put
 // the target at 0.547 cores and k6 at 0.506 where 0.459 and 0.387 were measured, the host at 1.83 of
 // 2 where 1.56 was, and the knee a sixth too low. The same three fit levels through this shape: 0.473
-// and 0.426. The database's backends (one process per connection, woken per statement either way)
-// are kept linear. A fit without `amortised`: linear, as before.
+// and 0.426. The database's backends (one process per connection) were kept linear until session 35,
+// when launch-mix showed its CPU per statement falling too (0.56 ms at 127 statements/s, 0.44 at 660;
+// full sync's stays flat): its λ is the ms of statement time per second, x and w CPU per ms of it
+// (calibrate.ts). A fit without `amortised`: linear, as before.
 
 /** Cores a process uses at `requestsPerSecond` under its fit (with its wake-ups amortised when fitted so). */
 export function coresAt(fit: CpuFit, requestsPerSecond: number): number {
@@ -43,19 +45,35 @@ function lineAt(fit: CpuFit, requestsPerSecond: number): CpuFit {
 
 /**
  * The calibration with the target's and k6's CPU per request as they are at `requestsPerSecond` (each
- * endpoint's share of the target's kept): the rig's predictions read it (cpu.ts). The same calibration
- * when neither fit is amortised.
+ * endpoint's share of the target's kept), and the database's CPU per ms of statement time at
+ * `statementMsPerSecond` (its share of statement time): the rig's predictions read it (cpu.ts). The
+ * same calibration when no fit is amortised.
  */
-export function cpuCalibrationAt(cal: Calibration, requestsPerSecond: number): Calibration {
+export function cpuCalibrationAt(
+  cal: Calibration,
+  requestsPerSecond: number,
+  statementMsPerSecond = 0,
+): Calibration {
   const c = cal.cpu;
-  if (!c || (!c.app.amortised && !c.loadGenerator.amortised)) return cal;
+  if (!c || (!c.app.amortised && !c.loadGenerator.amortised && !c.database.amortised)) return cal;
   const app = lineAt(c.app, requestsPerSecond);
   const scale = c.app.perUnit > 0 ? app.perUnit / c.app.perUnit : 1;
   const appMsPerRequest = { ...c.appMsPerRequest };
   for (const e of Object.keys(appMsPerRequest)) appMsPerRequest[e] = appMsPerRequest[e]! * scale;
+  // The database's share moves by its curve's ratio to the line (the share may carry a congestion
+  // cost already: db-congestion.ts).
+  const line = lineAt(c.database, statementMsPerSecond);
+  const ratio = c.database.perUnit > 0 ? line.perUnit / c.database.perUnit : 1;
   return {
     ...cal,
-    cpu: { ...c, app, appMsPerRequest, loadGenerator: lineAt(c.loadGenerator, requestsPerSecond) },
+    cpuShareOfDbTime: cal.cpuShareOfDbTime * ratio,
+    cpu: {
+      ...c,
+      app,
+      appMsPerRequest,
+      database: line,
+      loadGenerator: lineAt(c.loadGenerator, requestsPerSecond),
+    },
   };
 }
 

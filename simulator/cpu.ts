@@ -112,7 +112,7 @@ export interface CpuQueues {
   loop?: Queue;
   /** Rig: the host as the target's thread competes for it (without its own work; thread-host.ts). */
   thread?: ThreadHost;
-  /** Rig with amortised CPU fits: the calibration with the target's and k6's CPU at this load (cpu-at-load.ts). */
+  /** Rig with amortised CPU fits: the calibration with the target's, k6's and the database's CPU at this load (cpu-at-load.ts). */
   atLoad?: Calibration;
   /** Rig whose database server is limited to fewer cores than the host's: its own cores (`db.cpu`), else absent. */
   db?: Queue;
@@ -272,8 +272,16 @@ export function cpuQueues(
   durationSpread = true,
 ): CpuQueues {
   const requestCount = Object.values(requestRates).reduce((s, r) => s + r, 0);
-  // On the rig, the target's and k6's CPU per request as it is at this load (cpu-at-load.ts).
-  const atLoad = placement.kind === 'rig' ? cpuCalibrationAt(calibration, requestCount) : calibration;
+  // On the rig, the target's and k6's CPU per request, and the database's per ms of statement time,
+  // as they are at this load (cpu-at-load.ts).
+  const statementMsPerSecond = Object.entries(statementRates).reduce(
+    (s, [k, r]) => s + r * (calibration.demands[k] ?? calibration.demands.default).meanMs,
+    0,
+  );
+  const atLoad =
+    placement.kind === 'rig'
+      ? cpuCalibrationAt(calibration, requestCount, statementMsPerSecond)
+      : calibration;
   const statementCount = Object.values(statementRates).reduce((s, r) => s + r, 0);
   const dbCoresOf = (c: Calibration): number =>
     Object.entries(statementRates).reduce((s, [k, r]) => s + (r * dbCpuMsOf(c, k)) / 1000, 0);

@@ -77,6 +77,17 @@ describe("the machine's speed (syscall probe) as a run context", () => {
     expect(slow.cpu!.database.perUnit).toBe(0.6);
     expect(slow.cpuShareOfDbTime).toBe(0.6);
     expect(atMachineSpeed(c, 1)).toBe(c);
+    // Its curve at load likewise: CPU per ms of statement unchanged, only its fixed part stretches.
+    c.cpu!.database.amortised = {
+      fixedCores: 0.01,
+      msPerRequest: 0.4,
+      wakeMsPerRequest: 0.3,
+      source: 'test',
+    };
+    const slowDb = atMachineSpeed(c, 1.35).cpu!.database.amortised!;
+    expect(slowDb.msPerRequest).toBe(0.4);
+    expect(slowDb.wakeMsPerRequest).toBe(0.3);
+    expect(slowDb.fixedCores).toBeCloseTo(0.01 * k, 12);
   });
 
   it("a run's probe over the fit's: its prediction's host load grows with it; the usual machine (the knee's) does not", () => {

@@ -98,19 +98,24 @@ export function durationScale(ratio: number): number {
   return ratio ** SPEED_EXPONENT;
 }
 
+/**
+ * A CPU fit `k` times as dear: its fixed cores always; its CPU per unit when the unit is a request
+ * (`msField`), not when it is a ms of statement time, which itself stretches by k.
+ */
 function scaledFit(fit: CpuFit, k: number, msField: boolean): CpuFit {
   const a = fit.amortised;
+  const perUnit = msField ? k : 1;
   return {
     ...fit,
-    perUnit: msField ? fit.perUnit * k : fit.perUnit,
+    perUnit: fit.perUnit * perUnit,
     fixedCores: fit.fixedCores * k,
     ...(a
       ? {
           amortised: {
             ...a,
             fixedCores: a.fixedCores * k,
-            msPerRequest: a.msPerRequest * k,
-            wakeMsPerRequest: a.wakeMsPerRequest * k,
+            msPerRequest: a.msPerRequest * perUnit,
+            wakeMsPerRequest: a.wakeMsPerRequest * perUnit,
           },
         }
       : {}),
