@@ -10,6 +10,7 @@ import {
   startUpstreamStub,
 } from '../backend/index.ts';
 import { loadPolicy } from '../core/policy.ts';
+import { QUERIES_PER_MESSAGE } from '../simulator/workload.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { needs, TEST_REDIS_URL } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';
@@ -104,6 +105,24 @@ describe('POST /api/message', await needs('PostgreSQL'), () => {
     const [free, paid] = await insertTinyDataset(db.url, ['free', 'studio'], 1, 0);
     expect(await burst([target], free!)).toEqual(Array(21).fill(200));
     expect(await burst([target], paid!)).toEqual(Array(21).fill(200));
+  });
+
+  it("an answered message runs the model's QUERIES_PER_MESSAGE statements (the target's own counters)", async () => {
+    const target = await start('current');
+    const [user] = await insertTinyDataset(db.url, ['core'], 1, 0);
+    const statements = async (): Promise<number> => {
+      const text = await (await fetch(`${target.url}/metrics`)).text();
+      return [
+        ...text.matchAll(
+          /^atlas_db_queries_total\{[^}]*kind="(message\.[^"]*|insert\.messages)"[^}]*\} (\d+)/gm,
+        ),
+      ]
+        .map((m) => Number(m[2]))
+        .reduce((a, b) => a + b, 0);
+    };
+    const before = await statements();
+    for (let i = 0; i < 3; i++) expect((await send(target, user!, `count ${i}`)).status).toBe(200);
+    expect((await statements()) - before).toBe(3 * QUERIES_PER_MESSAGE);
   });
 
   it('with Redis, two target instances share one counter', withRedis, async () => {

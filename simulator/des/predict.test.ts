@@ -46,7 +46,10 @@ describe('DES vs the analytical model, Poisson arrivals, steady state', () => {
         within(y.utilisation, x.utilisation, 0.05);
         within(y.arrivalRate, x.arrivalRate, 0.05);
       }
-      within(endpoint(d, 'sync').ratePerSecond, endpoint(a, 'sync').ratePerSecond, 0.05);
+      // Syncs are few (2.2 a second at 5,000 users: ~590 in the 270 s measured), so their count carries
+      // Poisson noise of 1/√n (4 %): three of those, not 5 %.
+      const syncs = endpoint(a, 'sync').ratePerSecond * 270;
+      within(endpoint(d, 'sync').ratePerSecond, endpoint(a, 'sync').ratePerSecond, 3 / Math.sqrt(syncs));
       within(endpoint(d, 'sync').meanMs, endpoint(a, 'sync').meanMs, 0.05);
       within(endpoint(d, 'rest.conversations').meanMs, endpoint(a, 'rest.conversations').meanMs, 0.05);
       within(endpoint(d, 'api.message').meanMs, endpoint(a, 'api.message').meanMs, 0.05);
