@@ -8,9 +8,10 @@
 //      process's CPU spent waking work onto an idle vCPU, simulator/idle-vcpu-wake.ts, and busy-core-cpu.ts
 //      prints their CPU per iteration beside the plain replicates');
 //   2. with --probe-replicates N (2 by default; 0: none), predicts the knee K₀ from the fit levels and runs
-//      the knee probe there (`probe-` runs): their target's and k6's CPU join those two processes'
-//      CPU-at-load curves (nothing else: statement times, latencies and the database's share stay the
-//      fit runs'), since both keep falling per request past the fit levels (session 21; never with
+//      the knee probe there (`probe-` runs): their target's, k6's and (since session 35) the database's
+//      CPU join those processes' CPU-at-load curves, and uncontended, the REST base latencies (statement
+//      times and the database's linear share stay the fit runs'), since the CPU keeps falling per
+//      request past the fit levels (session 21; never with
 //      --knee or --db-cores; session 22's bench of it in docs/simulator.md); then it
 //      predicts the knee K of the case's traffic on this machine (the rig: target, PostgreSQL and k6 on
 //      its cores): the saturation knee, the largest users whose run the model says still carries its
@@ -455,7 +456,7 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
   // K is where the run as it is run stops carrying its load (the saturation knee); the decision
   // rule's knee (80 % headroom, budgets) is printed beside it, not used.
   const fitModel = saturationKnee(scenario, profile, policy, contextOf(fitCal));
-  // The knee probe: replicates at the fit levels' K₀, whose target's and k6's CPU join those curves
+  // The knee probe: replicates at the fit levels' K₀, whose target's, k6's and database's CPU join their curves
   // (simulator/calibrate.ts kneeProbe), so the knee reads them between measured loads instead of
   // carrying the fit levels' past them. Never with --knee (plumbing) or --db-cores (the transfer is
   // judged on a calibration of the other machine size alone).

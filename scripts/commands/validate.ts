@@ -125,7 +125,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         type: 'string',
         array: true,
         describe:
-          "Run folders near the knee whose target's and k6's CPU join those CPU-at-load curves only (bench:knee's probe)",
+          "Run folders near the knee whose target's, k6's and database's CPU join their CPU-at-load curves, and uncontended, the REST base latencies (bench:knee's probe)",
       })
       .option('profile', { type: 'string', describe: 'Refuse runs of any other profile' })
       .option('db-congestion', {
