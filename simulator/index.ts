@@ -154,4 +154,4 @@ export { formatValidation, machineContext, measuredFigures, runContext, validate
 export type { GridAxis, GridRow, WhatIfGrid } from './what-if-grid.ts';
 export { gridLevels, whatIfGrid } from './what-if-grid.ts';
 export type { Workload } from './workload.ts';
-export { workloadAt } from './workload.ts';
+export { QUERIES_PER_MESSAGE, workloadAt } from './workload.ts';

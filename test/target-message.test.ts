@@ -10,7 +10,7 @@ import {
   startUpstreamStub,
 } from '../backend/index.ts';
 import { loadPolicy } from '../core/policy.ts';
-import { QUERIES_PER_MESSAGE } from '../simulator/workload.ts';
+import { QUERIES_PER_MESSAGE } from '../simulator/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 import { needs, TEST_REDIS_URL } from './support/services.ts';
 import { applyAtlasSchema, insertTinyDataset, type TinyUser } from './target-support.ts';
