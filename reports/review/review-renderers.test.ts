@@ -26,7 +26,7 @@ describe('review HTML', () => {
     expect(html).toContain('delta-sync-1000u-fixed-fixture');
     // The fixture's knee for fixed (simulation.json, knees[1]) in kneeSentence's words.
     expect(html).toContain(
-      'fixed: 4,247 users, then db.cpu at 80% utilisation, over the 80% ceiling, and P(wait) 0.803 over 0.05 (binding db.cpu)',
+      'fixed: 5,295 users, then db.cpu at 80% utilisation, over the 80% ceiling, and P(wait) 0.801 over 0.05 (binding db.cpu)',
     );
   });
 
