@@ -209,8 +209,13 @@ export const RunRecordSchema = z.object({
     targetRate: z.number().min(0),
     /** Completed iterations per k6 scenario (e.g. one per activity class); absent in older records. */
     byScenario: z.record(z.string(), z.number().int().min(0)).optional(),
-    /** Mean duration of one iteration (k6's iteration_duration), ms; absent in older records. */
+    /**
+     * Mean duration of one iteration's work, ms: k6's iteration_duration less the arrival delay it
+     * waited first (scenarios/lib/arrival-spread.ts); absent in older records (which had no delay).
+     */
     meanDurationMs: z.number().min(0).optional(),
+    /** Mean arrival delay an iteration waited before its first request, ms; absent when none was waited. */
+    meanArrivalDelayMs: z.number().min(0).optional(),
   }),
   /**
    * Measured server work per sync (from pg_stat_statements or the target's counters); null if no sync.

@@ -1,4 +1,5 @@
 import type { Options } from 'k6/options';
+import { awaitArrival } from './lib/await-arrival.ts';
 import { present } from './lib/open-model.ts';
 import { syncOnce, syncScenarios } from './lib/sync-plan.ts';
 
@@ -25,6 +26,7 @@ export const options: Options = {
 
 /** One delta sync of one user. */
 export function sync(): void {
+  awaitArrival();
   syncOnce('delta');
 }
 

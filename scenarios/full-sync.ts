@@ -1,4 +1,5 @@
 import type { Options } from 'k6/options';
+import { awaitArrival } from './lib/await-arrival.ts';
 import { present } from './lib/open-model.ts';
 import { syncOnce, syncScenarios } from './lib/sync-plan.ts';
 
@@ -24,6 +25,7 @@ export const options: Options = {
 
 /** One full sync of one user. */
 export function sync(): void {
+  awaitArrival();
   syncOnce('full');
 }
 

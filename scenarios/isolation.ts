@@ -1,6 +1,7 @@
 import { check } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
+import { awaitArrival } from './lib/await-arrival.ts';
 import { envNumber } from './lib/env.ts';
 import { arrival, present } from './lib/open-model.ts';
 import { jsonRows, NAMES, restGet, restInsert, restPatch } from './lib/rest.ts';
@@ -36,6 +37,7 @@ export const options: Options = {
 
 /** One user trying five ways into another user's data. */
 export function attempt(): void {
+  awaitArrival();
   const iteration = currentScenario().iterationInTest;
   const me = userOfIteration(USERS, 0, iteration);
   const victim = userOfIteration(USERS, Math.max(1, Math.floor(USERS.length / 2)), iteration);

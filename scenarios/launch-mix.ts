@@ -1,4 +1,5 @@
 import type { Options } from 'k6/options';
+import { awaitArrival } from './lib/await-arrival.ts';
 import { envNumber } from './lib/env.ts';
 import { messageOnce, messageScenarios } from './lib/message-plan.ts';
 import { arrival, present } from './lib/open-model.ts';
@@ -37,16 +38,19 @@ export const options: Options = {
 
 /** One sync of one user. */
 export function sync(): void {
+  awaitArrival();
   syncOnce(SYNC_MODE);
 }
 
 /** One /api/message. */
 export function message(): void {
+  awaitArrival();
   messageOnce();
 }
 
 /** One health check. */
 export function healthz(): void {
+  awaitArrival();
   health();
 }
 

@@ -1,4 +1,5 @@
 import type { Options } from 'k6/options';
+import { awaitArrival } from './lib/await-arrival.ts';
 import { messageOnce, messageScenarios } from './lib/message-plan.ts';
 import { present } from './lib/open-model.ts';
 
@@ -23,6 +24,7 @@ export const options: Options = {
 
 /** One /api/message of one user. */
 export function message(): void {
+  awaitArrival();
   messageOnce();
 }
 

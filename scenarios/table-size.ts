@@ -1,4 +1,5 @@
 import type { Options } from 'k6/options';
+import { awaitArrival } from './lib/await-arrival.ts';
 import { envNumber, envString } from './lib/env.ts';
 import { arrival, present } from './lib/open-model.ts';
 import { NAMES, restGet } from './lib/rest.ts';
@@ -37,6 +38,7 @@ export const options: Options = {
 
 /** One delta sync (30 s window) of the next user, then the latest page of their first conversation. */
 export function sync(): void {
+  awaitArrival();
   const user = userOfIteration(USERS);
   const tags = { dataset: DATASET };
   deltaSync(user, 30, tags);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { k6Vus, streamOutcomes, sustainableShare } from './load-generator.ts';
+import { arrivalSpreadSeconds } from '../scenarios/lib/arrival-spread.ts';
+import { k6Vus, streamOutcomes, sustainableShare, vuSecondsPerIteration } from './load-generator.ts';
 
 describe('the load generator', () => {
   it('sizes VUs as the k6 scenarios do (scenarios/lib/open-model.ts)', async () => {
@@ -8,6 +9,25 @@ describe('the load generator', () => {
     const { vusFor } = await import('../scenarios/lib/open-model.ts');
     for (const rate of [0.1, 1, 3.3, 12.5, 40, 90])
       for (const t of [0.05, 0.2, 0.49, 2]) expect(k6Vus(rate, t)).toEqual(vusFor(rate, t));
+  });
+
+  it("spreads each stream's arrivals over one beat, at most 1 s (hand-worked)", () => {
+    expect(arrivalSpreadSeconds(40)).toBeCloseTo(0.025, 12); // one beat of 25 ms
+    expect(arrivalSpreadSeconds(2.8)).toBeCloseTo(1 / 2.8, 12);
+    expect(arrivalSpreadSeconds(0.4)).toBe(1); // a 2.5 s beat, capped at 1 s
+    expect(arrivalSpreadSeconds(0)).toBe(0);
+    // A VU is held for the work plus the delay's mean: 0.08 s + 0.025 s / 2.
+    expect(vuSecondsPerIteration(40, 0.08)).toBeCloseTo(0.0925, 12);
+  });
+
+  it("gives k6's scenarios the VUs and the spread the model counts (scenarios/lib/open-model.ts arrival)", async () => {
+    (globalThis as unknown as { __ENV: Record<string, string> }).__ENV = { MAX_VUS: '200', DURATION_S: '90' };
+    const { arrival } = await import('../scenarios/lib/open-model.ts');
+    for (const rate of [0.4, 2.8, 12.5, 47.6]) {
+      const s = arrival('sync', rate, 0.08) as { maxVUs: number; env: Record<string, string> };
+      expect(s.maxVUs).toBe(k6Vus(rate, vuSecondsPerIteration(rate, 0.08)).maxVUs);
+      expect(Number(s.env.ARRIVAL_SPREAD_S)).toBe(arrivalSpreadSeconds(rate));
+    }
   });
 
   it('keeps the asked rate while busy VUs fit', () => {

@@ -15,6 +15,7 @@ import {
   streamOutcomes,
   sustainableShare,
   syncIterationEstimateSeconds,
+  vuSecondsPerIteration,
 } from './load-generator.ts';
 import { type ModelState, type PopulationMixture, populationMixture } from './population-mixture.ts';
 import type { Prediction, ResourceName, ResourcePrediction } from './prediction.ts';
@@ -89,17 +90,25 @@ function generatorStreams(
     ...ACTIVITY_CLASSES.map((cls) => ({
       name: `sync_${cls}`,
       askedPerSecond: w.syncsPerSecondByClass[cls],
-      maxVUs: k6Vus(w.syncsPerSecondByClass[cls], syncIter, maxVUsCap).maxVUs,
+      maxVUs: k6Vus(
+        w.syncsPerSecondByClass[cls],
+        vuSecondsPerIteration(w.syncsPerSecondByClass[cls], syncIter),
+        maxVUsCap,
+      ).maxVUs,
     })),
     ...TIERS.map((tier) => ({
       name: `message_${tier}`,
       askedPerSecond: w.messagesPerSecondByTier[tier],
-      maxVUs: k6Vus(w.messagesPerSecondByTier[tier], msgIter, maxVUsCap).maxVUs,
+      maxVUs: k6Vus(
+        w.messagesPerSecondByTier[tier],
+        vuSecondsPerIteration(w.messagesPerSecondByTier[tier], msgIter),
+        maxVUsCap,
+      ).maxVUs,
     })),
   ];
 }
 
-/** Mean iteration time per stream of a prediction, s (null: unbounded). */
+/** Mean time a VU is held per iteration of each stream of a prediction, s (its arrival delay included; null: unbounded). */
 function iterationTimes(
   p: Prediction,
   streams: GeneratorStream[],
@@ -113,7 +122,7 @@ function iterationTimes(
     const e = s.name.startsWith('sync_') ? sync : msg;
     if (!e || e.meanMs === null) return null;
     const gap = s.name.startsWith('sync_') ? perSync * gapMsPerRequest : 0;
-    return (e.meanMs + gap) / 1000;
+    return vuSecondsPerIteration(s.askedPerSecond, (e.meanMs + gap) / 1000);
   });
 }
 

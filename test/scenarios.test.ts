@@ -148,9 +148,11 @@ describe('scenarios', () => {
       SYNC_ITER_S: '0.5',
     });
     const active = options.scenarios!['sync_active']!;
-    // 20/s × 0.5 s = 10 busy VUs; max(2 × 10, 10 + 4√10 = 22.6) → 23, + 1; 4× Little's law + 2 as the bound.
-    expect(active.preAllocatedVUs).toBe(24);
-    expect(active.maxVUs).toBe(42);
+    // A VU is held 0.5 s + the arrival delay's mean (one 50 ms beat / 2) = 0.525 s: 20/s × 0.525 s = 10.5
+    // busy VUs; max(2 × 10.5, 10.5 + 4√10.5 = 23.46) → 24, + 1; 4× Little's law (42) + 2 as the bound.
+    expect(active.preAllocatedVUs).toBe(25);
+    expect(active.maxVUs).toBe(44);
+    expect(active.env).toEqual({ ARRIVAL_SPREAD_S: '0.05' });
     expect(active.rate! / parseGoDuration(active.timeUnit!)).toBeCloseTo(20, 9);
   });
 });

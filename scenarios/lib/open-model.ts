@@ -1,4 +1,5 @@
 import type { Scenario } from 'k6/options';
+import { arrivalSpreadSeconds } from './arrival-spread.ts';
 import { DURATION_S, MAX_VUS } from './env.ts';
 
 // Open workload model: users become arrival rates (iterations per second), never one VU per user.
@@ -38,7 +39,11 @@ export function vusFor(
   return { preAllocatedVUs: pre, maxVUs: max };
 }
 
-/** A constant-arrival-rate scenario running `exec` at `perSecond` for DURATION_S (absent when rate 0). */
+/**
+ * A constant-arrival-rate scenario running `exec` at `perSecond` for DURATION_S (absent when rate 0).
+ * Its iterations start after a random delay of up to arrivalSpreadSeconds (passed to the scenario as
+ * ARRIVAL_SPREAD_S; lib/await-arrival.ts waits it), and its VUs count that delay's mean.
+ */
 export function arrival(
   exec: string,
   perSecond: number,
@@ -48,13 +53,15 @@ export function arrival(
   if (!(perSecond > 0)) return undefined;
   const { rate, timeUnit } = integerRate(perSecond);
   if (rate < 1) return undefined;
+  const spread = arrivalSpreadSeconds(perSecond);
   return {
     executor: 'constant-arrival-rate',
     exec,
     rate,
     timeUnit,
     duration: `${DURATION_S}s`,
-    ...vusFor(perSecond, iterationSeconds),
+    ...vusFor(perSecond, iterationSeconds + spread / 2),
+    env: { ARRIVAL_SPREAD_S: String(spread) },
     // Bounded wind-down: iterations still running 10 s after the end are interrupted.
     gracefulStop: '10s',
     tags,

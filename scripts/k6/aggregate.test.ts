@@ -131,6 +131,29 @@ describe('merging raw k6 outputs', () => {
     expect(summary.errorRate).toBeCloseTo((a.failed + b.failed) / 4000, 12);
   });
 
+  it("takes each iteration's arrival delay out of its duration (scenarios/lib/await-arrival.ts)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-merge-'));
+    // Four iterations of 100, 120, 140, 160 ms each (k6's iteration_duration), of which three waited
+    // 10, 30 and 50 ms before their first request and one (another scenario, no spread) waited none:
+    // work = (520 - 90) / 4 = 107.5 ms an iteration; the delay's mean is 90 / 3 = 30 ms.
+    const lines = [metric('iteration_duration', 'trend'), metric('arrival_delay', 'trend')];
+    for (const [i, [d, wait]] of [
+      [100, 10],
+      [120, 30],
+      [140, 50],
+      [160, null],
+    ].entries()) {
+      const at = T0 + 1000 * (i + 1);
+      lines.push(point('iteration_duration', at, d!, { scenario: wait === null ? 'health' : 'sync_active' }));
+      if (wait !== null) lines.push(point('arrival_delay', at - d!, wait!, { scenario: 'sync_active' }));
+    }
+    writeFileSync(join(dir, 'a.json'), lines.join('\n') + '\n');
+    const merged = await mergeRawOutputs([join(dir, 'a.json')], [], T0);
+    expect(merged.iterations.meanDurationMs).toBeCloseTo(107.5, 9);
+    expect(merged.iterations.meanArrivalDelayMs).toBeCloseTo(30, 9);
+    expect(iterationSummary(merged, 4, 1)).toMatchObject({ meanDurationMs: 107.5, meanArrivalDelayMs: 30 });
+  });
+
   it('a p95 threshold passes when the merged p95 is under its limit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atlas-merge-'));
     // 1..100 ms: p95 = 1 + 0.95·99 = 95.05.
@@ -180,6 +203,7 @@ describe("the measured window's cut of one k6 run with a warm-up", () => {
       dropped: 2,
       byScenario: { sync_active: 20 },
       meanDurationMs: 11.5,
+      meanArrivalDelayMs: null, // no arrival_delay in this output
     });
     expect(iterationSummary(merged, 10, 2)).toMatchObject({ completed: 20, dropped: 2, rate: 2 });
     expect([merged.maxVUs, merged.peakVUs]).toEqual([7, 5]);

@@ -1,5 +1,6 @@
 import { percentileSorted } from '../../core/percentile.ts';
 import type { EndpointSummary, RunRecord } from '../../core/run-record.ts';
+import { ARRIVAL_DELAY_METRIC } from '../../scenarios/lib/arrival-spread.ts';
 import { type MetricType, type RawLine, type RawPoint, readRawOutput } from './raw-output.ts';
 import { compare, type Threshold, ThresholdSink } from './thresholds.ts';
 
@@ -29,8 +30,13 @@ export interface MergedK6 {
     completed: number;
     dropped: number;
     byScenario: Record<string, number>;
-    /** Mean of k6's iteration_duration (ms): one iteration start to end; null when none was reported. */
+    /**
+     * Mean time of an iteration's work (ms): k6's iteration_duration (start to end) less the arrival
+     * delay it waited first (scenarios/lib/await-arrival.ts); null when none was reported.
+     */
     meanDurationMs: number | null;
+    /** Mean arrival delay an iteration waited before its first request (ms); null when none was recorded. */
+    meanArrivalDelayMs: number | null;
   };
   /** Sum over sources of each source's highest vus_max (VUs allocated). */
   maxVUs: number;
@@ -103,6 +109,8 @@ export class RawAggregator {
   private completed = 0;
   private iterationMsSum = 0;
   private iterationCount = 0;
+  private arrivalDelayMsSum = 0;
+  private arrivalDelayCount = 0;
   private dropped = 0;
   private firstMs = Number.POSITIVE_INFINITY;
   private lastMs = Number.NEGATIVE_INFINITY;
@@ -195,6 +203,10 @@ export class RawAggregator {
         this.iterationMsSum += p.value;
         this.iterationCount++;
         break;
+      case ARRIVAL_DELAY_METRIC:
+        this.arrivalDelayMsSum += p.value;
+        this.arrivalDelayCount++;
+        break;
       case 'dropped_iterations':
         this.dropped += p.value;
         break;
@@ -258,7 +270,14 @@ export class RawAggregator {
         completed: this.completed,
         dropped: this.dropped,
         byScenario: { ...this.byScenario },
-        meanDurationMs: this.iterationCount > 0 ? this.iterationMsSum / this.iterationCount : null,
+        // Each delay belongs to one iteration: the sums, not the means, come off (a scenario without
+        // a spread records none).
+        meanDurationMs:
+          this.iterationCount > 0
+            ? Math.max(0, this.iterationMsSum - this.arrivalDelayMsSum) / this.iterationCount
+            : null,
+        meanArrivalDelayMs:
+          this.arrivalDelayCount > 0 ? this.arrivalDelayMsSum / this.arrivalDelayCount : null,
       },
       maxVUs: sum(this.vusMax),
       peakVUs: sum(this.vusPeak),
@@ -287,6 +306,7 @@ export function iterationSummary(
     targetRate,
     byScenario: { ...i.byScenario },
     ...(i.meanDurationMs === null ? {} : { meanDurationMs: i.meanDurationMs }),
+    ...(i.meanArrivalDelayMs === null ? {} : { meanArrivalDelayMs: i.meanArrivalDelayMs }),
   };
 }
 

@@ -22,6 +22,7 @@ export interface InspectedOptions {
       duration?: string;
       preAllocatedVUs?: number;
       maxVUs?: number;
+      env?: Record<string, string>;
     }
   >;
   thresholds?: Record<string, ThresholdSpec[]>;
