@@ -40,8 +40,9 @@ export interface LevelFigures {
   busy: Record<string, number>;
   droppedIterations: number;
   /**
-   * Iterations in flight, i.e. k6's busy VUs: measured as the iteration rate × mean iteration duration
-   * (null when the record has no duration), predicted as the streams' busy VUs. Near the knee a run's
+   * Iterations in flight, i.e. k6's busy VUs: measured as the iteration rate × (mean iteration duration
+   * + mean arrival delay, which holds a VU too; null when the record has no duration), predicted as the
+   * streams' busy VUs. Near the knee a run's
    * syncs in flight stray far above the model's (docs/simulator.md, "Session 12").
    */
   iterationsInFlight: number | null;
@@ -132,7 +133,9 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
     iterationsInFlight:
       record.iterations.meanDurationMs === undefined
         ? null
-        : (record.iterations.rate * record.iterations.meanDurationMs) / 1000,
+        : (record.iterations.rate *
+            (record.iterations.meanDurationMs + (record.iterations.meanArrivalDelayMs ?? 0))) /
+          1000,
   };
 }
 

@@ -56,6 +56,14 @@ describe('atlas-cap validate', () => {
     const l = JSON.parse(r.stdout).levels[0];
     expect(l.measured.iterationsInFlight).toBeCloseTo(0.3996, 10);
     expect(l.predicted.iterationsInFlight).toBeGreaterThan(0);
+    // Each also waited a 30 ms arrival delay first, on its VU: 3.33 × 0.150 s = 0.4995 busy VUs.
+    const delayed = variant(FULL, 'full-sync-delayed', (rec) => {
+      const it = rec.iterations as Record<string, unknown>;
+      it.meanDurationMs = 120;
+      it.meanArrivalDelayMs = 30;
+    });
+    const d = JSON.parse(cli('--fit', FULL, '--held-out', delayed, '--json').stdout).levels[0];
+    expect(d.measured.iterationsInFlight).toBeCloseTo(0.4995, 10);
   });
 
   it('prints the JSON shape of the issue with --json', () => {
