@@ -4,7 +4,7 @@
 // busy VUs = rate × iteration time reach maxVUs, the open model turns closed and the iterations due
 // meanwhile are dropped: the achieved rate is maxVUs / iteration time. Pure.
 
-import { arrivalSpreadSeconds } from '../scenarios/lib/arrival-spread.ts';
+import { vuSecondsPerIteration } from '../scenarios/lib/arrival-spread.ts';
 
 /** Upper bound on VUs per scenario the runner passes to k6 (scripts/run/plan.ts DEFAULT_MAX_VUS). */
 export const DEFAULT_MAX_VUS = 200;
@@ -40,14 +40,8 @@ export function messageIterationEstimateSeconds(upstreamMeanMs: number): number 
   return upstreamMeanMs / 1000 + 0.05;
 }
 
-/**
- * Seconds a VU of a stream at `perSecond` is held per iteration of `iterationSeconds` of work: the work
- * plus the mean of the random arrival delay the iteration waits first (scenarios/lib/arrival-spread.ts,
- * uniform over its spread). The delay loads nothing; it only holds the VU.
- */
-export function vuSecondsPerIteration(perSecond: number, iterationSeconds: number): number {
-  return iterationSeconds + arrivalSpreadSeconds(perSecond) / 2;
-}
+/** Seconds a VU is held per iteration, arrival delay included (scenarios/lib/arrival-spread.ts). */
+export { vuSecondsPerIteration };
 
 /** One k6 scenario: the rate it was asked for and its VUs. */
 export interface GeneratorStream {

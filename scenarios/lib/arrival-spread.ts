@@ -21,3 +21,11 @@ export const ARRIVAL_DELAY_METRIC = 'arrival_delay';
 export function arrivalSpreadSeconds(perSecond: number): number {
   return perSecond > 0 ? Math.min(ARRIVAL_SPREAD_INTERVALS / perSecond, ARRIVAL_SPREAD_MAX_S) : 0;
 }
+
+/**
+ * Seconds a VU of a stream at `perSecond` is held per iteration of `iterationSeconds` of work: the work
+ * plus the arrival delay's mean (uniform over its spread). The delay loads nothing; it only holds the VU.
+ */
+export function vuSecondsPerIteration(perSecond: number, iterationSeconds: number): number {
+  return iterationSeconds + arrivalSpreadSeconds(perSecond) / 2;
+}

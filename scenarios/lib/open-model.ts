@@ -1,5 +1,5 @@
 import type { Scenario } from 'k6/options';
-import { arrivalSpreadSeconds } from './arrival-spread.ts';
+import { arrivalSpreadSeconds, vuSecondsPerIteration } from './arrival-spread.ts';
 import { DURATION_S, MAX_VUS } from './env.ts';
 
 // Open workload model: users become arrival rates (iterations per second), never one VU per user.
@@ -60,7 +60,7 @@ export function arrival(
     rate,
     timeUnit,
     duration: `${DURATION_S}s`,
-    ...vusFor(perSecond, iterationSeconds + spread / 2),
+    ...vusFor(perSecond, vuSecondsPerIteration(perSecond, iterationSeconds)),
     env: { ARRIVAL_SPREAD_S: String(spread) },
     // Bounded wind-down: iterations still running 10 s after the end are interrupted.
     gracefulStop: '10s',
