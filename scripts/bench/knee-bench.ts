@@ -22,7 +22,9 @@
 //      the goals (knee-judge.ts): at 0.6-0.9K p95 within 25 % and throughput within 3 %; at 1.1K
 //      saturation measured and the named bottleneck the busiest resource; below K it also prints, not as
 //      the verdict, each level's p95 over its windows' second halves (settled-p95.ts: a check that the
-//      window is settled; the warm-up and the window are one k6 run).
+//      window is settled; the warm-up and the window are one k6 run), and its p95 over the machine states
+//      the fit replicates' CPU per iteration spans (simulator/machine-states.ts: the pooled mixture of
+//      Normal(1, σ) slices, σ their pooled standard deviation).
 // Flags (node:util parseArgs): --case full-sync|launch-mix|both  --fit-full-sync 2000,3500,5000
 //   --fit-launch-mix 400,800,1200  --seconds 60  --warmup 30  --replicates 2 (held levels)  --max-replicates N (below K,
 //   one more replicate at a time up to N, default max(4, --replicates), while some endpoint's pooled p95 is not
@@ -57,6 +59,7 @@ import {
   loadAdjustedProbeUs,
   machineContext,
   predictLevelAtRunSpeeds,
+  predictOverMachineStates,
   predictRun,
   runContext,
   saturationKnee,
@@ -92,7 +95,13 @@ import {
   speedLine,
 } from './machine-drift.ts';
 import { type PooledP95, pooledP95, undecidedEndpoints } from './pooled-p95.ts';
-import { fitCpuSpread, fixedPointLine, sensitivityLine } from './prediction-sensitivity.ts';
+import {
+  fitCpuSd,
+  fitCpuSpread,
+  fixedPointLine,
+  machineStateLine,
+  sensitivityLine,
+} from './prediction-sensitivity.ts';
 import { replicateSpreadLine, replicateSpreads } from './replicate-spread.ts';
 import { runSpeedLine } from './run-speed-line.ts';
 import { type DurationSample, readDurations, settledP95 } from './settled-p95.ts';
@@ -439,9 +448,10 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
     );
   // How precisely the fit knows this machine's CPU per request (prediction-sensitivity.ts).
   const cpuSpread = fitCpuSpread(fitRuns.map((r) => r.record));
-  if (cpuSpread !== null)
+  const machineSd = fitCpuSd(fitRuns.map((r) => r.record));
+  if (cpuSpread !== null && machineSd !== null)
     console.log(
-      `the fit replicates' CPU per iteration (host less stolen) differs by ±${(cpuSpread * 100).toFixed(1)} % within a level (median over the fit levels)`,
+      `the fit replicates' CPU per iteration (host less stolen) differs by ±${(cpuSpread * 100).toFixed(1)} % within a level (median over the fit levels; standard deviation ${(machineSd * 100).toFixed(1)} %, pooled)`,
     );
   const policy = loadPolicy(POLICY);
   const profile = loadProfile(PROFILE);
@@ -643,6 +653,12 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
             level.measured.p95Ms,
           ),
         );
+      }
+      if (machineSd !== null) {
+        const over = predictOverMachineStates(ctx0, machineSd, (c) =>
+          predictRun({ scenario, users, profile, policy, durationSeconds: first.durationSeconds }, c),
+        );
+        console.log(machineStateLine(machineSd, over.p95Ms, over.states, level.measured.p95Ms));
       }
     }
     if (machine.drifted) drifted.push(`${Number(f.toFixed(3))}K`);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../core/run-record.ts';
-import { cpuPerIteration, fitCpuSpread, fixedPointLine, sensitivityLine } from './prediction-sensitivity.ts';
+import {
+  cpuPerIteration,
+  fitCpuSd,
+  fitCpuSpread,
+  fixedPointLine,
+  machineStateLine,
+  sensitivityLine,
+} from './prediction-sensitivity.ts';
 
 /** The fields the module reads of a fit run: users, iterations/s and the host's CPU over a window. */
 function run(users: number, rate: number, cpuSeconds: number, stealSeconds = 0): RunRecord {
@@ -36,6 +43,24 @@ describe("the fit replicates' spread of CPU per iteration", () => {
     expect(fitCpuSpread(records)).toBeCloseTo(0.0025 / 0.0375, 12);
     expect(fitCpuSpread([run(2000, 20, 90)])).toBeNull();
   });
+
+  it('pools the relative sample variances of the levels by their degrees of freedom', () => {
+    const records = [
+      run(2000, 20, 90),
+      run(2000, 20, 100),
+      run(2000, 20, 110),
+      run(3500, 25, 120),
+      run(3500, 25, 130),
+      run(5000, 40, 140),
+      run(5000, 40, 160),
+      run(6000, 40, 150),
+    ];
+    // 2,000: 0.045, 0.05, 0.055: sample variance 2.5e-5 over 0.05² = 0.01, 2 degrees of freedom.
+    // 3,500: 0.048, 0.052: 8e-6 over 0.05² = 0.0032, 1. 5,000: 0.035, 0.04: 1.25e-5 over 0.0375² =
+    // 0.0088889, 1. Pooled: √((2 × 0.01 + 0.0032 + 0.0088889) / 4) = √0.0080222 = 0.089567.
+    expect(fitCpuSd(records)).toBeCloseTo(0.089567, 5);
+    expect(fitCpuSd([run(2000, 20, 90), run(3500, 20, 90)])).toBeNull();
+  });
 });
 
 describe('the prediction with the fit’s spread of CPU per request', () => {
@@ -69,5 +94,23 @@ describe('the mean-value fixed point beside the measurement', () => {
     expect(line).toContain('in flight 2.71 (measured 2.69)');
     expect(line).not.toContain('healthz');
     expect(fixedPointLine({}, 1, {}, null)).toMatch(/; in flight 1\.00$/);
+  });
+});
+
+describe('the prediction over the machine states', () => {
+  it('prints the pooled p95 off the measured, and the range of the states', () => {
+    const line = machineStateLine(
+      0.066,
+      { 'rest.messages': 30.55, 'rest.push': null, healthz: 1 },
+      [
+        { 'rest.messages': 6.7, 'rest.push': 4.7 },
+        { 'rest.messages': 94.4, 'rest.push': null },
+      ],
+      { 'rest.messages': 27.57, 'rest.push': 11.09 },
+    );
+    expect(line).toContain('σ 6.6 % of CPU per request, 2 equally likely');
+    expect(line).toContain('rest.messages 30.55 (+10.8%) [states 6.70-94.40]');
+    expect(line).toContain('rest.push unbounded [states 4.70-unbounded]');
+    expect(line).not.toContain('healthz');
   });
 });

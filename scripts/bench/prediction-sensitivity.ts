@@ -35,6 +35,30 @@ export function fitCpuSpread(records: readonly RunRecord[]): number | null {
   return spreads.length === 0 ? null : median(spreads);
 }
 
+/**
+ * The relative standard deviation of CPU per iteration between the replicates of one fit level, pooled
+ * over the fit levels with two replicates or more (each level's sample variance over its mean squared,
+ * weighted by its degrees of freedom): the σ of the machine states (simulator machine-states.ts). Null
+ * when no level has two.
+ */
+export function fitCpuSd(records: readonly RunRecord[]): number | null {
+  const byUsers = new Map<number, number[]>();
+  for (const r of records) {
+    const x = cpuPerIteration(r);
+    if (x === null) continue;
+    byUsers.set(r.users, [...(byUsers.get(r.users) ?? []), x]);
+  }
+  let sum = 0;
+  let df = 0;
+  for (const xs of byUsers.values()) {
+    if (xs.length < 2) continue;
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    sum += xs.reduce((a, x) => a + (x - mean) ** 2, 0) / mean ** 2;
+    df += xs.length - 1;
+  }
+  return df === 0 ? null : Math.sqrt(sum / df);
+}
+
 /** The endpoints of a p95 table the goal judges (the health probe left out), sorted. */
 function judgedEndpoints(p95Ms: Record<string, unknown>): string[] {
   return Object.keys(p95Ms)
@@ -96,4 +120,30 @@ export function fixedPointLine(
     .join(', ');
   const inFlight = `in flight ${fixedPointInFlight.toFixed(2)}${measuredInFlight === null ? '' : ` (measured ${measuredInFlight.toFixed(2)})`}`;
   return `  p95 of the mean-value fixed point alone, without the syncs' population (not the verdict): ${each}; ${inFlight}`;
+}
+
+/**
+ * One line: each endpoint's p95 predicted over the machine states of spread σ (the pooled mixture, and
+ * the range of the states' own p95s), off the measured p95.
+ */
+export function machineStateLine(
+  sigma: number,
+  pooled: Record<string, number | null>,
+  states: readonly Record<string, number | null>[],
+  measured: Record<string, number | null>,
+): string {
+  const each = judgedEndpoints(pooled)
+    .map((e) => {
+      const p = pooled[e];
+      const m = measured[e];
+      const off =
+        typeof p === 'number' && typeof m === 'number' && m > 0
+          ? ` (${p >= m ? '+' : ''}${(((p - m) / m) * 100).toFixed(1)}%)`
+          : '';
+      const own = states.map((s) => s[e]);
+      const range = `${ms(own[0])}-${ms(own[own.length - 1])}`;
+      return `${e} ${ms(p)}${off} [states ${range}]`;
+    })
+    .join(', ');
+  return `  p95 over the machine states the fit replicates span (σ ${(sigma * 100).toFixed(1)} % of CPU per request, ${states.length} equally likely; not the verdict): ${each}`;
 }
