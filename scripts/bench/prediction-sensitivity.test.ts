@@ -25,36 +25,28 @@ describe("the fit replicates' spread of CPU per iteration", () => {
     expect(cpuPerIteration(run(2000, 0, 120))).toBeNull();
   });
 
+  /** Three fit levels of two or three replicates and one of one. */
+  const records = [
+    // 2,000 users: 0.9, 1.0, 1.1 cores at 20/s: per iteration 0.045-0.055, mean 0.05: ±10 %.
+    run(2000, 20, 90),
+    run(2000, 20, 100),
+    run(2000, 20, 110),
+    // 3,500 users: 1.2 and 1.3 cores at 25/s: 0.048 and 0.052, mean 0.05: ±4 %.
+    run(3500, 25, 120),
+    run(3500, 25, 130),
+    // 5,000 users: 1.4 and 1.6 cores at 40/s: 0.035 and 0.04, mean 0.0375: ±6.67 %.
+    run(5000, 40, 140),
+    run(5000, 40, 160),
+    // One replicate alone tells nothing of the spread.
+    run(6000, 40, 150),
+  ];
+
   it('takes half the range over the mean within a level, the median over levels', () => {
-    const records = [
-      // 2,000 users: 0.9, 1.0, 1.1 cores at 20/s: per iteration 0.045-0.055, mean 0.05: ±10 %.
-      run(2000, 20, 90),
-      run(2000, 20, 100),
-      run(2000, 20, 110),
-      // 3,500 users: 1.2 and 1.3 cores at 25/s: 0.048 and 0.052, mean 0.05: ±4 %.
-      run(3500, 25, 120),
-      run(3500, 25, 130),
-      // 5,000 users: 1.4 and 1.6 cores at 40/s: 0.035 and 0.04, mean 0.0375: ±6.67 %.
-      run(5000, 40, 140),
-      run(5000, 40, 160),
-      // One replicate alone tells nothing of the spread.
-      run(6000, 40, 150),
-    ];
     expect(fitCpuSpread(records)).toBeCloseTo(0.0025 / 0.0375, 12);
     expect(fitCpuSpread([run(2000, 20, 90)])).toBeNull();
   });
 
   it('pools the relative sample variances of the levels by their degrees of freedom', () => {
-    const records = [
-      run(2000, 20, 90),
-      run(2000, 20, 100),
-      run(2000, 20, 110),
-      run(3500, 25, 120),
-      run(3500, 25, 130),
-      run(5000, 40, 140),
-      run(5000, 40, 160),
-      run(6000, 40, 150),
-    ];
     // 2,000: 0.045, 0.05, 0.055: sample variance 2.5e-5 over 0.05² = 0.01, 2 degrees of freedom.
     // 3,500: 0.048, 0.052: 8e-6 over 0.05² = 0.0032, 1. 5,000: 0.035, 0.04: 1.25e-5 over 0.0375² =
     // 0.0088889, 1. Pooled: √((2 × 0.01 + 0.0032 + 0.0088889) / 4) = √0.0080222 = 0.089567.

@@ -18,18 +18,23 @@ export function cpuPerIteration(record: RunRecord): number | null {
   return own / cpu.windowSeconds / rate;
 }
 
-/**
- * The relative spread of CPU per iteration between the replicates of one fit level (half their range
- * over their mean), the median over the fit levels with two replicates or more; null when none has.
- */
-export function fitCpuSpread(records: readonly RunRecord[]): number | null {
+/** Each level's (users') replicates' CPU per iteration, the runs without one left out. */
+function cpuPerIterationByLevel(records: readonly RunRecord[]): number[][] {
   const byUsers = new Map<number, number[]>();
   for (const r of records) {
     const x = cpuPerIteration(r);
     if (x === null) continue;
     byUsers.set(r.users, [...(byUsers.get(r.users) ?? []), x]);
   }
-  const spreads = [...byUsers.values()]
+  return [...byUsers.values()];
+}
+
+/**
+ * The relative spread of CPU per iteration between the replicates of one fit level (half their range
+ * over their mean), the median over the fit levels with two replicates or more; null when none has.
+ */
+export function fitCpuSpread(records: readonly RunRecord[]): number | null {
+  const spreads = cpuPerIterationByLevel(records)
     .filter((xs) => xs.length >= 2)
     .map((xs) => (Math.max(...xs) - Math.min(...xs)) / 2 / (xs.reduce((a, b) => a + b, 0) / xs.length));
   return spreads.length === 0 ? null : median(spreads);
@@ -42,15 +47,9 @@ export function fitCpuSpread(records: readonly RunRecord[]): number | null {
  * when no level has two.
  */
 export function fitCpuSd(records: readonly RunRecord[]): number | null {
-  const byUsers = new Map<number, number[]>();
-  for (const r of records) {
-    const x = cpuPerIteration(r);
-    if (x === null) continue;
-    byUsers.set(r.users, [...(byUsers.get(r.users) ?? []), x]);
-  }
   let sum = 0;
   let df = 0;
-  for (const xs of byUsers.values()) {
+  for (const xs of cpuPerIterationByLevel(records)) {
     if (xs.length < 2) continue;
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
     sum += xs.reduce((a, x) => a + (x - mean) ** 2, 0) / mean ** 2;
@@ -64,6 +63,13 @@ function judgedEndpoints(p95Ms: Record<string, unknown>): string[] {
   return Object.keys(p95Ms)
     .filter((e) => e !== 'healthz')
     .sort();
+}
+
+/** " (+x.x%)": a prediction off the measured figure, or nothing without both. */
+function offMeasured(p: number | null | undefined, m: number | null | undefined): string {
+  return typeof p === 'number' && typeof m === 'number' && m > 0
+    ? ` (${p >= m ? '+' : ''}${(((p - m) / m) * 100).toFixed(1)}%)`
+    : '';
 }
 
 function ms(x: number | null | undefined): string {
@@ -110,11 +116,7 @@ export function fixedPointLine(
   const each = judgedEndpoints(fixedPoint)
     .map((e) => {
       const p = fixedPoint[e];
-      const m = measured[e];
-      const off =
-        typeof p === 'number' && typeof m === 'number' && m > 0
-          ? ` (${p >= m ? '+' : ''}${(((p - m) / m) * 100).toFixed(1)}%)`
-          : '';
+      const off = offMeasured(p, measured[e]);
       return `${e} ${ms(p)}${off}`;
     })
     .join(', ');
@@ -135,11 +137,7 @@ export function machineStateLine(
   const each = judgedEndpoints(pooled)
     .map((e) => {
       const p = pooled[e];
-      const m = measured[e];
-      const off =
-        typeof p === 'number' && typeof m === 'number' && m > 0
-          ? ` (${p >= m ? '+' : ''}${(((p - m) / m) * 100).toFixed(1)}%)`
-          : '';
+      const off = offMeasured(p, measured[e]);
       const own = states.map((s) => s[e]);
       const range = `${ms(own[0])}-${ms(own[own.length - 1])}`;
       return `${e} ${ms(p)}${off} [states ${range}]`;
