@@ -46,7 +46,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { median } from 'simple-statistics';
+import { median, probit } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import { type LoadedRun, RUN_FILES } from '../../core/run-record.ts';
@@ -57,6 +57,7 @@ import {
   formatValidation,
   interferenceStates,
   loadAdjustedProbeUs,
+  MACHINE_STATE_SLICES,
   machineContext,
   predictLevelAtRunSpeeds,
   predictOverMachineStates,
@@ -654,7 +655,8 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
           ),
         );
       }
-      if (machineSd !== null) {
+      // A spread wide enough to put a state's durations at or below zero is no machine state: not printed.
+      if (machineSd !== null && machineSd * -probit(0.5 / MACHINE_STATE_SLICES) < 1) {
         const over = predictOverMachineStates(ctx0, machineSd, (c) =>
           predictRun({ scenario, users, profile, policy, durationSeconds: first.durationSeconds }, c),
         );
