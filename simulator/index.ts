@@ -99,7 +99,7 @@ export {
 } from './load-generator.ts';
 export { atKneeProbeSpeed, loadAdjustedProbeUs } from './machine-speed.ts';
 export type { OverMachineStates } from './machine-states.ts';
-export { MACHINE_STATE_SLICES, machineStateScales, predictOverMachineStates } from './machine-states.ts';
+export { isMachineStateSpread, machineStateScales, predictOverMachineStates } from './machine-states.ts';
 export type { MonteCarloOptions, MonteCarloResult, Spread } from './monte-carlo.ts';
 export { drawValues, monteCarlo, triangularQuantile, WITHIN_RANGE } from './monte-carlo.ts';
 export {

@@ -1,7 +1,7 @@
 import { probit } from 'simple-statistics';
 import type { ModelContext } from './analytic.ts';
 import { atDurationScale } from './machine-speed.ts';
-import { pooledPredictedP95 } from './pooled-prediction.ts';
+import { pooledRunP95s } from './pooled-prediction.ts';
 import type { RunPrediction } from './run-prediction.ts';
 
 // A level's p95 over the machine states its replicates may draw (issue 12, session 37). Pure.
@@ -21,6 +21,11 @@ import type { RunPrediction } from './run-prediction.ts';
 /** Equal-probability slices of the machine-state distribution a level is predicted over. */
 export const MACHINE_STATE_SLICES = 10;
 
+/** True when `sigma` is a spread whose machine states all have positive durations (σ ≥ 0, lowest scale > 0). */
+export function isMachineStateSpread(sigma: number, slices = MACHINE_STATE_SLICES): boolean {
+  return sigma >= 0 && Number.isFinite(sigma) && 1 + sigma * probit(0.5 / slices) > 0;
+}
+
 /**
  * The scales on the calibration's durations at the midpoints of `slices` equal-probability slices of
  * Normal(1, `sigma`), lowest first: 1 + σ·Φ⁻¹((i + ½)/slices). σ ≥ 0; every scale must stay positive.
@@ -30,9 +35,9 @@ export function machineStateScales(sigma: number, slices = MACHINE_STATE_SLICES)
     throw new RangeError(`machine-state spread must be a number >= 0, got ${sigma}`);
   if (!Number.isInteger(slices) || slices < 1)
     throw new RangeError(`machine-state slices must be a whole number >= 1, got ${slices}`);
-  const scales = Array.from({ length: slices }, (_, i) => 1 + sigma * probit((i + 0.5) / slices));
-  if (scales[0]! <= 0) throw new RangeError(`machine-state spread ${sigma} gives a scale <= 0`);
-  return scales;
+  if (!isMachineStateSpread(sigma, slices))
+    throw new RangeError(`machine-state spread ${sigma} gives a scale <= 0`);
+  return Array.from({ length: slices }, (_, i) => 1 + sigma * probit((i + 0.5) / slices));
 }
 
 /** A run predicted over machine states: the scales, each state's p95s, and the pooled p95 per endpoint. */
@@ -58,15 +63,9 @@ export function predictOverMachineStates(
 ): OverMachineStates {
   const scales = machineStateScales(sigma, slices);
   const runs = scales.map((k) => predict({ ...ctx, calibration: atDurationScale(ctx.calibration, k) }));
-  const endpoints = [...new Set(runs.flatMap((r) => Object.keys(r.p95Ms)))];
-  const p95Ms: Record<string, number | null> = {};
-  for (const e of endpoints)
-    p95Ms[e] = pooledPredictedP95(
-      runs.map((r) => ({
-        p95Ms: r.p95Ms[e] ?? null,
-        ...(r.population?.survival[e] ? { survival: r.population.survival[e] } : {}),
-        requests: r.prediction.endpoints.find((x) => x.endpoint === e)?.ratePerSecond ?? 0,
-      })),
-    );
+  const p95Ms = pooledRunP95s(
+    runs,
+    (i, e) => runs[i]!.prediction.endpoints.find((x) => x.endpoint === e)?.ratePerSecond ?? 0,
+  );
   return { scales, states: runs.map((r) => r.p95Ms), p95Ms };
 }

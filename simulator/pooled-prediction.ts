@@ -1,5 +1,6 @@
 import { median } from 'simple-statistics';
 import type { Calibration } from './calibration.ts';
+import type { RunPrediction } from './run-prediction.ts';
 import { type HeldOutRun, predictHeldOut } from './validate.ts';
 
 // The p95 a set of replicates is predicted to give when their samples are pooled (issue 12, session
@@ -49,6 +50,27 @@ export function pooledPredictedP95(parts: ReplicateEndpointPrediction[]): number
   return (low + high) / 2;
 }
 
+/**
+ * The pooled p95 per endpoint of several run predictions (pooledPredictedP95), each endpoint's parts
+ * weighted by `requestsOf(i, endpoint)`, the requests prediction i stands for.
+ */
+export function pooledRunP95s(
+  runs: readonly RunPrediction[],
+  requestsOf: (index: number, endpoint: string) => number,
+): Record<string, number | null> {
+  const endpoints = [...new Set(runs.flatMap((r) => Object.keys(r.p95Ms)))];
+  const p95Ms: Record<string, number | null> = {};
+  for (const e of endpoints)
+    p95Ms[e] = pooledPredictedP95(
+      runs.map((r, i) => ({
+        p95Ms: r.p95Ms[e] ?? null,
+        ...(r.population?.survival[e] ? { survival: r.population.survival[e] } : {}),
+        requests: requestsOf(i, e),
+      })),
+    );
+  return p95Ms;
+}
+
 /** A level's replicates each predicted at its own CPU speed, and their pooled p95s. */
 export interface LevelAtRunSpeeds {
   /** The pooled p95 per endpoint (pooledPredictedP95). */
@@ -65,15 +87,9 @@ export interface LevelAtRunSpeeds {
  */
 export function predictLevelAtRunSpeeds(cal: Calibration, heldOut: HeldOutRun[]): LevelAtRunSpeeds {
   const each = heldOut.map((h) => ({ record: h.record, ...predictHeldOut(cal, h, 'run-cpu') }));
-  const endpoints = [...new Set(each.flatMap((r) => Object.keys(r.prediction.p95Ms)))];
-  const p95Ms: Record<string, number | null> = {};
-  for (const e of endpoints)
-    p95Ms[e] = pooledPredictedP95(
-      each.map((r) => ({
-        p95Ms: r.prediction.p95Ms[e] ?? null,
-        ...(r.prediction.population?.survival[e] ? { survival: r.prediction.population.survival[e] } : {}),
-        requests: r.record.endpoints[e]?.count ?? 0,
-      })),
-    );
+  const p95Ms = pooledRunP95s(
+    each.map((r) => r.prediction),
+    (i, e) => each[i]!.record.endpoints[e]?.count ?? 0,
+  );
   return { p95Ms, scales: each.map((r) => r.scale), replicates: each.map((r) => r.prediction.p95Ms) };
 }

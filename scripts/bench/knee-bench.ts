@@ -46,7 +46,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { median, probit } from 'simple-statistics';
+import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import { type LoadedRun, RUN_FILES } from '../../core/run-record.ts';
@@ -56,8 +56,8 @@ import {
   calibrate,
   formatValidation,
   interferenceStates,
+  isMachineStateSpread,
   loadAdjustedProbeUs,
-  MACHINE_STATE_SLICES,
   machineContext,
   predictLevelAtRunSpeeds,
   predictOverMachineStates,
@@ -656,7 +656,7 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
         );
       }
       // A spread wide enough to put a state's durations at or below zero is no machine state: not printed.
-      if (machineSd !== null && machineSd * -probit(0.5 / MACHINE_STATE_SLICES) < 1) {
+      if (machineSd !== null && isMachineStateSpread(machineSd)) {
         const over = predictOverMachineStates(ctx0, machineSd, (c) =>
           predictRun({ scenario, users, profile, policy, durationSeconds: first.durationSeconds }, c),
         );
