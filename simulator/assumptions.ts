@@ -18,6 +18,8 @@ export const ASSUMPTION_NAMES = [
   // The language-model call: how long it holds a socket.
   'upstreamMedianMs',
   'upstreamP95Ms',
+  // The deployment's speed: its time and CPU per request against what this machine's runs measured.
+  'serviceDemandScale',
   // The stress case (never in the base verdicts): abusive free users.
   'abuseShare',
   'abuseRatePerMinute',
@@ -37,7 +39,7 @@ export const ASSUMPTION_NAMES = [
 export type AssumptionName = (typeof ASSUMPTION_NAMES)[number];
 
 /** Which part of the model reads an assumption. */
-export type AssumptionGroup = 'load' | 'upstream' | 'stress' | 'llm';
+export type AssumptionGroup = 'load' | 'upstream' | 'machine' | 'stress' | 'llm';
 
 /** One dial: value, unit, source, range, and the values it may take. */
 export interface Assumption {
@@ -89,6 +91,13 @@ const tokens = (dir: 'input' | 'output', tier: string, base: [number, number, nu
   range: base,
   domain: TOKENS,
 });
+
+/**
+ * Where serviceDemandScale's range comes from: the calibration's own run-to-run noise on this machine,
+ * and the deployment's cores against this machine's (docs/simulator.md "The calibration's noise").
+ */
+const SERVICE_DEMAND_SCALE_SOURCE =
+  "measured: npm start's base knee under current, set by the database CPU per statement its 10 s calibration runs measure, was 71,089-91,090 users in five runs on 2026-12-05 and 80,312, 80,312 and 108,736 in three earlier sessions: log SD 0.13, a 90 % range of 0.80-1.24 for one calibration; the deployment's cores against this machine's: assumption, inside that range (docs/simulator.md \"The calibration's noise\")";
 
 /** The catalogue: every assumption's base, range, unit, domain and source. */
 const CATALOGUE: Record<AssumptionName, Row> = {
@@ -158,6 +167,15 @@ const CATALOGUE: Record<AssumptionName, Row> = {
     source: 'assumption: no document gives a p95; 3× the median',
     range: [800, 1500, 4000],
     domain: { min: 1, max: 600_000, integer: false },
+  },
+  serviceDemandScale: {
+    group: 'machine',
+    label:
+      "the deployment's time and CPU per statement and request, × what this machine's calibration runs measured",
+    unit: '×',
+    source: SERVICE_DEMAND_SCALE_SOURCE,
+    range: [0.8, 1, 1.25],
+    domain: { min: 0.01, max: 100, integer: false },
   },
   abuseShare: {
     group: 'stress',

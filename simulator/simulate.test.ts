@@ -5,10 +5,12 @@ import { parse } from 'yaml';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
 import { predictAnalytic } from './analytic.ts';
+import { defaultAssumptions, withAssumption } from './assumptions.ts';
 import { matchesClaim } from './claim.ts';
 import { judge } from './decision-rule.ts';
+import { defaultCalibration } from './defaults.ts';
 import { PricingSchema } from './pricing.ts';
-import { modelFor, simulate } from './simulate.ts';
+import { deploymentCalibration, modelFor, simulate } from './simulate.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'pricing');
 const y = (f: string): unknown => parse(readFileSync(join(fixtures, f), 'utf8'));
@@ -98,6 +100,44 @@ describe('simulate on the rig', () => {
   it('a deployment (the default) has no host CPU and no load generator in it', () => {
     const p = simulate(base).predictions[0]!;
     expect(p.resources.map((r) => r.name)).toEqual(['db.pool', 'upstream.sockets', 'db.cpu']);
+  });
+});
+
+describe('serviceDemandScale: the deployment against this machine', () => {
+  const base = {
+    profile: loadProfile('ci-smoke'),
+    policies: [loadPolicy('current')],
+    users: [50_000],
+    databaseCores: 2,
+    calibration: defaultCalibration(),
+  };
+  const busy = (scale: number): Record<string, number> => {
+    const assumptions = withAssumption(defaultAssumptions(), 'serviceDemandScale', scale);
+    const p = simulate({ ...base, assumptions }).predictions[0]!;
+    return Object.fromEntries(p.resources.map((r) => [r.name, r.offeredLoad]));
+  };
+
+  it('scales the busy time of what the calibration measured, and nothing the assumptions set', () => {
+    const at1 = busy(1);
+    const at125 = busy(1.25);
+    // Busy cores are rate × CPU time: every statement's CPU × 1.25 at the same rates.
+    expect(at125['db.cpu']! / at1['db.cpu']!).toBeCloseTo(1.25, 9);
+    // A connection is held for the statement, its overhead (both × 1.25) and its wait for a core, which
+    // grows faster than the CPU time as the cores get busier (layered holds).
+    expect(at125['db.pool']! / at1['db.pool']!).toBeGreaterThan(1.25);
+    // The language-model call's hold is an assumption of its own (upstreamMedianMs), not this machine's.
+    expect(at125['upstream.sockets']).toBeCloseTo(at1['upstream.sockets']!, 9);
+  });
+
+  it('leaves the rig as its runs measured it', () => {
+    const assumptions = withAssumption(defaultAssumptions(), 'serviceDemandScale', 1.25);
+    const input = { ...base, assumptions };
+    expect(deploymentCalibration({ ...input, rig: { cores: 2 } })).toBe(base.calibration);
+    expect(deploymentCalibration(base)).toBe(base.calibration);
+    expect(deploymentCalibration(input).demands.default.meanMs).toBeCloseTo(
+      base.calibration.demands.default.meanMs * 1.25,
+      12,
+    );
   });
 });
 

@@ -14,6 +14,7 @@ import type { Knee } from './knee.ts';
 import { findKnee } from './knee.ts';
 import { llmLoadOf } from './llm.ts';
 import { applyLoad } from './load.ts';
+import { atDurationScale } from './machine-speed.ts';
 import { sustainedCores } from './monthly-usage.ts';
 import type { Prediction, SimulationMode } from './prediction.ts';
 import type { Pricing } from './pricing.ts';
@@ -79,13 +80,24 @@ export interface SimulationResult {
 /** Database cores when no pricing names the plan: Supabase Micro, "2-core ARM (shared)". */
 export const DEFAULT_DATABASE_CORES = 2;
 
+/**
+ * The calibration a prediction reads: on a deployment, every duration and CPU figure × the
+ * serviceDemandScale assumption (the deployment's speed against this machine's runs); on the rig, as
+ * measured (the rig is the machine its runs measured).
+ */
+export function deploymentCalibration(input: SimulateInput): Calibration {
+  const cal = input.calibration ?? defaultCalibration();
+  const scale = input.assumptions?.serviceDemandScale.value ?? 1;
+  return input.rig ? cal : atDurationScale(cal, scale);
+}
+
 /** Model context of one policy: calibration, targets, sustained cores of its plan, abuse, language model. */
 export function contextFor(input: SimulateInput, policy: Policy): ModelContext {
   const cores = input.pricing
     ? sustainedCores(computeForPolicy(input.pricing, policy))
     : (input.databaseCores ?? DEFAULT_DATABASE_CORES);
   return {
-    calibration: input.calibration ?? defaultCalibration(),
+    calibration: deploymentCalibration(input),
     targets: input.targets ?? defaultTargets(),
     cores: input.databaseCores ?? cores,
     abuse: input.abuse ?? NO_ABUSE,
