@@ -27,7 +27,6 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { median } from 'simple-statistics';
 import { z } from 'zod';
 import { loadPolicy } from '../../core/policy.ts';
@@ -38,6 +37,7 @@ import { parseFlags, userCounts, wholeNumber } from '../commands/flags/index.ts'
 import { readRunRecords } from '../inputs/run-records.ts';
 import { MAX_DURATION_S, readRunEnvironment, runScenario } from '../run/run-scenario.ts';
 import { seedDatabase } from '../seed/index.ts';
+import { withAdmin } from './bench-database.ts';
 import type { Level } from './calibration-compare.ts';
 import {
   compare,
@@ -125,16 +125,6 @@ function benchFlags(): z.output<typeof BENCH_FLAGS> {
 
 const { fit, heldOut, seconds, warmup, reuse, maxSteal, replicates } = benchFlags();
 if (reuse !== undefined && !existsSync(resolve(reuse))) refuse(`--reuse: ${resolve(reuse)} does not exist`);
-
-async function withAdmin<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Runs every level on a scratch database; returns the folder holding the run records. */
 async function runLevels(levels: number[]): Promise<string> {

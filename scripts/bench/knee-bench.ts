@@ -45,7 +45,6 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
@@ -71,7 +70,7 @@ import {
 import { readRunRecords } from '../inputs/run-records.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
 import { runScenario } from '../run/run-scenario.ts';
-import { seedDatabase } from '../seed/index.ts';
+import { scratchDatabase, seedLevel, withAdmin } from './bench-database.ts';
 import { busyCoreLine } from './busy-core-cpu.ts';
 import {
   belowKneeChecks,
@@ -212,44 +211,6 @@ const dbCores = (() => {
   return { fit, held };
 })();
 
-async function withAdmin<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
-}
-
-/** A scratch database for the whole bench; dropped by `done`. */
-async function scratchDatabase(adminUrl: string): Promise<{ url: string; done: () => Promise<void> }> {
-  const name = `atlas_kneebench_${process.pid}`;
-  await withAdmin(adminUrl, (c) => c.query(`create database ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    done: async () => {
-      await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
-    },
-  };
-}
-
-/** Seeds the scratch database for `users` (reset first) and vacuums it: once per level. */
-async function seedLevel(databaseUrl: string, users: number) {
-  await seedDatabase({
-    profile: loadProfile(PROFILE),
-    users,
-    databaseUrl,
-    schema: 'plain',
-    reset: true,
-    progress: 'none',
-    log: (line) => process.stderr.write(`  [${users}u] ${line}\n`),
-  });
-  await withAdmin(databaseUrl, (c) => c.query('vacuum (analyze)'));
-}
-
 /**
  * Runs replicate `r` of `scenario` at `users` on the level's seeded database (checkpointed first),
  * recorded under `dir`/`folder`-…-r`r`; `busy` cores kept from idling when given.
@@ -298,7 +259,7 @@ async function runLevel(
   count: number,
   busyCores?: number,
 ) {
-  await seedLevel(databaseUrl, users);
+  await seedLevel(databaseUrl, PROFILE, users);
   for (let r = 1; r <= count; r++) await runReplicate(databaseUrl, dir, tag, scenario, users, cores, r);
   if (busyCores !== undefined)
     await runReplicate(databaseUrl, dir, 'busy', scenario, users, cores, 1, busyCores);
@@ -723,7 +684,7 @@ async function main(): Promise<boolean> {
     );
   }
   for (const scenario of cases) {
-    const db = reuse ? null : await scratchDatabase(adminUrl);
+    const db = reuse ? null : await scratchDatabase(adminUrl, 'atlas_kneebench');
     try {
       all = (await benchCase(scenario, dir, db?.url ?? null)) && all;
     } finally {
