@@ -46,7 +46,7 @@ export function buildReview(input: ReviewInput): Review {
     modelAssumptions: input.modelAssumptions ?? [],
     stress: input.stress ?? [],
     uncertainty,
-    calibrationSentence: calibrationSentence(simulation.calibration, measured),
+    calibrationSentence: calibrationSentence(simulation.calibration, measured, uncertainty?.flipPoints),
     whatIf: opening.whatIf,
     knees: simulation.knees
       .filter((k) => policyNames.includes(k.policy))
