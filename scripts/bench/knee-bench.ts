@@ -48,7 +48,7 @@ import { parseArgs } from 'node:util';
 import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
-import { type LoadedRun, RUN_FILES } from '../../core/run-record.ts';
+import type { LoadedRun } from '../../core/run-record.ts';
 import type { ValidationLevel } from '../../simulator/index.ts';
 import {
   atKneeProbeSpeed,
@@ -104,7 +104,7 @@ import {
 } from './prediction-sensitivity.ts';
 import { replicateSpreadLine, replicateSpreads } from './replicate-spread.ts';
 import { runSpeedLine } from './run-speed-line.ts';
-import { type DurationSample, readDurations, settledP95 } from './settled-p95.ts';
+import { measuredWindows, settledP95 } from './settled-p95.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const POLICY = 'current';
@@ -263,18 +263,6 @@ async function runLevel(
   for (let r = 1; r <= count; r++) await runReplicate(databaseUrl, dir, tag, scenario, users, cores, r);
   if (busyCores !== undefined)
     await runReplicate(databaseUrl, dir, 'busy', scenario, users, cores, 1, busyCores);
-}
-
-/** Each run's requests over its measured window (the warm-up left out), read once. */
-function measuredWindows(runs: readonly LoadedRun[]): Promise<DurationSample[][]> {
-  return Promise.all(
-    runs.map((r) =>
-      readDurations(
-        join(r.dir, RUN_FILES.rawK6),
-        r.record.measuredFrom === undefined ? undefined : Date.parse(r.record.measuredFrom),
-      ),
-    ),
-  );
 }
 
 /**

@@ -15,13 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
-import { RUN_FILES } from '../../core/run-record.ts';
 import { readRunRecords } from '../inputs/run-records.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { scratchDatabase, seedLevel, withAdmin } from './bench-database.ts';
 import { P95_TOLERANCE } from './knee-judge.ts';
 import { oraclePass, oraclePassLines } from './oracle-pass.ts';
-import { type DurationSample, readDurations } from './settled-p95.ts';
+import { measuredWindows } from './settled-p95.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const POLICY = 'current';
@@ -119,14 +118,7 @@ async function main(): Promise<void> {
   const replicateOf = (d: string): number => Number(/-r(\d+)$/.exec(d)?.[1] ?? 0);
   const runs = readRunRecords([dir], '--reuse').sort((a, b) => replicateOf(a.dir) - replicateOf(b.dir));
   if (runs.length < 2) throw new Error(`${dir} holds ${runs.length} run record(s); at least 2 are needed`);
-  const windows: DurationSample[][] = await Promise.all(
-    runs.map((r) =>
-      readDurations(
-        join(r.dir, RUN_FILES.rawK6),
-        r.record.measuredFrom === undefined ? undefined : Date.parse(r.record.measuredFrom),
-      ),
-    ),
-  );
+  const windows = await measuredWindows(runs);
   for (const [i, r] of runs.entries()) {
     const p95 = Object.entries(r.record.endpoints)
       .filter(([e]) => e !== 'healthz')

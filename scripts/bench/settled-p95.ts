@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { percentile } from '../../core/percentile.ts';
+import { type LoadedRun, RUN_FILES } from '../../core/run-record.ts';
 import { readRawOutput } from '../k6/raw-output.ts';
 
 // The p95 of each endpoint over a run's measured window without its first seconds, from the raw k6
@@ -49,4 +51,16 @@ export async function readDurations(file: string, originMs?: number): Promise<Du
   }
   const origin = originMs ?? first;
   return raw.map((r) => ({ t: r.time - origin, endpoint: r.endpoint, ms: r.ms }));
+}
+
+/** Each run's requests over its measured window (the warm-up left out), read once. */
+export function measuredWindows(runs: readonly LoadedRun[]): Promise<DurationSample[][]> {
+  return Promise.all(
+    runs.map((r) =>
+      readDurations(
+        join(r.dir, RUN_FILES.rawK6),
+        r.record.measuredFrom === undefined ? undefined : Date.parse(r.record.measuredFrom),
+      ),
+    ),
+  );
 }
