@@ -51,7 +51,13 @@ describe('the Monte Carlo of the knee', () => {
   });
 
   it('surface: quantiles near the truth, and its error against exact searches reported (median and worst)', () => {
-    const u = analyseUncertainty(model, { draws, seed: 3, whatIfAxes: [], surfaceChecks: 40 });
+    const u = analyseUncertainty(model, {
+      draws,
+      seed: 3,
+      whatIfAxes: [],
+      kneeMethod: 'surface',
+      surfaceChecks: 40,
+    });
     const k = u.monteCarlo.knees[0]!;
     expect(u.monteCarlo.kneeMethod).toBe('surface');
     expect(k.p50).toBeGreaterThan(type7Quantile(truth, 0.5) * 0.9);
