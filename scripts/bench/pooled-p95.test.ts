@@ -36,6 +36,20 @@ describe("a level's pooled p95", () => {
     expect(p.high).toBe(100);
   });
 
+  it("spans the replicates' own p95s when they disagree: a resample of the calm replicate twice (p = 1/4)", () => {
+    // Replicate 1 calm, 2 ms in every second; replicate 2 collapsed, 50 ms. Six 10 s blocks each, all
+    // alike within a replicate, so a resample's p95 is set by which replicates it drew: {1, 1} (a quarter
+    // of the resamples) gives 2, {2, 2} (a quarter) gives 50, {1, 2} (half) gives the pooled p95, 50.
+    // The 90 % interval is then [2, 50]; drawing blocks within each replicate alone gives [50, 50].
+    const calm = Array.from({ length: 60 }, (_, i) => at(i * 1000, 2));
+    const collapsed = Array.from({ length: 60 }, (_, i) => at(i * 1000, 50));
+    const p = pooledP95([calm, collapsed], opts).e!;
+    expect(p.p95).toBe(50);
+    expect(p.low).toBe(2);
+    expect(p.high).toBe(50);
+    expect(undecidedEndpoints({ e: p }, 0.25)).toEqual(['e']);
+  });
+
   it('gives each endpoint its own figure and leaves out endpoints with no sample', () => {
     const r = [at(0, 1, 'a'), at(1000, 3, 'a'), at(0, 7, 'b')];
     const p = pooledP95([r, []], opts);

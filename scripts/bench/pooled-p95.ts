@@ -8,8 +8,13 @@ import type { DurationSample } from './settled-p95.ts';
 // 0.8K on 2026-12-01 the two replicates' p95s were 6.45 and 8.41 ms). Pooling uses every sample once.
 // The interval is a moving-block bootstrap over time: near the knee the slow requests come in episodes
 // of seconds (the rig's congested state), so requests a second apart are not independent draws and an
-// i.i.d. bootstrap would claim a precision the window does not have. Each resample draws, per replicate,
-// as many whole blocks of `blockSeconds` as the window has, with replacement, from that replicate.
+// i.i.d. bootstrap would claim a precision the window does not have. Each resample is two-stage: it
+// draws as many replicates as there are, with replacement, then from each drawn replicate as many whole
+// blocks of `blockSeconds` as its window has, with replacement. Near the knee the replicates of one
+// level are the larger noise (2026-12-06, full sync at 0.9K: 73.4 and 19.8 ms; the block draws within
+// each left the pooled 61.4 ms an interval of 48-70 ms, so the level kept two replicates), and drawing
+// the replicates puts that spread in the interval. With few replicates it is still narrow rather than
+// wide (a bootstrap over R units sees (R − 1)/R of their variance).
 
 /** A level's pooled p95 of one endpoint, its bootstrap interval and how many samples it rests on. */
 export interface PooledP95 {
@@ -76,7 +81,7 @@ function sortedSamplesOf(
 
 /**
  * p95 per endpoint over the pooled samples of `replicates` (each one run's window, pure), with a
- * moving-block bootstrap interval (see above). Endpoints with no sample in any replicate are absent.
+ * two-stage bootstrap interval, replicates then moving blocks (see above). Endpoints with no sample in any replicate are absent.
  */
 export function pooledP95(
   replicates: readonly (readonly DurationSample[])[],
@@ -93,11 +98,15 @@ export function pooledP95(
     const random = seededRandom(options.seed);
     const draws = new Float64Array(options.resamples);
     for (let i = 0; i < options.resamples; i++) {
-      // Per replicate, as many of its blocks as it has, drawn with replacement; a sample counts as
-      // often as its block was drawn, and the resample's p95 is read off the sorted samples.
+      // The replicates drawn with replacement, then per drawn replicate as many of its blocks as it
+      // has; a sample counts as often as its block was drawn, and the resample's p95 is read off the
+      // sorted samples.
       drawn.fill(0);
-      for (const [first, k] of sorted.replicates)
+      const units = sorted.replicates.length;
+      for (let r = 0; r < units; r++) {
+        const [first, k] = sorted.replicates[Math.floor(random() * units)]!;
         for (let j = 0; j < k; j++) drawn[first + Math.floor(random() * k)]! += 1;
+      }
       let total = 0;
       for (let j = 0; j < counts.length; j++) {
         counts[j] = drawn[sorted.block[j]!]!;
