@@ -22,11 +22,10 @@
 // stolen by the hypervisor above which a replicate is left out)  --reuse DIR (read the
 // runs of an earlier bench in DIR instead of running; the runs of a fresh bench are kept under
 // reports/runs/calibration-bench-*).
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { median } from 'simple-statistics';
 import { z } from 'zod';
 import { loadPolicy } from '../../core/policy.ts';
@@ -38,6 +37,7 @@ import { readRunRecords } from '../inputs/run-records.ts';
 import { MAX_DURATION_S, readRunEnvironment, runScenario } from '../run/run-scenario.ts';
 import { seedDatabase } from '../seed/index.ts';
 import { withAdmin } from './bench-database.ts';
+import { parseBenchArgs, refusalOf, reuseFolder } from './bench-flags.ts';
 import type { Level } from './calibration-compare.ts';
 import {
   compare,
@@ -67,10 +67,7 @@ const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const SCENARIO = 'full-sync';
 
 /** Bad input: one line naming the flag and what is allowed, exit 2, before anything is run or written. */
-function refuse(message: string): never {
-  process.stderr.write(`bench:calibration: ${message}\n`);
-  process.exit(2);
-}
+const refuse = refusalOf('bench:calibration');
 
 /** The bench's flags (node:util parseArgs; values checked with the CLI's flag rules, scripts/commands/flags). */
 const BENCH_FLAGS = z.object({
@@ -103,28 +100,24 @@ const BENCH_FLAGS = z.object({
 });
 
 function benchFlags(): z.output<typeof BENCH_FLAGS> {
+  const values = parseBenchArgs(refuse, {
+    fit: { type: 'string', default: '1500,3000,4500' },
+    'held-out': { type: 'string', default: '2250,6000,7500' },
+    seconds: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '10' },
+    reuse: { type: 'string' },
+    'max-steal': { type: 'string', default: '0.05' },
+    replicates: { type: 'string', default: '3' },
+  });
   try {
-    const { values } = parseArgs({
-      options: {
-        fit: { type: 'string', default: '1500,3000,4500' },
-        'held-out': { type: 'string', default: '2250,6000,7500' },
-        seconds: { type: 'string', default: '60' },
-        warmup: { type: 'string', default: '10' },
-        reuse: { type: 'string' },
-        'max-steal': { type: 'string', default: '0.05' },
-        replicates: { type: 'string', default: '3' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
     return parseFlags(BENCH_FLAGS, values);
   } catch (error) {
-    return refuse((error as Error).message.split('\n')[0] ?? String(error));
+    return refuse((error as Error).message);
   }
 }
 
-const { fit, heldOut, seconds, warmup, reuse, maxSteal, replicates } = benchFlags();
-if (reuse !== undefined && !existsSync(resolve(reuse))) refuse(`--reuse: ${resolve(reuse)} does not exist`);
+const { fit, heldOut, seconds, warmup, maxSteal, replicates, ...rest } = benchFlags();
+const reuse = reuseFolder(refuse, rest.reuse);
 
 /** Runs every level on a scratch database; returns the folder holding the run records. */
 async function runLevels(levels: number[]): Promise<string> {
@@ -192,7 +185,7 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(1))
       .join(' ')}`,
   );
-  const dir = reuse ? resolve(reuse) : await runLevels(levels);
+  const dir = reuse ?? (await runLevels(levels));
   const loaded = readRunRecords([dir], '--reuse');
   const byLevel = new Map<number, Level>();
   for (const users of levels) {

@@ -40,11 +40,10 @@
 //   by knee-judge.ts transferCheck; give it again with --reuse)  --embedded (the harness's own embedded
 //   PostgreSQL, unpinned: the database's CPU is then this bench's alone).
 // Exit code: 0 when every goal passed, 1 when one failed (or the bench could not finish), 2 on bad input.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
@@ -71,6 +70,7 @@ import { readRunRecords } from '../inputs/run-records.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { scratchDatabase, seedLevel, withAdmin } from './bench-database.ts';
+import { parseBenchArgs, refusalOf, reuseFolder, wholeFlag } from './bench-flags.ts';
 import { busyCoreLine } from './busy-core-cpu.ts';
 import {
   belowKneeChecks,
@@ -113,58 +113,44 @@ const CASES = ['full-sync', 'launch-mix'] as const;
 type Case = (typeof CASES)[number];
 
 /** Bad input: one line naming the flag and what is allowed, exit 2, before anything is run. */
-function refuse(message: string): never {
-  process.stderr.write(`bench:knee: ${message}\n`);
-  process.exit(2);
-}
+const refuse = refusalOf('bench:knee');
 
-const { values: flags } = (() => {
-  try {
-    return parseArgs({
-      options: {
-        case: { type: 'string', default: 'both' },
-        'fit-full-sync': { type: 'string', default: '2000,3500,5000' },
-        // Both cases fit up to about half their knee (full sync 4,500 of ~9,000; launch-mix 1,200 of
-        // ~2,400): until 2026-12-02 launch-mix stopped at 900 (0.38 K), extrapolating its CPU lines
-        // and base latencies from runs further below the levels they judge.
-        'fit-launch-mix': { type: 'string', default: '400,800,1200' },
-        seconds: { type: 'string', default: '60' },
-        // 30 s, not 10: near the knee the host drains a start-up backlog slowly (at 0.8K on 2026-12-01
-        // 20:58 the pool held all 10 connections with 13-37 requests waiting for the first 22 s of the
-        // window after a 10 s warm-up of the same k6 run, then settled at p95s a fifth of those).
-        warmup: { type: 'string', default: '30' },
-        replicates: { type: 'string', default: '2' },
-        // Below K, more replicates of a level (one at a time, up to this many) while some endpoint's pooled
-        // p95 is not within ±25 % of itself by its own interval: on 2026-12-05 full sync's two replicates
-        // at 0.6K measured 5.08 and 2.87 ms for messages, at 0.9K 23.0 and 10.8 for conversations.
-        // Default: the larger of 4 and --replicates.
-        'max-replicates': { type: 'string' },
-        // Three at each fit level, so a replicate of a disturbed machine can be told from the usual one
-        // and set aside by the calibration (simulator/disturbed-runs.ts).
-        'fit-replicates': { type: 'string', default: '3' },
-        // Replicates of the knee probe at the fit levels' K₀ (0: none, the fit levels alone). 2 by
-        // default since session 28: the fit levels (up to half the knee) cannot see the target's and
-        // k6's CPU per request falling past them (session 27: the host's CPU per sync 54.5 ms at the
-        // fit levels, 38 at 1.3K, K a quarter low); session 22's bench of the probe put K 12 % high on a
-        // rig that congested, before the congestion cost (db-congestion.ts) was in the model.
-        'probe-replicates': { type: 'string', default: '2' },
-        knee: { type: 'string' },
-        reuse: { type: 'string' },
-        'db-cores': { type: 'string' },
-        'db-congestion': { type: 'string' },
-        embedded: { type: 'boolean', default: false },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    refuse((error as Error).message);
-  }
-})();
+const flags = parseBenchArgs(refuse, {
+  case: { type: 'string', default: 'both' },
+  'fit-full-sync': { type: 'string', default: '2000,3500,5000' },
+  // Both cases fit up to about half their knee (full sync 4,500 of ~9,000; launch-mix 1,200 of
+  // ~2,400): until 2026-12-02 launch-mix stopped at 900 (0.38 K), extrapolating its CPU lines
+  // and base latencies from runs further below the levels they judge.
+  'fit-launch-mix': { type: 'string', default: '400,800,1200' },
+  seconds: { type: 'string', default: '60' },
+  // 30 s, not 10: near the knee the host drains a start-up backlog slowly (at 0.8K on 2026-12-01
+  // 20:58 the pool held all 10 connections with 13-37 requests waiting for the first 22 s of the
+  // window after a 10 s warm-up of the same k6 run, then settled at p95s a fifth of those).
+  warmup: { type: 'string', default: '30' },
+  replicates: { type: 'string', default: '2' },
+  // Below K, more replicates of a level (one at a time, up to this many) while some endpoint's pooled
+  // p95 is not within ±25 % of itself by its own interval: on 2026-12-05 full sync's two replicates
+  // at 0.6K measured 5.08 and 2.87 ms for messages, at 0.9K 23.0 and 10.8 for conversations.
+  // Default: the larger of 4 and --replicates.
+  'max-replicates': { type: 'string' },
+  // Three at each fit level, so a replicate of a disturbed machine can be told from the usual one
+  // and set aside by the calibration (simulator/disturbed-runs.ts).
+  'fit-replicates': { type: 'string', default: '3' },
+  // Replicates of the knee probe at the fit levels' K₀ (0: none, the fit levels alone). 2 by
+  // default since session 28: the fit levels (up to half the knee) cannot see the target's and
+  // k6's CPU per request falling past them (session 27: the host's CPU per sync 54.5 ms at the
+  // fit levels, 38 at 1.3K, K a quarter low); session 22's bench of the probe put K 12 % high on a
+  // rig that congested, before the congestion cost (db-congestion.ts) was in the model.
+  'probe-replicates': { type: 'string', default: '2' },
+  knee: { type: 'string' },
+  reuse: { type: 'string' },
+  'db-cores': { type: 'string' },
+  'db-congestion': { type: 'string' },
+  embedded: { type: 'boolean', default: false },
+});
 
-function whole(name: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min) refuse(`--${name} must be a whole number >= ${min}, got '${value}'`);
-  return n;
+function whole(name: string, value: string | undefined, min: number): number {
+  return wholeFlag(refuse, name, value, min);
 }
 function levels(name: string, value: string): number[] {
   return value.split(',').map((s) => whole(name, s.trim(), 1));
@@ -198,8 +184,7 @@ const congestion = (() => {
     refuse(`--db-congestion must be a share per busy connection from 0 to 0.5, got '${v}'`);
   return { dbCongestion: k };
 })();
-const reuse = flags.reuse === undefined ? null : resolve(flags.reuse);
-if (reuse !== null && !existsSync(reuse)) refuse(`--reuse: ${reuse} does not exist`);
+const reuse = reuseFolder(refuse, flags.reuse);
 const dbCores = (() => {
   if (flags['db-cores'] === undefined) return null;
   const m = /^(\d+):(\d+)$/.exec(flags['db-cores']);

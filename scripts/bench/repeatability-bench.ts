@@ -9,15 +9,15 @@
 // Flags (node:util parseArgs): --case full-sync|launch-mix  --users N  --replicates 12  --groups 2,4
 //   --seconds 60  --warmup 30  --reuse DIR (read the replicates of an earlier run of this bench).
 // Exit code: 0 when it measured, 1 when it could not finish, 2 on bad input.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import { readRunRecords } from '../inputs/run-records.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { scratchDatabase, seedLevel, withAdmin } from './bench-database.ts';
+import { parseBenchArgs, refusalOf, reuseFolder, wholeFlag } from './bench-flags.ts';
 import { P95_TOLERANCE } from './knee-judge.ts';
 import { oraclePass, oraclePassLines } from './oracle-pass.ts';
 import { measuredWindows } from './settled-p95.ts';
@@ -28,38 +28,22 @@ const PROFILE = 'ci-smoke';
 const CASES = ['full-sync', 'launch-mix'] as const;
 
 /** Bad input: one line naming the flag and what is allowed, exit 2, before anything is run. */
-function refuse(message: string): never {
-  process.stderr.write(`bench:repeatability: ${message}\n`);
-  process.exit(2);
-}
+const refuse = refusalOf('bench:repeatability');
 
-const { values: flags } = (() => {
-  try {
-    return parseArgs({
-      options: {
-        case: { type: 'string' },
-        users: { type: 'string' },
-        replicates: { type: 'string', default: '12' },
-        groups: { type: 'string', default: '2,4' },
-        seconds: { type: 'string', default: '60' },
-        warmup: { type: 'string', default: '30' },
-        reuse: { type: 'string' },
-      },
-      strict: true,
-    });
-  } catch (error) {
-    refuse((error as Error).message);
-  }
-})();
+const flags = parseBenchArgs(refuse, {
+  case: { type: 'string' },
+  users: { type: 'string' },
+  replicates: { type: 'string', default: '12' },
+  groups: { type: 'string', default: '2,4' },
+  seconds: { type: 'string', default: '60' },
+  warmup: { type: 'string', default: '30' },
+  reuse: { type: 'string' },
+});
 
 function whole(name: string, value: string | undefined, min: number): number {
-  const n = Number(value);
-  if (value === undefined || !/^\d+$/.test(value) || n < min)
-    refuse(`--${name} must be a whole number >= ${min}, got '${value ?? ''}'`);
-  return n;
+  return wholeFlag(refuse, name, value, min);
 }
-const reuse = flags.reuse === undefined ? null : resolve(flags.reuse);
-if (reuse !== null && !existsSync(reuse)) refuse(`--reuse: ${reuse} does not exist`);
+const reuse = reuseFolder(refuse, flags.reuse);
 const scenario = (CASES as readonly string[]).includes(flags.case ?? '')
   ? (flags.case as (typeof CASES)[number])
   : reuse
