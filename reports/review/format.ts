@@ -133,3 +133,29 @@ export function kneeSentence(k: {
     return `${k.policy}: at least ${num(k.users)} users (no limit found in the range searched)`;
   return `${k.policy}: ${num(k.users)} users, then ${k.limitedBy}`;
 }
+
+/**
+ * The sentence under a knee band where a verdict at the assumptions' base values disagrees with most
+ * draws (base knee ≥ scale > P50, or P50 ≥ scale > base), else null: the band and the GO / NO-GO table
+ * then read opposite ways, and the reader needs to know which the verdict rests on.
+ */
+export function baseAgainstDrawsNote(
+  knees: readonly { policy: string; p50: number; base: number }[],
+  scales: readonly number[],
+): string | null {
+  const parts: string[] = [];
+  for (const k of knees) {
+    for (const s of [...scales].sort((a, b) => a - b)) {
+      const baseGo = k.base >= s;
+      const mostGo = k.p50 >= s;
+      if (baseGo === mostGo) continue;
+      parts.push(
+        baseGo
+          ? `${usersLabel(s)} under ${k.policy} is GO at the base values (knee ${num(k.base)}) but NO-GO in most draws (P50 ${kneeQuantile(k.p50)}): the GO holds only near the base`
+          : `${usersLabel(s)} under ${k.policy} is NO-GO at the base values (knee ${num(k.base)}) but GO in most draws (P50 ${kneeQuantile(k.p50)}): the NO-GO rests on the base`,
+      );
+    }
+  }
+  if (parts.length === 0) return null;
+  return `The verdicts below are at every assumption's base value; the band draws them all within their ranges, and the two disagree: ${parts.join('; ')} (the flip points name the assumptions that turn it, one at a time).`;
+}

@@ -1,6 +1,14 @@
 import type { Uncertainty } from '../../simulator/index.ts';
 import { derivationOf } from './derivation.ts';
-import { kneeMethodSentence, kneeQuantile, noKneeNote, num, usd, usersLabel } from './format.ts';
+import {
+  baseAgainstDrawsNote,
+  kneeMethodSentence,
+  kneeQuantile,
+  noKneeNote,
+  num,
+  usd,
+  usersLabel,
+} from './format.ts';
 import type { Decision, Review } from './review-types.ts';
 
 // The parts of report.html that come from the sensitivity and uncertainty analysis: the opening
@@ -46,7 +54,8 @@ export function openingHtml(review: Review, svgs: Record<string, string>): strin
     : '';
   const mc = review.uncertainty?.monteCarlo;
   const note = mc ? noKneeNote(mc.knees, review.uncertainty?.flipPoints ?? [], review.scales) : null;
-  return `${figure}${note ? `<p class="opening">${e(note)}</p>` : ''}<p class="opening" id="calibration"><strong>Calibration.</strong> ${e(review.calibrationSentence)}</p>`;
+  const against = mc ? baseAgainstDrawsNote(mc.knees, review.scales) : null;
+  return `${figure}${note ? `<p class="opening">${e(note)}</p>` : ''}${against ? `<p class="opening">${e(against)}</p>` : ''}<p class="opening" id="calibration"><strong>Calibration.</strong> ${e(review.calibrationSentence)}</p>`;
 }
 
 /** The vega runtime and the compiled what-if, for {@link whatIfHtml}. */
