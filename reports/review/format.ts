@@ -159,3 +159,14 @@ export function baseAgainstDrawsNote(
   if (parts.length === 0) return null;
   return `The verdicts below are at every assumption's base value; the band draws them all within their ranges, and the two disagree: ${parts.join('; ')} (the flip points name the assumptions that turn it, one at a time).`;
 }
+
+/** The sentences under the knee band, in order: {@link noKneeNote}, then {@link baseAgainstDrawsNote}. */
+export function kneeBandNotes(
+  knees: readonly { policy: string; p10: number; p50: number; base: number }[],
+  flipPoints: readonly FlipForNote[],
+  scales: readonly number[],
+): string[] {
+  return [noKneeNote(knees, flipPoints, scales), baseAgainstDrawsNote(knees, scales)].filter(
+    (n): n is string => n !== null,
+  );
+}

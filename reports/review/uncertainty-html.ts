@@ -1,14 +1,6 @@
 import type { Uncertainty } from '../../simulator/index.ts';
 import { derivationOf } from './derivation.ts';
-import {
-  baseAgainstDrawsNote,
-  kneeMethodSentence,
-  kneeQuantile,
-  noKneeNote,
-  num,
-  usd,
-  usersLabel,
-} from './format.ts';
+import { kneeBandNotes, kneeMethodSentence, kneeQuantile, num, usd, usersLabel } from './format.ts';
 import type { Decision, Review } from './review-types.ts';
 
 // The parts of report.html that come from the sensitivity and uncertainty analysis: the opening
@@ -53,9 +45,8 @@ export function openingHtml(review: Review, svgs: Record<string, string>): strin
     ? `<figure class="chart" id="chart-${e(band.id)}">${svgs[band.id] ?? ''}<figcaption>${e(band.caption)}</figcaption></figure>`
     : '';
   const mc = review.uncertainty?.monteCarlo;
-  const note = mc ? noKneeNote(mc.knees, review.uncertainty?.flipPoints ?? [], review.scales) : null;
-  const against = mc ? baseAgainstDrawsNote(mc.knees, review.scales) : null;
-  return `${figure}${note ? `<p class="opening">${e(note)}</p>` : ''}${against ? `<p class="opening">${e(against)}</p>` : ''}<p class="opening" id="calibration"><strong>Calibration.</strong> ${e(review.calibrationSentence)}</p>`;
+  const notes = mc ? kneeBandNotes(mc.knees, review.uncertainty?.flipPoints ?? [], review.scales) : [];
+  return `${figure}${notes.map((n) => `<p class="opening">${e(n)}</p>`).join('')}<p class="opening" id="calibration"><strong>Calibration.</strong> ${e(review.calibrationSentence)}</p>`;
 }
 
 /** The vega runtime and the compiled what-if, for {@link whatIfHtml}. */

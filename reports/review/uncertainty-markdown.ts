@@ -1,13 +1,5 @@
 import { derivationOf } from './derivation.ts';
-import {
-  baseAgainstDrawsNote,
-  kneeMethodSentence,
-  kneeQuantile,
-  noKneeNote,
-  num,
-  usd,
-  usersLabel,
-} from './format.ts';
+import { kneeBandNotes, kneeMethodSentence, kneeQuantile, num, usd, usersLabel } from './format.ts';
 import type { Review } from './review-types.ts';
 
 // The Markdown of what the review opens with, each verdict's derivation and the uncertainty tables.
@@ -37,10 +29,8 @@ export function openingMarkdown(review: Review, table: Table): string[] {
       ),
       '',
     );
-    const note = noKneeNote(mc.knees, review.uncertainty?.flipPoints ?? [], review.scales);
-    if (note) out.push(note, '');
-    const against = baseAgainstDrawsNote(mc.knees, review.scales);
-    if (against) out.push(against, '');
+    for (const note of kneeBandNotes(mc.knees, review.uncertainty?.flipPoints ?? [], review.scales))
+      out.push(note, '');
   }
   out.push(`**Calibration.** ${review.calibrationSentence}`, '');
   return out;
