@@ -171,7 +171,16 @@ export const RunRecordSchema = z.object({
     url: z.string(),
     schema: z.enum(['plain', 'partitioned']).optional(),
   }),
-  k6: z.object({ version: z.string(), segments: z.number().int().positive() }),
+  k6: z.object({
+    version: z.string(),
+    segments: z.number().int().positive(),
+    /**
+     * Each segment's measured window (ISO times, in the order of the raw outputs): its samples from
+     * `from` (its load start + the warm-up) until `until` (`from` + the duration) count; what k6
+     * finished in its graceful stop after `until` counts nowhere. Absent in older records.
+     */
+    windows: z.array(z.object({ from: z.string(), until: z.string() })).optional(),
+  }),
   machine: z.object({
     cores: z.number().int().positive(),
     memoryBytes: z.number().positive(),

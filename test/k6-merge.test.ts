@@ -100,7 +100,7 @@ describe('raw k6 outputs: segments, merge and k6 agreement', await needs('k6'), 
         rawOut,
         logFile: join(dir, `seg-${i}.log`),
         processEnv: process.env,
-        segment: executionSegment(i, 2),
+        segment: { ...executionSegment(i, 2), index: i },
       }),
     );
     expect(await Promise.all(procs.map((p) => p.done))).toEqual([0, 0]);

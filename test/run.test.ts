@@ -15,14 +15,25 @@ import { needs } from './support/services.ts';
 const profile = loadProfile('ci-smoke');
 const current = loadPolicy('current');
 
-/** Raw request durations of one endpoint, read straight from a run's k6.json.gz (independent of the merge). */
-function rawDurations(dir: string, endpoint: string): number[] {
+/**
+ * Raw request durations of one endpoint in the measured windows of a run's segments (the record's
+ * `k6.windows`; a sample's segment is its `segment` tag, 0 without one), read straight from the run's
+ * k6.json.gz (independent of the merge).
+ */
+function rawDurations(dir: string, record: RunRecord, endpoint: string): number[] {
+  const windows = record.k6.windows!.map((w) => [Date.parse(w.from), Date.parse(w.until)] as const);
   const text = gunzipSync(readFileSync(join(dir, RUN_FILES.rawK6))).toString('utf8');
   const out: number[] = [];
   for (const line of text.split('\n')) {
     if (!line.includes('"http_req_duration"')) continue;
-    const p = JSON.parse(line) as { type: string; data: { value: number; tags: { name?: string } } };
-    if (p.type === 'Point' && p.data.tags.name === endpoint) out.push(p.data.value);
+    const p = JSON.parse(line) as {
+      type: string;
+      data: { time: string; value: number; tags: { name?: string; segment?: string } };
+    };
+    if (p.type !== 'Point' || p.data.tags.name !== endpoint) continue;
+    const [from, until] = windows[Number(p.data.tags.segment ?? 0)]!;
+    const t = Date.parse(p.data.time);
+    if (t >= from && t < until) out.push(p.data.value);
   }
   return out;
 }
@@ -121,24 +132,28 @@ describe('atlas-cap run on the local target (ci-smoke, 1000 users)', await needs
       Math.abs(record.iterations.rate - record.arrivalRates.sync!) / record.arrivalRates.sync!,
     ).toBeLessThan(0.15);
     // One k6 run: its raw output holds the warm-up's syncs (~17) before the window's start, which the
-    // record leaves out; it counts exactly the requests from the window's start on.
+    // record leaves out, and what k6 finished in its graceful stop after the window's end, also left
+    // out; it counts exactly the requests in the window: 10 s from its start.
     const from = Date.parse(record.measuredFrom!);
+    const until = Date.parse(record.k6.windows![0]!.until);
+    expect(until - from).toBe(10_000);
     const times = rawTimes(dir, 'rest.conversations');
+    const inWindow = times.filter((t) => t >= from && t < until).length;
     expect(times.filter((t) => t < from).length).toBeGreaterThan(10);
-    expect(record.endpoints['rest.conversations']!.count).toBe(times.filter((t) => t >= from).length);
+    expect(record.endpoints['rest.conversations']!.count).toBe(inWindow);
     // A sync straddling the cut has its first request in the warm-up and its end in the window.
     expect(
       Math.abs(record.endpoints['rest.conversations']!.count - record.iterations.completed),
     ).toBeLessThanOrEqual(1);
     // The per-second series covers the window, not the 5 s before it: its seconds hold exactly the raw
-    // requests from the window's start on (the warm-up's ~17 would add half again). Its length is the
-    // window and however long k6 took to stop (a slow CI machine stretched that to 22 s once), so only
-    // its lower end is fixed. The window starts 5 s after k6's load (its first request), however long
-    // k6's start took.
+    // requests of the window (the warm-up's ~17 would add half again). Its length is the window and
+    // however long the collector took to take its last sample after it (on a slow CI machine, seconds),
+    // so only its lower end is fixed. The window starts 5 s after k6's load (its first request),
+    // however long k6's start took.
     const series = JSON.parse(readFileSync(join(dir, RUN_FILES.series), 'utf8')) as SeriesSample[];
     expect(series.length).toBeGreaterThanOrEqual(10);
     expect(series.reduce((sum, s) => sum + (s.endpoints['rest.conversations']?.count ?? 0), 0)).toBe(
-      times.filter((t) => t >= from).length,
+      inWindow,
     );
     expect(from - Math.min(...times)).toBeGreaterThan(4000);
     expect(from - Math.min(...times)).toBeLessThan(5500);
@@ -179,7 +194,8 @@ describe('atlas-cap run on the local target (ci-smoke, 1000 users)', await needs
     const b = scheduled(two.record);
     expect(a).toBeGreaterThan(900);
     expect(Math.abs(a - b) / a).toBeLessThanOrEqual(0.02);
-    const union = rawDurations(two.dir, 'rest.conversations');
+    // Each segment's window is its own 10 s (their loads start a few hundred ms apart).
+    const union = rawDurations(two.dir, two.record, 'rest.conversations');
     expect(union.length).toBe(two.record.endpoints['rest.conversations']!.count);
     expect(two.record.endpoints['rest.conversations']!.p95).toBeCloseTo(type7Quantile(union, 0.95), 9);
     const latencyFile = JSON.parse(

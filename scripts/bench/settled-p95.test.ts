@@ -34,5 +34,8 @@ describe('the durations of a raw output with a warm-up', () => {
     expect(whole).toHaveLength(23);
     expect(whole[0]).toEqual({ t: 0, endpoint: 'rest.conversations', ms: 100 });
     expect(whole.find((d) => d.ms === 1)!.t).toBe(WINDOW_START_MS - (LOAD_START_MS + 1000));
+    // A 9 s window: requests 19 and 20 (at 9.0 and 9.5 s, in k6's graceful stop) are left out.
+    const cut = await readDurations(file, WINDOW_START_MS, WINDOW_START_MS + 9000);
+    expect(cut.map((d) => d.ms)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
   });
 });

@@ -37,15 +37,20 @@ export function settledP95(
 /**
  * The request durations of a raw k6 output file (gzipped or not), times from `originMs` (the measured
  * window's start: the record's measuredFrom) with the samples before it (the warm-up) left out; without
- * it (an older record, whose file starts with its window) times from the first sample.
+ * it (an older record, whose file starts with its window) times from the first sample. With `endMs`
+ * (the window's end) the samples at or after it (k6's graceful stop) are left out too.
  */
-export async function readDurations(file: string, originMs?: number): Promise<DurationSample[]> {
+export async function readDurations(
+  file: string,
+  originMs?: number,
+  endMs = Number.POSITIVE_INFINITY,
+): Promise<DurationSample[]> {
   const raw: Array<{ time: number; endpoint: string; ms: number }> = [];
   let first = Number.POSITIVE_INFINITY;
   for await (const line of readRawOutput(file)) {
     if (line.kind !== 'point' || line.point.metric !== 'http_req_duration') continue;
     const p = line.point;
-    if (originMs !== undefined && p.time < originMs) continue;
+    if ((originMs !== undefined && p.time < originMs) || p.time >= endMs) continue;
     first = Math.min(first, p.time);
     raw.push({ time: p.time, endpoint: p.tags.name ?? 'other', ms: p.value });
   }
@@ -53,14 +58,16 @@ export async function readDurations(file: string, originMs?: number): Promise<Du
   return raw.map((r) => ({ t: r.time - origin, endpoint: r.endpoint, ms: r.ms }));
 }
 
-/** Each run's requests over its measured window (the warm-up left out), read once. */
+/**
+ * Each run's requests over its measured window (the warm-up and k6's graceful stop after the window's
+ * `durationSeconds` left out), read once.
+ */
 export function measuredWindows(runs: readonly LoadedRun[]): Promise<DurationSample[][]> {
   return Promise.all(
-    runs.map((r) =>
-      readDurations(
-        join(r.dir, RUN_FILES.rawK6),
-        r.record.measuredFrom === undefined ? undefined : Date.parse(r.record.measuredFrom),
-      ),
-    ),
+    runs.map((r) => {
+      const from = r.record.measuredFrom === undefined ? undefined : Date.parse(r.record.measuredFrom);
+      const until = from === undefined ? undefined : from + r.record.durationSeconds * 1000;
+      return readDurations(join(r.dir, RUN_FILES.rawK6), from, until);
+    }),
   );
 }

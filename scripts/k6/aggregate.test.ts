@@ -257,6 +257,19 @@ describe("the measured window's cut of one k6 run with a warm-up", () => {
     expect([whole.iterations.completed, whole.maxVUs, whole.series.length]).toEqual([23, 50, 20]);
   });
 
+  it("cuts at the window's end: what k6 finishes in its graceful stop after it counts nowhere", async () => {
+    // A 9 s window: requests 19 and 20 (at 9.0 and 9.5 s, the 500 among them) finished after its end.
+    const merged = await mergeRawOutputs([file()], thresholds, WINDOW_START_MS, [], [WINDOW_START_MS + 9000]);
+    const e = merged.endpoints['rest.conversations']!;
+    expect([e.count, e.max, e.errorRate]).toEqual([18, 18, 0]);
+    expect(merged.iterations).toMatchObject({ completed: 18, dropped: 2 });
+    expect(iterationSummary(merged, 9, 2)).toMatchObject({ completed: 18, rate: 2 });
+    expect(merged.series).toHaveLength(9);
+    expect(merged.errorsByKind).toEqual({});
+    expect(merged.thresholds['http_req_failed']).toEqual([{ ok: true, value: 0, expression: 'rate<0.1' }]);
+    expect(merged.lastMs).toBe(WINDOW_START_MS + 8500);
+  });
+
   it('cuts each segment at its own start: one that started its load 0.3 s later keeps its own 10 s', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atlas-cut-'));
     writeFileSync(join(dir, 'k6-0.json'), warmupRawLines().join('\n') + '\n');

@@ -123,11 +123,14 @@ export class RawAggregator {
    *   sample, nothing left out.
    * @param sourceStartMs the window's start of each source (segment), where it is later than
    *   `startMs`: that source's samples before it are left out too.
+   * @param sourceEndMs the window's end of each source (segment): its samples at or after it (what k6
+   *   finished in its graceful stop) are left out; absent: none.
    */
   constructor(
     private readonly thresholds: Threshold[] = [],
     private readonly startMs?: number,
     private readonly sourceStartMs: readonly number[] = [],
+    private readonly sourceEndMs: readonly number[] = [],
   ) {
     const seen = new Map<string, ThresholdSink>();
     for (const t of thresholds) {
@@ -167,7 +170,7 @@ export class RawAggregator {
       if (id) this.acked.add(id);
     }
     const cut = Math.max(this.startMs ?? Number.NEGATIVE_INFINITY, this.sourceStartMs[source] ?? 0);
-    if (p.time < cut) return;
+    if (p.time < cut || p.time >= (this.sourceEndMs[source] ?? Number.POSITIVE_INFINITY)) return;
     if (p.time < this.firstMs) this.firstMs = p.time;
     if (p.time > this.lastMs) this.lastMs = p.time;
     for (const sink of this.sinks) if (sink.matches(p)) sink.add(p.value);
@@ -318,16 +321,17 @@ function guessType(metric: string): MetricType {
 
 /**
  * Reads and merges raw outputs (one per segment or runner) into one view; with `startMs` (the measured
- * window's start) only the samples at or after it count, and at or after `fileStartMs[i]` in file i
- * (see {@link RawAggregator}).
+ * window's start) only the samples at or after it count, at or after `fileStartMs[i]` in file i and
+ * before `fileEndMs[i]` (see {@link RawAggregator}).
  */
 export async function mergeRawOutputs(
   files: string[],
   thresholds: Threshold[] = [],
   startMs?: number,
   fileStartMs: readonly number[] = [],
+  fileEndMs: readonly number[] = [],
 ): Promise<MergedK6> {
-  const aggregator = new RawAggregator(thresholds, startMs, fileStartMs);
+  const aggregator = new RawAggregator(thresholds, startMs, fileStartMs, fileEndMs);
   for (const [i, file] of files.entries()) {
     for await (const line of readRawOutput(file)) aggregator.add(line, i);
   }

@@ -103,7 +103,8 @@ export interface StartK6Options {
   logFile: string;
   /** Process environment (carries JWT_SECRET, never the command line). */
   processEnv: NodeJS.ProcessEnv;
-  segment?: { segment: string; sequence: string };
+  /** This process's execution segment of K; its samples carry the tag `segment` = `index` (0..K-1). */
+  segment?: { segment: string; sequence: string; index: number };
   /**
    * Also stream the raw output to k6's stdout (`--out json=-`) for the live line; stdout then carries
    * only that (k6's own messages go to stderr and the log). k6 serialises its samples twice then.
@@ -130,6 +131,8 @@ export function startK6(options: StartK6Options): K6Process {
   if (options.segment) {
     args.push('--execution-segment', options.segment.segment);
     args.push('--execution-segment-sequence', options.segment.sequence);
+    // Which segment each sample came from, in the merged raw output too (its window is its own).
+    args.push('--tag', `segment=${options.segment.index}`);
   }
   args.push(options.file);
   const log = createWriteStream(options.logFile);

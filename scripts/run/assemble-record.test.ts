@@ -35,6 +35,7 @@ async function recordOf(threshold: string, code: number) {
   const measured: Measurement = {
     originMs: WINDOW_START_MS,
     segmentStartsMs: [WINDOW_START_MS],
+    segmentEndsMs: [WINDOW_START_MS + 10_000],
     ended: new Date(WINDOW_START_MS + 11_000),
     rawFiles: [raw],
     codes: [code],

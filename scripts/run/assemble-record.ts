@@ -45,6 +45,8 @@ export interface RunParts {
   ranSeconds: number;
   /** Epoch ms the measured window started (after the warm-up): second 0 of the series. */
   originMs: number;
+  /** Each segment's measured window, epoch ms: its samples in [fromMs, untilMs) count. */
+  windows: { fromMs: number; untilMs: number }[];
 }
 
 /**
@@ -94,7 +96,14 @@ export function assembleRecord(parts: RunParts): RunRecord {
     policy: options.policy,
     arrivalRates: parts.plan.arrivalRates,
     target: { kind: run.local ? 'local' : 'remote', url: maskUrl(parts.baseUrl), schema: run.schema },
-    k6: { version: K6_VERSION, segments: run.segments },
+    k6: {
+      version: K6_VERSION,
+      segments: run.segments,
+      windows: parts.windows.map((w) => ({
+        from: new Date(w.fromMs).toISOString(),
+        until: new Date(w.untilMs).toISOString(),
+      })),
+    },
     machine: {
       ...machine,
       ...(run.dbCores === undefined ? {} : { dbCores: run.dbCores }),
@@ -151,12 +160,19 @@ export async function recordOfRun(
     | 'interrupted'
     | 'ranSeconds'
     | 'originMs'
+    | 'windows'
   >,
   measured: Measurement,
   thresholds: Threshold[],
 ): Promise<RunResult> {
   const { originMs, rawFiles, server, cpu } = measured;
-  const merged = await mergeRawOutputs(rawFiles, thresholds, originMs, measured.segmentStartsMs);
+  // An interrupted run's window ended when k6 stopped (its `ranSeconds`), with nothing after it to cut.
+  const windows = measured.segmentStartsMs.map((fromMs, i) => ({
+    fromMs,
+    untilMs: measured.interrupted ? fromMs + measured.ranSeconds * 1000 : measured.segmentEndsMs[i]!,
+  }));
+  const ends = measured.interrupted ? [] : measured.segmentEndsMs;
+  const merged = await mergeRawOutputs(rawFiles, thresholds, originMs, measured.segmentStartsMs, ends);
   await gzipConcat(rawFiles, join(parts.dir, RUN_FILES.rawK6));
   const series = withCpuSeries(
     buildSeries(merged.series, server.samples, originMs),
@@ -207,6 +223,7 @@ export async function recordOfRun(
     interrupted: measured.interrupted,
     ranSeconds: measured.ranSeconds,
     originMs,
+    windows,
   });
   return { record, series, latency: merged.latency };
 }

@@ -68,7 +68,7 @@ export function startSegments(
       logFile: join(work, `k6-${i}.log`),
       processEnv: load.processEnv,
       liveOutput,
-      ...(segments > 1 ? { segment: executionSegment(i, segments) } : {}),
+      ...(segments > 1 ? { segment: { ...executionSegment(i, segments), index: i } } : {}),
     }),
   );
   return { rawFiles, processes };

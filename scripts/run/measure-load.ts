@@ -18,6 +18,12 @@ export interface Measurement {
   originMs: number;
   /** Each segment's window start (its load start + W; the first is originMs): its samples count from there. */
   segmentStartsMs: number[];
+  /**
+   * Each segment's window end (its start + the duration): its samples count until there, so what k6
+   * finishes in its graceful stop after the window is left out, as it is of the CPU, the collector
+   * and the database totals (read when the last segment's window ends).
+   */
+  segmentEndsMs: number[];
   ended: Date;
   /** k6's raw outputs, one per segment (warm-up included: samples before originMs), and its exit codes. */
   rawFiles: string[];
@@ -39,10 +45,24 @@ export interface Measurement {
   ranSeconds: number;
 }
 
+/** Resolves at epoch ms `atMs`, or when `done` settles first. */
+async function untilOrDone(atMs: number, done: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const at = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, atMs - Date.now()));
+  });
+  try {
+    await Promise.race([at, done.then(() => undefined)]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The load: one k6 run (K segments) of warm-up + window; when the warm-up ends (W s after k6 started
  * its load; without one, before k6 starts) the database totals are read, the collector and CPU
- * sampling start and the fault's clock runs; after k6 everything is stopped and read again. Ctrl-C or a k6 exit during the warm-up: no
+ * sampling start and the fault's clock runs; when the window ends (or k6 ends first) everything is
+ * stopped and read again, then k6's graceful stop is awaited. Ctrl-C or a k6 exit during the warm-up: no
  * measurement (InterruptedError or Error).
  */
 export async function measureLoad(
@@ -113,21 +133,28 @@ export async function measureLoad(
   const faultTask = run.fault
     ? injectFault(run.fault, durationSeconds, originMs, db!, held.proxy, faultInfo, log)
     : undefined;
-  const codes = await Promise.all(processes.map((p) => p.done));
-  monitor.stop();
+  // The window ends when the last segment's does (or earlier, when k6 ends first: Ctrl-C, an abort):
+  // everything that measures it stops there, while k6 finishes its in-flight iterations (graceful
+  // stop), which no figure counts.
+  const segmentEndsMs = segmentStartsMs.map((s) => s + durationSeconds * 1000);
+  const allDone = Promise.all(processes.map((p) => p.done));
+  await untilOrDone(Math.max(...segmentEndsMs), allDone);
   const interrupted = live.signal?.aborted === true;
   const ranSeconds = interrupted
     ? Math.min(durationSeconds, Math.round((Date.now() - originMs) / 100) / 10)
     : durationSeconds;
-  await faultTask;
   const cpu = cpuWatch.stop();
   const server = await collector.stop();
   const after = db ? await statementTotals(db.url) : null;
   const database = databaseActivityBetween(countersBefore, db ? await readDatabaseCounters(db.url) : null);
+  const codes = await allDone;
+  monitor.stop();
+  await faultTask;
   const targetHealthy = held.target ? await healthy(held.target.url) : null;
   return {
     originMs,
     segmentStartsMs,
+    segmentEndsMs,
     ended: new Date(),
     rawFiles,
     codes,
