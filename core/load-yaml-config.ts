@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { unknownFields } from './unknown-fields.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Folder holding the repository's fixtures (profiles, policies, schema, pricing, ...). */
@@ -45,6 +46,15 @@ export function loadYamlConfig<S extends z.ZodType>(
     const issue = result.error.issues[0]!;
     const field = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
     throw new UsageError(file, `field ${field}: ${issue.message}`);
+  }
+  // A field the schema does not know (a typo would otherwise leave its default silently in place).
+  const unknown = unknownFields(raw, result.data)[0];
+  if (unknown) {
+    const kindName = kind.replace(/ies$/, 'y').replace(/s$/, '');
+    throw new UsageError(
+      file,
+      `field ${unknown.path}: not a field of a ${kindName} here (allowed: ${unknown.allowed.join(', ')})`,
+    );
   }
   const value = result.data as { name?: string };
   if (value && typeof value === 'object' && value.name === undefined) {

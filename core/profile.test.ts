@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from './load-yaml-config.ts';
 import { loadPolicy } from './policy.ts';
 import { loadProfile } from './profile.ts';
 import { isUsageError } from './usage-error.ts';
@@ -37,5 +38,25 @@ describe('fixtures', () => {
     expect(usageMessage(() => loadProfile('no-such-profile'))).toMatch(
       /--profile: unknown profile 'no-such-profile'/,
     );
+  });
+
+  it('refuses a field the schema does not know, so a typo never leaves a default silently in place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-profile-'));
+    const smoke = readFileSync(fixturePath('profiles', 'ci-smoke'), 'utf8');
+    // `seed` is optional (default 1): misspelt, zod alone would drop it and seed with 1.
+    const typo = join(dir, 'typo.yaml');
+    expect(smoke).toMatch(/^seed: \d+$/m);
+    writeFileSync(typo, smoke.replace(/^seed: \d+$/m, 'seeed: 5'));
+    expect(usageMessage(() => loadProfile(typo))).toMatch(
+      /typo\.yaml: field seeed: not a field of a profile here \(allowed: .*\bseed\b.*\)$/,
+    );
+    // Nested: within activity.active.
+    const nested = join(dir, 'nested.yaml');
+    writeFileSync(nested, smoke.replace(/withinHours:/, 'withinHour:'));
+    expect(smoke).toMatch(/withinHours:/);
+    expect(usageMessage(() => loadProfile(nested))).toMatch(/field activity\.\w+\.withinHour: not a field/);
+    // The same file with the field spelt right loads.
+    writeFileSync(typo, smoke.replace(/^seed: \d+$/m, 'seed: 5'));
+    expect(loadProfile(typo).seed).toBe(5);
   });
 });
