@@ -33,6 +33,16 @@ describe('perIterationLine', () => {
     );
   });
 
+  it("sets the statements' own time (an exact total) beside the sampled pool, against the same prediction", () => {
+    // The pool sampled 1.035 busy at 34.5/s: 30 ms a sync; the target's statements took 32 ms a sync
+    // in all; the model holds 2.4 at 30/s: 80 ms, +150 % of 32.
+    const l = level({ 'db.pool': 1.035 }, { 'db.pool': 2.4 });
+    l.measured.statementMsPerIteration = 32;
+    expect(perIterationLine(l)).toBe(
+      "  per iteration      a connection held measured 30.00  predicted 80.00 (+166.7%) ms; its statements' own time measured 32.00 (+150.0%) ms",
+    );
+  });
+
   it('says n/a where one side has no figure, and nothing when neither resource is there', () => {
     expect(perIterationLine(level({ 'host.cpu': 0.69 }, {}))).toBe(
       '  per iteration      host CPU measured 20.00  predicted n/a ms',
@@ -53,6 +63,26 @@ describe('populationLine', () => {
     expect(populationLine(l)).toBe(
       "  syncs' population  the model carries up to 6.12 in flight finishing 49.73 syncs/s (asked 34.50); past that, where it holds that rate: 40 % of the time, 4.6 % of the sync requests",
     );
+  });
+});
+
+describe("a run's statements' own time", () => {
+  it("is every kind's calls × mean time over the completed iterations, and absent without counters", () => {
+    // 1,000 statements of 0.8 ms and 20 of 5 ms over 40 syncs: (800 + 100) / 40 = 22.5 ms a sync.
+    const record = syntheticRunRecord({
+      id: 'r',
+      scenario: 'full-sync',
+      users: 3000,
+      endpoints: {},
+      iterations: { completed: 40, dropped: 0, rate: 0.667, targetRate: 0.667 },
+      queryKinds: {
+        'select.messages': { calls: 1000, meanMs: 0.8 },
+        'select.conversations': { calls: 20, meanMs: 5 },
+      },
+    });
+    expect(measuredFigures(record, []).statementMsPerIteration).toBeCloseTo(22.5, 12);
+    const without = syntheticRunRecord({ id: 'r', scenario: 'full-sync', users: 3000, endpoints: {} });
+    expect(measuredFigures(without, [])).not.toHaveProperty('statementMsPerIteration');
   });
 });
 

@@ -47,6 +47,13 @@ export interface LevelFigures {
    */
   iterationsInFlight: number | null;
   /**
+   * Measured only: the target's own statement time per iteration, ms: every statement from being sent
+   * to its result back on the event loop (the record's `queryKinds`, an exact total where the pool's
+   * busy is a once-a-second sample), i.e. a connection's hold less its checkouts and the gaps between
+   * one session's statements. Absent when the target exported no statement counters.
+   */
+  statementMsPerIteration?: number;
+  /**
    * Rig: the target's event loop. Measured from its main thread's schedstat (run record
    * `cpu.targetThread`), predicted as `app.loop` at the mean-value fixed point of the achieved rate.
    */
@@ -124,11 +131,16 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
           stretch: (thread.cpuSeconds + thread.runQueueSeconds) / thread.cpuSeconds,
         }
       : null;
+  const kinds = Object.values(record.queryKinds ?? {});
+  const statementMs = kinds.reduce((sum, k) => sum + k.calls * k.meanMs, 0);
   return {
     throughput: record.iterations.rate,
     p95Ms,
     busy,
     ...(loop ? { loop } : {}),
+    ...(kinds.length > 0 && record.iterations.completed > 0
+      ? { statementMsPerIteration: statementMs / record.iterations.completed }
+      : {}),
     droppedIterations: record.iterations.dropped,
     iterationsInFlight:
       record.iterations.meanDurationMs === undefined
@@ -297,6 +309,13 @@ export function perIterationLine(l: ValidationLevel): string | null {
     const p = busyMsPerIteration(l.predicted, r);
     return m === null && p === null ? [] : [`${name} measured ${num(m)}  predicted ${num(p)}${rel(p, m)} ms`];
   });
+  // The hold's exact counterpart beside the sampled pool: the statements' own time (the model's hold has
+  // no checkout cost on the rig, so it compares with the prediction directly).
+  const statements = l.measured.statementMsPerIteration;
+  if (statements !== undefined) {
+    const p = busyMsPerIteration(l.predicted, 'db.pool');
+    parts.push(`its statements' own time measured ${num(statements)}${rel(p, statements)} ms`);
+  }
   return parts.length === 0 ? null : `  per iteration      ${parts.join('; ')}`;
 }
 

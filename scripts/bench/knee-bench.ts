@@ -317,6 +317,9 @@ function merged(levels: ValidationLevel[], pooled: Record<string, PooledP95>): V
       iterationsInFlight: levels.some((l) => l.measured.iterationsInFlight !== null)
         ? med(levels.map((l) => l.measured.iterationsInFlight))
         : null,
+      ...(levels.some((l) => l.measured.statementMsPerIteration !== undefined)
+        ? { statementMsPerIteration: med(levels.map((l) => l.measured.statementMsPerIteration)) }
+        : {}),
       p95Ms: Object.fromEntries(
         keys((l) => l.measured.p95Ms).map((e) => [
           e,
