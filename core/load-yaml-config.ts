@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { z } from 'zod';
-import { unknownFields } from './unknown-fields.ts';
+import { unknownFields, unknownFieldsOfSchema } from './unknown-fields.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Folder holding the repository's fixtures (profiles, policies, schema, pricing, ...). */
@@ -45,7 +45,10 @@ export function loadYamlConfig<S extends z.ZodType>(
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    throw new UsageError(file, `field ${field}: ${issue.message}`);
+    // A missing field is often a misspelt one: name an unknown field the file has too.
+    const unknown = unknownFieldsOfSchema(raw, schema)[0];
+    const beside = unknown ? `; ${unknown.path} is not a field here (a typo?)` : '';
+    throw new UsageError(file, `field ${field}: ${issue.message}${beside}`);
   }
   // A field the schema does not know (a typo would otherwise leave its default silently in place).
   const unknown = unknownFields(raw, result.data)[0];

@@ -55,6 +55,14 @@ describe('fixtures', () => {
     writeFileSync(nested, smoke.replace(/withinHours:/, 'withinHour:'));
     expect(smoke).toMatch(/withinHours:/);
     expect(usageMessage(() => loadProfile(nested))).toMatch(/field activity\.\w+\.withinHour: not a field/);
+    // A required field misspelt: the missing one is named, and the misspelling beside it.
+    const policy = readFileSync(fixturePath('policies', 'current'), 'utf8');
+    expect(policy).toMatch(/maxSockets:/);
+    const misspelt = join(dir, 'policy.yaml');
+    writeFileSync(misspelt, policy.replace('maxSockets:', 'maxSocket:'));
+    expect(usageMessage(() => loadPolicy(misspelt))).toMatch(
+      /policy\.yaml: field upstream\.maxSockets: .*; upstream\.maxSocket is not a field here \(a typo\?\)$/,
+    );
     // The same file with the field spelt right loads.
     writeFileSync(typo, smoke.replace(/^seed: \d+$/m, 'seed: 5'));
     expect(loadProfile(typo).seed).toBe(5);

@@ -28,3 +28,41 @@ export function unknownFields(raw: unknown, parsed: unknown, path: string[] = []
       : [{ path: [...path, key].join('.'), allowed: Object.keys(parsed).sort() }],
   );
 }
+
+/** zod 4's definition of a schema (its `_zod.def`): the parts the walk below reads. */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, unknown>;
+  innerType?: unknown;
+  in?: unknown;
+  element?: unknown;
+}
+
+function defOf(schema: unknown): SchemaDef | null {
+  const def = (schema as { _zod?: { def?: SchemaDef } } | null)?._zod?.def;
+  return def && typeof def.type === 'string' ? def : null;
+}
+
+/** Wrappers whose inner schema decides the value's fields. */
+const WRAPPERS = new Set(['optional', 'default', 'prefault', 'nullable', 'nonoptional', 'readonly', 'catch']);
+
+/**
+ * The same as {@link unknownFields}, read from the schema itself (its objects' shapes) rather than from
+ * a parse, so it also works on a file the schema refuses for another reason; parts it cannot see into
+ * (records, unions, transforms) report nothing.
+ */
+export function unknownFieldsOfSchema(raw: unknown, schema: unknown, path: string[] = []): UnknownField[] {
+  let def = defOf(schema);
+  while (def && (WRAPPERS.has(def.type) || def.type === 'pipe'))
+    def = defOf(def.type === 'pipe' ? def.in : def.innerType);
+  if (!def) return [];
+  if (def.type === 'array' && Array.isArray(raw))
+    return raw.flatMap((item, i) => unknownFieldsOfSchema(item, def.element, [...path, String(i)]));
+  if (def.type !== 'object' || !def.shape || !isPlainObject(raw)) return [];
+  const shape = def.shape;
+  return Object.keys(raw).flatMap((key) =>
+    key in shape
+      ? unknownFieldsOfSchema(raw[key], shape[key], [...path, key])
+      : [{ path: [...path, key].join('.'), allowed: Object.keys(shape).sort() }],
+  );
+}
