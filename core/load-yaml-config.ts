@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { z } from 'zod';
-import { unknownFields, unknownFieldsOfSchema } from './unknown-fields.ts';
+import { unknownFieldsOfSchema } from './unknown-fields.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Folder holding the repository's fixtures (profiles, policies, schema, pricing, ...). */
@@ -51,7 +51,7 @@ export function loadYamlConfig<S extends z.ZodType>(
     throw new UsageError(file, `field ${field}: ${issue.message}${beside}`);
   }
   // A field the schema does not know (a typo would otherwise leave its default silently in place).
-  const unknown = unknownFields(raw, result.data)[0];
+  const unknown = unknownFieldsOfSchema(raw, schema)[0];
   if (unknown) {
     const kindName = kind.replace(/ies$/, 'y').replace(/s$/, '');
     throw new UsageError(

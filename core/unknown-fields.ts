@@ -1,6 +1,7 @@
 // The fields of a parsed YAML file that its schema does not know. zod's objects strip unknown keys
 // without a word, so a typo in an optional field (`seeed: 5`) would silently leave its default in
-// place; comparing what was written with what the schema kept finds them. Pure.
+// place; comparing what was written with the schema's own object shapes finds them, whether or not
+// the file parses. Pure.
 
 /** A field written in the file that the schema dropped: its path and the fields allowed beside it. */
 export interface UnknownField {
@@ -10,23 +11,6 @@ export interface UnknownField {
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/**
- * Every key of `raw` (the parsed file) missing from `parsed` (the schema's output) at the same place,
- * depth first in the file's order; objects the schema kept whole (records) keep every key, so none of
- * theirs is reported.
- */
-export function unknownFields(raw: unknown, parsed: unknown, path: string[] = []): UnknownField[] {
-  if (Array.isArray(raw) && Array.isArray(parsed)) {
-    return raw.flatMap((item, i) => unknownFields(item, parsed[i], [...path, String(i)]));
-  }
-  if (!isPlainObject(raw) || !isPlainObject(parsed)) return [];
-  return Object.keys(raw).flatMap((key) =>
-    key in parsed
-      ? unknownFields(raw[key], parsed[key], [...path, key])
-      : [{ path: [...path, key].join('.'), allowed: Object.keys(parsed).sort() }],
-  );
 }
 
 /** zod 4's definition of a schema (its `_zod.def`): the parts the walk below reads. */
@@ -47,9 +31,8 @@ function defOf(schema: unknown): SchemaDef | null {
 const WRAPPERS = new Set(['optional', 'default', 'prefault', 'nullable', 'nonoptional', 'readonly', 'catch']);
 
 /**
- * The same as {@link unknownFields}, read from the schema itself (its objects' shapes) rather than from
- * a parse, so it also works on a file the schema refuses for another reason; parts it cannot see into
- * (records, unions, transforms) report nothing.
+ * Every key of `raw` (the parsed file) that the schema's object at that place does not declare, depth
+ * first in the file's order; parts it cannot see into (records, unions, transforms) report nothing.
  */
 export function unknownFieldsOfSchema(raw: unknown, schema: unknown, path: string[] = []): UnknownField[] {
   let def = defOf(schema);
