@@ -72,6 +72,7 @@ import { runScenario } from '../run/run-scenario.ts';
 import { scratchDatabase, seedLevel, withAdmin } from './bench-database.ts';
 import { parseBenchArgs, refusalOf, reuseFolder, wholeFlag } from './bench-flags.ts';
 import { busyCoreLine } from './busy-core-cpu.ts';
+import { dataSizeLine, runDataOf } from './data-size-line.ts';
 import {
   belowKneeChecks,
   type Check,
@@ -533,6 +534,13 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
           idle: loadAdjustedProbeUs(r.record),
         })),
         cal.cpu?.syscallProbeUs ?? null,
+      ),
+    );
+    // Beside the verdict (never it): the level's data against the fit's (data-size-line.ts).
+    console.log(
+      dataSizeLine(
+        runs.map((r) => runDataOf(r.record)),
+        fitRuns.map((r) => runDataOf(r.record)),
       ),
     );
     console.log(episodeLine(runs.map((r) => interferenceStates(r.series))));
