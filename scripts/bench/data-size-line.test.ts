@@ -35,13 +35,13 @@ describe('runDataOf', () => {
 describe('dataSizeLine', () => {
   const fit = [run(1000, 500, 450000, 305), run(1000, 1500, 450000, 752)].map(runDataOf);
 
-  it('prices the reads beyond the fit at 36 µs each (20-55) when they are 5 or more an iteration', () => {
-    // The level reads 25 a sync, the fit 1 (0.5 and 1.5): 24 more × 36 µs = 0.864 ms; × 20 = 0.48; × 55 = 1.32.
+  it('prices the reads beyond the fit at 36 µs each (19-55) when they are 5 or more an iteration', () => {
+    // The level reads 25 a sync, the fit 1 (0.5 and 1.5): 24 more × 36 µs = 0.864 ms; × 19 = 0.456; × 55 = 1.32.
     const line = dataSizeLine([run(1000, 25000, 400000, 1447)].map(runDataOf), fit);
     expect(line).toContain('1,447 MB on 128 MB of shared_buffers, 25.0 page reads an iteration');
     expect(line).toContain("the fit runs' 1.0");
     expect(line).toContain('at 305-752 MB');
-    expect(line).toContain('about +0.86 ms of database CPU an iteration (0.48-1.32;');
+    expect(line).toContain('about +0.86 ms of database CPU an iteration (0.46-1.32;');
   });
 
   it('says nothing of a cost when the level reads fewer than 5 more than the fit', () => {

@@ -1,11 +1,12 @@
+import { mean } from 'simple-statistics';
 import type { RunRecord } from '../../core/run-record.ts';
 
 // Whether a bench level's data fitted where its fit runs' did. bench:knee seeds each level with its
 // own users, so a level past the fit's users holds more data than any fit run, and the model predicts
 // a run at its fit runs' data (run predictions keep the seed: docs/simulator.md, "Data size"). On
 // 2026-12-06 (session 41, full sync, ci-smoke, 128 MB of shared_buffers) the fit runs at 2,000-5,000
-// users read 0.5-1.4 pages a sync from outside shared_buffers (hit ratio 0.997-0.9999), every level
-// from 7,316 users on 19-27 (0.92-0.958): the syncing users' rows stopped fitting between 5,000 and
+// users read 0.04-2.1 pages a sync from outside shared_buffers (0.4 in the mean; hit ratio
+// 0.995-0.9999), every level from 7,316 users on 19-28 (0.92-0.958): the syncing users' rows stopped fitting between 5,000 and
 // 7,316 users. Printed beside the verdict, never part of it. Pure.
 
 /**
@@ -13,9 +14,9 @@ import type { RunRecord } from '../../core/run-record.ts';
  * Measured, 2026-12-06 (session 41): full sync at 3,500 users' rate on a database of 3,500 users
  * (529 MB, 0.5-1.4 reads a sync) and on one of 11,724 (1,739 MB, 25.5-26.0 reads a sync; the same rate
  * by the profile's online share), three runs each, alternated: the database's CPU a sync 24.2 / 24.2 /
- * 24.4 against 24.9 / 25.6 / 24.9 ms, +0.9 ms for 25 reads. Range 20-55 µs (the pairs' differences).
+ * 24.4 against 24.9 / 25.6 / 24.9 ms, +0.9 ms for 25 reads. Range 19-55 µs (the alternated pairs' differences: 0.5, 0.7 and 1.4 ms).
  */
-export const PAGE_READ_CPU_US = { value: 36, low: 20, high: 55 } as const;
+export const PAGE_READ_CPU_US = { value: 36, low: 19, high: 55 } as const;
 
 /** Reads per iteration beyond the fit's from which the line says the level's data outgrew the fit's. */
 export const OUTGROWN_READS_PER_ITERATION = 5;
@@ -43,7 +44,6 @@ export function runDataOf(record: RunRecord): RunData | null {
 }
 
 const MB = 1024 * 1024;
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const mb = (bytes: number): string => `${Math.round(bytes / MB).toLocaleString('en-US')} MB`;
 const hit = (h: number | null): string => (h === null ? 'n/a' : h.toFixed(4));
 
@@ -59,11 +59,12 @@ export function dataSizeLine(level: readonly (RunData | null)[], fit: readonly (
   if (lv.length === 0 || ft.length === 0) return '  data: no database activity recorded (no data-size check)';
   const reads = mean(lv.map((x) => x.readsPerIteration));
   const fitReads = mean(ft.map((x) => x.readsPerIteration));
-  const fitSizes = ft.map((x) => x.sizeBytes);
+  const smallest = Math.min(...ft.map((x) => x.sizeBytes));
+  const largest = Math.max(...ft.map((x) => x.sizeBytes));
   const fitSpan =
-    Math.min(...fitSizes) === Math.max(...fitSizes)
-      ? mb(fitSizes[0]!)
-      : `${Math.round(Math.min(...fitSizes) / MB).toLocaleString('en-US')}-${mb(Math.max(...fitSizes))}`;
+    smallest === largest
+      ? mb(largest)
+      : `${Math.round(smallest / MB).toLocaleString('en-US')}-${mb(largest)}`;
   const hits = (xs: RunData[]) => mean(xs.map((x) => x.hitRatio).filter((h): h is number => h !== null));
   const lvHit = lv.some((x) => x.hitRatio !== null) ? hits(lv) : null;
   const ftHit = ft.some((x) => x.hitRatio !== null) ? hits(ft) : null;
