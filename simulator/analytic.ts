@@ -7,6 +7,7 @@ import type { CpuPlacement } from './cpu.ts';
 import { cpuSaturation, cpuWaitsOf, statementCpuWait } from './cpu.ts';
 import { contextAtUsers } from './data-size-context.ts';
 import type { DataSizeContext } from './data-size-demand.ts';
+import { diskResources } from './disk-resource.ts';
 import {
   logNormalFromMedianP95,
   logNormalMean,
@@ -142,7 +143,7 @@ function statementOutcome(
   // statement (CPU wait + execution) beyond statement_timeout.
   let timeout = q.pool.saturated ? 0 : waitSurvival(q.pool, acquire) * connectionShare;
   if (stmt !== null && !q.cpu.saturated) {
-    const w = statementCpuWait(q.cpus, d.meanMs * (q.cpus.atLoad ?? cal).cpuShareOfDbTime);
+    const w = statementCpuWait(q.cpus, (d.meanMs - (d.ioMs ?? 0)) * (q.cpus.atLoad ?? cal).cpuShareOfDbTime);
     const exec = latency(0, w ? [w] : [], d.meanMs, d.scv);
     timeout = 1 - (1 - timeout) * (1 - latencySurvival(exec, stmt));
   }
@@ -208,6 +209,7 @@ export function predictAnalytic(
       `policy ${policy.name}: language-model latency median ${q.upstreamLatency.median} ms, p95 ${q.upstreamLatency.p95} ms (log-normal, mean ${q.upstreamLatency.meanMs.toFixed(0)} ms)`,
     ),
     ...cpuResources(q.cpus, cal),
+    ...diskResources(cal, q.statementRates, ctx.dataSize?.memory),
     ...llmResources(rateLimits, ctx.llm),
   ];
 

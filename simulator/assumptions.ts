@@ -20,6 +20,8 @@ export const ASSUMPTION_NAMES = [
   'upstreamP95Ms',
   // The deployment's speed: its time and CPU per request against what this machine's runs measured.
   'serviceDemandScale',
+  // The deployment's data: how a user's rows lie on the heap's pages (the pages a sync reads).
+  'heapRowsPerPage',
   // The stress case (never in the base verdicts): abusive free users.
   'abuseShare',
   'abuseRatePerMinute',
@@ -39,7 +41,7 @@ export const ASSUMPTION_NAMES = [
 export type AssumptionName = (typeof ASSUMPTION_NAMES)[number];
 
 /** Which part of the model reads an assumption. */
-export type AssumptionGroup = 'load' | 'upstream' | 'machine' | 'stress' | 'llm';
+export type AssumptionGroup = 'load' | 'upstream' | 'machine' | 'data' | 'stress' | 'llm';
 
 /** One dial: value, unit, source, range, and the values it may take. */
 export interface Assumption {
@@ -176,6 +178,15 @@ const CATALOGUE: Record<AssumptionName, Row> = {
     source: SERVICE_DEMAND_SCALE_SOURCE,
     range: [0.8, 1, 1.25],
     domain: { min: 0.01, max: 100, integer: false },
+  },
+  heapRowsPerPage: {
+    group: 'data',
+    label: "rows of one user's sync that share a heap page on the deployment (the pages a sync reads)",
+    unit: 'rows per page',
+    source:
+      "assumption: a chat's messages arrive over days, interleaved with every other user's, a message and its reply written together (2); 1 = every row on a page of its own; 10 = a user's rows together, as the seeder writes them (measured: 200 messages of a ci-smoke user on 19.9 pages) and as CLUSTER or partitioning by user would keep them",
+    range: [1, 2, 10],
+    domain: { min: 1, max: 30, integer: false },
   },
   abuseShare: {
     group: 'stress',

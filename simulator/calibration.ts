@@ -6,8 +6,17 @@ import type { UslFit } from './usl.ts';
 export interface ServiceDemand {
   /** Mean database time per statement, ms. */
   meanMs: number;
+  /** Of meanMs, the time waiting for the disk (not CPU; the connection is held through it), ms; absent: none. */
+  ioMs?: number;
   /** Squared coefficient of variation of the service time (1 = exponential). */
   scv: number;
+  source: string;
+}
+
+/** Page reads from the disk a calibration carries: per statement kind, per sync, and how they were worked out. */
+export interface DiskReads {
+  readsPerStatement: Record<string, number>;
+  readsPerSync: number;
   source: string;
 }
 
@@ -48,5 +57,7 @@ export interface Calibration {
   runs: string[];
   /** False when every demand is a default. */
   calibrated: boolean;
+  /** Pages a statement of each kind reads from the disk at the prediction's data size (data-size-demand.ts); absent: not carried. */
+  disk?: DiskReads;
   notes: string[];
 }

@@ -65,9 +65,10 @@ export function processorSharingWait(q: Queue, cpuMs: number): CpuWait | null {
   return { probability: q.probabilityOfWaiting, meanMs: cpuMs / (q.servers - q.offeredLoad) };
 }
 
-/** Database CPU of one statement of a kind, ms (statement time × the CPU share of database time). */
+/** Database CPU of one statement of a kind, ms ((statement time − its disk wait) × the CPU share of database time). */
 export function dbCpuMsOf(cal: Calibration, kind: string): number {
-  return (cal.demands[kind] ?? cal.demands.default).meanMs * cal.cpuShareOfDbTime;
+  const d = cal.demands[kind] ?? cal.demands.default;
+  return (d.meanMs - (d.ioMs ?? 0)) * cal.cpuShareOfDbTime;
 }
 
 /** The app tier's (target's) CPU for one request of an endpoint, ms; 0 without a CPU calibration. */

@@ -39,47 +39,68 @@ const calibrated = (): Calibration => {
   };
 };
 
-// Micro without pricing: 1 GB × 0.25 = 268,435,456 bytes of buffers.
+// Micro without pricing: 1 GB × 0.25 = 268,435,456 bytes of buffers (32,768 pages), × 0.6 of RAM for pages.
 const MICRO_BUFFERS = 268_435_456;
 
+// The seed: 100 messages (2 a conversation) in memory. tiny's pages (page-reads.test.ts): a syncing user
+// (one in ten users) reads 5 × 20 / 2 = 50 heap pages of messages and 5 / 4.667 = 1.0714 of
+// conversations a sync at the default 2 rows a page; the index holds 5 × (32 + 15 × 20) = 1,660 bytes a
+// user (0.2026 pages), of which the syncing users' conversations (f = 0.1, 24.67 a page) reference
+// 1 − e^(−2.467) = 0.9152. Per registered user: 0.1 × 51.0714 + 0.2026 × 0.9152 = 5.2926 pages.
+const seedInput = (missMsPerPage: number): DataSizeInput => ({
+  fit: { baseMs: 1, missMsPerPage, points: 2 },
+  fitRuns: ['a', 'b'],
+  seeded: {
+    messages: 100,
+    messagesPerConversation: 2,
+    hitRatio: 1,
+    bytes: 100_000,
+    memoryBytes: 1e12,
+    run: 'seed',
+  },
+});
+
 describe('the data size of the users a prediction is for', () => {
-  it('gives a compute size (or Micro without pricing) its RAM × the shared_buffers share', () => {
+  it('gives a compute size (or Micro without pricing) its RAM × the shared_buffers share, and its IOPS', () => {
     expect(DEFAULT_DATABASE_RAM_GB).toBe(1);
     expect(databaseMemoryOf(null).bytes).toBe(MICRO_BUFFERS);
+    expect(databaseMemoryOf(null).cacheBytes).toBeCloseTo(0.6 * 2 ** 30, 6);
+    expect(databaseMemoryOf(null).iops).toBeNull();
+    // fixtures/pricing/supabase.yaml: Micro sustains 500 IOPS and bursts to 11,800.
+    const micro = loadPricing().supabase.compute.find((c) => c.name === 'micro')!;
+    expect(databaseMemoryOf(micro).iops).toMatchObject({ baseline: 500, max: 11_800 });
   });
 
   it('carries to N users at every N, the context keeping the profile file users for itself', () => {
-    // The seed: 100 messages in 10,000,000 bytes (100,000 a message) on buffers it fits in. The profile's
-    // 10 users hold 1,000 messages, 100,000,000 bytes: they fit Micro's buffers, only the rows count:
-    // 1 + 0.005 × (20 − 2) = 1.09 ms.
-    const input: DataSizeInput = {
-      fit: { baseMs: 1, missMsPerPage: 0.1, points: 2 },
-      fitRuns: ['a', 'b'],
-      seeded: { messages: 100, bytes: 10_000_000, memoryBytes: 1e12, run: 'seed' },
-    };
+    // The profile's 10 users: 1 syncing user's 51 pages fit: only the rows count, 1 + 0.005 × 18 = 1.09 ms.
+    const input = seedInput(0.1);
     const m = modelFor(
-      { profile: tiny, policies: [full], users: [40], calibration: calibrated(), dataSize: input },
+      { profile: tiny, policies: [full], users: [10_000], calibration: calibrated(), dataSize: input },
       full,
     );
     expect(m.ctx.calibration.demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
-    // 40 users: 4,000 messages, 400,000,000 bytes; miss ratio 1 − 268,435,456 / 400,000,000 = 0.32891136;
-    // 48,829 pages, depth 1 + ⌈log₂₅₆ 48,829 = 1.95⌉ = 3; (3 + 20) × 0.32891136 = 7.56496128 pages read:
-    // 1.09 + 0.1 × 7.56496128 = 1.846496128 ms.
-    const at40 = contextAtUsers(m.ctx, 40);
-    expect(at40.calibration.demands['rest.messages']!.meanMs).toBeCloseTo(1.846496128, 12);
+    // 10,000 users: 52,925.9 pages in play on 32,768 of shared_buffers and 78,643 of RAM: a messages
+    // statement misses its 10 heap pages (the loop outgrows what shared_buffers keeps for it) and
+    // 2 × 0.027428 index pages (bisection apart from this code), all in the RAM: 1.09 + 0.1 × 10.054856
+    // = 2.0954856 ms.
+    const at = contextAtUsers(m.ctx, 10_000);
+    expect(at.calibration.demands['rest.messages']!.meanMs).toBeCloseTo(2.0954856, 6);
+    expect(at.calibration.disk!.readsPerSync).toBe(0);
     // The search's figures alone are the same figures.
-    expect(contextAtUsers(m.ctx, 40, 'rule').calibration.demands['rest.messages']!.meanMs).toBeCloseTo(
-      1.846496128,
-      12,
+    expect(contextAtUsers(m.ctx, 10_000, 'rule').calibration.demands['rest.messages']!.meanMs).toBeCloseTo(
+      2.0954856,
+      6,
     );
-    // What a prediction at 40 users says it ran on, through predictAnalytic and simulate alike.
+    // What a prediction at 10,000 users says it ran on, through predictAnalytic and simulate alike.
     const note =
-      /^data size: 40 users of tiny hold 4,000 messages \(40 × 5 conversations × 20, the reference\), 0\.4 GB/;
-    expect(predictAnalytic(m.profile, m.policy, 40, m.ctx).assumptions.some((a) => note.test(a))).toBe(true);
+      /^data size: 10,000 users of tiny hold 1,000,000 messages \(10,000 × 5 conversations × 20, the reference\)/;
+    expect(predictAnalytic(m.profile, m.policy, 10_000, m.ctx).assumptions.some((a) => note.test(a))).toBe(
+      true,
+    );
     const sim = simulate({
       profile: tiny,
       policies: [full],
-      users: [10, 40],
+      users: [10, 10_000],
       calibration: calibrated(),
       dataSize: input,
     });
@@ -89,24 +110,17 @@ describe('the data size of the users a prediction is for', () => {
     expect(sim.predictions[1]!.assumptions.some((a) => note.test(a))).toBe(true);
   });
 
-  it('puts the knee where N users’ data outgrows the buffers when a page read costs that much', () => {
-    // 1,000 bytes a message (100 seeded in 100,000), 100 messages a user: 100,000 bytes a user. A page
-    // read costs 10⁶ ms, so any miss fails the rule; Micro's 268,435,456 bytes hold 2,684.35 users' data.
-    // The bisection stops within 0.5% below: the knee is ⌊lo⌋ with 2,684.35 / 1.005 = 2,671.0 ≤ lo ≤ 2,684.35.
-    const input: DataSizeInput = {
-      fit: { baseMs: 1, missMsPerPage: 1e6, points: 2 },
-      fitRuns: ['a', 'b'],
-      seeded: { messages: 100, bytes: 100_000, memoryBytes: 1e12, run: 'seed' },
-    };
+  it('puts the knee where N users’ working set outgrows the buffers when a page read costs that much', () => {
+    // A page read costs 10⁶ ms, so any miss fails the rule: 32,768 / 5.2926 = 6,191.3 users fit. The
+    // bisection stops within 0.5% below: ⌊lo⌋ with 6,191.3 / 1.005 = 6,160.5 ≤ lo ≤ 6,191.3.
     const base = { profile: tiny, policies: [full], users: [10], calibration: calibrated() };
-    const m = modelFor({ ...base, dataSize: input }, full);
+    const m = modelFor({ ...base, dataSize: seedInput(1e6) }, full);
     const knee = findKnee(m.profile, m.policy, m.ctx).users!;
-    expect(knee).toBeGreaterThanOrEqual(2671);
-    expect(knee).toBeLessThanOrEqual(2684);
-    // Carried at the profile file's 10 users instead (1,000,000 bytes, all in memory), the knee would be
-    // the load's, several times higher.
+    expect(knee).toBeGreaterThanOrEqual(6160);
+    expect(knee).toBeLessThanOrEqual(6191);
+    // Carried at the profile file's 10 users instead (all in memory), the knee is the load's, higher.
     const { dataSize: _carry, ...asBefore } = m.ctx;
-    expect(findKnee(m.profile, m.policy, asBefore).users!).toBeGreaterThan(3 * 2684);
+    expect(findKnee(m.profile, m.policy, asBefore).users!).toBeGreaterThan(6191);
   });
 
   it('tries each compute size of the cheapest-configuration search on its own RAM', () => {
@@ -115,36 +129,33 @@ describe('the data size of the users a prediction is for', () => {
     // fixtures/pricing/supabase.yaml: Micro 1 GB, Small 2 GB (2 cores, 20% sustained).
     const micro = size('micro');
     const small = size('small');
-    // 10 users: 1,000 messages; the seed's 300,000 bytes a message make 300,000,000 bytes. Micro's buffers
-    // 1 × 2³⁰ × 0.25 = 268,435,456 miss 1 − 268,435,456 / 300,000,000 = 0.1052 of the pages; a page read
-    // at 1,000 ms puts the messages statement at (3 + 20) × 0.1052 × 1,000 ≈ 2,420 ms: over the 500 ms
-    // p95 target. Small's 536,870,912 hold it all: 1.09 ms.
-    const input: DataSizeInput = {
-      fit: { baseMs: 1, missMsPerPage: 1000, points: 2 },
-      fitRuns: ['a', 'b'],
-      seeded: { messages: 100, bytes: 30_000_000, memoryBytes: 1e12, run: 'seed' },
-    };
+    // 10,000 users who send no messages: 52,925.9 pages in play miss Micro's 32,768 pages of buffers
+    // (10.054856 a messages statement) and fit Small's 65,536. At 1,000 ms a page read the messages
+    // statement takes 1.09 + 10,054.856 ms on Micro: over the p95 target. On Small, 1.09 ms.
+    const quiet = { ...tiny, messagesPerUserPerMinute: 0 };
     const base = {
-      profile: tiny,
+      profile: quiet,
       policies: [full],
-      users: [10],
+      users: [10_000],
       calibration: calibrated(),
       pricing,
-      dataSize: input,
+      dataSize: seedInput(1000),
     };
     const m = modelFor(base, full);
     expect(m.ctx.dataSize!.memory.bytes).toBe(micro.ramGb * 2 ** 30 * 0.25);
     const onSmall = contextOnCompute(m.ctx, small);
     expect(onSmall.cores).toBeCloseTo(2 * 0.2, 12);
     expect(onSmall.dataSize!.memory.bytes).toBe(536_870_912);
-    expect(contextAtUsers(onSmall, 10).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
-    // 300,000,000 / 8,192 → 36,622 pages, depth 3: 23 × (1 − 268,435,456 / 300,000,000) × 1,000 + 1.09.
-    expect(contextAtUsers(m.ctx, 10).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(
-      23 * (1 - 268_435_456 / 300_000_000) * 1000 + 1.09,
-      9,
+    expect(onSmall.dataSize!.memory.iops?.baseline).toBe(1000);
+    expect(contextAtUsers(onSmall, 10_000).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(
+      1.09,
+      12,
     );
-    // The policy's own Micro fails; the search finds Small, the cheapest size whose RAM holds the data
-    // (on Micro's memory every size would miss as Micro does, and none would be found).
+    expect(contextAtUsers(m.ctx, 10_000).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(
+      1.09 + 10054.856,
+      2,
+    );
+    // The policy's own Micro fails; the search finds Small, the cheapest size whose RAM holds the data.
     const p = simulate(base).predictions[0]!;
     expect(p.cost!.meetsTargets).toBe(false);
     expect(p.cheapest?.compute).toBe('small');

@@ -1,5 +1,5 @@
 import type { ModelContext, PredictionDetail } from './analytic.ts';
-import { type DatabaseMemory, SHARED_BUFFERS_SHARE } from './data-size-demand.ts';
+import { type DatabaseMemory, RAM_CACHE_SHARE, SHARED_BUFFERS_SHARE } from './data-size-demand.ts';
 import { sustainedCores } from './monthly-usage.ts';
 import type { ComputeSize } from './pricing.ts';
 
@@ -11,13 +11,28 @@ import type { ComputeSize } from './pricing.ts';
 /** RAM of a database when no pricing names the plan: Supabase Micro's 1 GB (fixtures/pricing/supabase.yaml). */
 export const DEFAULT_DATABASE_RAM_GB = 1;
 
-/** The database memory of a compute size (null: no pricing, Micro): its RAM × the shared_buffers share. */
+/**
+ * The database memory of a compute size (null: no pricing, Micro): its RAM × the shared_buffers share,
+ * its RAM × the share that holds database pages, and its disk's page reads a second (pricing's IOPS).
+ */
 export function databaseMemoryOf(compute: ComputeSize | null): DatabaseMemory {
   const ramGb = compute ? compute.ramGb : DEFAULT_DATABASE_RAM_GB;
   const share = SHARED_BUFFERS_SHARE.value;
+  const cache = RAM_CACHE_SHARE.value;
+  const ram = ramGb * 2 ** 30;
+  const iops =
+    compute?.baselineIops !== undefined
+      ? {
+          baseline: compute.baselineIops,
+          max: compute.maxIops ?? compute.baselineIops,
+          source: `${compute.name}'s disk: ${compute.baselineIops.toLocaleString('en-US')} IOPS sustained, ${(compute.maxIops ?? compute.baselineIops).toLocaleString('en-US')} in bursts (${compute.iopsSource ?? compute.source})`,
+        }
+      : null;
   return {
-    bytes: ramGb * 2 ** 30 * share,
-    source: `${compute ? `${compute.name}'s` : 'Micro (no pricing)'} ${ramGb} GB RAM × ${share} shared_buffers share (${SHARED_BUFFERS_SHARE.source}; ${SHARED_BUFFERS_SHARE.range.low}-${SHARED_BUFFERS_SHARE.range.high})`,
+    bytes: ram * share,
+    cacheBytes: Math.max(ram * share, ram * cache),
+    iops,
+    source: `${compute ? `${compute.name}'s` : 'Micro (no pricing)'} ${ramGb} GB RAM × ${share} shared_buffers share (${SHARED_BUFFERS_SHARE.source}; ${SHARED_BUFFERS_SHARE.range.low}-${SHARED_BUFFERS_SHARE.range.high}), × ${cache} for pages in shared_buffers and the OS page cache (${RAM_CACHE_SHARE.source}; ${RAM_CACHE_SHARE.range.low}-${RAM_CACHE_SHARE.range.high})`,
   };
 }
 

@@ -3,16 +3,17 @@ import { loadPolicy } from '../core/policy.ts';
 import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import { tinyProfile } from '../test/support/tiny-profile.ts';
 import type { Calibration } from './calibration.ts';
+import { dbCpuMsOf } from './cpu.ts';
 import { DEFAULT_DATABASE_RAM_GB } from './data-size-context.ts';
 import {
   calibrationAtDataSize,
   type DataSizeInput,
   dataSizeCarry,
   dataSizeInputOf,
-  pagesRead,
   rowsPerStatement,
 } from './data-size-demand.ts';
 import { defaultCalibration } from './defaults.ts';
+import { diskResources } from './disk-resource.ts';
 import { databaseMemoryFor, modelFor } from './simulate.ts';
 
 // Every expected figure below is worked by hand in the comment beside it.
@@ -38,12 +39,28 @@ const calibrated = (): Calibration => {
   };
 };
 
-// Seed: 100 messages in 100,000 bytes (1,000 per message) on 1,000,000 bytes of buffers: all fit.
+// Seed: 10 users × 5 × 2 = 100 messages (2 a conversation), all in memory.
 const input: DataSizeInput = {
   fit: { baseMs: 1, missMsPerPage: 0.1, points: 2 },
   fitRuns: ['ts-a', 'ts-b'],
-  seeded: { messages: 100, bytes: 100_000, memoryBytes: 1_000_000, run: 'full-a' },
+  seeded: {
+    messages: 100,
+    messagesPerConversation: 2,
+    hitRatio: 0.999,
+    bytes: 100_000,
+    memoryBytes: 1_000_000,
+    run: 'full-a',
+  },
 };
+const layout = { rowsPerPage: 2, source: 'test layout' };
+const PAGE = 8192;
+/** Memory of `buffers` pages of shared_buffers and `ram` pages of RAM for pages. */
+const memoryOf = (buffers: number, ram: number) => ({
+  bytes: PAGE * buffers,
+  cacheBytes: PAGE * ram,
+  iops: { baseline: 2000, max: 3000, source: 'test disk' },
+  source: 'test memory',
+});
 
 describe('demands at a profile data size', () => {
   it('counts the rows one statement returns, full and delta', () => {
@@ -67,93 +84,127 @@ describe('demands at a profile data size', () => {
     expect(rowsPerStatement(fifty, delta, 2)['rest.messages']).toBeCloseTo(5.4168, 4);
   });
 
-  it('reads the pages that miss: B-tree depth plus a heap page per row, times the miss ratio', () => {
-    // 1,000,000 bytes = 123 pages of 8 kB → depth 2; 20 rows → 22 pages; half of it in 500,000 → 11.
-    expect(pagesRead(20, 1_000_000, 500_000)).toBe(11);
-    expect(pagesRead(20, 1_000_000, 1_000_000)).toBe(0);
+  // At 10,000 users 1,000 paid users sync every 30 s; their pages and the index pages are worked out
+  // in page-reads.test.ts: on 30,000 pages a messages statement misses 10.075488 pages and a
+  // conversations statement 1.109173 (every heap page of the loop and 0.037744 of the index); on 10,000
+  // pages 10.718733 and 1.430795 (the same bisection).
+  it('carries each demand to the reference, its misses read from the OS page cache (worked by hand)', () => {
+    // shared_buffers 30,000 pages, RAM 60,000: every miss of shared_buffers is in the RAM.
+    const cal = calibrationAtDataSize(
+      calibrated(),
+      input,
+      tiny,
+      full,
+      layout,
+      memoryOf(30_000, 60_000),
+      10_000,
+    );
+    // rest.messages: 1 + 0.005 × (20 − 2) + 0.1 × 10.075488 = 2.0975488 ms, none of it on the disk.
+    expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo(2.0975488, 6);
+    expect(cal.demands['rest.messages']!.ioMs).toBeUndefined();
+    // rest.conversations: 5 rows both sides; 0.5 + 0.1 × 1.109173 = 0.6109173 ms.
+    expect(cal.demands['rest.conversations']!.meanMs).toBeCloseTo(0.6109173, 6);
+    // Writes return no rows and read no pages here.
+    expect(cal.demands['rest.push']!.meanMs).toBe(0.2);
+    expect(cal.demands['api.message']!.meanMs).toBe(0.3);
+    expect(cal.demands.default).toEqual(calibrated().demands.default);
+    expect(cal.disk!.readsPerSync).toBe(0);
+    // The base latency moves by the same 1.0975488 ms.
+    expect(cal.baseLatency!['rest.messages']!.medianMs).toBeCloseTo(4.0975488, 6);
+    expect(cal.baseLatency!['rest.messages']!.p95Ms).toBeCloseTo(7.0975488, 6);
+    expect(cal.demands['rest.messages']!.source).toMatch(
+      /at the data size of 10,000 users: 1 ms on the seed/,
+    );
+    expect(cal.notes.at(-1)).toMatch(
+      /^data size: 10,000 users of tiny hold 1,000,000 messages \(10,000 × 5 conversations × 20/,
+    );
+    expect(cal.notes.at(-1)).toMatch(/1,000 syncing users online/);
+    expect(cal.notes.at(-1)).toMatch(/2 rows of a user's sync a heap page \(test layout\)/);
   });
 
-  it('carries each demand to a reference size that misses half the memory (worked by hand)', () => {
-    // Reference 10 × 5 × 20 = 1,000 messages → 1,000,000 bytes; 500,000 bytes of memory: miss ratio 0.5.
-    const cal = calibrationAtDataSize(calibrated(), input, tiny, full, { bytes: 500_000, source: 'test' });
-    // rest.messages: 1 + 0.005 × (20 − 2) + 0.1 × (22 × 0.5 − 0) = 1 + 0.09 + 1.1 = 2.19 ms.
-    expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo(2.19, 12);
-    // rest.conversations: 5 rows both sides; (2 + 5) × 0.5 = 3.5 pages: 0.5 + 0.35 = 0.85 ms.
-    expect(cal.demands['rest.conversations']!.meanMs).toBeCloseTo(0.85, 12);
-    // Writes return no rows: a descent of 2 pages × 0.5 = 1 page: 0.2 + 0.1 = 0.3 ms; 0.3 + 0.1 = 0.4.
-    expect(cal.demands['rest.push']!.meanMs).toBeCloseTo(0.3, 12);
-    expect(cal.demands['api.message']!.meanMs).toBeCloseTo(0.4, 12);
-    expect(cal.demands.default).toEqual(calibrated().demands.default);
-    // The base latency moves by the same 1.19 ms.
-    expect(cal.baseLatency!['rest.messages']!.medianMs).toBeCloseTo(4.19, 12);
-    expect(cal.baseLatency!['rest.messages']!.p95Ms).toBeCloseTo(7.19, 12);
-    expect(cal.demands['rest.messages']!.source).toMatch(/at the data size of 10 users: 1 ms on the seed/);
-    expect(cal.notes.at(-1)).toMatch(
-      /^data size: 10 users of tiny hold 1,000 messages \(10 × 5 conversations × 20/,
+  it('puts the pages the RAM misses on the disk: their time is held, not CPU (worked by hand)', () => {
+    // shared_buffers 10,000 pages, RAM 30,000. rest.messages: 10.075488 pages from the disk, 10.718733 −
+    // 10.075488 = 0.643245 from the OS page cache: 1 + 0.09 + 0.0643245 + 10.075488 × 1 ms = 11.2298125 ms.
+    const cal = calibrationAtDataSize(
+      calibrated(),
+      input,
+      tiny,
+      full,
+      layout,
+      memoryOf(10_000, 30_000),
+      10_000,
     );
+    const m = cal.demands['rest.messages']!;
+    expect(m.meanMs).toBeCloseTo(11.2298125, 5);
+    expect(m.ioMs).toBeCloseTo(10.075488, 5);
+    // Its CPU is the rest: (11.2298125 − 10.075488) × the CPU share of database time.
+    expect(dbCpuMsOf(cal, 'rest.messages')).toBeCloseTo(1.1543245 * cal.cpuShareOfDbTime, 5);
+    // rest.conversations: 0.5 + 0.1 × (1.430795 − 1.109173) + 1.109173 = 1.6413352 ms.
+    expect(cal.demands['rest.conversations']!.meanMs).toBeCloseTo(1.6413352, 5);
+    expect(cal.disk!.readsPerStatement['rest.messages']).toBeCloseTo(10.075488, 5);
+    // The disk: 166.67 messages and 33.33 conversations statements a second: 166.67 × 10.075488 +
+    // 33.33 × 1.109173 = 1,716.22 reads a second on 2,000 IOPS, one server of 0.5 ms: 85.8 % busy.
+    const [disk] = diskResources(
+      cal,
+      { 'rest.messages': 1000 / 6, 'rest.conversations': 1000 / 30 },
+      memoryOf(10_000, 30_000),
+    );
+    expect(disk!.name).toBe('db.disk');
+    expect(disk!.utilisation).toBeCloseTo(0.85811, 4);
+    expect(disk!.saturated).toBe(false);
+    // Without the disk's IOPS (or without a carry) there is no disk resource.
+    expect(diskResources(cal, { 'rest.messages': 1 }, { ...memoryOf(1, 1), iops: null })).toEqual([]);
+    expect(diskResources(calibrated(), { 'rest.messages': 1 }, memoryOf(1, 1))).toEqual([]);
+  });
 
-    // A negative slope set to 0 is said so: only the rows count, 1 + 0.09 = 1.09 ms.
+  it('carries to the data of the users asked for, kept once worked out', () => {
+    const carry = dataSizeCarry(calibrated(), input, tiny, full, layout);
+    const memory = memoryOf(30_000, 60_000);
+    const at = carry.at(10_000, memory);
+    expect(carry.at(10_000, memory)).toBe(at);
+    // 100 users: 10 syncing, 510.7 heap pages and at most 20 index pages fit: only the rows count, 1.09 ms.
+    expect(carry.at(100, memory).demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
+    expect(carry.at(100, memory).demands['rest.conversations']!.meanMs).toBe(0.5);
+    // A clamped fit reads its pages at 0 ms: only the rows count.
     const clamped = { ...input, fit: { baseMs: 1, missMsPerPage: 0, points: 2, clamped: true } };
-    const c = calibrationAtDataSize(calibrated(), clamped, tiny, full, { bytes: 500_000, source: 'test' });
+    const c = calibrationAtDataSize(calibrated(), clamped, tiny, full, layout, memory, 10_000);
     expect(c.demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
     expect(c.notes.at(-1)).toMatch(/fitted slope was negative, set to 0/);
-  });
-
-  it('carries to the data of the users asked for, not the profile file users', () => {
-    // 40 users × 5 × 20 = 4,000 messages → 4,000,000 bytes on 500,000: miss ratio 1 − 1/8 = 0.875;
-    // 4,000,000 / 8,192 = 488.3 → 489 pages, depth 1 + ⌈log₂₅₆ 489 = 1.12⌉ = 3.
-    const carry = dataSizeCarry(calibrated(), input, tiny, full);
-    const memory = { bytes: 500_000, source: 'test' };
-    const at40 = carry.at(40, memory);
-    // rest.messages: (3 + 20) × 0.875 = 20.125 pages: 1 + 0.09 + 2.0125 = 3.1025 ms.
-    expect(at40.demands['rest.messages']!.meanMs).toBeCloseTo(3.1025, 12);
-    // rest.conversations: (3 + 5) × 0.875 = 7 pages: 0.5 + 0.7 = 1.2 ms.
-    expect(at40.demands['rest.conversations']!.meanMs).toBeCloseTo(1.2, 12);
-    // Writes: a descent of 3 × 0.875 = 2.625 pages: 0.2 + 0.2625, 0.3 + 0.2625.
-    expect(at40.demands['rest.push']!.meanMs).toBeCloseTo(0.4625, 12);
-    expect(at40.demands['api.message']!.meanMs).toBeCloseTo(0.5625, 12);
-    expect(at40.notes.at(-1)).toMatch(
-      /^data size: 40 users of tiny hold 4,000 messages \(40 × 5 conversations × 20/,
+    // Without a table-size fit the OS page cache's read costs the rig's measured 0.036 ms:
+    // 1 + 0.09 + 0.036 × 10.075488 = 1.4527176 ms.
+    const noFit = calibrationAtDataSize(
+      calibrated(),
+      { ...input, fit: null, fitRuns: [] },
+      tiny,
+      full,
+      layout,
+      memory,
+      10_000,
     );
-    expect(at40.demands['rest.messages']!.source).toMatch(/at the data size of 40 users: /);
-    // 5 users: 500 messages, 500,000 bytes: they fit, only the rows count: 1 + 0.09 = 1.09 ms.
-    expect(carry.at(5, memory).demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
-    expect(carry.at(5, memory).demands['rest.conversations']!.meanMs).toBe(0.5);
-    // The same users on more memory: 4,000,000 bytes on 4,000,000 fit.
-    expect(carry.at(40, { bytes: 4_000_000, source: 't' }).demands['rest.messages']!.meanMs).toBeCloseTo(
-      1.09,
-      12,
+    expect(noFit.demands['rest.messages']!.meanMs).toBeCloseTo(1.4527176, 6);
+    expect(noFit.notes.at(-1)).toMatch(
+      /0\.036 ms per page read from the OS page cache \(measured on the rig/,
     );
-    // Asked again, the carry gives the same calibration (kept, not worked out again).
-    expect(carry.at(40, memory)).toBe(at40);
-    // calibrationAtDataSize is the carry at the users given (default: the profile's).
-    expect(
-      calibrationAtDataSize(calibrated(), input, tiny, full, memory, 40).demands['rest.messages']!.meanMs,
-    ).toBeCloseTo(3.1025, 12);
   });
 
-  it('takes away the misses the seed already paid on its own buffers', () => {
-    // Seed 100,000 bytes on 50,000 of buffers: 0.5 miss; 13 pages, depth 1 + ⌈log₂₅₆ 13⌉ = 2, 2 rows →
-    // 4 × 0.5 = 2 pages; reference as above 11 pages: 1 + 0.09 + 0.1 × (11 − 2) = 1.99 ms.
-    const seededTight = { ...input, seeded: { ...input.seeded!, memoryBytes: 50_000 } };
-    const cal = calibrationAtDataSize(calibrated(), seededTight, tiny, full, { bytes: 500_000, source: 't' });
-    expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo(1.99, 12);
-  });
-
-  it('says so when it cannot carry, and leaves the demands as measured', () => {
-    const none = calibrationAtDataSize(calibrated(), { ...input, fit: null, fitRuns: [] }, tiny, full, {
-      bytes: 1,
-      source: 't',
-    });
-    expect(none.demands).toEqual(calibrated().demands);
-    expect(none.notes).toEqual([
-      'data size not calibrated: demands as measured on the seed (no plain table-size runs at two or more sizes to fit the cost of a page read); 10 users of tiny hold 1,000 messages (10 × 5 conversations × 20, the reference)',
-    ]);
-    const noSeed = calibrationAtDataSize(calibrated(), { ...input, seeded: null }, tiny, full, {
-      bytes: 1,
-      source: 't',
-    });
-    expect(noSeed.notes[0]).toMatch(/^data size not calibrated: .*no calibration run measured/);
+  it('says so when it cannot carry, and takes the profile mean when no run measured its seed', () => {
+    const none = calibrationAtDataSize(defaultCalibration(), input, tiny, full, layout, memoryOf(1, 1), 10);
+    expect(none.demands).toEqual(defaultCalibration().demands);
+    expect(none.notes.at(-1)).toBe(
+      'data size not calibrated: demands as measured on the seed (no calibration runs); 10 users of tiny hold 1,000 messages (10 × 5 conversations × 20, the reference)',
+    );
+    const noSeed = calibrationAtDataSize(
+      calibrated(),
+      { ...input, seeded: null },
+      tiny,
+      full,
+      layout,
+      memoryOf(30_000, 60_000),
+      10_000,
+    );
+    // tiny's own mean is 2 a conversation, as the seed's: the same 2.0975488 ms.
+    expect(noSeed.demands['rest.messages']!.meanMs).toBeCloseTo(2.0975488, 6);
+    expect(noSeed.notes.at(-1)).toMatch(/the seed: not measured/);
   });
 
   it('takes the largest seeded dataset of the calibration runs and fits plain table-size points only', () => {
@@ -194,7 +245,14 @@ describe('demands at a profile data size', () => {
       [point('p1', 'plain', 0, 2), point('p2', 'plain', 10, 3), point('q', 'partitioned', 5, 99)],
     );
     // 20 users × 5 × 2 = 200 messages (run b) beats 100 (run a).
-    expect(got.seeded).toEqual({ messages: 200, bytes: 3000, memoryBytes: 128, run: 'b' });
+    expect(got.seeded).toEqual({
+      messages: 200,
+      messagesPerConversation: 2,
+      hitRatio: 1,
+      bytes: 3000,
+      memoryBytes: 128,
+      run: 'b',
+    });
     // (0, 2) and (10, 3): 0.1 ms per page read, base 2 ms; the partitioned point left out.
     expect(got.fit?.missMsPerPage).toBeCloseTo(0.1, 12);
     expect(got.fitRuns).toEqual(['p1', 'p2']);
@@ -202,9 +260,12 @@ describe('demands at a profile data size', () => {
 
   it('is applied to deployments by modelFor, on the compute size memory, never to the rig', () => {
     const base = { profile: tiny, policies: [full], users: [10], calibration: calibrated() };
-    // No pricing: Micro's 1 GB × 0.25 = 268,435,456 bytes: the 1,000,000-byte reference fits, so only
-    // the rows count: 1 + 0.005 × 18 = 1.09 ms.
-    expect(databaseMemoryFor(base, full).bytes).toBe(DEFAULT_DATABASE_RAM_GB * 2 ** 30 * 0.25);
+    // No pricing: Micro's 1 GB × 0.25 = 268,435,456 bytes of shared_buffers, × 0.6 of RAM for pages.
+    const memory = databaseMemoryFor(base, full);
+    expect(memory.bytes).toBe(DEFAULT_DATABASE_RAM_GB * 2 ** 30 * 0.25);
+    expect(memory.cacheBytes).toBe(DEFAULT_DATABASE_RAM_GB * 2 ** 30 * 0.6);
+    expect(memory.iops).toBeNull();
+    // 10 users' reference fits: only the rows count, 1 + 0.005 × 18 = 1.09 ms.
     const m = modelFor({ ...base, dataSize: input }, full);
     expect(m.ctx.calibration.demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
     const rig = modelFor({ ...base, dataSize: input, rig: { cores: 2 } }, full);

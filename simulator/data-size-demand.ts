@@ -4,27 +4,25 @@ import { ACTIVITY_CLASSES } from '../core/profile.ts';
 import type { RunRecord } from '../core/run-record.ts';
 import type { PredictionDetail } from './analytic.ts';
 import type { Calibration } from './calibration.ts';
-import {
-  type DataSizeFit,
-  type DataSizePoint,
-  fitDataSize,
-  missRatio,
-  pagesTouched,
-  seededMessages,
-} from './data-size.ts';
+import { type DataSizeFit, type DataSizePoint, fitDataSize, seededMessages } from './data-size.ts';
+import { pageReads } from './page-reads.ts';
 import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, workloadAt } from './workload.ts';
 
 // The calibration carried from the seeded dataset its runs measured to the data size of the users a
 // prediction is for (issue 12, item 3): N users × conversations × the analysis's reference messages per
-// conversation (at 1k, 10k and 100k users the database holds 1k, 10k and 100k users' messages).
-// Per statement kind, the demand measured on the seed gains
+// conversation (at 1k, 10k and 100k users the database holds 1k, 10k and 100k users' messages), on the
+// memory of the deployment's compute size. Per statement kind, the demand measured on the seed gains
 //   msPerRow × (rows returned at the reference − on the seed)
-//   + missMsPerPage × (pages read at the reference − pages read on the seed)
-// with pages read = pagesTouched(rows, database bytes) × missRatio(database bytes, memory) (data-size.ts;
-// the whole database stands in for the index, so the B-tree depth is an upper bound), the seed on the
-// calibration runs' measured shared_buffers and the reference on the deployment's database memory.
-// missMsPerPage comes from the table-size fit; without one nothing is carried and the note says so.
-// Pure: the run records are read at the edge.
+//   + pageReadMs × (pages read from the OS page cache: missed by shared_buffers, held by the RAM)
+//   + diskReadMs × (pages read from the disk: missed by the RAM that holds database pages)
+// with the pages read by working set (page-reads.ts): the syncing users online at the peak, each
+// reading its own rows' heap pages once an interval, and the index pages the statements walk, kept by
+// Che's approximation of an LRU cache (working-set.ts). How many of a user's rows share a heap page is
+// the `heapRowsPerPage` assumption. The disk's time is not CPU (ServiceDemand.ioMs): the connection is
+// held through it, the database's cores are not, and the calibration carries the disk reads per
+// statement for the disk's own resource (db.disk, disk-resource.ts). pageReadMs comes from the
+// table-size fit when there is one, else from the rig's measurement. The calibration runs' own reads
+// are taken as none (their hit ratio is in the note). Pure: the run records are read at the edge.
 
 /** A dial of the carry, as assumptions.ts gives its own: value, unit, source and a plausible range. */
 export interface DataSizeAssumption {
@@ -52,9 +50,48 @@ export const MS_PER_ROW: DataSizeAssumption = {
   range: { low: 0.002, base: 0.005, high: 0.02 },
 };
 
+/**
+ * Share of a compute size's RAM that holds database pages: shared_buffers and the OS page cache
+ * together (the rest: PostgreSQL's backends, the OS, the platform's services on the instance).
+ */
+export const RAM_CACHE_SHARE: DataSizeAssumption = {
+  value: 0.6,
+  unit: 'share of RAM',
+  source:
+    "assumption: PostgreSQL's documentation counts on the OS page cache beside shared_buffers (effective_cache_size defaults to half to three quarters of RAM, postgresql.org/docs/15/runtime-config-query.html); Supabase's instances also run its own services",
+  range: { low: 0.4, base: 0.6, high: 0.85 },
+};
+
+/** Time of one page read from the disk, ms: not CPU, the statement's connection held through it. */
+export const DISK_READ_MS: DataSizeAssumption = {
+  value: 1,
+  unit: 'ms per page read',
+  source:
+    'assumption: Supabase runs on AWS EBS gp3 volumes, documented as "single-digit millisecond" latency (docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html); ~1 ms for a random 8 kB read',
+  range: { low: 0.5, base: 1, high: 3 },
+};
+
+/**
+ * Database CPU of one page read from the OS page cache into shared_buffers, ms, when no table-size fit
+ * gives one. Measured, 2026-12-06 (session 41): full sync at 3,500 users' rate on a database of 3,500
+ * users (0.5-1.4 reads a sync) and on one of 11,724 (25.5-26.0), three runs each, alternated: the
+ * database's CPU a sync 24.2 / 24.2 / 24.4 against 24.9 / 25.6 / 24.9 ms, +0.9 ms for 25 reads.
+ */
+export const PAGE_READ_CPU_MS: DataSizeAssumption = {
+  value: 0.036,
+  unit: 'ms per page read',
+  source:
+    'measured on the rig, 2026-12-06: +0.9 ms of database CPU a sync for 25 reads from the OS page cache (docs/knee-bench-log.md, session 41)',
+  range: { low: 0.019, base: 0.036, high: 0.055 },
+};
+
 /** The seeded dataset the calibration's runs measured: messages, database bytes and shared_buffers. */
 export interface SeededDataset {
   messages: number;
+  /** Messages per conversation of the seed (its profile's mean). */
+  messagesPerConversation: number;
+  /** Its database's hit ratio in shared_buffers (run.json database.hitRatio); null: not measured. */
+  hitRatio: number | null;
   bytes: number;
   memoryBytes: number;
   /** The run (folder name) the figures come from. */
@@ -73,7 +110,12 @@ export interface DataSizeInput {
 
 /** The database memory of the deployment a prediction is for, bytes, and where that comes from. */
 export interface DatabaseMemory {
+  /** shared_buffers, bytes. */
   bytes: number;
+  /** RAM that holds database pages (shared_buffers and the OS page cache), bytes; at least `bytes`. */
+  cacheBytes: number;
+  /** The disk's sustained and burst page reads a second; null: not known (no db.disk resource). */
+  iops: { baseline: number; max: number; source: string } | null;
   source: string;
 }
 
@@ -99,6 +141,8 @@ export function dataSizeInputOf(
     if (seeded === null || messages > seeded.messages)
       seeded = {
         messages,
+        messagesPerConversation: messages / (record.users * profileConversations(record)),
+        hitRatio: record.database.hitRatio ?? null,
         bytes: record.database.sizeBytes,
         memoryBytes: record.database.sharedBuffersBytes,
         run: name,
@@ -106,6 +150,12 @@ export function dataSizeInputOf(
   }
   const fit = fitDataSize(plain);
   return { fit, fitRuns: fit ? plain.map((p) => p.run) : [], seeded };
+}
+
+/** Conversations per user of a run's profile (its mean; 1 when the record does not say). */
+function profileConversations(record: RunRecord): number {
+  const c = (record.profile as { conversationsPerUser?: { mean?: unknown } }).conversationsPerUser?.mean;
+  return typeof c === 'number' && c > 0 ? c : 1;
 }
 
 /**
@@ -141,11 +191,6 @@ export function rowsPerStatement(
   };
 }
 
-/** Pages one statement returning `rows` reads into memory from a database of `bytes` with `memoryBytes` of buffers. */
-export function pagesRead(rows: number, bytes: number, memoryBytes: number): number {
-  return pagesTouched(rows, bytes) * missRatio(bytes, 0, memoryBytes);
-}
-
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
 const gb = (b: number): string => `${(b / 1e9).toFixed(1)} GB`;
 // One formatter for every figure: Number.toLocaleString builds a new one per call, and the carry runs
@@ -163,37 +208,38 @@ export interface DataSizeCarry {
   at(users: number, memory: DatabaseMemory, detail?: PredictionDetail): Calibration;
 }
 
+/** How many rows of one user's sync share a heap page on the deployment, and where that comes from. */
+export interface HeapLayout {
+  rowsPerPage: number;
+  source: string;
+}
+
 /** Carried calibrations a carry keeps (a search asks again for the same users on each compute size). */
 const CARRY_CACHE_ENTRIES = 64;
 
 /**
- * Prepares the carry of `cal` for `profile` under `policy` (pure): the rows per statement and the
- * seed's page reads do not depend on the number of users, so they are worked out once; `at(users,
- * memory)` then carries every statement kind's demand (and base latency, shifted by the same ms) to
- * users × conversations × the reference messages per conversation, on `memory`. A note says what was
- * carried, or "data size not calibrated" and why when there is no table-size fit or no seeded dataset.
+ * Prepares the carry of `cal` for `profile` under `policy` (pure): the rows per statement do not depend
+ * on the number of users, so they are worked out once; `at(users, memory)` then carries every statement
+ * kind's demand (and base latency, shifted by the same ms) to users × conversations × the reference
+ * messages per conversation, its pages read by working set on `memory`'s shared_buffers and RAM, and
+ * records the disk reads per statement. A note says what was carried, or "data size not calibrated"
+ * and why when there are no calibration runs.
  */
 export function dataSizeCarry(
   cal: Calibration,
   input: DataSizeInput,
   profile: Profile,
   policy: Policy,
+  layout: HeapLayout,
 ): DataSizeCarry {
   const perUser = profile.conversationsPerUser.mean * profile.messagesPerConversation.reference;
   const size = (users: number): string =>
     `${n(users)} users of ${profile.name} hold ${n(users * perUser)} messages (${n(users)} × ${n(profile.conversationsPerUser.mean)} conversations × ${n(profile.messagesPerConversation.reference)}, the reference)`;
-  const why = !cal.calibrated
-    ? 'no calibration runs'
-    : input.seeded === null
-      ? "no calibration run measured its database's size (run.json database)"
-      : input.fit === null
-        ? 'no plain table-size runs at two or more sizes to fit the cost of a page read'
-        : null;
   const cache = new Map<string, Calibration>();
   const memoised =
     (carry: (users: number, memory: DatabaseMemory, text: boolean) => Calibration) =>
     (users: number, memory: DatabaseMemory, detail: PredictionDetail = 'full'): Calibration => {
-      const key = `${users}|${memory.bytes}|${memory.source}|${detail}`;
+      const key = `${users}|${memory.bytes}|${memory.cacheBytes}|${memory.source}|${detail}`;
       const hit = cache.get(key);
       if (hit) return hit;
       if (cache.size >= CARRY_CACHE_ENTRIES) cache.clear();
@@ -201,7 +247,7 @@ export function dataSizeCarry(
       cache.set(key, out);
       return out;
     };
-  if (why !== null || input.seeded === null || input.fit === null)
+  if (!cal.calibrated)
     return {
       at: memoised((users, _memory, text) =>
         text
@@ -209,40 +255,60 @@ export function dataSizeCarry(
               ...cal,
               notes: [
                 ...cal.notes,
-                `data size not calibrated: demands as measured on the seed (${why}); ${size(users)}`,
+                `data size not calibrated: demands as measured on the seed (no calibration runs); ${size(users)}`,
               ],
             }
           : cal,
       ),
     };
   const seeded = input.seeded;
-  const fit = input.fit;
-  const rowsSeed = rowsPerStatement(profile, policy, profile.messagesPerConversation.mean);
-  const rowsRef = rowsPerStatement(profile, policy, profile.messagesPerConversation.reference);
-  const kinds = Object.keys(cal.demands)
-    .filter((k) => k !== 'default')
-    .map((kind) => {
-      const rs = rowsSeed[kind] ?? 0;
-      return { kind, rs, rr: rowsRef[kind] ?? 0, readSeed: pagesRead(rs, seeded.bytes, seeded.memoryBytes) };
-    });
-  const fitText = `${n(fit.missMsPerPage)} ms per page read from table-size runs ${input.fitRuns.join(', ')}${fit.clamped ? " (their fitted slope was negative, set to 0: the runs' page reads do not explain their database time)" : ''}; ${MS_PER_ROW.value} ms per row (${MS_PER_ROW.source}, ${MS_PER_ROW.range.low}-${MS_PER_ROW.range.high})`;
+  const seedPerConversation = seeded?.messagesPerConversation ?? profile.messagesPerConversation.mean;
+  const refPerConversation = profile.messagesPerConversation.reference;
+  const rowsSeed = rowsPerStatement(profile, policy, seedPerConversation);
+  const rowsRef = rowsPerStatement(profile, policy, refPerConversation);
+  const kinds = Object.keys(cal.demands).filter((k) => k !== 'default');
+  const pageRead = input.fit
+    ? {
+        ms: input.fit.missMsPerPage,
+        text: `${n(input.fit.missMsPerPage)} ms per page read from the OS page cache, from table-size runs ${input.fitRuns.join(', ')}${input.fit.clamped ? " (their fitted slope was negative, set to 0: the runs' page reads do not explain their database time)" : ''}`,
+      }
+    : {
+        ms: PAGE_READ_CPU_MS.value,
+        text: `${PAGE_READ_CPU_MS.value} ms per page read from the OS page cache (${PAGE_READ_CPU_MS.source}; ${PAGE_READ_CPU_MS.range.low}-${PAGE_READ_CPU_MS.range.high})`,
+      };
+  const seedText = seeded
+    ? `the seed: ${n(seeded.messages)} messages (${n(seedPerConversation)} a conversation) in ${gb(seeded.bytes)} (${seeded.run}) on ${mb(seeded.memoryBytes)} shared_buffers, hit ratio ${seeded.hitRatio === null ? 'not measured' : seeded.hitRatio.toFixed(4)} (its own reads taken as none)`
+    : `the seed: not measured (no calibration run recorded its database), taken at the profile's ${n(seedPerConversation)} messages a conversation, all in memory`;
+  const constants = `${MS_PER_ROW.value} ms per row (${MS_PER_ROW.source}, ${MS_PER_ROW.range.low}-${MS_PER_ROW.range.high}); ${pageRead.text}; ${DISK_READ_MS.value} ms per page read from the disk (${DISK_READ_MS.source}; ${DISK_READ_MS.range.low}-${DISK_READ_MS.range.high}); ${n(layout.rowsPerPage)} rows of a user's sync a heap page (${layout.source})`;
   return {
     at: memoised((users, memory, text) => {
-      const refBytes = (seeded.bytes * users * perUser) / seeded.messages;
+      const pages = {
+        rowsPerPage: layout.rowsPerPage,
+        messagesPerConversation: refPerConversation,
+        looping: 'online' as const,
+      };
+      const buffers = pageReads(profile, policy, users, pages, memory.bytes);
+      const ram = pageReads(profile, policy, users, pages, Math.max(memory.bytes, memory.cacheBytes));
       const demands = { ...cal.demands };
       const baseLatency = cal.baseLatency ? { ...cal.baseLatency } : undefined;
       const changes: string[] = [];
-      for (const { kind, rs, rr, readSeed } of kinds) {
+      const readsPerStatement: Record<string, number> = {};
+      for (const kind of kinds) {
         const d = cal.demands[kind]!;
-        const readRef = pagesRead(rr, refBytes, memory.bytes);
-        const delta = MS_PER_ROW.value * (rr - rs) + fit.missMsPerPage * (readRef - readSeed);
-        const meanMs = Math.max(0, d.meanMs + delta);
+        const rs = rowsSeed[kind] ?? 0;
+        const rr = rowsRef[kind] ?? 0;
+        const disk = ram.perStatement[kind] ?? 0;
+        const cached = Math.max(0, (buffers.perStatement[kind] ?? 0) - disk);
+        const ioMs = disk * DISK_READ_MS.value;
+        const meanMs = Math.max(0, d.meanMs + MS_PER_ROW.value * (rr - rs) + pageRead.ms * cached + ioMs);
+        readsPerStatement[kind] = disk;
         const working = text
-          ? `${n(d.meanMs)} ms on the seed + ${n(MS_PER_ROW.value)} ms × (${n(rr)} − ${n(rs)}) rows + ${n(fit.missMsPerPage)} ms × (${n(readRef)} − ${n(readSeed)}) pages read = ${n(meanMs)} ms`
+          ? `${n(d.meanMs)} ms on the seed + ${n(MS_PER_ROW.value)} ms × (${n(rr)} − ${n(rs)}) rows + ${n(pageRead.ms)} ms × ${n(cached)} pages from the OS page cache + ${n(DISK_READ_MS.value)} ms × ${n(disk)} pages from the disk = ${n(meanMs)} ms`
           : '';
         demands[kind] = {
           ...d,
           meanMs,
+          ...(ioMs > 0 || d.ioMs !== undefined ? { ioMs: (d.ioMs ?? 0) + ioMs } : {}),
           ...(text ? { source: `${d.source}; at the data size of ${n(users)} users: ${working}` } : {}),
         };
         const b = baseLatency?.[kind];
@@ -254,15 +320,19 @@ export function dataSizeCarry(
           };
         if (text) changes.push(`${kind} ${working}`);
       }
-      if (!text) return { ...cal, demands, ...(baseLatency ? { baseLatency } : {}) };
-      const note =
-        `data size: ${size(users)}, ${gb(refBytes)} scaled from ${n(seeded.messages)} seeded in ${gb(seeded.bytes)} (${seeded.run}); ` +
-        `seed on ${mb(seeded.memoryBytes)} shared_buffers (measured), reference on ${mb(memory.bytes)} (${memory.source}); ` +
-        `${fitText}: ${changes.join('; ')}`;
+      const reads = `working set ${gb(ram.workingSetBytes)} (${n(ram.loopingUsers)} syncing users online, each once an interval, and the index pages the statements walk) on ${mb(memory.bytes)} shared_buffers and ${mb(memory.cacheBytes)} of RAM for pages (${memory.source}): ${n(buffers.perSync)} pages a sync missed by shared_buffers, ${n(ram.perSync)} of them from the disk`;
+      const disk = {
+        readsPerStatement,
+        readsPerSync: ram.perSync,
+        source: text ? reads : '',
+      };
+      if (!text) return { ...cal, demands, ...(baseLatency ? { baseLatency } : {}), disk };
+      const note = `data size: ${size(users)}; ${seedText}; ${reads}; ${constants}: ${changes.join('; ')}`;
       return {
         ...cal,
         demands,
         ...(baseLatency ? { baseLatency } : {}),
+        disk,
         notes: [...cal.notes, note],
       };
     }),
@@ -278,8 +348,9 @@ export function calibrationAtDataSize(
   input: DataSizeInput,
   profile: Profile,
   policy: Policy,
+  layout: HeapLayout,
   memory: DatabaseMemory,
   users: number = profile.users,
 ): Calibration {
-  return dataSizeCarry(cal, input, profile, policy).at(users, memory);
+  return dataSizeCarry(cal, input, profile, policy, layout).at(users, memory);
 }

@@ -42,14 +42,17 @@ export type {
   DataSizeCarry,
   DataSizeContext,
   DataSizeInput,
+  HeapLayout,
   SeededDataset,
 } from './data-size-demand.ts';
 export {
   calibrationAtDataSize,
+  DISK_READ_MS,
   dataSizeCarry,
   dataSizeInputOf,
   MS_PER_ROW,
-  pagesRead,
+  PAGE_READ_CPU_MS,
+  RAM_CACHE_SHARE,
   rowsPerStatement,
   SHARED_BUFFERS_SHARE,
 } from './data-size-demand.ts';
@@ -109,6 +112,8 @@ export {
   storageGrowthGbPerMonth,
   sustainedCores,
 } from './monthly-usage.ts';
+export type { LoopingUsers, PageReadInput, PageReads } from './page-reads.ts';
+export { INDEX_BYTES, pageReads } from './page-reads.ts';
 export type { LevelAtRunSpeeds } from './pooled-prediction.ts';
 export { pooledPredictedP95, predictLevelAtRunSpeeds } from './pooled-prediction.ts';
 export type { NoConfiguration, Prediction, ResourceName, SimulationMode } from './prediction.ts';
@@ -155,5 +160,7 @@ export type {
 export { formatValidation, machineContext, measuredFigures, runContext, validateRuns } from './validate.ts';
 export type { GridAxis, GridRow, WhatIfGrid } from './what-if-grid.ts';
 export { gridLevels, whatIfGrid } from './what-if-grid.ts';
+export type { PageGroup } from './working-set.ts';
+export { characteristicTime, missRatios } from './working-set.ts';
 export type { Workload } from './workload.ts';
 export { QUERIES_PER_MESSAGE, workloadAt } from './workload.ts';

@@ -16,6 +16,8 @@ export type ResourceName =
   | 'app.cpu'
   | 'host.cpu'
   | 'app.loop'
+  /** The database's disk: page reads a second against the compute size's IOPS (disk-resource.ts). */
+  | 'db.disk'
   /** The language-model provider's request and token limits per minute (llm.ts). */
   | 'llm.requests'
   | 'llm.tokens';

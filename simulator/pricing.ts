@@ -30,6 +30,11 @@ export const PricingSchema = z.object({
           baselineCpuShare: z.number().gt(0).max(1).optional(),
           /** Largest database the vendor recommends on this size, GB. */
           maxDbSizeGb: z.number().positive().optional(),
+          /** Disk reads and writes a second the size sustains (its baseline) and bursts to. */
+          baselineIops: z.number().positive().optional(),
+          maxIops: z.number().positive().optional(),
+          /** Where the IOPS come from (else `source`). */
+          iopsSource: z.string().min(1).optional(),
           source,
         }),
       )

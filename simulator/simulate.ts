@@ -2,7 +2,7 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
-import type { Assumptions } from './assumptions.ts';
+import { type Assumptions, defaultAssumptions } from './assumptions.ts';
 import type { Calibration } from './calibration.ts';
 import { cheapestConfiguration, computeForPolicy, policyCost } from './cost.ts';
 import { databaseMemoryOf } from './data-size-context.ts';
@@ -130,7 +130,12 @@ export function modelFor(input: SimulateInput, policy: Policy): PolicyModel {
     : { profile: input.profile, policy };
   const ctx = contextFor(input, applied.policy);
   if (input.dataSize && !input.rig) {
-    const carry = dataSizeCarry(ctx.calibration, input.dataSize, applied.profile, applied.policy);
+    const rows = (input.assumptions ?? defaultAssumptions()).heapRowsPerPage;
+    const layout = {
+      rowsPerPage: rows.value,
+      source: rows.setBy ? `${rows.source}; set by ${rows.setBy}` : rows.source,
+    };
+    const carry = dataSizeCarry(ctx.calibration, input.dataSize, applied.profile, applied.policy, layout);
     const memory = databaseMemoryFor(input, applied.policy);
     ctx.dataSize = { carry, memory };
     ctx.calibration = carry.at(applied.profile.users, memory);

@@ -1,5 +1,6 @@
 import { mean } from 'simple-statistics';
 import type { RunRecord } from '../../core/run-record.ts';
+import { PAGE_READ_CPU_MS } from '../../simulator/index.ts';
 
 // Whether a bench level's data fitted where its fit runs' did. bench:knee seeds each level with its
 // own users, so a level past the fit's users holds more data than any fit run, and the model predicts
@@ -9,14 +10,12 @@ import type { RunRecord } from '../../core/run-record.ts';
 // 0.995-0.9999), every level from 7,316 users on 19-28 (0.92-0.958): the syncing users' rows stopped fitting between 5,000 and
 // 7,316 users. Printed beside the verdict, never part of it. Pure.
 
-/**
- * Database CPU of one page read from outside shared_buffers (the OS page cache on the rig), µs.
- * Measured, 2026-12-06 (session 41): full sync at 3,500 users' rate on a database of 3,500 users
- * (529 MB, 0.5-1.4 reads a sync) and on one of 11,724 (1,739 MB, 25.5-26.0 reads a sync; the same rate
- * by the profile's online share), three runs each, alternated: the database's CPU a sync 24.2 / 24.2 /
- * 24.4 against 24.9 / 25.6 / 24.9 ms, +0.9 ms for 25 reads. Range 19-55 µs (the alternated pairs' differences: 0.5, 0.7 and 1.4 ms).
- */
-export const PAGE_READ_CPU_US = { value: 36, low: 19, high: 55 } as const;
+/** Database CPU of one page read from the OS page cache, µs (the simulator's measured PAGE_READ_CPU_MS). */
+const PAGE_READ_CPU_US = {
+  value: Math.round(PAGE_READ_CPU_MS.value * 1000),
+  low: Math.round(PAGE_READ_CPU_MS.range.low * 1000),
+  high: Math.round(PAGE_READ_CPU_MS.range.high * 1000),
+};
 
 /** Reads per iteration beyond the fit's from which the line says the level's data outgrew the fit's. */
 export const OUTGROWN_READS_PER_ITERATION = 5;
@@ -51,7 +50,7 @@ const hit = (h: number | null): string => (h === null ? 'n/a' : h.toFixed(4));
  * One level's data against its fit runs', in one line: the database's size on its shared_buffers, the
  * page reads an iteration from outside them and the hit ratio, and, when the level reads
  * OUTGROWN_READS_PER_ITERATION or more beyond the fit, the database CPU those reads cost at
- * PAGE_READ_CPU_US, which the model does not carry.
+ * PAGE_READ_CPU_US, which run predictions do not carry (they keep the fit runs' data).
  */
 export function dataSizeLine(level: readonly (RunData | null)[], fit: readonly (RunData | null)[]): string {
   const lv = level.filter((x): x is RunData => x !== null);

@@ -3,6 +3,7 @@ import type { Profile } from '../../core/profile.ts';
 import type { ModelContext } from '../analytic.ts';
 import { cpuSaturation } from '../cpu.ts';
 import { contextAtUsers } from '../data-size-context.ts';
+import { diskResources } from '../disk-resource.ts';
 import { llmResources } from '../llm.ts';
 import { buildQueues, cpuResources } from '../model-queues.ts';
 import type { EndpointPrediction, Prediction, ResourcePrediction } from '../prediction.ts';
@@ -93,6 +94,7 @@ export function predictDes(
       ...r,
       serviceTimeSource: `${r.serviceTimeSource}; analytical (the DES does not queue for CPU)`,
     })),
+    ...diskResources(cal, q.statementRates, ctx.dataSize?.memory),
     ...llmResources(rateLimits, ctx.llm),
   ];
   const endpoints: EndpointPrediction[] = [];
