@@ -62,6 +62,10 @@ const memoryOf = (buffers: number, ram: number) => ({
   source: 'test memory',
 });
 
+/** The calibration carried to 10,000 users of tiny under current on `memory`. */
+const carried = (memory: ReturnType<typeof memoryOf>, from: DataSizeInput = input): Calibration =>
+  calibrationAtDataSize(calibrated(), from, tiny, full, layout, memory, 10_000);
+
 describe('demands at a profile data size', () => {
   it('counts the rows one statement returns, full and delta', () => {
     // Full sync: the conversation list (5 rows), then one statement per conversation (all its messages).
@@ -90,15 +94,7 @@ describe('demands at a profile data size', () => {
   // pages 10.718733 and 1.430795 (the same bisection).
   it('carries each demand to the reference, its misses read from the OS page cache (worked by hand)', () => {
     // shared_buffers 30,000 pages, RAM 60,000: every miss of shared_buffers is in the RAM.
-    const cal = calibrationAtDataSize(
-      calibrated(),
-      input,
-      tiny,
-      full,
-      layout,
-      memoryOf(30_000, 60_000),
-      10_000,
-    );
+    const cal = carried(memoryOf(30_000, 60_000));
     // rest.messages: 1 + 0.005 × (20 − 2) + 0.1 × 10.075488 = 2.0975488 ms, none of it on the disk.
     expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo(2.0975488, 6);
     expect(cal.demands['rest.messages']!.ioMs).toBeUndefined();
@@ -125,15 +121,7 @@ describe('demands at a profile data size', () => {
   it('puts the pages the RAM misses on the disk: their time is held, not CPU (worked by hand)', () => {
     // shared_buffers 10,000 pages, RAM 30,000. rest.messages: 10.075488 pages from the disk, 10.718733 −
     // 10.075488 = 0.643245 from the OS page cache: 1 + 0.09 + 0.0643245 + 10.075488 × 1 ms = 11.2298125 ms.
-    const cal = calibrationAtDataSize(
-      calibrated(),
-      input,
-      tiny,
-      full,
-      layout,
-      memoryOf(10_000, 30_000),
-      10_000,
-    );
+    const cal = carried(memoryOf(10_000, 30_000));
     const m = cal.demands['rest.messages']!;
     expect(m.meanMs).toBeCloseTo(11.2298125, 5);
     expect(m.ioMs).toBeCloseTo(10.075488, 5);
@@ -167,20 +155,12 @@ describe('demands at a profile data size', () => {
     expect(carry.at(100, memory).demands['rest.conversations']!.meanMs).toBe(0.5);
     // A clamped fit reads its pages at 0 ms: only the rows count.
     const clamped = { ...input, fit: { baseMs: 1, missMsPerPage: 0, points: 2, clamped: true } };
-    const c = calibrationAtDataSize(calibrated(), clamped, tiny, full, layout, memory, 10_000);
+    const c = carried(memory, clamped);
     expect(c.demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
     expect(c.notes.at(-1)).toMatch(/fitted slope was negative, set to 0/);
     // Without a table-size fit the OS page cache's read costs the rig's measured 0.036 ms:
     // 1 + 0.09 + 0.036 × 10.075488 = 1.4527176 ms.
-    const noFit = calibrationAtDataSize(
-      calibrated(),
-      { ...input, fit: null, fitRuns: [] },
-      tiny,
-      full,
-      layout,
-      memory,
-      10_000,
-    );
+    const noFit = carried(memory, { ...input, fit: null, fitRuns: [] });
     expect(noFit.demands['rest.messages']!.meanMs).toBeCloseTo(1.4527176, 6);
     expect(noFit.notes.at(-1)).toMatch(
       /0\.036 ms per page read from the OS page cache \(measured on the rig/,
@@ -193,15 +173,7 @@ describe('demands at a profile data size', () => {
     expect(none.notes.at(-1)).toBe(
       'data size not calibrated: demands as measured on the seed (no calibration runs); 10 users of tiny hold 1,000 messages (10 × 5 conversations × 20, the reference)',
     );
-    const noSeed = calibrationAtDataSize(
-      calibrated(),
-      { ...input, seeded: null },
-      tiny,
-      full,
-      layout,
-      memoryOf(30_000, 60_000),
-      10_000,
-    );
+    const noSeed = carried(memoryOf(30_000, 60_000), { ...input, seeded: null });
     // tiny's own mean is 2 a conversation, as the seed's: the same 2.0975488 ms.
     expect(noSeed.demands['rest.messages']!.meanMs).toBeCloseTo(2.0975488, 6);
     expect(noSeed.notes.at(-1)).toMatch(/the seed: not measured/);

@@ -51,6 +51,14 @@ describe('dataSizeLine', () => {
     expect(line).not.toContain('outgrew');
   });
 
+  it("prints the working-set model's reads beside the measured ones when given", () => {
+    const line = dataSizeLine([run(1000, 25000, 400000, 1447)].map(runDataOf), fit, 22.14);
+    expect(line).toContain('25.0 page reads an iteration from outside them (the working-set model: 22.1)');
+    expect(dataSizeLine([run(1000, 25000, 400000, 1447)].map(runDataOf), fit)).not.toContain(
+      'working-set model',
+    );
+  });
+
   it('says when no run recorded database activity', () => {
     expect(dataSizeLine([null], fit)).toBe('  data: no database activity recorded (no data-size check)');
   });

@@ -48,11 +48,16 @@ const hit = (h: number | null): string => (h === null ? 'n/a' : h.toFixed(4));
 
 /**
  * One level's data against its fit runs', in one line: the database's size on its shared_buffers, the
- * page reads an iteration from outside them and the hit ratio, and, when the level reads
- * OUTGROWN_READS_PER_ITERATION or more beyond the fit, the database CPU those reads cost at
- * PAGE_READ_CPU_US, which run predictions do not carry (they keep the fit runs' data).
+ * page reads an iteration from outside them and the hit ratio, the working-set model's reads there when
+ * given (`modelReads`, page-reads.ts: a check of the model deployments' page reads rest on), and, when
+ * the level reads OUTGROWN_READS_PER_ITERATION or more beyond the fit, the database CPU those reads
+ * cost at PAGE_READ_CPU_US, which run predictions do not carry (they keep the fit runs' data).
  */
-export function dataSizeLine(level: readonly (RunData | null)[], fit: readonly (RunData | null)[]): string {
+export function dataSizeLine(
+  level: readonly (RunData | null)[],
+  fit: readonly (RunData | null)[],
+  modelReads: number | null = null,
+): string {
   const lv = level.filter((x): x is RunData => x !== null);
   const ft = fit.filter((x): x is RunData => x !== null);
   if (lv.length === 0 || ft.length === 0) return '  data: no database activity recorded (no data-size check)';
@@ -67,7 +72,8 @@ export function dataSizeLine(level: readonly (RunData | null)[], fit: readonly (
   const hits = (xs: RunData[]) => mean(xs.map((x) => x.hitRatio).filter((h): h is number => h !== null));
   const lvHit = lv.some((x) => x.hitRatio !== null) ? hits(lv) : null;
   const ftHit = ft.some((x) => x.hitRatio !== null) ? hits(ft) : null;
-  const base = `  data: ${mb(mean(lv.map((x) => x.sizeBytes)))} on ${mb(lv[0]!.sharedBuffersBytes)} of shared_buffers, ${reads.toFixed(1)} page reads an iteration from outside them (hit ratio ${hit(lvHit)}), the fit runs' ${fitReads.toFixed(1)} (${hit(ftHit)}) at ${fitSpan}`;
+  const model = modelReads === null ? '' : ` (the working-set model: ${modelReads.toFixed(1)})`;
+  const base = `  data: ${mb(mean(lv.map((x) => x.sizeBytes)))} on ${mb(lv[0]!.sharedBuffersBytes)} of shared_buffers, ${reads.toFixed(1)} page reads an iteration from outside them${model} (hit ratio ${hit(lvHit)}), the fit runs' ${fitReads.toFixed(1)} (${hit(ftHit)}) at ${fitSpan}`;
   const extra = reads - fitReads;
   if (extra < OUTGROWN_READS_PER_ITERATION) return base;
   const ms = (us: number): string => ((extra * us) / 1000).toFixed(2);

@@ -60,6 +60,7 @@ import {
   predictLevelAtRunSpeeds,
   predictOverMachineStates,
   predictRun,
+  rigReadsPerIteration,
   runContext,
   saturationKnee,
   scenarioKnee,
@@ -541,6 +542,15 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       dataSizeLine(
         runs.map((r) => runDataOf(r.record)),
         fitRuns.map((r) => runDataOf(r.record)),
+        runs[0]!.record.database
+          ? rigReadsPerIteration(
+              profile,
+              policy,
+              users,
+              runs[0]!.record.database.sharedBuffersBytes,
+              runs[0]!.record.arrivalRates,
+            )
+          : null,
       ),
     );
     console.log(episodeLine(runs.map((r) => interferenceStates(r.series))));
