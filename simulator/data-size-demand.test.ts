@@ -232,10 +232,10 @@ describe('demands at a profile data size', () => {
 
   it('is applied to deployments by modelFor, on the compute size memory, never to the rig', () => {
     const base = { profile: tiny, policies: [full], users: [10], calibration: calibrated() };
-    // No pricing: Micro's 1 GB × 0.25 = 268,435,456 bytes of shared_buffers, × 0.6 of RAM for pages.
+    // No pricing: Micro's 1 GB × 0.25 = 268,435,456 bytes of shared_buffers, × 0.4 of RAM for pages.
     const memory = databaseMemoryFor(base, full);
     expect(memory.bytes).toBe(DEFAULT_DATABASE_RAM_GB * 2 ** 30 * 0.25);
-    expect(memory.cacheBytes).toBe(DEFAULT_DATABASE_RAM_GB * 2 ** 30 * 0.6);
+    expect(memory.cacheBytes).toBe(DEFAULT_DATABASE_RAM_GB * 2 ** 30 * 0.4);
     expect(memory.iops).toBeNull();
     // 10 users' reference fits: only the rows count, 1 + 0.005 × 18 = 1.09 ms.
     const m = modelFor({ ...base, dataSize: input }, full);

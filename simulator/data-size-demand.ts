@@ -51,15 +51,16 @@ export const MS_PER_ROW: DataSizeAssumption = {
 };
 
 /**
- * Share of a compute size's RAM that holds database pages: shared_buffers and the OS page cache
- * together (the rest: PostgreSQL's backends, the OS, the platform's services on the instance).
+ * Share of a compute size's RAM that holds the working set's pages: shared_buffers and the OS page
+ * cache together, less what else the cache holds (the rest: PostgreSQL's backends, the OS, the
+ * platform's services on the instance, the WAL, the neighbours readahead brings in).
  */
 export const RAM_CACHE_SHARE: DataSizeAssumption = {
-  value: 0.6,
+  value: 0.4,
   unit: 'share of RAM',
   source:
-    "assumption: PostgreSQL's documentation counts on the OS page cache beside shared_buffers (effective_cache_size defaults to half to three quarters of RAM, postgresql.org/docs/15/runtime-config-query.html); Supabase's instances also run its own services",
-  range: { low: 0.4, base: 0.6, high: 0.85 },
+    'assumption: PostgreSQL\'s documentation counts on the OS page cache beside shared_buffers (effective_cache_size defaults to half to three quarters of RAM, postgresql.org/docs/15/runtime-config-query.html), and on the rig a loop of 195 MB of heap pages in a 382 MB page cache (PostgreSQL in a memory cgroup) still sent 41 % of its reads to the disk, readahead and the WAL sharing the cache (docs/simulator.md "Data size", 2026-12-06): half the cache, or less, holds the loop',
+  range: { low: 0.2, base: 0.4, high: 0.85 },
 };
 
 /** Time of one page read from the disk, ms: not CPU, the statement's connection held through it. */
