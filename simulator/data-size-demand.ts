@@ -5,7 +5,7 @@ import type { RunRecord } from '../core/run-record.ts';
 import type { PredictionDetail } from './analytic.ts';
 import type { Calibration } from './calibration.ts';
 import { type DataSizeFit, type DataSizePoint, fitDataSize, seededMessages } from './data-size.ts';
-import { pageReads } from './page-reads.ts';
+import { workingSetOf } from './page-reads.ts';
 import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, workloadAt } from './workload.ts';
 
 // The calibration carried from the seeded dataset its runs measured to the data size of the users a
@@ -288,8 +288,9 @@ export function dataSizeCarry(
         messagesPerConversation: refPerConversation,
         looping: 'online' as const,
       };
-      const buffers = pageReads(profile, policy, users, pages, memory.bytes);
-      const ram = pageReads(profile, policy, users, pages, Math.max(memory.bytes, memory.cacheBytes));
+      const set = workingSetOf(profile, policy, users, pages);
+      const buffers = set.readsOn(memory.bytes);
+      const ram = set.readsOn(Math.max(memory.bytes, memory.cacheBytes));
       const demands = { ...cal.demands };
       const baseLatency = cal.baseLatency ? { ...cal.baseLatency } : undefined;
       const changes: string[] = [];

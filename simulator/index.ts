@@ -112,8 +112,14 @@ export {
   storageGrowthGbPerMonth,
   sustainedCores,
 } from './monthly-usage.ts';
-export type { LoopingUsers, PageReadInput, PageReads } from './page-reads.ts';
-export { INDEX_BYTES, pageReads, rigReadsPerIteration, SEEDED_ROWS_PER_PAGE } from './page-reads.ts';
+export type { LoopingUsers, PageReadInput, PageReads, WorkingSet } from './page-reads.ts';
+export {
+  INDEX_BYTES,
+  pageReads,
+  rigReadsPerIteration,
+  SEEDED_ROWS_PER_PAGE,
+  workingSetOf,
+} from './page-reads.ts';
 export type { LevelAtRunSpeeds } from './pooled-prediction.ts';
 export { pooledPredictedP95, predictLevelAtRunSpeeds } from './pooled-prediction.ts';
 export type { NoConfiguration, Prediction, ResourceName, SimulationMode } from './prediction.ts';

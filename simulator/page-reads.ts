@@ -117,18 +117,23 @@ function loopingByClass(w: Workload, profile: Profile, looping: LoopingUsers): R
   return Object.fromEntries(ACTIVITY_CLASSES.map((c) => [c, w.syncingByClass[c] * scale]));
 }
 
+/** A workload's pages in play, worked out once, and what it reads from outside any memory. */
+export interface WorkingSet {
+  /** Pages read from outside `memoryBytes` of cache, per statement kind and per sync. */
+  readsOn(memoryBytes: number): PageReads;
+}
+
 /**
- * Pages the syncs of `users` read from outside `memoryBytes` of cache (shared_buffers, or the RAM that
- * holds database pages), per statement kind and per sync, by Che's approximation over the looping
- * users' heap pages and the index pages.
+ * The working set of the syncs of `users`: the looping users' heap pages and the index pages, built
+ * once; `readsOn(memory)` solves Che's approximation on a memory (shared_buffers, or the RAM that
+ * holds database pages), so a prediction on both tiers builds the workload once.
  */
-export function pageReads(
+export function workingSetOf(
   profile: Profile,
   policy: Policy,
   users: number,
   input: PageReadInput,
-  memoryBytes: number,
-): PageReads {
+): WorkingSet {
   const w = workloadAt(profile, policy, users, { messagesPerConversation: input.messagesPerConversation });
   const looping = loopingByClass(w, profile, input.looping);
   const heap = heapPagesPerSync(profile, policy, input);
@@ -160,28 +165,38 @@ export function pageReads(
   const withIndex = referencedIndexPages > 0 && indexRefs > 0;
   if (withIndex)
     groups.push({ pages: referencedIndexPages, refsPerPagePerSecond: indexRefs / referencedIndexPages });
-  const miss = missRatios(groups, memoryBytes / PAGE_BYTES);
-  const indexMiss = withIndex ? miss[miss.length - 1]! : 0;
-  // Heap reads per second of each kind, summed over the classes (each class's pages miss at its own ratio).
-  let convReads = 0;
-  let msgReads = 0;
-  classes.forEach((c, i) => {
-    convReads += w.syncsPerSecondByClass[c] * heap.conversations * miss[i]!;
-    msgReads += w.syncsPerSecondByClass[c] * heap.messages * miss[i]!;
-  });
-  const per = (reads: number, rate: number, leaves: number): number =>
-    rate > 0 ? reads / rate + leaves * indexMiss : 0;
-  const perStatement = {
-    [ENDPOINTS.conversations]: per(convReads, conversationsRate, 1),
-    [ENDPOINTS.messages]: per(msgReads, messagesRate, 2),
-  };
-  const perSync =
-    w.syncsPerSecond > 0 ? (convReads + msgReads + indexRefs * indexMiss) / w.syncsPerSecond : 0;
   const loopingUsers = classes.reduce((s, c) => s + looping[c]!, 0);
-  return {
-    perStatement,
-    perSync,
-    workingSetBytes: (loopingUsers * perUser + (withIndex ? referencedIndexPages : 0)) * PAGE_BYTES,
-    loopingUsers,
+  const workingSetBytes = (loopingUsers * perUser + (withIndex ? referencedIndexPages : 0)) * PAGE_BYTES;
+  const readsOn = (memoryBytes: number): PageReads => {
+    const miss = missRatios(groups, memoryBytes / PAGE_BYTES);
+    const indexMiss = withIndex ? miss[miss.length - 1]! : 0;
+    // Heap reads per second of each kind, summed over the classes (each class's pages miss at its own ratio).
+    let convReads = 0;
+    let msgReads = 0;
+    classes.forEach((c, i) => {
+      convReads += w.syncsPerSecondByClass[c] * heap.conversations * miss[i]!;
+      msgReads += w.syncsPerSecondByClass[c] * heap.messages * miss[i]!;
+    });
+    const per = (reads: number, rate: number, leaves: number): number =>
+      rate > 0 ? reads / rate + leaves * indexMiss : 0;
+    const perStatement = {
+      [ENDPOINTS.conversations]: per(convReads, conversationsRate, 1),
+      [ENDPOINTS.messages]: per(msgReads, messagesRate, 2),
+    };
+    const perSync =
+      w.syncsPerSecond > 0 ? (convReads + msgReads + indexRefs * indexMiss) / w.syncsPerSecond : 0;
+    return { perStatement, perSync, workingSetBytes, loopingUsers };
   };
+  return { readsOn };
+}
+
+/** Pages the syncs of `users` read from outside `memoryBytes` of cache: {@link workingSetOf}'s, on one memory. */
+export function pageReads(
+  profile: Profile,
+  policy: Policy,
+  users: number,
+  input: PageReadInput,
+  memoryBytes: number,
+): PageReads {
+  return workingSetOf(profile, policy, users, input).readsOn(memoryBytes);
 }
