@@ -13,7 +13,7 @@ export const DEFAULT_DATABASE_RAM_GB = 1;
 
 /**
  * The database memory of a compute size (null: no pricing, Micro): its RAM × the shared_buffers share,
- * its RAM × the share that holds database pages, and its disk's page reads a second (pricing's IOPS).
+ * its RAM × the OS page cache's share, and its disk's page reads a second (pricing's IOPS).
  */
 export function databaseMemoryOf(compute: ComputeSize | null): DatabaseMemory {
   const ramGb = compute ? compute.ramGb : DEFAULT_DATABASE_RAM_GB;
@@ -30,9 +30,9 @@ export function databaseMemoryOf(compute: ComputeSize | null): DatabaseMemory {
       : null;
   return {
     bytes: ram * share,
-    cacheBytes: Math.max(ram * share, ram * cache),
+    cacheBytes: ram * cache,
     iops,
-    source: `${compute ? `${compute.name}'s` : 'Micro (no pricing)'} ${ramGb} GB RAM × ${share} shared_buffers share (${SHARED_BUFFERS_SHARE.source}; ${SHARED_BUFFERS_SHARE.range.low}-${SHARED_BUFFERS_SHARE.range.high}), × ${cache} for pages in shared_buffers and the OS page cache (${RAM_CACHE_SHARE.source}; ${RAM_CACHE_SHARE.range.low}-${RAM_CACHE_SHARE.range.high})`,
+    source: `${compute ? `${compute.name}'s` : 'Micro (no pricing)'} ${ramGb} GB RAM × ${share} shared_buffers share (${SHARED_BUFFERS_SHARE.source}; ${SHARED_BUFFERS_SHARE.range.low}-${SHARED_BUFFERS_SHARE.range.high}), × ${cache} OS page cache share (${RAM_CACHE_SHARE.source}; ${RAM_CACHE_SHARE.range.low}-${RAM_CACHE_SHARE.range.high})`,
   };
 }
 

@@ -13,11 +13,12 @@ import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, workloadAt } from './work
 // conversation (at 1k, 10k and 100k users the database holds 1k, 10k and 100k users' messages), on the
 // memory of the deployment's compute size. Per statement kind, the demand measured on the seed gains
 //   msPerRow × (rows returned at the reference − on the seed)
-//   + pageReadMs × (pages read from the OS page cache: missed by shared_buffers, held by the RAM)
-//   + diskReadMs × (pages read from the disk: missed by the RAM that holds database pages)
+//   + pageReadMs × (pages read from the OS page cache: missed by shared_buffers, held by the page cache)
+//   + diskReadMs × (pages read from the disk: missed by both)
 // with the pages read by working set (page-reads.ts): the syncing users online at the peak, each
-// reading its own rows' heap pages once an interval, and the index pages the statements walk, kept by
-// Che's approximation of an LRU cache (working-set.ts). How many of a user's rows share a heap page is
+// reading its own rows' heap pages once an interval, and the index pages the statements walk, kept in
+// shared_buffers by Che's approximation of an LRU cache and in the OS page cache, which sees
+// shared_buffers' misses, by random eviction with an inflow of pages never used again (working-set.ts). How many of a user's rows share a heap page is
 // the `heapRowsPerPage` assumption. The disk's time is not CPU (ServiceDemand.ioMs): the connection is
 // held through it, the database's cores are not, and the calibration carries the disk reads per
 // statement for the disk's own resource (db.disk, disk-resource.ts). pageReadMs comes from the
@@ -51,16 +52,29 @@ export const MS_PER_ROW: DataSizeAssumption = {
 };
 
 /**
- * Share of a compute size's RAM that holds the working set's pages: shared_buffers and the OS page
- * cache together, less what else the cache holds (the rest: PostgreSQL's backends, the OS, the
- * platform's services on the instance, the WAL, the neighbours readahead brings in).
+ * Share of a compute size's RAM the OS page cache holds database pages in: what shared_buffers, the
+ * backends, the OS and the platform's services on the instance leave (shared_buffers' own pages are
+ * mostly in it too, read through it).
  */
 export const RAM_CACHE_SHARE: DataSizeAssumption = {
-  value: 0.4,
+  value: 0.5,
   unit: 'share of RAM',
   source:
-    'assumption: PostgreSQL\'s documentation counts on the OS page cache beside shared_buffers (effective_cache_size defaults to half to three quarters of RAM, postgresql.org/docs/15/runtime-config-query.html), and on the rig a loop of 195 MB of heap pages in a 382 MB page cache (PostgreSQL in a memory cgroup) still sent 41 % of its reads to the disk, readahead and the WAL sharing the cache (docs/simulator.md "Data size", 2026-12-06): half the cache, or less, holds the loop',
-  range: { low: 0.2, base: 0.4, high: 0.85 },
+    "assumption: PostgreSQL's documentation counts on the OS page cache beside shared_buffers (effective_cache_size, shared_buffers included, defaults to half to three quarters of RAM, postgresql.org/docs/15/runtime-config-query.html); less shared_buffers' quarter, and on a small instance the platform's services (PostgREST, Auth, Realtime) share the RAM",
+  range: { low: 0.25, base: 0.5, high: 0.75 },
+};
+
+/**
+ * Pages the OS page cache takes in for each page shared_buffers misses, beyond that page, that are not
+ * referenced again (readahead's neighbours, the WAL, what else passes through it): its random eviction
+ * (working-set.ts randomEvictionMissRatios) then sends a share of a loop that fits to the disk too.
+ */
+export const PAGE_CACHE_INFLOW: DataSizeAssumption = {
+  value: 2.5,
+  unit: 'pages per page missed by shared_buffers',
+  source:
+    'fitted on the rig, 2026-12-06 (PostgreSQL in a memory cgroup, full sync on 8,000 and 9,000 users, page caches of 132-1,242 MB: 3.8-12.8 disk reads a sync, docs/simulator.md "Data size"): 2-2.5 fit the six within 12 % (log); the deployment\'s readahead and WAL are not measured (assumption for it)',
+  range: { low: 0.5, base: 2.5, high: 4 },
 };
 
 /** Time of one page read from the disk, ms: not CPU, the statement's connection held through it. */
@@ -113,7 +127,7 @@ export interface DataSizeInput {
 export interface DatabaseMemory {
   /** shared_buffers, bytes. */
   bytes: number;
-  /** RAM that holds database pages (shared_buffers and the OS page cache), bytes; at least `bytes`. */
+  /** The OS page cache's bytes for database pages (it sees shared_buffers' misses). */
   cacheBytes: number;
   /** The disk's sustained and burst page reads a second; null: not known (no db.disk resource). */
   iops: { baseline: number; max: number; source: string } | null;
@@ -288,9 +302,13 @@ export function dataSizeCarry(
         messagesPerConversation: refPerConversation,
         looping: 'online' as const,
       };
-      const set = workingSetOf(profile, policy, users, pages);
-      const buffers = set.readsOn(memory.bytes);
-      const ram = set.readsOn(Math.max(memory.bytes, memory.cacheBytes));
+      const tiers = workingSetOf(profile, policy, users, pages).readsOnTiers(
+        memory.bytes,
+        memory.cacheBytes,
+        PAGE_CACHE_INFLOW.value,
+      );
+      const buffers = tiers.buffers;
+      const ram = tiers.disk;
       const demands = { ...cal.demands };
       const baseLatency = cal.baseLatency ? { ...cal.baseLatency } : undefined;
       const changes: string[] = [];
@@ -322,7 +340,7 @@ export function dataSizeCarry(
           };
         if (text) changes.push(`${kind} ${working}`);
       }
-      const reads = `working set ${gb(ram.workingSetBytes)} (${n(ram.loopingUsers)} syncing users online, each once an interval, and the index pages the statements walk) on ${mb(memory.bytes)} shared_buffers and ${mb(memory.cacheBytes)} of RAM for pages (${memory.source}): ${n(buffers.perSync)} pages a sync missed by shared_buffers, ${n(ram.perSync)} of them from the disk`;
+      const reads = `working set ${gb(ram.workingSetBytes)} (${n(ram.loopingUsers)} syncing users online, each once an interval, and the index pages the statements walk) on ${mb(memory.bytes)} shared_buffers and ${mb(memory.cacheBytes)} of OS page cache (${memory.source}): ${n(buffers.perSync)} pages a sync missed by shared_buffers, ${n(ram.perSync)} of them from the disk (the page cache evicting at random, ${n(PAGE_CACHE_INFLOW.value)} pages taken in a miss besides it: ${PAGE_CACHE_INFLOW.source}; ${PAGE_CACHE_INFLOW.range.low}-${PAGE_CACHE_INFLOW.range.high})`;
       const disk = {
         readsPerStatement,
         readsPerSync: ram.perSync,

@@ -51,6 +51,7 @@ export {
   dataSizeCarry,
   dataSizeInputOf,
   MS_PER_ROW,
+  PAGE_CACHE_INFLOW,
   PAGE_READ_CPU_MS,
   RAM_CACHE_SHARE,
   rowsPerStatement,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { tinyProfile } from '../test/support/tiny-profile.ts';
-import { pageReads, rigReadsPerIteration } from './page-reads.ts';
+import { pageReads, rigReadsPerIteration, workingSetOf } from './page-reads.ts';
 
 // Worked by hand (the two-group solution by bisection apart from this code). tiny: ci-smoke's shape
 // (10 % paid, online share 1, 500-character messages: 700-byte rows, 300-byte conversation rows), 5
@@ -35,6 +35,35 @@ describe('pages a sync reads, by working set', () => {
     expect(r.perStatement['rest.messages']).toBeCloseTo(10.075488, 5);
     // (51,071.4 + 1,854.5) pages × 8,192 bytes.
     expect(r.workingSetBytes).toBeCloseTo(433_569_477, -1);
+  });
+
+  it("sends shared_buffers' misses the OS page cache lets go to the disk (worked by hand)", () => {
+    // On 10,000 pages of shared_buffers every heap page misses and the index 0.3593665 of its
+    // references (a messages statement 10 + 2 × 0.3593665 = 10.718733 pages). The page cache sees
+    // those: 51,071.4 heap pages every 30 s (1,702.38 a second) and 1,854.53 index pages at 0.197714 ×
+    // 0.3593665 = 0.0710518 a second each (131.77), 2.5 pages more for each: 4,585.37 a second. On
+    // 30,000 pages E = 4,585.37 + 1,702.38 (1 − e^(−E / 1,000)) + 131.77 x / (1 + x), x = E / 2,131.55:
+    // E = 6,383.66 (iterated by hand from 4,585.37), so the heap misses 1 − e^(−6.38366) = 0.998311
+    // and the index 2.99484 / 3.99484 = 0.749677 of what reaches the page cache.
+    const tiers = workingSetOf(tinyProfile, full, 10_000, input).readsOnTiers(
+      8192 * 10_000,
+      8192 * 30_000,
+      2.5,
+    );
+    expect(tiers.buffers.perStatement['rest.messages']).toBeCloseTo(10.718733, 5);
+    // A messages statement from the disk: 10 × 0.998311 + 2 × 0.3593665 × 0.749677 = 10.521928.
+    expect(tiers.disk.perStatement['rest.messages']).toBeCloseTo(10.521928, 4);
+    // A conversations statement: 1.0714 × 0.998311 + 0.3593665 × 0.749677 = 1.338999.
+    expect(tiers.disk.perStatement['rest.conversations']).toBeCloseTo(1.338999, 3);
+    // A page cache far larger than the working set sends next to nothing to the disk; none sends all.
+    const large = workingSetOf(tinyProfile, full, 10_000, input).readsOnTiers(
+      8192 * 10_000,
+      8192 * 1e12,
+      2.5,
+    );
+    expect(large.disk.perSync).toBeLessThan(1e-5);
+    const none = workingSetOf(tinyProfile, full, 10_000, input).readsOnTiers(8192 * 10_000, 0, 2.5);
+    expect(none.disk.perSync).toBeCloseTo(none.buffers.perSync, 12);
   });
 
   it('loops over every seeded syncing user on the rig, at the rate the online share sets', () => {

@@ -2,13 +2,13 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import { ACTIVITY_CLASSES } from '../core/profile.ts';
 import { PAGE_BYTES } from './data-size.ts';
-import { missRatios, type PageGroup } from './working-set.ts';
+import { missRatios, type PageGroup, randomEvictionMissRatios } from './working-set.ts';
 import { CONVERSATION_ROW_BYTES, ENDPOINTS, messageRowBytes, type Workload, workloadAt } from './workload.ts';
 
 // The pages a workload's syncs read from outside a memory of M bytes (issue 12, item 3: the buffer
 // hit ratio), by working set, not by database size: a sync reads its own user's rows, so the pages in
 // play are those of the users who sync, each referenced once a sync, and the indexes the statements
-// walk. The cache keeps them by Che's approximation (working-set.ts):
+// walk. shared_buffers keeps them by Che's approximation of LRU (working-set.ts):
 //   - one group per activity class: the class's looping users × the heap pages of one sync's rows,
 //     each page referenced once a cycle (periodic: the class's looping users over its syncs per
 //     second), so once a class's pages outgrow what the cache holds for them, every one misses;
@@ -18,7 +18,8 @@ import { CONVERSATION_ROW_BYTES, ENDPOINTS, messageRowBytes, type Workload, work
 // Looping users: on a deployment the syncing users online (the workload's), each once an interval; on
 // the rig every seeded user of the syncing tiers (k6 cycles through all of them, at the rate the online
 // share sets). A sync's heap pages: its rows over the rows of one user that share a page (the layout
-// dial). A delta sync's new messages were just written and are in memory: its user's conversation rows
+// dial). Behind it the OS page cache sees shared_buffers' misses and evicts at random, with the
+// readahead's and the WAL's pages flowing through it (readsOnTiers). A delta sync's new messages were just written and are in memory: its user's conversation rows
 // are counted, its messages are not. Pure.
 
 /**
@@ -117,10 +118,22 @@ function loopingByClass(w: Workload, profile: Profile, looping: LoopingUsers): R
   return Object.fromEntries(ACTIVITY_CLASSES.map((c) => [c, w.syncingByClass[c] * scale]));
 }
 
+/** Pages read from outside shared_buffers, and those of them read from the disk. */
+export interface TwoTierReads {
+  buffers: PageReads;
+  disk: PageReads;
+}
+
 /** A workload's pages in play, worked out once, and what it reads from outside any memory. */
 export interface WorkingSet {
-  /** Pages read from outside `memoryBytes` of cache, per statement kind and per sync. */
+  /** Pages read from outside `memoryBytes` of an LRU cache (shared_buffers), per statement kind and per sync. */
   readsOn(memoryBytes: number): PageReads;
+  /**
+   * Pages missed by `sharedBuffersBytes` (LRU), and those of them the OS page cache of
+   * `pageCacheBytes` misses too (random eviction, taking in `inflowPerMiss` pages never referenced
+   * again for each page shared_buffers misses): the disk's reads.
+   */
+  readsOnTiers(sharedBuffersBytes: number, pageCacheBytes: number, inflowPerMiss: number): TwoTierReads;
 }
 
 /**
@@ -167,8 +180,7 @@ export function workingSetOf(
     groups.push({ pages: referencedIndexPages, refsPerPagePerSecond: indexRefs / referencedIndexPages });
   const loopingUsers = classes.reduce((s, c) => s + looping[c]!, 0);
   const workingSetBytes = (loopingUsers * perUser + (withIndex ? referencedIndexPages : 0)) * PAGE_BYTES;
-  const readsOn = (memoryBytes: number): PageReads => {
-    const miss = missRatios(groups, memoryBytes / PAGE_BYTES);
+  const readsFrom = (miss: readonly number[]): PageReads => {
     const indexMiss = withIndex ? miss[miss.length - 1]! : 0;
     // Heap reads per second of each kind, summed over the classes (each class's pages miss at its own ratio).
     let convReads = 0;
@@ -187,7 +199,26 @@ export function workingSetOf(
       w.syncsPerSecond > 0 ? (convReads + msgReads + indexRefs * indexMiss) / w.syncsPerSecond : 0;
     return { perStatement, perSync, workingSetBytes, loopingUsers };
   };
-  return { readsOn };
+  const readsOn = (memoryBytes: number): PageReads => readsFrom(missRatios(groups, memoryBytes / PAGE_BYTES));
+  const readsOnTiers = (
+    sharedBuffersBytes: number,
+    pageCacheBytes: number,
+    inflowPerMiss: number,
+  ): TwoTierReads => {
+    const bufferMiss = missRatios(groups, sharedBuffersBytes / PAGE_BYTES);
+    // The page cache sees shared_buffers' misses only: each group's references thinned by its miss ratio.
+    const seen = groups.map((g, i) => ({
+      ...g,
+      refsPerPagePerSecond: g.refsPerPagePerSecond * bufferMiss[i]!,
+    }));
+    const inflow = inflowPerMiss * seen.reduce((s, g) => s + g.pages * g.refsPerPagePerSecond, 0);
+    const cacheMiss = randomEvictionMissRatios(seen, pageCacheBytes / PAGE_BYTES, inflow);
+    return {
+      buffers: readsFrom(bufferMiss),
+      disk: readsFrom(bufferMiss.map((m, i) => m * cacheMiss[i]!)),
+    };
+  };
+  return { readsOn, readsOnTiers };
 }
 
 /** Pages the syncs of `users` read from outside `memoryBytes` of cache: {@link workingSetOf}'s, on one memory. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { characteristicTime, missRatios } from './working-set.ts';
+import { characteristicTime, missRatios, randomEvictionMissRatios } from './working-set.ts';
 
 // Worked by hand: Che's approximation keeps a page referenced λ times a second with probability
 // 1 − e^(−λT), and T fills the cache: Σ pages × (1 − e^(−λT)) = memory.
@@ -82,5 +82,40 @@ describe("Che's approximation of an LRU cache", () => {
         8,
       ),
     ).toEqual([0, 0]);
+  });
+});
+
+// Worked by hand: a cache that evicts at random keeps a page an exponential time of mean C / E, E the
+// evictions a second, which balance the pages taken in: E = inflow + Σ pages λ miss(E).
+describe('a cache that evicts at random, with an inflow of pages never used again', () => {
+  it('misses nothing while every page fits and nothing else comes in; everything on no memory', () => {
+    const loop = { pages: 500, refsPerPagePerSecond: 1 / 30, periodic: true };
+    expect(randomEvictionMissRatios([loop], 1000, 0)).toEqual([0]);
+    expect(randomEvictionMissRatios([loop], 0, 5)).toEqual([1]);
+  });
+
+  it('keeps memory / pages of one Poisson group, as any random cache does', () => {
+    // 2,000 pages at λ on 1,000: x = E / (Cλ) = 2m, m = x / (1 + x) → 1 + 2m = 2, m = 0.5.
+    expect(randomEvictionMissRatios([{ pages: 2000, refsPerPagePerSecond: 0.2 }], 1000, 0)[0]).toBeCloseTo(
+      0.5,
+      9,
+    );
+  });
+
+  it('keeps part of a loop larger than the memory, where LRU keeps none', () => {
+    // 2,000 pages every 30 s on 1,000: E = (2,000 / 30) m and m = 1 − e^(−E·30 / 1,000) = 1 − e^(−2m):
+    // m = 0.796812 (iterated by hand from 1: 0.864665, 0.822700, ..., 0.796812).
+    const loop = { pages: 2000, refsPerPagePerSecond: 1 / 30, periodic: true };
+    expect(randomEvictionMissRatios([loop], 1000, 0)[0]).toBeCloseTo(0.796812, 5);
+    expect(missRatios([loop], 1000)[0]).toBe(1);
+  });
+
+  it('misses part of a loop that fits when other pages flow in (worked by hand)', () => {
+    // 500 pages every 30 s (16.667 a second) on 1,000, 41.667 pages a second besides: E = 41.667 +
+    // 16.667 m, m = 1 − e^(−0.03 E) = 1 − e^(−1.25 − 0.5 m): from 0.8, 0.807950, 0.808712, 0.808785, 0.808792, ...
+    const loop = { pages: 500, refsPerPagePerSecond: 1 / 30, periodic: true };
+    expect(randomEvictionMissRatios([loop], 1000, 125 / 3)[0]).toBeCloseTo(0.808793, 5);
+    // Ten times the memory: m = 1 − e^(−0.125 − 0.05 m) = 0.12291 (from 0: 0.117503, 0.122673, 0.122899, 0.122909, ...).
+    expect(randomEvictionMissRatios([loop], 10_000, 125 / 3)[0]).toBeCloseTo(0.12291, 4);
   });
 });
