@@ -20,8 +20,13 @@ export const ASSUMPTION_NAMES = [
   'upstreamP95Ms',
   // The deployment's speed: its time and CPU per request against what this machine's runs measured.
   'serviceDemandScale',
-  // The deployment's data: how a user's rows lie on the heap's pages (the pages a sync reads).
+  // The deployment's data: how a user's rows lie on the heap's pages (the pages a sync reads), the
+  // memory that keeps them, and the disk that serves the rest.
   'heapRowsPerPage',
+  'sharedBuffersShare',
+  'pageCacheShare',
+  'pageCacheInflow',
+  'diskReadMs',
   // The stress case (never in the base verdicts): abusive free users.
   'abuseShare',
   'abuseRatePerMinute',
@@ -187,6 +192,43 @@ const CATALOGUE: Record<AssumptionName, Row> = {
       "assumption: a chat's messages arrive over days, interleaved with every other user's, a message and its reply written together (2); 1 = every row on a page of its own; 10 = a user's rows together, as the seeder writes them (measured: 200 messages of a ci-smoke user on 19.9 pages) and as CLUSTER or partitioning by user would keep them",
     range: [1, 2, 10],
     domain: { min: 1, max: 30, integer: false },
+  },
+  sharedBuffersShare: {
+    group: 'data',
+    label: "share of the database compute size's RAM in shared_buffers",
+    unit: 'share of RAM',
+    source:
+      'assumption: PostgreSQL\'s documented starting point for shared_buffers, 25% of RAM, and "unlikely that an allocation of more than 40% of RAM will work better" (postgresql.org/docs/15/runtime-config-resource.html); Supabase\'s per-size value not read here',
+    range: [0.125, 0.25, 0.4],
+    domain: { min: 0.01, max: 1, integer: false },
+  },
+  pageCacheShare: {
+    group: 'data',
+    label: "share of the database compute size's RAM the OS page cache holds its pages in",
+    unit: 'share of RAM',
+    source:
+      "assumption: PostgreSQL's documentation counts on the OS page cache beside shared_buffers (effective_cache_size, shared_buffers included, half to three quarters of RAM, postgresql.org/docs/15/runtime-config-query.html); less shared_buffers' quarter, and on a small instance the platform's services (PostgREST, Auth, Realtime) share the RAM",
+    range: [0.25, 0.5, 0.75],
+    domain: SHARE,
+  },
+  pageCacheInflow: {
+    group: 'data',
+    label:
+      'pages the OS page cache takes in, never used again, for each page shared_buffers misses (readahead, the WAL)',
+    unit: 'pages per miss',
+    source:
+      'measured on the rig, 2026-12-06: with PostgreSQL in a memory cgroup, full sync on 8,000 and 9,000 users and page caches of 132-1,242 MB sent 3.8-12.8 reads a sync to the disk; a page cache that evicts at random with 2-2.5 such pages a miss fits the six within 12 % (docs/simulator.md "Data size"); the deployment\'s readahead and WAL: assumption',
+    range: [0.5, 2.5, 4],
+    domain: { min: 0, max: 100, integer: false },
+  },
+  diskReadMs: {
+    group: 'data',
+    label: 'time of one page read from the disk (a connection held, not a core)',
+    unit: 'ms per read',
+    source:
+      'assumption: Supabase runs on AWS EBS gp3 volumes, documented as "single-digit millisecond" latency (docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html); ~1 ms for a random 8 kB read',
+    range: [0.5, 1, 3],
+    domain: { min: 0, max: 1000, integer: false },
   },
   abuseShare: {
     group: 'stress',

@@ -3,6 +3,7 @@ import { loadPolicy } from '../core/policy.ts';
 import { loadPricing } from '../scripts/inputs/pricing.ts';
 import { tinyProfile } from '../test/support/tiny-profile.ts';
 import { predictAnalytic } from './analytic.ts';
+import { defaultAssumptions } from './assumptions.ts';
 import type { Calibration } from './calibration.ts';
 import {
   contextAtUsers,
@@ -11,6 +12,7 @@ import {
   databaseMemoryOf,
 } from './data-size-context.ts';
 import type { DataSizeInput } from './data-size-demand.ts';
+import { dataSizeSettingsOf } from './data-size-settings.ts';
 import { defaultCalibration } from './defaults.ts';
 import { findKnee } from './knee.ts';
 import { modelFor, simulate } from './simulate.ts';
@@ -42,6 +44,7 @@ const calibrated = (): Calibration => {
 // Micro without pricing: 1 GB × 0.25 = 268,435,456 bytes of buffers (32,768 pages), × 0.5 of RAM for
 // the OS page cache (65,536 pages).
 const MICRO_BUFFERS = 268_435_456;
+const DEFAULT_SETTINGS = dataSizeSettingsOf(defaultAssumptions());
 
 // The seed: 100 messages (2 a conversation) in memory. tiny's pages (page-reads.test.ts): a syncing user
 // (one in ten users) reads 5 × 20 / 2 = 50 heap pages of messages and 5 / 4.667 = 1.0714 of
@@ -64,12 +67,12 @@ const seedInput = (missMsPerPage: number): DataSizeInput => ({
 describe('the data size of the users a prediction is for', () => {
   it('gives a compute size (or Micro without pricing) its RAM × the shared_buffers share, and its IOPS', () => {
     expect(DEFAULT_DATABASE_RAM_GB).toBe(1);
-    expect(databaseMemoryOf(null).bytes).toBe(MICRO_BUFFERS);
-    expect(databaseMemoryOf(null).cacheBytes).toBeCloseTo(0.5 * 2 ** 30, 6);
-    expect(databaseMemoryOf(null).iops).toBeNull();
+    expect(databaseMemoryOf(null, DEFAULT_SETTINGS).bytes).toBe(MICRO_BUFFERS);
+    expect(databaseMemoryOf(null, DEFAULT_SETTINGS).cacheBytes).toBeCloseTo(0.5 * 2 ** 30, 6);
+    expect(databaseMemoryOf(null, DEFAULT_SETTINGS).iops).toBeNull();
     // fixtures/pricing/supabase.yaml: Micro sustains 500 IOPS and bursts to 11,800.
     const micro = loadPricing().supabase.compute.find((c) => c.name === 'micro')!;
-    expect(databaseMemoryOf(micro).iops).toMatchObject({ baseline: 500, max: 11_800 });
+    expect(databaseMemoryOf(micro, DEFAULT_SETTINGS).iops).toMatchObject({ baseline: 500, max: 11_800 });
   });
 
   it('carries to N users at every N, the context keeping the profile file users for itself', () => {

@@ -1,5 +1,6 @@
 import type { ModelContext, PredictionDetail } from './analytic.ts';
-import { type DatabaseMemory, RAM_CACHE_SHARE, SHARED_BUFFERS_SHARE } from './data-size-demand.ts';
+import type { DatabaseMemory } from './data-size-demand.ts';
+import type { DataSizeSettings } from './data-size-settings.ts';
 import { sustainedCores } from './monthly-usage.ts';
 import type { ComputeSize } from './pricing.ts';
 
@@ -15,10 +16,13 @@ export const DEFAULT_DATABASE_RAM_GB = 1;
  * The database memory of a compute size (null: no pricing, Micro): its RAM × the shared_buffers share,
  * its RAM × the OS page cache's share, and its disk's page reads a second (pricing's IOPS).
  */
-export function databaseMemoryOf(compute: ComputeSize | null): DatabaseMemory {
+export function databaseMemoryOf(
+  compute: ComputeSize | null,
+  settings: Pick<DataSizeSettings, 'sharedBuffersShare' | 'pageCacheShare'>,
+): DatabaseMemory {
   const ramGb = compute ? compute.ramGb : DEFAULT_DATABASE_RAM_GB;
-  const share = SHARED_BUFFERS_SHARE.value;
-  const cache = RAM_CACHE_SHARE.value;
+  const share = settings.sharedBuffersShare.value;
+  const cache = settings.pageCacheShare.value;
   const ram = ramGb * 2 ** 30;
   const iops =
     compute?.baselineIops !== undefined
@@ -32,7 +36,7 @@ export function databaseMemoryOf(compute: ComputeSize | null): DatabaseMemory {
     bytes: ram * share,
     cacheBytes: ram * cache,
     iops,
-    source: `${compute ? `${compute.name}'s` : 'Micro (no pricing)'} ${ramGb} GB RAM × ${share} shared_buffers share (${SHARED_BUFFERS_SHARE.source}; ${SHARED_BUFFERS_SHARE.range.low}-${SHARED_BUFFERS_SHARE.range.high}), × ${cache} OS page cache share (${RAM_CACHE_SHARE.source}; ${RAM_CACHE_SHARE.range.low}-${RAM_CACHE_SHARE.range.high})`,
+    source: `${compute ? `${compute.name}'s` : 'Micro (no pricing)'} ${ramGb} GB RAM × ${share} shared_buffers share (${settings.sharedBuffersShare.source}), × ${cache} OS page cache share (${settings.pageCacheShare.source})`,
   };
 }
 
@@ -54,6 +58,8 @@ export function contextOnCompute(ctx: ModelContext, compute: ComputeSize): Model
   return {
     ...ctx,
     cores: sustainedCores(compute),
-    ...(ctx.dataSize ? { dataSize: { ...ctx.dataSize, memory: databaseMemoryOf(compute) } } : {}),
+    ...(ctx.dataSize
+      ? { dataSize: { ...ctx.dataSize, memory: databaseMemoryOf(compute, ctx.dataSize.settings) } }
+      : {}),
   };
 }

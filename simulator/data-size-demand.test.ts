@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import { tinyProfile } from '../test/support/tiny-profile.ts';
+import { defaultAssumptions, withAssumption } from './assumptions.ts';
 import type { Calibration } from './calibration.ts';
 import { dbCpuMsOf } from './cpu.ts';
 import { DEFAULT_DATABASE_RAM_GB } from './data-size-context.ts';
@@ -12,6 +13,7 @@ import {
   dataSizeInputOf,
   rowsPerStatement,
 } from './data-size-demand.ts';
+import { dataSizeSettingsOf } from './data-size-settings.ts';
 import { defaultCalibration } from './defaults.ts';
 import { diskResources } from './disk-resource.ts';
 import { databaseMemoryFor, modelFor } from './simulate.ts';
@@ -52,7 +54,11 @@ const input: DataSizeInput = {
     run: 'full-a',
   },
 };
-const layout = { rowsPerPage: 2, source: 'test layout' };
+// The data dials at their bases (1 ms a disk read, 2.5 pages of inflow), 2 rows a page from a test layout.
+const layout = {
+  ...dataSizeSettingsOf(defaultAssumptions()),
+  rowsPerPage: { value: 2, source: 'test layout' },
+};
 const PAGE = 8192;
 /** Memory of `buffers` pages of shared_buffers and `ram` pages of OS page cache. */
 const memoryOf = (buffers: number, ram: number) => ({
@@ -246,6 +252,31 @@ describe('demands at a profile data size', () => {
     // 10 users' reference fits: only the rows count, 1 + 0.005 × 18 = 1.09 ms.
     const m = modelFor({ ...base, dataSize: input }, full);
     expect(m.ctx.calibration.demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
+    // The data dials turn it: --set sharedBuffersShare=0.125 pageCacheShare=0.25 gives Micro 134,217,728
+    // and 268,435,456 bytes; --set diskReadMs=3 triples a disk read's time. At 10,000 users on 10,000
+    // pages of buffers and none of page cache (above): 1.09 + 3 × 10.718733 = 33.246199 ms.
+    let set = withAssumption(defaultAssumptions(), 'sharedBuffersShare', 0.125);
+    set = withAssumption(set, 'pageCacheShare', 0.25);
+    const smaller = databaseMemoryFor({ ...base, assumptions: set }, full);
+    expect(smaller.bytes).toBe(134_217_728);
+    expect(smaller.cacheBytes).toBe(268_435_456);
+    expect(smaller.source).toMatch(
+      /× 0.125 shared_buffers share \(assumption: .*; 0.125-0.4; set by --set\)/,
+    );
+    const slow = dataSizeSettingsOf(withAssumption(defaultAssumptions(), 'diskReadMs', 3));
+    const slowDisk = calibrationAtDataSize(
+      calibrated(),
+      input,
+      tiny,
+      full,
+      { ...slow, rowsPerPage: layout.rowsPerPage },
+      memoryOf(10_000, 0),
+      10_000,
+    );
+    expect(slowDisk.demands['rest.messages']!.meanMs).toBeCloseTo(33.246199, 5);
+    expect(slowDisk.notes.at(-1)).toMatch(
+      /3 ms per page read from the disk \(assumption: .*; set by --set\)/,
+    );
     const rig = modelFor({ ...base, dataSize: input, rig: { cores: 2 } }, full);
     expect(rig.ctx.calibration.demands['rest.messages']!.meanMs).toBe(1);
     expect(modelFor(base, full).ctx.calibration.demands['rest.messages']!.meanMs).toBe(1);

@@ -5,6 +5,7 @@ import type { RunRecord } from '../core/run-record.ts';
 import type { PredictionDetail } from './analytic.ts';
 import type { Calibration } from './calibration.ts';
 import { type DataSizeFit, type DataSizePoint, fitDataSize, seededMessages } from './data-size.ts';
+import type { DataSizeSettings } from './data-size-settings.ts';
 import { workingSetOf } from './page-reads.ts';
 import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, workloadAt } from './workload.ts';
 
@@ -33,15 +34,6 @@ export interface DataSizeAssumption {
   range: { low: number; base: number; high: number };
 }
 
-/** Share of a compute size's RAM the database caches pages in (its shared_buffers). */
-export const SHARED_BUFFERS_SHARE: DataSizeAssumption = {
-  value: 0.25,
-  unit: 'share of RAM',
-  source:
-    "assumption: PostgreSQL's documented starting point for shared_buffers, 25% of RAM (postgresql.org/docs/15/runtime-config-resource.html); Supabase's per-size value not read here; 1 would count the OS page cache too",
-  range: { low: 0.125, base: 0.25, high: 1 },
-};
-
 /** Database time of one more row returned from memory (executor and output of a ~700-byte message row). */
 export const MS_PER_ROW: DataSizeAssumption = {
   value: 0.005,
@@ -49,41 +41,6 @@ export const MS_PER_ROW: DataSizeAssumption = {
   source:
     'assumption: a few µs per row found in memory; not measured (table-size runs return the same rows at every size)',
   range: { low: 0.002, base: 0.005, high: 0.02 },
-};
-
-/**
- * Share of a compute size's RAM the OS page cache holds database pages in: what shared_buffers, the
- * backends, the OS and the platform's services on the instance leave (shared_buffers' own pages are
- * mostly in it too, read through it).
- */
-export const RAM_CACHE_SHARE: DataSizeAssumption = {
-  value: 0.5,
-  unit: 'share of RAM',
-  source:
-    "assumption: PostgreSQL's documentation counts on the OS page cache beside shared_buffers (effective_cache_size, shared_buffers included, defaults to half to three quarters of RAM, postgresql.org/docs/15/runtime-config-query.html); less shared_buffers' quarter, and on a small instance the platform's services (PostgREST, Auth, Realtime) share the RAM",
-  range: { low: 0.25, base: 0.5, high: 0.75 },
-};
-
-/**
- * Pages the OS page cache takes in for each page shared_buffers misses, beyond that page, that are not
- * referenced again (readahead's neighbours, the WAL, what else passes through it): its random eviction
- * (working-set.ts randomEvictionMissRatios) then sends a share of a loop that fits to the disk too.
- */
-export const PAGE_CACHE_INFLOW: DataSizeAssumption = {
-  value: 2.5,
-  unit: 'pages per page missed by shared_buffers',
-  source:
-    'fitted on the rig, 2026-12-06 (PostgreSQL in a memory cgroup, full sync on 8,000 and 9,000 users, page caches of 132-1,242 MB: 3.8-12.8 disk reads a sync, docs/simulator.md "Data size"): 2-2.5 fit the six within 12 % (log); the deployment\'s readahead and WAL are not measured (assumption for it)',
-  range: { low: 0.5, base: 2.5, high: 4 },
-};
-
-/** Time of one page read from the disk, ms: not CPU, the statement's connection held through it. */
-export const DISK_READ_MS: DataSizeAssumption = {
-  value: 1,
-  unit: 'ms per page read',
-  source:
-    'assumption: Supabase runs on AWS EBS gp3 volumes, documented as "single-digit millisecond" latency (docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html); ~1 ms for a random 8 kB read',
-  range: { low: 0.5, base: 1, high: 3 },
 };
 
 /**
@@ -138,6 +95,8 @@ export interface DatabaseMemory {
 export interface DataSizeContext {
   carry: DataSizeCarry;
   memory: DatabaseMemory;
+  /** The data dials, for the memory of another compute size. */
+  settings: DataSizeSettings;
 }
 
 /**
@@ -223,12 +182,6 @@ export interface DataSizeCarry {
   at(users: number, memory: DatabaseMemory, detail?: PredictionDetail): Calibration;
 }
 
-/** How many rows of one user's sync share a heap page on the deployment, and where that comes from. */
-export interface HeapLayout {
-  rowsPerPage: number;
-  source: string;
-}
-
 /** Carried calibrations a carry keeps (a search asks again for the same users on each compute size). */
 const CARRY_CACHE_ENTRIES = 64;
 
@@ -245,7 +198,7 @@ export function dataSizeCarry(
   input: DataSizeInput,
   profile: Profile,
   policy: Policy,
-  layout: HeapLayout,
+  settings: DataSizeSettings,
 ): DataSizeCarry {
   const perUser = profile.conversationsPerUser.mean * profile.messagesPerConversation.reference;
   const size = (users: number): string =>
@@ -294,18 +247,18 @@ export function dataSizeCarry(
   const seedText = seeded
     ? `the seed: ${n(seeded.messages)} messages (${n(seedPerConversation)} a conversation) in ${gb(seeded.bytes)} (${seeded.run}) on ${mb(seeded.memoryBytes)} shared_buffers, hit ratio ${seeded.hitRatio === null ? 'not measured' : seeded.hitRatio.toFixed(4)} (its own reads taken as none)`
     : `the seed: not measured (no calibration run recorded its database), taken at the profile's ${n(seedPerConversation)} messages a conversation, all in memory`;
-  const constants = `${MS_PER_ROW.value} ms per row (${MS_PER_ROW.source}, ${MS_PER_ROW.range.low}-${MS_PER_ROW.range.high}); ${pageRead.text}; ${DISK_READ_MS.value} ms per page read from the disk (${DISK_READ_MS.source}; ${DISK_READ_MS.range.low}-${DISK_READ_MS.range.high}); ${n(layout.rowsPerPage)} rows of a user's sync a heap page (${layout.source})`;
+  const constants = `${MS_PER_ROW.value} ms per row (${MS_PER_ROW.source}, ${MS_PER_ROW.range.low}-${MS_PER_ROW.range.high}); ${pageRead.text}; ${n(settings.diskReadMs.value)} ms per page read from the disk (${settings.diskReadMs.source}); ${n(settings.rowsPerPage.value)} rows of a user's sync a heap page (${settings.rowsPerPage.source})`;
   return {
     at: memoised((users, memory, text) => {
       const pages = {
-        rowsPerPage: layout.rowsPerPage,
+        rowsPerPage: settings.rowsPerPage.value,
         messagesPerConversation: refPerConversation,
         looping: 'online' as const,
       };
       const tiers = workingSetOf(profile, policy, users, pages).readsOnTiers(
         memory.bytes,
         memory.cacheBytes,
-        PAGE_CACHE_INFLOW.value,
+        settings.pageCacheInflow.value,
       );
       const buffers = tiers.buffers;
       const ram = tiers.disk;
@@ -319,11 +272,11 @@ export function dataSizeCarry(
         const rr = rowsRef[kind] ?? 0;
         const disk = ram.perStatement[kind] ?? 0;
         const cached = Math.max(0, (buffers.perStatement[kind] ?? 0) - disk);
-        const ioMs = disk * DISK_READ_MS.value;
+        const ioMs = disk * settings.diskReadMs.value;
         const meanMs = Math.max(0, d.meanMs + MS_PER_ROW.value * (rr - rs) + pageRead.ms * cached + ioMs);
         readsPerStatement[kind] = disk;
         const working = text
-          ? `${n(d.meanMs)} ms on the seed + ${n(MS_PER_ROW.value)} ms × (${n(rr)} − ${n(rs)}) rows + ${n(pageRead.ms)} ms × ${n(cached)} pages from the OS page cache + ${n(DISK_READ_MS.value)} ms × ${n(disk)} pages from the disk = ${n(meanMs)} ms`
+          ? `${n(d.meanMs)} ms on the seed + ${n(MS_PER_ROW.value)} ms × (${n(rr)} − ${n(rs)}) rows + ${n(pageRead.ms)} ms × ${n(cached)} pages from the OS page cache + ${n(settings.diskReadMs.value)} ms × ${n(disk)} pages from the disk = ${n(meanMs)} ms`
           : '';
         demands[kind] = {
           ...d,
@@ -340,7 +293,7 @@ export function dataSizeCarry(
           };
         if (text) changes.push(`${kind} ${working}`);
       }
-      const reads = `working set ${gb(ram.workingSetBytes)} (${n(ram.loopingUsers)} syncing users online, each once an interval, and the index pages the statements walk) on ${mb(memory.bytes)} shared_buffers and ${mb(memory.cacheBytes)} of OS page cache (${memory.source}): ${n(buffers.perSync)} pages a sync missed by shared_buffers, ${n(ram.perSync)} of them from the disk (the page cache evicting at random, ${n(PAGE_CACHE_INFLOW.value)} pages taken in a miss besides it: ${PAGE_CACHE_INFLOW.source}; ${PAGE_CACHE_INFLOW.range.low}-${PAGE_CACHE_INFLOW.range.high})`;
+      const reads = `working set ${gb(ram.workingSetBytes)} (${n(ram.loopingUsers)} syncing users online, each once an interval, and the index pages the statements walk) on ${mb(memory.bytes)} shared_buffers and ${mb(memory.cacheBytes)} of OS page cache (${memory.source}): ${n(buffers.perSync)} pages a sync missed by shared_buffers, ${n(ram.perSync)} of them from the disk (the page cache evicting at random, ${n(settings.pageCacheInflow.value)} pages taken in a miss besides it: ${settings.pageCacheInflow.source})`;
       const disk = {
         readsPerStatement,
         readsPerSync: ram.perSync,
@@ -368,9 +321,9 @@ export function calibrationAtDataSize(
   input: DataSizeInput,
   profile: Profile,
   policy: Policy,
-  layout: HeapLayout,
+  settings: DataSizeSettings,
   memory: DatabaseMemory,
   users: number = profile.users,
 ): Calibration {
-  return dataSizeCarry(cal, input, profile, policy, layout).at(users, memory);
+  return dataSizeCarry(cal, input, profile, policy, settings).at(users, memory);
 }

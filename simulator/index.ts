@@ -42,21 +42,18 @@ export type {
   DataSizeCarry,
   DataSizeContext,
   DataSizeInput,
-  HeapLayout,
   SeededDataset,
 } from './data-size-demand.ts';
 export {
   calibrationAtDataSize,
-  DISK_READ_MS,
   dataSizeCarry,
   dataSizeInputOf,
   MS_PER_ROW,
-  PAGE_CACHE_INFLOW,
   PAGE_READ_CPU_MS,
-  RAM_CACHE_SHARE,
   rowsPerStatement,
-  SHARED_BUFFERS_SHARE,
 } from './data-size-demand.ts';
+export type { DataSizeSetting, DataSizeSettings } from './data-size-settings.ts';
+export { dataSizeSettingsOf } from './data-size-settings.ts';
 export { DB_CONGESTION_PER_BUSY_CONNECTION } from './db-congestion.ts';
 export type { DecisionInputs, DecisionResult, Verdict } from './decide.ts';
 export { decide } from './decide.ts';

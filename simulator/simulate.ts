@@ -7,6 +7,7 @@ import type { Calibration } from './calibration.ts';
 import { cheapestConfiguration, computeForPolicy, policyCost } from './cost.ts';
 import { databaseMemoryOf } from './data-size-context.ts';
 import { type DatabaseMemory, type DataSizeInput, dataSizeCarry } from './data-size-demand.ts';
+import { dataSizeSettingsOf } from './data-size-settings.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
 import type { DesPattern } from './des/patterns.ts';
 import { predictDes } from './des/predict.ts';
@@ -109,7 +110,10 @@ export function contextFor(input: SimulateInput, policy: Policy): ModelContext {
 
 /** The database memory of a policy's deployment: its compute size's RAM × the shared_buffers share. */
 export function databaseMemoryFor(input: SimulateInput, policy: Policy): DatabaseMemory {
-  return databaseMemoryOf(input.pricing ? computeForPolicy(input.pricing, policy) : null);
+  return databaseMemoryOf(
+    input.pricing ? computeForPolicy(input.pricing, policy) : null,
+    dataSizeSettingsOf(input.assumptions ?? defaultAssumptions()),
+  );
 }
 
 /** What the model reads for one policy: profile and policy with the load assumptions applied, and its context. */
@@ -130,14 +134,10 @@ export function modelFor(input: SimulateInput, policy: Policy): PolicyModel {
     : { profile: input.profile, policy };
   const ctx = contextFor(input, applied.policy);
   if (input.dataSize && !input.rig) {
-    const rows = (input.assumptions ?? defaultAssumptions()).heapRowsPerPage;
-    const layout = {
-      rowsPerPage: rows.value,
-      source: rows.setBy ? `${rows.source}; set by ${rows.setBy}` : rows.source,
-    };
-    const carry = dataSizeCarry(ctx.calibration, input.dataSize, applied.profile, applied.policy, layout);
+    const settings = dataSizeSettingsOf(input.assumptions ?? defaultAssumptions());
+    const carry = dataSizeCarry(ctx.calibration, input.dataSize, applied.profile, applied.policy, settings);
     const memory = databaseMemoryFor(input, applied.policy);
-    ctx.dataSize = { carry, memory };
+    ctx.dataSize = { carry, memory, settings };
     ctx.calibration = carry.at(applied.profile.users, memory);
   }
   return { ...applied, ctx };
