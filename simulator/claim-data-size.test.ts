@@ -97,11 +97,11 @@ describe('the ~10x past 10M rows claim, from table-size runs', () => {
     expect(refuted.verdict).toBe('assumption');
     expect(refuted.profile.value).toBeCloseTo(1.5, 12);
     expect(refuted.difference).toBeCloseTo(-0.85, 12);
-    // Fit: 1 ms + 0.05 ms per read. Reference 100,000 × 50 × 100 = 500M messages → 500 GB against 128 MB:
-    // miss 1 - 128e6/500e9 = 0.999744; 100 × 0.999744 = 99.9744 reads; 1 + 0.05 × 99.9744 = 5.99872 ms.
     expect(refuted.reason).toMatch(
       /^measured 1.5×, not 10×, from plain table-size runs: 1 ms database time per sync at 4,000,000 messages \(a\), 1.5 ms at 10,000,000 \(c\)/,
     );
-    expect(refuted.reason).toContain("puts 500,000,000 messages (scale-100k's reference) at 6 ms per sync");
+    // The measured factor alone: predictions carry the data by working set, not by it.
+    expect(refuted.reason).toMatch(/Predictions do not scale by this factor/);
+    expect(refuted.reason).not.toMatch(/ms per sync with the same shared_buffers/);
   });
 });

@@ -1,7 +1,7 @@
 import { mean } from 'simple-statistics';
 import type { Claim, ClaimEvaluation, ClaimsContext } from './claim.ts';
 import { claimIdentity, fmt, num } from './claim.ts';
-import { type DataSizePoint, fitDataSize, profileMessages, syncDemandAt } from './data-size.ts';
+import type { DataSizePoint } from './data-size.ts';
 
 // The analysis's "query performance degrades ~10x when messages exceeds N rows" (kind data-size-factor),
 // judged from table-size run records: database time per sync at the smallest measured dataset at or over
@@ -61,13 +61,7 @@ export function evaluateDataSizeClaim(claim: Claim, ctx: ClaimsContext): ClaimEv
   const working = `${schema} table-size runs: ${fmt(lowMs)} ms database time per sync at ${fmt(low.messages)} messages (${runsOf(m.below)}), ${fmt(highMs)} ms at ${fmt(high.messages)} (${runsOf(m.above)})`;
   const claimed = typeof claim.claimed === 'number' ? claim.claimed : claim.claimed[0];
   const matches = Math.abs(m.factor - claimed) <= claimed * tolerance;
-  let reason = `measured ${fmt(m.factor)}×, ${matches ? '' : `not ${fmt(claimed)}×, `}from ${working}`;
-  const fit = fitDataSize(points.filter((p) => p.schema === schema));
-  const reference = profileMessages(ctx.profile, 'reference');
-  if (fit && reference !== null) {
-    const at = syncDemandAt(fit, high, reference, high.sharedBuffersBytes);
-    reason += `. The data-size model (${fmt(fit.baseMs)} ms + ${fmt(fit.missMsPerPage)} ms per page read) puts ${fmt(reference)} messages (${ctx.profile.name}'s reference) at ${fmt(at)} ms per sync with the same shared_buffers`;
-  }
+  const reason = `measured ${fmt(m.factor)}×, ${matches ? '' : `not ${fmt(claimed)}×, `}from ${working}. Predictions do not scale by this factor: they read the pages of the syncing users' working set at the data size of their users (docs/simulator.md "Data size")`;
   return {
     ...base,
     profile: { value: m.factor, policy: claim.policy, users: null, working, matches },

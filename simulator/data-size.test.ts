@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
-import {
-  btreeDepth,
-  bytesAt,
-  type DataSizePoint,
-  dataSizePoint,
-  demandMs,
-  fitDataSize,
-  missRatio,
-  pagesTouched,
-  profileMessages,
-  syncDemandAt,
-} from './data-size.ts';
+import { type DataSizePoint, dataSizePoint, fitDataSize, profileMessages } from './data-size.ts';
 
 // Every expected figure below is worked by hand in the comment beside it.
 
@@ -30,30 +19,6 @@ const point = (over: Partial<DataSizePoint>): DataSizePoint => ({
 });
 
 describe('data-size model', () => {
-  it('misses nothing while table and index fit memory, then the share that does not fit', () => {
-    expect(missRatio(600, 200, 800)).toBe(0);
-    expect(missRatio(600, 200, 10_000)).toBe(0);
-    // 800 bytes, 400 cached: half the touches miss.
-    expect(missRatio(600, 200, 400)).toBe(0.5);
-    // 4000 bytes, 1000 cached: 1 - 1/4.
-    expect(missRatio(4000, 0, 1000)).toBe(0.75);
-  });
-
-  it('descends a B-tree one level per 256-fold growth of its pages', () => {
-    expect(btreeDepth(0)).toBe(1); // one page: the root is the leaf
-    expect(btreeDepth(8192)).toBe(1);
-    expect(btreeDepth(8192 * 256)).toBe(2); // 256 leaves under one root
-    expect(btreeDepth(8192 * 257)).toBe(3); // 257 leaves need two internal pages
-    // 10 rows on an index of 256 pages: 2 index pages + 10 heap pages.
-    expect(pagesTouched(10, 8192 * 256)).toBe(12);
-  });
-
-  it('adds the miss cost of the pages a statement touches', () => {
-    // 1 ms base; 10 rows on a one-page index → 11 pages; half miss → 5.5 reads × 0.1 ms = 0.55 ms.
-    expect(demandMs(1, 0.1, 10, 600, 200, 400)).toBeCloseTo(1.55, 12);
-    expect(demandMs(1, 0.1, 10, 600, 200, 800)).toBe(1);
-  });
-
   it('fits base and miss cost through two sizes, and refuses one size or equal reads', () => {
     // (0 reads, 2 ms) and (10 reads, 3 ms): slope 0.1 ms/page, intercept 2 ms.
     const fit = fitDataSize([point({ readsPerSync: 0 }), point({ readsPerSync: 10, dbTimeMsPerSync: 3 })]);
@@ -67,13 +32,6 @@ describe('data-size model', () => {
     expect(down?.clamped).toBe(true);
     expect(fitDataSize([point({})])).toBeNull();
     expect(fitDataSize([point({}), point({ dbTimeMsPerSync: 5 })])).toBeNull();
-  });
-
-  it('predicts a sync at a larger dataset from the touches measured at a smaller one', () => {
-    const p = point({ messages: 1000, sizeBytes: 1000, touchesPerSync: 100 });
-    // 4,000 messages → 4,000 bytes; 1,000 of buffers → 0.75 miss; 75 reads × 0.1 + 2 = 9.5 ms.
-    expect(bytesAt(p, 4000)).toBe(4000);
-    expect(syncDemandAt({ baseMs: 2, missMsPerPage: 0.1, points: 2 }, p, 4000, 1000)).toBeCloseTo(9.5, 12);
   });
 
   it('reads a point from a table-size run record, and says why another record has none', () => {

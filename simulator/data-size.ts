@@ -2,38 +2,16 @@ import { linearRegression } from 'simple-statistics';
 import type { RunRecord } from '../core/run-record.ts';
 import { ENDPOINTS } from './workload.ts';
 
-// Service demand as a function of data size (issue 12, item 3). A statement's database time is a part
-// that does not depend on how big the tables are (parse, plan, the rows it returns, found in memory)
-// plus a cost per page it must read into shared buffers. Pages read = pages touched × miss ratio, and
-// the miss ratio grows once the table and its indexes no longer fit the database's memory:
-//   demandMs = baseMs + missMsPerPage × pagesTouched(rows, indexBytes) × missRatio(table, index, memory)
-// baseMs and missMsPerPage are fitted from table-size run records at two or more data sizes, where the
-// database counted its own buffer reads (run.json `database`): the fit needs no assumption about access
-// patterns, only the prediction at another size does (uniform access over table and index).
+// Service demand as a function of data size (issue 12, item 3), measured: a sync's database time is a
+// part that does not depend on how big the tables are (parse, plan, the rows it returns, found in
+// memory) plus a cost per page it must read into shared buffers:
+//   dbTimeMsPerSync = baseMs + missMsPerPage × reads per sync
+// fitted from table-size run records at two or more data sizes, where the database counted its own
+// buffer reads (run.json `database`): the fit needs no assumption about access patterns. Which pages a
+// prediction reads at another size is the working set's (page-reads.ts), not this file's.
 
 /** PostgreSQL's page size, bytes. */
 export const PAGE_BYTES = 8192;
-/** Index entries per B-tree page (assumption: ~16-byte keys and tuple headers in an 8 kB page, 70% full). */
-export const BTREE_FANOUT = 256;
-
-/** Share of page touches that miss `memoryBytes` of cache when `tableBytes + indexBytes` are accessed uniformly. */
-export function missRatio(tableBytes: number, indexBytes: number, memoryBytes: number): number {
-  const size = tableBytes + indexBytes;
-  if (size <= 0 || memoryBytes >= size) return 0;
-  return 1 - Math.max(0, memoryBytes) / size;
-}
-
-/** Depth of a B-tree of `indexBytes` (root to leaf, at least 1). */
-export function btreeDepth(indexBytes: number): number {
-  const pages = Math.max(1, Math.ceil(indexBytes / PAGE_BYTES));
-  return 1 + Math.ceil(Math.log(pages) / Math.log(BTREE_FANOUT));
-}
-
-/** Pages one index scan touches: one descent of the index and one heap page per row returned (rows scattered). */
-export function pagesTouched(rowsReturned: number, indexBytes: number): number {
-  return btreeDepth(indexBytes) + Math.max(0, rowsReturned);
-}
-
 /** The fitted data-size model: demand per sync when nothing misses, and the cost of one page read. */
 export interface DataSizeFit {
   baseMs: number;
@@ -42,19 +20,6 @@ export interface DataSizeFit {
   points: number;
   /** True when the fitted slope was negative (more reads, less time) and missMsPerPage was set to 0. */
   clamped?: boolean;
-}
-
-/** Database time (ms) of one statement (base `baseMs` when all in memory) returning `rowsReturned` rows. */
-export function demandMs(
-  baseMs: number,
-  missMsPerPage: number,
-  rowsReturned: number,
-  tableBytes: number,
-  indexBytes: number,
-  memoryBytes: number,
-): number {
-  const misses = pagesTouched(rowsReturned, indexBytes) * missRatio(tableBytes, indexBytes, memoryBytes);
-  return baseMs + missMsPerPage * misses;
 }
 
 /** One table-size run reduced to what the fit needs: its data size, database time and page reads per sync. */
@@ -154,28 +119,6 @@ export function fitDataSize(points: DataSizePoint[]): DataSizeFit | null {
     points: points.length,
     ...(m < 0 ? { clamped: true } : {}),
   };
-}
-
-/**
- * Database bytes at `messages` messages, scaled from a measured point (the messages table and its
- * indexes dominate the database; linear in rows).
- */
-export function bytesAt(point: DataSizePoint, messages: number): number {
-  return (point.sizeBytes * messages) / point.messages;
-}
-
-/**
- * Database time per sync at `messages` messages and `memoryBytes` of buffers: the fit's base plus the
- * point's page touches per sync times the miss ratio of the database scaled to that size.
- */
-export function syncDemandAt(
-  fit: DataSizeFit,
-  point: DataSizePoint,
-  messages: number,
-  memoryBytes: number,
-): number {
-  const reads = point.touchesPerSync * missRatio(bytesAt(point, messages), 0, memoryBytes);
-  return fit.baseMs + fit.missMsPerPage * reads;
 }
 
 /** The data-size points of the table-size records among `runs` (named by folder); other records are skipped. */

@@ -34,7 +34,7 @@ export type { CheapestResult, CostItem, CostPrediction } from './cost.ts';
 export { cheapestConfiguration } from './cost.ts';
 export { coresAt } from './cpu-at-load.ts';
 export type { DataSizeFit, DataSizePoint } from './data-size.ts';
-export { dataSizePoints, demandMs, fitDataSize, missRatio, syncDemandAt } from './data-size.ts';
+export { dataSizePoints, fitDataSize } from './data-size.ts';
 export { contextAtUsers, databaseMemoryOf } from './data-size-context.ts';
 export type {
   DatabaseMemory,
