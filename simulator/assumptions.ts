@@ -217,8 +217,8 @@ const CATALOGUE: Record<AssumptionName, Row> = {
       'pages the OS page cache takes in, never used again, for each page shared_buffers misses (readahead, the WAL)',
     unit: 'pages per miss',
     source:
-      'measured on the rig, 2026-12-06: with PostgreSQL in a memory cgroup, full sync on 8,000 and 9,000 users and page caches of 132-1,242 MB sent 3.8-12.8 reads a sync to the disk; a page cache that evicts at random with 2-2.5 such pages a miss fits the six within 12 % (docs/simulator.md "Data size"); the deployment\'s readahead and WAL: assumption',
-    range: [0.5, 2.5, 4],
+      "measured on the rig, 2026-12-06: with PostgreSQL in a memory cgroup and 3,000 users' messages laid out in time order (each syncing user's rows on pages of their own, 1.97 of the syncing users' rows a page), full sync read 5.7 and 5.3 pages a sync from the disk on 603 and 407 MB of page cache and 120 and 128 of 142 misses on 287 and 187 MB, around a loop of 277 MB: an LRU with 0.04-0.47 such pages a miss puts its step there (docs/simulator.md \"Data size\"); the deployment's readahead and WAL: assumption",
+    range: [0, 0.25, 1],
     domain: { min: 0, max: 100, integer: false },
   },
   diskReadMs: {

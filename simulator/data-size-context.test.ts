@@ -86,18 +86,18 @@ describe('the data size of the users a prediction is for', () => {
     // 9,500 users: 50,279.7 pages in play on 32,768 of shared_buffers: a messages statement misses its
     // 10 heap pages (the loop outgrows what shared_buffers keeps for it) and 2 × 0.022474 index pages
     // (bisection apart from this code), 10.044947. The page cache's 65,536 pages see 48,517.9 heap pages
-    // every 30 s (1,617.26 a second) and 1,761.81 index pages at 0.197714 × 0.022474 a second each
-    // (7.83), and 2.5 pages more for each (4,062.73 a second): E = 4,062.73 + 1,617.26 (1 − e^(−E /
-    // 2,184.53)) + 7.83 x / (1 + x), x = E / 291.2, balances at E = 5,560.57 (iterated by hand): the
-    // heap misses 1 − e^(−2.54543) = 0.921560 and the index 0.950237. From the disk 10 × 0.921560 + 2 ×
-    // 0.022474 × 0.950237 = 9.258315 pages, from the page cache 0.786632: 1.09 + 0.1 × 0.786632 +
-    // 9.258315 × 1 ms = 10.426979 ms.
+    // every 30 s (1,617.26 a second) and 1,761.81 index pages at 0.197714 × 0.022474 = 0.0044434 a
+    // second each (7.83), and 0.25 pages more for each (406.27 a second): at T = 30 s those fill 48,517.9
+    // + 219.9 + 12,188 = 60,926 pages, so the loop stays; T solves 48,517.9 + 1,761.81 (1 −
+    // e^(−0.0044434 T)) + 406.27 T = 65,536 at T = 41.164 s and the index misses e^(−0.18291) =
+    // 0.832845. From the disk 2 × 0.022474 × 0.832845 = 0.037435 pages, from the page cache 10.007512:
+    // 1.09 + 0.1 × 10.007512 + 0.037435 × 1 ms = 2.128186 ms.
     const at = contextAtUsers(m.ctx, 9_500);
-    expect(at.calibration.demands['rest.messages']!.meanMs).toBeCloseTo(10.426979, 4);
-    expect(at.calibration.demands['rest.messages']!.ioMs).toBeCloseTo(9.258315, 4);
+    expect(at.calibration.demands['rest.messages']!.meanMs).toBeCloseTo(2.128186, 4);
+    expect(at.calibration.demands['rest.messages']!.ioMs).toBeCloseTo(0.037435, 4);
     // The search's figures alone are the same figures.
     expect(contextAtUsers(m.ctx, 9_500, 'rule').calibration.demands['rest.messages']!.meanMs).toBeCloseTo(
-      10.426979,
+      2.128186,
       4,
     );
     // What a prediction at 9,500 users says it ran on, through predictAnalytic and simulate alike.
@@ -139,9 +139,10 @@ describe('the data size of the users a prediction is for', () => {
     const micro = size('micro');
     const small = size('small');
     // 9,500 users who send no messages: 50,279.7 pages in play miss Micro's 32,768 pages of buffers
-    // (10.044947 a messages statement, 0.786632 of them from the page cache and 9.258315 from the disk,
+    // (10.044947 a messages statement, 10.007512 of them from the page cache and 0.037435 from the disk,
     // as above) and fit Small's 65,536. At 1,000 ms a page read from the page cache the messages
-    // statement takes 1.09 + 786.632 + 9.258 = 796.98 ms on Micro: over the p95 target. On Small, 1.09 ms.
+    // statement takes 1.09 + 10,007.512 + 0.037 = 10,008.64 ms on Micro: over the p95 target. On Small,
+    // 1.09 ms.
     const quiet = { ...tiny, messagesPerUserPerMinute: 0 };
     const base = {
       profile: quiet,
@@ -158,7 +159,7 @@ describe('the data size of the users a prediction is for', () => {
     expect(onSmall.dataSize!.memory.bytes).toBe(536_870_912);
     expect(onSmall.dataSize!.memory.iops?.baseline).toBe(1000);
     expect(contextAtUsers(onSmall, 9_500).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
-    expect(contextAtUsers(m.ctx, 9_500).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(796.98, 1);
+    expect(contextAtUsers(m.ctx, 9_500).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(10008.64, 1);
     // The policy's own Micro fails; the search finds Small, the cheapest size whose RAM holds the data.
     const p = simulate(base).predictions[0]!;
     expect(p.cost!.meetsTargets).toBe(false);

@@ -19,7 +19,8 @@ import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, workloadAt } from './work
 // with the pages read by working set (page-reads.ts): the syncing users online at the peak, each
 // reading its own rows' heap pages once an interval, and the index pages the statements walk, kept in
 // shared_buffers by Che's approximation of an LRU cache and in the OS page cache, which sees
-// shared_buffers' misses, by random eviction with an inflow of pages never used again (working-set.ts). How many of a user's rows share a heap page is
+// shared_buffers' misses, by the same approximation with an inflow of pages never used again
+// (working-set.ts). How many of a user's rows share a heap page is
 // the `heapRowsPerPage` assumption. The disk's time is not CPU (ServiceDemand.ioMs): the connection is
 // held through it, the database's cores are not, and the calibration carries the disk reads per
 // statement for the disk's own resource (db.disk, disk-resource.ts). pageReadMs comes from the
@@ -293,7 +294,7 @@ export function dataSizeCarry(
           };
         if (text) changes.push(`${kind} ${working}`);
       }
-      const reads = `working set ${gb(ram.workingSetBytes)} (${n(ram.loopingUsers)} syncing users online, each once an interval, and the index pages the statements walk) on ${mb(memory.bytes)} shared_buffers and ${mb(memory.cacheBytes)} of OS page cache (${memory.source}): ${n(buffers.perSync)} pages a sync missed by shared_buffers, ${n(ram.perSync)} of them from the disk (the page cache evicting at random, ${n(settings.pageCacheInflow.value)} pages taken in a miss besides it: ${settings.pageCacheInflow.source})`;
+      const reads = `working set ${gb(ram.workingSetBytes)} (${n(ram.loopingUsers)} syncing users online, each once an interval, and the index pages the statements walk) on ${mb(memory.bytes)} shared_buffers and ${mb(memory.cacheBytes)} of OS page cache (${memory.source}): ${n(buffers.perSync)} pages a sync missed by shared_buffers, ${n(ram.perSync)} of them from the disk (the page cache an LRU on them, with ${n(settings.pageCacheInflow.value)} pages never used again taken in a miss besides: ${settings.pageCacheInflow.source})`;
       const disk = {
         readsPerStatement,
         readsPerSync: ram.perSync,

@@ -41,28 +41,22 @@ describe('pages a sync reads, by working set', () => {
     // On 10,000 pages of shared_buffers every heap page misses and the index 0.3593665 of its
     // references (a messages statement 10 + 2 × 0.3593665 = 10.718733 pages). The page cache sees
     // those: 51,071.4 heap pages every 30 s (1,702.38 a second) and 1,854.53 index pages at 0.197714 ×
-    // 0.3593665 = 0.0710518 a second each (131.77), 2.5 pages more for each: 4,585.37 a second. On
-    // 30,000 pages E = 4,585.37 + 1,702.38 (1 − e^(−E / 1,000)) + 131.77 x / (1 + x), x = E / 2,131.55:
-    // E = 6,383.66 (iterated by hand from 4,585.37), so the heap misses 1 − e^(−6.38366) = 0.998311
-    // and the index 2.99484 / 3.99484 = 0.749677 of what reaches the page cache.
-    const tiers = workingSetOf(tinyProfile, full, 10_000, input).readsOnTiers(
-      8192 * 10_000,
-      8192 * 30_000,
-      2.5,
-    );
+    // 0.3593665 = 0.0710518 a second each (131.77 a second), and 0.25 pages more for each, 458.537 a
+    // second, never used again. On 30,000 pages, at T = 30 s the loop alone fills 51,071: T solves
+    // 51,071.4 T / 30 + 1,854.53 (1 − e^(−0.0710518 T)) + 458.537 T = 30,000 at T = 13.357 s
+    // (bisection apart from this code): every heap page misses, the index e^(−0.949) = 0.387113.
+    const set = workingSetOf(tinyProfile, full, 10_000, input);
+    const tiers = set.readsOnTiers(8192 * 10_000, 8192 * 30_000, 0.25);
     expect(tiers.buffers.perStatement['rest.messages']).toBeCloseTo(10.718733, 5);
-    // A messages statement from the disk: 10 × 0.998311 + 2 × 0.3593665 × 0.749677 = 10.521928.
-    expect(tiers.disk.perStatement['rest.messages']).toBeCloseTo(10.521928, 4);
-    // A conversations statement: 1.0714 × 0.998311 + 0.3593665 × 0.749677 = 1.338999.
-    expect(tiers.disk.perStatement['rest.conversations']).toBeCloseTo(1.338999, 3);
-    // A page cache far larger than the working set sends next to nothing to the disk; none sends all.
-    const large = workingSetOf(tinyProfile, full, 10_000, input).readsOnTiers(
-      8192 * 10_000,
-      8192 * 1e12,
-      2.5,
-    );
-    expect(large.disk.perSync).toBeLessThan(1e-5);
-    const none = workingSetOf(tinyProfile, full, 10_000, input).readsOnTiers(8192 * 10_000, 0, 2.5);
+    // A messages statement from the disk: 10 + 2 × 0.3593665 × 0.387113 = 10.278231.
+    expect(tiers.disk.perStatement['rest.messages']).toBeCloseTo(10.278231, 4);
+    // On 80,000 pages the loop, the index's referenced pages and 30 s of the inflow fit (66,462): T
+    // solves 51,071.4 + 1,854.53 (1 − e^(−0.0710518 T)) + 458.537 T = 80,000 at T = 59.105 s: the heap
+    // pages stay, the index misses e^(−4.1995) = 0.0150027: 2 × 0.3593665 × 0.0150027 = 0.010783.
+    const kept = set.readsOnTiers(8192 * 10_000, 8192 * 80_000, 0.25);
+    expect(kept.disk.perStatement['rest.messages']).toBeCloseTo(0.010783, 5);
+    // No page cache sends every miss of shared_buffers to the disk.
+    const none = set.readsOnTiers(8192 * 10_000, 0, 0.25);
     expect(none.disk.perSync).toBeCloseTo(none.buffers.perSync, 12);
   });
 

@@ -2,7 +2,7 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import { ACTIVITY_CLASSES } from '../core/profile.ts';
 import { PAGE_BYTES } from './data-size.ts';
-import { missRatios, type PageGroup, randomEvictionMissRatios } from './working-set.ts';
+import { missRatios, type PageGroup } from './working-set.ts';
 import { CONVERSATION_ROW_BYTES, ENDPOINTS, messageRowBytes, type Workload, workloadAt } from './workload.ts';
 
 // The pages a workload's syncs read from outside a memory of M bytes (issue 12, item 3: the buffer
@@ -18,8 +18,8 @@ import { CONVERSATION_ROW_BYTES, ENDPOINTS, messageRowBytes, type Workload, work
 // Looping users: on a deployment the syncing users online (the workload's), each once an interval; on
 // the rig every seeded user of the syncing tiers (k6 cycles through all of them, at the rate the online
 // share sets). A sync's heap pages: its rows over the rows of one user that share a page (the layout
-// dial). Behind it the OS page cache sees shared_buffers' misses and evicts at random, with the
-// readahead's and the WAL's pages flowing through it (readsOnTiers). A delta sync's new messages were just written and are in memory: its user's conversation rows
+// dial). Behind it the OS page cache sees shared_buffers' misses, an LRU too, with the readahead's and
+// the WAL's pages flowing through it (readsOnTiers). A delta sync's new messages were just written and are in memory: its user's conversation rows
 // are counted, its messages are not. Pure.
 
 /**
@@ -130,8 +130,8 @@ export interface WorkingSet {
   readsOn(memoryBytes: number): PageReads;
   /**
    * Pages missed by `sharedBuffersBytes` (LRU), and those of them the OS page cache of
-   * `pageCacheBytes` misses too (random eviction, taking in `inflowPerMiss` pages never referenced
-   * again for each page shared_buffers misses): the disk's reads.
+   * `pageCacheBytes` misses too (LRU on shared_buffers' misses, taking in `inflowPerMiss` pages never
+   * referenced again for each page shared_buffers misses): the disk's reads.
    */
   readsOnTiers(sharedBuffersBytes: number, pageCacheBytes: number, inflowPerMiss: number): TwoTierReads;
 }
@@ -212,7 +212,7 @@ export function workingSetOf(
       refsPerPagePerSecond: g.refsPerPagePerSecond * bufferMiss[i]!,
     }));
     const inflow = inflowPerMiss * seen.reduce((s, g) => s + g.pages * g.refsPerPagePerSecond, 0);
-    const cacheMiss = randomEvictionMissRatios(seen, pageCacheBytes / PAGE_BYTES, inflow);
+    const cacheMiss = missRatios(seen, pageCacheBytes / PAGE_BYTES, inflow);
     return {
       buffers: readsFrom(bufferMiss),
       disk: readsFrom(bufferMiss.map((m, i) => m * cacheMiss[i]!)),

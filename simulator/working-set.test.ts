@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { characteristicTime, missRatios, randomEvictionMissRatios } from './working-set.ts';
+import { characteristicTime, missRatios } from './working-set.ts';
 
 // Worked by hand: Che's approximation keeps a page referenced λ times a second with probability
 // 1 − e^(−λT), and T fills the cache: Σ pages × (1 − e^(−λT)) = memory.
@@ -85,37 +85,26 @@ describe("Che's approximation of an LRU cache", () => {
   });
 });
 
-// Worked by hand: a cache that evicts at random keeps a page an exponential time of mean C / E, E the
-// evictions a second, which balance the pages taken in: E = inflow + Σ pages λ miss(E).
-describe('a cache that evicts at random, with an inflow of pages never used again', () => {
-  it('misses nothing while every page fits and nothing else comes in; everything on no memory', () => {
+// Worked by hand: pages never referenced again, J a second, each stay T too: Σ pages × P(referenced
+// within T) + J T = memory.
+describe('an LRU cache with an inflow of pages never used again', () => {
+  it('keeps a loop only while it fits beside the inflow of one period', () => {
     const loop = { pages: 500, refsPerPagePerSecond: 1 / 30, periodic: true };
-    expect(randomEvictionMissRatios([loop], 1000, 0)).toEqual([0]);
-    expect(randomEvictionMissRatios([loop], 0, 5)).toEqual([1]);
+    // 10 a second: at T = 30 the loop's 500 and 300 of them fill 800 of 1,000: kept.
+    expect(missRatios([loop], 1000, 10)).toEqual([0]);
+    // 20 a second: 500 T / 30 + 20 T = 1,000 at T = 27.27 s, under the period: every page misses.
+    expect(characteristicTime([loop], 1000, 20)).toBeCloseTo(1000 / (500 / 30 + 20), 6);
+    expect(missRatios([loop], 1000, 20)).toEqual([1]);
+    // A loop that fits with nothing else coming in is never evicted.
+    expect(characteristicTime([loop], 1000, 0)).toBe(Number.POSITIVE_INFINITY);
   });
 
-  it('keeps memory / pages of one Poisson group, as any random cache does', () => {
-    // 2,000 pages at λ on 1,000: x = E / (Cλ) = 2m, m = x / (1 + x) → 1 + 2m = 2, m = 0.5.
-    expect(randomEvictionMissRatios([{ pages: 2000, refsPerPagePerSecond: 0.2 }], 1000, 0)[0]).toBeCloseTo(
-      0.5,
-      9,
-    );
-  });
-
-  it('keeps part of a loop larger than the memory, where LRU keeps none', () => {
-    // 2,000 pages every 30 s on 1,000: E = (2,000 / 30) m and m = 1 − e^(−E·30 / 1,000) = 1 − e^(−2m):
-    // m = 0.796812 (iterated by hand from 1: 0.864665, 0.822700, ..., 0.796812).
-    const loop = { pages: 2000, refsPerPagePerSecond: 1 / 30, periodic: true };
-    expect(randomEvictionMissRatios([loop], 1000, 0)[0]).toBeCloseTo(0.796812, 5);
-    expect(missRatios([loop], 1000)[0]).toBe(1);
-  });
-
-  it('misses part of a loop that fits when other pages flow in (worked by hand)', () => {
-    // 500 pages every 30 s (16.667 a second) on 1,000, 41.667 pages a second besides: E = 41.667 +
-    // 16.667 m, m = 1 − e^(−0.03 E) = 1 − e^(−1.25 − 0.5 m): from 0.8, 0.807950, 0.808712, 0.808785, 0.808792, ...
-    const loop = { pages: 500, refsPerPagePerSecond: 1 / 30, periodic: true };
-    expect(randomEvictionMissRatios([loop], 1000, 125 / 3)[0]).toBeCloseTo(0.808793, 5);
-    // Ten times the memory: m = 1 − e^(−0.125 − 0.05 m) = 0.12291 (from 0: 0.117503, 0.122673, 0.122899, 0.122909, ...).
-    expect(randomEvictionMissRatios([loop], 10_000, 125 / 3)[0]).toBeCloseTo(0.12291, 4);
+  it('lets a Poisson group miss more (worked by hand)', () => {
+    // 200 pages at 0.1 a second on 100 with 10 more a second: 200 (1 − e^(−0.1T)) + 10 T = 100 at
+    // T = 3.748225 (bisection apart from this code): the group misses e^(−0.3748225) = 0.687411, where
+    // without the inflow it misses 0.5.
+    const group = { pages: 200, refsPerPagePerSecond: 0.1 };
+    expect(characteristicTime([group], 100, 10)).toBeCloseTo(3.748225, 5);
+    expect(missRatios([group], 100, 10)[0]).toBeCloseTo(0.687411, 5);
   });
 });

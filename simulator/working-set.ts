@@ -7,10 +7,11 @@
 //   Σ_g pages_g × (1 − e^(−λ_g T)) = M.
 // One group referenced uniformly gives the miss ratio 1 − M / pages, the uniform model; groups of
 // different rates keep the frequent pages (a sync every 30 s) and miss the rare ones (every 30 min).
-// PostgreSQL's shared_buffers (clock sweep) approximates LRU. The OS page cache, measured on the rig,
-// does not: behind shared_buffers it kept part of a loop larger than itself and lost part of one that
-// fitted, as a cache that evicts at random with an inflow of pages never used again does
-// (randomEvictionMissRatios).
+// PostgreSQL's shared_buffers (clock sweep) approximates LRU, and so did the OS page cache behind it
+// when a user's rows lay apart (measured on the rig, docs/simulator.md "Data size"): a loop of heap
+// pages larger than it missed nearly all, one that fitted nearly none. Pages that pass through the
+// cache and are never referenced again (the kernel's readahead, the WAL) take room for T each: with an
+// inflow of J pages a second the cache keeps a loop only when it fits beside J T of them.
 // A page's references may come as a Poisson stream (many clients' statements on a shared index page)
 // or periodically (a user's own pages, read once a sync, every interval): then the page was referenced
 // within T with probability min(1, λT) and is in the cache only when its period is within T (Fricker
@@ -35,26 +36,32 @@ function referencedWithin(g: PageGroup, t: number): number {
   return g.periodic ? Math.min(1, g.refsPerPagePerSecond * t) : -Math.expm1(-g.refsPerPagePerSecond * t);
 }
 
-/** Pages of `groups` in a cache after a characteristic time of `t` seconds. */
-function occupancy(groups: readonly PageGroup[], t: number): number {
-  return groups.reduce((s, g) => s + g.pages * referencedWithin(g, t), 0);
+/** Pages of `groups` in a cache after a characteristic time of `t` seconds, and `inflow` pages a second that stay `t`. */
+function occupancy(groups: readonly PageGroup[], t: number, inflow: number): number {
+  return groups.reduce((s, g) => s + g.pages * referencedWithin(g, t), inflow * t);
 }
 
 /**
- * The cache's characteristic time, seconds: the T at which the groups' expected pages in the cache
- * fill `memoryPages`; Infinity when every referenced page fits (nothing is evicted).
+ * The cache's characteristic time, seconds: the T at which the groups' expected pages in the cache,
+ * and the `inflowPagesPerSecond` pages never referenced again that pass through it (each staying T),
+ * fill `memoryPages`; Infinity when every referenced page fits and nothing else comes in.
  */
-export function characteristicTime(groups: readonly PageGroup[], memoryPages: number): number {
+export function characteristicTime(
+  groups: readonly PageGroup[],
+  memoryPages: number,
+  inflowPagesPerSecond = 0,
+): number {
   const live = groups.filter((g) => g.pages > 0 && g.refsPerPagePerSecond > 0);
   const total = live.reduce((s, g) => s + g.pages, 0);
-  if (total <= memoryPages) return Number.POSITIVE_INFINITY;
+  const inflow = Math.max(0, inflowPagesPerSecond);
+  if (total <= memoryPages && inflow === 0) return Number.POSITIVE_INFINITY;
   if (memoryPages <= 0) return 0;
   let hi = 1;
-  while (occupancy(live, hi) < memoryPages) hi *= 2;
+  while (occupancy(live, hi, inflow) < memoryPages) hi *= 2;
   let lo = 0;
   for (let i = 0; i < BISECTION_STEPS; i++) {
     const mid = (lo + hi) / 2;
-    if (occupancy(live, mid) < memoryPages) lo = mid;
+    if (occupancy(live, mid, inflow) < memoryPages) lo = mid;
     else hi = mid;
   }
   return (lo + hi) / 2;
@@ -62,61 +69,18 @@ export function characteristicTime(groups: readonly PageGroup[], memoryPages: nu
 
 /**
  * Each group's miss ratio (share of its references that find the page out of the cache) in
- * `memoryPages`: e^(−λT) for a Poisson group; 0 or 1 for a periodic one, as its period is within T or not.
+ * `memoryPages`, with `inflowPagesPerSecond` pages never referenced again passing through it:
+ * e^(−λT) for a Poisson group; 0 or 1 for a periodic one, as its period is within T or not.
  */
-export function missRatios(groups: readonly PageGroup[], memoryPages: number): number[] {
-  const t = characteristicTime(groups, memoryPages);
+export function missRatios(
+  groups: readonly PageGroup[],
+  memoryPages: number,
+  inflowPagesPerSecond = 0,
+): number[] {
+  const t = characteristicTime(groups, memoryPages, inflowPagesPerSecond);
   return groups.map((g) => {
     if (t === Number.POSITIVE_INFINITY || g.refsPerPagePerSecond <= 0) return 0;
     if (g.periodic) return g.refsPerPagePerSecond * t >= 1 ? 0 : 1;
     return Math.exp(-g.refsPerPagePerSecond * t);
   });
-}
-
-/** Steps of the downward scan for the largest eviction rate that balances (each ×1/SCAN_FACTOR). */
-const SCAN_FACTOR = 1.25;
-
-/**
- * Each group's miss ratio in a cache of `memoryPages` that evicts a page chosen at random, taking in
- * each missed page and `inflowPagesPerSecond` more pages that are never referenced again (the OS page
- * cache: its lists keep no loop's order, and readahead's neighbours and the WAL pass through it). A
- * page stays an exponential time of mean C / E, E the evictions a second, which balance what comes in:
- *   E = inflow + Σ_g pages_g λ_g miss_g(E),
- * miss_g = 1 − e^(−E / (C λ_g)) for a periodic group (it must stay one period), 1 / (1 + λ_g C / E) for
- * a Poisson one (in the cache a share λτ / (1 + λτ) of the time, τ = C / E). The largest balancing E is
- * the steady state: with no inflow and every page fitting, none (E = 0, nothing misses); a loop of L
- * pages larger than C alone gives m = 1 − e^(−(L/C) m), not LRU's 1; an inflow makes a loop that fits
- * miss too, as ~inflow / (C λ) when the cache is large. Pure.
- */
-export function randomEvictionMissRatios(
-  groups: readonly PageGroup[],
-  memoryPages: number,
-  inflowPagesPerSecond: number,
-): number[] {
-  if (memoryPages <= 0) return groups.map(() => 1);
-  const live = groups.filter((g) => g.pages > 0 && g.refsPerPagePerSecond > 0);
-  const missAt = (g: PageGroup, e: number): number => {
-    if (g.pages <= 0 || g.refsPerPagePerSecond <= 0 || e <= 0) return 0;
-    const x = e / (memoryPages * g.refsPerPagePerSecond);
-    return g.periodic ? -Math.expm1(-x) : x / (1 + x);
-  };
-  const excess = (e: number): number =>
-    inflowPagesPerSecond + live.reduce((s, g) => s + g.pages * g.refsPerPagePerSecond * missAt(g, e), 0) - e;
-  const top = inflowPagesPerSecond + live.reduce((s, g) => s + g.pages * g.refsPerPagePerSecond, 0);
-  if (top <= 0) return groups.map(() => 0);
-  // excess(top) ≤ 0; scan down for where it turns positive, then bisect: the largest balancing E.
-  let hi = top;
-  let lo = top / SCAN_FACTOR;
-  while (excess(lo) <= 0) {
-    hi = lo;
-    lo /= SCAN_FACTOR;
-    if (lo < top * 1e-12) return groups.map(() => 0);
-  }
-  for (let i = 0; i < BISECTION_STEPS; i++) {
-    const mid = (lo + hi) / 2;
-    if (excess(mid) > 0) lo = mid;
-    else hi = mid;
-  }
-  const e = (lo + hi) / 2;
-  return groups.map((g) => missAt(g, e));
 }
