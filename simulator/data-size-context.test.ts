@@ -159,7 +159,10 @@ describe('the data size of the users a prediction is for', () => {
     expect(onSmall.dataSize!.memory.bytes).toBe(536_870_912);
     expect(onSmall.dataSize!.memory.iops?.baseline).toBe(1000);
     expect(contextAtUsers(onSmall, 9_500).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 12);
-    expect(contextAtUsers(m.ctx, 9_500).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(10008.64, 1);
+    expect(contextAtUsers(m.ctx, 9_500).calibration.demands['rest.messages']!.meanMs).toBeCloseTo(
+      10008.64,
+      1,
+    );
     // The policy's own Micro fails; the search finds Small, the cheapest size whose RAM holds the data.
     const p = simulate(base).predictions[0]!;
     expect(p.cost!.meetsTargets).toBe(false);
