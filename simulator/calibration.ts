@@ -17,6 +17,8 @@ export interface ServiceDemand {
 export interface DiskReads {
   readsPerStatement: Record<string, number>;
   readsPerSync: number;
+  /** Write operations per statement by kind (the WAL's flushes of the commits that write); absent: none. */
+  writesPerStatement?: Record<string, number>;
   source: string;
 }
 

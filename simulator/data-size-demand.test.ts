@@ -149,6 +149,22 @@ describe('demands at a profile data size', () => {
     expect(disk!.name).toBe('db.disk');
     expect(disk!.utilisation).toBeCloseTo(0.917074, 4);
     expect(disk!.saturated).toBe(false);
+    // Writes count too: 10 messages a second (40 statements) write 2 commits each, 0.5 a statement, and
+    // 33.33 pushes a second carry a change 0.05 of the time, × 1.06 writes a commit: 40 × 0.53 + 33.33 ×
+    // 0.053 = 22.967 writes a second; (1,834.149 + 22.967) / 2,000 = 92.856 % busy.
+    expect(cal.disk!.writesPerStatement).toEqual({ 'api.message': 0.53, 'rest.push': 0.05 * 1.06 });
+    const [withWrites] = diskResources(
+      cal,
+      {
+        'rest.messages': 1000 / 6,
+        'rest.conversations': 1000 / 30,
+        'api.message': 40,
+        'rest.push': 1000 / 30,
+      },
+      memoryOf(10_000, 0),
+    );
+    expect(withWrites!.utilisation).toBeCloseTo(0.928558, 5);
+    expect(withWrites!.serviceTimeSource).toMatch(/1,834\.1 page reads and 23 writes a second on the disk/);
     // With 30,000 pages of page cache (page-reads.test.ts): 10.278231 from the disk, 10.718733 −
     // 10.278231 = 0.440502 from the page cache: 1 + 0.09 + 0.0440502 + 10.278231 = 11.412281 ms.
     expect(carried(memoryOf(10_000, 30_000)).demands['rest.messages']!.meanMs).toBeCloseTo(11.412281, 4);

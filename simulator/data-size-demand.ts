@@ -7,7 +7,7 @@ import type { Calibration } from './calibration.ts';
 import { type DataSizeFit, type DataSizePoint, fitDataSize, seededMessages } from './data-size.ts';
 import type { DataSizeSettings } from './data-size-settings.ts';
 import { workingSetOf } from './page-reads.ts';
-import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, workloadAt } from './workload.ts';
+import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, QUERIES_PER_MESSAGE, workloadAt } from './workload.ts';
 
 // The calibration carried from the seeded dataset its runs measured to the data size of the users a
 // prediction is for (issue 12, item 3): N users × conversations × the analysis's reference messages per
@@ -183,6 +183,27 @@ export interface DataSizeCarry {
   at(users: number, memory: DatabaseMemory, detail?: PredictionDetail): Calibration;
 }
 
+/** Commits that write per /api/message: the user's message, then the reply with the conversation and daily usage (backend/message-route.ts). */
+export const WRITING_COMMITS_PER_MESSAGE = 2;
+
+/**
+ * The disk's write operations per statement kind: an /api/message's two writing commits over its
+ * statements, and a sync's push when it carries a change (the profile's changeSharePer30s), each
+ * × `diskWritesPerCommit`; reads-only statements none.
+ */
+export function diskWritesOf(
+  profile: Profile,
+  settings: Pick<DataSizeSettings, 'diskWritesPerCommit'>,
+): { perStatement: Record<string, number>; text: string } {
+  const w = settings.diskWritesPerCommit.value;
+  const perMessage = (WRITING_COMMITS_PER_MESSAGE / QUERIES_PER_MESSAGE) * w;
+  const perPush = profile.changeSharePer30s * w;
+  return {
+    perStatement: { [ENDPOINTS.message]: perMessage, [ENDPOINTS.push]: perPush },
+    text: `writes: ${WRITING_COMMITS_PER_MESSAGE} writing commits an /api/message (over its ${QUERIES_PER_MESSAGE} statements) and ${n(profile.changeSharePer30s)} a push (the profile's changeSharePer30s), × ${n(w)} disk writes a commit (${settings.diskWritesPerCommit.source})`,
+  };
+}
+
 /** Carried calibrations a carry keeps (a search asks again for the same users on each compute size). */
 const CARRY_CACHE_ENTRIES = 64;
 
@@ -249,6 +270,7 @@ export function dataSizeCarry(
     ? `the seed: ${n(seeded.messages)} messages (${n(seedPerConversation)} a conversation) in ${gb(seeded.bytes)} (${seeded.run}) on ${mb(seeded.memoryBytes)} shared_buffers, hit ratio ${seeded.hitRatio === null ? 'not measured' : seeded.hitRatio.toFixed(4)} (its own reads taken as none)`
     : `the seed: not measured (no calibration run recorded its database), taken at the profile's ${n(seedPerConversation)} messages a conversation, all in memory`;
   const constants = `${MS_PER_ROW.value} ms per row (${MS_PER_ROW.source}, ${MS_PER_ROW.range.low}-${MS_PER_ROW.range.high}); ${pageRead.text}; ${n(settings.diskReadMs.value)} ms per page read from the disk (${settings.diskReadMs.source}); ${n(settings.rowsPerPage.value)} rows of a user's sync a heap page (${settings.rowsPerPage.source})`;
+  const writes = diskWritesOf(profile, settings);
   return {
     at: memoised((users, memory, text) => {
       const pages = {
@@ -298,7 +320,8 @@ export function dataSizeCarry(
       const disk = {
         readsPerStatement,
         readsPerSync: ram.perSync,
-        source: text ? reads : '',
+        writesPerStatement: writes.perStatement,
+        source: text ? `${reads}; ${writes.text}` : '',
       };
       if (!text) return { ...cal, demands, ...(baseLatency ? { baseLatency } : {}), disk };
       const note = `data size: ${size(users)}; ${seedText}; ${reads}; ${constants}: ${changes.join('; ')}`;

@@ -23,6 +23,8 @@ export interface DataSizeSettings {
   pageCacheInflow: DataSizeSetting;
   /** Time of one page read from the disk, ms (diskReadMs). */
   diskReadMs: DataSizeSetting;
+  /** The disk's write operations per commit that writes: its WAL flush and its share of checkpoints (diskWritesPerCommit). */
+  diskWritesPerCommit: DataSizeSetting;
 }
 
 /** An assumption as a setting: its source with its range, and who set it when not its base. */
@@ -42,5 +44,6 @@ export function dataSizeSettingsOf(assumptions: Assumptions): DataSizeSettings {
     pageCacheShare: settingOf(assumptions.pageCacheShare),
     pageCacheInflow: settingOf(assumptions.pageCacheInflow),
     diskReadMs: settingOf(assumptions.diskReadMs),
+    diskWritesPerCommit: settingOf(assumptions.diskWritesPerCommit),
   };
 }
