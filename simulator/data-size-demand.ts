@@ -6,8 +6,9 @@ import type { PredictionDetail } from './analytic.ts';
 import type { Calibration } from './calibration.ts';
 import { type DataSizeFit, type DataSizePoint, fitDataSize, seededMessages } from './data-size.ts';
 import type { DataSizeSettings } from './data-size-settings.ts';
+import { diskWritesOf } from './disk-resource.ts';
 import { workingSetOf } from './page-reads.ts';
-import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, QUERIES_PER_MESSAGE, workloadAt } from './workload.ts';
+import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, workloadAt } from './workload.ts';
 
 // The calibration carried from the seeded dataset its runs measured to the data size of the users a
 // prediction is for (issue 12, item 3): N users × conversations × the analysis's reference messages per
@@ -183,27 +184,6 @@ export interface DataSizeCarry {
   at(users: number, memory: DatabaseMemory, detail?: PredictionDetail): Calibration;
 }
 
-/** Commits that write per /api/message: the user's message, then the reply with the conversation and daily usage (backend/message-route.ts). */
-export const WRITING_COMMITS_PER_MESSAGE = 2;
-
-/**
- * The disk's write operations per statement kind: an /api/message's two writing commits over its
- * statements, and a sync's push when it carries a change (the profile's changeSharePer30s), each
- * × `diskWritesPerCommit`; reads-only statements none.
- */
-export function diskWritesOf(
-  profile: Profile,
-  settings: Pick<DataSizeSettings, 'diskWritesPerCommit'>,
-): { perStatement: Record<string, number>; text: string } {
-  const w = settings.diskWritesPerCommit.value;
-  const perMessage = (WRITING_COMMITS_PER_MESSAGE / QUERIES_PER_MESSAGE) * w;
-  const perPush = profile.changeSharePer30s * w;
-  return {
-    perStatement: { [ENDPOINTS.message]: perMessage, [ENDPOINTS.push]: perPush },
-    text: `writes: ${WRITING_COMMITS_PER_MESSAGE} writing commits an /api/message (over its ${QUERIES_PER_MESSAGE} statements) and ${n(profile.changeSharePer30s)} a push (the profile's changeSharePer30s), × ${n(w)} disk writes a commit (${settings.diskWritesPerCommit.source})`,
-  };
-}
-
 /** Carried calibrations a carry keeps (a search asks again for the same users on each compute size). */
 const CARRY_CACHE_ENTRIES = 64;
 
@@ -278,13 +258,11 @@ export function dataSizeCarry(
         messagesPerConversation: refPerConversation,
         looping: 'online' as const,
       };
-      const tiers = workingSetOf(profile, policy, users, pages).readsOnTiers(
+      const { buffers, disk: fromDisk } = workingSetOf(profile, policy, users, pages).readsOnTiers(
         memory.bytes,
         memory.cacheBytes,
         settings.pageCacheInflow.value,
       );
-      const buffers = tiers.buffers;
-      const ram = tiers.disk;
       const demands = { ...cal.demands };
       const baseLatency = cal.baseLatency ? { ...cal.baseLatency } : undefined;
       const changes: string[] = [];
@@ -293,7 +271,7 @@ export function dataSizeCarry(
         const d = cal.demands[kind]!;
         const rs = rowsSeed[kind] ?? 0;
         const rr = rowsRef[kind] ?? 0;
-        const disk = ram.perStatement[kind] ?? 0;
+        const disk = fromDisk.perStatement[kind] ?? 0;
         const cached = Math.max(0, (buffers.perStatement[kind] ?? 0) - disk);
         const ioMs = disk * settings.diskReadMs.value;
         const meanMs = Math.max(0, d.meanMs + MS_PER_ROW.value * (rr - rs) + pageRead.ms * cached + ioMs);
@@ -316,10 +294,10 @@ export function dataSizeCarry(
           };
         if (text) changes.push(`${kind} ${working}`);
       }
-      const reads = `working set ${gb(ram.workingSetBytes)} (${n(ram.loopingUsers)} syncing users online, each once an interval, and the index pages the statements walk) on ${mb(memory.bytes)} shared_buffers and ${mb(memory.cacheBytes)} of OS page cache (${memory.source}): ${n(buffers.perSync)} pages a sync missed by shared_buffers, ${n(ram.perSync)} of them from the disk (the page cache an LRU on them, with ${n(settings.pageCacheInflow.value)} pages never used again taken in a miss besides: ${settings.pageCacheInflow.source})`;
+      const reads = `working set ${gb(fromDisk.workingSetBytes)} (${n(fromDisk.loopingUsers)} syncing users online, each once an interval, and the index pages the statements walk) on ${mb(memory.bytes)} shared_buffers and ${mb(memory.cacheBytes)} of OS page cache (${memory.source}): ${n(buffers.perSync)} pages a sync missed by shared_buffers, ${n(fromDisk.perSync)} of them from the disk (the page cache an LRU on them, with ${n(settings.pageCacheInflow.value)} pages never used again taken in a miss besides: ${settings.pageCacheInflow.source})`;
       const disk = {
         readsPerStatement,
-        readsPerSync: ram.perSync,
+        readsPerSync: fromDisk.perSync,
         writesPerStatement: writes.perStatement,
         source: text ? `${reads}; ${writes.text}` : '',
       };

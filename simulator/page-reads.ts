@@ -19,8 +19,8 @@ import { CONVERSATION_ROW_BYTES, ENDPOINTS, messageRowBytes, type Workload, work
 // the rig every seeded user of the syncing tiers (k6 cycles through all of them, at the rate the online
 // share sets). A sync's heap pages: its rows over the rows of one user that share a page (the layout
 // dial). Behind it the OS page cache sees shared_buffers' misses, an LRU too, with the readahead's and
-// the WAL's pages flowing through it (readsOnTiers). A delta sync's new messages were just written and are in memory: its user's conversation rows
-// are counted, its messages are not. Pure.
+// the WAL's pages flowing through it (readsOnTiers). A delta sync's new messages were just written and
+// are in memory: its user's conversation rows are counted, its messages are not. Pure.
 
 /**
  * Index bytes per message and per conversation the syncs' statements walk, measured on the seeded
@@ -138,8 +138,8 @@ export interface WorkingSet {
 
 /**
  * The working set of the syncs of `users`: the looping users' heap pages and the index pages, built
- * once; `readsOn(memory)` solves Che's approximation on a memory (shared_buffers, or the RAM that
- * holds database pages), so a prediction on both tiers builds the workload once.
+ * once; `readsOn` solves Che's approximation on shared_buffers alone, `readsOnTiers` on shared_buffers
+ * and the OS page cache behind it, so a prediction on both tiers builds the workload once.
  */
 export function workingSetOf(
   profile: Profile,

@@ -7,7 +7,7 @@ import type { Calibration } from './calibration.ts';
 import { cheapestConfiguration, computeForPolicy, policyCost } from './cost.ts';
 import { databaseMemoryOf } from './data-size-context.ts';
 import { type DatabaseMemory, type DataSizeInput, dataSizeCarry } from './data-size-demand.ts';
-import { dataSizeSettingsOf } from './data-size-settings.ts';
+import { type DataSizeSettings, dataSizeSettingsOf } from './data-size-settings.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
 import type { DesPattern } from './des/patterns.ts';
 import { predictDes } from './des/predict.ts';
@@ -108,12 +108,13 @@ export function contextFor(input: SimulateInput, policy: Policy): ModelContext {
   };
 }
 
-/** The database memory of a policy's deployment: its compute size's RAM × the shared_buffers share. */
-export function databaseMemoryFor(input: SimulateInput, policy: Policy): DatabaseMemory {
-  return databaseMemoryOf(
-    input.pricing ? computeForPolicy(input.pricing, policy) : null,
-    dataSizeSettingsOf(input.assumptions ?? defaultAssumptions()),
-  );
+/** The database memory of a policy's deployment: its compute size's RAM × the data dials' shares. */
+export function databaseMemoryFor(
+  input: SimulateInput,
+  policy: Policy,
+  settings: DataSizeSettings = dataSizeSettingsOf(input.assumptions ?? defaultAssumptions()),
+): DatabaseMemory {
+  return databaseMemoryOf(input.pricing ? computeForPolicy(input.pricing, policy) : null, settings);
 }
 
 /** What the model reads for one policy: profile and policy with the load assumptions applied, and its context. */
@@ -136,7 +137,7 @@ export function modelFor(input: SimulateInput, policy: Policy): PolicyModel {
   if (input.dataSize && !input.rig) {
     const settings = dataSizeSettingsOf(input.assumptions ?? defaultAssumptions());
     const carry = dataSizeCarry(ctx.calibration, input.dataSize, applied.profile, applied.policy, settings);
-    const memory = databaseMemoryFor(input, applied.policy);
+    const memory = databaseMemoryFor(input, applied.policy, settings);
     ctx.dataSize = { carry, memory, settings };
     ctx.calibration = carry.at(applied.profile.users, memory);
   }
