@@ -186,13 +186,22 @@ describe('demands at a profile data size', () => {
     const c = carried(memory, clamped);
     expect(c.demands['rest.messages']!.meanMs).toBeCloseTo(1.09, 9);
     expect(c.notes.at(-1)).toMatch(/fitted slope was negative, set to 0/);
-    // Without a table-size fit the OS page cache's read costs the rig's measured 0.036 ms:
-    // 1 + 0.09 + 0.036 × 10.075488 = 1.4527176 ms.
+    // Without a table-size fit the OS page cache's read costs the rig's measured 0.036 ms of CPU, over
+    // the CPU share of statement time (1 here): 1 + 0.09 + 0.036 × 10.075488 = 1.4527176 ms.
     const noFit = carried(memory, { ...input, fit: null, fitRuns: [] });
     expect(noFit.demands['rest.messages']!.meanMs).toBeCloseTo(1.4527176, 6);
-    expect(noFit.notes.at(-1)).toMatch(
-      /0\.036 ms per page read from the OS page cache \(measured on the rig/,
-    );
+    expect(noFit.notes.at(-1)).toMatch(/0\.036 ms of database CPU \(measured on the rig/);
+    // At a CPU share of 0.4 a read is 0.09 ms of statement time, so 0.036 ms of CPU (dbCpuMsOf):
+    // 1 + 0.09 + 0.09 × 10.075488 = 1.9967939 ms.
+    const share = dataSizeCarry(
+      { ...calibrated(), cpuShareOfDbTime: 0.4 },
+      { ...input, fit: null, fitRuns: [] },
+      tiny,
+      full,
+      layout,
+    ).at(10_000, memory);
+    expect(share.demands['rest.messages']!.meanMs).toBeCloseTo(1.9967939, 6);
+    expect(share.notes.at(-1)).toMatch(/0\.09 ms of statement time per page read .* ÷ 0\.4 CPU share/);
   });
 
   it('says so when it cannot carry, and takes the profile mean when no run measured its seed', () => {

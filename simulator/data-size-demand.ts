@@ -25,7 +25,8 @@ import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, workloadAt } from './work
 // the `heapRowsPerPage` assumption. The disk's time is not CPU (ServiceDemand.ioMs): the connection is
 // held through it, the database's cores are not, and the calibration carries the disk reads per
 // statement for the disk's own resource (db.disk, disk-resource.ts). pageReadMs comes from the
-// table-size fit when there is one, else from the rig's measurement. The calibration runs' own reads
+// table-size fit when there is one, else from the rig's measured CPU a read over the calibration's
+// CPU share of statement time (pageReadStatementMs). The calibration runs' own reads
 // are taken as none (their hit ratio is in the note). Pure: the run records are read at the edge.
 
 /** A dial of the carry, as assumptions.ts gives its own: value, unit, source and a plausible range. */
@@ -58,6 +59,15 @@ export const PAGE_READ_CPU_MS: DataSizeAssumption = {
     'measured on the rig, 2026-12-06: +0.9 ms of database CPU a sync for 25 reads from the OS page cache (docs/knee-bench-log.md, session 41)',
   range: { low: 0.019, base: 0.036, high: 0.055 },
 };
+
+/**
+ * Statement time one page read from the OS page cache adds, ms: its measured CPU (PAGE_READ_CPU_MS)
+ * over the calibration's CPU share of statement time, so that the database's CPU (cpu.ts dbCpuMsOf:
+ * statement time × that share) gains exactly the measured CPU a read.
+ */
+export function pageReadStatementMs(cal: Calibration): number {
+  return cal.cpuShareOfDbTime > 0 ? PAGE_READ_CPU_MS.value / cal.cpuShareOfDbTime : PAGE_READ_CPU_MS.value;
+}
 
 /** The seeded dataset the calibration's runs measured: messages, database bytes and shared_buffers. */
 export interface SeededDataset {
@@ -243,8 +253,8 @@ export function dataSizeCarry(
         text: `${n(input.fit.missMsPerPage)} ms per page read from the OS page cache, from table-size runs ${input.fitRuns.join(', ')}${input.fit.clamped ? " (their fitted slope was negative, set to 0: the runs' page reads do not explain their database time)" : ''}`,
       }
     : {
-        ms: PAGE_READ_CPU_MS.value,
-        text: `${PAGE_READ_CPU_MS.value} ms per page read from the OS page cache (${PAGE_READ_CPU_MS.source}; ${PAGE_READ_CPU_MS.range.low}-${PAGE_READ_CPU_MS.range.high})`,
+        ms: pageReadStatementMs(cal),
+        text: `${n(pageReadStatementMs(cal))} ms of statement time per page read from the OS page cache: ${PAGE_READ_CPU_MS.value} ms of database CPU (${PAGE_READ_CPU_MS.source}; ${PAGE_READ_CPU_MS.range.low}-${PAGE_READ_CPU_MS.range.high}) ÷ ${n(cal.cpuShareOfDbTime)} CPU share of statement time`,
       };
   const seedText = seeded
     ? `the seed: ${n(seeded.messages)} messages (${n(seedPerConversation)} a conversation) in ${gb(seeded.bytes)} (${seeded.run}) on ${mb(seeded.memoryBytes)} shared_buffers, hit ratio ${seeded.hitRatio === null ? 'not measured' : seeded.hitRatio.toFixed(4)} (its own reads taken as none)`
