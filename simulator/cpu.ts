@@ -51,6 +51,11 @@ export type CpuPlacement =
       otherCores?: number;
       /** Cores the hypervisor took during the run predicted (its record's); absent: the calibration's usual. */
       stolenCores?: number;
+      /**
+       * The database server's shared_buffers, bytes (run.json `database`): a run's prediction carries
+       * the pages its data reads from outside them (rig-data-size.ts); absent: the fit runs' data.
+       */
+      sharedBuffersBytes?: number;
     };
 
 /** A wait that happens with some probability and is then exponential with a mean (the latency model's term). */

@@ -19,6 +19,7 @@ import {
 } from './load-generator.ts';
 import { type ModelState, type PopulationMixture, populationMixture } from './population-mixture.ts';
 import type { Prediction, ResourceName, ResourcePrediction } from './prediction.ts';
+import { rigCalibrationAtData } from './rig-data-size.ts';
 import { scenarioLoad } from './scenario-load.ts';
 import { K6_SCHEDULE_VARIABILITY } from './sync-population.ts';
 import { ENDPOINTS } from './workload.ts';
@@ -173,7 +174,19 @@ export function predictRun(
     throw new RangeError(`scenario ${run.scenario} sends no workload the model predicts (probes only)`);
   // Every figure here is a state of the syncs' population or its mixture (population-mixture.ts), so
   // each state holds its chains' count (ModelContext.populationState), with or without the mixture.
-  const c: ModelContext = { ...ctx, abuse: load.abuse, populationState: true };
+  // On the rig, at the run's own data: its seeded users on its shared_buffers (rig-data-size.ts), at
+  // every share of the asked rate (k6 dropping iterations does not shrink the database).
+  const placement = ctx.placement;
+  const calibration =
+    placement?.kind === 'rig' && placement.sharedBuffersBytes !== undefined
+      ? rigCalibrationAtData(ctx.calibration, {
+          profile: load.profile,
+          policy: load.policy,
+          users: run.users,
+          sharedBuffersBytes: placement.sharedBuffersBytes,
+        })
+      : ctx.calibration;
+  const c: ModelContext = { ...ctx, calibration, abuse: load.abuse, populationState: true };
   const at = (share: number): Prediction => predictAnalytic(load.profile, load.policy, run.users * share, c);
   const full = at(1);
   const streams = generatorStreams(load.profile, load.policy, full, maxVUsCap);

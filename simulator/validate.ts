@@ -164,7 +164,12 @@ export function machineContext(cal: Calibration, record: RunRecord): ModelContex
     cores,
     abuse: NO_ABUSE,
     placement: cal.cpu
-      ? { kind: 'rig', cores, ...(dbCores !== undefined ? { dbCores } : {}) }
+      ? {
+          kind: 'rig',
+          cores,
+          ...(dbCores !== undefined ? { dbCores } : {}),
+          ...(record.database ? { sharedBuffersBytes: record.database.sharedBuffersBytes } : {}),
+        }
       : { kind: 'deployment' },
     appCores: null,
   };

@@ -42,6 +42,7 @@ describe('dataSizeLine', () => {
     expect(line).toContain("the fit runs' 1.0");
     expect(line).toContain('at 305-752 MB');
     expect(line).toContain('about +0.86 ms of database CPU an iteration (0.46-1.32;');
+    expect(line).toContain('the prediction carries its modelled reads at that price');
   });
 
   it('says nothing of a cost when the level reads fewer than 5 more than the fit', () => {

@@ -3,8 +3,8 @@ import type { RunRecord } from '../../core/run-record.ts';
 import { PAGE_READ_CPU_MS } from '../../simulator/index.ts';
 
 // Whether a bench level's data fitted where its fit runs' did. bench:knee seeds each level with its
-// own users, so a level past the fit's users holds more data than any fit run, and the model predicts
-// a run at its fit runs' data (run predictions keep the seed: docs/simulator.md, "Data size"). On
+// own users, so a level past the fit's users holds more data than any fit run; the model predicts a
+// run at its own data (rig-data-size.ts: the working-set model's reads on the run's shared_buffers). On
 // 2026-12-06 (session 41, full sync, ci-smoke, 128 MB of shared_buffers) the fit runs at 2,000-5,000
 // users read 0.04-2.1 pages a sync from outside shared_buffers (0.4 in the mean; hit ratio
 // 0.995-0.9999), every level from 7,316 users on 19-28 (0.92-0.958): the syncing users' rows stopped fitting between 5,000 and
@@ -51,7 +51,7 @@ const hit = (h: number | null): string => (h === null ? 'n/a' : h.toFixed(4));
  * page reads an iteration from outside them and the hit ratio, the working-set model's reads there when
  * given (`modelReads`, page-reads.ts: a check of the model deployments' page reads rest on), and, when
  * the level reads OUTGROWN_READS_PER_ITERATION or more beyond the fit, the database CPU those reads
- * cost at PAGE_READ_CPU_US, which run predictions do not carry (they keep the fit runs' data).
+ * cost at PAGE_READ_CPU_US, the price at which run predictions carry the model's reads (rig-data-size.ts).
  */
 export function dataSizeLine(
   level: readonly (RunData | null)[],
@@ -77,5 +77,5 @@ export function dataSizeLine(
   const extra = reads - fitReads;
   if (extra < OUTGROWN_READS_PER_ITERATION) return base;
   const ms = (us: number): string => ((extra * us) / 1000).toFixed(2);
-  return `${base}: its data outgrew the fit's, about +${ms(PAGE_READ_CPU_US.value)} ms of database CPU an iteration (${ms(PAGE_READ_CPU_US.low)}-${ms(PAGE_READ_CPU_US.high)}; ${PAGE_READ_CPU_US.value} µs a read, measured once), which the model, predicting at the fit's data, does not carry`;
+  return `${base}: its data outgrew the fit's, about +${ms(PAGE_READ_CPU_US.value)} ms of database CPU an iteration (${ms(PAGE_READ_CPU_US.low)}-${ms(PAGE_READ_CPU_US.high)}; ${PAGE_READ_CPU_US.value} µs a read, measured once); the prediction carries its modelled reads at that price (rig-data-size.ts)`;
 }

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { loadPolicy } from '../core/policy.ts';
+import { tinyProfile } from '../test/support/tiny-profile.ts';
+import type { Calibration } from './calibration.ts';
+import { defaultCalibration } from './defaults.ts';
+import { rigCalibrationAtData } from './rig-data-size.ts';
+
+// Worked by hand. tiny: ci-smoke's shape (10 % paid, online share 1, 700-byte message rows, 300-byte
+// conversation rows), 5 conversations a user, the seed's 2 messages a conversation. Full sync at 10,000
+// users: 1,000 paid users, every one of them looping (online share 1), each synced every 30 s.
+// The seeder's layout, 10 of a user's rows a page: a sync reads 10 messages on 1 page (0.2 a messages
+// statement) and 5 conversations at min(8,192 / 300, 10 × 700 / 300) = 23.33 a page, 0.214286 pages:
+// a loop of 1,214.3 pages. The index: 50,000 conversations × (32 + 15 × 2) bytes = 378.4 pages, all
+// referenced (the looping users hold a tenth of 132 conversations a page), 2 × 166.7 + 33.3 = 366.7
+// times a second. On 1,000 pages of shared_buffers the loop cannot stay (1,214 + 378 > 1,000): Che's T
+// solves 1,214.3 × T / 30 + 378.4 × (1 − e^(−0.969 T)) = 1,000 at T ≈ 15.4 s, where the index misses
+// e^(−14.9) ≈ 3·10⁻⁷ of its references and every heap page misses.
+const full = loadPolicy('current');
+const cal = (): Calibration => {
+  const c = defaultCalibration();
+  return {
+    ...c,
+    calibrated: true,
+    cpuShareOfDbTime: 0.5,
+    demands: {
+      ...c.demands,
+      'rest.conversations': { meanMs: 0.5, scv: 1, source: 'measured' },
+      'rest.messages': { meanMs: 1, scv: 1, source: 'measured' },
+      'rest.push': { meanMs: 0.2, scv: 1, source: 'measured' },
+    },
+    baseLatency: { 'rest.messages': { medianMs: 3, p95Ms: 6, source: 'measured' } },
+  };
+};
+const run = { profile: tinyProfile, policy: full, users: 10_000 };
+
+describe("a rig run's prediction at its own data", () => {
+  it('adds the pages read from outside its shared_buffers, 0.036 ms of CPU each over the CPU share', () => {
+    const c = rigCalibrationAtData(cal(), { ...run, sharedBuffersBytes: 8192 * 1000 });
+    // A messages statement: 0.2 pages × 0.036 / 0.5 = 0.0144 ms more; a conversations statement
+    // 0.214286 × 0.072 = 0.0154286 ms; push reads no page.
+    expect(c.demands['rest.messages']!.meanMs).toBeCloseTo(1.0144, 6);
+    expect(c.demands['rest.conversations']!.meanMs).toBeCloseTo(0.5154286, 6);
+    expect(c.demands['rest.push']!.meanMs).toBe(0.2);
+    // Its base latency moves by the same time; its database CPU by 0.036 ms a page.
+    expect(c.baseLatency!['rest.messages']!.p95Ms).toBeCloseTo(6.0144, 6);
+    expect(c.baseLatency!['rest.messages']!.medianMs).toBeCloseTo(3.0144, 6);
+    expect(c.notes.at(-1)).toMatch(
+      /10,000 seeded users' working set .* on 8 MB of shared_buffers, 1\.214 pages a sync/,
+    );
+  });
+
+  it('leaves the calibration as it is when the working set fits, or nothing was calibrated', () => {
+    const fits = cal();
+    // 1,593 pages of loop and index on 2,000 pages of shared_buffers: nothing read.
+    expect(rigCalibrationAtData(fits, { ...run, sharedBuffersBytes: 8192 * 2000 })).toBe(fits);
+    const none = defaultCalibration();
+    expect(rigCalibrationAtData(none, { ...run, sharedBuffersBytes: 8192 })).toBe(none);
+  });
+});
