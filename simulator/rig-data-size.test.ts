@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
+import { loadProfile } from '../core/profile.ts';
 import { tinyProfile } from '../test/support/tiny-profile.ts';
+import type { ModelContext } from './analytic.ts';
 import type { Calibration } from './calibration.ts';
-import { defaultCalibration } from './defaults.ts';
-import { rigCalibrationAtData } from './rig-data-size.ts';
+import { defaultCalibration, defaultTargets } from './defaults.ts';
+import { NO_ABUSE } from './rate-limit.ts';
+import { rigCalibrationAtData, rigPageReadsOf } from './rig-data-size.ts';
+import { predictRun } from './run-prediction.ts';
 
 // Worked by hand. tiny: ci-smoke's shape (10 % paid, online share 1, 700-byte message rows, 300-byte
 // conversation rows), 5 conversations a user, the seed's 2 messages a conversation. Full sync at 10,000
@@ -55,5 +59,61 @@ describe("a rig run's prediction at its own data", () => {
     expect(rigCalibrationAtData(fits, { ...run, sharedBuffersBytes: 8192 * 2000 })).toBe(fits);
     const none = defaultCalibration();
     expect(rigCalibrationAtData(none, { ...run, sharedBuffersBytes: 8192 })).toBe(none);
+  });
+});
+
+describe('a run predicted on the rig at its shared_buffers (predictRun)', () => {
+  // A rig calibration with numbers chosen, not measured (as rig-db-cpu.test.ts's): statements of 0.5
+  // (conversations, messages) and 1.0 ms (push), 0.6 of it the database's CPU; the database on one core.
+  const rig = (): Calibration => {
+    const c = defaultCalibration();
+    const fit = { r2: null, source: 'test' };
+    return {
+      ...c,
+      calibrated: true,
+      cpuShareOfDbTime: 0.6,
+      cpu: {
+        appMsPerRequest: { default: 0.05 },
+        app: { ...fit, perUnit: 0.05, fixedCores: 0.02 },
+        database: { ...fit, perUnit: 0.6, fixedCores: 0.01 },
+        loadGenerator: { ...fit, perUnit: 0.05, fixedCores: 0.03 },
+        otherCores: 0.05,
+        rigCores: 2,
+        appSplit: 'test',
+      },
+    };
+  };
+  const ctx = (sharedBuffersBytes?: number): ModelContext => ({
+    calibration: rig(),
+    targets: defaultTargets(),
+    cores: 2,
+    abuse: NO_ABUSE,
+    placement: { kind: 'rig', cores: 2, dbCores: 1, ...(sharedBuffersBytes ? { sharedBuffersBytes } : {}) },
+  });
+  const profile = loadProfile('ci-smoke');
+  const run = { scenario: 'full-sync', users: 9_000, profile, policy: full, durationSeconds: 60 };
+
+  it("gives the database's cores 0.036 ms of CPU for every page a sync reads from outside them", () => {
+    const without = predictRun(run, ctx());
+    const small = predictRun(run, ctx(8 * 2 ** 20));
+    const reads = rigPageReadsOf({
+      profile: { ...profile, messagesPerUserPerMinute: 0 },
+      policy: full,
+      users: 9_000,
+      sharedBuffersBytes: 8 * 2 ** 20,
+    });
+    // 9,000 users: 30 syncs a second, each reading its 20 pages of messages and 2.14 of conversations
+    // (and index leaves) from outside 8 MB.
+    expect(reads.perSync).toBeGreaterThan(22);
+    const db = (p: ReturnType<typeof predictRun>) =>
+      p.prediction.resources.find((r) => r.name === 'db.cpu')!.offeredLoad;
+    expect(db(small) - db(without)).toBeCloseTo((30 * reads.perSync * 0.036) / 1000, 9);
+    // Every iteration of full sync is a sync: its reads an iteration are a sync's.
+    expect(small.pageReadsPerIteration).toBeCloseTo(reads.perSync, 9);
+    expect(without.pageReadsPerIteration).toBeUndefined();
+    // On 1.5 GB of shared_buffers the 9,000 users' working set fits: nothing read, nothing added.
+    const large = predictRun(run, ctx(1.5 * 2 ** 30));
+    expect(large.pageReadsPerIteration).toBe(0);
+    expect(db(large)).toBeCloseTo(db(without), 12);
   });
 });

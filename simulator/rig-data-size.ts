@@ -2,7 +2,7 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import type { Calibration } from './calibration.ts';
 import { PAGE_READ_CPU_MS, pageReadStatementMs } from './data-size-demand.ts';
-import { pageReads, SEEDED_ROWS_PER_PAGE } from './page-reads.ts';
+import { type PageReads, pageReads, SEEDED_ROWS_PER_PAGE } from './page-reads.ts';
 
 // A run on the rig predicted at its own data (issue 12, items 3 and 4: each held-out run "as it was
 // run"). bench:knee seeds every level with its own users, so a level past the fit's users holds more
@@ -30,14 +30,9 @@ export interface RigData {
 const figures = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
 const n = (x: number): string => figures.format(x);
 
-/**
- * The calibration carried to a rig run's data: each sync statement's demand (and base latency) gains
- * the page reads from outside the run's shared_buffers (pageReadStatementMs each), with a note of the
- * reads; unchanged when the working set fits or the calibration measured nothing.
- */
-export function rigCalibrationAtData(cal: Calibration, run: RigData): Calibration {
-  if (!cal.calibrated || !(run.sharedBuffersBytes > 0)) return cal;
-  const reads = pageReads(
+/** Pages a rig run's statements read from outside its shared_buffers: the seeder's layout, every seeded syncing user looping. */
+export function rigPageReadsOf(run: RigData): PageReads {
+  return pageReads(
     run.profile,
     run.policy,
     run.users,
@@ -48,7 +43,20 @@ export function rigCalibrationAtData(cal: Calibration, run: RigData): Calibratio
     },
     run.sharedBuffersBytes,
   );
-  if (!(reads.perSync > 0)) return cal;
+}
+
+/**
+ * The calibration carried to a rig run's data: each sync statement's demand (and base latency) gains
+ * the page reads from outside the run's shared_buffers (`reads`, rigPageReadsOf; pageReadStatementMs
+ * each), with a note of the reads; unchanged when the working set fits or the calibration measured
+ * nothing.
+ */
+export function rigCalibrationAtData(
+  cal: Calibration,
+  run: RigData,
+  reads: PageReads = rigPageReadsOf(run),
+): Calibration {
+  if (!cal.calibrated || !(run.sharedBuffersBytes > 0) || !(reads.perSync > 0)) return cal;
   const perRead = pageReadStatementMs(cal);
   const demands = { ...cal.demands };
   const baseLatency = cal.baseLatency ? { ...cal.baseLatency } : undefined;

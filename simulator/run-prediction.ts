@@ -19,7 +19,7 @@ import {
 } from './load-generator.ts';
 import { type ModelState, type PopulationMixture, populationMixture } from './population-mixture.ts';
 import type { Prediction, ResourceName, ResourcePrediction } from './prediction.ts';
-import { rigCalibrationAtData } from './rig-data-size.ts';
+import { rigCalibrationAtData, rigPageReadsOf } from './rig-data-size.ts';
 import { scenarioLoad } from './scenario-load.ts';
 import { K6_SCHEDULE_VARIABILITY } from './sync-population.ts';
 import { ENDPOINTS } from './workload.ts';
@@ -51,6 +51,11 @@ export interface RunPrediction {
   streams: StreamOutcome[];
   /** The model's prediction at the achieved load (all figures). */
   prediction: Prediction;
+  /**
+   * On the rig with its shared_buffers known: pages an iteration reads from outside them at the run's
+   * data (rig-data-size.ts; syncs read, other iterations none). Absent otherwise.
+   */
+  pageReadsPerIteration?: number;
   /**
    * On the rig with syncs run as chains, below the knee and past it: the syncs in flight as a
    * population (population-mixture.ts), whose mixture gives the endpoints' p95s, the busy servers,
@@ -177,15 +182,17 @@ export function predictRun(
   // On the rig, at the run's own data: its seeded users on its shared_buffers (rig-data-size.ts), at
   // every share of the asked rate (k6 dropping iterations does not shrink the database).
   const placement = ctx.placement;
-  const calibration =
+  const data =
     placement?.kind === 'rig' && placement.sharedBuffersBytes !== undefined
-      ? rigCalibrationAtData(ctx.calibration, {
+      ? {
           profile: load.profile,
           policy: load.policy,
           users: run.users,
           sharedBuffersBytes: placement.sharedBuffersBytes,
-        })
-      : ctx.calibration;
+        }
+      : null;
+  const reads = data ? rigPageReadsOf(data) : null;
+  const calibration = data && reads ? rigCalibrationAtData(ctx.calibration, data, reads) : ctx.calibration;
   const c: ModelContext = { ...ctx, calibration, abuse: load.abuse, populationState: true };
   const at = (share: number): Prediction => predictAnalytic(load.profile, load.policy, run.users * share, c);
   const full = at(1);
@@ -244,9 +251,11 @@ export function predictRun(
       })
     : outcomes;
   const dropped = withPopulation.reduce((s, o) => s + o.droppedPerSecond, 0) * run.durationSeconds;
+  const asked = withPopulation.reduce((s, o) => s + o.askedPerSecond, 0) + health;
   return {
     throughput: withPopulation.reduce((s, o) => s + o.achievedPerSecond, 0) + health,
-    askedThroughput: withPopulation.reduce((s, o) => s + o.askedPerSecond, 0) + health,
+    askedThroughput: asked,
+    ...(reads && asked > 0 ? { pageReadsPerIteration: (reads.perSync * syncAsked) / asked } : {}),
     p95Ms,
     busy,
     saturated,

@@ -3,6 +3,7 @@ import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import {
   loopLine,
   measuredFigures,
+  pageReadsLine,
   perIterationLine,
   populationLine,
   type ValidationLevel,
@@ -120,5 +121,39 @@ describe('the event loop line', () => {
   it('has no loop figures for a record without its thread', () => {
     const record = syntheticRunRecord({ id: 'r', scenario: 'full-sync', users: 3000, endpoints: {} });
     expect(measuredFigures(record, []).loop).toBeUndefined();
+  });
+});
+
+describe("a run's page reads from outside shared_buffers", () => {
+  it('are the pages read into them over the completed iterations, beside the predicted ones', () => {
+    // 25,000 pages read over 1,000 syncs: 25 an iteration.
+    const database = {
+      blocksHit: 400_000,
+      blocksRead: 25_000,
+      hitRatio: 400_000 / 425_000,
+      checkpoints: 0,
+      autovacuums: 0,
+      sizeBytes: 1_447 * 2 ** 20,
+      sharedBuffersBytes: 128 * 2 ** 20,
+    };
+    const record = syntheticRunRecord({
+      id: 'r',
+      scenario: 'full-sync',
+      users: 11_724,
+      endpoints: {},
+      iterations: { completed: 1000, dropped: 0, rate: 39, targetRate: 39 },
+      database,
+    });
+    const measured = measuredFigures(record, []);
+    expect(measured.pageReadsPerIteration).toBe(25);
+    const without = syntheticRunRecord({ id: 'r', scenario: 'full-sync', users: 3000, endpoints: {} });
+    expect(measuredFigures(without, [])).not.toHaveProperty('pageReadsPerIteration');
+    const l = level({}, {});
+    expect(pageReadsLine(l)).toBeNull();
+    l.measured.pageReadsPerIteration = 25;
+    l.predicted.pageReadsPerIteration = 22.14;
+    expect(pageReadsLine(l)).toBe(
+      '  page reads         measured     25.00  predicted     22.14  an iteration, from outside shared_buffers (the predicted ones priced into the sync statements)',
+    );
   });
 });

@@ -58,6 +58,12 @@ export interface LevelFigures {
    * `cpu.targetThread`), predicted as `app.loop` at the mean-value fixed point of the achieved rate.
    */
   loop?: LoopFigures;
+  /**
+   * Pages an iteration read into shared_buffers from outside them: measured, the record's
+   * `database.blocksRead` over its completed iterations; predicted, the working-set model's at the run's
+   * data (rig-data-size.ts). Absent without them.
+   */
+  pageReadsPerIteration?: number;
 }
 
 /** The event loop's share of the wall clock it is busy or waiting for a core, its CPU, and their ratio. */
@@ -141,6 +147,9 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
     ...(kinds.length > 0 && record.iterations.completed > 0
       ? { statementMsPerIteration: statementMs / record.iterations.completed }
       : {}),
+    ...(record.database && record.iterations.completed > 0
+      ? { pageReadsPerIteration: record.database.blocksRead / record.iterations.completed }
+      : {}),
     droppedIterations: record.iterations.dropped,
     iterationsInFlight:
       record.iterations.meanDurationMs === undefined
@@ -204,6 +213,7 @@ function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
     p95Ms: p.p95Ms,
     busy: p.busy,
     droppedIterations: p.droppedIterations,
+    ...(p.pageReadsPerIteration !== undefined ? { pageReadsPerIteration: p.pageReadsPerIteration } : {}),
     iterationsInFlight: p.streams.reduce((sum, o) => sum + o.busyVUs, 0),
     saturated: p.saturated,
     ...(p.population
@@ -337,6 +347,17 @@ export function populationLine(l: ValidationLevel): string | null {
 }
 
 /**
+ * A level's page reads from outside shared_buffers an iteration, measured and predicted at the run's
+ * data (the working-set model, rig-data-size.ts). Null when neither side has them.
+ */
+export function pageReadsLine(l: ValidationLevel): string | null {
+  const m = l.measured.pageReadsPerIteration;
+  const p = l.predicted.pageReadsPerIteration;
+  if (m === undefined && p === undefined) return null;
+  return `  page reads         measured ${num(m ?? null).padStart(9)}  predicted ${num(p ?? null).padStart(9)}  an iteration, from outside shared_buffers (the predicted ones priced into the sync statements)`;
+}
+
+/**
  * A level's event-loop line: the loop's wall share (CPU and wait for a core), measured from its
  * thread's schedstat and predicted at the mean-value fixed point. Null when neither side has it.
  */
@@ -395,6 +416,8 @@ export function formatValidation(report: ValidationReport): string {
     lines.push(
       `  in flight (k6 VUs) measured ${num(l.measured.iterationsInFlight).padStart(9)}  predicted ${num(l.predicted.iterationsInFlight).padStart(9)}  iterations`,
     );
+    const reads = pageReadsLine(l);
+    if (reads) lines.push(reads);
     const loop = loopLine(l);
     if (loop) lines.push(loop);
     const population = populationLine(l);
