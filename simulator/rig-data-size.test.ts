@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
+import { rigTestCalibration } from '../test/support/rig-calibration.ts';
 import { tinyProfile } from '../test/support/tiny-profile.ts';
 import type { ModelContext } from './analytic.ts';
 import type { Calibration } from './calibration.ts';
@@ -63,26 +64,9 @@ describe("a rig run's prediction at its own data", () => {
 });
 
 describe('a run predicted on the rig at its shared_buffers (predictRun)', () => {
-  // A rig calibration with numbers chosen, not measured (as rig-db-cpu.test.ts's): statements of 0.5
-  // (conversations, messages) and 1.0 ms (push), 0.6 of it the database's CPU; the database on one core.
-  const rig = (): Calibration => {
-    const c = defaultCalibration();
-    const fit = { r2: null, source: 'test' };
-    return {
-      ...c,
-      calibrated: true,
-      cpuShareOfDbTime: 0.6,
-      cpu: {
-        appMsPerRequest: { default: 0.05 },
-        app: { ...fit, perUnit: 0.05, fixedCores: 0.02 },
-        database: { ...fit, perUnit: 0.6, fixedCores: 0.01 },
-        loadGenerator: { ...fit, perUnit: 0.05, fixedCores: 0.03 },
-        otherCores: 0.05,
-        rigCores: 2,
-        appSplit: 'test',
-      },
-    };
-  };
+  // The shared rig calibration (test/support/rig-calibration.ts): 0.6 of statement time the database's
+  // CPU, the database on one core; calibrated, so the run's data is carried.
+  const rig = (): Calibration => ({ ...rigTestCalibration(), calibrated: true });
   const ctx = (sharedBuffersBytes?: number): ModelContext => ({
     calibration: rig(),
     targets: defaultTargets(),

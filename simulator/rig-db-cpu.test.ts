@@ -1,37 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
+import { rigTestCalibration } from '../test/support/rig-calibration.ts';
 import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
-import type { Calibration } from './calibration.ts';
 import { cpuQueues, cpuSaturation, cpuWaitsOf, statementCpuWait } from './cpu.ts';
-import { defaultCalibration, defaultTargets } from './defaults.ts';
+import { defaultTargets } from './defaults.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 import { largerWait, limitsDatabase, requestCoreWaits } from './rig-db-cpu.ts';
 import { saturationKnee } from './run-prediction.ts';
 import { machineContext, measuredFigures, runContext } from './validate.ts';
 
-/**
- * Numbers chosen, not measured: statements of 0.5 (conversations, messages) and 1.0 ms (push), 0.6 of
- * it the database's CPU (+0.01 cores fixed); the target and k6 0.05 ms of CPU per request each (+0.02
- * and +0.03 cores), 0.05 cores of other load on a 2-core host.
- */
-function cal(): Calibration {
-  const c = defaultCalibration();
-  c.cpuShareOfDbTime = 0.6;
-  const fit = { r2: null, source: 'test' };
-  c.cpu = {
-    appMsPerRequest: { default: 0.05 },
-    app: { ...fit, perUnit: 0.05, fixedCores: 0.02 },
-    database: { ...fit, perUnit: 0.6, fixedCores: 0.01 },
-    loadGenerator: { ...fit, perUnit: 0.05, fixedCores: 0.03 },
-    otherCores: 0.05,
-    rigCores: 2,
-    appSplit: 'test',
-  };
-  return c;
-}
+/** The shared rig calibration (test/support/rig-calibration.ts). */
+const cal = rigTestCalibration;
 
 const mean = (w: { probability: number; meanMs: number } | null | undefined): number =>
   w ? w.probability * w.meanMs : 0;
