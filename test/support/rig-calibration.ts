@@ -1,5 +1,4 @@
-import type { Calibration } from '../../simulator/calibration.ts';
-import { defaultCalibration } from '../../simulator/defaults.ts';
+import { type Calibration, defaultCalibration } from '../../simulator/index.ts';
 
 /**
  * A rig calibration for tests, numbers chosen, not measured: the default statements (0.5 ms
