@@ -1,4 +1,6 @@
 import { median, mean as ssMean } from 'simple-statistics';
+import { PolicySchema } from '../core/policy.ts';
+import { ProfileSchema } from '../core/profile.ts';
 import type { RunRecord, SeriesSample } from '../core/run-record.ts';
 import { type BaseLatencyPoint, type BaseLatencyShape, fitBaseLatency } from './base-latency.ts';
 import {
@@ -25,6 +27,7 @@ import { calibrateIdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import { calibrateLoopThreadShare, loopShareOf } from './loop-thread-share.ts';
 import type { Queue } from './queueing.ts';
 import { chainCpuWait } from './rig-chains.ts';
+import { type FitRunData, ownPageReadsOf } from './rig-data-size.ts';
 import { largerWait, requestCoreWaits, rigDatabaseCores } from './rig-db-cpu.ts';
 import { runLevelKey } from './run-level.ts';
 import { seriesMean } from './series-mean.ts';
@@ -415,6 +418,33 @@ export interface CalibrateOptions {
 
 /** How the rig's requests wait for the host's cores (CalibrateOptions.hostWait). */
 export type HostWait = 'chains' | 'processor-sharing';
+
+/**
+ * Each run's data as the working-set model reads it (its profile, policy, users and shared_buffers)
+ * with its statements by demand key, for the runs whose record names its database and whose profile
+ * and policy parse.
+ */
+function fitRunData(
+  used: CalibrationRun[],
+  perRun: Map<string, Map<string, { calls: number }>>,
+): FitRunData[] {
+  return used.flatMap(({ record }) => {
+    const profile = ProfileSchema.safeParse(record.profile);
+    const policy = PolicySchema.safeParse(record.policy);
+    if (!record.database || !profile.success || !policy.success) return [];
+    const calls = Object.fromEntries([...(perRun.get(record.id) ?? [])].map(([k, v]) => [k, v.calls]));
+    return [
+      {
+        id: record.id,
+        profile: { ...profile.data, name: record.profile.name },
+        policy: { ...policy.data, name: record.policy.name },
+        users: record.users,
+        sharedBuffersBytes: record.database.sharedBuffersBytes,
+        calls,
+      },
+    ];
+  });
+}
 
 /**
  * Service demands and scalability from run records. Statement times come from uncontended runs (no
@@ -810,6 +840,9 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   notes.push(
     "statement times are the target's (round trip to the database included): no connection overhead added",
   );
+  // The fit runs' own page reads from outside shared_buffers are in their statement times already.
+  const ownPageReads = ownPageReadsOf(fitRunData(used, perRun));
+  if (ownPageReads) notes.push(ownPageReads.source);
   return {
     demands,
     ...(Object.keys(statementShare).length > 0 ? { statementShare } : {}),
@@ -824,6 +857,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
     measuredRange: { minQueriesPerSecond: Math.min(...rates), maxQueriesPerSecond: Math.max(...rates) },
     runs: runs.map((r) => r.record.id),
     calibrated: true,
+    ...(ownPageReads ? { ownPageReads } : {}),
     notes,
   };
 }

@@ -61,5 +61,17 @@ export interface Calibration {
   calibrated: boolean;
   /** Pages a statement of each kind reads from the disk at the prediction's data size (data-size-demand.ts); absent: not carried. */
   disk?: DiskReads;
+  /**
+   * Pages a statement of each kind read from outside shared_buffers in the calibration runs' own data,
+   * by the rig's working-set model (rig-data-size.ts ownPageReadsOf): already in the measured demands,
+   * so a carry to other data adds only the difference. Absent: none (every run's data fitted).
+   */
+  ownPageReads?: OwnPageReads;
   notes: string[];
+}
+
+/** The page reads a calibration's runs measured inside their demands, per statement kind, and how they were worked out. */
+export interface OwnPageReads {
+  perStatement: Record<string, number>;
+  source: string;
 }

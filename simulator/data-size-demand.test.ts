@@ -127,6 +127,25 @@ describe('demands at a profile data size', () => {
     expect(cal.notes.at(-1)).toMatch(/2 rows of a user's sync a heap page \(test layout\)/);
   });
 
+  it("subtracts the seed's own reads from the OS page cache, which its demands hold already", () => {
+    // The calibration runs' data read 3 pages a messages statement (rig-data-size.ts ownPageReadsOf):
+    // 2.0975488 − 0.1 × 3 = 1.7975488 ms; conversations read none of their own and stay 0.6109173.
+    const own = { perStatement: { 'rest.messages': 3 }, source: 'fit run x 3 pages a statement' };
+    const cal = calibrationAtDataSize(
+      { ...calibrated(), ownPageReads: own },
+      input,
+      tiny,
+      full,
+      layout,
+      memoryOf(30_000, VAST),
+      10_000,
+    );
+    expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo(1.7975488, 6);
+    expect(cal.demands['rest.conversations']!.meanMs).toBeCloseTo(0.6109173, 6);
+    expect(cal.demands['rest.messages']!.source).toMatch(/0\.1 ms × \(10\.08 − 3 on the seed\) pages/);
+    expect(cal.notes.at(-1)).toMatch(/its own reads subtracted: fit run x 3 pages a statement/);
+  });
+
   it('puts the pages the page cache misses on the disk: their time is held, not CPU (worked by hand)', () => {
     // shared_buffers 10,000 pages and no page cache: every miss is a disk read. rest.messages: 10.718733
     // pages from the disk: 1 + 0.09 + 10.718733 × 1 ms = 11.808733 ms.

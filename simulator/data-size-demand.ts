@@ -26,8 +26,9 @@ import { ENDPOINTS, MESSAGES_PER_CHANGED_CONVERSATION, workloadAt } from './work
 // held through it, the database's cores are not, and the calibration carries the disk reads per
 // statement for the disk's own resource (db.disk, disk-resource.ts). pageReadMs comes from the
 // table-size fit when there is one, else from the rig's measured CPU a read over the calibration's
-// CPU share of statement time (pageReadStatementMs). The calibration runs' own reads
-// are taken as none (their hit ratio is in the note). Pure: the run records are read at the edge.
+// CPU share of statement time (pageReadStatementMs). The calibration runs' own reads from
+// the OS page cache (the rig's model at their data, Calibration.ownPageReads) are in their demands
+// already and are subtracted; their hit ratio is in the note. Pure: the run records are read at the edge.
 
 /** A dial of the carry, as assumptions.ts gives its own: value, unit, source and a plausible range. */
 export interface DataSizeAssumption {
@@ -247,6 +248,8 @@ export function dataSizeCarry(
   const rowsSeed = rowsPerStatement(profile, policy, seedPerConversation);
   const rowsRef = rowsPerStatement(profile, policy, refPerConversation);
   const kinds = Object.keys(cal.demands).filter((k) => k !== 'default');
+  // The seed's own reads from the OS page cache are in its demands already (rig-data-size.ts ownPageReadsOf).
+  const own = cal.ownPageReads?.perStatement ?? {};
   const pageRead = input.fit
     ? {
         ms: input.fit.missMsPerPage,
@@ -257,7 +260,7 @@ export function dataSizeCarry(
         text: `${n(pageReadStatementMs(cal))} ms of statement time per page read from the OS page cache: ${PAGE_READ_CPU_MS.value} ms of database CPU (${PAGE_READ_CPU_MS.source}; ${PAGE_READ_CPU_MS.range.low}-${PAGE_READ_CPU_MS.range.high}) ÷ ${n(cal.cpuShareOfDbTime)} CPU share of statement time`,
       };
   const seedText = seeded
-    ? `the seed: ${n(seeded.messages)} messages (${n(seedPerConversation)} a conversation) in ${gb(seeded.bytes)} (${seeded.run}) on ${mb(seeded.memoryBytes)} shared_buffers, hit ratio ${seeded.hitRatio === null ? 'not measured' : seeded.hitRatio.toFixed(4)} (its own reads taken as none)`
+    ? `the seed: ${n(seeded.messages)} messages (${n(seedPerConversation)} a conversation) in ${gb(seeded.bytes)} (${seeded.run}) on ${mb(seeded.memoryBytes)} shared_buffers, hit ratio ${seeded.hitRatio === null ? 'not measured' : seeded.hitRatio.toFixed(4)} (${cal.ownPageReads ? `its own reads subtracted: ${cal.ownPageReads.source}` : 'its own reads none by the working-set model'})`
     : `the seed: not measured (no calibration run recorded its database), taken at the profile's ${n(seedPerConversation)} messages a conversation, all in memory`;
   const constants = `${MS_PER_ROW.value} ms per row (${MS_PER_ROW.source}, ${MS_PER_ROW.range.low}-${MS_PER_ROW.range.high}); ${pageRead.text}; ${n(settings.diskReadMs.value)} ms per page read from the disk (${settings.diskReadMs.source}); ${n(settings.rowsPerPage.value)} rows of a user's sync a heap page (${settings.rowsPerPage.source})`;
   const writes = diskWritesOf(profile, settings);
@@ -283,11 +286,16 @@ export function dataSizeCarry(
         const rr = rowsRef[kind] ?? 0;
         const disk = fromDisk.perStatement[kind] ?? 0;
         const cached = Math.max(0, (buffers.perStatement[kind] ?? 0) - disk);
+        const seedReads = own[kind] ?? 0;
         const ioMs = disk * settings.diskReadMs.value;
-        const meanMs = Math.max(0, d.meanMs + MS_PER_ROW.value * (rr - rs) + pageRead.ms * cached + ioMs);
+        const meanMs = Math.max(
+          0,
+          d.meanMs + MS_PER_ROW.value * (rr - rs) + pageRead.ms * (cached - seedReads) + ioMs,
+        );
         readsPerStatement[kind] = disk;
+        const cachedText = seedReads > 0 ? `(${n(cached)} − ${n(seedReads)} on the seed)` : n(cached);
         const working = text
-          ? `${n(d.meanMs)} ms on the seed + ${n(MS_PER_ROW.value)} ms × (${n(rr)} − ${n(rs)}) rows + ${n(pageRead.ms)} ms × ${n(cached)} pages from the OS page cache + ${n(settings.diskReadMs.value)} ms × ${n(disk)} pages from the disk = ${n(meanMs)} ms`
+          ? `${n(d.meanMs)} ms on the seed + ${n(MS_PER_ROW.value)} ms × (${n(rr)} − ${n(rs)}) rows + ${n(pageRead.ms)} ms × ${cachedText} pages from the OS page cache + ${n(settings.diskReadMs.value)} ms × ${n(disk)} pages from the disk = ${n(meanMs)} ms`
           : '';
         demands[kind] = {
           ...d,

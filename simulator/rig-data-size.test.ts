@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
 import { rigTestCalibration } from '../test/support/rig-calibration.ts';
+import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import { tinyProfile } from '../test/support/tiny-profile.ts';
 import type { ModelContext } from './analytic.ts';
+import { calibrate } from './calibrate.ts';
 import type { Calibration } from './calibration.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
 import { NO_ABUSE } from './rate-limit.ts';
-import { rigCalibrationAtData, rigPageReadsOf } from './rig-data-size.ts';
+import { ownPageReadsOf, rigCalibrationAtData, rigPageReadsOf } from './rig-data-size.ts';
 import { predictRun } from './run-prediction.ts';
 
 // Worked by hand. tiny: ci-smoke's shape (10 % paid, online share 1, 700-byte message rows, 300-byte
@@ -60,6 +62,78 @@ describe("a rig run's prediction at its own data", () => {
     expect(rigCalibrationAtData(fits, { ...run, sharedBuffersBytes: 8192 * 2000 })).toBe(fits);
     const none = defaultCalibration();
     expect(rigCalibrationAtData(none, { ...run, sharedBuffersBytes: 8192 })).toBe(none);
+  });
+});
+
+describe("the calibration runs' own reads, in their demands already", () => {
+  // The same 10,000 users: on 1,000 pages a messages statement reads 0.2 pages and a conversations
+  // statement 0.214286 (above); on 2,000 pages none.
+  const at = (id: string, pages: number, messages: number, conversations: number) => ({
+    ...run,
+    id,
+    sharedBuffersBytes: 8192 * pages,
+    calls: { 'rest.messages': messages, 'rest.conversations': conversations, 'rest.push': 50 },
+  });
+
+  it("are the model's reads at each run's data, weighted by its statements of each kind", () => {
+    // 100 messages statements read 0.2 pages each and 300 read none: 20 / 400 = 0.05 a statement;
+    // conversations: 100 × 0.214286 / (100 + 100) = 0.107143.
+    const own = ownPageReadsOf([at('small', 1000, 100, 100), at('large', 2000, 300, 100)]);
+    expect(own!.perStatement['rest.messages']).toBeCloseTo(0.05, 6);
+    expect(own!.perStatement['rest.conversations']).toBeCloseTo(0.2142857 / 2, 6);
+    expect(own!.perStatement['rest.push']).toBeUndefined();
+    expect(own!.source).toMatch(/small 1\.214 a sync at 10,000 users/);
+    // Every run's data fitted: nothing of its own.
+    expect(ownPageReadsOf([at('large', 2000, 300, 100)])).toBeNull();
+  });
+
+  it("leave a run on the fit's own data as the fit measured it, and carry only the difference", () => {
+    const own = ownPageReadsOf([at('small', 1000, 100, 100)])!;
+    const fitted = { ...cal(), ownPageReads: own };
+    // The same data as the fit: no page beyond the fit's.
+    expect(rigCalibrationAtData(fitted, { ...run, sharedBuffersBytes: 8192 * 1000 })).toBe(fitted);
+    // A run whose data fits loses the fit's reads: messages 1 − 0.2 × 0.072 = 0.9856 ms.
+    const fits = rigCalibrationAtData(fitted, { ...run, sharedBuffersBytes: 8192 * 2000 });
+    expect(fits.demands['rest.messages']!.meanMs).toBeCloseTo(0.9856, 6);
+    expect(fits.demands['rest.conversations']!.meanMs).toBeCloseTo(0.5 - 0.2142857 * 0.072, 6);
+    expect(fits.baseLatency!['rest.messages']!.p95Ms).toBeCloseTo(5.9856, 6);
+    expect(fits.notes.at(-1)).toMatch(/rest\.messages −0\.014 ms \(0 pages − the fit's 0\.2\)/);
+    // Half the fit's reads (the weighting above): messages gain (0.2 − 0.05) × 0.072 = 0.0108 ms.
+    const half = { ...cal(), ownPageReads: { perStatement: { 'rest.messages': 0.05 }, source: 'by hand' } };
+    const c = rigCalibrationAtData(half, { ...run, sharedBuffersBytes: 8192 * 1000 });
+    expect(c.demands['rest.messages']!.meanMs).toBeCloseTo(1.0108, 6);
+  });
+
+  it("are found by calibrate from the runs' records: users, shared_buffers and statements", () => {
+    const record = (id: string, pages: number, messageCalls: number) => ({
+      record: syntheticRunRecord({
+        id,
+        scenario: 'full-sync',
+        users: 10_000,
+        profile: { ...tinyProfile },
+        policy: { ...full },
+        endpoints: {},
+        queryKinds: {
+          'select.messages': { calls: messageCalls, meanMs: 1 },
+          'select.conversations': { calls: 100, meanMs: 0.5 },
+        },
+        database: {
+          blocksHit: 1,
+          blocksRead: 0,
+          hitRatio: 1,
+          checkpoints: 0,
+          autovacuums: 0,
+          sizeBytes: 1e8,
+          sharedBuffersBytes: 8192 * pages,
+        },
+      }),
+      series: [],
+    });
+    const c = calibrate([record('a', 1000, 100), record('b', 2000, 300)]);
+    expect(c.ownPageReads!.perStatement['rest.messages']).toBeCloseTo(0.05, 6);
+    expect(c.ownPageReads!.perStatement['rest.conversations']).toBeCloseTo(0.2142857 / 2, 6);
+    expect(c.notes).toContain(c.ownPageReads!.source);
+    expect(calibrate([record('b', 2000, 300)]).ownPageReads).toBeUndefined();
   });
 });
 
