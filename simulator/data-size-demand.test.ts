@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
-import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
+import { syntheticDatabase, syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import { tinyProfile } from '../test/support/tiny-profile.ts';
 import { defaultAssumptions, withAssumption } from './assumptions.ts';
 import type { Calibration } from './calibration.ts';
@@ -243,15 +243,7 @@ describe('demands at a profile data size', () => {
         users,
         endpoints: {},
         profile: tiny as never,
-        database: {
-          blocksHit: 1,
-          blocksRead: 0,
-          hitRatio: 1,
-          checkpoints: 0,
-          autovacuums: 0,
-          sizeBytes,
-          sharedBuffersBytes: 128,
-        },
+        database: syntheticDatabase({ sizeBytes, sharedBuffersBytes: 128 }),
       });
     const point = (run: string, schema: 'plain' | 'partitioned', reads: number, ms: number) => ({
       run,

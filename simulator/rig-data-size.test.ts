@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
 import { rigTestCalibration } from '../test/support/rig-calibration.ts';
-import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
+import { syntheticDatabase, syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import { tinyProfile } from '../test/support/tiny-profile.ts';
 import type { ModelContext } from './analytic.ts';
 import { calibrate } from './calibrate.ts';
@@ -117,15 +117,7 @@ describe("the calibration runs' own reads, in their demands already", () => {
           'select.messages': { calls: messageCalls, meanMs: 1 },
           'select.conversations': { calls: 100, meanMs: 0.5 },
         },
-        database: {
-          blocksHit: 1,
-          blocksRead: 0,
-          hitRatio: 1,
-          checkpoints: 0,
-          autovacuums: 0,
-          sizeBytes: 1e8,
-          sharedBuffersBytes: 8192 * pages,
-        },
+        database: syntheticDatabase({ sharedBuffersBytes: 8192 * pages }),
       }),
       series: [],
     });

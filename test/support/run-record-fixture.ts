@@ -30,3 +30,19 @@ export function syntheticRunRecord(
     ...fields,
   });
 }
+
+/** A synthetic run record's `database` for tests: every page found in shared_buffers, `fields` on top. */
+export function syntheticDatabase(
+  fields: Partial<NonNullable<RunRecord['database']>> = {},
+): NonNullable<RunRecord['database']> {
+  return {
+    blocksHit: 1,
+    blocksRead: 0,
+    hitRatio: 1,
+    checkpoints: 0,
+    autovacuums: 0,
+    sizeBytes: 1e8,
+    sharedBuffersBytes: 128 * 2 ** 20,
+    ...fields,
+  };
+}
