@@ -72,8 +72,15 @@ export async function awaitWindowStart(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
+  // A timer may fire a millisecond before the wall clock reaches the origin (it runs on the monotonic
+  // clock): wait again for what is left, so the window never starts inside the warm-up.
   const wait = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, originMs - Date.now()));
+    const tick = (): void => {
+      const left = originMs - Date.now();
+      if (left <= 0) resolve();
+      else timer = setTimeout(tick, left);
+    };
+    tick();
   });
   try {
     await raceStop(wait, processes, signal, 'during the warm-up');
