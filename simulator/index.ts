@@ -114,7 +114,6 @@ export type { LoopingUsers, PageReadInput, PageReads, WorkingSet } from './page-
 export {
   INDEX_BYTES,
   pageReads,
-  rigReadsPerIteration,
   SEEDED_ROWS_PER_PAGE,
   workingSetOf,
 } from './page-reads.ts';
@@ -124,6 +123,7 @@ export type { NoConfiguration, Prediction, ResourceName, SimulationMode } from '
 export type { Pricing } from './pricing.ts';
 export { PricingSchema } from './pricing.ts';
 export { NO_ABUSE } from './rate-limit.ts';
+export { rigReadsPerIteration } from './rig-data-size.ts';
 export type { RunPrediction, RunToPredict, SaturationKnee } from './run-prediction.ts';
 export { predictRun, saturationKnee, scenarioKnee } from './run-prediction.ts';
 export type { ScenarioLoad } from './scenario-load.ts';

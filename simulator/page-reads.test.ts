@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { tinyProfile } from '../test/support/tiny-profile.ts';
-import { pageReads, rigReadsPerIteration, workingSetOf } from './page-reads.ts';
+import { pageReads, workingSetOf } from './page-reads.ts';
 
 // Worked by hand (the two-group solution by bisection apart from this code). tiny: ci-smoke's shape
 // (10 % paid, online share 1, 500-character messages: 700-byte rows, 300-byte conversation rows), 5
@@ -81,23 +81,5 @@ describe('pages a sync reads, by working set', () => {
     const tight = pageReads(tinyProfile, delta, 10_000, input, 8192 * 10);
     expect(tight.perStatement['rest.messages'] ?? 0).toBeLessThanOrEqual(2);
     expect(tight.perStatement['rest.conversations']).toBeGreaterThan(0.9);
-  });
-});
-
-describe('the reads of a run on the rig', () => {
-  it("loops every seeded syncing user at the seeder's layout, per iteration of the run", () => {
-    // tiny at 10,000 users, 2 messages a conversation, 10 rows a page: 5 × 2 / 10 = 1 heap page of
-    // messages and 5 / min(27.3, 23.3) = 0.2143 of conversations a sync, 1,214 pages in all; the index
-    // 50,000 × (32 + 30) = 3.1 MB = 378 pages, all referenced: it all fits 2,000 pages, nothing read.
-    expect(rigReadsPerIteration(tinyProfile, full, 10_000, 8192 * 2000, { sync: 33.3 })).toBe(0);
-    // On 100 pages the loop misses all its 1.2143 pages a sync; a run whose iterations are half syncs
-    // reads half as many an iteration as one of syncs alone.
-    const syncs = rigReadsPerIteration(tinyProfile, full, 10_000, 8192 * 100, { sync: 33.3 });
-    expect(syncs).toBeGreaterThan(1.2143);
-    const mixed = rigReadsPerIteration(tinyProfile, full, 10_000, 8192 * 100, {
-      sync: 10,
-      'api.message': 10,
-    });
-    expect(mixed).toBeCloseTo(syncs / 2, 9);
   });
 });

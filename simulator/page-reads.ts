@@ -39,34 +39,6 @@ export const INDEX_BYTES = { perMessage: 15, perConversation: 32 } as const;
  */
 export const SEEDED_ROWS_PER_PAGE = 10;
 
-/**
- * Pages an iteration of a run on the rig reads from outside its shared_buffers, by the working-set
- * model: every seeded syncing user looping, the seeder's layout, the seed's messages a conversation;
- * the run's own iteration rates (run.json arrivalRates) say what share of its iterations are syncs
- * (the rest, /api/message and health checks, read no page here).
- */
-export function rigReadsPerIteration(
-  profile: Profile,
-  policy: Policy,
-  users: number,
-  sharedBuffersBytes: number,
-  arrivalRates: Record<string, number>,
-): number {
-  const r = pageReads(
-    profile,
-    policy,
-    users,
-    {
-      rowsPerPage: SEEDED_ROWS_PER_PAGE,
-      messagesPerConversation: profile.messagesPerConversation.mean,
-      looping: 'seeded',
-    },
-    sharedBuffersBytes,
-  );
-  const iterations = Object.values(arrivalRates).reduce((s, x) => s + x, 0);
-  return iterations > 0 ? (r.perSync * (arrivalRates.sync ?? 0)) / iterations : 0;
-}
-
 /** Where the looping users come from: the seeded syncing users (rig) or the syncing users online (deployment). */
 export type LoopingUsers = 'seeded' | 'online';
 

@@ -9,7 +9,12 @@ import { calibrate } from './calibrate.ts';
 import type { Calibration } from './calibration.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
 import { NO_ABUSE } from './rate-limit.ts';
-import { ownPageReadsOf, rigCalibrationAtData, rigPageReadsOf } from './rig-data-size.ts';
+import {
+  ownPageReadsOf,
+  rigCalibrationAtData,
+  rigPageReadsOf,
+  rigReadsPerIteration,
+} from './rig-data-size.ts';
 import { predictRun } from './run-prediction.ts';
 
 // Worked by hand. tiny: ci-smoke's shape (10 % paid, online share 1, 700-byte message rows, 300-byte
@@ -165,5 +170,23 @@ describe('a run predicted on the rig at its shared_buffers (predictRun)', () => 
     const large = predictRun(run, ctx(1.5 * 2 ** 30));
     expect(large.pageReadsPerIteration).toBe(0);
     expect(db(large)).toBeCloseTo(db(without), 12);
+  });
+});
+
+describe('the reads of a run on the rig', () => {
+  it("loops every seeded syncing user at the seeder's layout, per iteration of the run", () => {
+    // tiny at 10,000 users, 2 messages a conversation, 10 rows a page: 5 × 2 / 10 = 1 heap page of
+    // messages and 5 / min(27.3, 23.3) = 0.2143 of conversations a sync, 1,214 pages in all; the index
+    // 50,000 × (32 + 30) = 3.1 MB = 378 pages, all referenced: it all fits 2,000 pages, nothing read.
+    expect(rigReadsPerIteration(tinyProfile, full, 10_000, 8192 * 2000, { sync: 33.3 })).toBe(0);
+    // On 100 pages the loop misses all its 1.2143 pages a sync; a run whose iterations are half syncs
+    // reads half as many an iteration as one of syncs alone.
+    const syncs = rigReadsPerIteration(tinyProfile, full, 10_000, 8192 * 100, { sync: 33.3 });
+    expect(syncs).toBeGreaterThan(1.2143);
+    const mixed = rigReadsPerIteration(tinyProfile, full, 10_000, 8192 * 100, {
+      sync: 10,
+      'api.message': 10,
+    });
+    expect(mixed).toBeCloseTo(syncs / 2, 9);
   });
 });

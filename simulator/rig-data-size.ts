@@ -47,6 +47,23 @@ export function rigPageReadsOf(run: RigData): PageReads {
   );
 }
 
+/**
+ * Pages an iteration of a run on the rig reads from outside its shared_buffers (rigPageReadsOf): the
+ * run's own iteration rates (run.json arrivalRates) say what share of its iterations are syncs (the
+ * rest, /api/message and health checks, read no page here).
+ */
+export function rigReadsPerIteration(
+  profile: Profile,
+  policy: Policy,
+  users: number,
+  sharedBuffersBytes: number,
+  arrivalRates: Record<string, number>,
+): number {
+  const r = rigPageReadsOf({ profile, policy, users, sharedBuffersBytes });
+  const iterations = Object.values(arrivalRates).reduce((s, x) => s + x, 0);
+  return iterations > 0 ? (r.perSync * (arrivalRates.sync ?? 0)) / iterations : 0;
+}
+
 /** A calibration run's data and the statements of each kind (demand key) it ran, for ownPageReadsOf. */
 export interface FitRunData extends RigData {
   id: string;
