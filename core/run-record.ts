@@ -259,6 +259,12 @@ export const RunRecordSchema = z.object({
   database: DatabaseActivitySchema.optional(),
   /** Summaries of requests by user class and tier (`abusive/free`, `legit/core`; rate-limit runs). */
   classes: z.record(z.string(), EndpointSummarySchema).optional(),
+  /**
+   * Summaries of an endpoint's requests by the kind of batch they send (k6's `batch` tag):
+   * `rest.push/empty` and `rest.push/rows` (an empty push runs no statement on the reference backend).
+   * Absent in records before 2026-12-06.
+   */
+  batches: z.record(z.string(), EndpointSummarySchema).optional(),
   /** Ramp runs: the highest rate sustained within the latency and error budgets. */
   knee: z
     .object({

@@ -160,6 +160,12 @@ describe('atlas-cap run on the local target (ci-smoke, 1000 users)', await needs
     expect(record.sync?.mode).toBe('full');
     expect(record.sync!.queriesPerSync).toBeGreaterThanOrEqual(10 * delta.record.sync!.queriesPerSync!);
     expect(record.sync!.requestsPerSync).toBeGreaterThan(profile.conversationsPerUser.mean / 2);
+    // Every push is on one of its two paths (k6's batch tag): ~33 pushes, each with a row 5 % of the time.
+    const push = record.endpoints['rest.push']!;
+    const empty = record.batches?.['rest.push/empty']?.count ?? 0;
+    const rows = record.batches?.['rest.push/rows']?.count ?? 0;
+    expect(empty).toBeGreaterThan(0);
+    expect(empty + rows).toBe(push.count);
   });
 
   it('--segments 2 vs 1: iterations within 2%, merged p95 equals the p95 of the union of raw samples', async () => {

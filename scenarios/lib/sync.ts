@@ -33,11 +33,14 @@ interface ConversationRow {
 
 /**
  * pushLocalChangesToRemote: one upsert batch per sync (simulator PUSH_REQUESTS_PER_SYNC), holding a
- * new local message with probability PUSH_SHARE; acknowledged ids feed the integrity check.
+ * new local message with probability PUSH_SHARE; acknowledged ids feed the integrity check. Each push
+ * is tagged `batch: empty | rows`: the two take different paths (an empty batch runs no statement on
+ * the reference backend), so the run record keeps their latencies apart (`batches`).
  */
 export function pushLocalChanges(user: ActingUser, tags: Tags = NO_TAGS): void {
   if (!(Math.random() < PUSH_SHARE && user.firstConversationId)) {
-    restInsert('messages', '[]', user, NAMES.push, tags); // the empty batch: nothing to acknowledge
+    // The empty batch: nothing to acknowledge.
+    restInsert('messages', '[]', user, NAMES.push, { ...tags, batch: 'empty' });
     return;
   }
   const row = {
@@ -47,7 +50,7 @@ export function pushLocalChanges(user: ActingUser, tags: Tags = NO_TAGS): void {
     content: BODY,
     created_at: new Date().toISOString(),
   };
-  const res = restInsert('messages', [row], user, NAMES.push, tags);
+  const res = restInsert('messages', [row], user, NAMES.push, { ...tags, batch: 'rows' });
   if (res.status >= 200 && res.status < 300) acknowledge([row.id], NAMES.push);
 }
 

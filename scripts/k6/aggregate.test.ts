@@ -131,6 +131,24 @@ describe('merging raw k6 outputs', () => {
     expect(summary.errorRate).toBeCloseTo((a.failed + b.failed) / 4000, 12);
   });
 
+  it("keeps an endpoint's requests apart by their batch tag, and in the endpoint's own summary", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-merge-'));
+    // 19 empty pushes of 1..19 ms and one push with a row of 100 ms: the endpoint's p95 (type 7,
+    // 1 + 0.95·19 = 19.05th of 20) falls between the two paths, each path's own stays in its own.
+    const lines = [metric('http_req_duration', 'trend')];
+    for (let i = 1; i <= 19; i++)
+      lines.push(point('http_req_duration', T0 + i, i, { name: 'rest.push', status: '201', batch: 'empty' }));
+    lines.push(point('http_req_duration', T0 + 50, 100, { name: 'rest.push', status: '201', batch: 'rows' }));
+    lines.push(point('http_req_duration', T0 + 60, 7, { name: 'rest.conversations', status: '200' }));
+    writeFileSync(join(dir, 'a.json'), lines.join('\n') + '\n');
+    const merged = await mergeRawOutputs([join(dir, 'a.json')], [], T0);
+    expect(merged.endpoints['rest.push']).toMatchObject({ count: 20, max: 100 });
+    expect(merged.endpoints['rest.push']!.p95).toBeCloseTo(19 + 0.05 * 81, 9);
+    expect(Object.keys(merged.batches).sort()).toEqual(['rest.push/empty', 'rest.push/rows']);
+    expect(merged.batches['rest.push/empty']).toMatchObject({ count: 19, p50: 10, max: 19 });
+    expect(merged.batches['rest.push/rows']).toMatchObject({ count: 1, p50: 100, p95: 100 });
+  });
+
   it("takes each iteration's arrival delay out of its duration (scenarios/lib/await-arrival.ts)", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atlas-merge-'));
     // Four iterations of 100, 120, 140, 160 ms each (k6's iteration_duration), of which three waited

@@ -26,6 +26,8 @@ export interface MergedK6 {
   endpoints: Record<string, EndpointSummary>;
   /** Summaries of requests tagged with a user class (`class` and `tier` tags): `abusive/free`, `legit/core`. */
   classes: Record<string, EndpointSummary>;
+  /** Summaries of an endpoint's requests by their `batch` tag (`rest.push/empty`, `rest.push/rows`). */
+  batches: Record<string, EndpointSummary>;
   iterations: {
     completed: number;
     dropped: number;
@@ -98,6 +100,7 @@ class Summary {
 export class RawAggregator {
   private readonly endpoints = new Map<string, Summary>();
   private readonly classes = new Map<string, Summary>();
+  private readonly batches = new Map<string, Summary>();
   private readonly buckets = new Map<number, Bucket>();
   private readonly byScenario: Record<string, number> = {};
   private readonly vusMax = new Map<number, number>();
@@ -187,6 +190,12 @@ export class RawAggregator {
           this.classes.set(key, c);
           c.add(p.value, status);
         }
+        if (p.tags.batch) {
+          const key = `${name}/${p.tags.batch}`;
+          const c = this.batches.get(key) ?? new Summary();
+          this.batches.set(key, c);
+          c.add(p.value, status);
+        }
         const b = this.bucket(p.time);
         b.requests++;
         const e = b.endpoints.get(name) ?? { durations: [], errors: 0 };
@@ -269,6 +278,7 @@ export class RawAggregator {
       lastMs: Number.isFinite(this.lastMs) ? this.lastMs : 0,
       endpoints: summarize(this.endpoints),
       classes: summarize(this.classes),
+      batches: summarize(this.batches),
       iterations: {
         completed: this.completed,
         dropped: this.dropped,

@@ -111,6 +111,7 @@ export async function mergeToRunRecord(options: MergeOptions): Promise<{ dir: st
     },
     thresholds: thresholdResults,
     ...(Object.keys(merged.classes).length > 0 ? { classes: merged.classes } : {}),
+    ...(Object.keys(merged.batches).length > 0 ? { batches: merged.batches } : {}),
     notes: [
       `merged from ${options.files.length} raw outputs: ${options.files.map((f) => basename(f)).join(', ')}`,
       'no server-side samples, queries per sync or load-generator CPU: the runners measured only the client side',

@@ -124,6 +124,7 @@ export function assembleRecord(parts: RunParts): RunRecord {
     ...(parts.database ? { database: parts.database } : {}),
     thresholds,
     ...(Object.keys(merged.classes).length > 0 ? { classes: merged.classes } : {}),
+    ...(Object.keys(merged.batches).length > 0 ? { batches: merged.batches } : {}),
     ...(knee ? { knee } : {}),
     ...(run.fault ? { faults: { [run.fault]: parts.faultInfo } } : {}),
     notMeasured: parts.notMeasured,
