@@ -26,10 +26,12 @@ import {
   resource,
 } from './model-queues.ts';
 import type { EndpointPrediction, Prediction } from './prediction.ts';
+import { hasPushPaths, PUSH_PATHS } from './push-paths.ts';
 import type { Latency } from './queueing.ts';
 import {
   latency,
   latencyMean,
+  latencyMixture,
   latencyQuantile,
   latencySurvival,
   sumMean,
@@ -111,6 +113,37 @@ interface StatementOutcome {
   timeoutShare: number;
 }
 
+/** A measured base latency (log-normal from its median and p95) with queue waits added. */
+function measuredLatency(
+  base: { medianMs: number; p95Ms: number },
+  waits: Array<{ probability: number; meanMs: number }>,
+): Latency {
+  const ln = logNormalFromMedianP95(base.medianMs, base.p95Ms);
+  const m = logNormalMean(ln);
+  return latency(0, waits, m, logNormalVariance(ln) / (m * m));
+}
+
+/**
+ * The push as its two paths on the rig (push-paths.ts): an empty batch (its own base latency, its
+ * request's CPU waits, no statement, connection or result pass) or, with the calibrated share, a batch
+ * with a row (its base latency, the wait for a connection, the statements of all pushes on it, one
+ * result pass); the latency is their mixture.
+ */
+function pushPathsLatency(q: ModelQueues, cal: Calibration, kind: string): Latency {
+  const share = cal.batchShare![PUSH_PATHS.rows]!.share;
+  const empty = baseLatencyAt(cal, PUSH_PATHS.empty, q.requestsPerSecond)!;
+  const rows = baseLatencyAt(cal, PUSH_PATHS.rows, q.requestsPerSecond)!;
+  const emptyLatency = measuredLatency(empty, cpuWaitsOf(q.cpus, cal, kind, 0, kind, 0));
+  const poolWait = q.pool.saturated
+    ? []
+    : [{ probability: q.pool.probabilityOfWaiting, meanMs: q.pool.conditionalWaitMs ?? 0 }];
+  const rowsLatency = measuredLatency(rows, [
+    ...poolWait,
+    ...cpuWaitsOf(q.cpus, cal, kind, share > 0 ? 1 / share : 0, kind, 1),
+  ]);
+  return latencyMixture(emptyLatency, share, rowsLatency);
+}
+
 function statementOutcome(
   policy: Policy,
   q: ModelQueues,
@@ -118,6 +151,7 @@ function statementOutcome(
   kind: string,
   overheadMs: number,
   connectionShare = 1,
+  pushPaths = false,
 ): StatementOutcome {
   const d = demandOf(cal, kind);
   const waits = [];
@@ -132,11 +166,9 @@ function statementOutcome(
   // Calibrated: the measured uncontended latency distribution; else a constant overhead plus the statement.
   const base = baseLatencyAt(cal, kind, q.requestsPerSecond);
   let lat: Latency;
-  if (base) {
-    const ln = logNormalFromMedianP95(base.medianMs, base.p95Ms);
-    const m = logNormalMean(ln);
-    lat = latency(0, waits, m, logNormalVariance(ln) / (m * m));
-  } else lat = latency(overheadMs + cal.connectionOverheadMs, waits, d.meanMs, d.scv);
+  if (pushPaths) lat = pushPathsLatency(q, cal, kind);
+  else if (base) lat = measuredLatency(base, waits);
+  else lat = latency(overheadMs + cal.connectionOverheadMs, waits, d.meanMs, d.scv);
   const acquire = policy.database.acquireTimeoutMs;
   const stmt = policy.database.statementTimeoutMs;
   // Timeouts in a stable queue: the wait for a connection beyond acquireTimeoutMs (503), and the
@@ -223,6 +255,7 @@ export function predictAnalytic(
       kind,
       overheadOf(cal, kind),
       connectionShareOf(cal, ctx, kind),
+      kind === ENDPOINTS.push && ctx.placement?.kind === 'rig' && hasPushPaths(cal),
     );
     outcomes[kind] = o;
     endpoints.push({

@@ -4,6 +4,7 @@ import { loadPolicy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import { loadProfile } from '../core/profile.ts';
 import type { RunRecord, SeriesSample } from '../core/run-record.ts';
+import { rigTestCalibration } from '../test/support/rig-calibration.ts';
 import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import type { ModelContext } from './analytic.ts';
 import { predictAnalytic } from './analytic.ts';
@@ -293,5 +294,47 @@ describe('calibrate from target counters', () => {
     const e = p.endpoints.find((x) => x.endpoint === 'rest.messages')!;
     expect(e.p95Ms!).toBeCloseTo(cal.baseLatency!['rest.messages']!.p95Ms, 3);
     expect(e.p50Ms!).toBeCloseTo(cal.baseLatency!['rest.messages']!.medianMs, 3);
+  });
+
+  it("push's two paths: each path's base latency, the share with a row, and the rig's p95 of their mixture", () => {
+    // Each run: 180 empty pushes and 20 with a row (10 %); the paths' own medians and p95s differ by run.
+    const run = (id: string, users: number, empty: [number, number], rows: [number, number]) => ({
+      record: {
+        ...record(
+          id,
+          users,
+          { 'rest.push': summary(200, 1, 0.6, 1.2) },
+          { 'insert.messages': { calls: 20, meanMs: 0.5 } },
+        ),
+        batches: {
+          'rest.push/empty': summary(180, 0.6, ...empty),
+          'rest.push/rows': summary(20, 100, ...rows),
+        },
+      },
+      series: [],
+    });
+    const cal = calibrate([run('a', 1000, [0.5, 0.7], [90, 130]), run('b', 2000, [0.7, 0.9], [110, 170])]);
+    // Two runs: the median over runs of each path's figures (fewer than three runs: no fade).
+    expect(cal.baseLatency!['rest.push/empty']).toMatchObject({ medianMs: 0.6, p95Ms: 0.8 });
+    expect(cal.baseLatency!['rest.push/rows']).toMatchObject({ medianMs: 100, p95Ms: 150 });
+    expect(cal.batchShare!['rest.push/rows']!.share).toBeCloseTo(40 / 400, 12);
+    expect(cal.batchShare!['rest.push/rows']!.source).toMatch(/40 of 400 pushes carried a row in runs a, b/);
+    // On the rig, at a load too light to queue: 90 % of pushes on a path that is over by 3 ms (its
+    // p95 0.8 ms, σ 0.175) and 10 % on one that starts near 30 ms, so the mixture's p95 is the row
+    // path's (0.95 − 0.9) / 0.1 = 50th percentile: its median, 100 ms. The endpoint's own one
+    // log-normal (median 0.6, p95 1.2) would say 1.2 ms.
+    const rig = {
+      ...ctx({ ...cal, cpu: rigTestCalibration().cpu! }),
+      placement: { kind: 'rig' as const, cores: 2 },
+    };
+    const push = predictAnalytic(profile, policy, 10, rig).endpoints.find((x) => x.endpoint === 'rest.push')!;
+    expect(push.p95Ms!).toBeCloseTo(100, 1);
+    // Its median is the empty path's at 0.5 / 0.9 = 0.5556: 0.6·e^(0.1749·0.1397) = 0.6148 ms.
+    expect(push.p50Ms!).toBeCloseTo(0.6148, 3);
+    // A deployment (PostgREST runs a statement for every push) keeps the endpoint's one log-normal.
+    const deployed = predictAnalytic(profile, policy, 10, ctx(cal)).endpoints.find(
+      (x) => x.endpoint === 'rest.push',
+    )!;
+    expect(deployed.p95Ms!).toBeCloseTo(1.2, 2);
   });
 });

@@ -25,6 +25,7 @@ import { withoutDisturbedRuns } from './disturbed-runs.ts';
 import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
 import { calibrateIdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import { calibrateLoopThreadShare, loopShareOf } from './loop-thread-share.ts';
+import { PUSH_PATHS, pushPathOf, pushRowShareOf } from './push-paths.ts';
 import type { Queue } from './queueing.ts';
 import { chainCpuWait } from './rig-chains.ts';
 import { type FitRunData, ownPageReadsOf } from './rig-data-size.ts';
@@ -522,6 +523,9 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
       share: pushStatements / pushRequests,
       source: `calibrated: ${Math.round(pushStatements)} write statements for ${Math.round(pushRequests)} push requests in runs ${ids} (an empty batch runs none)`,
     };
+  // The share of pushes on the path with a row, where the records keep the two paths apart (push-paths.ts).
+  const pushRows = pushRowShareOf(used.map(({ record }) => record));
+  const batchShare: NonNullable<Calibration['batchShare']> = pushRows ? { [PUSH_PATHS.rows]: pushRows } : {};
   const pushAcc = acc.get(ENDPOINTS.push);
   if (pushAcc && pushRequests > 0) pushAcc.calls = pushRequests;
   else if (!pushAcc && pushRequests > 0 && acc.has('all'))
@@ -739,15 +743,43 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
             };
           })()
         : null;
-    for (const [endpoint, s] of Object.entries(record.endpoints)) {
+    // Each REST endpoint, and each path of one whose requests the record keeps apart by batch
+    // (`rest.push/empty`: no statement, `rest.push/rows`: one write), with its statement CPU and its
+    // results' passes through the loop.
+    // A push with a row carries all of the push's statements (its demand is per push request).
+    const pushRowShare = pushRows?.share;
+    const entries = [
+      ...Object.entries(record.endpoints).map(([key, s]) => ({
+        key,
+        endpoint: key,
+        s,
+        dbScale: 1,
+        passes: null,
+      })),
+      ...Object.entries(record.batches ?? {}).flatMap(([key, s]) => {
+        const path = pushPathOf(key);
+        if (!path || pushRowShare === undefined || pushRowShare <= 0) return [];
+        return [
+          {
+            key,
+            endpoint: path.endpoint,
+            s,
+            dbScale: path.rows ? 1 / pushRowShare : 0,
+            passes: path.rows ? 1 : 0,
+          },
+        ];
+      }),
+    ];
+    for (const { key, endpoint, s, dbScale, passes } of entries) {
       if (s.count === 0 || !endpoint.startsWith('rest.')) continue;
       let m = { medianMs: s.p50, p95Ms: s.p95 };
       if (run && s.p95 > s.p50 && s.p50 > 0) {
         const { chains, load: l } = run;
         // The target's part of its CPU waits behind the others' work only (thread-host.ts).
         const appMs = run.cpu.appMsPerRequest[endpoint] ?? run.cpu.appMsPerRequest.default;
-        const cpuMs = rigCpuMs(endpoint) - appMs;
-        const dbMs = (demands[endpoint] ?? demands.default).meanMs * cpuShareOfDbTime;
+        const endpointDbMs = (demands[endpoint] ?? demands.default).meanMs * cpuShareOfDbTime;
+        const dbMs = endpointDbMs * dbScale;
+        const cpuMs = rigCpuMs(endpoint) - appMs - endpointDbMs + dbMs;
         const onHost = (ms: number): CpuWait | null =>
           chains ? chainCpuWait(chains, ms) : measuredProcessorSharingWait(ms, l.busyCores, l.cores);
         // Its statement's CPU on the database's own cores instead, when the run limited them and they
@@ -759,7 +791,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
         // statement result's when it runs one (event-loop.ts loopPassesOf).
         const resultPass = run.loopWait && {
           ...run.loopWait,
-          probability: run.loopWait.probability * (loopPassesOf({ statementShare }, endpoint) - 1),
+          probability: run.loopWait.probability * (passes ?? loopPassesOf({ statementShare }, endpoint) - 1),
         };
         const waits = [...cpuWaits, threadWait, run.loopWait, resultPass].filter(
           (w): w is CpuWait => w !== null,
@@ -767,10 +799,10 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
         m = withoutCpuWait(m, waits.length > 0 ? waits : null);
       }
       if (speedScale !== 1) m = { medianMs: m.medianMs / speedScale, p95Ms: m.p95Ms / speedScale };
-      const a = basePoints.get(endpoint) ?? { n: 0, points: [] };
+      const a = basePoints.get(key) ?? { n: 0, points: [] };
       a.n += s.count;
       a.points.push({ requestsPerSecond, ...m });
-      basePoints.set(endpoint, a);
+      basePoints.set(key, a);
     }
   }
   // A fade is a load effect only when the runs differ in load alone: one scenario under one policy.
@@ -846,6 +878,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   return {
     demands,
     ...(Object.keys(statementShare).length > 0 ? { statementShare } : {}),
+    ...(Object.keys(batchShare).length > 0 ? { batchShare } : {}),
     // The target times each statement around client.query, so its round trip is already in the demand.
     connectionOverheadMs: 0,
     requestOverheadMs: overhead,

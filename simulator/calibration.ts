@@ -43,6 +43,12 @@ export interface Calibration {
    * most pushes never take a connection; its demand is per request. The rig's pool reads it (model-queues.ts).
    */
   statementShare?: Record<string, { share: number; source: string }>;
+  /**
+   * Share of an endpoint's requests on each of its paths, measured from the records' `batches`
+   * (`rest.push/rows`: pushes with a row to write; the rest are empty). With the base latencies of both
+   * paths (`rest.push/empty`, `rest.push/rows`) the rig's model predicts the endpoint as their mixture.
+   */
+  batchShare?: Record<string, { share: number; source: string }>;
   /** Share of database time that is CPU (the rest waits on I/O and does not occupy a core). */
   cpuShareOfDbTime: number;
   /** Where it comes from (an assumption, or the runs' database CPU against their statement time). */

@@ -399,6 +399,8 @@ export function cpuQueues(
  * cores for all of that work and the load generator's CPU for the request (the client that measures
  * the latency shares those cores), the statements' CPU on the database's own cores instead when it is
  * limited to them and they stretch it more (rig-db-cpu.ts). Null entries (no wait) are left out.
+ * `resultPasses`: the statement results' passes through the rig's event loop a request makes (default:
+ * the endpoint's mean, event-loop.ts loopPassesOf − 1; an empty push 0, a push with a row 1).
  */
 export function cpuWaitsOf(
   q: CpuQueues,
@@ -406,6 +408,7 @@ export function cpuWaitsOf(
   dbKind: string,
   statements = 1,
   appEndpoint: string | null = dbKind,
+  resultPasses: number | null = null,
 ): CpuWait[] {
   const at = q.atLoad ?? cal;
   const db = dbCpuMsOf(at, dbKind) * statements;
@@ -431,7 +434,10 @@ export function cpuWaitsOf(
           q.thread ? threadCpuWait(q.thread, app) : hostCpuWait(q, app),
           loop,
           loop && appEndpoint !== null
-            ? { ...loop, probability: loop.probability * (loopPassesOf(cal, appEndpoint) - 1) }
+            ? {
+                ...loop,
+                probability: loop.probability * (resultPasses ?? loopPassesOf(cal, appEndpoint) - 1),
+              }
             : null,
         ]
       : [processorSharingWait(q.cpu, db), q.app ? processorSharingWait(q.app, app) : null];

@@ -10,7 +10,17 @@ import {
 } from './distributions.ts';
 import { erlangC } from './erlang-c.ts';
 import type { Latency } from './queueing.ts';
-import { latency, latencyQuantile, latencySurvival, queue, waitQuantile, waitSurvival } from './queueing.ts';
+import {
+  latency,
+  latencyMean,
+  latencyMixture,
+  latencyQuantile,
+  latencySurvival,
+  latencyVariance,
+  queue,
+  waitQuantile,
+  waitSurvival,
+} from './queueing.ts';
 
 describe('distributions', () => {
   it('normal quantile and cdf invert each other; z(0.95) = 1.6448536 (standard tables)', () => {
@@ -153,5 +163,62 @@ describe('quantiles from survival functions', () => {
         );
       }
     }
+  });
+});
+
+describe('a latency of two paths (latencyMixture)', () => {
+  // An empty push (median 0.6 ms, p95 0.8) and a push with a row (median 1.4, p95 2.0), log-normal each.
+  const empty = logNormalFromMedianP95(0.6, 0.8);
+  const rows = logNormalFromMedianP95(1.4, 2.0);
+  const path = (d: { mu: number; sigma: number }): Latency => {
+    const m = logNormalMean(d);
+    return latency(0, [], m, (Math.exp(d.sigma * d.sigma) - 1) * 1);
+  };
+
+  it("a quantile the main path alone reaches is the main path's own at p / (1 − s) (disjoint paths)", () => {
+    // 20 % take the slow path, whose lowest 1e-6 lies above the fast path's p62.5: the median of the
+    // mixture is the fast path's 0.5 / 0.8 = 0.625 quantile, e^(μ + σ·z(0.625)), z(0.625) = 0.318639 (tables).
+    const fast = logNormalFromMedianP95(1, 1.5);
+    const slow = logNormalFromMedianP95(100, 150);
+    const mixed = latencyMixture(path(fast), 0.2, path(slow));
+    expect(latencyQuantile(mixed, 0.5)).toBeCloseTo(Math.exp(fast.mu + fast.sigma * 0.318639), 4);
+    // Mean: 0.8·fast's + 0.2·slow's.
+    expect(latencyMean(mixed)).toBeCloseTo(0.8 * logNormalMean(fast) + 0.2 * logNormalMean(slow), 9);
+  });
+
+  it('p95 of 5 % pushes with a row matches 400,000 draws of the two paths, and moves with the share', () => {
+    let s = 12345;
+    const uniform = () => {
+      s = (s * 1664525 + 1013904223) % 2 ** 32;
+      return (s + 0.5) / 2 ** 32;
+    };
+    const gauss = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    for (const share of [0.03, 0.05, 0.07]) {
+      const draws = Float64Array.from({ length: 400_000 }, () => {
+        const d = uniform() < share ? rows : empty;
+        return Math.exp(d.mu + d.sigma * gauss());
+      }).sort();
+      const drawn = draws[Math.floor(0.95 * draws.length)]!;
+      const predicted = latencyQuantile(latencyMixture(path(empty), share, path(rows)), 0.95);
+      expect(predicted / drawn, `share ${share}`).toBeGreaterThan(0.985);
+      expect(predicted / drawn, `share ${share}`).toBeLessThan(1.015);
+    }
+    // Below 5 % the p95 stays on the fast path's tail (near its 0.95 / 0.97 = 97.9th percentile,
+    // 0.6·e^(0.1749·2.034) = 0.856 ms), above it on the slow path's head (its lowest third, >1 ms).
+    const at = (share: number) => latencyQuantile(latencyMixture(path(empty), share, path(rows)), 0.95);
+    expect(at(0.03)).toBeLessThan(0.9);
+    expect(at(0.07)).toBeGreaterThan(1.0);
+  });
+
+  it('a variance is the mixture second moment less its mean squared; share 0 is the main path', () => {
+    const a = path(empty);
+    const b = path(rows);
+    const m = latencyMixture(a, 0.3, b);
+    const ma = latencyMean(a);
+    const mb = latencyMean(b);
+    const second = 0.7 * (latencyVariance(a) + ma * ma) + 0.3 * (latencyVariance(b) + mb * mb);
+    expect(latencyVariance(m)).toBeCloseTo(second - (0.7 * ma + 0.3 * mb) ** 2, 12);
+    expect(latencyMixture(a, 0, b)).toEqual(a);
+    expect(() => latencyMixture(a, 1.5, b)).toThrow(/share/);
   });
 });

@@ -112,6 +112,11 @@ export interface Latency {
   service: LogNormal;
   serviceMeanMs: number;
   serviceVarianceMs2: number;
+  /**
+   * Another path a share of the requests take instead of this one (a push with a row to write runs a
+   * statement, an empty one does not): the latency is then the mixture of the two. Absent: one path.
+   */
+  alternative?: { share: number; latency: Latency };
 }
 
 /** Builds a {@link Latency} from a constant, waits and a service time with mean and scv. */
@@ -143,16 +148,51 @@ export function latency(
   };
 }
 
-/** Mean of a latency. */
-export function latencyMean(l: Latency): number {
+/**
+ * A latency whose requests take `main`'s path, or with probability `share` `other`'s (each a
+ * one-path latency; `share` 0 is `main` itself).
+ */
+export function latencyMixture(main: Latency, share: number, other: Latency): Latency {
+  if (!(share >= 0 && share <= 1)) throw new RangeError(`mixture share must be in [0, 1], got ${share}`);
+  const own = pathOf(main);
+  return share > 0 ? { ...own, alternative: { share, latency: pathOf(other) } } : own;
+}
+
+/** One path of a latency: the latency without its alternative. */
+function pathOf(l: Latency): Latency {
+  const { alternative: _alternative, ...own } = l;
+  return own;
+}
+
+/** Mean of one path of a latency (its alternative left out). */
+function pathMean(l: Latency): number {
   return l.constantMs + l.waitProbability * l.waitMeanMs + l.serviceMeanMs;
 }
 
-/** Variance of a latency. */
-export function latencyVariance(l: Latency): number {
+/** Mean of a latency. */
+export function latencyMean(l: Latency): number {
+  const a = l.alternative;
+  if (!a) return pathMean(l);
+  return (1 - a.share) * pathMean(l) + a.share * latencyMean(a.latency);
+}
+
+/** Variance of one path of a latency (its alternative left out). */
+function pathVariance(l: Latency): number {
   const p = l.waitProbability;
   const m = l.waitMeanMs;
   return p * 2 * m * m - (p * m) ** 2 + l.serviceVarianceMs2;
+}
+
+/** Variance of a latency (of a mixture: its second moment less its mean squared). */
+export function latencyVariance(l: Latency): number {
+  const a = l.alternative;
+  if (!a) return pathVariance(l);
+  const m1 = pathMean(l);
+  const m2 = latencyMean(a.latency);
+  const second =
+    (1 - a.share) * (pathVariance(l) + m1 * m1) + a.share * (latencyVariance(a.latency) + m2 * m2);
+  const mean = (1 - a.share) * m1 + a.share * m2;
+  return Math.max(0, second - mean * mean);
 }
 
 /** Nodes and weights of n-point Gauss–Legendre quadrature on [−1, 1] (Newton on Legendre polynomials). */
@@ -200,6 +240,13 @@ const EXP_REACH = 36;
  * within 1e-4 relative of a 200,000-step trapezoid; the old form over the wait needed 4 panels).
  */
 export function latencySurvival(l: Latency, tMs: number): number {
+  const a = l.alternative;
+  if (a) return (1 - a.share) * pathSurvival(l, tMs) + a.share * latencySurvival(a.latency, tMs);
+  return pathSurvival(l, tMs);
+}
+
+/** P(latency > t) of one path of a latency (its alternative left out): latencySurvival's integral. */
+function pathSurvival(l: Latency, tMs: number): number {
   const t = tMs - l.constantMs;
   if (t <= 0) return 1;
   const { mu, sigma } = l.service;
@@ -237,6 +284,23 @@ const NEGLIGIBLE_WAIT = 1e-7;
 
 /** p-quantile of a latency, ms. */
 export function latencyQuantile(l: Latency, p: number): number {
+  const a = l.alternative;
+  if (a) {
+    // (1 − s)·F₁(x) + s·F₂(x) = p with each F in [0, 1] puts F₁(x) in [(p − s)/(1 − s), p/(1 − s)] and
+    // F₂(x) in [(p − 1 + s)/s, p/s]: the paths' quantiles there bracket the mixture's.
+    const own = pathOf(l);
+    const s = a.share;
+    const at = (path: Latency, q: number): number =>
+      q <= 0 ? 0 : q >= 1 ? Number.POSITIVE_INFINITY : latencyQuantile(path, q);
+    const lo = Math.max(at(own, (p - s) / (1 - s)), at(a.latency, (p - 1 + s) / s));
+    const hi = Math.min(at(own, p / (1 - s)), at(a.latency, p / s));
+    return quantileFromSurvival(
+      (t) => latencySurvival(l, t),
+      p,
+      Math.max(1e-6, latencyMean(l)),
+      Number.isFinite(hi) && hi > lo ? { lo, hi } : undefined,
+    );
+  }
   if (l.waitProbability <= NEGLIGIBLE_WAIT && l.serviceMeanMs > 0)
     return l.constantMs + logNormalQuantile(l.service, p);
   return quantileFromSurvival(
