@@ -57,6 +57,7 @@ import {
   isMachineStateSpread,
   loadAdjustedProbeUs,
   machineContext,
+  PUSH_PATHS,
   predictLevelAtRunSpeeds,
   predictOverMachineStates,
   predictRun,
@@ -104,6 +105,7 @@ import {
   machineStateLine,
   sensitivityLine,
 } from './prediction-sensitivity.ts';
+import { pushPathsLine } from './push-paths-line.ts';
 import { replicateSpreadLine, replicateSpreads } from './replicate-spread.ts';
 import { runSpeedLine } from './run-speed-line.ts';
 import { measuredWindows, settledP95 } from './settled-p95.ts';
@@ -551,6 +553,12 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
               runs[0]!.record.arrivalRates,
             )
           : null,
+      ),
+    );
+    console.log(
+      pushPathsLine(
+        runs.map((r) => r.record),
+        cal.batchShare?.[PUSH_PATHS.rows]?.share ?? null,
       ),
     );
     console.log(episodeLine(runs.map((r) => interferenceStates(r.series))));
