@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Profile } from '../core/profile.ts';
 import type { RunRecord } from '../core/run-record.ts';
 import { loadReadinessClaims } from '../scripts/inputs/readiness-claims.ts';
-import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
+import { syntheticDatabase, syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import type { ClaimsContext } from './claim.ts';
 import { evaluateClaim } from './claims.ts';
 import { dataSizePoints } from './data-size.ts';
@@ -50,15 +50,12 @@ const record = (
     iterations: { completed: 300, dropped: 0, rate: 5, targetRate: 5 },
     sync: { mode: 'delta', queriesPerSync: 3, dbTimeMsPerSync: msPerSync, requestsPerSync: 3 },
     queryKinds: p95 === null ? {} : { 'select.messages': { calls: 300, meanMs: readMs } },
-    database: {
+    database: syntheticDatabase({
       blocksHit: 3000,
       blocksRead: 30,
       hitRatio: 0.99,
-      checkpoints: 0,
-      autovacuums: 0,
       sizeBytes: users * 275_000,
-      sharedBuffersBytes: 128 * 2 ** 20,
-    },
+    }),
   });
 
 const ctx = (runs: Record<string, RunRecord>): ClaimsContext => ({

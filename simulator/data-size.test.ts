@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
+import { syntheticDatabase, syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import { type DataSizePoint, dataSizePoint, fitDataSize, profileMessages } from './data-size.ts';
 
 // Every expected figure below is worked by hand in the comment beside it.
@@ -53,15 +53,13 @@ describe('data-size model', () => {
       target: { kind: 'local', url: 'http://127.0.0.1', schema: 'partitioned' },
       iterations: { completed: 200, dropped: 0, rate: 5, targetRate: 5 },
       sync: { mode: 'delta', queriesPerSync: 3, dbTimeMsPerSync: 1.5, requestsPerSync: 1 },
-      database: {
+      database: syntheticDatabase({
         blocksHit: 900,
         blocksRead: 100,
         hitRatio: 0.9,
-        checkpoints: 0,
-        autovacuums: 0,
         sizeBytes: 5e8,
         sharedBuffersBytes: 1.28e8,
-      },
+      }),
     });
     // 100 reads / 200 syncs = 0.5; 1,000 touches / 200 = 5.
     expect(dataSizePoint(record, 'a')).toEqual({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticRunRecord } from '../test/support/run-record-fixture.ts';
+import { syntheticDatabase, syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import {
   loopLine,
   measuredFigures,
@@ -127,15 +127,12 @@ describe('the event loop line', () => {
 describe("a run's page reads from outside shared_buffers", () => {
   it('are the pages read into them over the completed iterations, beside the predicted ones', () => {
     // 25,000 pages read over 1,000 syncs: 25 an iteration.
-    const database = {
+    const database = syntheticDatabase({
       blocksHit: 400_000,
       blocksRead: 25_000,
       hitRatio: 400_000 / 425_000,
-      checkpoints: 0,
-      autovacuums: 0,
       sizeBytes: 1_447 * 2 ** 20,
-      sharedBuffersBytes: 128 * 2 ** 20,
-    };
+    });
     const record = syntheticRunRecord({
       id: 'r',
       scenario: 'full-sync',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../core/run-record.ts';
+import { syntheticDatabase } from '../../test/support/run-record-fixture.ts';
 import { dataSizeLine, runDataOf } from './data-size-line.ts';
 
 const MB = 1024 * 1024;
@@ -8,15 +9,12 @@ const MB = 1024 * 1024;
 function run(iterations: number, read: number, hits: number, sizeMb: number): RunRecord {
   return {
     iterations: { completed: iterations, dropped: 0, rate: iterations / 60, targetRate: iterations / 60 },
-    database: {
+    database: syntheticDatabase({
       blocksHit: hits,
       blocksRead: read,
       hitRatio: hits + read > 0 ? hits / (hits + read) : null,
-      checkpoints: 0,
-      autovacuums: 0,
       sizeBytes: sizeMb * MB,
-      sharedBuffersBytes: 128 * MB,
-    },
+    }),
   } as unknown as RunRecord;
 }
 
