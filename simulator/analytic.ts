@@ -164,7 +164,7 @@ function statementOutcome(
   // One statement; a REST request's own app-tier CPU is on its path too (/api/message adds its once).
   waits.push(...cpuWaitsOf(q.cpus, cal, kind, 1, kind === ENDPOINTS.message ? null : kind));
   // Calibrated: the measured uncontended latency distribution; else a constant overhead plus the statement.
-  const base = baseLatencyAt(cal, kind, q.requestsPerSecond);
+  const base = pushPaths ? null : baseLatencyAt(cal, kind, q.requestsPerSecond);
   let lat: Latency;
   if (pushPaths) lat = pushPathsLatency(q, cal, kind);
   else if (base) lat = measuredLatency(base, waits);

@@ -743,10 +743,9 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
             };
           })()
         : null;
-    // Each REST endpoint, and each path of one whose requests the record keeps apart by batch
-    // (`rest.push/empty`: no statement, `rest.push/rows`: one write), with its statement CPU and its
-    // results' passes through the loop.
-    // A push with a row carries all of the push's statements (its demand is per push request).
+    // Each REST endpoint, and each path of one whose requests the record keeps apart by batch, with its
+    // statement CPU and its results' passes through the loop: `rest.push/empty` none, `rest.push/rows`
+    // all of the push's statements (its demand is per push request) and one pass.
     const pushRowShare = pushRows?.share;
     const entries = [
       ...Object.entries(record.endpoints).map(([key, s]) => ({
