@@ -125,12 +125,14 @@ function measuredLatency(
 
 /**
  * The push as its two paths on the rig (push-paths.ts): an empty batch (its own base latency, its
- * request's CPU waits, no statement, connection or result pass) or, with the calibrated share, a batch
- * with a row (its base latency, the wait for a connection, the statements of all pushes on it, one
- * result pass); the latency is their mixture.
+ * request's CPU waits, no statement, connection or result pass) or, with probability `rowShare` (the
+ * scenario's: the profile's change share), a batch with a row (its base latency, the wait for a
+ * connection, the statements of all pushes on it, one result pass); the latency is their mixture.
  */
-function pushPathsLatency(q: ModelQueues, cal: Calibration, kind: string): Latency {
-  const share = cal.batchShare![PUSH_PATHS.rows]!.share;
+function pushPathsLatency(q: ModelQueues, cal: Calibration, kind: string, rowShare: number): Latency {
+  // The push's statements per request are the fit runs' own, so a push with a row carries them over
+  // the share that carried one there (not the scenario's probability, which the runs sampled).
+  const fitShare = cal.batchShare![PUSH_PATHS.rows]!.share;
   const empty = baseLatencyAt(cal, PUSH_PATHS.empty, q.requestsPerSecond)!;
   const rows = baseLatencyAt(cal, PUSH_PATHS.rows, q.requestsPerSecond)!;
   const emptyLatency = measuredLatency(empty, cpuWaitsOf(q.cpus, cal, kind, 0, kind, 0));
@@ -139,9 +141,9 @@ function pushPathsLatency(q: ModelQueues, cal: Calibration, kind: string): Laten
     : [{ probability: q.pool.probabilityOfWaiting, meanMs: q.pool.conditionalWaitMs ?? 0 }];
   const rowsLatency = measuredLatency(rows, [
     ...poolWait,
-    ...cpuWaitsOf(q.cpus, cal, kind, share > 0 ? 1 / share : 0, kind, 1),
+    ...cpuWaitsOf(q.cpus, cal, kind, fitShare > 0 ? 1 / fitShare : 0, kind, 1),
   ]);
-  return latencyMixture(emptyLatency, share, rowsLatency);
+  return latencyMixture(emptyLatency, rowShare, rowsLatency);
 }
 
 function statementOutcome(
@@ -151,7 +153,7 @@ function statementOutcome(
   kind: string,
   overheadMs: number,
   connectionShare = 1,
-  pushPaths = false,
+  pushRowShare: number | null = null,
 ): StatementOutcome {
   const d = demandOf(cal, kind);
   const waits = [];
@@ -164,9 +166,9 @@ function statementOutcome(
   // One statement; a REST request's own app-tier CPU is on its path too (/api/message adds its once).
   waits.push(...cpuWaitsOf(q.cpus, cal, kind, 1, kind === ENDPOINTS.message ? null : kind));
   // Calibrated: the measured uncontended latency distribution; else a constant overhead plus the statement.
-  const base = pushPaths ? null : baseLatencyAt(cal, kind, q.requestsPerSecond);
+  const base = pushRowShare !== null ? null : baseLatencyAt(cal, kind, q.requestsPerSecond);
   let lat: Latency;
-  if (pushPaths) lat = pushPathsLatency(q, cal, kind);
+  if (pushRowShare !== null) lat = pushPathsLatency(q, cal, kind, pushRowShare);
   else if (base) lat = measuredLatency(base, waits);
   else lat = latency(overheadMs + cal.connectionOverheadMs, waits, d.meanMs, d.scv);
   const acquire = policy.database.acquireTimeoutMs;
@@ -255,7 +257,12 @@ export function predictAnalytic(
       kind,
       overheadOf(cal, kind),
       connectionShareOf(cal, ctx, kind),
-      kind === ENDPOINTS.push && ctx.placement?.kind === 'rig' && hasPushPaths(cal),
+      // The share of pushes with a row is the probability the scenario sends one with (the profile's
+      // change share, scripts/run/plan.ts PUSH_SHARE), not the fit runs' count of it: a count off by
+      // one point moves the p95 on the gap between the paths by 15-30 %.
+      kind === ENDPOINTS.push && ctx.placement?.kind === 'rig' && hasPushPaths(cal)
+        ? profile.changeSharePer30s
+        : null,
     );
     outcomes[kind] = o;
     endpoints.push({

@@ -297,42 +297,53 @@ describe('calibrate from target counters', () => {
   });
 
   it("push's two paths: each path's base latency, the share with a row, and the rig's p95 of their mixture", () => {
-    // Each run: 180 empty pushes and 20 with a row (10 %); the paths' own medians and p95s differ by run.
-    const run = (id: string, users: number, empty: [number, number], rows: [number, number]) => ({
+    // Each run: 184 empty pushes and 16 with a row (8 %); the paths' own figures differ by run. The
+    // empty path's p99 is twice its median in both.
+    const run = (id: string, users: number, emptyMedian: number, rows: [number, number]) => ({
       record: {
         ...record(
           id,
           users,
           { 'rest.push': summary(200, 1, 0.6, 1.2) },
-          { 'insert.messages': { calls: 20, meanMs: 0.5 } },
+          { 'insert.messages': { calls: 16, meanMs: 0.5 } },
         ),
         batches: {
-          'rest.push/empty': summary(180, 0.6, ...empty),
-          'rest.push/rows': summary(20, 100, ...rows),
+          'rest.push/empty': { ...summary(184, 0.6, emptyMedian, emptyMedian * 1.5), p99: emptyMedian * 2 },
+          'rest.push/rows': summary(16, 100, ...rows),
         },
       },
       series: [],
     });
-    const cal = calibrate([run('a', 1000, [0.5, 0.7], [90, 130]), run('b', 2000, [0.7, 0.9], [110, 170])]);
-    // Two runs: the median over runs of each path's figures (fewer than three runs: no fade).
-    expect(cal.baseLatency!['rest.push/empty']).toMatchObject({ medianMs: 0.6, p95Ms: 0.8 });
+    const cal = calibrate([run('a', 1000, 0.5, [90, 130]), run('b', 2000, 0.7, [110, 170])]);
+    // Two runs: the median over runs of each path's figures (fewer than three runs: no fade). The
+    // empty path's p95 is its log-normal's through the median and p99: median · 2^(z95 / z99), with
+    // z95 = 1.6449 and z99 = 2.3263 from tables, 2^0.70705 = 1.63247: 0.5 → 0.81623, 0.7 → 1.14273.
+    expect(cal.baseLatency!['rest.push/empty']!.medianMs).toBeCloseTo(0.6, 12);
+    expect(cal.baseLatency!['rest.push/empty']!.p95Ms).toBeCloseTo((0.81623 + 1.14273) / 2, 4);
+    expect(cal.baseLatency!['rest.push/empty']!.source).toMatch(/median and p99 \(as a log-normal p95\)/);
     expect(cal.baseLatency!['rest.push/rows']).toMatchObject({ medianMs: 100, p95Ms: 150 });
-    expect(cal.batchShare!['rest.push/rows']!.share).toBeCloseTo(40 / 400, 12);
-    expect(cal.batchShare!['rest.push/rows']!.source).toMatch(/40 of 400 pushes carried a row in runs a, b/);
-    // On the rig, at a load too light to queue: 90 % of pushes on a path that is over by 3 ms (its
-    // p95 0.8 ms, σ 0.175) and 10 % on one that starts near 30 ms, so the mixture's p95 is the row
-    // path's (0.95 − 0.9) / 0.1 = 50th percentile: its median, 100 ms. The endpoint's own one
-    // log-normal (median 0.6, p95 1.2) would say 1.2 ms.
+    expect(cal.batchShare!['rest.push/rows']!.share).toBeCloseTo(32 / 400, 12);
+    expect(cal.batchShare!['rest.push/rows']!.source).toMatch(/32 of 400 pushes carried a row in runs a, b/);
+    // On the rig, at a load too light to queue, with a profile whose change share (the probability the
+    // scenario sends a row with) is 10 %: 90 % of pushes on a path that is over by 3 ms and 10 % on one
+    // that starts near 30 ms, so the mixture's p95 is the row path's (0.95 − 0.9) / 0.1 = 50th
+    // percentile: its median, 100 ms. The runs' count, 8 %, would read its 1 − 0.05 / 0.08 = 37.5th
+    // percentile instead: 100·e^(0.2465·(−0.3186)) = 92.4 ms. The endpoint's own one log-normal
+    // (median 0.6, p95 1.2) would say 1.2 ms.
     const rig = {
       ...ctx({ ...cal, cpu: rigTestCalibration().cpu! }),
       placement: { kind: 'rig' as const, cores: 2 },
     };
-    const push = predictAnalytic(profile, policy, 10, rig).endpoints.find((x) => x.endpoint === 'rest.push')!;
+    const tenPercent = { ...profile, changeSharePer30s: 0.1 };
+    const push = predictAnalytic(tenPercent, policy, 10, rig).endpoints.find(
+      (x) => x.endpoint === 'rest.push',
+    )!;
     expect(push.p95Ms!).toBeCloseTo(100, 1);
-    // Its median is the empty path's at 0.5 / 0.9 = 0.5556: 0.6·e^(0.1749·0.1397) = 0.6148 ms.
-    expect(push.p50Ms!).toBeCloseTo(0.6148, 3);
+    // Its median is the empty path's at 0.5 / 0.9 = 0.5556 (z = 0.1397), σ = ln 2 / 2.3263 = 0.29796:
+    // 0.6·e^(0.29796·0.1397) = 0.6255 ms.
+    expect(push.p50Ms!).toBeCloseTo(0.6255, 3);
     // A deployment (PostgREST runs a statement for every push) keeps the endpoint's one log-normal.
-    const deployed = predictAnalytic(profile, policy, 10, ctx(cal)).endpoints.find(
+    const deployed = predictAnalytic(tenPercent, policy, 10, ctx(cal)).endpoints.find(
       (x) => x.endpoint === 'rest.push',
     )!;
     expect(deployed.p95Ms!).toBeCloseTo(1.2, 2);

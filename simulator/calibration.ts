@@ -46,7 +46,9 @@ export interface Calibration {
   /**
    * Share of an endpoint's requests on each of its paths, measured from the records' `batches`
    * (`rest.push/rows`: pushes with a row to write; the rest are empty). With the base latencies of both
-   * paths (`rest.push/empty`, `rest.push/rows`) the rig's model predicts the endpoint as their mixture.
+   * paths (`rest.push/empty`, `rest.push/rows`) the rig's model predicts the endpoint as their mixture,
+   * weighted by the scenario's probability of a row (the profile's change share); this count divides
+   * the push's measured statements among the pushes that ran them.
    */
   batchShare?: Record<string, { share: number; source: string }>;
   /** Share of database time that is CPU (the rest waits on I/O and does not occupy a core). */

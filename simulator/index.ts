@@ -122,7 +122,7 @@ export { pooledPredictedP95, predictLevelAtRunSpeeds } from './pooled-prediction
 export type { NoConfiguration, Prediction, ResourceName, SimulationMode } from './prediction.ts';
 export type { Pricing } from './pricing.ts';
 export { PricingSchema } from './pricing.ts';
-export { PUSH_PATHS, pushRowShareOf } from './push-paths.ts';
+export { hasPushPaths, PUSH_PATHS, pushRowShareOf } from './push-paths.ts';
 export { NO_ABUSE } from './rate-limit.ts';
 export { rigReadsPerIteration } from './rig-data-size.ts';
 export type { RunPrediction, RunToPredict, SaturationKnee } from './run-prediction.ts';

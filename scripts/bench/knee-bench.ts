@@ -53,11 +53,11 @@ import {
   atKneeProbeSpeed,
   calibrate,
   formatValidation,
+  hasPushPaths,
   interferenceStates,
   isMachineStateSpread,
   loadAdjustedProbeUs,
   machineContext,
-  PUSH_PATHS,
   predictLevelAtRunSpeeds,
   predictOverMachineStates,
   predictRun,
@@ -558,7 +558,7 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
     console.log(
       pushPathsLine(
         runs.map((r) => r.record),
-        cal.batchShare?.[PUSH_PATHS.rows]?.share ?? null,
+        hasPushPaths(cal) ? profile.changeSharePer30s : null,
       ),
     );
     console.log(episodeLine(runs.map((r) => interferenceStates(r.series))));
