@@ -25,7 +25,7 @@ import { withoutDisturbedRuns } from './disturbed-runs.ts';
 import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
 import { calibrateIdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import { calibrateLoopThreadShare, loopShareOf } from './loop-thread-share.ts';
-import { PUSH_PATHS, pushPathOf, pushRowShareOf, withTailFromP99 } from './push-paths.ts';
+import { PUSH_PATHS, pushPathOf, pushRowShareOf } from './push-paths.ts';
 import type { Queue } from './queueing.ts';
 import { chainCpuWait } from './rig-chains.ts';
 import { type FitRunData, ownPageReadsOf } from './rig-data-size.ts';
@@ -762,8 +762,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
           {
             key,
             endpoint: path.endpoint,
-            // The empty path's log-normal through its median and p99, where the mixture reads it.
-            s: path.rows ? s : withTailFromP99(s),
+            s,
             dbScale: path.rows ? 1 / pushRowShare : 0,
             passes: path.rows ? 1 : 0,
           },
@@ -816,12 +815,10 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
   }
   const baseLatency: NonNullable<Calibration['baseLatency']> = {};
   for (const [endpoint, a] of basePoints) {
-    const quantiles =
-      endpoint === PUSH_PATHS.empty ? 'median and p99 (as a log-normal p95)' : 'median and p95';
     const b = fitBaseLatency(
       a.points,
       shape,
-      `calibrated: ${quantiles} of ${Math.round(a.n)} requests in runs ${[ids, ...baseProbes.map((r) => r.record.id)].join(', ')}${cpuFit ? ", each without its run's wait for the host's cores" : ''}`,
+      `calibrated: median and p95 of ${Math.round(a.n)} requests in runs ${[ids, ...baseProbes.map((r) => r.record.id)].join(', ')}${cpuFit ? ", each without its run's wait for the host's cores" : ''}`,
     );
     if (b.fade || (b.medianMs > 0 && b.p95Ms > b.medianMs)) baseLatency[endpoint] = b;
   }

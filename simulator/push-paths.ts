@@ -1,6 +1,5 @@
-import type { EndpointSummary, RunRecord } from '../core/run-record.ts';
+import type { RunRecord } from '../core/run-record.ts';
 import type { Calibration } from './calibration.ts';
-import { normalQuantile, Z95 } from './distributions.ts';
 import { ENDPOINTS } from './workload.ts';
 
 // The push's two paths (issue 12, session 46). A sync's push is an empty batch most of the time and
@@ -51,19 +50,4 @@ export function hasPushPaths(cal: Pick<Calibration, 'baseLatency' | 'batchShare'
     cal.baseLatency?.[PUSH_PATHS.rows] !== undefined &&
     cal.batchShare?.[PUSH_PATHS.rows] !== undefined
   );
-}
-
-const Z99 = normalQuantile(0.99);
-
-/**
- * An empty batch's summary with its p95 replaced by that of the log-normal through its median and
- * p99: the model fits each path's log-normal to a median and a p95, and the mixture reads the empty
- * path far above its p95. With about 5 % of pushes on the slower path, the push's p95 sits where the
- * empty path's tail above it (its p99.5-p99.9) meets the other path's head, and the empty path's
- * measured p99 was 1.1-2.5× what its median and p95 extrapolate to (session 46's launch-mix benches).
- * Unchanged when the p99 is not above the median.
- */
-export function withTailFromP99(s: EndpointSummary): EndpointSummary {
-  if (!(s.p50 > 0 && s.p99 > s.p50)) return s;
-  return { ...s, p95: s.p50 * (s.p99 / s.p50) ** (Z95 / Z99) };
 }
