@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { admissionLimit, waitingForDbLimit } from '../core/target-admission.ts';
 import { createDbPool } from './db-pool.ts';
 import { jwtSecretFromEnv } from './jwt.ts';
 import { createMetrics } from './metrics.ts';
@@ -22,8 +23,7 @@ export { startUpstreamStub } from './upstream-stub.ts';
 export async function startTarget(options: TargetOptions): Promise<RunningTarget> {
   const { policy } = options;
   const metrics = createMetrics();
-  const maxWaiting =
-    options.maxWaitingForDb ?? policy.database.poolSize * TARGET_DEFAULTS.waitingPerConnection;
+  const maxWaiting = options.maxWaitingForDb ?? waitingForDbLimit(policy);
   const db = createDbPool(options.databaseUrl, policy, metrics, maxWaiting);
   const redis = options.redisUrl ? createRedisStore(options.redisUrl) : undefined;
   // Listen only once Redis is connected (or has had its connect timeout), so the first /healthz and
@@ -53,7 +53,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
     health: { policy, db, redis, startedAt: Date.now() },
     // Room for every upstream socket and every connection with its waiters: admission only cuts
     // what could not progress anyway (CPU overload).
-    maxInFlight: options.maxInFlight ?? policy.upstream.maxSockets + policy.database.poolSize + maxWaiting,
+    maxInFlight: options.maxInFlight ?? admissionLimit(policy, maxWaiting),
   });
   const release = async () => {
     upstream.close();

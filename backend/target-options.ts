@@ -38,10 +38,4 @@ export const TARGET_DEFAULTS = {
   maxRows: 1000,
   /** 20k queued calls hold a few tens of MB; far beyond what the report's loads queue. */
   maxQueuedUpstream: 20_000,
-  /**
-   * Per pooled connection, requests that may wait for one: 8 (an assumption). A waiter then waits about
-   * 8 statement times, far below any latency budget; a longer queue only waits toward the acquire
-   * timeout and holds memory. Measured under overload: docs/target.md, "Overload".
-   */
-  waitingPerConnection: 8,
 } as const;

@@ -341,6 +341,16 @@ export function predictAnalytic(
     errorShare: 1 - (1 - legitRejected) * msgServedOk,
     rateLimitedShare: legitRejected,
     timeoutShare: 1 - msgDbOk * (1 - upTimeout),
+    ...(msgDb.unbounded
+      ? {}
+      : {
+          outsideUpstreamMeanMs:
+            latencyMean(msgLatency) -
+            q.upstreamLatency.meanMs -
+            (q.upstream.saturated
+              ? 0
+              : q.upstream.probabilityOfWaiting * (q.upstream.conditionalWaitMs ?? 0)),
+        }),
   });
 
   // Request-weighted shares over individual requests (the sync line is a composite, not counted twice).

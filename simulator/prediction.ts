@@ -75,6 +75,11 @@ export interface EndpointPrediction {
   rateLimitedShare: number;
   /** Share failing because a wait or statement exceeded a timeout (acquire, statement, socket). */
   timeoutShare: number;
+  /**
+   * api.message only: its mean time outside the socket wait and the upstream call, ms (overhead,
+   * statements, app-tier CPU waits); absent when a resource on that part is saturated.
+   */
+  outsideUpstreamMeanMs?: number;
 }
 
 /** No configuration meets the targets: what fails on the largest size tried. */

@@ -19,6 +19,7 @@ import {
 } from './load-generator.ts';
 import { type ModelState, type PopulationMixture, populationMixture } from './population-mixture.ts';
 import type { Prediction, ResourceName, ResourcePrediction } from './prediction.ts';
+import { type RigAdmission, rigAdmission } from './rig-admission.ts';
 import { rigCalibrationAtData, rigPageReadsOf } from './rig-data-size.ts';
 import { scenarioLoad } from './scenario-load.ts';
 import { K6_SCHEDULE_VARIABILITY } from './sync-population.ts';
@@ -45,6 +46,12 @@ export interface RunPrediction {
   saturated: boolean;
   /** Iterations dropped over `durationSeconds`. */
   droppedIterations: number;
+  /**
+   * On the rig where the target's admission limit sheds (rig-admission.ts): the sockets' bounded
+   * queue, the share of every endpoint's requests answered 503, the admitted messages' latency. Absent
+   * otherwise.
+   */
+  admission?: RigAdmission;
   /** Share of the asked rate achieved (1: the open model held). */
   achievedShare: number;
   /** Per k6 scenario: asked, achieved, dropped, busy VUs. */
@@ -114,17 +121,23 @@ function generatorStreams(
   ];
 }
 
-/** Mean time a VU is held per iteration of each stream of a prediction, s (its arrival delay included; null: unbounded). */
+/**
+ * Mean time a VU is held per iteration of each stream of a prediction, s (its arrival delay included;
+ * null: unbounded); a message's from the admission limit where it sheds (a shed one returns at once).
+ */
 function iterationTimes(
   p: Prediction,
   streams: GeneratorStream[],
   gapMsPerRequest: number,
+  admission: RigAdmission | null,
 ): (number | null)[] {
   const sync = p.endpoints.find((e) => e.endpoint === 'sync');
   const msg = p.endpoints.find((e) => e.endpoint === ENDPOINTS.message);
   const perSync =
     p.workload.syncsPerSecond > 0 ? p.workload.requestsPerSecond / p.workload.syncsPerSecond : 0;
   return streams.map((s) => {
+    if (admission && !s.name.startsWith('sync_'))
+      return vuSecondsPerIteration(s.askedPerSecond, admission.messageIterationS);
     const e = s.name.startsWith('sync_') ? sync : msg;
     if (!e || e.meanMs === null) return null;
     const gap = s.name.startsWith('sync_') ? perSync * gapMsPerRequest : 0;
@@ -198,9 +211,17 @@ export function predictRun(
   const full = at(1);
   const streams = generatorStreams(load.profile, load.policy, full, maxVUsCap);
   const gap = ctx.calibration.cpu?.chains?.gapMsPerRequest ?? 0;
-  const share = sustainableShare(streams, (s) => iterationTimes(at(s), streams, gap));
+  // On the rig the reference target's admission limit bounds the messages' line for a socket and sheds
+  // the rest of every endpoint's requests (rig-admission.ts).
+  const admissionAt = (q: Prediction, p95: boolean): RigAdmission | null =>
+    placement?.kind === 'rig' ? rigAdmission(q, load.policy, p95) : null;
+  const share = sustainableShare(streams, (s) => {
+    const q = at(s);
+    return iterationTimes(q, streams, gap, admissionAt(q, false));
+  });
   const p = share === 1 ? full : at(share);
-  const outcomes = streamOutcomes(streams, iterationTimes(p, streams, gap));
+  const admission = admissionAt(p, population);
+  const outcomes = streamOutcomes(streams, iterationTimes(p, streams, gap, admission));
   const health = run.scenario === 'launch-mix' ? LAUNCH_MIX_HEALTH_RATE : 0;
   const saturated = share < 1 || full.resources.some((r) => r.saturated);
   // Syncs run as chains on the rig (a chain calibration): their population, below the knee and past it.
@@ -221,8 +242,12 @@ export function predictRun(
   const p95Ms: Record<string, number | null> = {};
   for (const e of p.endpoints)
     if (e.endpoint !== 'sync' && e.ratePerSecond > 0)
-      p95Ms[e.endpoint] = mixture?.p95Ms[e.endpoint] ?? e.p95Ms;
+      p95Ms[e.endpoint] =
+        admission?.messageP95Ms !== undefined && e.endpoint === ENDPOINTS.message
+          ? admission.messageP95Ms
+          : (mixture?.p95Ms[e.endpoint] ?? e.p95Ms);
   const busy = mixture ? { ...measuredBusy(p), ...mixture.busy } : measuredBusy(p);
+  if (admission) busy['upstream.sockets'] = admission.sockets.busyServers;
   // k6's own CPU on the rig (cores) at the run's requests per second, as calibrated (cpu-at-load.ts).
   const k6 = ctx.calibration.cpu;
   if (k6 && ctx.placement?.kind === 'rig') {
@@ -260,6 +285,7 @@ export function predictRun(
     busy,
     saturated,
     droppedIterations: dropped,
+    ...(admission ? { admission } : {}),
     achievedShare: share,
     streams: withPopulation,
     prediction: p,

@@ -6,6 +6,7 @@ import {
   pageReadsLine,
   perIterationLine,
   populationLine,
+  shedLine,
   type ValidationLevel,
 } from './validate.ts';
 
@@ -152,5 +153,42 @@ describe("a run's page reads from outside shared_buffers", () => {
     expect(pageReadsLine(l)).toBe(
       '  page reads         measured     25.00  predicted     22.14  an iteration, from outside shared_buffers (the predicted ones priced into the sync statements)',
     );
+  });
+});
+
+describe("a run's requests shed with 503", () => {
+  it("are each endpoint's 503s over its requests, beside the predicted share, and nothing when none shed", () => {
+    const summary = (count: number, statuses: Record<string, number>) => ({
+      count,
+      errorRate: 0,
+      statuses,
+      mean: 1,
+      p50: 1,
+      p95: 2,
+      p99: 3,
+      max: 4,
+    });
+    // 78 of 1,000 messages and 107 of 1,000 conversation lists answered 503; no 503 on push.
+    const record = syntheticRunRecord({
+      id: 'r',
+      scenario: 'launch-mix',
+      users: 2620,
+      endpoints: {
+        'api.message': summary(1000, { '200': 922, '503': 78 }),
+        'rest.conversations': summary(1000, { '200': 893, '503': 107 }),
+        'rest.push': summary(500, { '200': 500 }),
+      },
+    });
+    const shed = measuredFigures(record, []).shedShare!;
+    expect(shed).toEqual({ 'api.message': 0.078, 'rest.conversations': 0.107 });
+    const l = level({}, {});
+    expect(shedLine(l)).toBeNull();
+    l.measured.shedShare = shed;
+    l.predicted.shedShare = { 'api.message': 0.0909, 'rest.conversations': 0.0909, 'rest.push': 0.0909 };
+    expect(shedLine(l)).toBe(
+      '  shed (503)         api.message measured 7.8% predicted 9.1%; rest.conversations measured 10.7% predicted 9.1%; rest.push measured 0.0% predicted 9.1%',
+    );
+    const calm = syntheticRunRecord({ id: 'r', scenario: 'launch-mix', users: 600, endpoints: {} });
+    expect(measuredFigures(calm, [])).not.toHaveProperty('shedShare');
   });
 });

@@ -40,6 +40,12 @@ export interface LevelFigures {
   busy: Record<string, number>;
   droppedIterations: number;
   /**
+   * Per endpoint, the share of its requests the target shed with 503 at once (its admission limit or
+   * pool: backend/admission.ts): measured from the record's statuses, predicted on the rig past the
+   * sockets' knee (rig-admission.ts). Absent when none.
+   */
+  shedShare?: Record<string, number>;
+  /**
    * Iterations in flight, i.e. k6's busy VUs: measured as the iteration rate × (mean iteration duration
    * + mean arrival delay, which holds a VU too; null when the record has no duration), predicted as the
    * streams' busy VUs. Near the knee a run's
@@ -139,10 +145,14 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
       : null;
   const kinds = Object.values(record.queryKinds ?? {});
   const statementMs = kinds.reduce((sum, k) => sum + k.calls * k.meanMs, 0);
+  const shed: Record<string, number> = {};
+  for (const [e, s] of Object.entries(record.endpoints))
+    if (s.count > 0 && (s.statuses['503'] ?? 0) > 0) shed[e] = s.statuses['503']! / s.count;
   return {
     throughput: record.iterations.rate,
     p95Ms,
     busy,
+    ...(Object.keys(shed).length > 0 ? { shedShare: shed } : {}),
     ...(loop ? { loop } : {}),
     ...(kinds.length > 0 && record.iterations.completed > 0
       ? { statementMsPerIteration: statementMs / record.iterations.completed }
@@ -212,6 +222,13 @@ function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
     askedThroughput: p.askedThroughput,
     p95Ms: p.p95Ms,
     busy: p.busy,
+    ...(p.admission
+      ? {
+          shedShare: Object.fromEntries(
+            Object.keys(p.p95Ms).map((e) => [e, p.admission!.shedShare] as const),
+          ),
+        }
+      : {}),
     droppedIterations: p.droppedIterations,
     ...(p.pageReadsPerIteration !== undefined ? { pageReadsPerIteration: p.pageReadsPerIteration } : {}),
     iterationsInFlight: p.streams.reduce((sum, o) => sum + o.busyVUs, 0),
@@ -370,6 +387,19 @@ export function loopLine(l: ValidationLevel): string | null {
   return `  event loop         wall share measured ${side(m)}  predicted ${side(p)}, at the fixed point of the achieved rate`;
 }
 
+/**
+ * A level's shed line: per endpoint, the share of its requests answered 503 at once, measured and
+ * predicted (the target's admission limit past the sockets' knee). Null when neither side sheds.
+ */
+export function shedLine(l: ValidationLevel): string | null {
+  const m = l.measured.shedShare ?? {};
+  const p = l.predicted.shedShare ?? {};
+  const endpoints = [...new Set([...Object.keys(m), ...Object.keys(p)])].sort();
+  if (endpoints.length === 0) return null;
+  const pct = (x: number | undefined): string => `${((x ?? 0) * 100).toFixed(1)}%`;
+  return `  shed (503)         ${endpoints.map((e) => `${e} measured ${pct(m[e])} predicted ${pct(p[e])}`).join('; ')}`;
+}
+
 /** The table `validate` prints (a string: measurement and output never mix). */
 export function formatValidation(report: ValidationReport): string {
   const k = report.knee;
@@ -416,6 +446,8 @@ export function formatValidation(report: ValidationReport): string {
     lines.push(
       `  in flight (k6 VUs) measured ${num(l.measured.iterationsInFlight).padStart(9)}  predicted ${num(l.predicted.iterationsInFlight).padStart(9)}  iterations`,
     );
+    const shed = shedLine(l);
+    if (shed) lines.push(shed);
     const reads = pageReadsLine(l);
     if (reads) lines.push(reads);
     const loop = loopLine(l);

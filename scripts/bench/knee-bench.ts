@@ -333,6 +333,17 @@ function merged(levels: ValidationLevel[], pooled: Record<string, PooledP95>): V
       busy: Object.fromEntries(
         keys((l) => l.measured.busy).map((r) => [r, med(levels.map((l) => l.measured.busy[r]))]),
       ),
+      // Each endpoint's shed share, the median over the replicates (a replicate that shed none: 0).
+      ...(levels.some((l) => l.measured.shedShare)
+        ? {
+            shedShare: Object.fromEntries(
+              keys((l) => l.measured.shedShare ?? {}).map((e) => [
+                e,
+                med(levels.map((l) => l.measured.shedShare?.[e] ?? 0)),
+              ]),
+            ),
+          }
+        : {}),
       // The event loop's figures, each the median over the replicates that recorded its thread.
       ...(levels.some((l) => l.measured.loop)
         ? {
