@@ -141,6 +141,13 @@ describe("the target's admission limit past the sockets' knee", () => {
       expect(a.messageP95Ms!).toBeGreaterThan(1500 + 0.8 * 1000);
       expect(a.messageP95Ms!).toBeLessThan(1500 + 1.2 * 1000);
       expect(p.busy['upstream.sockets']).toBeCloseTo(a.sockets.busyServers, 9);
+      // The target serves what it does not shed: the figures are at the asked syncs less the shed share,
+      // while the sockets stay named saturated at the load offered.
+      const syncsAsked = p.streams
+        .filter((s) => s.name.startsWith('sync_'))
+        .reduce((sum, s) => sum + s.askedPerSecond, 0);
+      expect(p.prediction.workload.syncsPerSecond).toBeCloseTo(syncsAsked * (1 - a.shedShare), 6);
+      expect(p.saturatedResources).toContain('upstream.sockets');
       // The VUs held: messages (admitted ones for their whole latency) and syncs, within the limit.
       const messages = p.streams.filter((s) => s.name.startsWith('message_'));
       const held = messages.reduce((s, o) => s + o.busyVUs, 0);

@@ -56,8 +56,13 @@ export interface RunPrediction {
   achievedShare: number;
   /** Per k6 scenario: asked, achieved, dropped, busy VUs. */
   streams: StreamOutcome[];
-  /** The model's prediction at the achieved load (all figures). */
+  /**
+   * The model's prediction at the achieved load (all figures); where the target sheds (`admission`),
+   * at the load it serves, every endpoint's requests less the shed share.
+   */
   prediction: Prediction;
+  /** Resources saturated at the achieved load as offered (shed requests included). */
+  saturatedResources: ResourceName[];
   /**
    * On the rig with its shared_buffers known: pages an iteration reads from outside them at the run's
    * data (rig-data-size.ts; syncs read, other iterations none). Absent otherwise.
@@ -222,6 +227,10 @@ export function predictRun(
   const p = share === 1 ? full : at(share);
   const admission = admissionAt(p, population);
   const outcomes = streamOutcomes(streams, iterationTimes(p, streams, gap, admission));
+  // What the target serves where it sheds: every endpoint's requests less the shed share (a shed
+  // request does no work), taken as the same traffic scaled by 1 − shed; k6 still sends them all.
+  const servedScale = admission ? 1 - admission.shedShare : 1;
+  const served = admission ? at(share * servedScale) : p;
   const health = run.scenario === 'launch-mix' ? LAUNCH_MIX_HEALTH_RATE : 0;
   const saturated = share < 1 || full.resources.some((r) => r.saturated);
   // Syncs run as chains on the rig (a chain calibration): their population, below the knee and past it.
@@ -229,10 +238,13 @@ export function predictRun(
   const mixture =
     population && chains && ctx.placement?.kind === 'rig'
       ? populationMixture(
-          full.workload.syncsPerSecond,
+          full.workload.syncsPerSecond * servedScale,
           (scale) =>
             modelState(
-              predictAnalytic(load.profile, load.policy, run.users, { ...c, syncRateScale: scale }),
+              predictAnalytic(load.profile, load.policy, run.users * servedScale, {
+                ...c,
+                syncRateScale: scale,
+              }),
               gap,
             ),
           streams.filter((s) => s.name.startsWith('sync_')).reduce((sum, s) => sum + s.maxVUs, 0),
@@ -240,19 +252,19 @@ export function predictRun(
         )
       : null;
   const p95Ms: Record<string, number | null> = {};
-  for (const e of p.endpoints)
+  for (const e of served.endpoints)
     if (e.endpoint !== 'sync' && e.ratePerSecond > 0)
       p95Ms[e.endpoint] =
         admission?.messageP95Ms !== undefined && e.endpoint === ENDPOINTS.message
           ? admission.messageP95Ms
           : (mixture?.p95Ms[e.endpoint] ?? e.p95Ms);
-  const busy = mixture ? { ...measuredBusy(p), ...mixture.busy } : measuredBusy(p);
+  const busy = mixture ? { ...measuredBusy(served), ...mixture.busy } : measuredBusy(served);
   if (admission) busy['upstream.sockets'] = admission.sockets.busyServers;
   // k6's own CPU on the rig (cores) at the run's requests per second, as calibrated (cpu-at-load.ts).
   const k6 = ctx.calibration.cpu;
   if (k6 && ctx.placement?.kind === 'rig') {
     // With its wake-ups onto idle vCPUs at the host's predicted load (idle-vcpu-wake.ts).
-    const host = p.resources.find((r) => r.name === 'host.cpu');
+    const host = served.resources.find((r) => r.name === 'host.cpu');
     const w = k6.idleWake;
     const wake =
       w && host ? wakeFactor(w.loadGenerator, w.fitIdleShare, idleShare(host.servers, host.offeredLoad)) : 1;
@@ -288,7 +300,8 @@ export function predictRun(
     ...(admission ? { admission } : {}),
     achievedShare: share,
     streams: withPopulation,
-    prediction: p,
+    prediction: served,
+    saturatedResources: p.resources.filter((r) => r.saturated).map((r) => r.name),
     ...(mixture ? { population: mixture } : {}),
   };
 }
@@ -364,7 +377,7 @@ export function saturationKnee(
       users: Math.floor(lo),
       bottleneck: busiest?.name ?? null,
       utilisation: busiest?.u ?? 0,
-      limitedBy: limitedBy(run.prediction.resources.filter((r) => r.saturated).map((r) => r.name)),
+      limitedBy: limitedBy(run.saturatedResources),
     };
   }
   const past = predictAnalytic(load.profile, load.policy, hi, { ...ctx, abuse: load.abuse });
