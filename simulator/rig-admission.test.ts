@@ -6,47 +6,12 @@ import { admissionLimit } from '../core/target-admission.ts';
 import { rigTestCalibration } from '../test/support/rig-calibration.ts';
 import type { ModelContext } from './analytic.ts';
 import { defaultTargets } from './defaults.ts';
+import { EventHeap } from './des/heap.ts';
 import { logNormalFromMedianP95, normalQuantile } from './distributions.ts';
 import { finiteQueue } from './finite-queue.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 import { admittedQuantileMs } from './rig-admission.ts';
 import { predictRun } from './run-prediction.ts';
-
-/** A binary min-heap of numbers (the oracle's departure times). */
-function minHeap() {
-  const a: number[] = [];
-  return {
-    size: () => a.length,
-    peek: () => a[0]!,
-    push(x: number) {
-      a.push(x);
-      for (let i = a.length - 1; i > 0; ) {
-        const p = (i - 1) >> 1;
-        if (a[p]! <= a[i]!) break;
-        [a[p], a[i]] = [a[i]!, a[p]!];
-        i = p;
-      }
-    },
-    pop(): number {
-      const top = a[0]!;
-      const last = a.pop()!;
-      if (a.length > 0) {
-        a[0] = last;
-        for (let i = 0; ; ) {
-          const l = 2 * i + 1;
-          const r = l + 1;
-          let m = i;
-          if (l < a.length && a[l]! < a[m]!) m = l;
-          if (r < a.length && a[r]! < a[m]!) m = r;
-          if (m === i) break;
-          [a[m], a[i]] = [a[i]!, a[m]!];
-          i = m;
-        }
-      }
-      return top;
-    },
-  };
-}
 
 /**
  * The oracle: the target's sockets simulated request by request. Poisson arrivals, `servers` sockets
@@ -56,25 +21,26 @@ function minHeap() {
 function simulateSockets(rate: number, servers: number, room: number, calls: number) {
   const random = seededRandom(7);
   const hold = logNormalFromMedianP95(500, 1500);
-  const free = minHeap(); // when each socket is next free, ms
-  for (let i = 0; i < servers; i++) free.push(0);
-  const leaving = minHeap(); // departures of the admitted messages still present
+  const free = new EventHeap(); // when each socket is next free, ms
+  for (let i = 0; i < servers; i++) free.push(0, 0, 0, 0);
+  const leaving = new EventHeap(); // departures of the admitted messages still present
   const latencies: number[] = [];
   let t = 0;
   let shed = 0;
   for (let i = 0; i < calls; i++) {
     t += (-Math.log(1 - random()) / rate) * 1000;
-    while (leaving.size() > 0 && leaving.peek() <= t) leaving.pop();
-    if (leaving.size() >= room) {
+    while (leaving.size > 0 && leaving.peekTime() <= t) leaving.pop();
+    if (leaving.size >= room) {
       shed++;
       continue;
     }
-    const start = Math.max(t, free.pop());
+    const start = Math.max(t, free.peekTime());
+    free.pop();
     const call = Math.exp(
       hold.mu + hold.sigma * normalQuantile(Math.min(1 - 1e-12, Math.max(1e-12, random()))),
     );
-    free.push(start + call);
-    leaving.push(start + call);
+    free.push(start + call, 0, 0, 0);
+    leaving.push(start + call, 0, 0, 0);
     latencies.push(start + call - t);
   }
   // The first tenth is the line filling up: left out, as a run's warm-up is.
