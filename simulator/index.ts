@@ -55,6 +55,8 @@ export {
 export type { DataSizeSetting, DataSizeSettings } from './data-size-settings.ts';
 export { dataSizeSettingsOf } from './data-size-settings.ts';
 export { DB_CONGESTION_PER_BUSY_CONNECTION } from './db-congestion.ts';
+export type { PoolStateSeconds, RunDbCongestion } from './db-congestion-seconds.ts';
+export { MIN_STATE_SECONDS, runDbCongestion } from './db-congestion-seconds.ts';
 export type { DecisionInputs, DecisionResult, Verdict } from './decide.ts';
 export { decide } from './decide.ts';
 export type { DecisionModel, Dial, DialValues, KneeHint, KneeValue } from './decision-model.ts';
@@ -125,6 +127,7 @@ export { PricingSchema } from './pricing.ts';
 export { hasPushPaths, PUSH_PATHS, pushRowShareOf } from './push-paths.ts';
 export { NO_ABUSE } from './rate-limit.ts';
 export { rigReadsPerIteration } from './rig-data-size.ts';
+export { rigDatabaseCores } from './rig-db-cpu.ts';
 export type { RunPrediction, RunToPredict, SaturationKnee } from './run-prediction.ts';
 export { predictRun, saturationKnee, scenarioKnee } from './run-prediction.ts';
 export type { ScenarioLoad } from './scenario-load.ts';

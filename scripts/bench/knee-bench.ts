@@ -75,6 +75,7 @@ import { scratchDatabase, seedLevel, withAdmin } from './bench-database.ts';
 import { parseBenchArgs, refusalOf, reuseFolder, wholeFlag } from './bench-flags.ts';
 import { busyCoreLine } from './busy-core-cpu.ts';
 import { dataSizeLine, runDataOf } from './data-size-line.ts';
+import { dbCongestionLine } from './db-congestion-line.ts';
 import {
   belowKneeChecks,
   type Check,
@@ -573,6 +574,7 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
       ),
     );
     console.log(episodeLine(runs.map((r) => interferenceStates(r.series))));
+    console.log(dbCongestionLine(runs, cal.cpu?.dbCongestion?.perBusyConnection ?? 0));
     console.log(
       calmAndEpisodeLine(
         calmAndEpisodeP95(
