@@ -1,26 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SeriesSample } from '../core/run-record.ts';
+import { poolSeconds as seconds } from '../test/support/pool-seconds.ts';
 import { runDbCongestion } from './db-congestion-seconds.ts';
-
-/** `n` seconds of `requests` each, the database at `dbPercent` of a core, the pool at `inUse` of 10 with `waiting`. */
-function seconds(
-  n: number,
-  requests: number,
-  dbPercent: number,
-  inUse: number,
-  waiting: number,
-): SeriesSample[] {
-  return Array.from({ length: n }, (_, t) => ({
-    t,
-    requests,
-    endpoints: {},
-    pool: { total: 10, inUse, idle: 10 - inUse, waiting },
-    dbConnections: null,
-    upstream: null,
-    rateLimited: null,
-    cpu: { host: 150, target: 40, database: dbPercent, loadGenerator: 30, runner: 1 },
-  }));
-}
 
 describe('runDbCongestion', () => {
   it("reads the database's CPU a request in the calm and the congested seconds, and the κ between them", () => {

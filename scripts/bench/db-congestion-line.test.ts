@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord, SeriesSample } from '../../core/run-record.ts';
+import { poolSeconds } from '../../test/support/pool-seconds.ts';
 import { dbCongestionLine } from './db-congestion-line.ts';
 
-/** `n` seconds of 1,000 requests each, the database at `dbPercent` of a core, the pool at `inUse` of 10 with `waiting`. */
+/** `n` seconds of 1,000 requests each (test/support/pool-seconds.ts). */
 function seconds(n: number, dbPercent: number, inUse: number, waiting: number): SeriesSample[] {
-  return Array.from({ length: n }, (_, t) => ({
-    t,
-    requests: 1000,
-    endpoints: {},
-    pool: { total: 10, inUse, idle: 10 - inUse, waiting },
-    dbConnections: null,
-    upstream: null,
-    rateLimited: null,
-    cpu: { host: 150, target: 40, database: dbPercent, loadGenerator: 30, runner: 1 },
-  }));
+  return poolSeconds(n, 1000, dbPercent, inUse, waiting);
 }
 
 const record = { machine: { cores: 2 } } as unknown as RunRecord;
