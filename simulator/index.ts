@@ -55,8 +55,7 @@ export {
 export type { DataSizeSetting, DataSizeSettings } from './data-size-settings.ts';
 export { dataSizeSettingsOf } from './data-size-settings.ts';
 export { DB_CONGESTION_PER_BUSY_CONNECTION } from './db-congestion.ts';
-export type { PoolStateSeconds, RunDbCongestion } from './db-congestion-seconds.ts';
-export { MIN_STATE_SECONDS, runDbCongestion } from './db-congestion-seconds.ts';
+export { runDbCongestion } from './db-congestion-seconds.ts';
 export type { DecisionInputs, DecisionResult, Verdict } from './decide.ts';
 export { decide } from './decide.ts';
 export type { DecisionModel, Dial, DialValues, KneeHint, KneeValue } from './decision-model.ts';
