@@ -82,6 +82,12 @@ export interface ModelContext {
    * syncs' durations (cpu.ts cpuQueues), so the spread is not counted twice. Default false.
    */
   populationState?: boolean;
+  /**
+   * On the rig with a congestion cost (db-congestion.ts): `collapsed` builds the queues with every
+   * pooled connection busy (the pool's collapsed state, metastable-load.ts) instead of at the lowest
+   * fixed point from none busy (`calm`, the default).
+   */
+  poolState?: 'calm' | 'collapsed';
 }
 
 /** The rig's congestion cost at the solved busy connections (db-congestion.ts), for the pool's source line; '' without. */

@@ -29,14 +29,20 @@ import type { Calibration } from './calibration.ts';
 // Session 30 (bench:knee full sync 2026-12-04 19:58, one machine state, across levels): the database's
 // CPU a sync was 12.4 ms with 2.0 connections busy, 12.1 with 8.3 and 9.3, 10.2 with 9.7: none of the
 // cost. The three above compared replicates of one level, where a slower machine state makes both more
-// CPU a statement and a fuller pool, so κ is 0 by default now (an assumption, range 0-0.06; a dial).
+// CPU a statement and a fuller pool, so κ was 0 from session 30 to 49. Session 49 (bench:knee full sync
+// 2026-12-07 04:33, no stolen time) read it inside single replicates, one machine state each
+// (db-congestion-seconds.ts): the seconds with the pool full and requests waiting against the seconds
+// with at most 3 busy and none waiting, at about the same rate, cost 18-32 % more of the database's CPU
+// a request, κ 0.023, 0.040, 0.038 and 0.032 in four replicates. So κ is 0.03 by default since session
+// 50: it barely moves the calm state (re-judged on session 49's runs, 2-3 points at 0.9K), and it is
+// what makes the pool's collapsed state hold itself below the knee (metastable-load.ts).
 
 /** κ: the database's CPU per statement grows by this share per busy pool connection past its cores (rig). */
 export const DB_CONGESTION_PER_BUSY_CONNECTION = {
-  value: 0,
-  range: { low: 0, high: 0.06 },
+  value: 0.03,
+  range: { low: 0.02, high: 0.04 },
   source:
-    "assumption: none (session 30, bench:knee full sync of 2026-12-04 19:58 on 2 cores: the database's CPU a sync 12.4 ms with 2.0 connections busy, 12.1 with 8.3 and 9.3, 10.2 with 9.7, in one machine state; the congested replicates of sessions 9, 14 and 22, at one level against a calm one, gave 0.056, 0.039, 0.033 per busy connection past the cores, where a slower machine state makes both more CPU a statement and a fuller pool); range 0-0.06",
+    "session 49, bench:knee full sync of 2026-12-07 04:33 on 2 cores, inside single replicates: the database's CPU a request in the seconds with the pool full and requests waiting against those with at most 3 connections busy and none waiting, +18 to +32 %, κ 0.023, 0.032, 0.038, 0.040 per busy connection past the cores (between replicates, sessions 9, 14 and 22: 0.033-0.056, confounded with the machine's state); range 0.02-0.04",
 } as const;
 
 /** The rig's congestion cost as a calibration carries it: κ per busy connection past the cores and where it comes from. */

@@ -108,6 +108,11 @@ export function buildQueues(
       admittedMessagesPerSecond,
       calibrationAtBusyConnections(cal, b, databaseCores),
     );
+  // The collapsed state: every connection busy, the database's CPU per statement at that congestion.
+  if (ctx.poolState === 'collapsed') {
+    const factor = congestionFactor(congestion.perBusyConnection, poolSize, databaseCores);
+    return { ...at(poolSize), congestion: { busyConnections: poolSize, databaseCores, factor } };
+  }
   // A saturated CPU holds every connection without bound (its waits are not in the hold: the queue
   // reports saturation instead), so the pool is then all busy. The sequence only rises (monotone).
   const nextOf = (b: number, queues: ModelQueues): number =>

@@ -63,6 +63,8 @@ export interface RunPrediction {
   prediction: Prediction;
   /** Resources saturated at the achieved load as offered (shed requests included). */
   saturatedResources: ResourceName[];
+  /** Resources saturated at the asked load (k6 keeping up or not). */
+  saturatedAtAsked: ResourceName[];
   /**
    * On the rig with its shared_buffers known: pages an iteration reads from outside them at the run's
    * data (rig-data-size.ts; syncs read, other iterations none). Absent otherwise.
@@ -302,6 +304,7 @@ export function predictRun(
     streams: withPopulation,
     prediction: served,
     saturatedResources: p.resources.filter((r) => r.saturated).map((r) => r.name),
+    saturatedAtAsked: full.resources.filter((r) => r.saturated).map((r) => r.name),
     ...(mixture ? { population: mixture } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { stolenCoresOf } from './calibrate-cpu.ts';
 import type { Calibration } from './calibration.ts';
 import { defaultTargets } from './defaults.ts';
 import { atKneeProbeSpeed, atMachineSpeed, speedRatioOf } from './machine-speed.ts';
+import { type MetastableLoad, metastableLoad } from './metastable-load.ts';
 import type { PopulationMixture } from './population-mixture.ts';
 import type { ResourceName } from './prediction.ts';
 import { NO_ABUSE } from './rate-limit.ts';
@@ -111,6 +112,11 @@ export interface ValidationReport {
   knee: { users: number | null; bottleneck: ResourceName | null; limitedBy: string };
   /** Where that traffic, run as it was run, stops being carried (no resource saturated, k6 keeping up). */
   saturation?: SaturationKnee;
+  /**
+   * On the rig: the lowest users from which the pool, once full, stays full up to the saturation knee
+   * (metastable-load.ts; its collapse is metastable there). Absent on a deployment or without a knee.
+   */
+  metastable?: MetastableLoad;
   placement: 'rig' | 'deployment';
   levels: ValidationLevel[];
 }
@@ -306,13 +312,19 @@ export function validateRuns(
     first.record.users,
     machineContext(kneeCal, first.record),
   );
-  const saturation = saturationKnee(
-    first.record.scenario,
-    first.profile,
-    first.policy,
-    machineContext(kneeCal, first.record),
-  );
-  return { knee, saturation, placement: cal.cpu ? 'rig' : 'deployment', levels };
+  const kneeCtx = machineContext(kneeCal, first.record);
+  const saturation = saturationKnee(first.record.scenario, first.profile, first.policy, kneeCtx);
+  const metastable =
+    cal.cpu && saturation.users !== null
+      ? metastableLoad(first.record.scenario, first.profile, first.policy, kneeCtx, saturation.users)
+      : undefined;
+  return {
+    knee,
+    saturation,
+    ...(metastable ? { metastable } : {}),
+    placement: cal.cpu ? 'rig' : 'deployment',
+    levels,
+  };
 }
 
 function num(x: number | null | undefined, digits = 2): string {
@@ -400,6 +412,17 @@ export function shedLine(l: ValidationLevel): string | null {
   return `  shed (503)         ${endpoints.map((e) => `${e} measured ${pct(m[e])} predicted ${pct(p[e])}`).join('; ')}`;
 }
 
+/**
+ * Where the rig's full pool stays full (metastable-load.ts): from M users to the saturation knee K a
+ * burst that fills the pool leaves it collapsed; below M the pool drains back to calm.
+ */
+export function metastableLine(m: MetastableLoad): string {
+  const cost = `the database's CPU per statement ×${m.collapsedCpuFactor.toFixed(2)} with every connection busy`;
+  if (m.users === null)
+    return `pool collapse: a full pool drains at every load up to the saturation knee (${m.kneeUsers} users; ${cost})`;
+  return `pool collapse: metastable from ${m.users} users (${(m.users / m.kneeUsers).toFixed(2)} × the saturation knee): from there a burst that fills the pool leaves it full (${m.saturatedResources.join(', ')} saturated in the collapsed state; ${cost}); below it the pool drains back`;
+}
+
 /** The table `validate` prints (a string: measurement and output never mix). */
 export function formatValidation(report: ValidationReport): string {
   const k = report.knee;
@@ -410,6 +433,7 @@ export function formatValidation(report: ValidationReport): string {
           `saturation knee (the run as run stops carrying its load): ${report.saturation.users ?? 'none'} users, bottleneck ${report.saturation.bottleneck ?? 'none'} (${report.saturation.limitedBy})`,
         ]
       : []),
+    ...(report.metastable ? [metastableLine(report.metastable)] : []),
     '',
   ];
   for (const l of report.levels) {
