@@ -59,6 +59,11 @@ function stateOf(samples: readonly SeriesSample[]): PoolStateSeconds | null {
   };
 }
 
+/** A second of a run's series with its pool full and requests waiting for a connection (the collapsed state). */
+export function isCongestedSecond(s: SeriesSample): boolean {
+  return s.pool !== null && s.pool.waiting > 0 && s.pool.inUse >= s.pool.total;
+}
+
 /**
  * The run's calm seconds (at most `databaseCores` + 1 connections in use, none waiting) against its
  * congested ones (the pool full, requests waiting), each with its database CPU a request; null when
@@ -73,7 +78,7 @@ export function runDbCongestion(
   );
   const c = Math.max(1, Math.round(databaseCores));
   const calm = stateOf(sampled.filter((s) => s.pool!.waiting === 0 && s.pool!.inUse <= c + 1));
-  const congested = stateOf(sampled.filter((s) => s.pool!.waiting > 0 && s.pool!.inUse >= s.pool!.total));
+  const congested = stateOf(sampled.filter(isCongestedSecond));
   if (!calm || !congested || calm.databaseMsPerRequest <= 0) return null;
   const ratio = congested.databaseMsPerRequest / calm.databaseMsPerRequest;
   // ratio = f(B_hi) / f(B_lo) with f(B) = 1 + κ·max(0, B − c): κ = (ratio − 1) / (b − ratio·a).

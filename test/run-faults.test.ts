@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,40 @@ describe('fault runs on the local target', await needs('PostgreSQL', 'k6'), () =
     expect(fault.integrity.missing).toBe(0);
     expect(fault.recovered).toBe(true);
     expect(record.endpoints['api.message']!.count).toBeGreaterThan(100);
+  });
+
+  it('a pool burst: the synced tables locked for 3 s fill the pool, and the record says how it came back', async () => {
+    const { record, dir } = await runScenario({
+      scenario: 'full-sync',
+      users: 3000,
+      policy: loadPolicy('current'),
+      profile: loadProfile('ci-smoke'),
+      durationSeconds: 20,
+      databaseUrl: db.url,
+      target: 'local',
+      fault: 'pool-burst',
+      outDir: join(out, 'burst'),
+    });
+    const fault = record.faults?.['pool-burst'] as {
+      atSeconds: number;
+      lengthSeconds: number;
+      poolRecovery: { calmAfterSeconds: number | null; congestedShare: number; seconds: number } | null;
+    };
+    expect(fault.atSeconds).toBe(8);
+    expect(fault.lengthSeconds).toBe(3);
+    // By the lock's last second (10 syncs a second arriving, each blocked on its first statement)
+    // every connection was held by a statement waiting for the tables.
+    const series = JSON.parse(readFileSync(join(dir, 'samples', 'series.json'), 'utf8')) as Array<{
+      t: number;
+      pool: { total: number; inUse: number; waiting: number } | null;
+    }>;
+    const during = series.filter((s) => s.t >= 10 && s.t < 11 && s.pool);
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.every((s) => s.pool!.inUse === s.pool!.total)).toBe(true);
+    // Far below the knee (3,000 users; the 2-core rig's full-sync knee is near 9,000) the pool drains.
+    expect(fault.poolRecovery).not.toBeNull();
+    expect(fault.poolRecovery!.calmAfterSeconds).not.toBeNull();
+    expect(fault.poolRecovery!.calmAfterSeconds!).toBeLessThanOrEqual(5);
   });
 });
 

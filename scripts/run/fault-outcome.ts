@@ -1,4 +1,5 @@
 import type { SeriesSample } from '../../core/run-record.ts';
+import { poolRecovery } from '../../simulator/index.ts';
 import type { MergedK6 } from '../k6/aggregate.ts';
 import { checkAcknowledgedMessages } from './integrity.ts';
 
@@ -31,6 +32,11 @@ export async function recordFaultOutcome(
     faultInfo.recovered = targetHealthy === true && tailRequests > 0 && tailErrors / tailRequests < 0.05;
     faultInfo.targetHealthyAfter = targetHealthy;
     faultInfo.lastFifthErrorRate = tailRequests === 0 ? null : tailErrors / tailRequests;
+    // A burst that filled the pool: did it drain back to calm, or stay full (metastable-load.ts)?
+    if (fault === 'pool-burst' && typeof faultInfo.atSeconds === 'number') {
+      const end = faultInfo.atSeconds + Number(faultInfo.lengthSeconds ?? 0);
+      faultInfo.poolRecovery = poolRecovery(series, end);
+    }
   } else if (merged.ackedMessageIds.length > 0 && databaseUrl) {
     const integrity = await checkAcknowledgedMessages(databaseUrl, merged.ackedMessageIds);
     if (integrity.missing > 0) notes.push(`integrity: ${integrity.missing} acknowledged messages missing`);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { UsageError } from '../../core/usage-error.ts';
 
 /** Faults the runner can inject into a local run. */
-export const FAULTS = ['connections-cut', 'restart-db', 'redis-down', 'slow-queries'] as const;
+export const FAULTS = ['connections-cut', 'restart-db', 'redis-down', 'slow-queries', 'pool-burst'] as const;
 /** One fault name. */
 export type FaultName = (typeof FAULTS)[number];
 
@@ -39,6 +39,31 @@ export async function cutConnections(databaseUrl: string): Promise<number> {
             and coalesce(application_name, '') not like 'atlas-cap %') t where ok`,
     );
     return rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * How long the pool-burst fault locks the synced tables, s: long enough that every pooled connection
+ * and every waiter fills at any load that reaches the pool (a sync statement arrives every few ms), short
+ * enough that the window's rest shows whether the full pool drains or stays full (metastable-load.ts).
+ */
+export const POOL_BURST_SECONDS = 3;
+
+/**
+ * Locks the synced tables (conversations, messages) ACCESS EXCLUSIVE for `seconds` in one transaction
+ * of its own: every sync statement waits behind it holding its pooled connection, so the pool and its
+ * waiters fill, then all are let go at once.
+ */
+export async function lockSyncedTables(databaseUrl: string, seconds: number): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'atlas-cap fault' });
+  await client.connect();
+  try {
+    await client.query('begin');
+    await client.query('lock table conversations, messages in access exclusive mode');
+    await client.query('select pg_sleep($1)', [seconds]);
+    await client.query('commit');
   } finally {
     await client.end();
   }

@@ -1,7 +1,15 @@
 import pg from 'pg';
 import type { ResolvedDatabase } from '../lib/database.ts';
 import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
-import { cutConnections, FAULT_AT_SHARE, FAULT_LENGTH_SHARE, type FaultName, SLOW_QUERY } from './faults.ts';
+import {
+  cutConnections,
+  FAULT_AT_SHARE,
+  FAULT_LENGTH_SHARE,
+  type FaultName,
+  lockSyncedTables,
+  POOL_BURST_SECONDS,
+  SLOW_QUERY,
+} from './faults.ts';
 import type { TcpProxy } from './tcp-proxy.ts';
 
 async function reachable(url: string): Promise<boolean> {
@@ -60,6 +68,10 @@ export async function injectFault(
     info.restarted = true;
     info.restartSeconds = (Date.now() - t0) / 1000;
     log(`fault: restarted the embedded PostgreSQL in ${info.restartSeconds} s`);
+  } else if (fault === 'pool-burst') {
+    info.lengthSeconds = POOL_BURST_SECONDS;
+    log(`fault: the synced tables locked for ${POOL_BURST_SECONDS} s`);
+    await lockSyncedTables(db.url, POOL_BURST_SECONDS);
   } else if (fault === 'redis-down' && proxy) {
     const length = durationSeconds * FAULT_LENGTH_SHARE;
     info.lengthSeconds = length;

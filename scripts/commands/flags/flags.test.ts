@@ -133,7 +133,7 @@ describe('the other flags name themselves and what is allowed', () => {
       /^--busy-cores: must be a whole number from 1 to \d+, got '0'$/,
     );
     expect(refusal(RUN_FLAGS, { ...RUN, fault: 'meteor' })).toBe(
-      "--fault: must be one of connections-cut, restart-db, redis-down, slow-queries, got 'meteor'",
+      "--fault: must be one of connections-cut, restart-db, redis-down, slow-queries, pool-burst, got 'meteor'",
     );
     expect(refusal(RUN_FLAGS, { ...RUN, schema: 'sharded' })).toBe(
       "--schema: must be one of plain, partitioned, got 'sharded'",
