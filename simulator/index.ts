@@ -102,6 +102,8 @@ export {
 export { atKneeProbeSpeed, loadAdjustedProbeUs } from './machine-speed.ts';
 export type { OverMachineStates } from './machine-states.ts';
 export { isMachineStateSpread, machineStateScales, predictOverMachineStates } from './machine-states.ts';
+export type { MetastableLoad } from './metastable-load.ts';
+export { metastableLoad } from './metastable-load.ts';
 export type { MonteCarloOptions, MonteCarloResult, Spread } from './monte-carlo.ts';
 export { drawValues, monteCarlo, triangularQuantile, WITHIN_RANGE } from './monte-carlo.ts';
 export {
@@ -118,6 +120,8 @@ export {
   SEEDED_ROWS_PER_PAGE,
   workingSetOf,
 } from './page-reads.ts';
+export type { PoolRecovery } from './pool-recovery.ts';
+export { CALM_RUN_SECONDS, poolRecovery } from './pool-recovery.ts';
 export type { LevelAtRunSpeeds } from './pooled-prediction.ts';
 export { pooledPredictedP95, predictLevelAtRunSpeeds } from './pooled-prediction.ts';
 export type { NoConfiguration, Prediction, ResourceName, SimulationMode } from './prediction.ts';
@@ -164,7 +168,14 @@ export type {
   ValidationLevel,
   ValidationReport,
 } from './validate.ts';
-export { formatValidation, machineContext, measuredFigures, runContext, validateRuns } from './validate.ts';
+export {
+  formatValidation,
+  machineContext,
+  measuredFigures,
+  metastableLine,
+  runContext,
+  validateRuns,
+} from './validate.ts';
 export type { GridAxis, GridRow, WhatIfGrid } from './what-if-grid.ts';
 export { gridLevels, whatIfGrid } from './what-if-grid.ts';
 export type { PageGroup } from './working-set.ts';

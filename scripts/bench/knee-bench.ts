@@ -38,7 +38,11 @@
 //   (the model reads machine.dbCores), the levels are 0.6K, 0.87K, 1.15K and 1.3K, and the transfer
 //   passes when 0.87K carries its load and 1.15K is saturated: the measured knee within 15 % of K, judged
 //   by knee-judge.ts transferCheck; give it again with --reuse)  --embedded (the harness's own embedded
-//   PostgreSQL, unpinned: the database's CPU is then this bench's alone).
+//   PostgreSQL, unpinned: the database's CPU is then this bench's alone)  --burst (npm run
+//   bench:metastable: after K, the metastable load M below which a full pool drains, simulator/
+//   metastable-load.ts; instead of the knee levels, two levels whose runs lock the synced tables for 3 s
+//   at 40 % of the window, the pool-burst fault: 0.85 M, where the pool should drain back to calm, and
+//   midway from M to K, where it should stay full; PASS when every replicate does: burst-judge.ts).
 // Exit code: 0 when every goal passed, 1 when one failed (or the bench could not finish), 2 on bad input.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -48,7 +52,7 @@ import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import type { LoadedRun } from '../../core/run-record.ts';
-import type { ValidationLevel } from '../../simulator/index.ts';
+import type { MetastableLoad, ValidationLevel } from '../../simulator/index.ts';
 import {
   atKneeProbeSpeed,
   calibrate,
@@ -58,6 +62,9 @@ import {
   isMachineStateSpread,
   loadAdjustedProbeUs,
   machineContext,
+  metastableLine,
+  metastableLoad,
+  poolRecovery,
   predictLevelAtRunSpeeds,
   predictOverMachineStates,
   predictRun,
@@ -73,6 +80,7 @@ import { startEmbeddedPostgres } from '../lib/embedded-postgres.ts';
 import { runScenario } from '../run/run-scenario.ts';
 import { scratchDatabase, seedLevel, withAdmin } from './bench-database.ts';
 import { parseBenchArgs, refusalOf, reuseFolder, wholeFlag } from './bench-flags.ts';
+import { burstLevels, judgeBurstLevel } from './burst-judge.ts';
 import { busyCoreLine } from './busy-core-cpu.ts';
 import { dataSizeLine, runDataOf } from './data-size-line.ts';
 import { dbCongestionLine } from './db-congestion-line.ts';
@@ -152,6 +160,10 @@ const flags = parseBenchArgs(refuse, {
   'db-cores': { type: 'string' },
   'db-congestion': { type: 'string' },
   embedded: { type: 'boolean', default: false },
+  // Instead of the knee levels, two levels with a burst that fills the pool (the pool-burst fault):
+  // below the metastable load M, where the model says a full pool drains, and between M and K, where
+  // it says it stays full (simulator/metastable-load.ts, burst-judge.ts). npm run bench:metastable.
+  burst: { type: 'boolean', default: false },
 });
 
 function whole(name: string, value: string | undefined, min: number): number {
@@ -214,6 +226,7 @@ async function runReplicate(
   cores: number | undefined,
   r: number,
   busy?: number,
+  fault?: 'pool-burst',
 ) {
   await withAdmin(databaseUrl, (c) => c.query('checkpoint'));
   const { record } = await runScenario({
@@ -226,6 +239,7 @@ async function runReplicate(
     databaseUrl,
     dbCores: cores,
     busyCores: busy,
+    ...(fault ? { fault } : {}),
     target: 'local',
     outDir: join(dir, `${folder}-${scenario}-${users}u-r${r}`),
     log: (line) => process.stderr.write(`  [${users}u r${r}] ${line}\n`),
@@ -248,9 +262,11 @@ async function runLevel(
   cores: number | undefined,
   count: number,
   busyCores?: number,
+  fault?: 'pool-burst',
 ) {
   await seedLevel(databaseUrl, PROFILE, users);
-  for (let r = 1; r <= count; r++) await runReplicate(databaseUrl, dir, tag, scenario, users, cores, r);
+  for (let r = 1; r <= count; r++)
+    await runReplicate(databaseUrl, dir, tag, scenario, users, cores, r, undefined, fault);
   if (busyCores !== undefined)
     await runReplicate(databaseUrl, dir, 'busy', scenario, users, cores, 1, busyCores);
 }
@@ -359,6 +375,53 @@ function merged(levels: ValidationLevel[], pooled: Record<string, PooledP95>): V
   };
 }
 
+/**
+ * The burst levels (burst-judge.ts): each replicate's pool after a burst that filled it, against what
+ * the metastable load `m` says it does there (drains or stays full).
+ */
+async function benchBursts(
+  databaseUrl: string | null,
+  dir: string,
+  scenario: Case,
+  m: MetastableLoad,
+): Promise<boolean> {
+  const plan = burstLevels(m);
+  if (databaseUrl)
+    for (const { users } of plan)
+      await runLevel(
+        databaseUrl,
+        dir,
+        'burst',
+        scenario,
+        users,
+        undefined,
+        replicates,
+        undefined,
+        'pool-burst',
+      );
+  let pass = true;
+  for (const level of plan) {
+    const runs = runsOf(dir, `burst-${scenario}-${level.users}u-`);
+    if (runs.length === 0) throw new Error(`no ${scenario} burst run at ${level.users} users in ${dir}`);
+    const verdict = judgeBurstLevel(
+      level,
+      runs.map((r) => {
+        const info = r.record.faults?.['pool-burst'] as
+          | { atSeconds?: number; lengthSeconds?: number }
+          | undefined;
+        const end = (info?.atSeconds ?? Number.NaN) + (info?.lengthSeconds ?? 0);
+        return {
+          run: r.dir.split('/').pop()!,
+          recovery: Number.isFinite(end) ? poolRecovery(r.series, end) : null,
+        };
+      }),
+    );
+    console.log(`\n${verdict.lines.join('\n')}`);
+    pass = verdict.pass && pass;
+  }
+  return pass;
+}
+
 async function benchCase(scenario: Case, dir: string, databaseUrl: string | null): Promise<boolean> {
   const fit = fitLevels[scenario];
   if (databaseUrl)
@@ -462,6 +525,14 @@ async function benchCase(scenario: Case, dir: string, databaseUrl: string | null
     `${scenario} / ${POLICY} / ${PROFILE}: fit on ${fit.join(', ')} users${dbCores ? ` with the database on ${dbCores.fit} core(s)` : ''}; model saturation knee K${dbCores ? ` with it on ${dbCores.held}` : ''} = ${model.users ?? 'none'} users, bottleneck ${model.bottleneck ?? 'none'} (${(model.utilisation * 100).toFixed(0)}% just past it; ${model.limitedBy}); decision rule's knee ${rule.users ?? 'none'} users (${rule.bottleneck ?? 'none'}; ${rule.limitedBy})${kneeOverride ? `; K set to ${kneeOverride} by --knee (plumbing only, not a verdict)` : ''}`,
   );
   if (k === null) return false;
+  // Beside the verdict, never part of it: from which load a full pool stays full (metastable-load.ts).
+  const metastable =
+    model.users === null ? null : metastableLoad(scenario, profile, policy, ctx, model.users);
+  if (metastable) console.log(metastableLine(metastable));
+  if (flags.burst) {
+    if (!metastable || kneeOverride !== null) return false;
+    return benchBursts(databaseUrl, dir, scenario, metastable);
+  }
   const fractions: readonly number[] = dbCores ? TRANSFER_FRACTIONS : KNEE_FRACTIONS;
   const planned = fractions.map((f) => ({ f, users: Math.max(1, Math.round(f * k)) }));
   // Re-judging earlier runs under a model whose K moved: each held level at its own fraction of K.
