@@ -10,7 +10,7 @@ import { EventHeap } from './des/heap.ts';
 import { logNormalFromMedianP95, normalQuantile } from './distributions.ts';
 import { finiteQueue } from './finite-queue.ts';
 import { NO_ABUSE } from './rate-limit.ts';
-import { admittedQuantileMs } from './rig-admission.ts';
+import { admittedQuantileMs, endpointShedShares } from './rig-admission.ts';
 import { predictRun } from './run-prediction.ts';
 
 /**
@@ -120,5 +120,20 @@ describe("the target's admission limit past the sockets' knee", () => {
       expect(held).toBeGreaterThan(a.sockets.admittedPerSecond * (a.messageMeanMs / 1000) * 0.99);
       expect(held).toBeLessThan(a.limit);
     });
+  });
+
+  it("by hand: a sync's push follows a shed conversations request at once, so it is shed at 1 − (1 − shed)²", () => {
+    const shares = endpointShedShares(0.1, [
+      'api.message',
+      'rest.conversations',
+      'rest.messages',
+      'rest.push',
+    ]);
+    expect(shares['api.message']).toBe(0.1);
+    expect(shares['rest.conversations']).toBe(0.1);
+    expect(shares['rest.messages']).toBe(0.1);
+    // 0.1 after a shed conversations request, plus 0.9 × 0.1 after an admitted one.
+    expect(shares['rest.push']).toBeCloseTo(0.19, 12);
+    expect(endpointShedShares(0, ['rest.push'])['rest.push']).toBe(0);
   });
 });

@@ -103,3 +103,18 @@ export function admittedQuantileMs(queue: FiniteQueue, call: RigAdmission['call'
     HOLD_POINTS;
   return quantileFromSurvival(survival, q, call.outsideMs + queue.meanWaitS * 1000 + call.holdMeanMs);
 }
+
+/**
+ * Each endpoint's share answered 503 where the target sheds `shed` of what arrives at random (the
+ * sockets' blocked share). A sync is a chain of requests: a shed conversations request leaves it no
+ * conversations to read, so its push follows within a millisecond, while the target is still full,
+ * and is shed as well; a push after an admitted one sees what any arrival sees. So the push's share is
+ * shed + (1 − shed)·shed = 1 − (1 − shed)², every other endpoint's `shed`. Session 50 (bench:knee
+ * launch-mix, 1.1K and 1.3K): push 17.6 and 49.9 % where /api/message measured 8.0 and 22.1 and
+ * conversations 10.9 and 31.6, i.e. 0.96 and 1.1 of the pushes after a shed conversations request shed.
+ */
+export function endpointShedShares(shed: number, endpoints: readonly string[]): Record<string, number> {
+  return Object.fromEntries(
+    endpoints.map((e) => [e, e === ENDPOINTS.push ? 1 - (1 - shed) * (1 - shed) : shed] as const),
+  );
+}

@@ -10,6 +10,7 @@ import { type MetastableLoad, metastableLoad } from './metastable-load.ts';
 import type { PopulationMixture } from './population-mixture.ts';
 import type { ResourceName } from './prediction.ts';
 import { NO_ABUSE } from './rate-limit.ts';
+import { endpointShedShares } from './rig-admission.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
 import { atRunCpuSpeed, busyMsPerIteration, hostMsPerIteration } from './run-cpu-speed.ts';
 import {
@@ -230,9 +231,7 @@ function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
     busy: p.busy,
     ...(p.admission
       ? {
-          shedShare: Object.fromEntries(
-            Object.keys(p.p95Ms).map((e) => [e, p.admission!.shedShare] as const),
-          ),
+          shedShare: endpointShedShares(p.admission.shedShare, Object.keys(p.p95Ms)),
         }
       : {}),
     droppedIterations: p.droppedIterations,
