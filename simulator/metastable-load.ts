@@ -2,6 +2,7 @@ import type { Policy } from '../core/policy.ts';
 import type { Profile } from '../core/profile.ts';
 import type { ModelContext } from './analytic.ts';
 import { congestionFactor } from './db-congestion.ts';
+import { searchKnee } from './knee-search.ts';
 import type { ResourceName } from './prediction.ts';
 import { rigDatabaseCores } from './rig-db-cpu.ts';
 import { predictRun } from './run-prediction.ts';
@@ -42,7 +43,8 @@ const TOLERANCE = 0.005;
 /**
  * The lowest users of `scenario` at which its run on the rig, predicted in the pool's collapsed state
  * (every connection busy: ModelContext.poolState), is saturated: from there up to the saturation knee
- * `kneeUsers` a full pool stays full. Bisection on log N to 0.5 % over [1, K]. Null users where even
+ * `kneeUsers` a full pool stays full. Bracketed down from K and bisected on log N to 0.5 %
+ * (knee-search.ts searchKnee, on "the collapsed pool drains"). Null users where even
  * at K the collapsed state drains: no congestion cost (the two states are one), or the pool is not
  * what limits the scenario.
  */
@@ -71,15 +73,15 @@ export function metastableLoad(
     kneeUsers,
     collapsedCpuFactor: congestionFactor(kappa, policy.database.poolSize, databaseCores),
   };
-  if (!(kneeUsers >= 1) || held(kneeUsers).length === 0)
-    return { ...base, users: null, saturatedResources: [] };
-  let lo = 1;
-  let hi = kneeUsers;
-  if (held(lo).length > 0) return { ...base, users: 1, saturatedResources: held(1) };
-  while (hi / lo > 1 + TOLERANCE) {
-    const mid = Math.sqrt(lo * hi);
-    if (held(mid).length > 0) hi = mid;
-    else lo = mid;
-  }
-  return { ...base, users: Math.ceil(hi), saturatedResources: held(hi) };
+  if (!(kneeUsers >= 1)) return { ...base, users: null, saturatedResources: [] };
+  // The largest users at which the collapsed pool drains, searched down from K (knee-search.ts);
+  // M is the bracket's other side, the lowest at which it holds.
+  const drains = searchKnee((users) => held(users).length === 0, {
+    hint: kneeUsers,
+    maxUsers: kneeUsers,
+    tolerance: TOLERANCE,
+  });
+  if (drains.unbounded) return { ...base, users: null, saturatedResources: [] };
+  const m = drains.users === null ? 1 : drains.bracket!.hi;
+  return { ...base, users: Math.ceil(m), saturatedResources: held(m) };
 }

@@ -52,7 +52,7 @@ import { median } from 'simple-statistics';
 import { loadPolicy } from '../../core/policy.ts';
 import { loadProfile } from '../../core/profile.ts';
 import type { LoadedRun } from '../../core/run-record.ts';
-import type { MetastableLoad, ValidationLevel } from '../../simulator/index.ts';
+import type { MetastableLoad, PoolRecovery, ValidationLevel } from '../../simulator/index.ts';
 import {
   atKneeProbeSpeed,
   calibrate,
@@ -64,7 +64,6 @@ import {
   machineContext,
   metastableLine,
   metastableLoad,
-  poolRecovery,
   predictLevelAtRunSpeeds,
   predictOverMachineStates,
   predictRun,
@@ -405,16 +404,13 @@ async function benchBursts(
     if (runs.length === 0) throw new Error(`no ${scenario} burst run at ${level.users} users in ${dir}`);
     const verdict = judgeBurstLevel(
       level,
-      runs.map((r) => {
-        const info = r.record.faults?.['pool-burst'] as
-          | { atSeconds?: number; lengthSeconds?: number }
-          | undefined;
-        const end = (info?.atSeconds ?? Number.NaN) + (info?.lengthSeconds ?? 0);
-        return {
-          run: r.dir.split('/').pop()!,
-          recovery: Number.isFinite(end) ? poolRecovery(r.series, end) : null,
-        };
-      }),
+      // Each run's record holds its pool's recovery (scripts/run/fault-outcome.ts, pool-recovery.ts).
+      runs.map((r) => ({
+        run: r.dir.split('/').pop()!,
+        recovery:
+          (r.record.faults?.['pool-burst'] as { poolRecovery?: PoolRecovery | null } | undefined)
+            ?.poolRecovery ?? null,
+      })),
     );
     console.log(`\n${verdict.lines.join('\n')}`);
     pass = verdict.pass && pass;
