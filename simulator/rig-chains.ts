@@ -89,42 +89,74 @@ export function rigChainProcesses(
   ];
 }
 
-/** A count with mean x ≥ 0 that is floor(x) or ceil(x). */
-function floorOrCeil(x: number): Counts {
-  const lo = Math.floor(Math.max(0, x));
-  const frac = Math.max(0, x) - lo;
-  return frac > 0
-    ? new Map([
-        [lo, 1 - frac],
-        [lo + 1, frac],
-      ])
-    : new Map([[lo, 1]]);
-}
+/** A distribution over counts, dense: index = count, value = probability. */
+type Dense = number[];
 
-/** The sum of two independent counts. */
-function convolve(a: Counts, b: Counts): Counts {
-  const out: Counts = new Map();
-  for (const [i, p] of a) for (const [j, q] of b) out.set(i + j, (out.get(i + j) ?? 0) + p * q);
+/** A probability too small to change any figure: left out of the distributions (their sum stays 1 to 1e-12). */
+const NEGLIGIBLE = 1e-16;
+
+/** A sparse distribution (stream-in-flight.ts) as a dense one. */
+function toDense(c: Counts): Dense {
+  const out: Dense = new Array<number>(Math.max(0, ...c.keys()) + 1).fill(0);
+  for (const [k, p] of c) out[k]! += p;
   return out;
 }
 
-/** How many of `count` (itself distributed) are on a core, each with probability f. */
-function onCore(count: Counts, f: number): Counts {
-  const out: Counts = new Map();
-  for (const [n, p] of count) {
+/** A count with mean x ≥ 0 that is floor(x) or ceil(x). */
+function floorOrCeil(x: number): Dense {
+  const lo = Math.floor(Math.max(0, x));
+  const frac = Math.max(0, x) - lo;
+  const out: Dense = new Array<number>(frac > 0 ? lo + 2 : lo + 1).fill(0);
+  out[lo] = 1 - frac;
+  if (frac > 0) out[lo + 1] = frac;
+  return out;
+}
+
+/** The sum of two independent counts. */
+function convolve(a: Dense, b: Dense): Dense {
+  const out: Dense = new Array<number>(a.length + b.length - 1).fill(0);
+  for (let i = 0; i < a.length; i++) {
+    const p = a[i]!;
     if (p === 0) continue;
-    if (f <= 0 || f >= 1) {
-      const k = f >= 1 ? n : 0;
-      out.set(k, (out.get(k) ?? 0) + p);
-      continue;
-    }
-    // Binomial(n, f) by the recurrence on k; n stays small below saturation (n·f < the host's cores).
-    let pk = (1 - f) ** n;
-    for (let k = 0; k <= n; k++) {
-      out.set(k, (out.get(k) ?? 0) + p * pk);
-      pk = (pk * (n - k) * f) / ((k + 1) * (1 - f));
-    }
+    for (let j = 0; j < b.length; j++) out[i + j]! += p * b[j]!;
   }
+  return out;
+}
+
+/**
+ * Binomial(n, f), by the recurrence on k. Terms under NEGLIGIBLE are left out, and past the mode (where
+ * they only fall) the rest with them: n grows large where syncs last long (a collapsed pool's), while
+ * n·f stays near the host's cores, so the mass sits in a few terms.
+ */
+function binomial(n: number, f: number): Dense {
+  if (f <= 0 || n === 0) return [1];
+  if (f >= 1) {
+    const out: Dense = new Array<number>(n + 1).fill(0);
+    out[n] = 1;
+    return out;
+  }
+  const mode = Math.floor((n + 1) * f);
+  const out: Dense = [];
+  let pk = (1 - f) ** n;
+  for (let k = 0; k <= n; k++) {
+    if (pk > NEGLIGIBLE) out[k] = pk;
+    else if (k > mode) break;
+    else out[k] = 0;
+    pk = (pk * (n - k) * f) / ((k + 1) * (1 - f));
+  }
+  return out;
+}
+
+/** Adds `weight` × `d` into `out`, growing it as needed. */
+function addScaled(out: Dense, d: Dense, weight: number): void {
+  for (let k = out.length; k < d.length; k++) out[k] = 0;
+  for (let k = 0; k < d.length; k++) out[k]! += weight * d[k]!;
+}
+
+/** How many of `count` (itself distributed) are on a core, each with probability f. */
+function onCore(count: Dense, f: number): Dense {
+  const out: Dense = [];
+  for (let n = 0; n < count.length; n++) if (count[n]! > 0) addScaled(out, binomial(n, f), count[n]!);
   return out;
 }
 
@@ -134,50 +166,49 @@ function onCore(count: Counts, f: number): Counts {
  * held at its threads, summed. The parts are drawn apart (a chain's steps in two processes at once are
  * not excluded): exact in the mean, and near enough when each share is small, as below saturation.
  */
-function cappedOnCore(count: Counts, f: number, capped: Array<{ f: number; threads: number }>): Counts {
-  const out: Counts = new Map();
-  for (const [n, p] of count) {
-    if (p === 0) continue;
-    const one: Counts = new Map([[n, 1]]);
-    let d = onCore(one, f);
+function cappedOnCore(count: Dense, f: number, capped: Array<{ f: number; threads: number }>): Dense {
+  const out: Dense = [];
+  for (let n = 0; n < count.length; n++) {
+    const p = count[n]!;
+    if (!(p > 0)) continue;
+    let d = binomial(n, f);
     for (const c of capped) {
-      const held: Counts = new Map();
-      for (const [k, q] of onCore(one, c.f)) {
-        const at = Math.min(k, Math.max(0, c.threads));
-        held.set(at, (held.get(at) ?? 0) + q);
-      }
+      const threads = Math.max(0, c.threads);
+      const one = binomial(n, c.f);
+      const held: Dense = new Array<number>(Math.min(one.length, threads + 1)).fill(0);
+      for (let k = 0; k < one.length; k++) held[Math.min(k, threads)]! += one[k]!;
       d = convolve(d, held);
     }
-    for (const [k, q] of d) out.set(k, (out.get(k) ?? 0) + p * q);
+    addScaled(out, d, p);
   }
   return out;
 }
 
-const othersCache = new Map<string, Counts>();
+const othersCache = new Map<string, Dense>();
 
 /**
  * The other chains in flight beside a request, averaged over the stream its chain belongs to (weighted
  * by its rate): its own stream's others and every other stream's count (independent phases). Memoised
  * on its inputs (the runnable stretch's iteration asks for the same ones again and again).
  */
-function othersInFlight(streams: number[], syncSeconds: number, cv: number | undefined): Counts {
+function othersInFlight(streams: number[], syncSeconds: number, cv: number | undefined): Dense {
   const key = `${streams.join(',')}|${syncSeconds}|${cv ?? ''}`;
   const cached = othersCache.get(key);
   if (cached) return cached;
   const total = streams.reduce((s, r) => s + r, 0);
-  const count = (r: number, own: boolean): Counts =>
+  const count = (r: number, own: boolean): Dense =>
     cv === undefined || cv <= 0
       ? floorOrCeil(r * syncSeconds - (own ? 1 : 0))
-      : streamInFlight(r, syncSeconds, cv, own);
+      : toDense(streamInFlight(r, syncSeconds, cv, own));
   // Each stream's count once: as its own chains see it, and as the other streams' chains do.
   const own = streams.map((r) => (r > 0 ? count(r, true) : null));
   const seen = streams.map((r) => (r > 0 ? count(r, false) : null));
-  const mixed: Counts = new Map();
+  const mixed: Dense = [];
   for (const [s, rate] of streams.entries()) {
     if (rate <= 0) continue;
     let d = own[s]!;
     for (const [i, c] of seen.entries()) if (i !== s && c) d = convolve(d, c);
-    for (const [k, p] of d) mixed.set(k, (mixed.get(k) ?? 0) + (p * rate) / total);
+    addScaled(mixed, d, rate / total);
   }
   if (othersCache.size > 4096) othersCache.clear();
   othersCache.set(key, mixed);
@@ -206,7 +237,7 @@ export function runnableDistribution(load: ChainLoad): number[] {
   const stretch = Math.max(1, load.runnableStretch ?? 1);
   const share = (cores: number): number =>
     inFlight > 0 ? Math.min(1, (Math.max(0, cores) * stretch) / inFlight) : 0;
-  let others: Counts = new Map([[0, 1]]);
+  let others: Dense = [1];
   if (total > 0) {
     // Averaged over the stream the request's chain belongs to (weighted by its rate).
     others = othersInFlight(load.streams, load.syncSeconds, load.syncCv);
@@ -221,11 +252,10 @@ export function runnableDistribution(load: ChainLoad): number[] {
           share(Math.max(0, load.chainCores - cappedCores)),
           capped.map((p) => ({ f: share(p.cores), threads: p.threads })),
         );
-  const runnable = convolve(convolve(chainsOnCore, floorOrCeil(load.backgroundCores)), new Map([[1, 1]]));
-  const dense = new Array<number>(Math.max(...runnable.keys()) + 1).fill(0);
-  for (const [k, p] of runnable) dense[k] = p;
-  runnableCache.set(load, dense);
-  return dense;
+  // Itself: one more.
+  const runnable = [0, ...convolve(chainsOnCore, floorOrCeil(load.backgroundCores))];
+  runnableCache.set(load, runnable);
+  return runnable;
 }
 
 /** The wait for a core of a request with `cpuMs` of CPU on its path, under chain load (null: none). */
