@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { redact } from '../core/redact.ts';
 import { isUsageError, UsageError } from '../core/usage-error.ts';
 import { COMMAND_LOADERS, loadCommands } from './commands/index.ts';
+import { missingFlagsMessage } from './missing-flags.ts';
 import { EXIT_INTERRUPTED, InterruptedError } from './run/interrupt.ts';
 import { unknownFlagsMessage } from './unknown-flags.ts';
 
@@ -40,7 +41,7 @@ const cli = yargs(argv)
       .split('\n')
       .map((line) => line.trim())
       .filter(Boolean);
-    fail(unknownFlagsMessage(text.join(' '), argv), EXIT_USAGE);
+    fail(missingFlagsMessage(unknownFlagsMessage(text.join(' '), argv), argv), EXIT_USAGE);
   });
 
 /**
