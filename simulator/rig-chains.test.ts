@@ -3,6 +3,7 @@ import { processorSharingWait } from './cpu.ts';
 import { Random } from './des/random.ts';
 import { queue } from './queueing.ts';
 import {
+  binomial,
   type ChainLoad,
   chainCpuWait,
   chainsInFlight,
@@ -282,5 +283,26 @@ describe('processes of few threads', () => {
       for (let i = 0; i < 2; i++) if (k - i >= 0 && k - i < 4) p += capped[i]! * free[k - i]!;
       expect(d[k + 1]).toBeCloseTo(p, 12);
     }
+  });
+});
+
+describe('the binomial of the chains on a core', () => {
+  it('matches the closed form term by term', () => {
+    const choose = (n: number, k: number): number => {
+      let c = 1;
+      for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+      return c;
+    };
+    const d = binomial(10, 0.3);
+    for (let k = 0; k <= 10; k++) expect(d[k]).toBeCloseTo(choose(10, k) * 0.3 ** k * 0.7 ** (10 - k), 14);
+  });
+
+  it('keeps its mass and its mean where (1 − f)^n underflows (n = 3,000 at f = 0.5)', () => {
+    const d = binomial(3000, 0.5);
+    const mass = d.reduce((s, p) => s + p, 0);
+    const mean = d.reduce((s, p, k) => s + p * k, 0);
+    // 1,500 steps of the log recurrence to the mode: rounding of ~1e-12 adds up, no more.
+    expect(Math.abs(mass - 1)).toBeLessThan(1e-10);
+    expect(Math.abs(mean - 1500)).toBeLessThan(1e-6);
   });
 });

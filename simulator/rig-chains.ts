@@ -95,6 +95,9 @@ type Dense = number[];
 /** A probability too small to change any figure: left out of the distributions (their sum stays 1 to 1e-12). */
 const NEGLIGIBLE = 1e-16;
 
+/** Doubles below this lose precision (subnormal from 2.2e-308): a recurrence is carried in logs under it. */
+const FULL_PRECISION = 1e-300;
+
 /** A sparse distribution (stream-in-flight.ts) as a dense one. */
 function toDense(c: Counts): Dense {
   const out: Dense = new Array<number>(Math.max(0, ...c.keys()) + 1).fill(0);
@@ -124,11 +127,12 @@ function convolve(a: Dense, b: Dense): Dense {
 }
 
 /**
- * Binomial(n, f), by the recurrence on k. Terms under NEGLIGIBLE are left out, and past the mode (where
+ * Binomial(n, f), by the recurrence on k, in logs (P(0) = (1 − f)^n underflows to 0 from n·f ≈ 745 on,
+ * which would take every term with it). Terms under NEGLIGIBLE are left out, and past the mode (where
  * they only fall) the rest with them: n grows large where syncs last long (a collapsed pool's), while
  * n·f stays near the host's cores, so the mass sits in a few terms.
  */
-function binomial(n: number, f: number): Dense {
+export function binomial(n: number, f: number): number[] {
   if (f <= 0 || n === 0) return [1];
   if (f >= 1) {
     const out: Dense = new Array<number>(n + 1).fill(0);
@@ -136,13 +140,21 @@ function binomial(n: number, f: number): Dense {
     return out;
   }
   const mode = Math.floor((n + 1) * f);
+  const odds = f / (1 - f);
   const out: Dense = [];
-  let pk = (1 - f) ** n;
+  // In logs while the terms are below doubles' full precision, then by the plain ratio (faster).
+  let logP = n * Math.log1p(-f);
+  let pk = Math.exp(logP);
   for (let k = 0; k <= n; k++) {
     if (pk > NEGLIGIBLE) out[k] = pk;
     else if (k > mode) break;
     else out[k] = 0;
-    pk = (pk * (n - k) * f) / ((k + 1) * (1 - f));
+    const ratio = ((n - k) / (k + 1)) * odds;
+    if (pk > FULL_PRECISION) pk *= ratio;
+    else {
+      logP += Math.log(ratio);
+      pk = Math.exp(logP);
+    }
   }
   return out;
 }
