@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { typedFlags } from './unknown-flags.ts';
 
 // yargs checks a command's required flags before its unknown ones, so a typo in a required flag
 // ("--fitt") is reported as the flag missing ("Missing required arguments: fit, held-out") and the
@@ -18,18 +19,14 @@ export function missingFlagsMessage(message: string, argv: readonly string[]): s
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const typed = argv.flatMap((a) => {
-    const flag = /^--([^=]+)/.exec(a);
-    return flag ? [flag[1]!] : [];
-  });
   const hints: string[] = [];
-  for (const t of new Set(typed)) {
+  for (const [t, asTyped] of typedFlags(argv)) {
     if (missing.includes(t)) continue;
     const best = missing
       .map((name) => ({ name, edits: distance(t, name) }))
       .filter((c) => c.edits <= Math.min(NEAR, Math.floor(c.name.length / 2)))
       .sort((a, b) => a.edits - b.edits)[0];
-    if (best) hints.push(`--${t}: did you mean --${best.name}?`);
+    if (best) hints.push(`${asTyped}: did you mean --${best.name}?`);
   }
   return hints.length === 0 ? message : `${message} (${hints.join('; ')})`;
 }

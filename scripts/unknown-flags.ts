@@ -5,15 +5,21 @@ const UNKNOWN = /^Unknown arguments?: (.*)$/;
 
 const camelCase = (s: string): string => s.replace(/-([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
 
-/** yargs's message for unknown flags rewritten to name each once, as typed in `argv`; other messages unchanged. */
-export function unknownFlagsMessage(message: string, argv: readonly string[]): string {
-  const m = UNKNOWN.exec(message);
-  if (!m) return message;
+/** The flags typed in `argv`: each name (no dashes, no `=value`) → the flag as typed, with its dashes. */
+export function typedFlags(argv: readonly string[]): Map<string, string> {
   const typed = new Map<string, string>();
   for (const a of argv) {
     const flag = /^(-{1,2})([^=]+)/.exec(a);
     if (flag) typed.set(flag[2]!, `${flag[1]}${flag[2]}`);
   }
+  return typed;
+}
+
+/** yargs's message for unknown flags rewritten to name each once, as typed in `argv`; other messages unchanged. */
+export function unknownFlagsMessage(message: string, argv: readonly string[]): string {
+  const m = UNKNOWN.exec(message);
+  if (!m) return message;
+  const typed = typedFlags(argv);
   const copies = new Set([...typed.keys()].map(camelCase).filter((c) => !typed.has(c)));
   const names = m[1]!
     .split(',')
