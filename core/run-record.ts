@@ -46,6 +46,11 @@ export const SeriesSampleSchema = z.object({
   /** 429 responses counted by the target in this second. */
   rateLimited: z.number().min(0).nullable(),
   /**
+   * Milliseconds the target spent in garbage-collection pauses in this second (its event loop stopped),
+   * from its cumulative nodejs_gc_duration_seconds. Optional: older records and targets without it.
+   */
+  gcMs: z.number().min(0).nullable().optional(),
+  /**
    * CPU in this second, percent of one core (from /proc; absent in older records and off Linux): the
    * host over all cores (busy = not idle or iowait; cores × 100 at most), and each process group (null
    * when not followed: a remote target or database).
@@ -130,6 +135,22 @@ export const RunCpuSchema = z.object({
       runQueueSeconds: z.number().min(0),
       /** Times the thread was put on a core (wake-ups and preemptions). */
       timeslices: z.number().min(0),
+    })
+    .optional(),
+  /**
+   * The target's garbage-collection pauses over the window (local target only), from its
+   * nodejs_gc_duration_seconds scraped once a second: each pause stops its event loop. Optional: older
+   * records and targets without the metric have none.
+   */
+  targetGc: z
+    .object({
+      /** Seconds between the scrapes that bound the window (its start and end, to the second). */
+      windowSeconds: z.number().positive(),
+      pauses: z.number().min(0),
+      /** Their summed wall time. */
+      seconds: z.number().min(0),
+      /** The same by V8's kind (minor, major, incremental, weakcb). */
+      byKind: z.record(z.string(), z.object({ pauses: z.number().min(0), seconds: z.number().min(0) })),
     })
     .optional(),
 });

@@ -13,6 +13,23 @@ export interface ServerSample {
   upstream: { inUse: number; queued: number } | null;
   /** Cumulative 429s the target counted (atlas_rate_limited_total, all tiers). */
   rateLimitedTotal: number | null;
+  /**
+   * The target's garbage-collection pauses so far (nodejs_gc_duration_seconds by kind, cumulative);
+   * null when the target does not export them. Optional: samples of older collectors have none.
+   */
+  gc?: GcTotals | null;
+}
+
+/** Cumulative garbage-collection pauses of a Node process, by V8's kind (minor, major, incremental, weakcb). */
+export type GcTotals = Record<string, { pauses: number; seconds: number }>;
+
+/** The GC pauses of one /metrics scrape (nodejs_gc_duration_seconds_count and _sum by kind), or null. */
+export function gcTotalsOf(samples: PromSample[]): GcTotals | null {
+  const counts = byLabel(samples, 'nodejs_gc_duration_seconds_count', 'kind');
+  const sums = byLabel(samples, 'nodejs_gc_duration_seconds_sum', 'kind');
+  const kinds = Object.keys(counts);
+  if (kinds.length === 0) return null;
+  return Object.fromEntries(kinds.map((k) => [k, { pauses: counts[k]!, seconds: sums[k] ?? 0 }]));
 }
 
 /** Counters read at the start and at the end: what the run cost the server. */
@@ -86,6 +103,7 @@ export function sampleOf(samples: PromSample[], atMs: number): Omit<ServerSample
         : { total: size ?? 0, inUse: inUse ?? 0, idle: idle ?? 0, waiting: waiting ?? 0 },
     upstream: upInUse === undefined ? null : { inUse: upInUse, queued: upQueued ?? 0 },
     rateLimitedTotal: sumOf(samples, 'atlas_rate_limited_total') ?? (samples.length > 0 ? 0 : null),
+    gc: gcTotalsOf(samples),
   };
 }
 
@@ -153,7 +171,9 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
           }
         })(),
       ]);
-      const base = prom ? sampleOf(prom, atMs) : { atMs, pool: null, upstream: null, rateLimitedTotal: null };
+      const base = prom
+        ? sampleOf(prom, atMs)
+        : { atMs, pool: null, upstream: null, rateLimitedTotal: null, gc: null };
       samples.push({ ...base, dbConnections: activity });
       if (prom) {
         last = snapshotOf(prom, atMs);

@@ -43,6 +43,7 @@ describe('Prometheus text parsing', () => {
       pool: { total: 10, inUse: 4, idle: 6, waiting: 2 },
       upstream: { inUse: 50, queued: 17 },
       rateLimitedTotal: 31,
+      gc: null,
     });
     const snap = snapshotOf(samples, 5);
     expect(snap.querySecondsByKind['select.conversations']).toBe(0.25);

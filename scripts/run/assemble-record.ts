@@ -15,6 +15,7 @@ import { buildSeries, gitInfo, kneeOf, machineInfo, queryKindsBetween } from './
 import type { RunCpuResult } from './run-cpu-watch.ts';
 import { ROOT, type RunOptions } from './run-options.ts';
 import { measuredSyncWork } from './sync-work.ts';
+import { targetGcOverWindow } from './target-gc.ts';
 import type { ValidRun } from './validate-run.ts';
 
 /** Everything a run measured, gathered for {@link assembleRecord}. */
@@ -180,6 +181,13 @@ export async function recordOfRun(
     cpu.summary?.samples ?? [],
     originMs,
   );
+  // The target's GC pauses over the whole measured window (every segment's), when it exported them.
+  const targetGc = targetGcOverWindow(
+    server.samples,
+    Math.min(...windows.map((w) => w.fromMs)),
+    Math.max(...windows.map((w) => w.untilMs)),
+  );
+  const runCpu = cpu.runCpu && targetGc ? { ...cpu.runCpu, targetGc } : cpu.runCpu;
   const queryKinds = queryKindsBetween(server.first, server.last);
   const exposedKinds = server.last?.queriesByKind ?? {};
   const sync = measuredSyncWork(
@@ -217,7 +225,7 @@ export async function recordOfRun(
     codes: measured.codes,
     sync,
     queryKinds,
-    cpu,
+    cpu: { ...cpu, runCpu },
     database: measured.database,
     faultInfo,
     notMeasured,

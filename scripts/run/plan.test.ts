@@ -81,6 +81,31 @@ describe('run record parts', () => {
     expect(series.map((s) => s.rateLimited)).toEqual([0, 4, 5]);
     expect(series.map((s) => s.requests)).toEqual([10, 11, 12]);
     expect(series[1]!.pool).toEqual({ total: 10, inUse: 2, idle: 8, waiting: 0 });
+    expect(series[0]!).not.toHaveProperty('gcMs');
+  });
+
+  it('gives each second the target GC pause time of its scrapes, null where a scrape had none', () => {
+    const origin = 1_000_000;
+    const client = [0, 1, 2, 3].map((t) => ({ t, requests: 10, iterations: 5, endpoints: {} }));
+    const sample = (atMs: number, minorSeconds: number | null) => ({
+      atMs,
+      pool: null,
+      dbConnections: null,
+      upstream: null,
+      rateLimitedTotal: null,
+      gc: minorSeconds === null ? null : { minor: { pauses: 1, seconds: minorSeconds } },
+    });
+    const series = buildSeries(
+      client,
+      [
+        sample(origin + 100, 0.5),
+        sample(origin + 1100, 0.504),
+        sample(origin + 2100, null),
+        sample(origin + 3100, 0.51),
+      ],
+      origin,
+    );
+    expect(series.map((s) => s.gcMs)).toEqual([0, expect.closeTo(4, 9), null, expect.closeTo(6, 9)]);
   });
 
   it('counts sync work without the message path and finds the knee', () => {

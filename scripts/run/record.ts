@@ -42,13 +42,21 @@ export function buildSeries(
 ): SeriesSample[] {
   const bySecond = new Map<number, ServerSample>();
   const limited = new Map<number, number>();
+  const gcMs = new Map<number, number>();
   let previous: number | null = null;
+  let previousGc: number | null = null;
   for (const s of server) {
     const t = Math.floor((s.atMs - originMs) / 1000);
     if (s.rateLimitedTotal !== null) {
       if (previous !== null && t >= 0)
         limited.set(t, (limited.get(t) ?? 0) + Math.max(0, s.rateLimitedTotal - previous));
       previous = s.rateLimitedTotal;
+    }
+    if (s.gc) {
+      const total = Object.values(s.gc).reduce((sum, k) => sum + k.seconds, 0);
+      if (previousGc !== null && t >= 0)
+        gcMs.set(t, (gcMs.get(t) ?? 0) + Math.max(0, total - previousGc) * 1000);
+      previousGc = total;
     }
     if (t >= 0) bySecond.set(t, s);
   }
@@ -65,6 +73,7 @@ export function buildSeries(
       dbConnections: s?.dbConnections ?? null,
       upstream: s?.upstream ?? null,
       rateLimited: s?.rateLimitedTotal === null || s === undefined ? null : (limited.get(t) ?? 0),
+      ...(gcMs.size > 0 ? { gcMs: s?.gc ? (gcMs.get(t) ?? 0) : null } : {}),
     });
   }
   return out;
