@@ -51,6 +51,19 @@ export const SeriesSampleSchema = z.object({
    */
   gcMs: z.number().min(0).nullable().optional(),
   /**
+   * How late the target's event loop ran its delay monitor's ticks in this second, ms beyond the timer
+   * (mean, p90, p99, max; cpu.targetLoopDelay). Optional: older records and targets without it.
+   */
+  loopDelayMs: z
+    .object({
+      mean: z.number().min(0),
+      p90: z.number().min(0),
+      p99: z.number().min(0),
+      max: z.number().min(0),
+    })
+    .nullable()
+    .optional(),
+  /**
    * CPU in this second, percent of one core (from /proc; absent in older records and off Linux): the
    * host over all cores (busy = not idle or iowait; cores × 100 at most), and each process group (null
    * when not followed: a remote target or database).
@@ -151,6 +164,21 @@ export const RunCpuSchema = z.object({
       seconds: z.number().min(0),
       /** The same by V8's kind (minor, major, incremental, weakcb). */
       byKind: z.record(z.string(), z.object({ pauses: z.number().min(0), seconds: z.number().min(0) })),
+    })
+    .optional(),
+  /**
+   * How late the target's event loop ran the ticks of its delay monitor (prom-client's
+   * nodejs_eventloop_lag_*, a 10 ms timer), ms beyond the timer, over the window's once-a-second scrapes
+   * (local target only): the wait for the loop a request arriving at a random moment sees. `meanMs` and
+   * `p99Ms` are the means over the scrapes of each one's mean and p99, `maxMs` the largest. Optional:
+   * older records have none.
+   */
+  targetLoopDelay: z
+    .object({
+      scrapes: z.number().int().positive(),
+      meanMs: z.number().min(0),
+      p99Ms: z.number().min(0),
+      maxMs: z.number().min(0),
     })
     .optional(),
 });

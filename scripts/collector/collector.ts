@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { LOOP_DELAY_RESOLUTION_MS } from '../../backend/metrics.ts';
 import { byLabel, type PromSample, parsePrometheus, sumOf } from './prometheus.ts';
 
 // Samples what the server side does while k6 measures what clients see: the target's /metrics (pool,
@@ -18,6 +19,37 @@ export interface ServerSample {
    * null when the target does not export them. Optional: samples of older collectors have none.
    */
   gc?: GcTotals | null;
+  /**
+   * The target's event-loop delay since the previous scrape (prom-client's nodejs_eventloop_lag_*,
+   * reset at each scrape), beyond the monitor's timer; null when not exported or no tick ran.
+   * Optional: samples of older collectors have none.
+   */
+  loopDelay?: LoopDelay | null;
+}
+
+/**
+ * How late the event loop ran its monitor's ticks, ms beyond the timer: a tick due at a random moment
+ * waits out whatever holds the loop then (callbacks, a GC pause, the thread off its core), so this is
+ * the wait for the loop that a request arriving at that moment would see.
+ */
+export interface LoopDelay {
+  meanMs: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** The loop delay of one /metrics scrape beyond the monitor's timer, or null (none exported, or no tick). */
+export function loopDelayOf(samples: PromSample[]): LoopDelay | null {
+  const read = (name: string): number | undefined => {
+    const v = sumOf(samples, `nodejs_eventloop_lag_${name}_seconds`);
+    return v !== undefined && Number.isFinite(v) ? v : undefined;
+  };
+  const [mean, p90, p99, max] = [read('mean'), read('p90'), read('p99'), read('max')];
+  if (mean === undefined || p90 === undefined || p99 === undefined || max === undefined || !(max > 0))
+    return null;
+  const beyond = (s: number): number => Math.max(0, s * 1000 - LOOP_DELAY_RESOLUTION_MS);
+  return { meanMs: beyond(mean), p90Ms: beyond(p90), p99Ms: beyond(p99), maxMs: beyond(max) };
 }
 
 /** Cumulative garbage-collection pauses of a Node process, by V8's kind (minor, major, incremental, weakcb). */
@@ -104,6 +136,7 @@ export function sampleOf(samples: PromSample[], atMs: number): Omit<ServerSample
     upstream: upInUse === undefined ? null : { inUse: upInUse, queued: upQueued ?? 0 },
     rateLimitedTotal: sumOf(samples, 'atlas_rate_limited_total') ?? (samples.length > 0 ? 0 : null),
     gc: gcTotalsOf(samples),
+    loopDelay: loopDelayOf(samples),
   };
 }
 
@@ -173,7 +206,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       ]);
       const base = prom
         ? sampleOf(prom, atMs)
-        : { atMs, pool: null, upstream: null, rateLimitedTotal: null, gc: null };
+        : { atMs, pool: null, upstream: null, rateLimitedTotal: null, gc: null, loopDelay: null };
       samples.push({ ...base, dbConnections: activity });
       if (prom) {
         last = snapshotOf(prom, atMs);

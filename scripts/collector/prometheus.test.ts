@@ -44,6 +44,7 @@ describe('Prometheus text parsing', () => {
       upstream: { inUse: 50, queued: 17 },
       rateLimitedTotal: 31,
       gc: null,
+      loopDelay: null,
     });
     const snap = snapshotOf(samples, 5);
     expect(snap.querySecondsByKind['select.conversations']).toBe(0.25);

@@ -16,6 +16,7 @@ import type { RunCpuResult } from './run-cpu-watch.ts';
 import { ROOT, type RunOptions } from './run-options.ts';
 import { measuredSyncWork } from './sync-work.ts';
 import { targetGcOverWindow } from './target-gc.ts';
+import { targetLoopDelayOverWindow } from './target-loop-delay.ts';
 import type { ValidRun } from './validate-run.ts';
 
 /** Everything a run measured, gathered for {@link assembleRecord}. */
@@ -181,13 +182,19 @@ export async function recordOfRun(
     cpu.summary?.samples ?? [],
     originMs,
   );
-  // The target's GC pauses over the whole measured window (every segment's), when it exported them.
-  const targetGc = targetGcOverWindow(
-    server.samples,
-    Math.min(...windows.map((w) => w.fromMs)),
-    Math.max(...windows.map((w) => w.untilMs)),
-  );
-  const runCpu = cpu.runCpu && targetGc ? { ...cpu.runCpu, targetGc } : cpu.runCpu;
+  // The target's GC pauses and how late its event loop ran its delay monitor's ticks, over the whole
+  // measured window (every segment's), when it exported them.
+  const windowFromMs = Math.min(...windows.map((w) => w.fromMs));
+  const windowUntilMs = Math.max(...windows.map((w) => w.untilMs));
+  const targetGc = targetGcOverWindow(server.samples, windowFromMs, windowUntilMs);
+  const targetLoopDelay = targetLoopDelayOverWindow(server.samples, windowFromMs, windowUntilMs);
+  const runCpu = cpu.runCpu
+    ? {
+        ...cpu.runCpu,
+        ...(targetGc ? { targetGc } : {}),
+        ...(targetLoopDelay ? { targetLoopDelay } : {}),
+      }
+    : cpu.runCpu;
   const queryKinds = queryKindsBetween(server.first, server.last);
   const exposedKinds = server.last?.queriesByKind ?? {};
   const sync = measuredSyncWork(

@@ -106,6 +106,22 @@ describe('run record parts', () => {
       origin,
     );
     expect(series.map((s) => s.gcMs)).toEqual([0, expect.closeTo(4, 9), null, expect.closeTo(6, 9)]);
+    expect(series[0]!).not.toHaveProperty('loopDelayMs');
+  });
+
+  it('gives each second the loop delay of its scrape, null where the scrape had none', () => {
+    const origin = 1_000_000;
+    const client = [0, 1].map((t) => ({ t, requests: 10, iterations: 5, endpoints: {} }));
+    const sample = (atMs: number, meanMs: number | null) => ({
+      atMs,
+      pool: null,
+      dbConnections: null,
+      upstream: null,
+      rateLimitedTotal: null,
+      loopDelay: meanMs === null ? null : { meanMs, p90Ms: 1, p99Ms: 3, maxMs: 7 },
+    });
+    const series = buildSeries(client, [sample(origin + 100, 0.4), sample(origin + 1100, null)], origin);
+    expect(series.map((s) => s.loopDelayMs)).toEqual([{ mean: 0.4, p90: 1, p99: 3, max: 7 }, null]);
   });
 
   it('counts sync work without the message path and finds the knee', () => {

@@ -31,6 +31,14 @@ export function gitInfo(cwd: string): { commit: string | null; dirty: boolean } 
   }
 }
 
+/** A second's loop delay in the series' shape (ms beyond the monitor's timer), or null. */
+function loopDelayOfSecond(
+  s: ServerSample | undefined,
+): { mean: number; p90: number; p99: number; max: number } | null {
+  const d = s?.loopDelay;
+  return d ? { mean: d.meanMs, p90: d.p90Ms, p99: d.p99Ms, max: d.maxMs } : null;
+}
+
 /**
  * Joins k6's per-second view and the collector's samples on seconds since `originMs`. Server seconds
  * without a sample stay null; 429s per second are differences of the target's cumulative counter.
@@ -74,6 +82,7 @@ export function buildSeries(
       upstream: s?.upstream ?? null,
       rateLimited: s?.rateLimitedTotal === null || s === undefined ? null : (limited.get(t) ?? 0),
       ...(gcMs.size > 0 ? { gcMs: s?.gc ? (gcMs.get(t) ?? 0) : null } : {}),
+      ...(server.some((x) => x.loopDelay) ? { loopDelayMs: loopDelayOfSecond(s) } : {}),
     });
   }
   return out;
