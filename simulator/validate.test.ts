@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticDatabase, syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import {
+  exponentialWaitP99Ms,
   loopLine,
   measuredFigures,
   pageReadsLine,
@@ -117,6 +118,49 @@ describe('the event loop line', () => {
     expect(loopLine(l)).toBe(
       '  event loop         wall share measured 0.70 (CPU 0.40 × stretch 1.75)  predicted 0.50 (CPU 0.42 × stretch 1.19), at the fixed point of the achieved rate',
     );
+  });
+
+  it('reads the loop delay monitor’s p99 as the wait a pass meets, and prints it beside the model’s', () => {
+    const thread = { windowSeconds: 60, cpuSeconds: 24, runQueueSeconds: 18, timeslices: 90000 };
+    const record = syntheticRunRecord({
+      id: 'r',
+      scenario: 'launch-mix',
+      users: 2000,
+      endpoints: {},
+      cpu: {
+        windowSeconds: 60,
+        host: { cpuSeconds: 90, cpuPercentMean: 150, cpuPercentMax: 160 },
+        target: null,
+        database: null,
+        loadGenerator: null,
+        runner: null,
+        targetThread: thread,
+        targetLoopDelay: { scrapes: 60, meanMs: 0.25, p99Ms: 3.5, maxMs: 12 },
+      },
+    });
+    const loop = measuredFigures(record, []).loop!;
+    expect(loop.waitP99Ms).toBe(3.5);
+    const l = level({}, {});
+    l.measured.loop = loop;
+    l.predicted.loop = {
+      wallShare: 0.5,
+      cpuCores: 0.42,
+      stretch: 0.5 / 0.42,
+      waitP99Ms: 0.92,
+    };
+    expect(loopLine(l)).toBe(
+      "  event loop         wall share measured 0.70 (CPU 0.40 × stretch 1.75)  predicted 0.50 (CPU 0.42 × stretch 1.19), at the fixed point of the achieved rate; the wait a pass meets, p99: measured 3.50 ms (the loop's delay monitor), predicted 0.92",
+    );
+  });
+
+  it('takes the p99 of an exponential wait met with a probability', () => {
+    // P(wait > x) = p·exp(−x / c) is 1 % at x = c·ln(p / 0.01): p 1 and c 0.2 ms give 0.2·ln 100.
+    const x = exponentialWaitP99Ms(1, 0.2);
+    expect(x).toBeCloseTo(0.2 * 4.60517, 4);
+    expect(1 * Math.exp(-x / 0.2)).toBeCloseTo(0.01, 12);
+    expect(0.3 * Math.exp(-exponentialWaitP99Ms(0.3, 2) / 2)).toBeCloseTo(0.01, 12);
+    // A wait met by 1 % of passes or fewer leaves the p99 at no wait.
+    expect(exponentialWaitP99Ms(0.01, 5)).toBe(0);
   });
 
   it('has no loop figures for a record without its thread', () => {

@@ -82,6 +82,22 @@ export interface LoopFigures {
   cpuCores: number;
   /** Wall time per CPU time of the thread (wallShare / cpuCores). */
   stretch: number;
+  /**
+   * The 99th percentile of the wait for the loop a request's pass meets, ms: measured, how late the loop
+   * ran its delay monitor's ticks (the record's `cpu.targetLoopDelay`, the mean over its seconds of
+   * each one's p99); predicted, `app.loop`'s wait per pass as the latency model draws it (with its
+   * probability of waiting, exponential). Only the tail is compared: below a millisecond the monitor
+   * reads libuv's millisecond timers (a tick due while the loop sleeps wakes up to ~1 ms late).
+   */
+  waitP99Ms?: number;
+}
+
+/**
+ * The p99 of a wait that happens with probability `p` and is then exponential with mean `conditionalMs`
+ * (how the latency model draws a queue's wait, queueing.ts `latency`): 0 when p is 1 % or less.
+ */
+export function exponentialWaitP99Ms(p: number, conditionalMs: number): number {
+  return p > 0.01 ? conditionalMs * Math.log(p / 0.01) : 0;
 }
 
 /** One held-out run: measured beside predicted. */
@@ -142,12 +158,14 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
       busy['db.cpu'] = cpu.database.cpuSeconds / cpu.windowSeconds;
   }
   const thread = cpu?.targetThread;
+  const delay = cpu?.targetLoopDelay;
   const loop =
     thread && thread.cpuSeconds > 0
       ? {
           wallShare: (thread.cpuSeconds + thread.runQueueSeconds) / thread.windowSeconds,
           cpuCores: thread.cpuSeconds / thread.windowSeconds,
           stretch: (thread.cpuSeconds + thread.runQueueSeconds) / thread.cpuSeconds,
+          ...(delay ? { waitP99Ms: delay.p99Ms } : {}),
         }
       : null;
   const kinds = Object.values(record.queryKinds ?? {});
@@ -221,9 +239,20 @@ export function runContext(cal: Calibration, record: RunRecord): ModelContext {
 function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
   const loop = p.prediction.resources.find((r) => r.name === 'app.loop');
   const cpu = loop?.loopCpuCores ?? loop?.threadCpuCores;
+  const waitP99Ms =
+    loop && loop.meanWaitMs !== null && loop.probabilityOfWaiting > 0
+      ? exponentialWaitP99Ms(loop.probabilityOfWaiting, loop.meanWaitMs / loop.probabilityOfWaiting)
+      : null;
   return {
     ...(loop && cpu && cpu > 0
-      ? { loop: { wallShare: loop.utilisation, cpuCores: cpu, stretch: loop.utilisation / cpu } }
+      ? {
+          loop: {
+            wallShare: loop.utilisation,
+            cpuCores: cpu,
+            stretch: loop.utilisation / cpu,
+            ...(waitP99Ms !== null ? { waitP99Ms } : {}),
+          },
+        }
       : {}),
     throughput: p.throughput,
     askedThroughput: p.askedThroughput,
@@ -395,7 +424,10 @@ export function loopLine(l: ValidationLevel): string | null {
   if (!m && !p) return null;
   const side = (f: LoopFigures | undefined): string =>
     f ? `${num(f.wallShare)} (CPU ${num(f.cpuCores)} × stretch ${num(f.stretch)})` : 'n/a';
-  return `  event loop         wall share measured ${side(m)}  predicted ${side(p)}, at the fixed point of the achieved rate`;
+  const line = `  event loop         wall share measured ${side(m)}  predicted ${side(p)}, at the fixed point of the achieved rate`;
+  if (m?.waitP99Ms === undefined) return line;
+  const p99 = p?.waitP99Ms === undefined ? 'n/a' : p.waitP99Ms.toFixed(2);
+  return `${line}; the wait a pass meets, p99: measured ${m.waitP99Ms.toFixed(2)} ms (the loop's delay monitor), predicted ${p99}`;
 }
 
 /**
