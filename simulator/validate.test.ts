@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RunCpu } from '../core/run-record.ts';
 import { syntheticDatabase, syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import {
   exponentialWaitP99Ms,
@@ -90,11 +91,12 @@ describe("a run's statements' own time", () => {
 });
 
 describe('the event loop line', () => {
-  it("reads the loop's wall share from its thread's schedstat: CPU plus the wait for a core, per second", () => {
-    const record = syntheticRunRecord({
+  /** A run record whose target thread ran 24 s of CPU and waited 18 s on the run queue over 60 s. */
+  const recordWithThread = (extra: { targetLoopDelay?: RunCpu['targetLoopDelay'] } = {}) =>
+    syntheticRunRecord({
       id: 'r',
-      scenario: 'full-sync',
-      users: 3000,
+      scenario: 'launch-mix',
+      users: 2000,
       endpoints: {},
       cpu: {
         windowSeconds: 60,
@@ -103,10 +105,14 @@ describe('the event loop line', () => {
         database: null,
         loadGenerator: null,
         runner: null,
-        // 24 s of CPU and 18 s on the run queue over 60 s: 0.4 cores, busy 0.7 of the time, ×1.75.
         targetThread: { windowSeconds: 60, cpuSeconds: 24, runQueueSeconds: 18, timeslices: 90000 },
+        ...extra,
       },
     });
+
+  it("reads the loop's wall share from its thread's schedstat: CPU plus the wait for a core, per second", () => {
+    // 24 s of CPU and 18 s on the run queue over 60 s: 0.4 cores, busy 0.7 of the time, ×1.75.
+    const record = recordWithThread();
     const loop = measuredFigures(record, []).loop!;
     expect(loop.wallShare).toBeCloseTo(0.7, 12);
     expect(loop.cpuCores).toBeCloseTo(0.4, 12);
@@ -121,22 +127,8 @@ describe('the event loop line', () => {
   });
 
   it('reads the loop delay monitor’s p99 as the wait a pass meets, and prints it beside the model’s', () => {
-    const thread = { windowSeconds: 60, cpuSeconds: 24, runQueueSeconds: 18, timeslices: 90000 };
-    const record = syntheticRunRecord({
-      id: 'r',
-      scenario: 'launch-mix',
-      users: 2000,
-      endpoints: {},
-      cpu: {
-        windowSeconds: 60,
-        host: { cpuSeconds: 90, cpuPercentMean: 150, cpuPercentMax: 160 },
-        target: null,
-        database: null,
-        loadGenerator: null,
-        runner: null,
-        targetThread: thread,
-        targetLoopDelay: { scrapes: 60, meanMs: 0.25, p99Ms: 3.5, maxMs: 12 },
-      },
+    const record = recordWithThread({
+      targetLoopDelay: { scrapes: 60, meanMs: 0.25, p99Ms: 3.5, maxMs: 12 },
     });
     const loop = measuredFigures(record, []).loop!;
     expect(loop.waitP99Ms).toBe(3.5);

@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { serverSample } from '../../test/support/server-sample.ts';
 import { gcTotalsOf, type ServerSample } from '../collector/collector.ts';
 import { parsePrometheus } from '../collector/prometheus.ts';
 import { targetGcOverWindow } from './target-gc.ts';
 
 /** A collector sample at `atMs` with cumulative minor and major pauses (count, seconds). */
 function sample(atMs: number, minor: [number, number], major: [number, number] | null): ServerSample {
-  return {
-    atMs,
-    pool: null,
-    dbConnections: null,
-    upstream: null,
-    rateLimitedTotal: null,
+  return serverSample(atMs, {
     gc: {
       minor: { pauses: minor[0], seconds: minor[1] },
       ...(major ? { major: { pauses: major[0], seconds: major[1] } } : {}),
     },
-  };
+  });
 }
 
 describe('the target GC pauses of a scrape', () => {

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { LOOP_DELAY_RESOLUTION_MS } from '../../backend/metrics.ts';
+import { serverSample } from '../../test/support/server-sample.ts';
 import { loopDelayOf, type ServerSample } from '../collector/collector.ts';
 import { parsePrometheus } from '../collector/prometheus.ts';
 import { targetLoopDelayOverWindow } from './target-loop-delay.ts';
 
 /** A collector sample at `atMs` whose loop delay has this mean, p99 and max (ms beyond the timer). */
 function sample(atMs: number, delay: [number, number, number] | null): ServerSample {
-  return {
-    atMs,
-    pool: null,
-    dbConnections: null,
-    upstream: null,
-    rateLimitedTotal: null,
+  return serverSample(atMs, {
     loopDelay: delay && { meanMs: delay[0], p90Ms: delay[0], p99Ms: delay[1], maxMs: delay[2] },
-  };
+  });
 }
 
 describe('the event-loop delay of a scrape', () => {
