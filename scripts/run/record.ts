@@ -68,6 +68,7 @@ export function buildSeries(
     }
     if (t >= 0) bySecond.set(t, s);
   }
+  const hasLoopDelay = server.some((x) => x.loopDelay);
   const seconds = Math.max(client.length, bySecond.size === 0 ? 0 : Math.max(...bySecond.keys()) + 1);
   const out: SeriesSample[] = [];
   for (let t = 0; t < seconds; t++) {
@@ -82,7 +83,7 @@ export function buildSeries(
       upstream: s?.upstream ?? null,
       rateLimited: s?.rateLimitedTotal === null || s === undefined ? null : (limited.get(t) ?? 0),
       ...(gcMs.size > 0 ? { gcMs: s?.gc ? (gcMs.get(t) ?? 0) : null } : {}),
-      ...(server.some((x) => x.loopDelay) ? { loopDelayMs: loopDelayOfSecond(s) } : {}),
+      ...(hasLoopDelay ? { loopDelayMs: loopDelayOfSecond(s) } : {}),
     });
   }
   return out;
