@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { sum } from 'simple-statistics';
 import type { SeriesSample } from '../../core/run-record.ts';
 import type { CounterSnapshot, ServerSample } from '../collector/collector.ts';
 import type { MergedK6 } from '../k6/aggregate.ts';
@@ -61,7 +62,7 @@ export function buildSeries(
       previous = s.rateLimitedTotal;
     }
     if (s.gc) {
-      const total = Object.values(s.gc).reduce((sum, k) => sum + k.seconds, 0);
+      const total = sum(Object.values(s.gc).map((k) => k.seconds));
       if (previousGc !== null && t >= 0)
         gcMs.set(t, (gcMs.get(t) ?? 0) + Math.max(0, total - previousGc) * 1000);
       previousGc = total;

@@ -1,3 +1,4 @@
+import { sum } from 'simple-statistics';
 import type { RunCpu } from '../../core/run-record.ts';
 import type { GcTotals, ServerSample } from '../collector/collector.ts';
 
@@ -44,8 +45,8 @@ export function targetGcOverWindow(
   const parts = Object.values(byKind);
   return {
     windowSeconds: (end.atMs - start.atMs) / 1000,
-    pauses: parts.reduce((s, p) => s + p.pauses, 0),
-    seconds: parts.reduce((s, p) => s + p.seconds, 0),
+    pauses: sum(parts.map((p) => p.pauses)),
+    seconds: sum(parts.map((p) => p.seconds)),
     byKind,
   };
 }

@@ -1,3 +1,4 @@
+import { mean } from 'simple-statistics';
 import type { RunCpu } from '../../core/run-record.ts';
 import type { LoopDelay, ServerSample } from '../collector/collector.ts';
 
@@ -16,11 +17,10 @@ export function targetLoopDelayOverWindow(
   fromMs: number,
   untilMs: number,
 ): TargetLoopDelay | null {
-  const inside = samples.flatMap((s) =>
-    s.loopDelay && s.atMs > fromMs && s.atMs <= untilMs ? [s.loopDelay as LoopDelay] : [],
+  const inside: LoopDelay[] = samples.flatMap((s) =>
+    s.loopDelay && s.atMs > fromMs && s.atMs <= untilMs ? [s.loopDelay] : [],
   );
   if (inside.length === 0) return null;
-  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
     scrapes: inside.length,
     meanMs: mean(inside.map((d) => d.meanMs)),
