@@ -15,6 +15,7 @@ import {
 } from './calibrate-cpu.ts';
 import { coresAt, cpuCalibrationAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
+import { LOOP_PREEMPTION_MS } from './event-loop.ts';
 import { atKneeProbeSpeed } from './machine-speed.ts';
 import { latency, latencyQuantile, queue } from './queueing.ts';
 
@@ -408,7 +409,8 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
   // (C = A²/(2 + A), mean wait C·x/(2 − A)), and one turn of the target's event loop: two passes per
   // request of 0.05 ms × the stretch its one thread sees, s = 1 + C'/(2 − A') at the others' load
   // A' = A − the target's cores (its turns queue on the loop, not for cores; thread-host.ts), and the
-  // target's fixed CPU as more such passes, M/G/1 with exponential passes, W = λ·2S²/(2(1 − λS)).
+  // target's fixed CPU as more such passes, M/G/1 with exponential passes, W = λ·2S²/(2(1 − λS)),
+  // and the stall while the thread is preempted.
   // With `congestion` (κ, and the run's busy connections B): each statement's CPU is × (1 + κ(B − 2)),
   // B past the 2 cores, and the statement lasts that much longer (db-congestion.ts).
   function contended(
@@ -436,7 +438,11 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
     const pass = 0.05 * s;
     // The target's fixed 0.02 cores run on the same thread: 0.02 / 0.05 ms = 400 more passes a second.
     const passesPerMs = (2 * requests + 0.02 / 0.05e-3) / 1000;
-    const loopWait = (passesPerMs * 2 * pass * pass) / (2 * (1 - passesPerMs * pass));
+    // And, kept apart, the stall while its thread is preempted: the passes' busy share × (1 − 1/s)
+    // of the wall clock, a competitor's turn (event-loop.ts LOOP_PREEMPTION_MS) each.
+    const loopWait =
+      (passesPerMs * 2 * pass * pass) / (2 * (1 - passesPerMs * pass)) +
+      passesPerMs * pass * (1 - 1 / s) * LOOP_PREEMPTION_MS;
     const measured = (e: keyof typeof d) =>
       d[e] + (C * 0.6 * f * (d[e] / (1 + 0.6 * (f - 1)))) / (2 - host) + loopWait;
     return fullSyncCpuRecord({
@@ -455,7 +461,10 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
     expect(runs[2]!.queryKinds['select.messages']!.meanMs).toBeGreaterThan(0.6);
     const cal = calibrate(runs.map((record) => ({ record, series: [] })));
     expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo(0.45, 3);
-    expect(cal.demands['rest.conversations']!.meanMs).toBeCloseTo(0.9, 2);
+    // Conversations within 3 %: the CPU share is fitted on the kinds' mean times, which hold the loop's
+    // wait (0.09 ms at 9,000 users with its stall, the same for every kind), and conversations'
+    // few statements bear the weighting's error (1.1 % here).
+    expect(Math.abs(cal.demands['rest.conversations']!.meanMs / 0.9 - 1)).toBeLessThan(0.03);
     // The push's statement is mostly wait (0.02 ms of work, 0.020 of loop): its CPU, taken as the one
     // slope × its mean measured time, is overstated, so it is freed a little too much (0.0176).
     expect(cal.demands['rest.push']!.meanMs).toBeCloseTo(0.02, 2);
@@ -527,7 +536,8 @@ describe('uncontended demands (issue 12): each fit run freed of its own waits', 
     expect(cal.cpu!.dbCongestion!.perBusyConnection).toBe(0.04);
     expect(cal.cpuShareOfDbTime).toBeCloseTo(0.6, 2);
     expect(cal.demands['rest.messages']!.meanMs).toBeCloseTo(0.45, 2);
-    expect(cal.demands['rest.conversations']!.meanMs).toBeCloseTo(0.9, 2);
+    // Within 3 %, as above (2.4 % here).
+    expect(Math.abs(cal.demands['rest.conversations']!.meanMs / 0.9 - 1)).toBeLessThan(0.03);
     // Without it, the congested runs' extra CPU reads as a dearer statement at every load.
     const unaware = calibrate(runs, { dbCongestion: 0 });
     expect(unaware.cpu!.dbCongestion).toBeUndefined();
@@ -561,7 +571,11 @@ describe('a one-core database on the fit runs (--db-cores 1, issue 12 item 6)', 
     const s = 1 + (others * others) / (2 + others) / (2 - others);
     const pass = 0.05 * s;
     const passesPerMs = (2 * requests + 0.02 / 0.05e-3) / 1000;
-    const loopWait = (passesPerMs * 2 * pass * pass) / (2 * (1 - passesPerMs * pass));
+    // And, kept apart, the stall while its thread is preempted: the passes' busy share × (1 − 1/s)
+    // of the wall clock, a competitor's turn (event-loop.ts LOOP_PREEMPTION_MS) each.
+    const loopWait =
+      (passesPerMs * 2 * pass * pass) / (2 * (1 - passesPerMs * pass)) +
+      passesPerMs * pass * (1 - 1 / s) * LOOP_PREEMPTION_MS;
     const measured = (e: keyof typeof d) => d[e] + 0.8 * d[e] * Math.max(onDb, onHost) + loopWait;
     return fullSyncCpuRecord({
       id: `one-core-${users}`,

@@ -16,17 +16,16 @@ import {
   withoutCpuWait,
 } from './calibrate-cpu.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
-import type { CpuWait } from './cpu.ts';
+import { type CpuWait, loopPassWaits, repeatedWait } from './cpu.ts';
 import { fitAmortisedCpu } from './cpu-at-load.ts';
 import { congestionFactor, DB_CONGESTION_PER_BUSY_CONNECTION } from './db-congestion.ts';
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { withoutDisturbedRuns } from './disturbed-runs.ts';
-import { eventLoopQueue, loopPassesOf } from './event-loop.ts';
+import { eventLoopQueue, type LoopQueue, loopPassesOf, loopStallMeanMs } from './event-loop.ts';
 import { calibrateIdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import { calibrateLoopThreadShare, loopShareOf } from './loop-thread-share.ts';
 import { PUSH_PATHS, pushPathOf, pushRowShareOf } from './push-paths.ts';
-import type { Queue } from './queueing.ts';
 import { chainCpuWait } from './rig-chains.ts';
 import { type FitRunData, ownPageReadsOf } from './rig-data-size.ts';
 import { largerWait, requestCoreWaits, rigDatabaseCores } from './rig-db-cpu.ts';
@@ -149,7 +148,7 @@ export function statementWaitOnRun(
     : measuredProcessorSharingWait(dbCpuMs, host.busyCores, host.cores);
   const w = largerWait(onHost, runDatabaseCoreWait(record, dbCpuMs));
   const loop = runLoopQueue(record, cpu, host);
-  const loopWait = loop && !loop.saturated ? (loop.meanWaitMs ?? 0) : 0;
+  const loopWait = loop && !loop.saturated ? (loop.meanWaitMs ?? 0) + loopStallMeanMs(loop) : 0;
   return (w ? w.probability * w.meanMs : 0) + loopWait;
 }
 
@@ -210,7 +209,7 @@ export function runLoopQueue(
   record: RunRecord,
   cpu: CpuCalibration,
   host: { busyCores: number; cores: number },
-): Queue | null {
+): LoopQueue | null {
   const thread = runThreadHost(record, cpu, host);
   const seconds = Math.max(1e-9, record.durationSeconds);
   const rates: Record<string, number> = {};
@@ -736,10 +735,7 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
               cpu: cpuFit.cpu,
               chains,
               thread: runThreadHost(record, cpuFit.cpu, load),
-              loopWait:
-                loop && !loop.saturated && loop.probabilityOfWaiting > 0
-                  ? { probability: loop.probabilityOfWaiting, meanMs: loop.conditionalWaitMs ?? 0 }
-                  : null,
+              loopWaits: loopPassWaits(loop),
             };
           })()
         : null;
@@ -788,13 +784,13 @@ export function calibrate(given: CalibrationRun[], options: CalibrateOptions = {
         // And of its turns' waits on the target's event loop at the run's load (the model adds them
         // at the load it predicts, so leaving them in would count them twice): its own, and its
         // statement result's when it runs one (event-loop.ts loopPassesOf).
-        const resultPass = run.loopWait && {
-          ...run.loopWait,
-          probability: run.loopWait.probability * (passes ?? loopPassesOf({ statementShare }, endpoint) - 1),
-        };
-        const waits = [...cpuWaits, threadWait, run.loopWait, resultPass].filter(
-          (w): w is CpuWait => w !== null,
-        );
+        const resultPasses = passes ?? loopPassesOf({ statementShare }, endpoint) - 1;
+        const waits = [
+          ...cpuWaits,
+          threadWait,
+          ...run.loopWaits,
+          ...run.loopWaits.map((w) => repeatedWait(w, resultPasses)),
+        ].filter((w): w is CpuWait => w !== null);
         m = withoutCpuWait(m, waits.length > 0 ? waits : null);
       }
       if (speedScale !== 1) m = { medianMs: m.medianMs / speedScale, p95Ms: m.p95Ms / speedScale };

@@ -2,7 +2,13 @@ import { baseLatencyAt } from './base-latency.ts';
 import type { Calibration } from './calibration.ts';
 import { cpuCalibrationAt } from './cpu-at-load.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
-import { eventLoopQueue, loopPassesOf, loopWaitBelowMs } from './event-loop.ts';
+import {
+  eventLoopQueue,
+  type LoopQueue,
+  loopPassesOf,
+  loopStallMeanMs,
+  loopWaitBelowMs,
+} from './event-loop.ts';
 import { cpuCalibrationAtIdleShare, solveIdleShare } from './idle-vcpu-wake.ts';
 import { loopShareOf } from './loop-thread-share.ts';
 import type { Queue } from './queueing.ts';
@@ -62,6 +68,21 @@ export type CpuPlacement =
 export interface CpuWait {
   probability: number;
   meanMs: number;
+  /** A rare, long wait the latency model keeps apart from the others (queueing.ts `stall`). */
+  stall?: boolean;
+}
+
+/**
+ * `times` independent waits of one kind as one (times may be fractional: a share of the requests
+ * makes the last): met unless none of the whole ones is and the last is not, (1 − p)^⌊times⌋ ·
+ * (1 − frac · p), with the same total mean. Null for none.
+ */
+export function repeatedWait(w: CpuWait | null, times: number): CpuWait | null {
+  if (!w || !(times > 0) || !(w.probability > 0)) return null;
+  const p = Math.min(1, w.probability);
+  const whole = Math.floor(times);
+  const probability = 1 - (1 - p) ** whole * (1 - (times - whole) * p);
+  return { ...w, probability, meanMs: (times * p * w.meanMs) / probability };
 }
 
 /** Processor-sharing wait of a job with `cpuMs` of CPU on the path through `q` (none when saturated or no work). */
@@ -115,7 +136,7 @@ export interface CpuQueues {
    */
   chains?: ChainLoad;
   /** Rig with a CPU calibration: the target's event loop (one thread, event-loop.ts), else absent. */
-  loop?: Queue;
+  loop?: LoopQueue;
   /** Rig: the host as the target's thread competes for it (without its own work; thread-host.ts). */
   thread?: ThreadHost;
   /** Rig with amortised CPU fits: the calibration with the target's, k6's and the database's CPU at this load (cpu-at-load.ts). */
@@ -399,7 +420,7 @@ export function cpuQueues(
  * cores for all of that work and the load generator's CPU for the request (the client that measures
  * the latency shares those cores), the statements' CPU on the database's own cores instead when it is
  * limited to them and they stretch it more (rig-db-cpu.ts). Null entries (no wait) are left out.
- * `resultPasses`: the statement results' passes through the rig's event loop a request makes (default:
+ * `passes`: the statement results' passes through the rig's event loop a request makes (default:
  * the endpoint's mean, event-loop.ts loopPassesOf − 1; an empty push 0, a push with a row 1).
  */
 export function cpuWaitsOf(
@@ -408,7 +429,7 @@ export function cpuWaitsOf(
   dbKind: string,
   statements = 1,
   appEndpoint: string | null = dbKind,
-  resultPasses: number | null = null,
+  passes: number | null = null,
 ): CpuWait[] {
   const at = q.atLoad ?? cal;
   const db = dbCpuMsOf(at, dbKind) * statements;
@@ -416,10 +437,8 @@ export function cpuWaitsOf(
   const client = appEndpoint === null ? 0 : clientCpuMsOf(at);
   // On the rig a request also waits for the target's event loop on each of its passes: its own, and its
   // statement result's when it runs one (event-loop.ts loopPassesOf).
-  const loop: CpuWait | null =
-    q.loop && appEndpoint !== null && !q.loop.saturated && q.loop.probabilityOfWaiting > 0
-      ? { probability: q.loop.probabilityOfWaiting, meanMs: q.loop.conditionalWaitMs ?? 0 }
-      : null;
+  const loop = appEndpoint !== null ? loopPassWaits(q.loop) : [];
+  const resultPasses = appEndpoint !== null ? (passes ?? loopPassesOf(cal, appEndpoint) - 1) : 0;
   // On the rig, the statement's CPU waits for the larger stretch when the database has its own cores;
   // the target's CPU runs on its thread, which waits behind the others' work only (thread-host.ts).
   const waits =
@@ -432,16 +451,25 @@ export function cpuWaitsOf(
             db,
           ),
           q.thread ? threadCpuWait(q.thread, app) : hostCpuWait(q, app),
-          loop,
-          loop && appEndpoint !== null
-            ? {
-                ...loop,
-                probability: loop.probability * (resultPasses ?? loopPassesOf(cal, appEndpoint) - 1),
-              }
-            : null,
+          ...loop,
+          ...loop.map((w) => repeatedWait(w, resultPasses)),
         ]
       : [processorSharingWait(q.cpu, db), q.app ? processorSharingWait(q.app, app) : null];
   return waits.filter((w): w is CpuWait => w !== null);
+}
+
+/**
+ * One pass's waits for the rig's event loop: its M/G/1 wait (with its probability of waiting) and, kept
+ * apart, its wait for the thread while the thread is preempted (event-loop.ts LoopQueue `stall`). None
+ * without a loop or when it is saturated (reported apart).
+ */
+export function loopPassWaits(loop: LoopQueue | null | undefined): CpuWait[] {
+  if (!loop || loop.saturated) return [];
+  const waits: CpuWait[] = [];
+  if (loop.probabilityOfWaiting > 0)
+    waits.push({ probability: loop.probabilityOfWaiting, meanMs: loop.conditionalWaitMs ?? 0 });
+  if (loop.stall) waits.push({ ...loop.stall, stall: true });
+  return waits;
 }
 
 /**
@@ -451,7 +479,7 @@ export function cpuWaitsOf(
 export function statementCpuWaitMs(q: CpuQueues, cal: Calibration, kind: string): number {
   const w = statementCpuWait(q, dbCpuMsOf(q.atLoad ?? cal, kind));
   // Layered: the connection is released only once the result's turn on the event loop has come.
-  return (w ? w.probability * w.meanMs : 0) + (q.loop?.meanWaitMs ?? 0);
+  return (w ? w.probability * w.meanMs : 0) + (q.loop?.meanWaitMs ?? 0) + loopStallMeanMs(q.loop);
 }
 
 /** True when a CPU resource on the path is saturated; with its excess share (the work never served). */

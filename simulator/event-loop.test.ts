@@ -4,6 +4,7 @@ import { cpuQueues, cpuWaitsOf, statementCpuWaitMs } from './cpu.ts';
 import { defaultCalibration } from './defaults.ts';
 import {
   eventLoopQueue,
+  LOOP_PREEMPTION_MS,
   loopPassesOf,
   loopPassWaitMs,
   loopWaitBelowMs,
@@ -35,7 +36,11 @@ describe("the target's event loop", () => {
     expect(q.servers).toBe(1);
     expect(q.utilisation).toBeCloseTo(0.6, 12);
     expect(q.serviceTimeMs).toBeCloseTo(0.25, 12);
-    expect(loopPassWaitMs(q)).toBeCloseTo(0.675, 9);
+    expect(q.meanWaitMs!).toBeCloseTo(0.675, 9);
+    // With the stall while its competitors hold the cores: 0.6 × (1 − 1 / 1.5) = 0.2 of the wall clock.
+    expect(loopPassWaitMs(q)).toBeCloseTo(0.675 + 0.2 * LOOP_PREEMPTION_MS, 9);
+    // Nothing competes at stretch 1: no stall.
+    expect(eventLoopQueue(withCpu(), { 'rest.messages': 1000 }, 1)!.stall).toBeNull();
   });
 
   it("carries the target's fixed CPU on the same thread, as passes of the mean pass (hand-worked)", () => {
@@ -75,9 +80,16 @@ describe("the target's event loop", () => {
     expect(q.workUtilisation).toBeCloseTo(0.6, 12);
     expect(q.workServiceMs).toBeCloseTo(0.25, 12);
     expect(q.wakeDelayMs).toBeCloseTo(0.05, 12);
-    expect(loopPassWaitMs(q)).toBeCloseTo(0.725, 9);
+    expect(loopPassWaitMs(q)).toBeCloseTo(0.725 + 0.2 * LOOP_PREEMPTION_MS, 9);
+    // Preempted by its competitors 0.4 × (1.5 − 1) = 0.2 of the wall clock (its CPU × the stretch
+    // beyond 1): a pass meets that stall with probability 0.2 and waits the rest of a competitor's turn.
+    expect(q.stall!.probability).toBeCloseTo(0.2, 12);
+    expect(q.stall!.meanMs).toBe(LOOP_PREEMPTION_MS);
     // Read with the work's utilisation held at 0.5: 0.5/0.5 · 0.25 · 1.125 + 0.05 (E[S²]/(2E[S]) = 0.225/0.5).
-    expect(loopWaitBelowMs(q, 0.5)).toBeCloseTo(0.25 * (0.225 / 0.25 / 0.25 / 2) + 0.05, 9);
+    expect(loopWaitBelowMs(q, 0.5)).toBeCloseTo(
+      0.25 * (0.225 / 0.25 / 0.25 / 2) + 0.05 + 0.2 * LOOP_PREEMPTION_MS,
+      9,
+    );
     // Saturated once the wall share reaches 1, below the work's own 1: 0.8 / 1.5 cores of CPU at 1.5
     // is work 0.8 and wall 0.8 + 0.4 · 0.5333 = 1.013.
     const full = eventLoopQueue(withCpu(), { 'rest.conversations': 400 }, 1.5, 0.4)!;
@@ -100,11 +112,11 @@ describe("the target's event loop", () => {
     const cal = withCpu();
     const requests = { 'rest.conversations': 100, 'rest.messages': 500 };
     const rig = cpuQueues(cal, { kind: 'rig', cores: 2 }, requests, requests, 2, null);
-    const loopWait = rig.loop!.meanWaitMs!;
+    const loopWait = loopPassWaitMs(rig.loop!)!;
     expect(loopWait).toBeGreaterThan(0);
     const deployment = cpuQueues(cal, { kind: 'deployment' }, requests, requests, 2, null);
     expect(deployment.loop).toBeUndefined();
-    // The hold's extra over the host's CPU wait is exactly one pass's mean wait.
+    // The hold's extra over the host's CPU wait is exactly one pass's mean wait (its stall's included).
     const noLoop = { ...rig, loop: undefined };
     expect(
       statementCpuWaitMs(rig, cal, 'rest.messages') - statementCpuWaitMs(noLoop, cal, 'rest.messages'),
@@ -133,7 +145,7 @@ describe("the target's event loop", () => {
     const mean = (ws: { probability: number; meanMs: number }[]) =>
       ws.reduce((s, w) => s + w.probability * w.meanMs, 0);
     expect(mean(cpuWaitsOf(rig, cal, 'rest.push')) - mean(cpuWaitsOf(noLoop, cal, 'rest.push'))).toBeCloseTo(
-      (1 + 81 / 1605) * rig.loop!.meanWaitMs!,
+      (1 + 81 / 1605) * loopPassWaitMs(rig.loop!)!,
       12,
     );
   });

@@ -44,6 +44,16 @@ export function loopPassesOf(cal: Pick<Calibration, 'statementShare'>, endpoint:
   return s !== undefined && s >= 0 && s < 1 ? 1 + s : LOOP_PASSES_PER_REQUEST;
 }
 
+/**
+ * Mean wait of a pass that comes while the loop's thread is runnable but preempted by another process,
+ * ms: the rest of the competitor's turn on the core. Assumption: the kernel scheduler's base slice on the
+ * rig's 2 cores (EEVDF, Linux 6.6 on: 0.75 ms × (1 + log2 of the cores) = 1.5 ms; the machine's kernel is
+ * 6.18), as the residual of an exponential turn; range 0.75-3 ms (half a slice, a turn of a constant
+ * slice; two slices, two competitors ahead). Session 52's probe of the loop at 2,152 users (a 1 ms timer,
+ * 16.8 stalls a second over 1 ms late) read stalls of 1.5 ms median, 7.1 ms p99.
+ */
+export const LOOP_PREEMPTION_MS = 1.5;
+
 /** A CPU's mean over rates (weights) and its squared coefficient of variation, each part exponential. */
 function mixture(parts: Array<{ rate: number; meanMs: number }>): { meanMs: number; scv: number } {
   const rate = parts.reduce((s, p) => s + p.rate, 0);
@@ -104,6 +114,13 @@ export type LoopQueue = Queue & {
   workServiceMs: number;
   /** What each pass waits for the thread's wake-ups, ms (the share × its mean CPU). */
   wakeDelayMs: number;
+  /**
+   * A pass's wait for the thread while its competitors hold the cores: with the share of the wall
+   * clock the thread is runnable but preempted (its CPU × (competition's stretch − 1)), the rest of a
+   * competitor's turn (LOOP_PREEMPTION_MS, exponential). Rare and long beside the M/G/1 wait, so the
+   * latency model keeps it apart (queueing.ts `stall`). Null when nothing competes.
+   */
+  stall: { probability: number; meanMs: number } | null;
 };
 
 /**
@@ -114,10 +131,12 @@ export type LoopQueue = Queue & {
  * saturated (the thread never sleeps and still cannot keep up).
  */
 function withWakeShare(q: Queue, competition: number, wake: number): LoopQueue {
+  const preempted = Math.min(1, q.utilisation) * (1 - 1 / Math.max(1, competition));
   const parts = {
     workUtilisation: q.utilisation,
     workServiceMs: q.serviceTimeMs,
     wakeDelayMs: (Math.max(0, wake) * q.serviceTimeMs) / Math.max(1, competition),
+    stall: preempted > 0 ? { probability: preempted, meanMs: LOOP_PREEMPTION_MS } : null,
   };
   if (!(wake > 0)) return { ...q, ...parts };
   const wall = q.utilisation + (wake * q.utilisation) / Math.max(1, competition);
@@ -149,11 +168,20 @@ function withWakeShare(q: Queue, competition: number, wake: number): LoopQueue {
 export function loopWaitBelowMs(loop: LoopQueue | null, rhoCap: number): number {
   if (!loop) return 0;
   const rho = Math.min(rhoCap, loop.workUtilisation);
-  return (rho / (1 - rho)) * loop.workServiceMs * ((1 + loop.serviceScv) / 2) + loop.wakeDelayMs;
+  return (
+    (rho / (1 - rho)) * loop.workServiceMs * ((1 + loop.serviceScv) / 2) +
+    loop.wakeDelayMs +
+    loopStallMeanMs(loop)
+  );
 }
 
-/** Mean wait of one pass through the loop, ms (0 when there is no loop; null when saturated). */
-export function loopPassWaitMs(loop: Queue | null): number | null {
+/** The mean of a pass's wait for its preempted thread (LoopQueue `stall`), ms; 0 without one. */
+export function loopStallMeanMs(loop: LoopQueue | null | undefined): number {
+  return loop?.stall ? loop.stall.probability * loop.stall.meanMs : 0;
+}
+
+/** Mean wait of one pass through the loop, its stall's included, ms (0 when there is no loop; null when saturated). */
+export function loopPassWaitMs(loop: LoopQueue | null): number | null {
   if (!loop) return 0;
-  return loop.saturated ? null : (loop.meanWaitMs ?? 0);
+  return loop.saturated ? null : (loop.meanWaitMs ?? 0) + loopStallMeanMs(loop);
 }

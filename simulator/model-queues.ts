@@ -285,6 +285,7 @@ export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePredict
       ),
       threadCpuCores: cpus.loadParts.target ?? 0,
       loopCpuCores: (cpus.loadParts.target ?? 0) * (cal.cpu ? loopShareOf(cal.cpu) : 1),
+      ...(cpus.loop.stall ? { loopStall: cpus.loop.stall } : {}),
     });
   return out;
 }

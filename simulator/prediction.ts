@@ -58,6 +58,11 @@ export interface ResourcePrediction {
   threadCpuCores?: number;
   /** The rig's event loop: its thread's own share of that CPU (loop-thread-share.ts), cores; else absent. */
   loopCpuCores?: number;
+  /**
+   * The rig's event loop: a pass's wait for its thread while preempted, kept apart from the mean wait
+   * above (event-loop.ts LoopQueue `stall`): its probability and mean, ms; else absent.
+   */
+  loopStall?: { probability: number; meanMs: number };
 }
 
 /** Latency and outcomes of one endpoint. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Random } from './des/random.ts';
 import {
   logNormalFromMedianP95,
   logNormalMean,
@@ -220,5 +221,68 @@ describe('a latency of two paths (latencyMixture)', () => {
     expect(latencyVariance(m)).toBeCloseTo(second - (0.7 * ma + 0.3 * mb) ** 2, 12);
     expect(latencyMixture(a, 0, b)).toEqual(a);
     expect(() => latencyMixture(a, 1.5, b)).toThrow(/share/);
+  });
+});
+
+describe('a latency with a stall kept apart (the event loop preempted)', () => {
+  // A constant 0.2 ms, a wait met by 40 % (mean 0.3 ms), a stall met by 6 % (mean 1.5 ms) and a
+  // log-normal service of median 1, p95 2 ms: checked against 400,000 seeded draws of the same sum.
+  const service = logNormalFromMedianP95(1, 2);
+  const mean = logNormalMean(service);
+  const scv = Math.expm1(service.sigma * service.sigma);
+  const l = latency(
+    0.2,
+    [
+      { probability: 0.4, meanMs: 0.3 },
+      { probability: 0.06, meanMs: 1.5, stall: true },
+    ],
+    mean,
+    scv,
+  );
+  const draws = (() => {
+    const r = new Random(53);
+    const xs = new Float64Array(400_000);
+    for (let i = 0; i < xs.length; i++) {
+      const x = Math.exp(service.mu + service.sigma * r.normal());
+      const w = r.uniform() < 0.4 ? r.exponential(0.3) : 0;
+      const s = r.uniform() < 0.06 ? r.exponential(1.5) : 0;
+      xs[i] = 0.2 + x + w + s;
+    }
+    return xs.sort();
+  })();
+
+  it('keeps the stall apart from the merged wait', () => {
+    expect(l.waitProbability).toBeCloseTo(0.4, 12);
+    expect(l.stall!.probability).toBeCloseTo(0.06, 12);
+    expect(l.stall!.meanMs).toBeCloseTo(1.5, 12);
+  });
+
+  it('has the survival, mean, variance and p95 / p99 of the sum it stands for', () => {
+    for (const t of [1, 2, 3, 5, 8]) {
+      const above = draws.length - draws.findIndex((x) => x > t);
+      expect(latencySurvival(l, t)).toBeCloseTo(above / draws.length, 2);
+    }
+    const m = draws.reduce((s, x) => s + x, 0) / draws.length;
+    const v = draws.reduce((s, x) => s + (x - m) ** 2, 0) / draws.length;
+    expect(latencyMean(l) / m).toBeCloseTo(1, 2);
+    expect(latencyVariance(l) / v).toBeCloseTo(1, 1);
+    for (const p of [0.95, 0.99])
+      expect(latencyQuantile(l, p) / draws[Math.floor(p * draws.length)]!).toBeCloseTo(1, 2);
+  });
+
+  it('is the one-wait latency when the stall rate meets the wait rate (no division by zero)', () => {
+    const same = latency(
+      0,
+      [
+        { probability: 0.5, meanMs: 1 },
+        { probability: 0.5, meanMs: 1, stall: true },
+      ],
+      0,
+      1,
+    );
+    // E₁ + E₂ of equal rates is Erlang-2: P(> t) = e^{−t}(1 + t); the mixture of the four cases.
+    const t = 2;
+    const exact = 0.25 * Math.exp(-t) * 2 + 0.25 * Math.exp(-t) * (1 + t);
+    expect(latencySurvival(same, t)).toBeCloseTo(exact, 3);
   });
 });

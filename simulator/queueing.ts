@@ -113,20 +113,28 @@ export interface Latency {
   serviceMeanMs: number;
   serviceVarianceMs2: number;
   /**
+   * A second wait, independent of the first and kept apart from it: rare and long (the rig's event
+   * loop stalled while its thread waits for a core, event-loop.ts), so merging it into the first would
+   * spread its tail over every request. Absent: none.
+   */
+  stall?: { probability: number; meanMs: number };
+  /**
    * Another path a share of the requests take instead of this one (a push with a row to write runs a
    * statement, an empty one does not): the latency is then the mixture of the two. Absent: one path.
    */
   alternative?: { share: number; latency: Latency };
 }
 
-/** Builds a {@link Latency} from a constant, waits and a service time with mean and scv. */
-export function latency(
-  constantMs: number,
-  waits: Array<{ probability: number; meanMs: number }>,
-  serviceMeanMs: number,
-  serviceScv: number,
-): Latency {
-  // Several waits in series are merged into one: waits at all with 1 − Π(1 − p), same total mean.
+/** One wait on a request's path: with `probability`, exponential of mean `meanMs`; `stall`: kept apart. */
+export interface PathWait {
+  probability: number;
+  meanMs: number;
+  /** A rare, long wait ({@link Latency} `stall`), merged only with others of its kind. */
+  stall?: boolean;
+}
+
+/** Several waits in series as one: waits at all with 1 − Π(1 − p), with the same total mean. */
+function mergedWait(waits: PathWait[]): { probability: number; meanMs: number } {
   let noWait = 1;
   let meanTotal = 0;
   for (const w of waits) {
@@ -134,14 +142,28 @@ export function latency(
     meanTotal += w.probability * w.meanMs;
   }
   const p = 1 - noWait;
+  return { probability: p, meanMs: p > 0 ? meanTotal / p : 0 };
+}
+
+/** Builds a {@link Latency} from a constant, waits and a service time with mean and scv. */
+export function latency(
+  constantMs: number,
+  waits: PathWait[],
+  serviceMeanMs: number,
+  serviceScv: number,
+): Latency {
+  // Several waits in series are merged into one; stalls into another, kept apart.
+  const wait = mergedWait(waits.filter((w) => !w.stall));
+  const stall = mergedWait(waits.filter((w) => w.stall));
   const service =
     serviceMeanMs > 0
       ? logNormalFromMeanScv(serviceMeanMs, serviceScv)
       : { mu: Number.NEGATIVE_INFINITY, sigma: 0 };
   return {
     constantMs,
-    waitProbability: p,
-    waitMeanMs: p > 0 ? meanTotal / p : 0,
+    waitProbability: wait.probability,
+    waitMeanMs: wait.meanMs,
+    ...(stall.probability > 0 && stall.meanMs > 0 ? { stall } : {}),
     service,
     serviceMeanMs,
     serviceVarianceMs2: serviceScv * serviceMeanMs * serviceMeanMs,
@@ -166,7 +188,8 @@ function pathOf(l: Latency): Latency {
 
 /** Mean of one path of a latency (its alternative left out). */
 function pathMean(l: Latency): number {
-  return l.constantMs + l.waitProbability * l.waitMeanMs + l.serviceMeanMs;
+  const stall = l.stall ? l.stall.probability * l.stall.meanMs : 0;
+  return l.constantMs + l.waitProbability * l.waitMeanMs + stall + l.serviceMeanMs;
 }
 
 /** Mean of a latency. */
@@ -178,9 +201,10 @@ export function latencyMean(l: Latency): number {
 
 /** Variance of one path of a latency (its alternative left out). */
 function pathVariance(l: Latency): number {
-  const p = l.waitProbability;
-  const m = l.waitMeanMs;
-  return p * 2 * m * m - (p * m) ** 2 + l.serviceVarianceMs2;
+  // An exponential of mean m with probability p: second moment p · 2m², mean p · m.
+  const waitVariance = (p: number, m: number): number => p * 2 * m * m - (p * m) ** 2;
+  const stall = l.stall ? waitVariance(l.stall.probability, l.stall.meanMs) : 0;
+  return waitVariance(l.waitProbability, l.waitMeanMs) + stall + l.serviceVarianceMs2;
 }
 
 /** Variance of a latency (of a mixture: its second moment less its mean squared). */
@@ -245,38 +269,61 @@ export function latencySurvival(l: Latency, tMs: number): number {
   return pathSurvival(l, tMs);
 }
 
-/** P(latency > t) of one path of a latency (its alternative left out): latencySurvival's integral. */
+/**
+ * P(latency > t) of one path of a latency (its alternative left out): latencySurvival's integral, and
+ * with a stall (a second exponential wait E₂, independent) the four cases of which waits happen. E₁ + E₂
+ * is hypoexponential, its density θ₁θ₂ (e^{−θ₁x} − e^{−θ₂x}) / (θ₂ − θ₁), so
+ * P(E₁ + E₂ + X > t) = (θ₂ P(E₁ + X > t) − θ₁ P(E₂ + X > t)) / (θ₂ − θ₁).
+ */
 function pathSurvival(l: Latency, tMs: number): number {
   const t = tMs - l.constantMs;
   if (t <= 0) return 1;
-  const { mu, sigma } = l.service;
   const noWait = l.serviceMeanMs > 0 ? logNormalSurvival(l.service, t) : 0;
-  if (l.waitProbability <= 0 || l.waitMeanMs <= 0) return noWait;
-  const theta = 1 / l.waitMeanMs;
-  let withWait: number;
-  if (l.serviceMeanMs <= 0) withWait = Math.exp(-theta * t);
-  else if (sigma === 0) {
+  const first = l.waitProbability > 0 && l.waitMeanMs > 0 ? l.waitProbability : 0;
+  const stall = l.stall && l.stall.probability > 0 && l.stall.meanMs > 0 ? l.stall : null;
+  const withFirst = first > 0 ? waitAndServiceSurvival(l, t, 1 / l.waitMeanMs) : 0;
+  if (!stall) return (1 - first) * noWait + first * withFirst;
+  const q = stall.probability;
+  const theta1 = first > 0 ? 1 / l.waitMeanMs : 0;
+  // Equal rates would divide by zero: the stall's rate is moved by a part in a thousand (its quantiles
+  // move by less than that).
+  const raw = 1 / stall.meanMs;
+  const theta2 = first > 0 && Math.abs(raw - theta1) < 1e-3 * theta1 ? theta1 * (1 + 1e-3) : raw;
+  const withStall = waitAndServiceSurvival(l, t, theta2);
+  const both = first > 0 ? (theta2 * withFirst - theta1 * withStall) / (theta2 - theta1) : 0;
+  return (
+    (1 - first) * (1 - q) * noWait +
+    first * (1 - q) * withFirst +
+    (1 - first) * q * withStall +
+    first * q * Math.min(1, Math.max(0, both))
+  );
+}
+
+/** P(E + X > t) for E exponential of rate θ and X the path's service (t already less its constant). */
+function waitAndServiceSurvival(l: Latency, t: number, theta: number): number {
+  const { mu, sigma } = l.service;
+  if (l.serviceMeanMs <= 0) return Math.exp(-theta * t);
+  if (sigma === 0) {
     const x = Math.exp(mu);
-    withWait = x >= t ? 1 : Math.exp(-theta * (t - x));
-  } else {
-    const top = Math.min(Z_REACH, (Math.log(t) - mu) / sigma);
-    const floor = t - EXP_REACH / theta;
-    const bottom = Math.max(-Z_REACH, floor > 0 ? (Math.log(floor) - mu) / sigma : -Z_REACH);
-    let integral = 0;
-    if (top > bottom) {
-      const width = (top - bottom) / PANELS;
-      for (let k = 0; k < PANELS; k++) {
-        const mid = bottom + (k + 0.5) * width;
-        for (let i = 0; i < GL.x.length; i++) {
-          const z = mid + (GL.x[i]! * width) / 2;
-          integral += GL.w[i]! * Math.exp(-0.5 * z * z - theta * (t - Math.exp(mu + sigma * z)));
-        }
-      }
-      integral *= width / 2 / Math.sqrt(2 * Math.PI);
-    }
-    withWait = noWait + integral;
+    return x >= t ? 1 : Math.exp(-theta * (t - x));
   }
-  return (1 - l.waitProbability) * noWait + l.waitProbability * Math.min(1, withWait);
+  const noWait = logNormalSurvival(l.service, t);
+  const top = Math.min(Z_REACH, (Math.log(t) - mu) / sigma);
+  const floor = t - EXP_REACH / theta;
+  const bottom = Math.max(-Z_REACH, floor > 0 ? (Math.log(floor) - mu) / sigma : -Z_REACH);
+  let integral = 0;
+  if (top > bottom) {
+    const width = (top - bottom) / PANELS;
+    for (let k = 0; k < PANELS; k++) {
+      const mid = bottom + (k + 0.5) * width;
+      for (let i = 0; i < GL.x.length; i++) {
+        const z = mid + (GL.x[i]! * width) / 2;
+        integral += GL.w[i]! * Math.exp(-0.5 * z * z - theta * (t - Math.exp(mu + sigma * z)));
+      }
+    }
+    integral *= width / 2 / Math.sqrt(2 * Math.PI);
+  }
+  return Math.min(1, noWait + integral);
 }
 
 /** Waits less likely than this do not move a percentile we report (p50, p95) by a visible amount. */
@@ -286,7 +333,8 @@ const NEGLIGIBLE_WAIT = 1e-7;
 export function latencyQuantile(l: Latency, p: number): number {
   // A mixture: the search from its mean finds the quantile in a few dozen survivals, fewer than
   // bracketing it by each path's own quantiles would cost.
-  if (l.alternative)
+  // With a stall the closed-form bracket (one wait) does not hold: the search starts from the mean.
+  if (l.alternative || l.stall)
     return quantileFromSurvival((t) => latencySurvival(l, t), p, Math.max(1e-6, latencyMean(l)));
   if (l.waitProbability <= NEGLIGIBLE_WAIT && l.serviceMeanMs > 0)
     return l.constantMs + logNormalQuantile(l.service, p);

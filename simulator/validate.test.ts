@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RunCpu } from '../core/run-record.ts';
 import { syntheticDatabase, syntheticRunRecord } from '../test/support/run-record-fixture.ts';
 import {
-  exponentialWaitP99Ms,
   loopLine,
+  loopWaitP99Ms,
   measuredFigures,
   pageReadsLine,
   perIterationLine,
@@ -145,14 +145,31 @@ describe('the event loop line', () => {
     );
   });
 
-  it('takes the p99 of an exponential wait met with a probability', () => {
+  it('takes the p99 of a wait met with a probability, and of it with a stall kept apart', () => {
     // P(wait > x) = p·exp(−x / c) is 1 % at x = c·ln(p / 0.01): p 1 and c 0.2 ms give 0.2·ln 100.
-    const x = exponentialWaitP99Ms(1, 0.2);
-    expect(x).toBeCloseTo(0.2 * 4.60517, 4);
-    expect(1 * Math.exp(-x / 0.2)).toBeCloseTo(0.01, 12);
-    expect(0.3 * Math.exp(-exponentialWaitP99Ms(0.3, 2) / 2)).toBeCloseTo(0.01, 12);
+    expect(loopWaitP99Ms([{ probability: 1, meanMs: 0.2 }])).toBeCloseTo(0.2 * Math.log(100), 5);
+    expect(0.3 * Math.exp(-loopWaitP99Ms([{ probability: 0.3, meanMs: 2 }]) / 2)).toBeCloseTo(0.01, 6);
     // A wait met by 1 % of passes or fewer leaves the p99 at no wait.
-    expect(exponentialWaitP99Ms(0.01, 5)).toBe(0);
+    expect(loopWaitP99Ms([{ probability: 0.01, meanMs: 5 }])).toBeCloseTo(0, 9);
+    // With a stall (p 0.05, mean 1.5 ms) beside a wait (p 0.4, mean 0.3 ms): the survival at the p99,
+    // summed by hand over which of the two happen (the both-case by a 20,000-step convolution), is 1 %.
+    const x = loopWaitP99Ms([
+      { probability: 0.4, meanMs: 0.3 },
+      { probability: 0.05, meanMs: 1.5, stall: true },
+    ]);
+    const steps = 20_000;
+    const h = x / steps;
+    let below = 0;
+    for (let k = 0; k < steps; k++) {
+      const u = (k + 0.5) * h;
+      below += (Math.exp(-u / 0.3) / 0.3) * (1 - Math.exp(-(x - u) / 1.5)) * h;
+    }
+    const both = 1 - below;
+    const survival = 0.4 * 0.95 * Math.exp(-x / 0.3) + 0.6 * 0.05 * Math.exp(-x / 1.5) + 0.4 * 0.05 * both;
+    expect(survival).toBeCloseTo(0.01, 5);
+    // Merged into one exponential (same mean) the tail would be lighter.
+    const merged = 1 - 0.6 * 0.95;
+    expect(x).toBeGreaterThan(loopWaitP99Ms([{ probability: merged, meanMs: (0.12 + 0.075) / merged }]));
   });
 
   it('has no loop figures for a record without its thread', () => {

@@ -4,11 +4,13 @@ import type { RunRecord, SeriesSample } from '../core/run-record.ts';
 import type { ModelContext } from './analytic.ts';
 import { stolenCoresOf } from './calibrate-cpu.ts';
 import type { Calibration } from './calibration.ts';
+import type { CpuWait } from './cpu.ts';
 import { defaultTargets } from './defaults.ts';
 import { atKneeProbeSpeed, atMachineSpeed, speedRatioOf } from './machine-speed.ts';
 import { type MetastableLoad, metastableLoad } from './metastable-load.ts';
 import type { PopulationMixture } from './population-mixture.ts';
 import type { ResourceName } from './prediction.ts';
+import { latency, latencyQuantile } from './queueing.ts';
 import { NO_ABUSE } from './rate-limit.ts';
 import { endpointShedShares } from './rig-admission.ts';
 import { limitsDatabase } from './rig-db-cpu.ts';
@@ -86,18 +88,19 @@ export interface LoopFigures {
    * The 99th percentile of the wait for the loop a request's pass meets, ms: measured, how late the loop
    * ran its delay monitor's ticks (the record's `cpu.targetLoopDelay`, the mean over its seconds of
    * each one's p99); predicted, `app.loop`'s wait per pass as the latency model draws it (with its
-   * probability of waiting, exponential). Only the tail is compared: below a millisecond the monitor
+   * probability of waiting, exponential, and its stall while the thread is preempted, kept apart). Only the tail is compared: below a millisecond the monitor
    * reads libuv's millisecond timers (a tick due while the loop sleeps wakes up to ~1 ms late).
    */
   waitP99Ms?: number;
 }
 
 /**
- * The p99 of a wait that happens with probability `p` and is then exponential with mean `conditionalMs`
- * (how the latency model draws a queue's wait, queueing.ts `latency`): 0 when p is 1 % or less.
+ * The p99 of a pass's wait for the loop as the latency model draws it (queueing.ts `latency`: the
+ * waits merged into one exponential met with a probability, a stall kept apart): 0 when waits are met
+ * by 1 % of passes or fewer.
  */
-export function exponentialWaitP99Ms(p: number, conditionalMs: number): number {
-  return p > 0.01 ? conditionalMs * Math.log(p / 0.01) : 0;
+export function loopWaitP99Ms(waits: CpuWait[]): number {
+  return latencyQuantile(latency(0, waits, 0, 1), 0.99);
 }
 
 /** One held-out run: measured beside predicted. */
@@ -241,7 +244,10 @@ function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
   const cpu = loop?.loopCpuCores ?? loop?.threadCpuCores;
   const waitP99Ms =
     loop && loop.meanWaitMs !== null && loop.probabilityOfWaiting > 0
-      ? exponentialWaitP99Ms(loop.probabilityOfWaiting, loop.meanWaitMs / loop.probabilityOfWaiting)
+      ? loopWaitP99Ms([
+          { probability: loop.probabilityOfWaiting, meanMs: loop.meanWaitMs / loop.probabilityOfWaiting },
+          ...(loop.loopStall ? [{ ...loop.loopStall, stall: true }] : []),
+        ])
       : null;
   return {
     ...(loop && cpu && cpu > 0

@@ -36,7 +36,11 @@ function holdOf(meanMs: number, scv: number): HoldDistribution {
   return { kind: 'lognormal', mu: ln.mu, sigma: ln.sigma };
 }
 
-/** Several exponential waits merged into one as the analytical latency does: 1 − Π(1 − p), same mean. */
+/**
+ * Several exponential waits merged into one as the analytical latency does: 1 − Π(1 − p), same mean.
+ * The event loop's stall (cpu.ts loopPassWaits), which the analytical latency keeps apart, is merged
+ * too: the DES draws one wait a request, so it keeps the stall's mean and not its tail.
+ */
 function merged(waits: CpuWait[]): { probability: number; meanMs: number; totalMeanMs: number } {
   const p = 1 - waits.reduce((s, w) => s * (1 - w.probability), 1);
   const total = waits.reduce((s, w) => s + w.probability * w.meanMs, 0);
