@@ -11,7 +11,7 @@ import {
 } from './event-loop.ts';
 import { cpuCalibrationAtIdleShare, solveIdleShare } from './idle-vcpu-wake.ts';
 import { loopShareOf } from './loop-thread-share.ts';
-import type { Queue } from './queueing.ts';
+import type { PathWait, Queue } from './queueing.ts';
 import { queue } from './queueing.ts';
 import { type ChainLoad, chainCpuWait, rigChainProcesses, withRunnableStretch } from './rig-chains.ts';
 import { largerWait, limitsDatabase, requestCoreWaits, rigDatabaseQueue } from './rig-db-cpu.ts';
@@ -64,13 +64,8 @@ export type CpuPlacement =
       sharedBuffersBytes?: number;
     };
 
-/** A wait that happens with some probability and is then exponential with a mean (the latency model's term). */
-export interface CpuWait {
-  probability: number;
-  meanMs: number;
-  /** A rare, long wait the latency model keeps apart from the others (queueing.ts `stall`). */
-  stall?: boolean;
-}
+/** A wait for a CPU (or the rig's event loop) on a request's path: the latency model's term (queueing.ts). */
+export type CpuWait = PathWait;
 
 /**
  * `times` independent waits of one kind as one (times may be fractional: a share of the requests
