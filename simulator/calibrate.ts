@@ -22,7 +22,7 @@ import { congestionFactor, DB_CONGESTION_PER_BUSY_CONNECTION } from './db-conges
 import { defaultCalibration } from './defaults.ts';
 import { logNormalFromMedianP95, logNormalMean } from './distributions.ts';
 import { withoutDisturbedRuns } from './disturbed-runs.ts';
-import { eventLoopQueue, type LoopQueue, loopPassesOf, loopStallMeanMs } from './event-loop.ts';
+import { eventLoopQueue, type LoopQueue, loopPassesOf, loopPassWaitMs } from './event-loop.ts';
 import { calibrateIdleWake, toFitIdleShare } from './idle-vcpu-wake.ts';
 import { calibrateLoopThreadShare, loopShareOf } from './loop-thread-share.ts';
 import { PUSH_PATHS, pushPathOf, pushRowShareOf } from './push-paths.ts';
@@ -148,7 +148,7 @@ export function statementWaitOnRun(
     : measuredProcessorSharingWait(dbCpuMs, host.busyCores, host.cores);
   const w = largerWait(onHost, runDatabaseCoreWait(record, dbCpuMs));
   const loop = runLoopQueue(record, cpu, host);
-  const loopWait = loop && !loop.saturated ? (loop.meanWaitMs ?? 0) + loopStallMeanMs(loop) : 0;
+  const loopWait = loopPassWaitMs(loop) ?? 0;
   return (w ? w.probability * w.meanMs : 0) + loopWait;
 }
 

@@ -6,7 +6,7 @@ import {
   eventLoopQueue,
   type LoopQueue,
   loopPassesOf,
-  loopStallMeanMs,
+  loopPassWaitMs,
   loopWaitBelowMs,
 } from './event-loop.ts';
 import { cpuCalibrationAtIdleShare, solveIdleShare } from './idle-vcpu-wake.ts';
@@ -474,7 +474,7 @@ export function loopPassWaits(loop: LoopQueue | null | undefined): CpuWait[] {
 export function statementCpuWaitMs(q: CpuQueues, cal: Calibration, kind: string): number {
   const w = statementCpuWait(q, dbCpuMsOf(q.atLoad ?? cal, kind));
   // Layered: the connection is released only once the result's turn on the event loop has come.
-  return (w ? w.probability * w.meanMs : 0) + (q.loop?.meanWaitMs ?? 0) + loopStallMeanMs(q.loop);
+  return (w ? w.probability * w.meanMs : 0) + (loopPassWaitMs(q.loop ?? null) ?? 0);
 }
 
 /** True when a CPU resource on the path is saturated; with its excess share (the work never served). */

@@ -176,7 +176,7 @@ export function loopWaitBelowMs(loop: LoopQueue | null, rhoCap: number): number 
 }
 
 /** The mean of a pass's wait for its preempted thread (LoopQueue `stall`), ms; 0 without one. */
-export function loopStallMeanMs(loop: LoopQueue | null | undefined): number {
+function loopStallMeanMs(loop: LoopQueue | null | undefined): number {
   return loop?.stall ? loop.stall.probability * loop.stall.meanMs : 0;
 }
 

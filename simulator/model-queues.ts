@@ -2,7 +2,7 @@ import type { Policy } from '../core/policy.ts';
 import type { ModelContext } from './analytic.ts';
 import type { Calibration, ServiceDemand } from './calibration.ts';
 import type { CpuQueues } from './cpu.ts';
-import { cpuQueues, cpuSaturation, statementCpuWaitMs } from './cpu.ts';
+import { cpuQueues, cpuSaturation, loopPassWaits, statementCpuWaitMs } from './cpu.ts';
 import { calibrationAtBusyConnections, congestionFactor } from './db-congestion.ts';
 import { logNormalFromMedianP95, logNormalMean, logNormalVariance } from './distributions.ts';
 import { loopShareOf } from './loop-thread-share.ts';
@@ -285,7 +285,7 @@ export function cpuResources(cpus: CpuQueues, cal: Calibration): ResourcePredict
       ),
       threadCpuCores: cpus.loadParts.target ?? 0,
       loopCpuCores: (cpus.loadParts.target ?? 0) * (cal.cpu ? loopShareOf(cal.cpu) : 1),
-      ...(cpus.loop.stall ? { loopStall: cpus.loop.stall } : {}),
+      loopPassWaits: loopPassWaits(cpus.loop),
     });
   return out;
 }

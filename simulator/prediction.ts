@@ -1,4 +1,5 @@
 import type { CostPrediction } from './cost.ts';
+import type { PathWait } from './queueing.ts';
 import type { RateLimitPrediction } from './rate-limit.ts';
 import type { Workload } from './workload.ts';
 
@@ -59,10 +60,10 @@ export interface ResourcePrediction {
   /** The rig's event loop: its thread's own share of that CPU (loop-thread-share.ts), cores; else absent. */
   loopCpuCores?: number;
   /**
-   * The rig's event loop: a pass's wait for its thread while preempted, kept apart from the mean wait
-   * above (event-loop.ts LoopQueue `stall`): its probability and mean, ms; else absent.
+   * The rig's event loop: one pass's waits as the latency model draws them (cpu.ts loopPassWaits: its
+   * queueing wait and, kept apart, its stall while the thread is preempted); else absent.
    */
-  loopStall?: { probability: number; meanMs: number };
+  loopPassWaits?: PathWait[];
 }
 
 /** Latency and outcomes of one endpoint. */

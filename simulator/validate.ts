@@ -88,8 +88,9 @@ export interface LoopFigures {
    * The 99th percentile of the wait for the loop a request's pass meets, ms: measured, how late the loop
    * ran its delay monitor's ticks (the record's `cpu.targetLoopDelay`, the mean over its seconds of
    * each one's p99); predicted, `app.loop`'s wait per pass as the latency model draws it (with its
-   * probability of waiting, exponential, and its stall while the thread is preempted, kept apart). Only the tail is compared: below a millisecond the monitor
-   * reads libuv's millisecond timers (a tick due while the loop sleeps wakes up to ~1 ms late).
+   * probability of waiting, exponential, and its stall while the thread is preempted, kept apart).
+   * Only the tail is compared: below a millisecond the monitor reads libuv's millisecond timers (a
+   * tick due while the loop sleeps wakes up to ~1 ms late).
    */
   waitP99Ms?: number;
 }
@@ -242,13 +243,7 @@ export function runContext(cal: Calibration, record: RunRecord): ModelContext {
 function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
   const loop = p.prediction.resources.find((r) => r.name === 'app.loop');
   const cpu = loop?.loopCpuCores ?? loop?.threadCpuCores;
-  const waitP99Ms =
-    loop && loop.meanWaitMs !== null && loop.probabilityOfWaiting > 0
-      ? loopWaitP99Ms([
-          { probability: loop.probabilityOfWaiting, meanMs: loop.meanWaitMs / loop.probabilityOfWaiting },
-          ...(loop.loopStall ? [{ ...loop.loopStall, stall: true }] : []),
-        ])
-      : null;
+  const waitP99Ms = loop?.loopPassWaits?.length ? loopWaitP99Ms(loop.loopPassWaits) : null;
   return {
     ...(loop && cpu && cpu > 0
       ? {
