@@ -46,13 +46,17 @@ export function loopPassesOf(cal: Pick<Calibration, 'statementShare'>, endpoint:
 
 /**
  * Mean wait of a pass that comes while the loop's thread is runnable but preempted by another process,
- * ms: the rest of the competitor's turn on the core. Assumption: the kernel scheduler's base slice on the
- * rig's 2 cores (EEVDF, Linux 6.6 on: 0.75 ms × (1 + log2 of the cores) = 1.5 ms; the machine's kernel is
- * 6.18), as the residual of an exponential turn; range 0.75-3 ms (half a slice, a turn of a constant
- * slice; two slices, two competitors ahead). Session 52's probe of the loop at 2,152 users (a 1 ms timer,
- * 16.8 stalls a second over 1 ms late) read stalls of 1.5 ms median, 7.1 ms p99.
+ * ms: the rest of the competitor's turn on the core, as the residual of an exponential turn. Measured,
+ * 2026-12-07 (session 54), as the thread's preempted time (its run-queue time less the wake-up share of
+ * its CPU, thread-wake.ts) over its involuntary context switches (/proc/<pid>/task/<pid>/status
+ * nonvoluntary_ctxt_switches) across 50 s of one run each: 0.069 ms at launch-mix's 2,152 users (413
+ * preemptions a second), 0.186 ms at full sync's 13,735 (1,830 a second; preempted 0.34 of the wall
+ * clock, the model's share 0.35). The competitors are the database's backends and k6, whose turns are
+ * a statement's or a request's, far shorter than the kernel's base slice (1.5 ms on 2 cores, the
+ * value before; over-read every level's loop wait p99 2-3× on session 54's benches). 0.15; range
+ * 0.07-0.26 (the lower of the two runs; all run-queue time over the switches, 0.23 and 0.26).
  */
-export const LOOP_PREEMPTION_MS = 1.5;
+export const LOOP_PREEMPTION_MS = 0.15;
 
 /** A CPU's mean over rates (weights) and its squared coefficient of variation, each part exponential. */
 function mixture(parts: Array<{ rate: number; meanMs: number }>): { meanMs: number; scv: number } {
@@ -117,7 +121,7 @@ export type LoopQueue = Queue & {
   /**
    * A pass's wait for the thread while its competitors hold the cores: with the share of the wall
    * clock the thread is runnable but preempted (its CPU × (competition's stretch − 1)), the rest of a
-   * competitor's turn (LOOP_PREEMPTION_MS, exponential). Rare and long beside the M/G/1 wait, so the
+   * competitor's turn (LOOP_PREEMPTION_MS, exponential). A second delay beside the M/G/1 wait, so the
    * latency model keeps it apart (queueing.ts `stall`). Null when nothing competes.
    */
   stall: { probability: number; meanMs: number } | null;
