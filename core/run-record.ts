@@ -148,6 +148,11 @@ export const RunCpuSchema = z.object({
       runQueueSeconds: z.number().min(0),
       /** Times the thread was put on a core (wake-ups and preemptions). */
       timeslices: z.number().min(0),
+      /**
+       * Times it was taken off a core while still runnable (preempted), from its status file's
+       * nonvoluntary_ctxt_switches. Optional: records before 2026-12-07 have none.
+       */
+      involuntarySwitches: z.number().min(0).optional(),
     })
     .optional(),
   /**

@@ -145,6 +145,23 @@ describe('the event loop line', () => {
     );
   });
 
+  it("reads the thread's preemptions and their run-queue time, and prints them beside the model's turn", () => {
+    // 18 s on the run queue over 60 s with 36,000 involuntary switches: 600 a second, 0.5 ms each.
+    const record = recordWithThread();
+    record.cpu!.targetThread!.involuntarySwitches = 36_000;
+    const loop = measuredFigures(record, []).loop!;
+    expect(loop.preemptionsPerSecond).toBeCloseTo(600, 9);
+    expect(loop.preemptionMs).toBeCloseTo(0.5, 9);
+    const l = level({}, {});
+    l.measured.loop = loop;
+    l.predicted.loop = { wallShare: 0.5, cpuCores: 0.42, stretch: 0.5 / 0.42, preemptionMs: 0.15 };
+    expect(loopLine(l)).toBe(
+      "  event loop         wall share measured 0.70 (CPU 0.40 × stretch 1.75)  predicted 0.50 (CPU 0.42 × stretch 1.19), at the fixed point of the achieved rate; preempted 600 times a second, its run-queue time 0.500 ms a preemption (at most: wake-ups' waits included), the model's turn 0.150",
+    );
+    // Records before the count have none.
+    expect(measuredFigures(recordWithThread(), []).loop).not.toHaveProperty('preemptionMs');
+  });
+
   it('takes the p99 of a wait met with a probability, and of it with a stall kept apart', () => {
     // P(wait > x) = p·exp(−x / c) is 1 % at x = c·ln(p / 0.01): p 1 and c 0.2 ms give 0.2·ln 100.
     expect(loopWaitP99Ms([{ probability: 1, meanMs: 0.2 }])).toBeCloseTo(0.2 * Math.log(100), 5);

@@ -93,6 +93,14 @@ export interface LoopFigures {
    * tick due while the loop sleeps wakes up to ~1 ms late).
    */
   waitP99Ms?: number;
+  /** Measured: the thread's involuntary context switches a second (the record's `cpu.targetThread`). */
+  preemptionsPerSecond?: number;
+  /**
+   * A preemption's wait, ms: measured, the thread's run-queue time over its involuntary switches (an
+   * upper bound: its wake-ups' waits are in that time too); predicted, the stall's mean turn
+   * (event-loop.ts LOOP_PREEMPTION_MS).
+   */
+  preemptionMs?: number;
 }
 
 /**
@@ -170,6 +178,12 @@ export function measuredFigures(record: RunRecord, series: SeriesSample[]): Leve
           cpuCores: thread.cpuSeconds / thread.windowSeconds,
           stretch: (thread.cpuSeconds + thread.runQueueSeconds) / thread.cpuSeconds,
           ...(delay ? { waitP99Ms: delay.p99Ms } : {}),
+          ...(thread.involuntarySwitches
+            ? {
+                preemptionsPerSecond: thread.involuntarySwitches / thread.windowSeconds,
+                preemptionMs: (thread.runQueueSeconds * 1000) / thread.involuntarySwitches,
+              }
+            : {}),
         }
       : null;
   const kinds = Object.values(record.queryKinds ?? {});
@@ -244,6 +258,7 @@ function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
   const loop = p.prediction.resources.find((r) => r.name === 'app.loop');
   const cpu = loop?.loopCpuCores ?? loop?.threadCpuCores;
   const waitP99Ms = loop?.loopPassWaits?.length ? loopWaitP99Ms(loop.loopPassWaits) : null;
+  const preemptionMs = loop?.loopPassWaits?.find((w) => w.stall)?.meanMs;
   return {
     ...(loop && cpu && cpu > 0
       ? {
@@ -252,6 +267,7 @@ function predictedFigures(p: RunPrediction): ValidationLevel['predicted'] {
             cpuCores: cpu,
             stretch: loop.utilisation / cpu,
             ...(waitP99Ms !== null ? { waitP99Ms } : {}),
+            ...(preemptionMs !== undefined ? { preemptionMs } : {}),
           },
         }
       : {}),
@@ -426,9 +442,17 @@ export function loopLine(l: ValidationLevel): string | null {
   const side = (f: LoopFigures | undefined): string =>
     f ? `${num(f.wallShare)} (CPU ${num(f.cpuCores)} × stretch ${num(f.stretch)})` : 'n/a';
   const line = `  event loop         wall share measured ${side(m)}  predicted ${side(p)}, at the fixed point of the achieved rate`;
-  if (m?.waitP99Ms === undefined) return line;
   const p99 = p?.waitP99Ms === undefined ? 'n/a' : p.waitP99Ms.toFixed(2);
-  return `${line}; the wait a pass meets, p99: measured ${m.waitP99Ms.toFixed(2)} ms (the loop's delay monitor), predicted ${p99}`;
+  const wait =
+    m?.waitP99Ms === undefined
+      ? ''
+      : `; the wait a pass meets, p99: measured ${m.waitP99Ms.toFixed(2)} ms (the loop's delay monitor), predicted ${p99}`;
+  const turn = p?.preemptionMs === undefined ? 'n/a' : p.preemptionMs.toFixed(3);
+  const preempted =
+    m?.preemptionsPerSecond === undefined || m.preemptionMs === undefined
+      ? ''
+      : `; preempted ${m.preemptionsPerSecond.toFixed(0)} times a second, its run-queue time ${m.preemptionMs.toFixed(3)} ms a preemption (at most: wake-ups' waits included), the model's turn ${turn}`;
+  return `${line}${wait}${preempted}`;
 }
 
 /**

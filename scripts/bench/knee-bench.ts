@@ -367,9 +367,11 @@ function merged(levels: ValidationLevel[], pooled: Record<string, PooledP95>): V
               wallShare: med(levels.map((l) => l.measured.loop?.wallShare)),
               cpuCores: med(levels.map((l) => l.measured.loop?.cpuCores)),
               stretch: med(levels.map((l) => l.measured.loop?.stretch)),
-              ...(levels.some((l) => l.measured.loop?.waitP99Ms !== undefined)
-                ? { waitP99Ms: med(levels.map((l) => l.measured.loop?.waitP99Ms)) }
-                : {}),
+              ...Object.fromEntries(
+                (['waitP99Ms', 'preemptionsPerSecond', 'preemptionMs'] as const)
+                  .filter((k) => levels.some((l) => l.measured.loop?.[k] !== undefined))
+                  .map((k) => [k, med(levels.map((l) => l.measured.loop?.[k]))]),
+              ),
             },
           }
         : {}),

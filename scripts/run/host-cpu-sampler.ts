@@ -10,6 +10,7 @@ import {
   hostStealPercent,
   type ProcessTicks,
   parseHostTicks,
+  parseInvoluntarySwitches,
   parseProcessTicks,
   parseSchedstat,
   type ThreadSchedstat,
@@ -83,13 +84,23 @@ interface Reading {
   thread: ThreadSchedstat | null;
 }
 
-/** The main thread's schedstat of `pid`, or null (no such process, or a kernel without schedstat). */
+/**
+ * The main thread's schedstat of `pid` with its involuntary context switches where its status file
+ * gives them, or null (no such process, or a kernel without schedstat).
+ */
 function readThread(pid: number | null): ThreadSchedstat | null {
   if (pid === null) return null;
+  let stat: ThreadSchedstat;
   try {
-    return parseSchedstat(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8'));
+    stat = parseSchedstat(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8'));
   } catch {
     return null;
+  }
+  try {
+    const involuntary = parseInvoluntarySwitches(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'));
+    return involuntary === null ? stat : { ...stat, involuntarySwitches: involuntary };
+  } catch {
+    return stat;
   }
 }
 
@@ -114,6 +125,8 @@ export interface ThreadWindow {
   cpuSeconds: number;
   runQueueSeconds: number;
   timeslices: number;
+  /** Times it was taken off a core while runnable (preempted); absent unless both readings had them. */
+  involuntarySwitches?: number;
 }
 
 /** A thread's CPU and run-queue wait between two readings of it `windowSeconds` apart (null unless both were read). */
@@ -128,6 +141,9 @@ export function threadBetween(
     cpuSeconds: (last.cpuNs - first.cpuNs) / 1e9,
     runQueueSeconds: Math.max(0, last.runQueueNs - first.runQueueNs) / 1e9,
     timeslices: Math.max(0, last.timeslices - first.timeslices),
+    ...(first.involuntarySwitches !== undefined && last.involuntarySwitches !== undefined
+      ? { involuntarySwitches: Math.max(0, last.involuntarySwitches - first.involuntarySwitches) }
+      : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   hostStealPercent,
   type ProcessTicks,
   parseHostTicks,
+  parseInvoluntarySwitches,
   parseProcessTicks,
   parseSchedstat,
   ticksBetween,
@@ -161,6 +162,14 @@ describe('thread schedstat', () => {
     expect(() => parseSchedstat('1 x 3')).toThrow(/bad schedstat/);
   });
 
+  it("reads a thread's involuntary context switches from its status file", () => {
+    // The tail of /proc/<pid>/task/<pid>/status as Linux 6.x writes it.
+    const status =
+      'Name:\tnode\nState:\tR (running)\nCpus_allowed_list:\t0-1\nvoluntary_ctxt_switches:\t23947\nnonvoluntary_ctxt_switches:\t14014\n';
+    expect(parseInvoluntarySwitches(status)).toBe(14014);
+    expect(parseInvoluntarySwitches('Name:\tnode\nvoluntary_ctxt_switches:\t23947\n')).toBeNull();
+  });
+
   it("gives a thread's CPU and run-queue wait between two readings, in seconds", () => {
     const first = { cpuNs: 1e9, runQueueNs: 5e8, timeslices: 100 };
     const last = { cpuNs: 25e9, runQueueNs: 18.5e9, timeslices: 90100 };
@@ -170,6 +179,13 @@ describe('thread schedstat', () => {
       runQueueSeconds: 18,
       timeslices: 90000,
     });
+    // With the involuntary switches read at both ends, their count over the window; at one end only, none.
+    expect(
+      threadBetween({ ...first, involuntarySwitches: 14014 }, { ...last, involuntarySwitches: 34689 }, 60),
+    ).toMatchObject({ involuntarySwitches: 20675 });
+    expect(threadBetween(first, { ...last, involuntarySwitches: 34689 }, 60)).not.toHaveProperty(
+      'involuntarySwitches',
+    );
     // A thread read once, a counter that went back (another thread reused the id), or no window: none.
     expect(threadBetween(first, null, 60)).toBeNull();
     expect(threadBetween(last, first, 60)).toBeNull();

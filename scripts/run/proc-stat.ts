@@ -137,6 +137,8 @@ export interface ThreadSchedstat {
   runQueueNs: number;
   /** Times it was put on a core. */
   timeslices: number;
+  /** Times it was taken off a core while still runnable (/proc/<pid>/task/<tid>/status); absent unread. */
+  involuntarySwitches?: number;
 }
 
 /** Parses a schedstat line: `<ns on a core> <ns waiting on a run queue> <timeslices>` (sched-stats.rst). */
@@ -145,4 +147,13 @@ export function parseSchedstat(text: string): ThreadSchedstat {
   if (f.length !== 3 || f.some((x) => !Number.isFinite(x) || x < 0))
     throw new Error(`bad schedstat: ${text.slice(0, 60)}`);
   return { cpuNs: f[0]!, runQueueNs: f[1]!, timeslices: f[2]! };
+}
+
+/**
+ * A thread's involuntary context switches from its status file (`nonvoluntary_ctxt_switches:` line,
+ * proc(5)): the times the scheduler took it off a core while it could still run. Null without the line.
+ */
+export function parseInvoluntarySwitches(statusText: string): number | null {
+  const m = /^nonvoluntary_ctxt_switches:\s+(\d+)\s*$/m.exec(statusText);
+  return m ? Number(m[1]) : null;
 }
