@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../core/policy.ts';
 import { loadProfile } from '../core/profile.ts';
+import { rigTestCalibration } from '../test/support/rig-calibration.ts';
+import type { ModelContext } from './analytic.ts';
 import { defaultCalibration, defaultTargets } from './defaults.ts';
 import { k6Vus, syncIterationEstimateSeconds } from './load-generator.ts';
 import { NO_ABUSE } from './rate-limit.ts';
-import { predictRun, saturationKnee, scenarioKnee } from './run-prediction.ts';
+import { predictRun, type RunPrediction, saturationKnee, scenarioKnee } from './run-prediction.ts';
 
 const ctx = { calibration: defaultCalibration(), targets: defaultTargets(), cores: 2, abuse: NO_ABUSE };
 const run = {
@@ -45,6 +47,38 @@ describe('a run predicted as it was run', () => {
     // k6's own sizing at the default cap: 4× Little's law on the runner's estimate, plenty here.
     const estimate = syncIterationEstimateSeconds('full', 50);
     expect(k6Vus(binding.askedPerSecond, estimate).maxVUs).toBeGreaterThan(1);
+  });
+});
+
+describe("the syncs' population on the rig: k6's busy VUs", () => {
+  const cal = rigTestCalibration();
+  const rig: ModelContext = {
+    calibration: {
+      ...cal,
+      calibrated: true,
+      cpu: { ...cal.cpu!, chains: { gapMsPerRequest: 0.5, source: 'test' } },
+    },
+    targets: defaultTargets(),
+    cores: 2,
+    abuse: NO_ABUSE,
+    placement: { kind: 'rig', cores: 2 },
+  };
+  const syncVUs = (p: RunPrediction) =>
+    p.streams.filter((s) => s.name.startsWith('sync_')).reduce((sum, s) => sum + s.busyVUs, 0);
+
+  it('hold the syncs in flight and half a VU a stream for its arrival delay, as the fixed point counts them', () => {
+    // 3,000 ci-smoke users: 10 syncs/s in the classes' 1:2:7, so 1, 2 and 7 a second. Each iteration
+    // first waits a uniform delay over its stream's beat (1 / rate s), so a stream holds rate × 1 / (2 ×
+    // rate) = half a VU in delays: 1.5 VUs beside the syncs in flight (the rig measured 3.13-3.24 VUs
+    // with 28.1 syncs/s of 58 ms each, 1.64 in flight: bench:knee 2026-12-07, full sync 0.6K).
+    const withPopulation = predictRun({ ...run, users: 3000 }, rig);
+    const fixedPoint = predictRun({ ...run, users: 3000 }, rig, undefined, false);
+    expect(withPopulation.population).toBeDefined();
+    const inFlight = withPopulation.population!.meanInFlight;
+    expect(syncVUs(withPopulation)).toBeCloseTo(inFlight + 1.5, 6);
+    // Light load: the population sits where the fixed point does, so both count the same VUs.
+    expect(syncVUs(withPopulation) / syncVUs(fixedPoint)).toBeGreaterThan(0.95);
+    expect(syncVUs(withPopulation) / syncVUs(fixedPoint)).toBeLessThan(1.05);
   });
 });
 

@@ -152,6 +152,11 @@ function iterationTimes(
   });
 }
 
+/** VUs a stream at `perSecond` holds in its iterations' arrival delays (rate × the delay's mean; half a VU for a stream of a beat a second or faster). */
+function arrivalDelayVUs(perSecond: number): number {
+  return perSecond * vuSecondsPerIteration(perSecond, 0);
+}
+
 /** Busy servers per resource as a run measures them (busyOf), at most the servers, of every resource in use. */
 function measuredBusy(p: Prediction): Record<string, number> {
   const busy: Record<string, number> = {};
@@ -249,7 +254,10 @@ export function predictRun(
               }),
               gap,
             ),
-          streams.filter((s) => s.name.startsWith('sync_')).reduce((sum, s) => sum + s.maxVUs, 0),
+          // k6's VUs for the syncs' work: each sync stream's, less those its arrival delays hold.
+          streams
+            .filter((s) => s.name.startsWith('sync_'))
+            .reduce((sum, s) => sum + s.maxVUs - arrivalDelayVUs(s.askedPerSecond), 0),
           K6_SCHEDULE_VARIABILITY,
         )
       : null;
@@ -281,11 +289,13 @@ export function predictRun(
         if (!o.name.startsWith('sync_') || syncAsked <= 0) return o;
         const part = o.askedPerSecond / syncAsked;
         const droppedPerSecond = o.askedPerSecond * mixture.droppedShare;
+        // Its VUs hold its share of the syncs in flight and, as in iterationTimes, its arrival delays.
         return {
           ...o,
           achievedPerSecond: o.askedPerSecond - droppedPerSecond,
           droppedPerSecond,
-          busyVUs: mixture.meanInFlight * part,
+          busyVUs:
+            mixture.meanInFlight * part + arrivalDelayVUs(o.askedPerSecond) * (1 - mixture.droppedShare),
         };
       })
     : outcomes;
