@@ -3,13 +3,14 @@ import { type ModelState, populationMixture } from './population-mixture.ts';
 import { latency } from './queueing.ts';
 
 // A rig whose mean-value model is known in closed form: at r syncs a second, a = r·D0 cores of work on
-// two cores, a sync lasts D(r) = D0 / (1 − a/2) (so n = a / (1 − a/2) in flight), its one request's
-// latency is exponential with that mean, and the host is a busy. Read backwards, n in flight finish
-// at μ(n) = (2/D0)·n/(n + 2), so the birth-death population at λ is π(n) ∝ ρ^n (n+1)(n+2)/2 with
-// ρ = λ·D0/2: a negative binomial of 3, E[n] = 3ρ/(1 − ρ), and a sync with n in flight lasts
-// D0·(1 + n/2). The oracles below are sums over that π, not the code under test.
+// two cores, a sync lasts D(r) = D0 / (1 − a/2) (so N = a / (1 − a/2) in flight), its one request's
+// latency is exponential with that mean, and the host is a busy. By the arrival theorem that state is
+// a population of n = N + 1 finishing (N + 1)/D(r) = (1 + a/2)/D0 a second: μ(n) = (2/D0)·n/(n + 1),
+// so the birth-death population at λ is π(n) ∝ ρ^n (n+1) with ρ = λ·D0/2: a negative binomial of 2,
+// E[n] = 2ρ/(1 − ρ), a sync with n in flight lasts n/μ(n) = D0·(n + 1)/2 and the host is μ(n)·D0 =
+// 2n/(n + 1) busy. The oracles below are sums over that π, not the code under test.
 const D0 = 0.1;
-const LAMBDA = 16; // ρ = 0.8: E[n] = 12, where the mean-value fixed point has n = a/(1 − a/2) = 4.
+const LAMBDA = 16; // ρ = 0.8: E[n] = 8, where the mean-value fixed point has n = a/(1 − a/2) = 4.
 
 function closedFormRig(scale: number): ModelState {
   const r = scale * LAMBDA;
@@ -34,38 +35,38 @@ function closedFormRig(scale: number): ModelState {
   };
 }
 
-/** π(n) of the negative binomial (n+1)(n+2)/2 · ρ^n (1 − ρ)^3. */
+/** π(n) of the negative binomial (n+1) · ρ^n (1 − ρ)^2. */
 function pi(n: number, rho: number): number {
-  return (((n + 1) * (n + 2)) / 2) * rho ** n * (1 - rho) ** 3;
+  return (n + 1) * rho ** n * (1 - rho) ** 2;
 }
 
 describe('populationMixture (the flow-equivalent population over the mean-value model)', () => {
   const rho = (LAMBDA * D0) / 2;
   const m = populationMixture(LAMBDA, closedFormRig, 2000)!;
 
-  it('finds the population of the closed form: E[n] = 3ρ/(1 − ρ) = 12, not the fixed point 4', () => {
+  it('finds the population of the closed form: E[n] = 2ρ/(1 − ρ) = 8, not the fixed point 4', () => {
     expect(m.saturationSyncsPerSecond).toBeCloseTo(2 / D0, 3);
-    expect(m.meanInFlight).toBeCloseTo((3 * rho) / (1 - rho), 1);
+    expect(m.meanInFlight).toBeCloseTo((2 * rho) / (1 - rho), 1);
     expect(m.droppedShare).toBeLessThan(1e-12);
   });
 
-  it('time-averages the busy cores over the population: Σ π(n)·2n/(n + 2)', () => {
+  it('time-averages the busy cores over the population: Σ π(n)·2n/(n + 1)', () => {
     let busy = 0;
-    for (let n = 0; n < 2000; n++) busy += pi(n, rho) * ((2 * n) / (n + 2));
+    for (let n = 0; n < 2000; n++) busy += pi(n, rho) * ((2 * n) / (n + 1));
     // Every sync started is done: the mean busy is λ·D0 = 1.6 whatever the spread.
     expect(busy).toBeCloseTo(LAMBDA * D0, 6);
     expect(m.busy['host.cpu']).toBeCloseTo(busy, 2);
   });
 
   it("mixes the requests' latencies weighted by the requests each state issues, π(n)·μ(n)", () => {
-    // Oracle: P(latency > t) = Σ π(n) μ(n) e^{−t / D(n)} / Σ π(n) μ(n), D(n) = D0 (1 + n/2); p95 by bisection.
-    const mu = (n: number): number => ((2 / D0) * n) / (n + 2);
+    // Oracle: P(latency > t) = Σ π(n) μ(n) e^{−t / D(n)} / Σ π(n) μ(n), D(n) = D0 (n + 1)/2; p95 by bisection.
+    const mu = (n: number): number => ((2 / D0) * n) / (n + 1);
     const tail = (tMs: number): number => {
       let s = 0;
       let w = 0;
       for (let n = 1; n < 2000; n++) {
         const x = pi(n, rho) * mu(n);
-        s += x * Math.exp(-tMs / (D0 * 1000 * (1 + n / 2)));
+        s += x * Math.exp(-tMs / ((D0 * 1000 * (n + 1)) / 2));
         w += x;
       }
       return s / w;
@@ -86,23 +87,24 @@ describe('populationMixture (the flow-equivalent population over the mean-value 
     const few = populationMixture(LAMBDA, closedFormRig, 5)!;
     let norm = 0;
     for (let n = 0; n <= 5; n++) norm += pi(n, rho);
-    // Within half a per cent: μ is interpolated between the model's states at small n.
-    expect(few.droppedShare / (pi(5, rho) / norm)).toBeCloseTo(1, 2);
+    // Within a per cent: μ is interpolated between the model's states at small n.
+    expect(few.droppedShare / (pi(5, rho) / norm)).toBeCloseTo(1, 1);
   });
 
   it('says how much of the population lies past the last state the model carries, and its rate there', () => {
     // The closed form cut off at a = 1.8 cores (a resource saturating before the host): the last state
-    // has n = 1.8/(1 − 0.9) = 18 in flight finishing 18 a second, and past it the mixture holds that rate.
+    // has N = 1.8/(1 − 0.9) = 18 others in flight, so n = 19, finishing no faster than the 18 a second
+    // the cut allows (20n/(n + 1) reaches 18 at n = 9), and past it the mixture holds that rate.
     const capped = (scale: number): ModelState =>
       scale * LAMBDA * D0 >= 1.8 ? closedFormRig(10) : closedFormRig(scale);
     const c = populationMixture(LAMBDA, capped, 2000)!;
-    expect(c.lastState.inFlight).toBeCloseTo(18, 1);
-    expect(c.lastState.inFlight).toBeLessThan(18);
+    expect(c.lastState.inFlight).toBeCloseTo(19, 1);
+    expect(c.lastState.inFlight).toBeLessThan(19);
     expect(c.lastState.syncsPerSecond).toBeCloseTo(18, 2);
-    // Oracle: the Poisson chain π(n) ∝ Π λ/μ(k), μ(k) = 20k/(k + 2) up to the last state (a hair
-    // below 18: s_K is found by bisection and the last state lies 2^−14 of it below) and 18 past it.
+    // Oracle: the Poisson chain π(n) ∝ Π λ/μ(k), μ(k) = min(18, 20k/(k + 1)) up to the last state (a
+    // hair below 19: s_K is found by bisection and the last state lies 2^−14 of it below) and 18 past it.
     const cut = c.lastState.inFlight;
-    const mu = (k: number): number => (k <= cut ? (20 * k) / (k + 2) : 18);
+    const mu = (k: number): number => (k <= cut ? Math.min(18, (20 * k) / (k + 1)) : 18);
     let w = 1;
     let total = 1;
     let beyond = 0;
@@ -122,6 +124,39 @@ describe('populationMixture (the flow-equivalent population over the mean-value 
     // Far below the cut the population never reaches it.
     const calm = populationMixture(4, capped, 2000)!;
     expect(calm.beyondLastState.timeShare).toBeLessThan(1e-6);
+  });
+
+  it('is exact for one server (M/M/1): the population of the arrival theorem is ρ/(1 − ρ), not twice it', () => {
+    // The open model of one exponential server of mean S at r a second: D = S/(1 − rS), N = rS/(1 − rS).
+    // The closed population of n finishes 1/S a second whatever n ≥ 1, so with Poisson births π(n) =
+    // (1 − ρ)ρ^n and E[n] = ρ/(1 − ρ) = 4 at ρ = 0.8; read backwards without the arrival theorem the
+    // states finish n/(n + 1)/S and E[n] = 2ρ/(1 − ρ) = 8.
+    const S = 0.05;
+    const server = (scale: number): ModelState => {
+      const r = scale * 16;
+      if (r * S >= 1)
+        return {
+          saturated: true,
+          syncsPerSecond: r,
+          syncSeconds: null,
+          latencies: undefined,
+          busy: {},
+          servers: {},
+        };
+      const d = S / (1 - r * S);
+      return {
+        saturated: false,
+        syncsPerSecond: r,
+        syncSeconds: d,
+        latencies: { 'rest.x': latency(0, [{ probability: 1, meanMs: d * 1000 }], 0, 1) },
+        busy: { 'db.cpu': r * S },
+        servers: { 'db.cpu': 1 },
+      };
+    };
+    const one = populationMixture(16, server, 5000, 1)!;
+    expect(one.meanInFlight).toBeCloseTo(0.8 / 0.2, 1);
+    // The server is busy whenever a sync is in flight: 1 − π(0) = ρ.
+    expect(one.busy['db.cpu']).toBeCloseTo(0.8, 2);
   });
 
   it('is null when the model has no state below its saturation', () => {

@@ -7,10 +7,14 @@ import { syncPopulation } from './sync-population.ts';
 // at λ syncs a second it finds the duration D with λ·D in flight. Near the host's capacity a run does
 // not sit there: a slow second leaves more syncs in flight, which slows the next (sync-population.ts).
 // The model run at s·λ (the same users syncing s times as often, ModelContext.syncRateScale) is the
-// steady state with n(s) = s·λ·D(s) in flight, finishing s·λ a second: read backwards, μ(n) = s·λ is
-// the rate at which n syncs in flight finish, the flow-equivalent server of the whole rig (Chandy,
-// Herzog and Woo's decomposition: a subnetwork replaced by a server whose rate depends on its
-// population). The population then follows the birth-death process at the asked λ with k6's VUs as
+// steady state with N(s) = s·λ·D(s) in flight, finishing s·λ a second. The flow-equivalent server of
+// the whole rig (Chandy, Herzog and Woo's decomposition: a subnetwork replaced by a server whose rate
+// depends on its population) needs the rate μ(n) at which a closed population of n finishes; by the
+// arrival theorem a sync among n sees n − 1 others where the open state's sees N(s), so that state is
+// n = N(s) + 1 finishing n/D(s) (closedPopulationStates; until session 56 it was read as n = N(s)
+// finishing s·λ, which for one server gives n/(n + 1) of its rate: the population twice as large, and
+// on bench:knee's full sync a p95 a third to a half above the fixed point's at 0.6K, where
+// the fixed point came closer). The population then follows the birth-death process at the asked λ with k6's VUs as
 // its ceiling (sync-population.ts; k6 starts syncs on an even schedule: half a Poisson chain's variability), and each figure a run measures is the model's at the population's
 // state, mixed over the states:
 //   p95 of a sync endpoint   the p95 of the mixture of the states' latencies, each state weighted by the
@@ -96,6 +100,53 @@ interface State {
 }
 
 /**
+ * The states of the closed population of syncs from the mean-value model's open states, lightest first
+ * (each with a bounded sync duration and latencies), led by the empty population. The arrival theorem:
+ * a sync of a closed population of n sees the n − 1 others, where a sync of the open model at s·λ sees
+ * its time average N = s·λ·D(s); so that state is the population of N + 1, finishing (N + 1)/D(s) a
+ * second (exact for one exponential server: 1/S whatever n), never faster than the heaviest open state
+ * (the saturation rate) nor than a smaller population (a closed network's throughput rises with its
+ * population). Its requests see the open state's latencies; its work done and connections held grow
+ * with the syncs it finishes (the open state's busy × X(n)/(s·λ)). The empty population holds the
+ * lightest open state's busy servers (the fixed work, nearly) and latencies (for what is not a sync's).
+ */
+function closedPopulationStates(open: ModelState[]): State[] {
+  const lightest = open[0];
+  const heaviest = open[open.length - 1];
+  if (!lightest || !heaviest) return [];
+  const states: State[] = [
+    {
+      inFlight: 0,
+      completionsPerSecond: 0,
+      durationSeconds: lightest.syncSeconds!,
+      latencies: lightest.latencies!,
+      busy: lightest.busy,
+      servers: lightest.servers,
+    },
+  ];
+  for (const m of open) {
+    const d = m.syncSeconds!;
+    const inFlight = m.syncsPerSecond * d + 1;
+    const last = states[states.length - 1]!;
+    if (inFlight <= last.inFlight) continue;
+    const completions = Math.max(last.completionsPerSecond, Math.min(heaviest.syncsPerSecond, inFlight / d));
+    const more = completions / m.syncsPerSecond;
+    const busy: Record<string, number> = {};
+    for (const [r, b] of Object.entries(m.busy))
+      busy[r] = Math.min(m.servers[r] ?? Number.POSITIVE_INFINITY, b * more);
+    states.push({
+      inFlight,
+      completionsPerSecond: completions,
+      durationSeconds: inFlight / completions,
+      latencies: m.latencies!,
+      busy,
+      servers: m.servers,
+    });
+  }
+  return states;
+}
+
+/**
  * The population mixture of a rig run asking `syncsPerSecond` (λ > 0): `at(s)` is the model with the
  * syncs at s·λ (users and other traffic unchanged), `capacity` k6's VUs for the syncs, `variability`
  * the births' and deaths' (c_a² + c_s²)/2 (sync-population.ts; 1: Poisson). Null when no state below s_K
@@ -132,23 +183,14 @@ export function populationMixture(
       (_, i) => knee * (1 - 2 ** -(2 + (i + 1) / STATES_PER_HALVING)),
     ),
   ];
-  const states: State[] = [];
+  const open: ModelState[] = [];
   for (const s of scales) {
     const m = at(s);
     if (m.saturated) continue;
     if (m.syncSeconds === null || !m.latencies || !(m.syncsPerSecond > 0)) return null;
-    const inFlight = m.syncsPerSecond * m.syncSeconds;
-    const last = states[states.length - 1];
-    if (last && inFlight <= last.inFlight) continue;
-    states.push({
-      inFlight,
-      completionsPerSecond: m.syncsPerSecond,
-      durationSeconds: m.syncSeconds,
-      latencies: m.latencies,
-      busy: m.busy,
-      servers: m.servers,
-    });
+    open.push(m);
   }
+  const states = closedPopulationStates(open);
   const first = states[0];
   const last = states[states.length - 1];
   if (!first || !last) return null;
