@@ -12,10 +12,13 @@ import { latency } from './queueing.ts';
 const D0 = 0.1;
 const LAMBDA = 16; // ρ = 0.8: E[n] = 8, where the mean-value fixed point has n = a/(1 − a/2) = 4.
 
-function closedFormRig(scale: number): ModelState {
-  const r = scale * LAMBDA;
-  const a = r * D0;
-  if (a >= 2)
+/**
+ * The open state of a sync of `demand` s on a processor-sharing resource of `cores` at r syncs a second,
+ * one core a sync: D = demand / (1 − r·demand/cores), the resource r·demand busy.
+ */
+function openState(r: number, demand: number, cores: number, resource: string): ModelState {
+  const a = r * demand;
+  if (a >= cores)
     return {
       saturated: true,
       syncsPerSecond: r,
@@ -24,15 +27,19 @@ function closedFormRig(scale: number): ModelState {
       busy: {},
       servers: {},
     };
-  const d = D0 / (1 - a / 2);
+  const d = demand / (1 - a / cores);
   return {
     saturated: false,
     syncsPerSecond: r,
     syncSeconds: d,
     latencies: { 'rest.x': latency(0, [{ probability: 1, meanMs: d * 1000 }], 0, 1) },
-    busy: { 'host.cpu': a },
-    servers: { 'host.cpu': 2 },
+    busy: { [resource]: a },
+    servers: { [resource]: cores },
   };
+}
+
+function closedFormRig(scale: number): ModelState {
+  return openState(scale * LAMBDA, D0, 2, 'host.cpu');
 }
 
 /** π(n) of the negative binomial (n+1) · ρ^n (1 − ρ)^2. */
@@ -132,27 +139,7 @@ describe('populationMixture (the flow-equivalent population over the mean-value 
     // (1 − ρ)ρ^n and E[n] = ρ/(1 − ρ) = 4 at ρ = 0.8; read backwards without the arrival theorem the
     // states finish n/(n + 1)/S and E[n] = 2ρ/(1 − ρ) = 8.
     const S = 0.05;
-    const server = (scale: number): ModelState => {
-      const r = scale * 16;
-      if (r * S >= 1)
-        return {
-          saturated: true,
-          syncsPerSecond: r,
-          syncSeconds: null,
-          latencies: undefined,
-          busy: {},
-          servers: {},
-        };
-      const d = S / (1 - r * S);
-      return {
-        saturated: false,
-        syncsPerSecond: r,
-        syncSeconds: d,
-        latencies: { 'rest.x': latency(0, [{ probability: 1, meanMs: d * 1000 }], 0, 1) },
-        busy: { 'db.cpu': r * S },
-        servers: { 'db.cpu': 1 },
-      };
-    };
+    const server = (scale: number): ModelState => openState(scale * 16, S, 1, 'db.cpu');
     const one = populationMixture(16, server, 5000, 1)!;
     expect(one.meanInFlight).toBeCloseTo(0.8 / 0.2, 1);
     // The server is busy whenever a sync is in flight: 1 − π(0) = ρ.
