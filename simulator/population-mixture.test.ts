@@ -14,9 +14,10 @@ const LAMBDA = 16; // ρ = 0.8: E[n] = 8, where the mean-value fixed point has n
 
 /**
  * The open state of a sync of `demand` s on a processor-sharing resource of `cores` at r syncs a second,
- * one core a sync: D = demand / (1 − r·demand/cores), the resource r·demand busy.
+ * one core a sync: D = demand / (1 − r·demand/cores), the resource r·demand busy (plus `fixedCores`
+ * of work that is not the syncs', which does not slow them).
  */
-function openState(r: number, demand: number, cores: number, resource: string): ModelState {
+function openState(r: number, demand: number, cores: number, resource: string, fixedCores = 0): ModelState {
   const a = r * demand;
   if (a >= cores)
     return {
@@ -33,7 +34,7 @@ function openState(r: number, demand: number, cores: number, resource: string): 
     syncsPerSecond: r,
     syncSeconds: d,
     latencies: { 'rest.x': latency(0, [{ probability: 1, meanMs: d * 1000 }], 0, 1) },
-    busy: { [resource]: a },
+    busy: { [resource]: fixedCores + a },
     servers: { [resource]: cores },
   };
 }
@@ -63,6 +64,13 @@ describe('populationMixture (the flow-equivalent population over the mean-value 
     // Every sync started is done: the mean busy is λ·D0 = 1.6 whatever the spread.
     expect(busy).toBeCloseTo(LAMBDA * D0, 6);
     expect(m.busy['host.cpu']).toBeCloseTo(busy, 2);
+  });
+
+  it("keeps the work that is not the syncs' fixed: a calm rig's busy cores are the fixed part + λ·D0", () => {
+    // 0.3 cores of fixed work and 2 syncs a second of 0.1 s: by the flow balance Σ π(n)·μ(n) = λ the
+    // time average is 0.3 + 2 × 0.1 = 0.5, however the population spreads.
+    const calm = populationMixture(2, (s) => openState(s * 2, D0, 2, 'host.cpu', 0.3), 2000)!;
+    expect(calm.busy['host.cpu']).toBeCloseTo(0.5, 2);
   });
 
   it("mixes the requests' latencies weighted by the requests each state issues, π(n)·μ(n)", () => {

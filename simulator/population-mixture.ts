@@ -100,15 +100,34 @@ interface State {
 }
 
 /**
+ * The open states' busy servers at `rate` syncs a second: linear between the two states around it,
+ * on the line through the two lightest below them (to the fixed work at rate 0), the heaviest's above.
+ */
+function openBusyAtRate(open: ModelState[], rate: number): Record<string, number> {
+  let j = Math.min(1, open.length - 1);
+  while (j < open.length - 1 && open[j]!.syncsPerSecond < rate) j++;
+  const b = open[j]!;
+  const a = open[Math.max(0, j - 1)]!;
+  const span = b.syncsPerSecond - a.syncsPerSecond;
+  const f = span > 0 ? Math.min(1, (rate - a.syncsPerSecond) / span) : 1;
+  const busy: Record<string, number> = {};
+  for (const r of Object.keys(b.busy))
+    busy[r] = Math.max(0, (a.busy[r] ?? 0) + f * ((b.busy[r] ?? 0) - (a.busy[r] ?? 0)));
+  return busy;
+}
+
+/**
  * The states of the closed population of syncs from the mean-value model's open states, lightest first
  * (each with a bounded sync duration and latencies), led by the empty population. The arrival theorem:
  * a sync of a closed population of n sees the n − 1 others, where a sync of the open model at s·λ sees
  * its time average N = s·λ·D(s); so that state is the population of N + 1, finishing (N + 1)/D(s) a
  * second (exact for one exponential server: 1/S whatever n), never faster than the heaviest open state
  * (the saturation rate) nor than a smaller population (a closed network's throughput rises with its
- * population). Its requests see the open state's latencies; its work done and connections held grow
- * with the syncs it finishes (the open state's busy × X(n)/(s·λ)). The empty population holds the
- * lightest open state's busy servers (the fixed work, nearly) and latencies (for what is not a sync's).
+ * population). Its requests see the open state's latencies; its work is the open model's at the rate
+ * it finishes (the fixed work kept fixed), and its connections, held for the waits, the open state's ×
+ * X(n)/(s·λ). The empty population holds the
+ * open states' busy servers taken to rate 0 (the fixed work) and the lightest one's latencies (for what
+ * is not a sync's).
  */
 function closedPopulationStates(open: ModelState[]): State[] {
   const lightest = open[0];
@@ -120,7 +139,7 @@ function closedPopulationStates(open: ModelState[]): State[] {
       completionsPerSecond: 0,
       durationSeconds: lightest.syncSeconds!,
       latencies: lightest.latencies!,
-      busy: lightest.busy,
+      busy: openBusyAtRate(open, 0),
       servers: lightest.servers,
     },
   ];
@@ -131,9 +150,13 @@ function closedPopulationStates(open: ModelState[]): State[] {
     if (inFlight <= last.inFlight) continue;
     const completions = Math.max(last.completionsPerSecond, Math.min(heaviest.syncsPerSecond, inFlight / d));
     const more = completions / m.syncsPerSecond;
+    const working = openBusyAtRate(open, completions);
     const busy: Record<string, number> = {};
     for (const [r, b] of Object.entries(m.busy))
-      busy[r] = Math.min(m.servers[r] ?? Number.POSITIVE_INFINITY, b * more);
+      busy[r] = Math.min(
+        m.servers[r] ?? Number.POSITIVE_INFINITY,
+        HELD_FOR_THE_WAIT.has(r) ? b * more : (working[r] ?? b),
+      );
     states.push({
       inFlight,
       completionsPerSecond: completions,
