@@ -125,9 +125,8 @@ function openBusyAtRate(open: ModelState[], rate: number): Record<string, number
  * (the saturation rate) nor than a smaller population (a closed network's throughput rises with its
  * population). Its requests see the open state's latencies; its work is the open model's at the rate
  * it finishes (the fixed work kept fixed), and its connections, held for the waits, the open state's ×
- * X(n)/(s·λ). The empty population holds the
- * open states' busy servers taken to rate 0 (the fixed work) and the lightest one's latencies (for what
- * is not a sync's).
+ * X(n)/(s·λ). The empty population holds the open states' busy servers taken to rate 0 (the fixed
+ * work) and the lightest one's latencies (for what is not a sync's).
  */
 function closedPopulationStates(open: ModelState[]): State[] {
   const lightest = open[0];

@@ -21,7 +21,8 @@
 // Measured on bench:knee 2026-12-02 15:58 (full sync, quiet 2-core machine, K 8,292 users): syncs in
 // flight 1.86 / 3.31 at 0.6 / 0.8 K, where the Poisson chain gave 2.30 / 5.06 and the fixed point alone
 // 1.50 / 2.34 (with the model's states read backwards as the population, before session 56 read them
-// by the arrival theorem, population-mixture.ts: v was chosen against a μ(n) that was too low). k6 has `capacity` VUs for the syncs: with all of them busy a sync due is dropped (k6's
+// by the arrival theorem, population-mixture.ts: v was chosen against a μ(n) that was too low). k6
+// has `capacity` VUs for the syncs: with all of them busy a sync due is dropped (k6's
 // dropped_iterations), so the chain stops there and the share dropped is π(capacity) (the syncs due see
 // the time average). The mean population gives the mean duration by Little: D = E[n] / (λ·(1 − dropped)).
 
